@@ -1,0 +1,64 @@
+// Layout engine benchmark: median time of one native `compute` for 1, 10, 100 and 1000 tiles, beside a
+// baseline run in the same process (copying the Input, the least any caller pays to hand it over).
+// Targets: 10 tiles <= 1 us, 1000 tiles <= 100 us. `--quick` runs a few rounds only (ctest smoke run).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "layout/layout.h"
+
+using namespace mehfil::layout;
+
+namespace {
+
+volatile double sink;
+
+Input input_with(int count, Mode mode) {
+  Input input;
+  input.viewport = {1280, 720};
+  input.mode = mode;
+  for (int i = 0; i < count; ++i) input.tiles.push_back({"peer-" + std::to_string(i)});
+  if (count > 0) input.tiles[0].is_local = true;
+  if (mode == Mode::automatic && count > 2) input.tiles[1].kind = TileKind::screen;
+  return input;
+}
+
+// Median over `rounds` of the mean time of `calls` calls, in nanoseconds.
+template <typename Work>
+double median_ns(int rounds, int calls, Work work) {
+  std::vector<double> means;
+  for (int r = 0; r < rounds; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < calls; ++i) work();
+    const std::chrono::duration<double, std::nano> spent = std::chrono::steady_clock::now() - start;
+    means.push_back(spent.count() / calls);
+  }
+  std::nth_element(means.begin(), means.begin() + static_cast<long>(means.size() / 2), means.end());
+  return means[means.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const int rounds = quick ? 3 : 31;
+  std::printf("layout engine, native (median of %d rounds)\n", rounds);
+  std::printf("%-6s %-10s %14s %14s %8s\n", "tiles", "mode", "compute", "copy input", "ratio");
+  for (const Mode mode : {Mode::grid, Mode::automatic}) {
+    for (const int count : {1, 10, 100, 1000}) {
+      const Input input = input_with(count, mode);
+      const int calls = std::max(10, (quick ? 20000 : 400000) / (count + 10));
+      const double compute_ns = median_ns(rounds, calls, [&] { sink = compute(input).tiles.back().width; });
+      const double copy_ns = median_ns(rounds, calls, [&] {
+        Input copy = input;
+        sink = copy.viewport.width;
+      });
+      std::printf("%-6d %-10s %11.3f us %11.3f us %7.2fx\n", count, mode == Mode::grid ? "grid" : "auto+screen",
+                  compute_ns / 1000, copy_ns / 1000, compute_ns / copy_ns);
+    }
+  }
+  return 0;
+}
