@@ -4,10 +4,11 @@
 // Prints the module's size raw and gzipped. Target: 10 tiles <= 10 us. `--quick`: a smoke run.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
 const web = process.env.MEHFIL_WEB_DIR ?? fileURLToPath(new URL('../../build/web/', import.meta.url));
-const { computeLayout } = await import(`${web}/mehfil-layout.mjs`);
+const { computeLayout } = await import(pathToFileURL(resolve(web, 'mehfil-layout.mjs')).href);
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 31;
 

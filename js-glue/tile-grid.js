@@ -1,0 +1,108 @@
+// TileGrid: places one element per tile at the rects the layout engine computes, inside a container.
+// The rules (how many columns, who takes the stage, pagination) live in the wasm engine; this only
+// moves elements. A tile that joins scales in, one that leaves scales out, the others glide to their
+// new rects (styles in tile-grid.css), and nothing is re-created, so a <video> never flickers.
+//
+//   const grid = new TileGrid(container, { computeLayout, createTile: (id) => element });
+//   grid.update(tiles, { mode: 'auto' });   // tiles: [{id, kind, pinned, speaking, has_video, is_local}]
+export class TileGrid {
+  #container;
+  #computeLayout;
+  #createTile;
+  #elements = new Map(); // id -> element
+  #leaving = new Map(); // id -> {element, timer}: scaling out, revived if the id comes back
+  #tiles = [];
+  #options = {};
+  #resizeObserver;
+  lastLayout = null;
+
+  constructor(container, { computeLayout, createTile }) {
+    this.#container = container;
+    this.#computeLayout = computeLayout;
+    this.#createTile = createTile;
+    container.classList.add('tile-grid');
+    this.#resizeObserver = new ResizeObserver(() => this.#render());
+    this.#resizeObserver.observe(container);
+  }
+
+  update(tiles, options = {}) {
+    this.#tiles = tiles;
+    this.#options = options;
+    return this.#render();
+  }
+
+  element(id) {
+    return this.#elements.get(id);
+  }
+
+  destroy() {
+    this.#resizeObserver.disconnect();
+    for (const element of this.#elements.values()) element.remove();
+    for (const { element, timer } of this.#leaving.values()) {
+      clearTimeout(timer);
+      element.remove();
+    }
+    this.#elements.clear();
+    this.#leaving.clear();
+  }
+
+  #render() {
+    // The container's padding frames the grid: lay out in its content box.
+    const style = getComputedStyle(this.#container);
+    const left = parseFloat(style.paddingLeft) || 0;
+    const top = parseFloat(style.paddingTop) || 0;
+    const width = this.#container.clientWidth - left - (parseFloat(style.paddingRight) || 0);
+    const height = this.#container.clientHeight - top - (parseFloat(style.paddingBottom) || 0);
+    if (width <= 0 || height <= 0) return this.lastLayout;
+    const layout = this.#computeLayout({ ...this.#options, viewport: { width, height }, tiles: this.#tiles });
+    this.lastLayout = layout;
+
+    const present = new Set();
+    for (const rect of layout.tiles) {
+      present.add(rect.id);
+      let element = this.#elements.get(rect.id) ?? this.#revive(rect.id);
+      const isNew = !element;
+      if (isNew) {
+        element = this.#createTile(rect.id);
+        element.classList.add('tile', 'tile-entering');
+        element.dataset.tileId = rect.id;
+        this.#elements.set(rect.id, element);
+        this.#container.append(element);
+      }
+      element.classList.toggle('tile-offpage', !rect.visible);
+      element.classList.toggle('tile-stage', rect.id === layout.stage);
+      element.classList.toggle('tile-pip', rect.id === layout.pip);
+      Object.assign(element.style, {
+        left: `${left + rect.x}px`, top: `${top + rect.y}px`, width: `${rect.width}px`, height: `${rect.height}px`,
+      });
+      if (isNew) {
+        // Let the browser see the small state first, so the scale-in runs as a transition.
+        requestAnimationFrame(() => requestAnimationFrame(() => element.classList.remove('tile-entering')));
+      }
+    }
+    for (const [id, element] of this.#elements) {
+      if (present.has(id)) continue;
+      this.#elements.delete(id);
+      element.classList.add('tile-leaving');
+      // Removed when the scale-out is over; 350 ms covers the 0.3 s transition, and also a tab where
+      // no transition runs (reduced motion, hidden).
+      const timer = setTimeout(() => {
+        this.#leaving.delete(id);
+        element.remove();
+      }, 350);
+      this.#leaving.set(id, { element, timer });
+    }
+    return layout;
+  }
+
+  // Someone who left a moment ago is back (a quick rejoin): keep their element, no flicker.
+  #revive(id) {
+    const leaving = this.#leaving.get(id);
+    if (!leaving) return undefined;
+    clearTimeout(leaving.timer);
+    this.#leaving.delete(id);
+    leaving.element.classList.remove('tile-leaving');
+    this.#elements.set(id, leaving.element);
+    return leaving.element;
+  }
+}
