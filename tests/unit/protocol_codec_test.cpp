@@ -1,0 +1,179 @@
+// The codec's round trips and its exact wire shape: every message type survives encode → decode,
+// encoding is canonical, request ids are echoed as sent, and unknown fields are ignored.
+#include <catch2/catch.hpp>
+
+#include <variant>
+
+#include "protocol/codec.h"
+#include "protocol_test_support.h"
+
+using namespace protocol_test;
+using nlohmann::json;
+
+TEST_CASE("The examples cover every message type in both directions") {
+  CHECK(every_client_message().size() == std::variant_size_v<ClientMessage>);
+  CHECK(every_server_message().size() == std::variant_size_v<ServerMessage>);
+  for (std::size_t i = 0; i < every_client_message().size(); ++i) CHECK(every_client_message()[i].index() == i);
+  for (std::size_t i = 0; i < every_server_message().size(); ++i) CHECK(every_server_message()[i].index() == i);
+}
+
+TEST_CASE("Every client message decodes to what was encoded, and re-encodes to the same bytes") {
+  for (const ClientMessage& message : every_client_message()) {
+    const std::string text = encode(message);
+    CAPTURE(text);
+    const auto decoded = decode_client(text);
+    REQUIRE(decoded.ok());
+    CHECK(decoded.error.message.empty());
+    CHECK(*decoded.message == message);
+    CHECK(type_name(*decoded.message) == type_name(message));
+    CHECK(encode(*decoded.message) == text);
+    CHECK(json::parse(text)["type"] == std::string(type_name(message)));
+  }
+}
+
+TEST_CASE("Every server message decodes to what was encoded, and re-encodes to the same bytes") {
+  for (const ServerMessage& message : every_server_message()) {
+    const std::string text = encode(message);
+    CAPTURE(text);
+    const auto decoded = decode_server(text);
+    REQUIRE(decoded.ok());
+    CHECK(*decoded.message == message);
+    CHECK(encode(*decoded.message) == text);
+    CHECK(json::parse(text)["type"] == std::string(type_name(message)));
+  }
+}
+
+TEST_CASE("Encoding is canonical: keys sorted, no whitespace, whatever order the input had") {
+  CHECK(encode(client::ChatSend{"hi", "c1"}) == R"({"client_msg_id":"c1","text":"hi","type":"chat:send"})");
+  CHECK(encode(client::Ping{}, RequestId{std::int64_t{3}}) == R"({"id":3,"type":"ping"})");
+  CHECK(encode(server::Ack{RequestId{"a"}}) == R"({"id":"a","type":"ack"})");
+  const auto shuffled = decode_client(R"(  { "text" : "hi", "type":"chat:send",
+                                           "client_msg_id": "c1" }  )");
+  REQUIRE(shuffled.ok());
+  CHECK(encode(*shuffled.message) == R"({"client_msg_id":"c1","text":"hi","type":"chat:send"})");
+}
+
+TEST_CASE("Non-ASCII text is written as UTF-8, not as \\u escapes, and escapes decode to the same text") {
+  const std::string text = encode(client::ChatSend{"José 👋", "c1"});
+  CHECK(text.find("José 👋") != std::string::npos);
+  const auto escaped = decode_client(R"({"type":"chat:send","text":"Jos\u00e9 \ud83d\udc4b","client_msg_id":"c1"})");
+  REQUIRE(escaped.ok());
+  CHECK(std::get<client::ChatSend>(*escaped.message).text == "José 👋");
+  CHECK(encode(*escaped.message) == text);
+}
+
+TEST_CASE("Encoding writes U+FFFD for invalid UTF-8 built in C++ instead of throwing") {
+  const std::string text = encode(client::ChatSend{"bad \xff byte", "c1"});
+  const auto decoded = decode_client(text);
+  REQUIRE(decoded.ok());
+  CHECK(std::get<client::ChatSend>(*decoded.message).text == "bad \xEF\xBF\xBD byte");
+}
+
+TEST_CASE("A request id is read as sent, string or number, and kept even when the message fails") {
+  const auto [frame, expected] = GENERATE(table<std::string, RequestId>({
+      {R"({"type":"ping","id":"req-1"})", RequestId{"req-1"}},
+      {R"({"type":"ping","id":17})", RequestId{std::int64_t{17}}},
+      {R"({"type":"ping","id":-4})", RequestId{std::int64_t{-4}}},
+      {R"({"type":"ping","id":"17"})", RequestId{"17"}},
+      {R"({"type":"chat:send","id":"r9","text":""})", RequestId{"r9"}},
+      {R"({"type":"no:such-type","id":5})", RequestId{std::int64_t{5}}},
+  }));
+  CAPTURE(frame);
+  const auto decoded = decode_client(frame);
+  REQUIRE(decoded.id.has_value());
+  CHECK(*decoded.id == expected);
+}
+
+TEST_CASE("A failed request turns into an error reply that refers to its id") {
+  const auto decoded = decode_client(R"({"type":"chat:send","id":"r9","text":"","client_msg_id":"c1"})");
+  REQUIRE_FALSE(decoded.ok());
+  const server::ErrorReply reply = error_reply(decoded);
+  CHECK(reply.code == ErrorCode::bad_request);
+  CHECK(reply.message == "chat:send.text must not be empty");
+  CHECK(reply.ref == RequestId{"r9"});
+  CHECK(encode(reply) == R"({"code":"bad_request","message":"chat:send.text must not be empty","ref":"r9","type":"error"})");
+}
+
+TEST_CASE("The id round-trips through encode for client messages") {
+  const ClientMessage message = client::LockRoom{true};
+  for (const RequestId& id : {RequestId{"x-1"}, RequestId{std::int64_t{9007199254740993}}}) {
+    const auto decoded = decode_client(encode(message, id));
+    REQUIRE(decoded.ok());
+    CHECK(decoded.id == id);
+  }
+  CHECK_FALSE(decode_client(encode(message)).id.has_value());
+  CHECK_FALSE(decode_client(R"({"type":"ping","id":null})").id.has_value());
+}
+
+TEST_CASE("Unknown extra fields are ignored, at the top and inside nested objects") {
+  const auto decoded = decode_client(R"({"type":"signal:ice","to":"p1","future":{"x":[1,2]},
+      "candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdp_mid":"0","sdp_mline_index":0,"usernameFragment":"abc"}})");
+  REQUIRE(decoded.ok());
+  const auto& ice = std::get<client::SignalIce>(*decoded.message);
+  CHECK(ice.candidate.sdp_mid == "0");
+  CHECK(ice.candidate.sdp_mline_index == 0);
+}
+
+TEST_CASE("Optional fields may be absent or null, and empty ones are left out when encoding") {
+  const auto absent = decode_client(R"({"type":"room:join","room_code":"Ab3kP9xz"})");
+  const auto nulls = decode_client(
+      R"({"type":"room:join","room_code":"Ab3kP9xz","password":null,"resume_token":null,"display_name":null})");
+  REQUIRE(absent.ok());
+  REQUIRE(nulls.ok());
+  CHECK(*absent.message == *nulls.message);
+  CHECK(encode(*nulls.message) == R"({"room_code":"Ab3kP9xz","type":"room:join"})");
+  const auto ice = decode_server(R"({"type":"signal:ice","from":"p1","candidate":{"candidate":"","sdp_mid":null}})");
+  REQUIRE(ice.ok());
+  CHECK(std::get<server::SignalIce>(*ice.message).candidate == IceCandidate{});
+}
+
+TEST_CASE("Display names are stored trimmed") {
+  const auto decoded = decode_client(R"({"type":"room:join","room_code":"Ab3kP9xz","display_name":"  Amira \t"})");
+  REQUIRE(decoded.ok());
+  CHECK(std::get<client::JoinRoom>(*decoded.message).display_name == "Amira");
+}
+
+TEST_CASE("The room snapshot carries its participants and chat history in order") {
+  const auto decoded = decode_server(encode(every_server_message()[2]));
+  REQUIRE(decoded.ok());
+  const auto& joined = std::get<server::RoomJoined>(*decoded.message);
+  CHECK(joined.self.is_host);
+  CHECK(joined.room.max_participants == 10);
+  CHECK_FALSE(joined.room.settings.chat);
+  REQUIRE(joined.participants.size() == 2);
+  CHECK(joined.participants[1].display_name == "José Ñúñez 🎤");
+  CHECK(joined.chat[0].text == chat_line().text);
+  const json wire = json::parse(encode(every_server_message()[2]));
+  CHECK_FALSE(wire["chat"][0].contains("type"));  // history entries are chat:message bodies
+  CHECK(wire["participants"][0]["user_id"] == "u_amira");
+}
+
+TEST_CASE("A client frame is not a server frame and the other way round") {
+  CHECK(decode_server(encode(client::ChatSend{"hi", "c1"})).error.code == ErrorCode::unknown_type);
+  CHECK(decode_client(encode(server::Pong{})).error.code == ErrorCode::unknown_type);
+  // signal:offer is both, with `to` one way and `from` the other.
+  CHECK(decode_server(encode(client::SignalOffer{"p1", "v=0"})).error.message == "signal:offer.from is required");
+}
+
+TEST_CASE("Every error code has a stable spelling that reads back") {
+  const auto [code, spelling] = GENERATE(table<ErrorCode, std::string>({
+      {ErrorCode::bad_request, "bad_request"},
+      {ErrorCode::unknown_type, "unknown_type"},
+      {ErrorCode::too_large, "too_large"},
+      {ErrorCode::rate_limited, "rate_limited"},
+      {ErrorCode::not_in_room, "not_in_room"},
+      {ErrorCode::not_host, "not_host"},
+      {ErrorCode::room_not_found, "room_not_found"},
+      {ErrorCode::room_full, "room_full"},
+      {ErrorCode::room_locked, "room_locked"},
+      {ErrorCode::wrong_password, "wrong_password"},
+      {ErrorCode::expired, "expired"},
+      {ErrorCode::unauthorized, "unauthorized"},
+      {ErrorCode::internal, "internal"},
+  }));
+  CHECK(to_string(code) == spelling);
+  CHECK(error_code_from_string(spelling) == code);
+  const auto decoded = decode_server(encode(server::ErrorReply{code, "m", std::nullopt}));
+  REQUIRE(decoded.ok());
+  CHECK(std::get<server::ErrorReply>(*decoded.message).code == code);
+}

@@ -1,0 +1,87 @@
+// Helpers shared by the protocol tests: one filled-in example of every message type, so a test that
+// walks them all covers a new message the day it is added (the count is checked against the variants).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/codec.h"
+#include "protocol/messages.h"
+
+namespace protocol_test {
+
+using namespace mehfil::protocol;
+
+inline const std::string kSdp =
+    "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n";
+
+inline Participant amira() { return {"u_amira", "p-amira-1", "Amira", true, false, true, true, false}; }
+inline Participant jose() { return {"u_jose", "p-jose-1", "José Ñúñez 🎤", false, true, true, false, true}; }
+
+inline server::ChatMessage chat_line() {
+  return {"m42", "u_jose", "José", "salaam — ¿qué tal? \"quoted\" \\ and\nnewline", 1718000000123, "c-7f3a"};
+}
+
+inline std::vector<ClientMessage> every_client_message() {
+  return {
+      client::JoinRoom{"Ab3kP9xz", "s3cret pass", "tok.en-123", "Amira"},
+      client::LeaveRoom{},
+      client::HostMute{"u_jose"},
+      client::HostKick{"u_jose"},
+      client::HostTransfer{"u_jose"},
+      client::MakeCohost{"u_jose"},
+      client::LockRoom{true},
+      client::ChangeSettings{{true, true, false, true}},
+      client::EndRoom{},
+      client::MediaState{true, false, true},
+      client::SignalOffer{"p-jose-1", kSdp},
+      client::SignalAnswer{"p-jose-1", kSdp},
+      client::SignalIce{"p-jose-1", {"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host", "0", 0}},
+      client::ChatSend{"hello 👋 everyone", "c-7f3a"},
+      client::WhiteboardOps{{nlohmann::json{{"op", "stroke"}, {"points", {1.5, 2, -3}}, {"color", "#ff0000"}},
+                             nlohmann::json{{"op", "erase"}, {"ids", {"s1", "s2"}}}}},
+      client::CallRing{"u_jose", "call-1"},
+      client::CallAccept{"call-1"},
+      client::CallReject{"call-1"},
+      client::CallCancel{"call-1"},
+      client::Ping{},
+  };
+}
+
+inline std::vector<ServerMessage> every_server_message() {
+  const RoomSettings settings{true, true, true, false};
+  return {
+      server::Hello{1, 1718000000000},
+      server::Ack{RequestId{"req-1"}},
+      server::RoomJoined{{"u_amira", "p-amira-1", "Amira", true},
+                         {"Ab3kP9xz", "Friday standup", "u_amira", 10, false, settings},
+                         {amira(), jose()},
+                         {chat_line(), chat_line()},
+                         "resume.token-abc"},
+      server::ParticipantJoined{"Ab3kP9xz", jose(), 2},
+      server::ParticipantLeft{"Ab3kP9xz", "u_jose", "p-jose-1", 1},
+      server::ParticipantUpdated{"Ab3kP9xz", jose()},
+      server::HostAction{server::HostActionKind::kick, "u_jose", "u_amira"},
+      server::HostChanged{"Ab3kP9xz", "u_jose", "u_amira"},
+      server::SettingsChanged{"Ab3kP9xz", true, settings},
+      server::RoomClosed{"Ab3kP9xz", "ended_by_host"},
+      server::SignalOffer{"p-amira-1", kSdp},
+      server::SignalAnswer{"p-amira-1", kSdp},
+      server::SignalIce{"p-amira-1", {"", std::nullopt, std::nullopt}},
+      chat_line(),
+      server::WhiteboardOps{"p-amira-1", {nlohmann::json{{"op", "clear"}}}},
+      server::CallIncoming{"call-1", "u_amira", "Amira"},
+      server::CallAccepted{"call-1"},
+      server::CallRejected{"call-1"},
+      server::CallCancelled{"call-1"},
+      server::CallBusy{"call-1"},
+      server::CallTimeout{"call-1"},
+      server::Pong{},
+      server::ErrorReply{ErrorCode::room_full, "the room is full (10 of 10)", RequestId{std::int64_t{7}}},
+  };
+}
+
+}  // namespace protocol_test

@@ -1,0 +1,41 @@
+// Spellings of the protocol's error codes (errors.h); the table is the only place they are written.
+#include "protocol/errors.h"
+
+#include <utility>
+
+namespace mehfil::protocol {
+namespace {
+
+constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
+    {ErrorCode::bad_request, "bad_request"},
+    {ErrorCode::unknown_type, "unknown_type"},
+    {ErrorCode::too_large, "too_large"},
+    {ErrorCode::rate_limited, "rate_limited"},
+    {ErrorCode::not_in_room, "not_in_room"},
+    {ErrorCode::not_host, "not_host"},
+    {ErrorCode::room_not_found, "room_not_found"},
+    {ErrorCode::room_full, "room_full"},
+    {ErrorCode::room_locked, "room_locked"},
+    {ErrorCode::wrong_password, "wrong_password"},
+    {ErrorCode::expired, "expired"},
+    {ErrorCode::unauthorized, "unauthorized"},
+    {ErrorCode::internal, "internal"},
+};
+
+}  // namespace
+
+std::string_view to_string(ErrorCode code) {
+  for (const auto& [value, spelling] : kSpellings) {
+    if (value == code) return spelling;
+  }
+  return "internal";
+}
+
+std::optional<ErrorCode> error_code_from_string(std::string_view spelling) {
+  for (const auto& [value, text] : kSpellings) {
+    if (text == spelling) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace mehfil::protocol

@@ -1,0 +1,50 @@
+// Error codes of the signaling protocol, and the Error value the codec returns instead of throwing.
+//
+// The codes are part of the wire format (`error {code, message, ref}`): clients switch on them, so
+// their spellings never change once shipped. New codes go at the end. The wasm build runs without
+// C++ exceptions, so every failure in protocol/ is a value of this type.
+//
+// Which code the codec itself gives:
+//   bad_request   not JSON, not UTF-8, not an object, nested too deep, a field missing or of the
+//                 wrong type, an id, room code, name or text that breaks its rule
+//   unknown_type  a well-formed message whose "type" the receiver does not know
+//   too_large     the frame is over its size limit, or a field that exists to carry bulk (sdp,
+//                 candidate, wb:ops.ops) is over its own limit
+// The other codes are decisions the server makes (who may do what) and are only carried here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mehfil::protocol {
+
+enum class ErrorCode {
+  bad_request,
+  unknown_type,
+  too_large,
+  rate_limited,
+  not_in_room,
+  not_host,
+  room_not_found,
+  room_full,
+  room_locked,
+  wrong_password,
+  expired,
+  unauthorized,
+  internal,
+};
+
+// "bad_request", "unknown_type", ... exactly as on the wire.
+std::string_view to_string(ErrorCode code);
+// The code with this spelling, or nothing for a spelling this build does not know.
+std::optional<ErrorCode> error_code_from_string(std::string_view spelling);
+
+struct Error {
+  ErrorCode code = ErrorCode::bad_request;
+  std::string message;  // names the field: "chat:send.text must be at most 4000 characters"
+
+  friend bool operator==(const Error&, const Error&) = default;
+};
+
+}  // namespace mehfil::protocol

@@ -1,0 +1,375 @@
+// The signaling protocol's messages as plain structs: one struct per message type, one std::variant
+// per direction. Everything that acts on a message (the server's room logic, the client's room state
+// machine, the simulation) works on these typed values; only codec.h sees JSON text.
+//
+// Wire shape: a JSON object per WebSocket text frame, `{"type": "chat:send", ...fields}`. A client
+// request may carry `"id"` (a string of 1..64 characters or an integer); the server answers it with
+// `ack {id}` or `error {code, message, ref: id}`. The id lives beside the message (codec.h), not in
+// it, because any request may carry one.
+//
+// Field names here are the wire names. Each struct's `type_name` is its "type" on the wire. Optional
+// fields are std::optional and are left out of the JSON when empty (null reads as absent). Each
+// string field's rule (id, room code, display name...) is listed in validation.h and applied by the
+// decoder. Ids: user_id, peer_id, call_id, client_msg_id and chat message ids are 1..64 characters of
+// [A-Za-z0-9_-]; times are milliseconds since the Unix epoch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/errors.h"
+
+namespace mehfil::protocol {
+
+// A request's "id", echoed back exactly as sent (5 and "5" are different ids).
+using RequestId = std::variant<std::int64_t, std::string>;
+
+// What a room allows; the host changes it with room:settings.
+struct RoomSettings {
+  bool video = true;
+  bool audio = true;
+  bool screenshare = true;
+  bool chat = true;
+  friend bool operator==(const RoomSettings&, const RoomSettings&) = default;
+};
+
+// RTCIceCandidateInit in snake_case. An empty candidate string means "end of candidates".
+struct IceCandidate {
+  std::string candidate;
+  std::optional<std::string> sdp_mid;
+  std::optional<int> sdp_mline_index;  // 0..65535
+  friend bool operator==(const IceCandidate&, const IceCandidate&) = default;
+};
+
+// One person in a room as everybody else sees them.
+struct Participant {
+  std::string user_id;
+  std::string peer_id;  // one per connection: the same user in two tabs is two peers
+  std::string display_name;
+  bool is_host = false;
+  bool is_cohost = false;
+  bool audio = false;
+  bool video = false;
+  bool screen = false;
+  friend bool operator==(const Participant&, const Participant&) = default;
+};
+
+// ---------------------------------------------------------------------------------------------
+// client → server
+namespace client {
+
+struct JoinRoom {
+  static constexpr std::string_view type_name = "room:join";
+  std::string room_code;
+  std::optional<std::string> password;
+  std::optional<std::string> resume_token;  // from an earlier room:joined: rejoin as the same peer
+  std::optional<std::string> display_name;  // trimmed by the decoder
+  friend bool operator==(const JoinRoom&, const JoinRoom&) = default;
+};
+struct LeaveRoom {
+  static constexpr std::string_view type_name = "room:leave";
+  friend bool operator==(const LeaveRoom&, const LeaveRoom&) = default;
+};
+struct HostMute {
+  static constexpr std::string_view type_name = "room:host-mute";
+  std::string target_user_id;
+  friend bool operator==(const HostMute&, const HostMute&) = default;
+};
+struct HostKick {
+  static constexpr std::string_view type_name = "room:host-kick";
+  std::string target_user_id;
+  friend bool operator==(const HostKick&, const HostKick&) = default;
+};
+struct HostTransfer {
+  static constexpr std::string_view type_name = "room:host-transfer";
+  std::string target_user_id;
+  friend bool operator==(const HostTransfer&, const HostTransfer&) = default;
+};
+struct MakeCohost {
+  static constexpr std::string_view type_name = "room:make-cohost";
+  std::string target_user_id;
+  friend bool operator==(const MakeCohost&, const MakeCohost&) = default;
+};
+struct LockRoom {
+  static constexpr std::string_view type_name = "room:lock";
+  bool locked = false;
+  friend bool operator==(const LockRoom&, const LockRoom&) = default;
+};
+struct ChangeSettings {
+  static constexpr std::string_view type_name = "room:settings";
+  RoomSettings settings;
+  friend bool operator==(const ChangeSettings&, const ChangeSettings&) = default;
+};
+struct EndRoom {
+  static constexpr std::string_view type_name = "room:end";
+  friend bool operator==(const EndRoom&, const EndRoom&) = default;
+};
+struct MediaState {
+  static constexpr std::string_view type_name = "media:state";
+  bool audio = false;
+  bool video = false;
+  bool screen = false;
+  friend bool operator==(const MediaState&, const MediaState&) = default;
+};
+struct SignalOffer {
+  static constexpr std::string_view type_name = "signal:offer";
+  std::string to;  // peer_id
+  std::string sdp;
+  friend bool operator==(const SignalOffer&, const SignalOffer&) = default;
+};
+struct SignalAnswer {
+  static constexpr std::string_view type_name = "signal:answer";
+  std::string to;  // peer_id
+  std::string sdp;
+  friend bool operator==(const SignalAnswer&, const SignalAnswer&) = default;
+};
+struct SignalIce {
+  static constexpr std::string_view type_name = "signal:ice";
+  std::string to;  // peer_id
+  IceCandidate candidate;
+  friend bool operator==(const SignalIce&, const SignalIce&) = default;
+};
+struct ChatSend {
+  static constexpr std::string_view type_name = "chat:send";
+  std::string text;
+  std::string client_msg_id;  // lets the sender match the server's chat:message to its draft
+  friend bool operator==(const ChatSend&, const ChatSend&) = default;
+};
+// Whiteboard ops stay opaque JSON objects here; wasm/core/whiteboard gives them meaning.
+struct WhiteboardOps {
+  static constexpr std::string_view type_name = "wb:ops";
+  std::vector<nlohmann::json> ops;  // each an object, at most kMaxWhiteboardOps
+  friend bool operator==(const WhiteboardOps&, const WhiteboardOps&) = default;
+};
+struct CallRing {
+  static constexpr std::string_view type_name = "call:ring";
+  std::string to_user_id;
+  std::string call_id;
+  friend bool operator==(const CallRing&, const CallRing&) = default;
+};
+struct CallAccept {
+  static constexpr std::string_view type_name = "call:accept";
+  std::string call_id;
+  friend bool operator==(const CallAccept&, const CallAccept&) = default;
+};
+struct CallReject {
+  static constexpr std::string_view type_name = "call:reject";
+  std::string call_id;
+  friend bool operator==(const CallReject&, const CallReject&) = default;
+};
+struct CallCancel {
+  static constexpr std::string_view type_name = "call:cancel";
+  std::string call_id;
+  friend bool operator==(const CallCancel&, const CallCancel&) = default;
+};
+struct Ping {
+  static constexpr std::string_view type_name = "ping";
+  friend bool operator==(const Ping&, const Ping&) = default;
+};
+
+}  // namespace client
+
+using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::HostMute, client::HostKick,
+                                   client::HostTransfer, client::MakeCohost, client::LockRoom,
+                                   client::ChangeSettings, client::EndRoom, client::MediaState,
+                                   client::SignalOffer, client::SignalAnswer, client::SignalIce,
+                                   client::ChatSend, client::WhiteboardOps, client::CallRing,
+                                   client::CallAccept, client::CallReject, client::CallCancel, client::Ping>;
+
+// ---------------------------------------------------------------------------------------------
+// server → client
+namespace server {
+
+struct Hello {
+  static constexpr std::string_view type_name = "hello";
+  int protocol_version = 0;
+  std::int64_t server_time = 0;
+  friend bool operator==(const Hello&, const Hello&) = default;
+};
+struct Ack {
+  static constexpr std::string_view type_name = "ack";
+  RequestId id;
+  friend bool operator==(const Ack&, const Ack&) = default;
+};
+
+struct ChatMessage {
+  static constexpr std::string_view type_name = "chat:message";
+  std::string id;
+  std::string from_user_id;
+  std::string display_name;
+  std::string text;
+  std::int64_t sent_at = 0;
+  std::string client_msg_id;
+  friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
+};
+
+// Who I am in the room I just joined.
+struct Self {
+  std::string user_id;
+  std::string peer_id;
+  std::string display_name;
+  bool is_host = false;
+  friend bool operator==(const Self&, const Self&) = default;
+};
+struct Room {
+  std::string room_code;
+  std::string room_name;  // may be empty
+  std::string host_user_id;
+  int max_participants = 0;
+  bool is_locked = false;
+  RoomSettings settings;
+  friend bool operator==(const Room&, const Room&) = default;
+};
+// The snapshot a join (or a resume) starts from.
+struct RoomJoined {
+  static constexpr std::string_view type_name = "room:joined";
+  Self self;
+  Room room;
+  std::vector<Participant> participants;  // the others, in join order
+  std::vector<ChatMessage> chat;          // recent history, oldest first, at most kMaxChatHistory
+  std::string resume_token;
+  friend bool operator==(const RoomJoined&, const RoomJoined&) = default;
+};
+struct ParticipantJoined {
+  static constexpr std::string_view type_name = "room:participant-joined";
+  std::string room_code;
+  Participant user;
+  int participant_count = 0;
+  friend bool operator==(const ParticipantJoined&, const ParticipantJoined&) = default;
+};
+struct ParticipantLeft {
+  static constexpr std::string_view type_name = "room:participant-left";
+  std::string room_code;
+  std::string user_id;
+  std::string peer_id;
+  int participant_count = 0;
+  friend bool operator==(const ParticipantLeft&, const ParticipantLeft&) = default;
+};
+struct ParticipantUpdated {
+  static constexpr std::string_view type_name = "room:participant-updated";
+  std::string room_code;
+  Participant user;
+  friend bool operator==(const ParticipantUpdated&, const ParticipantUpdated&) = default;
+};
+enum class HostActionKind { mute, kick };  // "mute" | "kick"
+struct HostAction {
+  static constexpr std::string_view type_name = "room:host-action";
+  HostActionKind action = HostActionKind::mute;
+  std::string target_user_id;
+  std::string by;  // user_id of the host or co-host who did it
+  friend bool operator==(const HostAction&, const HostAction&) = default;
+};
+struct HostChanged {
+  static constexpr std::string_view type_name = "room:host-changed";
+  std::string room_code;
+  std::string host_user_id;
+  std::optional<std::string> previous_host_user_id;
+  friend bool operator==(const HostChanged&, const HostChanged&) = default;
+};
+struct SettingsChanged {
+  static constexpr std::string_view type_name = "room:settings-changed";
+  std::string room_code;
+  bool is_locked = false;
+  RoomSettings settings;
+  friend bool operator==(const SettingsChanged&, const SettingsChanged&) = default;
+};
+struct RoomClosed {
+  static constexpr std::string_view type_name = "room:closed";
+  std::string room_code;
+  std::string reason;  // a token such as "ended_by_host", "expired", "deleted" (id characters)
+  friend bool operator==(const RoomClosed&, const RoomClosed&) = default;
+};
+struct SignalOffer {
+  static constexpr std::string_view type_name = "signal:offer";
+  std::string from;  // peer_id
+  std::string sdp;
+  friend bool operator==(const SignalOffer&, const SignalOffer&) = default;
+};
+struct SignalAnswer {
+  static constexpr std::string_view type_name = "signal:answer";
+  std::string from;  // peer_id
+  std::string sdp;
+  friend bool operator==(const SignalAnswer&, const SignalAnswer&) = default;
+};
+struct SignalIce {
+  static constexpr std::string_view type_name = "signal:ice";
+  std::string from;  // peer_id
+  IceCandidate candidate;
+  friend bool operator==(const SignalIce&, const SignalIce&) = default;
+};
+struct WhiteboardOps {
+  static constexpr std::string_view type_name = "wb:ops";
+  std::string from;  // peer_id
+  std::vector<nlohmann::json> ops;
+  friend bool operator==(const WhiteboardOps&, const WhiteboardOps&) = default;
+};
+struct CallIncoming {
+  static constexpr std::string_view type_name = "call:incoming";
+  std::string call_id;
+  std::string from_user_id;
+  std::string display_name;
+  friend bool operator==(const CallIncoming&, const CallIncoming&) = default;
+};
+struct CallAccepted {
+  static constexpr std::string_view type_name = "call:accepted";
+  std::string call_id;
+  friend bool operator==(const CallAccepted&, const CallAccepted&) = default;
+};
+struct CallRejected {
+  static constexpr std::string_view type_name = "call:rejected";
+  std::string call_id;
+  friend bool operator==(const CallRejected&, const CallRejected&) = default;
+};
+struct CallCancelled {
+  static constexpr std::string_view type_name = "call:cancelled";
+  std::string call_id;
+  friend bool operator==(const CallCancelled&, const CallCancelled&) = default;
+};
+struct CallBusy {
+  static constexpr std::string_view type_name = "call:busy";
+  std::string call_id;
+  friend bool operator==(const CallBusy&, const CallBusy&) = default;
+};
+struct CallTimeout {
+  static constexpr std::string_view type_name = "call:timeout";
+  std::string call_id;
+  friend bool operator==(const CallTimeout&, const CallTimeout&) = default;
+};
+struct Pong {
+  static constexpr std::string_view type_name = "pong";
+  friend bool operator==(const Pong&, const Pong&) = default;
+};
+// The answer to a request that failed, or a failure of the connection itself (no ref).
+struct ErrorReply {
+  static constexpr std::string_view type_name = "error";
+  ErrorCode code = ErrorCode::bad_request;
+  std::string message;
+  std::optional<RequestId> ref;  // the failed request's id
+  friend bool operator==(const ErrorReply&, const ErrorReply&) = default;
+};
+
+}  // namespace server
+
+using ServerMessage =
+    std::variant<server::Hello, server::Ack, server::RoomJoined, server::ParticipantJoined,
+                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostChanged,
+                 server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
+                 server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::CallIncoming,
+                 server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,
+                 server::CallTimeout, server::Pong, server::ErrorReply>;
+
+// The wire "type" of a message: "chat:send", "room:joined"...
+inline std::string_view type_name(const ClientMessage& message) {
+  return std::visit([](const auto& m) { return std::decay_t<decltype(m)>::type_name; }, message);
+}
+inline std::string_view type_name(const ServerMessage& message) {
+  return std::visit([](const auto& m) { return std::decay_t<decltype(m)>::type_name; }, message);
+}
+
+}  // namespace mehfil::protocol

@@ -1,0 +1,178 @@
+// UTF-8, room codes, ids and the per-field string rules (validation.h).
+#include "protocol/validation.h"
+
+#include <cstring>
+
+namespace mehfil::protocol {
+namespace {
+
+constexpr bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+constexpr bool is_id_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// C0 controls, DEL and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): invisible in a name or
+// a room title and a classic way to spoof one.
+bool has_control_characters(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f) return true;
+  }
+  return false;
+}
+
+constexpr TextProblem bad(std::string_view what) { return {ErrorCode::bad_request, what}; }
+constexpr TextProblem big(std::string_view what) { return {ErrorCode::too_large, what}; }
+
+// Code points of `text`; `valid` says whether it was UTF-8 at all.
+std::size_t code_points_or_invalid(std::string_view text, bool& valid) {
+  const auto length = utf8_length(text);
+  valid = length.has_value();
+  return length.value_or(0);
+}
+
+}  // namespace
+
+std::optional<std::size_t> utf8_length(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t count = 0;
+  std::size_t i = 0;
+  while (i < size) {
+    // Eight ASCII bytes at a time: the common case for SDP, ids and most chat.
+    if (i + 8 <= size) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        count += 8;
+        continue;
+      }
+    }
+    const unsigned char lead = bytes[i];
+    std::size_t length;
+    std::uint32_t min;
+    std::uint32_t value;
+    if (lead < 0x80) {
+      ++i;
+      ++count;
+      continue;
+    } else if ((lead & 0xe0) == 0xc0) {
+      length = 2, min = 0x80, value = lead & 0x1fu;
+    } else if ((lead & 0xf0) == 0xe0) {
+      length = 3, min = 0x800, value = lead & 0x0fu;
+    } else if ((lead & 0xf8) == 0xf0) {
+      length = 4, min = 0x10000, value = lead & 0x07u;
+    } else {
+      return std::nullopt;
+    }
+    if (size - i < length) return std::nullopt;
+    for (std::size_t k = 1; k < length; ++k) {
+      const unsigned char next = bytes[i + k];
+      if ((next & 0xc0) != 0x80) return std::nullopt;
+      value = (value << 6) | (next & 0x3fu);
+    }
+    if (value < min || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return std::nullopt;
+    i += length;
+    ++count;
+  }
+  return count;
+}
+
+bool is_valid_utf8(std::string_view text) { return utf8_length(text).has_value(); }
+
+bool is_room_code(std::string_view text) {
+  if (text.size() != kRoomCodeLength) return false;
+  for (const char c : text) {
+    if (kRoomCodeAlphabet.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool is_id(std::string_view text) {
+  if (text.empty() || text.size() > kMaxIdChars) return false;
+  for (const char c : text) {
+    if (!is_id_char(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string_view trim_whitespace(std::string_view text) {
+  while (!text.empty() && is_ascii_space(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && is_ascii_space(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
+  bool valid = true;
+  switch (rule) {
+    case TextRule::id:
+      if (!is_id(text)) return bad("must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -");
+      return std::nullopt;
+    case TextRule::room_code:
+      if (!is_room_code(text)) return bad("must be 8 characters from ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789");
+      return std::nullopt;
+    case TextRule::display_name: {
+      const std::string_view name = trim_whitespace(text);
+      if (name.empty()) return bad("must not be blank");
+      const std::size_t length = code_points_or_invalid(name, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length > kMaxDisplayNameChars) return bad("must be at most 64 characters");
+      if (has_control_characters(name)) return bad("must not contain control characters");
+      return std::nullopt;
+    }
+    case TextRule::chat_text: {
+      if (text.empty()) return bad("must not be empty");
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length > kMaxChatTextChars) return bad("must be at most 4000 characters");
+      return std::nullopt;
+    }
+    case TextRule::sdp:
+      if (text.empty()) return bad("must not be empty");
+      if (text.size() > kMaxSdpBytes) return big("must be at most 65536 bytes");
+      return std::nullopt;
+    case TextRule::candidate:
+      if (text.size() > kMaxCandidateBytes) return big("must be at most 1024 bytes");
+      return std::nullopt;
+    case TextRule::sdp_mid:
+      if (text.size() > kMaxSdpMidBytes) return bad("must be at most 64 bytes");
+      return std::nullopt;
+    case TextRule::password: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length == 0 || length > kMaxPasswordChars) return bad("must be 1 to 128 characters");
+      return std::nullopt;
+    }
+    case TextRule::resume_token:
+      if (text.empty() || text.size() > kMaxResumeTokenBytes) return bad("must be 1 to 2048 bytes of printable ASCII");
+      for (const char c : text) {
+        if (c < '!' || c > '~') return bad("must be 1 to 2048 bytes of printable ASCII");
+      }
+      return std::nullopt;
+    case TextRule::room_name: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length > kMaxRoomNameChars) return bad("must be at most 128 characters");
+      if (has_control_characters(text)) return bad("must not contain control characters");
+      return std::nullopt;
+    }
+    case TextRule::error_message: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length > kMaxErrorMessageChars) return bad("must be at most 1024 characters");
+      return std::nullopt;
+    }
+    case TextRule::request_id: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length == 0 || length > kMaxRequestIdChars) return bad("must be 1 to 64 characters");
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace mehfil::protocol

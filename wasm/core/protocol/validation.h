@@ -1,0 +1,87 @@
+// The protocol's limits and the rules every string field follows, in one place.
+//
+// The codec (codec.h) applies these while decoding; the UI and the server call them directly, so a
+// name the join form accepts is exactly a name the server accepts. Lengths the user sees (display
+// names, chat text) count Unicode code points, not bytes, so "José" is 4 characters in every
+// language; lengths that exist to bound memory (SDP, ICE candidates, frames) count bytes.
+//
+// Nothing here allocates or throws.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "protocol/errors.h"
+
+namespace mehfil::protocol {
+
+// Sent in `hello`; bumped when a message changes incompatibly.
+inline constexpr int kProtocolVersion = 1;
+
+// Whole frames. A client frame fits the largest SDP (64 KiB) with room for JSON escaping of its
+// line breaks; a server frame also carries room:joined with participants and chat history.
+inline constexpr std::size_t kMaxClientFrameBytes = 96 * 1024;
+inline constexpr std::size_t kMaxServerFrameBytes = 4 * 1024 * 1024;
+// Arrays and objects inside arrays and objects; our own messages need 4, whiteboard ops the rest.
+// Bounding it keeps every recursive walk of a parsed value (copy, compare, dump) shallow.
+inline constexpr std::size_t kMaxNesting = 32;
+
+inline constexpr std::size_t kMaxSdpBytes = 64 * 1024;
+inline constexpr std::size_t kMaxCandidateBytes = 1024;
+inline constexpr std::size_t kMaxSdpMidBytes = 64;
+inline constexpr std::size_t kMaxIdChars = 64;         // user, peer, call, chat message ids
+inline constexpr std::size_t kMaxRequestIdChars = 64;  // a request's "id" when it is a string
+inline constexpr std::size_t kMaxDisplayNameChars = 64;
+inline constexpr std::size_t kMaxChatTextChars = 4000;
+inline constexpr std::size_t kMaxPasswordChars = 128;
+inline constexpr std::size_t kMaxResumeTokenBytes = 2048;
+inline constexpr std::size_t kMaxRoomNameChars = 128;
+inline constexpr std::size_t kMaxErrorMessageChars = 1024;
+inline constexpr std::size_t kMaxWhiteboardOps = 256;  // per wb:ops message
+inline constexpr std::size_t kMaxRoomSize = 1000;      // participant counts and lists
+inline constexpr std::size_t kMaxChatHistory = 100;    // chat messages in room:joined
+
+// Room codes: 8 characters from an alphabet without the look-alikes 0, O, 1, I and l, so a code
+// read aloud or copied by hand still works.
+inline constexpr std::size_t kRoomCodeLength = 8;
+inline constexpr std::string_view kRoomCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+// Code points in `text`, or nothing when it is not valid UTF-8 (overlong forms, surrogates and
+// values past U+10FFFF are invalid).
+std::optional<std::size_t> utf8_length(std::string_view text);
+bool is_valid_utf8(std::string_view text);
+
+bool is_room_code(std::string_view text);
+// User, peer, call and chat message ids: 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'.
+bool is_id(std::string_view text);
+// `text` without leading and trailing ASCII whitespace.
+std::string_view trim_whitespace(std::string_view text);
+
+// The rule a string field follows; the codec names one for every string it reads.
+enum class TextRule {
+  id,             // is_id
+  room_code,      // is_room_code
+  display_name,   // 1..64 code points after trimming, no control characters
+  chat_text,      // 1..4000 code points
+  sdp,            // 1..64 KiB
+  candidate,      // 0..1 KiB (empty means end of candidates)
+  sdp_mid,        // 0..64 bytes
+  password,       // 1..128 code points
+  resume_token,   // 1..2048 bytes of printable ASCII
+  room_name,      // 0..128 code points, no control characters
+  error_message,  // 0..1024 code points
+  request_id,     // 1..64 code points
+};
+
+struct TextProblem {
+  ErrorCode code = ErrorCode::bad_request;  // too_large for the bulk fields (sdp, candidate)
+  std::string_view what;                     // "must be at most 4000 characters"
+};
+
+// What is wrong with `text` under `rule`, or nothing. Display names are checked as they will be
+// stored, that is after trim_whitespace.
+std::optional<TextProblem> check_text(TextRule rule, std::string_view text);
+
+}  // namespace mehfil::protocol

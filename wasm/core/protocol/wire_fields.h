@@ -1,0 +1,291 @@
+// Internal to the codec: the wire fields of every message and nested struct, in one list.
+//
+// Each `fields(f, m)` names a struct's fields, their JSON names and their rules once; the same list
+// drives reading (JsonReader, which checks types and rules) and writing (JsonWriter), so the two
+// can never disagree about a name. `M` is the struct, const when writing.
+//
+// The key order on the wire does not follow this list: nlohmann::json keeps object keys sorted,
+// which is what makes encoding canonical.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "protocol/messages.h"
+#include "protocol/validation.h"
+
+namespace mehfil::protocol::wire {
+
+template <class M, class... Structs>
+concept one_of = (std::same_as<std::remove_const_t<M>, Structs> || ...);
+
+inline constexpr std::int64_t kRoomSize = kMaxRoomSize;
+inline constexpr std::int64_t kLatestTime = std::numeric_limits<std::int64_t>::max();
+
+// --- nested structs ---
+
+template <class F, class M>
+  requires one_of<M, RoomSettings>
+void fields(F& f, M& m) {
+  f.flag("video", m.video);
+  f.flag("audio", m.audio);
+  f.flag("screenshare", m.screenshare);
+  f.flag("chat", m.chat);
+}
+
+template <class F, class M>
+  requires one_of<M, IceCandidate>
+void fields(F& f, M& m) {
+  f.text("candidate", m.candidate, TextRule::candidate);
+  f.text("sdp_mid", m.sdp_mid, TextRule::sdp_mid);
+  f.integer("sdp_mline_index", m.sdp_mline_index, 0, 65535);
+}
+
+template <class F, class M>
+  requires one_of<M, Participant>
+void fields(F& f, M& m) {
+  f.text("user_id", m.user_id, TextRule::id);
+  f.text("peer_id", m.peer_id, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.flag("is_host", m.is_host);
+  f.flag("is_cohost", m.is_cohost);
+  f.flag("audio", m.audio);
+  f.flag("video", m.video);
+  f.flag("screen", m.screen);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Self>
+void fields(F& f, M& m) {
+  f.text("user_id", m.user_id, TextRule::id);
+  f.text("peer_id", m.peer_id, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.flag("is_host", m.is_host);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Room>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("room_name", m.room_name, TextRule::room_name);
+  f.text("host_user_id", m.host_user_id, TextRule::id);
+  f.integer("max_participants", m.max_participants, 1, kRoomSize);
+  f.flag("is_locked", m.is_locked);
+  f.object("settings", m.settings);
+}
+
+// --- messages without fields ---
+
+template <class F, class M>
+  requires one_of<M, client::LeaveRoom, client::EndRoom, client::Ping, server::Pong>
+void fields(F&, M&) {}
+
+// --- client → server ---
+
+template <class F, class M>
+  requires one_of<M, client::JoinRoom>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("password", m.password, TextRule::password);
+  f.text("resume_token", m.resume_token, TextRule::resume_token);
+  f.text("display_name", m.display_name, TextRule::display_name);
+}
+
+template <class F, class M>
+  requires one_of<M, client::HostMute, client::HostKick, client::HostTransfer, client::MakeCohost>
+void fields(F& f, M& m) {
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::LockRoom>
+void fields(F& f, M& m) {
+  f.flag("locked", m.locked);
+}
+
+template <class F, class M>
+  requires one_of<M, client::ChangeSettings>
+void fields(F& f, M& m) {
+  f.object("settings", m.settings);
+}
+
+template <class F, class M>
+  requires one_of<M, client::MediaState>
+void fields(F& f, M& m) {
+  f.flag("audio", m.audio);
+  f.flag("video", m.video);
+  f.flag("screen", m.screen);
+}
+
+template <class F, class M>
+  requires one_of<M, client::SignalOffer, client::SignalAnswer>
+void fields(F& f, M& m) {
+  f.text("to", m.to, TextRule::id);
+  f.text("sdp", m.sdp, TextRule::sdp);
+}
+
+template <class F, class M>
+  requires one_of<M, client::SignalIce>
+void fields(F& f, M& m) {
+  f.text("to", m.to, TextRule::id);
+  f.object("candidate", m.candidate);
+}
+
+template <class F, class M>
+  requires one_of<M, client::ChatSend>
+void fields(F& f, M& m) {
+  f.text("text", m.text, TextRule::chat_text);
+  f.text("client_msg_id", m.client_msg_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::WhiteboardOps>
+void fields(F& f, M& m) {
+  f.opaque_objects("ops", m.ops, kMaxWhiteboardOps);
+}
+
+template <class F, class M>
+  requires one_of<M, client::CallRing>
+void fields(F& f, M& m) {
+  f.text("to_user_id", m.to_user_id, TextRule::id);
+  f.text("call_id", m.call_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::CallAccept, client::CallReject, client::CallCancel, server::CallAccepted,
+                  server::CallRejected, server::CallCancelled, server::CallBusy, server::CallTimeout>
+void fields(F& f, M& m) {
+  f.text("call_id", m.call_id, TextRule::id);
+}
+
+// --- server → client ---
+
+template <class F, class M>
+  requires one_of<M, server::Hello>
+void fields(F& f, M& m) {
+  f.integer("protocol_version", m.protocol_version, 1, 65535);
+  f.integer("server_time", m.server_time, 0, kLatestTime);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Ack>
+void fields(F& f, M& m) {
+  f.request_id("id", m.id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::ChatMessage>
+void fields(F& f, M& m) {
+  f.text("id", m.id, TextRule::id);
+  f.text("from_user_id", m.from_user_id, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.text("text", m.text, TextRule::chat_text);
+  f.integer("sent_at", m.sent_at, 0, kLatestTime);
+  f.text("client_msg_id", m.client_msg_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::RoomJoined>
+void fields(F& f, M& m) {
+  f.object("self", m.self);
+  f.object("room", m.room);
+  f.objects("participants", m.participants, kMaxRoomSize);
+  f.objects("chat", m.chat, kMaxChatHistory);
+  f.text("resume_token", m.resume_token, TextRule::resume_token);
+}
+
+template <class F, class M>
+  requires one_of<M, server::ParticipantJoined>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.object("user", m.user);
+  f.integer("participant_count", m.participant_count, 0, kRoomSize);
+}
+
+template <class F, class M>
+  requires one_of<M, server::ParticipantLeft>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("user_id", m.user_id, TextRule::id);
+  f.text("peer_id", m.peer_id, TextRule::id);
+  f.integer("participant_count", m.participant_count, 0, kRoomSize);
+}
+
+template <class F, class M>
+  requires one_of<M, server::ParticipantUpdated>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.object("user", m.user);
+}
+
+template <class F, class M>
+  requires one_of<M, server::HostAction>
+void fields(F& f, M& m) {
+  f.choice("action", m.action);
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+  f.text("by", m.by, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::HostChanged>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("host_user_id", m.host_user_id, TextRule::id);
+  f.text("previous_host_user_id", m.previous_host_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::SettingsChanged>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.flag("is_locked", m.is_locked);
+  f.object("settings", m.settings);
+}
+
+template <class F, class M>
+  requires one_of<M, server::RoomClosed>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("reason", m.reason, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::SignalOffer, server::SignalAnswer>
+void fields(F& f, M& m) {
+  f.text("from", m.from, TextRule::id);
+  f.text("sdp", m.sdp, TextRule::sdp);
+}
+
+template <class F, class M>
+  requires one_of<M, server::SignalIce>
+void fields(F& f, M& m) {
+  f.text("from", m.from, TextRule::id);
+  f.object("candidate", m.candidate);
+}
+
+template <class F, class M>
+  requires one_of<M, server::WhiteboardOps>
+void fields(F& f, M& m) {
+  f.text("from", m.from, TextRule::id);
+  f.opaque_objects("ops", m.ops, kMaxWhiteboardOps);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CallIncoming>
+void fields(F& f, M& m) {
+  f.text("call_id", m.call_id, TextRule::id);
+  f.text("from_user_id", m.from_user_id, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+}
+
+template <class F, class M>
+  requires one_of<M, server::ErrorReply>
+void fields(F& f, M& m) {
+  f.choice("code", m.code);
+  f.text("message", m.message, TextRule::error_message);
+  f.request_id("ref", m.ref);
+}
+
+}  // namespace mehfil::protocol::wire
