@@ -1,0 +1,181 @@
+// REST routes (api_routes.h).
+#include "api_routes.h"
+
+#include <chrono>
+
+#include "protocol/validation.h"
+#include "tokens.h"
+
+namespace mehfil::server {
+namespace {
+
+namespace http = boost::beast::http;
+using nlohmann::json;
+using protocol::ErrorCode;
+
+constexpr std::int64_t kSessionLifetimeS = 30 * 24 * 3600;
+
+ApiReply failure(unsigned status, ErrorCode code, std::string message) {
+  return {status, {{"error", {{"code", std::string(protocol::to_string(code))}, {"message", std::move(message)}}}}};
+}
+
+std::int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The request body as a JSON object ({} when empty), or the reason it is not one.
+std::variant<json, ApiReply> body_object(const http::request<http::string_body>& request) {
+  if (request.body().empty()) return json::object();
+  json body = json::parse(request.body(), nullptr, false);
+  if (body.is_discarded()) return failure(400, ErrorCode::bad_request, "The body is not valid JSON.");
+  if (!body.is_object()) return failure(400, ErrorCode::bad_request, "The body must be a JSON object.");
+  return body;
+}
+
+// Reads an optional field of one JSON type; a present field of another type is an error.
+template <typename T>
+std::optional<ApiReply> read_field(const json& body, const char* name, std::optional<T>& out) {
+  const auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  const bool ok = std::is_same_v<T, bool> ? it->is_boolean()
+                  : std::is_same_v<T, std::string> ? it->is_string()
+                                                   : it->is_number_integer();
+  if (!ok) return failure(400, ErrorCode::bad_request, std::string(name) + " has the wrong type.");
+  out = it->get<T>();
+  return std::nullopt;
+}
+
+std::optional<ApiReply> check(protocol::TextRule rule, const std::string& text, const char* name) {
+  if (auto problem = protocol::check_text(rule, text)) {
+    return failure(problem->code == ErrorCode::too_large ? 413 : 400, problem->code,
+                   std::string(name) + " " + std::string(problem->what) + ".");
+  }
+  return std::nullopt;
+}
+
+void create_session(ApiContext context, const json& body, ApiCallback done) {
+  std::optional<std::string> name;
+  if (auto problem = read_field(body, "display_name", name)) return done(*problem);
+  if (!name) return done(failure(400, ErrorCode::bad_request, "display_name is required."));
+  const std::string trimmed(protocol::trim_whitespace(*name));
+  if (auto problem = check(protocol::TextRule::display_name, trimmed, "display_name")) return done(*problem);
+  Claims claims{"u" + random_token(12), trimmed, now_s() + kSessionLifetimeS, std::nullopt, std::nullopt, std::nullopt};
+  context.store.upsert_user(claims.sub, claims.name, now_s() * 1000);
+  done({201, {{"user_id", claims.sub}, {"display_name", claims.name}, {"token", mint_token(claims, context.secret)},
+              {"expires_at", claims.exp * 1000}}});
+}
+
+void create_room(ApiContext context, const Claims& user, const json& body, ApiCallback done) {
+  CreateRoomRequest request;
+  std::optional<std::string> name, password;
+  std::optional<bool> is_public;
+  std::optional<std::int64_t> max;
+  for (auto problem : {read_field(body, "room_name", name), read_field(body, "password", password),
+                       read_field(body, "is_public", is_public), read_field(body, "max_participants", max)}) {
+    if (problem) return done(*problem);
+  }
+  if (name) {
+    const std::string trimmed(protocol::trim_whitespace(*name));
+    if (auto problem = check(protocol::TextRule::room_name, trimmed, "room_name")) return done(*problem);
+    request.room_name = trimmed;
+  }
+  if (password && !password->empty()) {
+    if (auto problem = check(protocol::TextRule::password, *password, "password")) return done(*problem);
+    request.password = password;
+  }
+  request.is_public = is_public.value_or(false);
+  if (max && (*max < 2 || *max > 10)) return done(failure(400, ErrorCode::bad_request, "max_participants must be from 2 to 10."));
+  request.max_participants = static_cast<int>(max.value_or(5));
+  if (const auto settings = body.find("settings"); settings != body.end() && !settings->is_null()) {
+    if (!settings->is_object()) return done(failure(400, ErrorCode::bad_request, "settings must be an object."));
+    std::optional<bool> video, audio, screenshare, chat;
+    for (auto problem : {read_field(*settings, "video", video), read_field(*settings, "audio", audio),
+                         read_field(*settings, "screenshare", screenshare), read_field(*settings, "chat", chat)}) {
+      if (problem) return done(*problem);
+    }
+    request.settings = {video.value_or(true), audio.value_or(true), screenshare.value_or(true), chat.value_or(true)};
+  }
+  context.hub.create_room(user, std::move(request), std::move(done));
+}
+
+std::optional<std::string> target_of(const json& body, ApiReply& problem) {
+  std::optional<std::string> target;
+  if (auto bad = read_field(body, "target_user_id", target)) {
+    problem = *bad;
+    return std::nullopt;
+  }
+  if (!target || !protocol::is_id(*target)) {
+    problem = failure(400, ErrorCode::bad_request, "target_user_id must be a user id.");
+    return std::nullopt;
+  }
+  return target;
+}
+
+}  // namespace
+
+std::optional<Claims> authenticate(const http::request<http::string_body>& request, const std::string& secret) {
+  std::string_view token;
+  const auto authorization = request[http::field::authorization];
+  if (authorization.starts_with("Bearer ")) {
+    token = std::string_view(authorization.data() + 7, authorization.size() - 7);
+  } else {
+    const std::string_view target(request.target().data(), request.target().size());
+    if (const auto at = target.find("token="); at != std::string_view::npos && (target[at - 1] == '?' || target[at - 1] == '&')) {
+      token = target.substr(at + 6);
+      token = token.substr(0, token.find('&'));
+    }
+  }
+  if (token.empty()) return std::nullopt;
+  return verify_token(token, secret, now_s());
+}
+
+void handle_api(ApiContext context, const http::request<http::string_body>& request, ApiCallback done) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::string path(target.substr(0, target.find('?')));
+  const auto method = request.method();
+  auto body = body_object(request);
+  if (auto* bad = std::get_if<ApiReply>(&body)) return done(*bad);
+  const json& fields = std::get<json>(body);
+
+  if (path == "/api/session") {
+    if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
+    return create_session(context, fields, std::move(done));
+  }
+  const auto user = authenticate(request, context.secret);
+  if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
+
+  if (path == "/api/user/rooms" && method == http::verb::get) return done(context.hub.user_rooms(*user));
+  if (path == "/api/rooms/create") {
+    if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
+    return create_room(context, *user, fields, std::move(done));
+  }
+  constexpr std::string_view kRooms = "/api/rooms/";
+  if (path.rfind(kRooms, 0) == 0) {
+    const std::string rest = path.substr(kRooms.size());
+    const std::string code = rest.substr(0, rest.find('/'));
+    const std::string action = rest.size() > code.size() ? rest.substr(code.size() + 1) : "";
+    if (!protocol::is_room_code(code)) {
+      return done(failure(404, ErrorCode::room_not_found, "The room \"" + code.substr(0, 64) + "\" doesn't exist or has expired."));
+    }
+    if (action.empty() && method == http::verb::get) return done(context.hub.preview(code));
+    if (action.empty() && method == http::verb::delete_) return done(context.hub.remove_room(*user, code));
+    if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Method not allowed here."));
+    if (action == "join") {
+      std::optional<std::string> password;
+      if (auto problem = read_field(fields, "password", password)) return done(*problem);
+      if (password && password->empty()) password.reset();
+      return context.hub.join(*user, code, password, std::move(done));
+    }
+    if (action == "leave") return done(context.hub.leave(*user, code));
+    if (action == "kick" || action == "mute") {
+      ApiReply problem;
+      const auto target_user = target_of(fields, problem);
+      if (!target_user) return done(problem);
+      const auto kind = action == "kick" ? protocol::server::HostActionKind::kick : protocol::server::HostActionKind::mute;
+      return done(context.hub.host_action(*user, code, kind, *target_user));
+    }
+  }
+  done(failure(404, ErrorCode::bad_request, "No such API endpoint."));
+}
+
+}  // namespace mehfil::server

@@ -1,0 +1,40 @@
+// The REST API under /api: parses and validates each request into typed values, authenticates it
+// (a JWT in `Authorization: Bearer`), and hands it to the RoomHub. Answers are JSON; failures are
+// {"error": {"code", "message"}} with the protocol's stable codes and the matching HTTP status.
+//
+//   POST   /api/session                 {display_name}                    -> 201 {user_id, display_name, token}
+//   POST   /api/rooms/create            {room_name?, is_public?, max_participants?, password?, settings?}
+//                                                                          -> 201 room
+//   GET    /api/rooms/:code                                               -> the preview
+//   POST   /api/rooms/:code/join        {password?}                       -> room
+//   POST   /api/rooms/:code/leave
+//   DELETE /api/rooms/:code                                    (host only)
+//   POST   /api/rooms/:code/kick        {target_user_id}       (host or co-host)
+//   POST   /api/rooms/:code/mute        {target_user_id}       (host or co-host)
+//   GET    /api/user/rooms                                                -> {created: [...], joined: [...]}
+#pragma once
+
+#include <string>
+
+#include <boost/beast/http.hpp>
+
+#include "room_hub.h"
+#include "store.h"
+
+namespace mehfil::server {
+
+struct ApiContext {
+  RoomHub& hub;
+  Store& store;
+  const std::string& secret;
+};
+
+void handle_api(ApiContext context, const boost::beast::http::request<boost::beast::http::string_body>& request,
+                ApiCallback done);
+
+// The authenticated user of a request with `Authorization: Bearer <jwt>`, or of a /ws upgrade with
+// `?token=<jwt>`; nothing when absent, forged or expired.
+std::optional<Claims> authenticate(const boost::beast::http::request<boost::beast::http::string_body>& request,
+                                   const std::string& secret);
+
+}  // namespace mehfil::server

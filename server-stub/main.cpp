@@ -1,0 +1,68 @@
+// mehfil-server: one process, one port. REST under /api, signaling on /ws, the site as static files,
+// GET /healthz. See server_config.h for the flags and README for the API.
+//
+// Threads: one I/O thread owns every socket and all room state, so the rules need no locks and a
+// join racing a join is decided in arrival order; a small pool hashes passwords (argon2id is slow
+// on purpose) and posts results back to the I/O thread.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <sodium.h>
+
+#include "listener.h"
+#include "room_hub.h"
+#include "server_config.h"
+#include "store.h"
+#include "tokens.h"
+
+namespace {
+
+void sweep_every(boost::asio::steady_timer& timer, mehfil::server::RoomHub& hub, std::chrono::milliseconds period) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, &hub, period](boost::system::error_code ec) {
+    if (ec) return;
+    hub.sweep();
+    sweep_every(timer, hub, period);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mehfil::server;
+  auto config = parse_flags(argc, argv);
+  if (!config) return argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
+  if (sodium_init() < 0) {
+    std::fputs("mehfil-server: libsodium failed to start\n", stderr);
+    return 1;
+  }
+  try {
+    if (const auto parent = std::filesystem::path(config->db_path).parent_path(); !parent.empty()) {
+      std::filesystem::create_directories(parent);
+    }
+    Store store(config->db_path);
+    const std::string secret = store.secret(config->secret, random_token(32));
+    boost::asio::io_context io(1);
+    boost::asio::thread_pool hashing(2);
+    RoomHub hub(store, *config, io, hashing, secret);
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, secret}, *config);
+    std::printf("mehfil-server listening on http://%s:%u/\n", config->host.c_str(), listener->port());
+    std::fflush(stdout);
+    listener->run();
+
+    boost::asio::steady_timer sweeper(io);
+    sweep_every(sweeper, hub, config->sweep_every);
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
+    io.run();
+    hashing.join();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "mehfil-server: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,147 @@
+// RoomHub: the server's authority over rooms. It decides who may join (capacity, password, lock,
+// kicked), who may do what (host and co-hosts), who is host when the host leaves, and relays
+// signaling only between members of the same room. REST handlers and WebSocket messages both end
+// up here, so a host action has the same effect whichever way it arrives.
+//
+// Room lifecycle (DESIGN.md "Room (server)"):
+//   created -> waiting (nobody in) <-> active -> expired (24 h idle, the sweeper) | destroyed (ended
+//   by the host or deleted)
+// A member whose socket drops keeps its place for `resume_grace`, so a reconnecting client (with
+// its resume token) is the same peer and the others' media never stops; only after the grace does
+// everyone get room:participant-left. A REST join reserves a place the same way until the socket
+// comes.
+//
+// Runs on the server's single I/O thread; password hashing goes to a thread pool and comes back
+// through `post`, after which every rule is checked again (the room may have filled meanwhile).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
+
+#include "connection.h"
+#include "protocol/messages.h"
+#include "server_config.h"
+#include "store.h"
+
+namespace mehfil::server {
+
+// A REST answer: a status and a JSON body ({"error": {code, message}} for failures).
+struct ApiReply {
+  unsigned status = 200;
+  nlohmann::json body = nlohmann::json::object();
+  std::optional<long> retry_after_s;
+};
+using ApiCallback = std::function<void(ApiReply)>;
+
+struct CreateRoomRequest {
+  std::string room_name;
+  bool is_public = false;
+  int max_participants = 5;
+  std::optional<std::string> password;
+  protocol::RoomSettings settings;
+};
+
+class RoomHub {
+ public:
+  RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io, boost::asio::thread_pool& hashing,
+          std::string secret);
+
+  // REST (api_routes.cpp parses and validates the requests, then calls these).
+  void create_room(const Claims& user, CreateRoomRequest request, ApiCallback done);
+  ApiReply preview(const std::string& room_code);
+  void join(const Claims& user, const std::string& room_code, std::optional<std::string> password, ApiCallback done);
+  ApiReply leave(const Claims& user, const std::string& room_code);
+  ApiReply remove_room(const Claims& user, const std::string& room_code);
+  ApiReply host_action(const Claims& user, const std::string& room_code, protocol::server::HostActionKind action,
+                       const std::string& target_user_id);
+  ApiReply user_rooms(const Claims& user);
+
+  // WebSocket.
+  void connected(const std::shared_ptr<Connection>& connection);
+  void handle(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
+              const std::optional<protocol::RequestId>& id);
+  void disconnected(const std::shared_ptr<Connection>& connection);
+
+  // The sweeper: members past their grace leave, idle rooms expire.
+  void sweep();
+
+  std::size_t connection_count() const { return connection_count_; }
+
+ private:
+  struct Member {
+    std::string user_id;
+    std::string peer_id;
+    std::string display_name;
+    bool is_cohost = false;
+    bool audio = false;
+    bool video = false;
+    bool screen = false;
+    std::int64_t joined_at = 0;
+    std::shared_ptr<Connection> connection;  // null while reserved (REST join) or dropped
+    std::int64_t detached_at = 0;
+    bool announced = false;  // the others were told with room:participant-joined
+  };
+  struct LiveRoom {
+    RoomRecord record;
+    std::vector<Member> members;  // join order: the longest present first
+  };
+  struct Call {
+    std::string caller;
+    std::string callee;
+    bool accepted = false;
+    std::int64_t started_at = 0;
+  };
+  struct Problem {
+    unsigned status;
+    protocol::ErrorCode code;
+    std::string message;
+  };
+
+  LiveRoom* room(const std::string& room_code);  // loads it from the store; null if unknown
+  Member* member(LiveRoom& room, const std::string& user_id);
+  std::optional<Problem> admission_problem(LiveRoom& room, const Claims& user, bool resuming);
+  bool may_manage(const LiveRoom& room, const Claims& user) const;
+  int announced_count(const LiveRoom& room) const;
+
+  void ws_join(const std::shared_ptr<Connection>& connection, const protocol::client::JoinRoom& join,
+               const std::optional<protocol::RequestId>& id);
+  void finish_ws_join(const std::shared_ptr<Connection>& connection, const std::string& room_code,
+                      std::optional<std::string> resumed_peer, const std::optional<protocol::RequestId>& id);
+  void remove_member(LiveRoom& room, const std::string& user_id, bool kicked);
+  void detach(const std::shared_ptr<Connection>& connection);
+  void apply_host_action(LiveRoom& room, const std::string& by, protocol::server::HostActionKind action,
+                         const std::string& target_user_id);
+  void end_room(LiveRoom& room, const std::string& reason);
+  void touch(LiveRoom& room);
+  void persist_member(const LiveRoom& room, const Member& member, std::optional<std::int64_t> left_at, bool kicked);
+
+  void send(const std::shared_ptr<Connection>& connection, const protocol::ServerMessage& message);
+  void broadcast(const LiveRoom& room, const protocol::ServerMessage& message, const std::string& except_user = {});
+  void reply_error(const std::shared_ptr<Connection>& connection, protocol::ErrorCode code, std::string message,
+                   const std::optional<protocol::RequestId>& id);
+  protocol::Participant participant(const LiveRoom& room, const Member& member) const;
+  nlohmann::json room_json(const LiveRoom& room) const;
+  static ApiReply error(const Problem& problem);
+  std::int64_t now_ms() const;
+
+  Store& store_;
+  const ServerConfig& config_;
+  boost::asio::io_context& io_;
+  boost::asio::thread_pool& hashing_;
+  std::string secret_;
+  std::map<std::string, LiveRoom> rooms_;
+  std::multimap<std::string, std::weak_ptr<Connection>> online_;  // user_id -> their sockets, for calls
+  std::map<std::string, Call> calls_;
+  std::size_t connection_count_ = 0;
+};
+
+}  // namespace mehfil::server

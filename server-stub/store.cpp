@@ -1,0 +1,355 @@
+// SQLite storage for the server (store.h): schema migrations and the queries the server needs.
+#include "store.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace mehfil::server {
+
+// One prepared statement: bind by position, step, read columns, finalized on scope exit.
+class Store::Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db) + " in: " + sql);
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(const std::string& value) {
+    sqlite3_bind_text(stmt_, ++bound_, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(const std::optional<std::string>& value) {
+    if (value) return bind(*value);
+    sqlite3_bind_null(stmt_, ++bound_);
+    return *this;
+  }
+  Statement& bind(std::int64_t value) {
+    sqlite3_bind_int64(stmt_, ++bound_, value);
+    return *this;
+  }
+  Statement& bind(std::optional<std::int64_t> value) {
+    if (value) return bind(*value);
+    sqlite3_bind_null(stmt_, ++bound_);
+    return *this;
+  }
+  Statement& bind(int value) { return bind(static_cast<std::int64_t>(value)); }
+  Statement& bind(bool value) { return bind(static_cast<std::int64_t>(value ? 1 : 0)); }
+
+  // True while there is a row to read.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  }
+  // Runs a write; false on a constraint violation (a taken primary key).
+  bool run() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_DONE) return true;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return false;
+    throw std::runtime_error(std::string("sqlite write: ") + sqlite3_errmsg(db_));
+  }
+
+  std::string text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  }
+  std::optional<std::string> optional_text(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return text(column);
+  }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::optional<std::int64_t> optional_integer(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return integer(column);
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int bound_ = 0;
+};
+
+namespace {
+
+// Each entry is one schema version, applied once, in order, inside a transaction.
+constexpr const char* kMigrations[] = {
+    R"sql(
+    CREATE TABLE users (
+      user_id TEXT PRIMARY KEY,
+      display_name TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      last_seen_at INTEGER NOT NULL);
+    CREATE TABLE rooms (
+      room_code TEXT PRIMARY KEY,
+      room_name TEXT NOT NULL,
+      host_user_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      max_participants INTEGER NOT NULL,
+      current_participants INTEGER NOT NULL DEFAULT 0,
+      is_active INTEGER NOT NULL DEFAULT 1,
+      is_public INTEGER NOT NULL DEFAULT 0,
+      is_locked INTEGER NOT NULL DEFAULT 0,
+      password_hash TEXT,
+      settings TEXT NOT NULL,
+      closed_reason TEXT NOT NULL DEFAULT '');
+    CREATE INDEX rooms_by_host ON rooms (host_user_id, created_at);
+    CREATE INDEX rooms_by_expiry ON rooms (is_active, expires_at);
+    CREATE TABLE room_participants (
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      user_id TEXT NOT NULL,
+      display_name TEXT NOT NULL,
+      joined_at INTEGER NOT NULL,
+      left_at INTEGER,
+      is_host INTEGER NOT NULL DEFAULT 0,
+      is_cohost INTEGER NOT NULL DEFAULT 0,
+      is_muted INTEGER NOT NULL DEFAULT 0,
+      is_kicked INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (room_code, user_id));
+    CREATE INDEX room_participants_by_user ON room_participants (user_id);
+    CREATE TABLE chat_messages (
+      id TEXT PRIMARY KEY,
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      from_user_id TEXT NOT NULL,
+      display_name TEXT NOT NULL,
+      text TEXT NOT NULL,
+      sent_at INTEGER NOT NULL,
+      client_msg_id TEXT NOT NULL DEFAULT '');
+    CREATE INDEX chat_messages_by_room ON chat_messages (room_code, sent_at);
+    CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    )sql",
+};
+
+constexpr const char* kRoomColumns =
+    "room_code, room_name, host_user_id, created_at, expires_at, max_participants, current_participants, "
+    "is_active, is_public, is_locked, password_hash, settings, closed_reason";
+
+template <typename Row>
+RoomRecord read_room(const Row& row) {
+  RoomRecord room;
+  room.room_code = row.text(0);
+  room.room_name = row.text(1);
+  room.host_user_id = row.text(2);
+  room.created_at = row.integer(3);
+  room.expires_at = row.integer(4);
+  room.max_participants = static_cast<int>(row.integer(5));
+  room.current_participants = static_cast<int>(row.integer(6));
+  room.is_active = row.integer(7) != 0;
+  room.is_public = row.integer(8) != 0;
+  room.is_locked = row.integer(9) != 0;
+  room.password_hash = row.optional_text(10);
+  room.settings_json = row.text(11);
+  room.closed_reason = row.text(12);
+  return room;
+}
+
+}  // namespace
+
+Store::Store(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open database " + path + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 2000);
+  exec("PRAGMA journal_mode = WAL");
+  // NORMAL with WAL: a commit may be lost on power failure, never on a process crash or kill -9.
+  exec("PRAGMA synchronous = NORMAL");
+  exec("PRAGMA foreign_keys = ON");
+  migrate();
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::exec(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw std::runtime_error("sqlite: " + message);
+  }
+}
+
+void Store::migrate() {
+  exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
+  std::int64_t applied = 0;
+  {
+    Statement query(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (query.step()) applied = query.integer(0);
+  }
+  const auto count = static_cast<std::int64_t>(std::size(kMigrations));
+  for (std::int64_t version = applied + 1; version <= count; ++version) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      exec(kMigrations[version - 1]);
+      Statement(db_, "INSERT INTO schema_migrations (version) VALUES (?)").bind(version).run();
+      exec("COMMIT");
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+std::string Store::secret(const std::string& preferred, const std::string& generated) {
+  if (!preferred.empty()) {
+    Statement(db_, "INSERT INTO server_secrets (name, value) VALUES ('jwt', ?) "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        .bind(preferred)
+        .run();
+    return preferred;
+  }
+  {
+    Statement query(db_, "SELECT value FROM server_secrets WHERE name = 'jwt'");
+    if (query.step()) return query.text(0);
+  }
+  Statement(db_, "INSERT INTO server_secrets (name, value) VALUES ('jwt', ?)").bind(generated).run();
+  return generated;
+}
+
+void Store::upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now) {
+  Statement(db_, "INSERT INTO users (user_id, display_name, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, "
+                 "last_seen_at = excluded.last_seen_at")
+      .bind(user_id).bind(display_name).bind(now).bind(now)
+      .run();
+}
+
+bool Store::insert_room(const RoomRecord& r) {
+  return Statement(db_, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
+                        "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
+      .bind(r.max_participants).bind(r.current_participants).bind(r.is_active).bind(r.is_public).bind(r.is_locked)
+      .bind(r.password_hash).bind(r.settings_json).bind(r.closed_reason)
+      .run();
+}
+
+std::optional<RoomRecord> Store::find_room(const std::string& room_code) {
+  Statement query(db_, (std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE room_code = ?").c_str());
+  query.bind(room_code);
+  if (!query.step()) return std::nullopt;
+  return read_room(query);
+}
+
+void Store::update_room(const RoomRecord& r) {
+  Statement(db_, "UPDATE rooms SET room_name = ?, host_user_id = ?, expires_at = ?, max_participants = ?, "
+                 "current_participants = ?, is_active = ?, is_public = ?, is_locked = ?, password_hash = ?, "
+                 "settings = ?, closed_reason = ? WHERE room_code = ?")
+      .bind(r.room_name).bind(r.host_user_id).bind(r.expires_at).bind(r.max_participants).bind(r.current_participants)
+      .bind(r.is_active).bind(r.is_public).bind(r.is_locked).bind(r.password_hash).bind(r.settings_json)
+      .bind(r.closed_reason).bind(r.room_code)
+      .run();
+}
+
+int Store::rooms_created_since(const std::string& host_user_id, std::int64_t since) {
+  Statement query(db_, "SELECT COUNT(*) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
+  query.bind(host_user_id).bind(since);
+  return query.step() ? static_cast<int>(query.integer(0)) : 0;
+}
+
+std::optional<std::int64_t> Store::oldest_room_created_since(const std::string& host_user_id, std::int64_t since) {
+  Statement query(db_, "SELECT MIN(created_at) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
+  query.bind(host_user_id).bind(since);
+  return query.step() ? query.optional_integer(0) : std::nullopt;
+}
+
+std::vector<RoomRecord> Store::rooms_hosted_by(const std::string& user_id) {
+  Statement query(db_, (std::string("SELECT ") + kRoomColumns +
+                        " FROM rooms WHERE host_user_id = ? ORDER BY created_at DESC LIMIT 100").c_str());
+  query.bind(user_id);
+  std::vector<RoomRecord> rooms;
+  while (query.step()) rooms.push_back(read_room(query));
+  return rooms;
+}
+
+std::vector<RoomRecord> Store::rooms_joined_by(const std::string& user_id) {
+  Statement query(db_, "SELECT r.room_code, r.room_name, r.host_user_id, r.created_at, r.expires_at, "
+                       "r.max_participants, r.current_participants, r.is_active, r.is_public, r.is_locked, "
+                       "r.password_hash, r.settings, r.closed_reason "
+                       "FROM rooms r JOIN room_participants p ON p.room_code = r.room_code "
+                       "WHERE p.user_id = ? AND r.host_user_id != ? AND p.is_kicked = 0 "
+                       "ORDER BY p.joined_at DESC LIMIT 100");
+  query.bind(user_id).bind(user_id);
+  std::vector<RoomRecord> rooms;
+  while (query.step()) rooms.push_back(read_room(query));
+  return rooms;
+}
+
+std::vector<std::string> Store::expire_rooms(std::int64_t now) {
+  std::vector<std::string> codes;
+  {
+    Statement query(db_, "SELECT room_code FROM rooms WHERE is_active = 1 AND expires_at <= ?");
+    query.bind(now);
+    while (query.step()) codes.push_back(query.text(0));
+  }
+  Statement(db_, "UPDATE rooms SET is_active = 0, closed_reason = 'expired', current_participants = 0 "
+                 "WHERE is_active = 1 AND expires_at <= ?")
+      .bind(now)
+      .run();
+  return codes;
+}
+
+void Store::mark_everyone_left(std::int64_t now) {
+  Statement(db_, "UPDATE room_participants SET left_at = ? WHERE left_at IS NULL").bind(now).run();
+  Statement(db_, "UPDATE rooms SET current_participants = 0").run();
+}
+
+std::optional<ParticipantRecord> Store::find_participant(const std::string& room_code, const std::string& user_id) {
+  Statement query(db_, "SELECT room_code, user_id, display_name, joined_at, left_at, is_host, is_cohost, is_muted, "
+                       "is_kicked FROM room_participants WHERE room_code = ? AND user_id = ?");
+  query.bind(room_code).bind(user_id);
+  if (!query.step()) return std::nullopt;
+  ParticipantRecord p;
+  p.room_code = query.text(0);
+  p.user_id = query.text(1);
+  p.display_name = query.text(2);
+  p.joined_at = query.integer(3);
+  p.left_at = query.optional_integer(4);
+  p.is_host = query.integer(5) != 0;
+  p.is_cohost = query.integer(6) != 0;
+  p.is_muted = query.integer(7) != 0;
+  p.is_kicked = query.integer(8) != 0;
+  return p;
+}
+
+void Store::upsert_participant(const ParticipantRecord& p) {
+  Statement(db_, "INSERT INTO room_participants (room_code, user_id, display_name, joined_at, left_at, is_host, "
+                 "is_cohost, is_muted, is_kicked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (room_code, user_id) DO UPDATE SET display_name = excluded.display_name, "
+                 "joined_at = excluded.joined_at, left_at = excluded.left_at, is_host = excluded.is_host, "
+                 "is_cohost = excluded.is_cohost, is_muted = excluded.is_muted, is_kicked = excluded.is_kicked")
+      .bind(p.room_code).bind(p.user_id).bind(p.display_name).bind(p.joined_at).bind(p.left_at).bind(p.is_host)
+      .bind(p.is_cohost).bind(p.is_muted).bind(p.is_kicked)
+      .run();
+}
+
+void Store::insert_chat(const ChatRecord& c) {
+  Statement(db_, "INSERT INTO chat_messages (id, room_code, from_user_id, display_name, text, sent_at, client_msg_id) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(c.id).bind(c.room_code).bind(c.from_user_id).bind(c.display_name).bind(c.text).bind(c.sent_at)
+      .bind(c.client_msg_id)
+      .run();
+}
+
+std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit) {
+  Statement query(db_, "SELECT id, room_code, from_user_id, display_name, text, sent_at, client_msg_id FROM "
+                       "(SELECT * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) "
+                       "ORDER BY sent_at ASC");
+  query.bind(room_code).bind(limit);
+  std::vector<ChatRecord> messages;
+  while (query.step()) {
+    messages.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5),
+                        query.text(6)});
+  }
+  return messages;
+}
+
+}  // namespace mehfil::server

@@ -1,0 +1,97 @@
+// Store: everything the server keeps on disk, in one SQLite file (WAL). Users, rooms, who is or was
+// in which room, chat, and the server's own secret. Plain structs in and out; every statement is
+// prepared with bound parameters. A write returns only after SQLite committed it, and with WAL that
+// survives `kill -9` of the process; so whatever the server acknowledged is still there on restart.
+//
+// Not thread-safe: the server calls it from its one I/O thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace mehfil::server {
+
+struct RoomRecord {
+  std::string room_code;
+  std::string room_name;
+  std::string host_user_id;
+  std::int64_t created_at = 0;     // ms since the epoch
+  std::int64_t expires_at = 0;     // 24 h after the room was last active
+  int max_participants = 5;
+  int current_participants = 0;
+  bool is_active = true;           // false once ended by the host, deleted, or expired
+  bool is_public = false;
+  bool is_locked = false;
+  std::optional<std::string> password_hash;  // argon2id, libsodium's crypto_pwhash_str format
+  std::string settings_json = R"({"audio":true,"chat":true,"screenshare":true,"video":true})";
+  std::string closed_reason;       // "ended", "deleted", "expired" once inactive
+};
+
+struct ParticipantRecord {
+  std::string room_code;
+  std::string user_id;
+  std::string display_name;
+  std::int64_t joined_at = 0;
+  std::optional<std::int64_t> left_at;
+  bool is_host = false;
+  bool is_cohost = false;
+  bool is_muted = false;
+  bool is_kicked = false;
+};
+
+struct ChatRecord {
+  std::string id;
+  std::string room_code;
+  std::string from_user_id;
+  std::string display_name;
+  std::string text;
+  std::int64_t sent_at = 0;
+  std::string client_msg_id;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) and migrates the database. Throws std::runtime_error on failure.
+  explicit Store(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The JWT secret: `preferred` if given (and then stored), else the stored one, else `generated`.
+  std::string secret(const std::string& preferred, const std::string& generated);
+
+  void upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now);
+
+  bool insert_room(const RoomRecord& room);  // false if the code is taken
+  std::optional<RoomRecord> find_room(const std::string& room_code);
+  void update_room(const RoomRecord& room);   // every mutable column
+  int rooms_created_since(const std::string& host_user_id, std::int64_t since);
+  std::optional<std::int64_t> oldest_room_created_since(const std::string& host_user_id, std::int64_t since);
+  std::vector<RoomRecord> rooms_hosted_by(const std::string& user_id);
+  std::vector<RoomRecord> rooms_joined_by(const std::string& user_id);  // not hosted by them
+  // Active rooms whose expires_at has passed; marks them inactive ("expired") and returns their codes.
+  std::vector<std::string> expire_rooms(std::int64_t now);
+  // After a restart nobody is connected: everyone still marked present has left.
+  void mark_everyone_left(std::int64_t now);
+
+  std::optional<ParticipantRecord> find_participant(const std::string& room_code, const std::string& user_id);
+  void upsert_participant(const ParticipantRecord& participant);
+
+  void insert_chat(const ChatRecord& chat);
+  std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);
+
+ private:
+  class Statement;
+  void exec(const char* sql);
+  void migrate();
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace mehfil::server

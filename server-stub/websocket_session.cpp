@@ -1,0 +1,142 @@
+// One client's signaling socket (websocket_session.h).
+#include "websocket_session.h"
+
+#include "protocol/codec.h"
+#include "room_hub.h"
+
+namespace mehfil::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using Clock = std::chrono::steady_clock;
+
+WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Claims claims, RoomHub& hub, const ServerConfig& config)
+    : Connection(std::move(claims)),
+      ws_(std::move(stream)),
+      hub_(hub),
+      config_(config),
+      bucket_(config.messages_per_second, config.message_burst, Clock::now()),
+      idle_timer_(ws_.get_executor()) {}
+
+void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {
+  beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = config_.handshake_timeout;
+  timeouts.idle_timeout = websocket::stream_base::none();  // watch_idle pings and drops on our schedule
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(config_.max_message_bytes);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "mehfil");
+  }));
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_heard_ = Clock::now(); });
+  ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    self->open_ = true;
+    self->last_heard_ = Clock::now();
+    self->hub_.connected(self);
+    self->watch_idle();
+    self->read();
+  });
+}
+
+void WebSocketSession::read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
+}
+
+void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) return finish();  // closed, reset, too big (Beast already sent 1009), or dropped by us
+  last_heard_ = Clock::now();
+  pinged_ = false;
+  const std::string frame = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+
+  if (!bucket_.take(last_heard_)) {
+    if (bucket_.overdraft() > config_.overdraft_before_close) return close(websocket::close_code::policy_error);
+    send(std::make_shared<const std::string>(protocol::encode(
+        protocol::server::ErrorReply{protocol::ErrorCode::rate_limited, "Too many messages: slow down.", std::nullopt})));
+    return read();
+  }
+  if (!ws_.got_text()) {
+    send(std::make_shared<const std::string>(protocol::encode(
+        protocol::server::ErrorReply{protocol::ErrorCode::bad_request, "Frames must be text (JSON).", std::nullopt})));
+    return read();
+  }
+  const auto decoded = protocol::decode_client(frame);
+  if (!decoded.ok()) {
+    send(std::make_shared<const std::string>(protocol::encode(protocol::error_reply(decoded))));
+  } else {
+    hub_.handle(shared_from_this(), *decoded.message, decoded.id);
+  }
+  if (open_) read();
+}
+
+void WebSocketSession::send(Frame frame) {
+  if (!open_) return;
+  if (queued_bytes_ + frame->size() > config_.max_queued_bytes) return drop();  // a reader this slow is gone
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  if (!writing_) write();
+}
+
+void WebSocketSession::write() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*queue_.front()),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
+}
+
+void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return finish();
+  queued_bytes_ -= queue_.front()->size();
+  queue_.pop_front();
+  if (!queue_.empty() && open_) write();
+}
+
+// A silent socket gets a ping after idle_ping_after and is dropped after idle_drop_after.
+void WebSocketSession::watch_idle() {
+  const auto silent = Clock::now() - last_heard_;
+  const auto next = pinged_ ? config_.idle_drop_after : config_.idle_ping_after;
+  idle_timer_.expires_after(next > silent ? std::chrono::duration_cast<Clock::duration>(next - silent) : Clock::duration::zero());
+  idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->open_) return;
+    const auto quiet = Clock::now() - self->last_heard_;
+    if (quiet >= self->config_.idle_drop_after) return self->drop();
+    if (quiet >= self->config_.idle_ping_after && !self->pinged_) {
+      self->pinged_ = true;
+      self->ws_.async_ping({}, [](beast::error_code) {});
+    } else if (quiet < self->config_.idle_ping_after) {
+      self->pinged_ = false;
+    }
+    self->watch_idle();
+  });
+}
+
+void WebSocketSession::close(websocket::close_code code) {
+  if (!open_) return;
+  open_ = false;
+  ws_.async_close(code, [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void WebSocketSession::drop() {
+  open_ = false;
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  finish();
+}
+
+// Once per session, however it ended: the hub forgets the socket (the member keeps its place for
+// the resume grace).
+void WebSocketSession::finish() {
+  open_ = false;
+  idle_timer_.cancel();
+  if (finished_) return;
+  finished_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
+  hub_.disconnected(shared_from_this());
+}
+
+}  // namespace mehfil::server

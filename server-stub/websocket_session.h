@@ -1,0 +1,62 @@
+// WebSocketSession: one client's signaling socket (Boost.Beast). Reads one frame at a time, keeps one
+// write in flight with a bounded queue behind it, and turns every frame into a typed message (the
+// protocol codec) before the hub sees it. What it enforces, each with a stable error code:
+//   - frames over 64 KiB: Beast closes with 1009 (message too big);
+//   - binary frames: error bad_request, the connection stays;
+//   - more than 50 msg/s (burst 200): error rate_limited for each frame dropped, then close (1008);
+//   - a reader more than 1 MiB behind: dropped, so memory never grows without bound;
+//   - silence: a ping after 20 s, the socket dropped after 45 s.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <memory>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "connection.h"
+#include "rate_limiter.h"
+#include "server_config.h"
+
+namespace mehfil::server {
+
+class RoomHub;
+
+class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(boost::beast::tcp_stream&& stream, Claims claims, RoomHub& hub, const ServerConfig& config);
+
+  void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+
+  void send(Frame frame) override;
+  void drop() override;
+  bool is_open() const override { return open_; }
+
+ private:
+  void read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void watch_idle();
+  void close(boost::beast::websocket::close_code code);
+  void finish();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  RoomHub& hub_;
+  const ServerConfig& config_;
+  std::deque<Frame> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool open_ = false;
+  bool finished_ = false;
+  TokenBucket bucket_;
+  boost::asio::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_heard_;
+  bool pinged_ = false;
+};
+
+}  // namespace mehfil::server
