@@ -85,7 +85,8 @@ Decoded<Message> decode(std::string_view frame, std::size_t max_bytes, bool has_
                    "message is " + std::to_string(frame.size()) + " bytes; the limit is " + std::to_string(max_bytes));
   }
   if (nests_deeper_than(frame, kMaxNesting)) {
-    return failure(std::move(result), ErrorCode::bad_request, "message nests deeper than 32 levels");
+    return failure(std::move(result), ErrorCode::bad_request,
+                   "message nests deeper than " + std::to_string(kMaxNesting) + " levels");
   }
   json document = json::parse(frame.begin(), frame.end(), nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) {
