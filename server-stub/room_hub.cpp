@@ -123,6 +123,7 @@ json RoomHub::room_json(const LiveRoom& live) const {
   }
   if (host_name.empty()) {
     if (auto host = store_.find_participant(r.room_code, r.host_user_id)) host_name = host->display_name;
+    else host_name = store_.user_name(r.host_user_id).value_or("");
   }
   return {{"room_code", r.room_code},
           {"room_name", r.room_name},
@@ -175,6 +176,7 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
     reply.retry_after_s = std::max<long>(1, static_cast<long>((oldest + 3'600'000 - now + 999) / 1000));
     return done(std::move(reply));
   }
+  store_.upsert_user(user.sub, user.name, now);  // a token minted by an embedding site may be its first sight
   auto finish = [this, user, request, done](std::optional<std::string> password_hash) {
     RoomRecord r;
     r.room_name = request.room_name.empty() ? user.name + "'s Room" : request.room_name;

@@ -222,6 +222,13 @@ void Store::upsert_user(const std::string& user_id, const std::string& display_n
       .run();
 }
 
+std::optional<std::string> Store::user_name(const std::string& user_id) {
+  Statement query(db_, "SELECT display_name FROM users WHERE user_id = ?");
+  query.bind(user_id);
+  if (!query.step()) return std::nullopt;
+  return query.text(0);
+}
+
 bool Store::insert_room(const RoomRecord& r) {
   return Statement(db_, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
                         "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason) "

@@ -68,6 +68,7 @@ class Store {
   std::string secret(const std::string& preferred, const std::string& generated);
 
   void upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now);
+  std::optional<std::string> user_name(const std::string& user_id);
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken
   std::optional<RoomRecord> find_room(const std::string& room_code);

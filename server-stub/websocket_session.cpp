@@ -29,7 +29,7 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrad
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(beast::http::field::server, "mehfil");
   }));
-  ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_heard_ = Clock::now(); });
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard(); });
   ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
     if (ec) return;
     self->open_ = true;
@@ -46,8 +46,7 @@ void WebSocketSession::read() {
 
 void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) return finish();  // closed, reset, too big (Beast already sent 1009), or dropped by us
-  last_heard_ = Clock::now();
-  pinged_ = false;
+  heard();
   const std::string frame = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
 
@@ -94,20 +93,24 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   if (!queue_.empty() && open_) write();
 }
 
-// A silent socket gets a ping after idle_ping_after and is dropped after idle_drop_after.
+void WebSocketSession::heard() {
+  last_heard_ = Clock::now();
+  pinged_ = false;
+}
+
+// A silent socket gets a ping after idle_ping_after and is dropped after idle_drop_after. Any frame,
+// a pong included, counts as a sign of life (heard()).
 void WebSocketSession::watch_idle() {
-  const auto silent = Clock::now() - last_heard_;
-  const auto next = pinged_ ? config_.idle_drop_after : config_.idle_ping_after;
-  idle_timer_.expires_after(next > silent ? std::chrono::duration_cast<Clock::duration>(next - silent) : Clock::duration::zero());
+  const auto quiet = Clock::now() - last_heard_;
+  const auto until = pinged_ ? config_.idle_drop_after : config_.idle_ping_after;
+  idle_timer_.expires_after(until > quiet ? std::chrono::duration_cast<Clock::duration>(until - quiet) : Clock::duration::zero());
   idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || !self->open_) return;
-    const auto quiet = Clock::now() - self->last_heard_;
-    if (quiet >= self->config_.idle_drop_after) return self->drop();
-    if (quiet >= self->config_.idle_ping_after && !self->pinged_) {
+    const auto silent = Clock::now() - self->last_heard_;
+    if (silent >= self->config_.idle_drop_after) return self->drop();
+    if (silent >= self->config_.idle_ping_after && !self->pinged_) {
       self->pinged_ = true;
       self->ws_.async_ping({}, [](beast::error_code) {});
-    } else if (quiet < self->config_.idle_ping_after) {
-      self->pinged_ = false;
     }
     self->watch_idle();
   });

@@ -40,6 +40,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void heard();
   void watch_idle();
   void close(boost::beast::websocket::close_code code);
   void finish();

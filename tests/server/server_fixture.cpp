@@ -1,0 +1,239 @@
+// The test server and clients (server_fixture.h).
+#include "server_fixture.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+extern char** environ;
+
+namespace server_test {
+
+namespace beast = boost::beast;
+namespace http_ns = beast::http;
+namespace websocket = beast::websocket;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+std::string server_binary() {
+  if (const char* dir = std::getenv("MEHFIL_BIN_DIR")) return std::string(dir) + "/mehfil-server";
+  return "build/native/bin/mehfil-server";
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_flags) : flags_(std::move(extra_flags)) {
+  char pattern[] = "/tmp/mehfil-server-test-XXXXXX";
+  if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
+  folder_ = pattern;
+  start(0);
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(folder_, ignored);
+}
+
+void ServerProcess::start(unsigned short port) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  std::vector<std::string> args = {server_binary(), "--port", std::to_string(port), "--db", db_path(), "--web", folder_};
+  args.insert(args.end(), flags_.begin(), flags_.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    throw std::runtime_error("cannot start " + args[0]);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  // The first line names the port: "mehfil-server listening on http://127.0.0.1:PORT/".
+  std::string line;
+  char c;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  close(out[0]);
+  const auto colon = line.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("server did not start: " + line);
+  port_ = static_cast<unsigned short>(std::stoi(line.substr(colon + 1)));
+}
+
+void ServerProcess::kill_hard() {
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void ServerProcess::restart() {
+  if (pid_ > 0) kill_hard();
+  start(port_);
+}
+
+bool ServerProcess::running() { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
+                         const std::string& body, const std::string& token) {
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  stream.expires_after(std::chrono::seconds(10));
+  http_ns::request<http_ns::string_body> request{http_ns::string_to_verb(method), target, 11};
+  request.set(http_ns::field::host, "127.0.0.1:" + std::to_string(port));
+  if (!token.empty()) request.set(http_ns::field::authorization, "Bearer " + token);
+  request.set(http_ns::field::content_type, "application/json");
+  request.body() = body;
+  request.prepare_payload();
+  http_ns::write(stream, request);
+  beast::flat_buffer buffer;
+  http_ns::response_parser<http_ns::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  http_ns::read(stream, buffer, parser);
+  auto response = parser.release();
+  HttpResult result;
+  result.status = response.result_int();
+  for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
+  result.body = json::parse(response.body(), nullptr, false);
+  return result;
+}
+
+HttpResult http(unsigned short port, const std::string& method, const std::string& target, const std::optional<json>& body,
+                const std::string& token, const std::map<std::string, std::string>& extra_headers) {
+  (void)extra_headers;
+  return http_raw_body(port, method, target, body ? body->dump() : "", token);
+}
+
+User new_user(unsigned short port, const std::string& name) {
+  const auto result = http(port, "POST", "/api/session", json{{"display_name", name}});
+  if (result.status != 201) throw std::runtime_error("session failed: " + result.body.dump());
+  return {result.body["user_id"], result.body["display_name"], result.body["token"]};
+}
+
+std::string new_room(unsigned short port, const User& host, json options) {
+  const auto result = http(port, "POST", "/api/rooms/create", options, host.token);
+  if (result.status != 201) throw std::runtime_error("create failed: " + result.body.dump());
+  return result.body["room_code"];
+}
+
+WsClient::WsClient(unsigned short port, const std::string& token, const std::string& origin) : ws_(io_) {
+  beast::get_lowest_layer(ws_).connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  if (!origin.empty()) {
+    ws_.set_option(websocket::stream_base::decorator([origin](websocket::request_type& request) {
+      request.set(http_ns::field::origin, origin);
+    }));
+  }
+  ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws?token=" + token);
+  const auto hello = receive();
+  if (!hello || (*hello)["type"] != "hello") throw std::runtime_error("no hello from the server");
+}
+
+void WsClient::send(const json& message) { send_text(message.dump()); }
+
+void WsClient::send_text(const std::string& text) {
+  ws_.text(true);
+  beast::error_code ec;
+  ws_.write(boost::asio::buffer(text), ec);
+  if (ec) closed_ = true;
+}
+
+void WsClient::send_binary(const std::string& bytes) {
+  ws_.binary(true);
+  beast::error_code ec;
+  ws_.write(boost::asio::buffer(bytes), ec);
+  if (ec) closed_ = true;
+}
+
+std::optional<json> WsClient::receive(std::chrono::milliseconds within) {
+  if (!pending_.empty()) {
+    json first = pending_.front();
+    pending_.erase(pending_.begin());
+    return first;
+  }
+  if (closed_) return std::nullopt;
+  // One read stays outstanding across calls: cancelling a Beast websocket read would break the
+  // stream, so a read that times out here simply completes during a later call.
+  if (!reading_) {
+    reading_ = true;
+    read_result_.reset();
+    ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) { read_result_ = ec; });
+  }
+  io_.restart();
+  io_.run_for(within);
+  if (!read_result_) return std::nullopt;
+  reading_ = false;
+  if (*read_result_) {
+    closed_ = true;
+    close_reason_ = ws_.reason();
+    return std::nullopt;
+  }
+  json frame = json::parse(beast::buffers_to_string(buffer_.data()), nullptr, false);
+  buffer_.consume(buffer_.size());
+  return frame;
+}
+
+std::optional<json> WsClient::receive_type(const std::string& type, std::chrono::milliseconds within) {
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i]["type"] == type) {
+      json found = pending_[i];
+      pending_.erase(pending_.begin() + static_cast<long>(i));
+      return found;
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::vector<json> skipped;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    std::optional<json> frame;
+    {
+      // Read directly (not from pending_) so skipped frames are not re-read.
+      std::vector<json> held;
+      held.swap(pending_);
+      frame = receive(left);
+      held.swap(pending_);
+    }
+    if (!frame) break;
+    if ((*frame)["type"] == type) {
+      pending_.insert(pending_.begin(), skipped.begin(), skipped.end());
+      return frame;
+    }
+    skipped.push_back(*frame);
+  }
+  pending_.insert(pending_.begin(), skipped.begin(), skipped.end());
+  return std::nullopt;
+}
+
+json WsClient::join(const std::string& room_code, const std::optional<std::string>& password) {
+  json message = {{"type", "room:join"}, {"room_code", room_code}};
+  if (password) message["password"] = *password;
+  send(message);
+  for (int i = 0; i < 50; ++i) {
+    auto frame = receive(std::chrono::milliseconds(5000));
+    if (!frame) return json{{"type", "timeout"}};
+    if ((*frame)["type"] == "room:joined") {
+      peer_id = (*frame)["self"]["peer_id"];
+      return *frame;
+    }
+    if ((*frame)["type"] == "error") return *frame;
+    pending_.push_back(*frame);
+  }
+  return json{{"type", "timeout"}};
+}
+
+}  // namespace server_test

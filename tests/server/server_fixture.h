@@ -1,0 +1,91 @@
+// A real mehfil-server on loopback for tests: started as a child process on a free port with a
+// fresh SQLite file, plus small synchronous HTTP and WebSocket clients (Boost.Beast) to talk to it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+namespace server_test {
+
+using nlohmann::json;
+
+class ServerProcess {
+ public:
+  // Starts the server with a fresh database in a fresh folder (kept across restart()).
+  explicit ServerProcess(std::vector<std::string> extra_flags = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  unsigned short port() const { return port_; }
+  std::string db_path() const { return folder_ + "/mehfil.db"; }
+  void kill_hard();  // SIGKILL, as a crash would
+  void restart();    // a new process on the same database (and the same port when free)
+  bool running();
+
+ private:
+  void start(unsigned short port);
+  std::vector<std::string> flags_;
+  std::string folder_;
+  int pid_ = -1;
+  unsigned short port_ = 0;
+};
+
+struct HttpResult {
+  unsigned status = 0;
+  json body;
+  std::map<std::string, std::string> headers;
+};
+
+// One request on a fresh connection.
+HttpResult http(unsigned short port, const std::string& method, const std::string& target,
+                const std::optional<json>& body = std::nullopt, const std::string& token = {},
+                const std::map<std::string, std::string>& extra_headers = {});
+HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
+                         const std::string& body, const std::string& token);
+
+struct User {
+  std::string user_id;
+  std::string name;
+  std::string token;
+};
+User new_user(unsigned short port, const std::string& name);
+std::string new_room(unsigned short port, const User& host, json options = json::object());
+
+class WsClient {
+ public:
+  WsClient(unsigned short port, const std::string& token, const std::string& origin = {});
+  void send(const json& message);
+  void send_text(const std::string& text);
+  void send_binary(const std::string& bytes);
+  // The next frame as JSON, or nothing if none came in time or the socket closed.
+  std::optional<json> receive(std::chrono::milliseconds within = std::chrono::milliseconds(3000));
+  // Frames until one of this type arrives (the others are kept for later receive_type calls).
+  std::optional<json> receive_type(const std::string& type, std::chrono::milliseconds within = std::chrono::milliseconds(3000));
+  bool closed() const { return closed_; }
+  std::optional<boost::beast::websocket::close_reason> close_reason() const { return close_reason_; }
+  // Joins a room and returns room:joined (or the error it got).
+  json join(const std::string& room_code, const std::optional<std::string>& password = std::nullopt);
+  std::string peer_id;
+
+ private:
+  boost::asio::io_context io_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  std::vector<json> pending_;
+  boost::beast::flat_buffer buffer_;
+  bool reading_ = false;
+  std::optional<boost::beast::error_code> read_result_;
+  bool closed_ = false;
+  std::optional<boost::beast::websocket::close_reason> close_reason_;
+};
+
+}  // namespace server_test

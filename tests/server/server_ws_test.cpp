@@ -1,0 +1,222 @@
+// Signaling over /ws against a real server: joining, relaying, host powers, succession, chat.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "server_fixture.h"
+
+using namespace server_test;
+
+TEST_CASE("Joiners get a snapshot, and everyone already in hears about them") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana");
+  const User ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana, {{"room_name", "Standup"}});
+  WsClient a(server.port(), ana.token);
+  const json first = a.join(code);
+  REQUIRE(first["type"] == "room:joined");
+  CHECK(first["self"]["is_host"] == true);
+  CHECK(first["room"]["room_name"] == "Standup");
+  CHECK(first["participants"].empty());
+  CHECK(!first["resume_token"].get<std::string>().empty());
+
+  WsClient b(server.port(), ben.token);
+  const json second = b.join(code);
+  REQUIRE(second["type"] == "room:joined");
+  REQUIRE(second["participants"].size() == 1);
+  CHECK(second["participants"][0]["user_id"] == ana.user_id);
+  const auto joined = a.receive_type("room:participant-joined");
+  REQUIRE(joined);
+  CHECK((*joined)["user"]["user_id"] == ben.user_id);
+  CHECK((*joined)["participant_count"] == 2);
+
+  b.send({{"type", "room:leave"}});
+  const auto left = a.receive_type("room:participant-left");
+  REQUIRE(left);
+  CHECK((*left)["user_id"] == ben.user_id);
+  CHECK((*left)["peer_id"] == b.peer_id);
+  CHECK((*left)["participant_count"] == 1);
+}
+
+TEST_CASE("Signaling is relayed between members of the same room only") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana");
+  const User ben = new_user(server.port(), "Ben");
+  const User eve = new_user(server.port(), "Eve");
+  const std::string code = new_room(server.port(), ana);
+  const std::string other = new_room(server.port(), eve);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token), e(server.port(), eve.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  REQUIRE(e.join(other)["type"] == "room:joined");
+
+  a.send({{"type", "signal:offer"}, {"to", b.peer_id}, {"sdp", "v=0 offer"}});
+  const auto offer = b.receive_type("signal:offer");
+  REQUIRE(offer);
+  CHECK((*offer)["from"] == a.peer_id);
+  CHECK((*offer)["sdp"] == "v=0 offer");
+  b.send({{"type", "signal:ice"}, {"to", a.peer_id}, {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"}, {"sdp_mid", "0"}, {"sdp_mline_index", 0}}}});
+  const auto ice = a.receive_type("signal:ice");
+  REQUIRE(ice);
+  CHECK((*ice)["candidate"]["sdp_mid"] == "0");
+
+  e.send({{"type", "signal:offer"}, {"to", a.peer_id}, {"sdp", "v=0 intrusion"}, {"id", 7}});
+  const auto refused = e.receive_type("error");
+  REQUIRE(refused);
+  CHECK((*refused)["code"] == "not_in_room");
+  CHECK((*refused)["ref"] == 7);
+  CHECK_FALSE(a.receive_type("signal:offer", std::chrono::milliseconds(300)));
+}
+
+TEST_CASE("Messages before joining a room are refused with not_in_room") {
+  ServerProcess server;
+  WsClient a(server.port(), new_user(server.port(), "Ana").token);
+  a.send({{"type", "chat:send"}, {"text", "hi"}, {"client_msg_id", "c1"}, {"id", "r1"}});
+  const auto refused = a.receive_type("error");
+  REQUIRE(refused);
+  CHECK((*refused)["code"] == "not_in_room");
+  CHECK((*refused)["ref"] == "r1");
+}
+
+TEST_CASE("The host mutes, kicks, locks and ends; others may not") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  REQUIRE(c.join(code)["type"] == "room:joined");
+
+  b.send({{"type", "room:host-kick"}, {"target_user_id", cy.user_id}});
+  CHECK(b.receive_type("error").value()["code"] == "not_host");
+
+  a.send({{"type", "room:host-mute"}, {"target_user_id", ben.user_id}});
+  CHECK(b.receive_type("room:host-action").value()["action"] == "mute");
+  const auto updated = c.receive_type("room:participant-updated");
+  REQUIRE(updated);
+  CHECK((*updated)["user"]["user_id"] == ben.user_id);
+  CHECK((*updated)["user"]["audio"] == false);
+
+  a.send({{"type", "room:host-kick"}, {"target_user_id", cy.user_id}});
+  CHECK(c.receive_type("room:host-action").value()["action"] == "kick");
+  CHECK(b.receive_type("room:participant-left").value()["user_id"] == cy.user_id);
+  CHECK(c.join(code)["code"] == "unauthorized");  // a kicked user cannot come back
+
+  a.send({{"type", "room:lock"}, {"locked", true}});
+  CHECK(b.receive_type("room:settings-changed").value()["is_locked"] == true);
+  WsClient d(server.port(), new_user(server.port(), "Dee").token);
+  CHECK(d.join(code)["code"] == "room_locked");
+
+  a.send({{"type", "room:end"}});
+  CHECK(b.receive_type("room:closed").value()["reason"] == "ended_by_host");
+  CHECK(a.receive_type("room:closed"));
+}
+
+TEST_CASE("When the host leaves, a co-host takes over, else whoever has been here longest") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  REQUIRE(c.join(code)["type"] == "room:joined");
+
+  SECTION("a co-host first") {
+    a.send({{"type", "room:make-cohost"}, {"target_user_id", cy.user_id}});
+    REQUIRE(b.receive_type("room:participant-updated"));
+    a.send({{"type", "room:leave"}});
+    const auto changed = b.receive_type("room:host-changed");
+    REQUIRE(changed);
+    CHECK((*changed)["host_user_id"] == cy.user_id);
+    CHECK((*changed)["previous_host_user_id"] == ana.user_id);
+  }
+  SECTION("else the longest present") {
+    a.send({{"type", "room:leave"}});
+    const auto changed = c.receive_type("room:host-changed");
+    REQUIRE(changed);
+    CHECK((*changed)["host_user_id"] == ben.user_id);
+    // The new host has the powers now.
+    b.send({{"type", "room:host-mute"}, {"target_user_id", cy.user_id}, {"id", 1}});
+    CHECK(b.receive_type("ack"));
+  }
+}
+
+TEST_CASE("Chat is stored and comes with room:joined for whoever joins later") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  a.send({{"type", "chat:send"}, {"text", "<b>hello</b> 👋"}, {"client_msg_id", "c1"}});
+  const auto echoed = a.receive_type("chat:message");
+  REQUIRE(echoed);
+  CHECK((*echoed)["text"] == "<b>hello</b> 👋");
+  CHECK((*echoed)["client_msg_id"] == "c1");
+  WsClient b(server.port(), new_user(server.port(), "Ben").token);
+  const json joined = b.join(code);
+  REQUIRE(joined["chat"].size() == 1);
+  CHECK(joined["chat"][0]["text"] == "<b>hello</b> 👋");
+}
+
+TEST_CASE("Eleven people joining a room of ten at the same instant: ten get in, one is told it is full") {
+  ServerProcess server;
+  const User host = new_user(server.port(), "Host");
+  const bool with_password = GENERATE(false, true);
+  json options = {{"max_participants", 10}};
+  if (with_password) options["password"] = "sesame";
+  const std::string code = new_room(server.port(), host, options);
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int i = 0; i < 11; ++i) clients.push_back(std::make_unique<WsClient>(server.port(), new_user(server.port(), "P" + std::to_string(i)).token));
+  for (auto& client : clients) {
+    json join = {{"type", "room:join"}, {"room_code", code}};
+    if (with_password) join["password"] = "sesame";
+    client->send(join);
+  }
+  int joined = 0, full = 0;
+  for (auto& client : clients) {
+    for (;;) {
+      const auto frame = client->receive(std::chrono::milliseconds(10000));
+      REQUIRE(frame);
+      if ((*frame)["type"] == "room:joined") { ++joined; break; }
+      if ((*frame)["type"] == "error") { CHECK((*frame)["code"] == "room_full"); ++full; break; }
+    }
+  }
+  CHECK(joined == 10);
+  CHECK(full == 1);
+}
+
+TEST_CASE("A dropped socket keeps its place and comes back as the same peer with its resume token") {
+  ServerProcess server({"--resume-grace-ms", "2000", "--sweep-ms", "100"});
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  std::string token, peer;
+  {
+    WsClient b(server.port(), ben.token);
+    const json joined = b.join(code);
+    token = joined["resume_token"];
+    peer = b.peer_id;
+    REQUIRE(a.receive_type("room:participant-joined"));
+  }  // the socket drops without room:leave
+  CHECK_FALSE(a.receive_type("room:participant-left", std::chrono::milliseconds(500)));
+  WsClient again(server.port(), ben.token);
+  again.send({{"type", "room:join"}, {"room_code", code}, {"resume_token", token}});
+  const auto rejoined = again.receive_type("room:joined");
+  REQUIRE(rejoined);
+  CHECK((*rejoined)["self"]["peer_id"] == peer);
+  CHECK_FALSE(a.receive_type("room:participant-joined", std::chrono::milliseconds(300)));  // no duplicate
+
+  SECTION("and after the grace, everyone hears it left") {
+    std::string c_peer;
+    {
+      WsClient c(server.port(), new_user(server.port(), "Cy").token);
+      REQUIRE(c.join(code)["type"] == "room:joined");
+      c_peer = c.peer_id;
+      REQUIRE(a.receive_type("room:participant-joined"));
+    }  // dropped, and never back
+    const auto left = a.receive_type("room:participant-left", std::chrono::milliseconds(4000));
+    REQUIRE(left);
+    CHECK((*left)["peer_id"] == c_peer);
+  }
+}
