@@ -17,7 +17,7 @@ after(async () => {
 
 async function openLab(viewport, preset) {
   const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
-  await page.goto(`${web.url}/`);
+  await page.goto(`${web.url}/layout-lab.html`);
   await page.waitForSelector('body[data-ready="true"]');
   if (preset) await page.check(`input[name="viewport"][value="${preset}"]`, { force: true });
   return page;

@@ -1,6 +1,9 @@
 // Shared pieces of the browser tests: a static server for build/web on loopback, and Debian's
 // Chromium driven by playwright-core with the flags that work on these machines (TOOLCHAIN.md).
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +32,52 @@ export async function serveWeb() {
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((done) => server.close(done)) };
+}
+
+export const binDir = resolve(process.env.MEHFIL_BIN_DIR ?? fileURLToPath(new URL('../../build/native/bin/', import.meta.url)));
+
+// The real mehfil-server on 127.0.0.1 (a free port, a fresh database) serving build/web.
+// `restart()` kills it hard and starts it again on the same port and database, as a crash would.
+export async function startServer(extraFlags = []) {
+  const folder = await mkdtemp(join(tmpdir(), 'mehfil-e2e-'));
+  let child;
+  let port = 0;
+  const start = () => new Promise((ready, fail) => {
+    child = spawn(join(binDir, 'mehfil-server'), ['--port', String(port), '--db', join(folder, 'mehfil.db'), '--web', webDir, ...extraFlags],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = seen.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (match) { port = Number(match[1]); ready(); }
+    });
+    child.once('exit', (code) => fail(new Error(`mehfil-server exited with ${code}: ${seen}`)));
+  });
+  await start();
+  return {
+    get url() { return `http://127.0.0.1:${port}`; },
+    get port() { return port; },
+    async restart() {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
+      await start();
+    },
+    async kill() {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async start() { await start(); },
+    async close() {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function launchChromium({ webrtc = false } = {}) {
