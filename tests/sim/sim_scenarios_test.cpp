@@ -1,0 +1,227 @@
+// Whole rooms under stress, on many seeds: after the network settles, every pair of present peers
+// has exactly one connected link on both sides, every participant list equals the relay's, and
+// nobody is a ghost. A failing seed is printed with a trace that replays it:
+//   MEHFIL_SIM_SEED=<seed> build/native-room/bin/mehfil_sim_tests
+// reruns only that seed (in the scenario it belongs to) and prints its full trace.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <string>
+
+#include "sim_world.h"
+
+using namespace mehfil::sim;
+using namespace mehfil::room;
+
+namespace {
+
+constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
+constexpr int kSeedsPerScenario = 180;      // six scenarios: 1080 seeds in all
+
+// Sets up the scenario's actions; returns when its last disturbance happens. The check is for
+// anything the scenario promises beyond the common property ("" when it holds).
+struct Scenario {
+  int number;  // seeds number*10000 + i belong to it
+  std::function<std::int64_t(SimWorld&)> setup;
+  std::function<std::string(const SimWorld&)> check = [](const SimWorld&) { return std::string(); };
+};
+
+std::string run_seed(const Scenario& scenario, std::uint32_t seed, bool tracing, SimWorld** keep = nullptr) {
+  auto* world = new SimWorld(seed, tracing);
+  const std::int64_t last = scenario.setup(*world);
+  world->run_until(last + kSettleMs);
+  std::string problems = world->check_settled();
+  problems += scenario.check(*world);
+  if (keep) {
+    *keep = world;
+  } else {
+    delete world;
+  }
+  return problems;
+}
+
+void run_scenario(const Scenario& scenario) {
+  if (const char* only = std::getenv("MEHFIL_SIM_SEED")) {
+    const auto seed = static_cast<std::uint32_t>(std::strtoul(only, nullptr, 10));
+    if (static_cast<int>(seed / 10000) != scenario.number) return;
+    SimWorld* world = nullptr;
+    const std::string problems = run_seed(scenario, seed, true, &world);
+    for (const auto& line : world->trace()) std::cout << line << '\n';
+    delete world;
+    INFO("seed " << seed << "\n" << problems);
+    CHECK(problems.empty());
+    return;
+  }
+  int failures = 0;
+  for (int i = 0; i < kSeedsPerScenario; ++i) {
+    const auto seed = static_cast<std::uint32_t>(scenario.number * 10000 + i);
+    const std::string problems = run_seed(scenario, seed, false);
+    if (problems.empty()) continue;
+    if (++failures > 3) continue;  // the first few are enough to read
+    SimWorld* world = nullptr;
+    run_seed(scenario, seed, true, &world);
+    const auto& trace = world->trace();
+    std::string tail;
+    for (std::size_t t = trace.size() > 150 ? trace.size() - 150 : 0; t < trace.size(); ++t) tail += trace[t] + "\n";
+    delete world;
+    FAIL_CHECK("seed " << seed << " failed (rerun: MEHFIL_SIM_SEED=" << seed << ")\n" << problems
+                       << "--- last trace lines ---\n" << tail);
+  }
+  CHECK(failures == 0);
+}
+
+std::int64_t everybody_joins(SimWorld& world, int count, std::int64_t from, std::int64_t spread) {
+  world.add_clients(count);
+  for (int i = 0; i < count; ++i) world.join(i, from + world.rng().between(0, spread));
+  return from + spread;
+}
+
+// Appends "c<client> <what>" to the problems (built by appending: GCC 12 warns falsely on a + chain).
+void note(std::string& problems, int client, std::string_view what) {
+  problems += 'c';
+  problems += std::to_string(client);
+  problems += ' ';
+  problems += what;
+  problems += '\n';
+}
+
+int host_of(const SimWorld& world) {
+  const auto* room = world.relay().room(kRoomCode);
+  for (int i = 0; i < world.client_count(); ++i) {
+    if (world.client(i).user_id == room->host_user_id) return i;
+  }
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("Ten people joining at once all end up connected to each other") {
+  run_scenario({1, [](SimWorld& world) { return everybody_joins(world, 10, 0, 50); },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("Half the room leaves and rejoins and the mesh heals without ghosts") {
+  run_scenario({2, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(6, 10));
+                  everybody_joins(world, count, 0, 300);
+                  const std::int64_t leave_at = world.rng().between(500, 8000);  // often mid-negotiation
+                  for (int i = 0; i < count; i += 2) {
+                    world.leave(i, leave_at + world.rng().between(0, 1000));
+                    world.join(i, leave_at + world.rng().between(1000, 4000));
+                  }
+                  return leave_at + 4000;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not back");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("The host kicks people and they are gone from every list and every link") {
+  run_scenario({3, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(4, 10));
+                  world.add_clients(count);
+                  world.join(0, 0);  // c0 is the host
+                  for (int i = 1; i < count; ++i) world.join(i, 500 + world.rng().between(0, 300));
+                  const std::int64_t kick_at = world.rng().between(1000, 10000);
+                  for (int victim = 1; victim < count; victim += 3) {
+                    HostIntent kick;
+                    kick.action = HostActionKind::kick;
+                    kick.target_user_id = world.client(victim).user_id;
+                    world.act(0, kick, kick_at + world.rng().between(0, 500));
+                  }
+                  return kick_at + 500;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 1; i < world.client_count(); ++i) {
+                    const RoomState want = i % 3 == 1 ? RoomState::kicked : RoomState::in_room;
+                    if (world.client(i).room.state() != want) {
+                      note(problems, i, to_string(world.client(i).room.state()));
+                    }
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("The host leaves and the co-host, or else the longest present, takes over") {
+  run_scenario({4, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 10));
+                  world.add_clients(count);
+                  for (int i = 0; i < count; ++i) world.join(i, i * 400);  // far enough apart: join order = index
+                  const bool with_cohost = world.rng().chance(0.5);
+                  std::int64_t at = count * 400 + world.rng().between(500, 3000);
+                  if (with_cohost) {
+                    HostIntent make;
+                    make.action = HostActionKind::make_cohost;
+                    make.target_user_id = world.client(count - 1).user_id;
+                    world.act(0, make, at);
+                    at += 1000;
+                  }
+                  world.leave(0, at);
+                  return at;
+                },
+                [](const SimWorld& world) {
+                  const auto* room = world.relay().room(kRoomCode);
+                  const bool had_cohost = room->members.back().is_cohost;
+                  const int successor = had_cohost ? world.client_count() - 1 : 1;
+                  std::string problems;
+                  if (host_of(world) != successor) note(problems, host_of(world), "is the host, not the successor");
+                  const auto& toasts = world.client(successor).toasts;
+                  if (std::find(toasts.begin(), toasts.end(), Toast::you_are_host) == toasts.end()) {
+                    problems += "the new host was not told\n";
+                  }
+                  if (world.client(0).room.state() != RoomState::left) problems += "the old host did not leave\n";
+                  return problems;
+                }});
+}
+
+TEST_CASE("Every connection drops mid-negotiation and the room recovers") {
+  run_scenario({5, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(4, 10));
+                  everybody_joins(world, count, 0, 100);
+                  std::int64_t last = 0;
+                  const int rounds = static_cast<int>(world.rng().between(1, 2));
+                  for (int round = 0; round < rounds; ++round) {
+                    const std::int64_t base = 300 + round * 5000 + world.rng().between(0, 1500);
+                    for (int i = 0; i < count; ++i) {
+                      const std::int64_t at = base + world.rng().between(0, 400);
+                      world.drop_connection(i, at);
+                      last = std::max(last, at);
+                    }
+                  }
+                  return last;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "did not come back");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("Glare on every pair resolves to one connection per pair") {
+  run_scenario({6, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(2, 10));
+                  everybody_joins(world, count, 0, 20);  // near-simultaneous joins already collide
+                  const std::int64_t at = world.rng().between(8000, 12000);
+                  world.restart_ice_everywhere(at);  // every pc offers again at the same instant
+                  return at;
+                },
+                [](const SimWorld& world) {
+                  return world.rollbacks() > 0 ? std::string() : std::string("no polite peer ever rolled back\n");
+                }});
+}

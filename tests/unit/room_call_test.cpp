@@ -1,0 +1,133 @@
+// Call: 1:1 ringing from both ends, busy, the 30 s no-answer timer, and growing into a room.
+#include <catch2/catch.hpp>
+
+#include "room/call.h"
+#include "room_test_support.h"
+
+using namespace mehfil::room;
+using namespace room_test;
+namespace server = mehfil::protocol::server;
+namespace client = mehfil::protocol::client;
+
+namespace {
+
+std::vector<CallCommand> from_server(Call& call, mehfil::protocol::ServerMessage message, std::int64_t now = 0) {
+  return call.handle(CallServerMessage{std::move(message)}, now);
+}
+
+}  // namespace
+
+TEST_CASE("Calling someone rings them and waits 30 s for an answer") {
+  Call call;
+  auto out = call.handle(PlaceCall{"u2", "call-1"}, 1000);
+  CHECK(call.state() == CallState::calling);
+  const auto ring = std::get<client::CallRing>(first_of<SendMessage>(out).message);
+  CHECK(ring.to_user_id == "u2");
+  CHECK(ring.call_id == "call-1");
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 1000 + kRingTimeoutMs);
+  CHECK(count_of<Rejected>(call.handle(PlaceCall{"u3", "call-2"}, 1001)) == 1);
+
+  SECTION("accepted") {
+    from_server(call, server::CallAccepted{"call-1"});
+    CHECK(call.state() == CallState::connected);
+    CHECK(call.handle(Tick{}, 1000 + kRingTimeoutMs).empty());  // the ring timer no longer matters
+  }
+  SECTION("rejected") {
+    from_server(call, server::CallRejected{"call-1"});
+    CHECK(call.end_reason() == CallEnd::rejected);
+  }
+  SECTION("busy") {
+    from_server(call, server::CallBusy{"call-1"});
+    CHECK(call.end_reason() == CallEnd::busy);
+  }
+  SECTION("cancelled by us") {
+    out = call.handle(CancelCall{}, 2000);
+    CHECK(std::holds_alternative<client::CallCancel>(first_of<SendMessage>(out).message));
+    CHECK(call.end_reason() == CallEnd::cancelled);
+  }
+  SECTION("no answer: our own timer cancels the ring") {
+    CHECK(call.handle(Tick{}, 1000 + kRingTimeoutMs - 1).size() == 0);
+    out = call.handle(Tick{}, 1000 + kRingTimeoutMs);
+    CHECK(std::holds_alternative<client::CallCancel>(first_of<SendMessage>(out).message));
+    CHECK(call.end_reason() == CallEnd::no_answer);
+  }
+  SECTION("the server's timeout ends it too") {
+    from_server(call, server::CallTimeout{"call-1"});
+    CHECK(call.end_reason() == CallEnd::no_answer);
+  }
+  SECTION("answers about another call are ignored") {
+    CHECK(from_server(call, server::CallAccepted{"call-9"}).empty());
+    CHECK(call.state() == CallState::calling);
+  }
+}
+
+TEST_CASE("An incoming call rings until it is answered, declined, cancelled or missed") {
+  Call call;
+  auto out = from_server(call, server::CallIncoming{"call-7", "u3", "Ravi"}, 500);
+  CHECK(call.state() == CallState::ringing);
+  CHECK(call.peer_user_id() == "u3");
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 500 + kRingTimeoutMs);
+  SECTION("accept") {
+    out = call.handle(AcceptCall{}, 600);
+    CHECK(std::get<client::CallAccept>(first_of<SendMessage>(out).message).call_id == "call-7");
+    CHECK(call.state() == CallState::connected);
+  }
+  SECTION("reject") {
+    out = call.handle(RejectCall{}, 600);
+    CHECK(std::holds_alternative<client::CallReject>(first_of<SendMessage>(out).message));
+    CHECK(call.end_reason() == CallEnd::rejected);
+  }
+  SECTION("the caller cancels") {
+    from_server(call, server::CallCancelled{"call-7"});
+    CHECK(call.end_reason() == CallEnd::cancelled);
+  }
+  SECTION("nobody picks up") {
+    call.handle(Tick{}, 500 + kRingTimeoutMs);
+    CHECK(call.end_reason() == CallEnd::missed);
+  }
+  SECTION("a second incoming call is refused as busy") {
+    out = from_server(call, server::CallIncoming{"call-8", "u4", "Meera"});
+    CHECK(std::get<client::CallReject>(first_of<SendMessage>(out).message).call_id == "call-8");
+    CHECK(call.call_id() == "call-7");
+    CHECK(call.state() == CallState::ringing);
+  }
+}
+
+TEST_CASE("A connected call hangs up or grows into a room") {
+  Call call;
+  call.handle(PlaceCall{"u2", "call-1"}, 0);
+  from_server(call, server::CallAccepted{"call-1"});
+  REQUIRE(call.state() == CallState::connected);
+  SECTION("inviting a third person asks for a room with all three") {
+    const auto out = call.handle(InviteToRoom{"u3"}, 10);
+    const auto grow = first_of<GrowIntoRoom>(out);
+    CHECK(grow.call_id == "call-1");
+    CHECK(grow.peer_user_id == "u2");
+    CHECK(grow.invite_user_id == "u3");
+    CHECK(call.end_reason() == CallEnd::moved_to_room);
+  }
+  SECTION("inviting the person already in the call is refused") {
+    CHECK(count_of<Rejected>(call.handle(InviteToRoom{"u2"}, 10)) == 1);
+  }
+  SECTION("we hang up") {
+    call.handle(HangUp{}, 10);
+    CHECK(call.end_reason() == CallEnd::hung_up);
+  }
+  SECTION("they hang up") {
+    from_server(call, server::CallCancelled{"call-1"});
+    CHECK(call.end_reason() == CallEnd::hung_up);
+  }
+  SECTION("after the end a new call can start") {
+    call.handle(HangUp{}, 10);
+    call.handle(PlaceCall{"u4", "call-2"}, 20);
+    CHECK(call.state() == CallState::calling);
+  }
+}
+
+TEST_CASE("Intents that make no sense are rejected, never thrown") {
+  Call call;
+  const auto intent = GENERATE(CallEvent{AcceptCall{}}, CallEvent{RejectCall{}}, CallEvent{CancelCall{}},
+                               CallEvent{HangUp{}}, CallEvent{InviteToRoom{"u3"}}, CallEvent{PlaceCall{"", "x"}});
+  CHECK(count_of<Rejected>(call.handle(intent, 0)) == 1);
+  CHECK(call.state() == CallState::idle);
+}

@@ -1,0 +1,278 @@
+// RoomClient: joining, passwords, error screens, reconnecting with a resume token and reconciling the
+// snapshot, host changes, kicks, host actions, leaving.
+#include <catch2/catch.hpp>
+
+#include "room/room_client.h"
+#include "room_test_support.h"
+
+using namespace mehfil::room;
+using namespace room_test;
+namespace protocol = mehfil::protocol;
+namespace server = mehfil::protocol::server;
+namespace client = mehfil::protocol::client;
+
+namespace {
+
+protocol::Participant person(const std::string& n, bool host = false) {
+  protocol::Participant p;
+  p.user_id = "u" + n;
+  p.peer_id = "p" + n;
+  p.display_name = "User " + n;
+  p.is_host = host;
+  return p;
+}
+
+server::RoomJoined snapshot(const std::string& self, std::vector<protocol::Participant> others,
+                            const std::string& host = "u1") {
+  server::RoomJoined joined;
+  joined.self = {"u" + self, "p" + self, "User " + self, host == "u" + self};
+  joined.room.room_code = "AbCdEf23";
+  joined.room.host_user_id = host;
+  joined.room.max_participants = 10;
+  joined.participants = std::move(others);
+  joined.resume_token = "token-" + self;
+  return joined;
+}
+
+using Out = std::vector<RoomCommand>;
+
+Out receive(RoomClient& room, protocol::ServerMessage message, std::int64_t now = 0) {
+  return room.handle(ServerMessageReceived{std::move(message)}, now);
+}
+
+// A client in the room as p5, with p1 (the host) and p2 already there.
+RoomClient in_room(const std::string& self = "5", const std::string& host = "u1") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User " + self, std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  receive(room, snapshot(self, {person("1", host == "u1"), person("2")}, host), 20);
+  REQUIRE(room.state() == RoomState::in_room);
+  return room;
+}
+
+}  // namespace
+
+TEST_CASE("Joining opens the socket, sends room:join and builds a link per participant") {
+  RoomClient room;
+  CHECK(first_of<ShowScreen>(room.handle(StartPreview{}, 0)).screen == Screen::preview);
+  CHECK(room.state() == RoomState::previewing);
+  auto out = room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 0);
+  CHECK(room.state() == RoomState::joining);
+  CHECK(count_of<OpenSocket>(out) == 1);
+  out = room.handle(SocketOpened{}, 10);
+  const auto sent = first_of<SendMessage>(out);
+  const auto* join = std::get_if<client::JoinRoom>(&sent.message);
+  REQUIRE(join);
+  CHECK(join->room_code == "AbCdEf23");
+  CHECK(join->display_name == "Asha");
+  CHECK_FALSE(join->resume_token);
+  out = receive(room, snapshot("5", {person("1", true), person("2")}), 20);
+  CHECK(room.state() == RoomState::in_room);
+  const auto peers = all_of<CreatePeer>(out);
+  REQUIRE(peers.size() == 2);
+  CHECK(peers[0].peer_id == "p1");
+  CHECK(peers[1].peer_id == "p2");
+  CHECK(first_of<ApplyParticipants>(out).participants.size() == 2);
+  for (const auto& cap : all_of<SetBitrateCap>(out)) CHECK(cap.max_bitrate_bps == 500'000);  // three people
+  CHECK(room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 30).size() == 1);  // Rejected: already in
+}
+
+TEST_CASE("A wrong password asks for the password and joins again with it") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  auto out = receive(room, server::ErrorReply{protocol::ErrorCode::wrong_password, "wrong password", std::nullopt});
+  CHECK(room.state() == RoomState::password_needed);
+  CHECK(first_of<ShowScreen>(out).screen == Screen::password);
+  out = room.handle(SubmitPassword{"sesame"}, 20);
+  CHECK(room.state() == RoomState::joining);
+  const auto sent = first_of<SendMessage>(out);
+  const auto* join = std::get_if<client::JoinRoom>(&sent.message);
+  REQUIRE(join);
+  CHECK(join->password == "sesame");
+}
+
+TEST_CASE("Errors answering a join lead to their screens") {
+  const auto [code, screen] = GENERATE(table<protocol::ErrorCode, Screen>({
+      {protocol::ErrorCode::room_not_found, Screen::room_not_found},
+      {protocol::ErrorCode::room_full, Screen::room_full},
+      {protocol::ErrorCode::room_locked, Screen::room_locked},
+      {protocol::ErrorCode::expired, Screen::expired}}));
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  const auto out = receive(room, server::ErrorReply{code, "no", std::nullopt});
+  CHECK(room.state() == RoomState::failed);
+  CHECK(first_of<ShowScreen>(out).screen == screen);
+  CHECK(count_of<CloseSocket>(out) == 1);
+}
+
+TEST_CASE("A dropped socket keeps the links and reconnects with backoff and the resume token") {
+  RoomClient room = in_room();
+  auto out = room.handle(SocketClosed{0.0}, 1000);
+  CHECK(room.state() == RoomState::reconnecting);
+  CHECK(count_of<ClosePeer>(out) == 0);  // media keeps flowing
+  CHECK(first_of<ShowToast>(out).kind == Toast::reconnecting);
+  CHECK(count_of<OpenSocket>(out) == 1);  // attempt 0 waits 0 s
+  out = room.handle(SocketClosed{0.0}, 1100);
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 1100 + 300);  // attempt 1: 0.3 s
+  CHECK(count_of<OpenSocket>(room.handle(Tick{}, 1399)) == 0);
+  CHECK(count_of<OpenSocket>(room.handle(Tick{}, 1400)) == 1);
+  out = room.handle(SocketClosed{0.0}, 1500);
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 1500 + 1200);  // attempt 2: 1.2 s
+  room.handle(Tick{}, 2700);
+  out = room.handle(SocketOpened{}, 2750);
+  const auto sent = first_of<SendMessage>(out);
+  const auto* join = std::get_if<client::JoinRoom>(&sent.message);
+  REQUIRE(join);
+  CHECK(join->resume_token == "token-5");
+
+  SECTION("the snapshot is reconciled: gone peers closed, kept peers kept, new peers linked") {
+    out = receive(room, snapshot("5", {person("1", true), person("3")}), 2800);
+    CHECK(room.state() == RoomState::in_room);
+    const auto closed = all_of<ClosePeer>(out);
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].peer_id == "p2");
+    const auto created = all_of<CreatePeer>(out);
+    REQUIRE(created.size() == 1);
+    CHECK(created[0].peer_id == "p3");
+    CHECK(room.links().size() == 2);
+    CHECK(room.link("p1") != nullptr);
+    CHECK(first_of<ShowToast>(out).kind == Toast::reconnected);
+    CHECK(room.reconnect_attempt() == 0);
+  }
+  SECTION("a new peer id from the server rebuilds every link") {
+    out = receive(room, snapshot("6", {person("1", true), person("2")}), 2800);
+    CHECK(count_of<ClosePeer>(out) == 2);
+    CHECK(count_of<CreatePeer>(out) == 2);
+    CHECK(room.self().peer_id == "p6");
+  }
+  SECTION("a room that is gone meanwhile ends on its screen with every link closed") {
+    out = receive(room, server::ErrorReply{protocol::ErrorCode::room_not_found, "gone", std::nullopt}, 2800);
+    CHECK(room.state() == RoomState::failed);
+    CHECK(count_of<ClosePeer>(out) == 2);
+    CHECK(first_of<ShowScreen>(out).screen == Screen::room_not_found);
+  }
+}
+
+TEST_CASE("Signals go to the sender's link and are dropped from strangers") {
+  RoomClient room = in_room();
+  CHECK(count_of<SetRemoteDescription>(receive(room, server::SignalOffer{"p1", "offer"})) == 1);
+  CHECK(receive(room, server::SignalOffer{"p9", "offer"}).empty());
+}
+
+TEST_CASE("Participants joining and leaving open and close links and move the bitrate cap") {
+  RoomClient room = in_room();
+  auto out = receive(room, server::ParticipantJoined{"AbCdEf23", person("3"), 4});
+  CHECK(first_of<CreatePeer>(out).peer_id == "p3");
+  CHECK(room.participants().size() == 3);
+  CHECK(count_of<SetBitrateCap>(out) == 1);  // only the new link; four people keep 500 kbit/s
+  out = receive(room, server::ParticipantJoined{"AbCdEf23", person("4"), 5});
+  for (const auto& cap : all_of<SetBitrateCap>(out)) CHECK(cap.max_bitrate_bps == 300'000);
+  CHECK(count_of<SetBitrateCap>(out) == 4);
+  out = receive(room, server::ParticipantLeft{"AbCdEf23", "u2", "p2", 4});
+  CHECK(first_of<ClosePeer>(out).peer_id == "p2");
+  CHECK(room.link("p2") == nullptr);
+  CHECK(receive(room, server::ParticipantJoined{"AbCdEf23", person("5"), 4}).empty());  // about ourselves: ignored
+  CHECK(room.participants().size() == 3);
+}
+
+TEST_CASE("Becoming host shows a toast and unlocks the host actions") {
+  RoomClient room = in_room();
+  HostIntent kick;
+  kick.action = HostActionKind::kick;
+  kick.target_user_id = "u2";
+  CHECK(count_of<Rejected>(room.handle(kick, 0)) == 1);
+  const auto out = receive(room, server::HostChanged{"AbCdEf23", "u5", std::string("u1")});
+  CHECK(first_of<ShowToast>(out).kind == Toast::you_are_host);
+  CHECK(room.self().is_host);
+  CHECK_FALSE(room.participants()[0].is_host);
+  const auto sent = room.handle(kick, 0);
+  REQUIRE(count_of<SendMessage>(sent) == 1);
+  CHECK(std::get<client::HostKick>(first_of<SendMessage>(sent).message).target_user_id == "u2");
+  SECTION("someone else becoming host is no toast") {
+    CHECK(count_of<ShowToast>(receive(room, server::HostChanged{"AbCdEf23", "u2", std::string("u5")})) == 0);
+  }
+}
+
+TEST_CASE("A co-host may moderate but not transfer the host role") {
+  RoomClient room = in_room();
+  auto me = person("5");
+  me.is_cohost = true;
+  receive(room, server::ParticipantUpdated{"AbCdEf23", me});
+  CHECK(room.role().is_cohost);
+  HostIntent intent;
+  intent.target_user_id = "u2";
+  intent.action = HostActionKind::mute;
+  CHECK(count_of<SendMessage>(room.handle(intent, 0)) == 1);
+  intent.action = HostActionKind::transfer;
+  CHECK(count_of<Rejected>(room.handle(intent, 0)) == 1);
+  intent.action = HostActionKind::kick;
+  intent.target_user_id = "u1";  // the host
+  CHECK(count_of<Rejected>(room.handle(intent, 0)) == 1);
+}
+
+TEST_CASE("Being kicked ends the room on the kicked screen") {
+  RoomClient room = in_room();
+  SECTION("kick naming us") {
+    const auto out = receive(room, server::HostAction{server::HostActionKind::kick, "u5", "u1"});
+    CHECK(room.state() == RoomState::kicked);
+    CHECK(count_of<ClosePeer>(out) == 2);
+    CHECK(count_of<CloseSocket>(out) == 1);
+    CHECK(first_of<ShowScreen>(out).screen == Screen::kicked);
+    CHECK(room.participants().empty());
+  }
+  SECTION("mute naming us turns the microphone off") {
+    const auto out = receive(room, server::HostAction{server::HostActionKind::mute, "u5", "u1"});
+    CHECK(count_of<MuteMicrophone>(out) == 1);
+    CHECK(room.state() == RoomState::in_room);
+  }
+  SECTION("kick naming someone else is a toast") {
+    const auto out = receive(room, server::HostAction{server::HostActionKind::kick, "u2", "u1"});
+    CHECK(first_of<ShowToast>(out).kind == Toast::participant_removed);
+    CHECK(room.state() == RoomState::in_room);
+  }
+}
+
+TEST_CASE("A closed room shows its screen, expired rooms their own") {
+  const auto [reason, screen] = GENERATE(table<std::string, Screen>({
+      {"ended_by_host", Screen::room_closed}, {"expired", Screen::expired}, {"deleted", Screen::room_closed}}));
+  RoomClient room = in_room();
+  const auto out = receive(room, server::RoomClosed{"AbCdEf23", reason});
+  CHECK(room.state() == RoomState::closed);
+  CHECK(first_of<ShowScreen>(out).screen == screen);
+  CHECK(count_of<ClosePeer>(out) == 2);
+}
+
+TEST_CASE("Leaving says so, closes every link and the socket") {
+  RoomClient room = in_room();
+  const auto out = room.handle(Leave{}, 0);
+  CHECK(room.state() == RoomState::left);
+  REQUIRE(count_of<SendMessage>(out) == 1);
+  CHECK(std::holds_alternative<client::LeaveRoom>(first_of<SendMessage>(out).message));
+  CHECK(count_of<ClosePeer>(out) == 2);
+  CHECK(count_of<CloseSocket>(out) == 1);
+  CHECK(count_of<Rejected>(room.handle(Leave{}, 0)) == 1);
+  CHECK(count_of<Rejected>(room.handle(SendChat{"hi", "c1"}, 0)) == 1);
+}
+
+TEST_CASE("A room without its host waits, then links up when the host arrives") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  auto out = receive(room, snapshot("5", {person("2")}, ""));
+  CHECK(room.state() == RoomState::waiting);
+  CHECK(count_of<CreatePeer>(out) == 0);
+  out = receive(room, server::HostChanged{"AbCdEf23", "u2", std::nullopt});
+  CHECK(room.state() == RoomState::in_room);
+  CHECK(first_of<CreatePeer>(out).peer_id == "p2");
+}
+
+TEST_CASE("Chat is sent while connected and each message shown once") {
+  RoomClient room = in_room();
+  const auto sent = room.handle(SendChat{"hello", "draft-1"}, 0);
+  CHECK(std::get<client::ChatSend>(first_of<SendMessage>(sent).message).text == "hello");
+  server::ChatMessage message{"m1", "u1", "User 1", "hi", 5, "x"};
+  CHECK(count_of<AppendChat>(receive(room, message)) == 1);
+  CHECK(count_of<AppendChat>(receive(room, message)) == 0);
+}

@@ -1,0 +1,259 @@
+// PeerLink: perfect negotiation (polite/impolite, glare, rollback), the candidate queue, ICE restarts
+// and the offer watchdog, one event at a time.
+#include <catch2/catch.hpp>
+
+#include "room/peer_link.h"
+#include "room_test_support.h"
+
+using namespace mehfil::room;
+using namespace room_test;
+namespace client = mehfil::protocol::client;
+
+namespace {
+
+mehfil::protocol::IceCandidate candidate(const char* text) { return {text, std::string("0"), 0}; }
+
+// Drives a link through NegotiationNeeded → createOffer → setLocalDescription; returns the op of the
+// setLocalDescription(offer), not yet reported back.
+OpId start_offer(PeerLink& link, std::int64_t now = 0) {
+  auto out = link.handle(NegotiationNeeded{}, now);
+  REQUIRE(count_of<CreateOffer>(out) == 1);
+  out = link.handle(DescriptionCreated{first_of<CreateOffer>(out).op, SdpType::offer, "our-offer"}, now);
+  REQUIRE(count_of<SetLocalDescription>(out) == 1);
+  return first_of<SetLocalDescription>(out).op;
+}
+
+// Completes start_offer: the offer is set and sent.
+void send_offer(PeerLink& link, std::int64_t now = 0) {
+  const OpId set = start_offer(link, now);
+  link.handle(SignalingStateChanged{SignalingState::have_local_offer}, now);
+  const auto out = link.handle(LocalDescriptionSet{set}, now);
+  REQUIRE(count_of<SendSignal>(out) == 1);
+}
+
+}  // namespace
+
+TEST_CASE("The lower peer id is the polite one, and both ends agree") {
+  const auto [self, remote, polite] = GENERATE(table<std::string, std::string, bool>({
+      {"p001", "p002", true}, {"p002", "p001", false}, {"alice", "bob", true}, {"p10", "p9", true}}));
+  CHECK(is_polite(self, remote) == polite);
+  CHECK(is_polite(remote, self) == !polite);
+  CHECK(PeerLink(self, remote).polite() == polite);
+}
+
+TEST_CASE("Opening a link creates its peer connection with the bitrate cap") {
+  PeerLink link("p1", "p2");
+  const auto out = link.open(500'000);
+  REQUIRE(count_of<CreatePeer>(out) == 1);
+  CHECK(first_of<CreatePeer>(out).peer_id == "p2");
+  CHECK(first_of<CreatePeer>(out).polite);
+  CHECK(first_of<SetBitrateCap>(out).max_bitrate_bps == 500'000);
+  CHECK(link.set_bitrate_cap(500'000).empty());
+  CHECK(first_of<SetBitrateCap>(link.set_bitrate_cap(300'000)).max_bitrate_bps == 300'000);
+}
+
+TEST_CASE("A link offers when negotiation is needed and sends the offer once it is set") {
+  PeerLink link("p1", "p2");
+  auto out = link.handle(NegotiationNeeded{}, 0);
+  REQUIRE(count_of<CreateOffer>(out) == 1);
+  CHECK(link.making_offer());
+  CHECK(link.state() == LinkState::negotiating);
+  SECTION("a second negotiationneeded while offering is ignored") {
+    CHECK(link.handle(NegotiationNeeded{}, 0).empty());
+  }
+  SECTION("the created offer is set, then signalled, then the offer timer starts") {
+    const OpId create = first_of<CreateOffer>(out).op;
+    out = link.handle(DescriptionCreated{create, SdpType::offer, "sdp-1"}, 10);
+    const auto set = first_of<SetLocalDescription>(out);
+    CHECK(set.type == SdpType::offer);
+    CHECK(set.sdp == "sdp-1");
+    CHECK(link.expected_signaling_state() == SignalingState::have_local_offer);
+    link.handle(SignalingStateChanged{SignalingState::have_local_offer}, 20);
+    out = link.handle(LocalDescriptionSet{set.op}, 20);
+    REQUIRE(count_of<SendSignal>(out) == 1);
+    const auto signal = first_of<SendSignal>(out);
+    const auto* offer = std::get_if<client::SignalOffer>(&signal.message);
+    REQUIRE(offer);
+    CHECK(offer->to == "p2");
+    CHECK(offer->sdp == "sdp-1");
+    CHECK(first_of<ScheduleTimer>(out).at_ms == 20 + kOfferTimeoutMs);
+    CHECK_FALSE(link.making_offer());
+  }
+}
+
+TEST_CASE("An offer from the other side is set, answered, and the answer sent") {
+  PeerLink link("p1", "p2");
+  auto out = link.handle(RemoteOffer{"their-offer"}, 0);
+  const auto set_remote = first_of<SetRemoteDescription>(out);
+  CHECK(set_remote.type == SdpType::offer);
+  CHECK(set_remote.sdp == "their-offer");
+  link.handle(SignalingStateChanged{SignalingState::have_remote_offer}, 1);
+  out = link.handle(RemoteDescriptionSet{set_remote.op}, 1);
+  REQUIRE(count_of<CreateAnswer>(out) == 1);
+  out = link.handle(DescriptionCreated{first_of<CreateAnswer>(out).op, SdpType::answer, "our-answer"}, 2);
+  const auto set_local = first_of<SetLocalDescription>(out);
+  CHECK(set_local.type == SdpType::answer);
+  link.handle(SignalingStateChanged{SignalingState::stable}, 3);
+  out = link.handle(LocalDescriptionSet{set_local.op}, 3);
+  const auto signal = first_of<SendSignal>(out);
+  const auto* answer = std::get_if<client::SignalAnswer>(&signal.message);
+  REQUIRE(answer);
+  CHECK(answer->sdp == "our-answer");
+}
+
+TEST_CASE("On glare the polite side rolls back and answers") {
+  PeerLink polite("p1", "p2");
+  REQUIRE(polite.polite());
+  SECTION("when its offer is already set, it rolls back before taking the other offer") {
+    send_offer(polite);
+    const auto out = polite.handle(RemoteOffer{"their-offer"}, 5);
+    REQUIRE(out.size() == 2);
+    const auto* rollback = std::get_if<SetLocalDescription>(&out[0]);
+    REQUIRE(rollback);
+    CHECK(rollback->type == SdpType::rollback);
+    const auto* remote = std::get_if<SetRemoteDescription>(&out[1]);
+    REQUIRE(remote);
+    CHECK(remote->type == SdpType::offer);
+    CHECK(polite.expected_signaling_state() == SignalingState::have_remote_offer);
+  }
+  SECTION("when its offer is still being created, it abandons it: no rollback, the late offer is dropped") {
+    auto out = polite.handle(NegotiationNeeded{}, 0);
+    const OpId create = first_of<CreateOffer>(out).op;
+    out = polite.handle(RemoteOffer{"their-offer"}, 1);
+    CHECK(count_of<SetLocalDescription>(out) == 0);
+    CHECK(count_of<SetRemoteDescription>(out) == 1);
+    CHECK(polite.handle(DescriptionCreated{create, SdpType::offer, "late"}, 2).empty());
+  }
+  SECTION("when its offer is being set, the rollback follows it and the offer is never sent") {
+    const OpId set = start_offer(polite);
+    auto out = polite.handle(RemoteOffer{"their-offer"}, 1);
+    CHECK(first_of<SetLocalDescription>(out).type == SdpType::rollback);
+    out = polite.handle(LocalDescriptionSet{set}, 2);
+    CHECK(count_of<SendSignal>(out) == 0);
+  }
+}
+
+TEST_CASE("On glare the impolite side ignores the other offer and its candidates") {
+  PeerLink impolite("p2", "p1");
+  REQUIRE_FALSE(impolite.polite());
+  send_offer(impolite);
+  CHECK(impolite.handle(RemoteOffer{"their-offer"}, 5).empty());
+  CHECK(impolite.ignoring_offer());
+  CHECK(impolite.handle(RemoteIce{candidate("candidate:1 for the ignored offer")}, 6).empty());
+  CHECK(impolite.queued_candidates() == 0);
+  SECTION("the answer to its own offer is applied, and candidates flow again") {
+    auto out = impolite.handle(RemoteAnswer{"their-answer"}, 7);
+    const auto remote = first_of<SetRemoteDescription>(out);
+    CHECK(remote.type == SdpType::answer);
+    CHECK_FALSE(impolite.ignoring_offer());
+    CHECK(impolite.handle(RemoteIce{candidate("candidate:2")}, 8).empty());  // queued: answer not yet set
+    CHECK(impolite.queued_candidates() == 1);
+    out = impolite.handle(RemoteDescriptionSet{remote.op}, 9);
+    CHECK(count_of<AddIceCandidate>(out) == 1);
+  }
+}
+
+TEST_CASE("Remote candidates wait until a remote description is in place") {
+  PeerLink link("p1", "p2");
+  CHECK(link.handle(RemoteIce{candidate("candidate:1")}, 0).empty());
+  CHECK(link.handle(RemoteIce{candidate("candidate:2")}, 0).empty());
+  CHECK(link.queued_candidates() == 2);
+  auto out = link.handle(RemoteOffer{"offer"}, 1);
+  CHECK(count_of<AddIceCandidate>(out) == 0);  // the offer is not set yet
+  out = link.handle(RemoteDescriptionSet{first_of<SetRemoteDescription>(out).op}, 2);
+  const auto added = all_of<AddIceCandidate>(out);
+  REQUIRE(added.size() == 2);
+  CHECK(added[0].candidate.candidate == "candidate:1");
+  CHECK(added[1].candidate.candidate == "candidate:2");
+  CHECK(link.queued_candidates() == 0);
+  CHECK(count_of<AddIceCandidate>(link.handle(RemoteIce{candidate("candidate:3")}, 3)) == 1);
+}
+
+TEST_CASE("A stale answer is dropped") {
+  PeerLink link("p1", "p2");
+  SECTION("with no offer out") { CHECK(link.handle(RemoteAnswer{"old"}, 0).empty()); }
+  SECTION("while our new offer is still being set") {
+    start_offer(link);
+    CHECK(link.handle(RemoteAnswer{"old"}, 0).empty());
+  }
+  SECTION("and when the pc refuses one, the link keeps waiting for the real answer") {
+    send_offer(link);
+    auto out = link.handle(RemoteAnswer{"stale"}, 1);
+    const OpId op = first_of<SetRemoteDescription>(out).op;
+    link.handle(OperationFailed{op, "InvalidAccessError"}, 2);
+    CHECK(link.expected_signaling_state() == SignalingState::have_local_offer);
+    CHECK(count_of<SetRemoteDescription>(link.handle(RemoteAnswer{"fresh"}, 3)) == 1);
+  }
+}
+
+TEST_CASE("ICE restarts when the connection fails or stays disconnected for 5 s") {
+  PeerLink link("p1", "p2");
+  link.handle(ConnectionStateChanged{ConnectionState::connected}, 0);
+  REQUIRE(link.state() == LinkState::connected);
+  SECTION("failed restarts at once") {
+    const auto out = link.handle(ConnectionStateChanged{ConnectionState::failed}, 100);
+    CHECK(count_of<RestartIce>(out) == 1);
+    CHECK(link.state() == LinkState::reconnecting);
+    link.handle(ConnectionStateChanged{ConnectionState::connected}, 900);
+    CHECK(link.state() == LinkState::connected);
+  }
+  SECTION("disconnected schedules a check in 5 s and restarts if still disconnected") {
+    auto out = link.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000);
+    CHECK(first_of<ScheduleTimer>(out).at_ms == 1000 + kDisconnectedRestartMs);
+    CHECK(count_of<RestartIce>(link.handle(Tick{}, 5999)) == 0);
+    out = link.handle(Tick{}, 6000);
+    CHECK(count_of<RestartIce>(out) == 1);
+    CHECK(first_of<ScheduleTimer>(out).at_ms == 11000);
+  }
+  SECTION("a disconnection that heals within 5 s does nothing") {
+    link.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000);
+    link.handle(ConnectionStateChanged{ConnectionState::connected}, 3000);
+    CHECK(count_of<RestartIce>(link.handle(Tick{}, 6000)) == 0);
+  }
+}
+
+TEST_CASE("An offer left unanswered is rolled back and made again with an ICE restart") {
+  PeerLink link("p1", "p2");
+  send_offer(link, 0);
+  CHECK(link.handle(Tick{}, kOfferTimeoutMs - 1).empty());
+  const auto out = link.handle(Tick{}, kOfferTimeoutMs);
+  REQUIRE(out.size() == 2);
+  CHECK(std::get<SetLocalDescription>(out[0]).type == SdpType::rollback);
+  CHECK(std::holds_alternative<RestartIce>(out[1]));
+  CHECK(link.expected_signaling_state() == SignalingState::stable);
+}
+
+TEST_CASE("After the signaling socket comes back the link re-offers whatever was in flight") {
+  PeerLink link("p1", "p2");
+  SECTION("an offer out: rolled back and made again") {
+    send_offer(link);
+    const auto out = link.resync(100);
+    CHECK(first_of<SetLocalDescription>(out).type == SdpType::rollback);
+    CHECK(count_of<RestartIce>(out) == 1);
+  }
+  SECTION("not connected: ICE restart") { CHECK(count_of<RestartIce>(link.resync(100)) == 1); }
+  SECTION("connected and stable: nothing") {
+    link.handle(ConnectionStateChanged{ConnectionState::connected}, 0);
+    CHECK(link.resync(100).empty());
+  }
+}
+
+TEST_CASE("A failed offer operation asks for negotiation again") {
+  PeerLink link("p1", "p2");
+  const auto out = link.handle(NegotiationNeeded{}, 0);
+  const auto again = link.handle(OperationFailed{first_of<CreateOffer>(out).op, "OperationError"}, 1);
+  CHECK(count_of<RestartIce>(again) == 1);
+  CHECK_FALSE(link.making_offer());
+}
+
+TEST_CASE("A closed link closes its pc once and ignores everything after") {
+  PeerLink link("p1", "p2");
+  CHECK(count_of<ClosePeer>(link.close()) == 1);
+  CHECK(link.close().empty());
+  CHECK(link.state() == LinkState::closed);
+  CHECK(link.handle(NegotiationNeeded{}, 0).empty());
+  CHECK(link.handle(RemoteOffer{"x"}, 0).empty());
+  CHECK(link.handle(ConnectionStateChanged{ConnectionState::failed}, 0).empty());
+  CHECK(link.resync(0).empty());
+  CHECK(link.set_bitrate_cap(1).empty());
+}

@@ -1,0 +1,85 @@
+// The small pure rules of the room: bitrate caps by room size, reconnect backoff, host actions on
+// offer, error screens.
+#include <catch2/catch.hpp>
+
+#include "room/bitrate.h"
+#include "room/host_rules.h"
+#include "room/reconnect_backoff.h"
+#include "room/screens.h"
+
+using namespace mehfil::room;
+namespace protocol = mehfil::protocol;
+
+TEST_CASE("The per-peer send cap shrinks with the room size") {
+  const auto [people, cap] = GENERATE(table<int, int>({{1, 1'500'000}, {2, 1'500'000}, {3, 500'000}, {4, 500'000},
+                                                        {5, 300'000}, {7, 300'000}, {8, 200'000}, {10, 200'000}}));
+  CAPTURE(people);
+  CHECK(send_bitrate_cap_bps(people) == cap);
+}
+
+TEST_CASE("A full mesh never uploads more than 2.5 Mbit/s") {
+  const int people = GENERATE(range(2, 11));
+  CAPTURE(people);
+  CHECK(send_bitrate_cap_bps(people) * (people - 1) <= kMeshUploadBudgetBps);
+}
+
+TEST_CASE("Reconnect waits 0.3·n² seconds, capped at 30 s") {
+  const auto [attempt, base] = GENERATE(table<int, std::int64_t>({{-1, 0}, {0, 0}, {1, 300}, {2, 1200}, {3, 2700},
+                                                                   {4, 4800}, {5, 7500}, {10, 30000}, {11, 30000},
+                                                                   {1000, 30000}}));
+  CAPTURE(attempt);
+  CHECK(reconnect_base_delay_ms(attempt) == base);
+  CHECK(reconnect_delay_ms(attempt, 0.0) == base);
+}
+
+TEST_CASE("Reconnect jitter stays within 100 ms plus a quarter of the wait") {
+  const int attempt = GENERATE(0, 1, 4, 20);
+  const std::int64_t base = reconnect_base_delay_ms(attempt);
+  const std::int64_t most = base + 100 + base / 4;
+  SECTION("in range") {
+    const double jitter = GENERATE(0.0, 0.25, 0.5, 0.999);
+    CHECK(reconnect_delay_ms(attempt, jitter) >= base);
+    CHECK(reconnect_delay_ms(attempt, jitter) <= most);
+  }
+  SECTION("out of range values are clamped") {
+    CHECK(reconnect_delay_ms(attempt, -3.0) == base);
+    CHECK(reconnect_delay_ms(attempt, 7.0) <= most);
+    CHECK(reconnect_delay_ms(attempt, std::nan("")) == base);
+  }
+}
+
+TEST_CASE("Host actions offered depend on the role and the target") {
+  protocol::Participant guest;
+  guest.user_id = "u2";
+  protocol::Participant cohost = guest;
+  cohost.is_cohost = true;
+  protocol::Participant host = guest;
+  host.is_host = true;
+  using K = HostActionKind;
+  const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
+
+  CHECK(actions_on(as_host, guest, false) == std::vector<K>{K::mute, K::kick, K::make_cohost, K::transfer});
+  CHECK(actions_on(as_host, cohost, false) == std::vector<K>{K::mute, K::kick, K::transfer});
+  CHECK(actions_on(as_cohost, guest, false) == std::vector<K>{K::mute, K::kick, K::make_cohost});
+  CHECK(actions_on(as_cohost, host, false).empty());
+  CHECK(actions_on(as_guest, guest, false).empty());
+  CHECK(actions_on(as_host, guest, true).empty());
+  CHECK(room_actions(as_host) == std::vector<K>{K::lock, K::settings, K::end});
+  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings, K::end});
+  CHECK(room_actions(as_guest).empty());
+  CHECK_FALSE(may_offer(as_cohost, K::transfer));
+}
+
+TEST_CASE("Join errors map to screens; the rest are toasts") {
+  const auto [code, screen] = GENERATE(table<protocol::ErrorCode, std::optional<Screen>>({
+      {protocol::ErrorCode::wrong_password, Screen::password},
+      {protocol::ErrorCode::room_not_found, Screen::room_not_found},
+      {protocol::ErrorCode::room_full, Screen::room_full},
+      {protocol::ErrorCode::room_locked, Screen::room_locked},
+      {protocol::ErrorCode::expired, Screen::expired},
+      {protocol::ErrorCode::rate_limited, std::nullopt},
+      {protocol::ErrorCode::not_host, std::nullopt}}));
+  CHECK(screen_for_join_error(code) == screen);
+  CHECK(screen_for_room_closed("expired") == Screen::expired);
+  CHECK(screen_for_room_closed("ended_by_host") == Screen::room_closed);
+}

@@ -1,0 +1,130 @@
+// Call's transitions (the table is in call.h).
+#include "room/call.h"
+
+namespace mehfil::room {
+
+namespace server = protocol::server;
+namespace client = protocol::client;
+
+std::string_view to_string(CallState state) {
+  switch (state) {
+    case CallState::idle: return "idle";
+    case CallState::calling: return "calling";
+    case CallState::ringing: return "ringing";
+    case CallState::connected: return "connected";
+    case CallState::ended: return "ended";
+  }
+  return "?";
+}
+
+std::string_view to_string(CallEnd reason) {
+  switch (reason) {
+    case CallEnd::none: return "none";
+    case CallEnd::rejected: return "rejected";
+    case CallEnd::cancelled: return "cancelled";
+    case CallEnd::busy: return "busy";
+    case CallEnd::no_answer: return "no_answer";
+    case CallEnd::missed: return "missed";
+    case CallEnd::hung_up: return "hung_up";
+    case CallEnd::moved_to_room: return "moved_to_room";
+  }
+  return "?";
+}
+
+void Call::to(CallState state, CallEnd reason, Out& out) {
+  state_ = state;
+  reason_ = reason;
+  if (state != CallState::calling && state != CallState::ringing) ring_deadline_.reset();
+  out.push_back(CallUpdate{state_, reason_, peer_});
+}
+
+void Call::start_ring_timer(std::int64_t now_ms, Out& out) {
+  ring_deadline_ = now_ms + kRingTimeoutMs;
+  out.push_back(ScheduleTimer{"call:ring", *ring_deadline_});
+}
+
+void Call::on_server(const protocol::ServerMessage& message, Out& out) {
+  const bool free = state_ == CallState::idle || state_ == CallState::ended;
+  if (const auto* incoming = std::get_if<server::CallIncoming>(&message)) {
+    if (!free) {
+      if (incoming->call_id != call_id_) out.push_back(SendMessage{client::CallReject{incoming->call_id}});
+      return;
+    }
+    call_id_ = incoming->call_id;
+    peer_ = incoming->from_user_id;
+    return to(CallState::ringing, CallEnd::none, out);
+  }
+  auto mine = [&](const std::string& id) { return !free && id == call_id_; };
+  if (const auto* accepted = std::get_if<server::CallAccepted>(&message)) {
+    if (mine(accepted->call_id) && state_ == CallState::calling) to(CallState::connected, CallEnd::none, out);
+  } else if (const auto* rejected = std::get_if<server::CallRejected>(&message)) {
+    if (mine(rejected->call_id) && state_ == CallState::calling) to(CallState::ended, CallEnd::rejected, out);
+  } else if (const auto* busy = std::get_if<server::CallBusy>(&message)) {
+    if (mine(busy->call_id) && state_ == CallState::calling) to(CallState::ended, CallEnd::busy, out);
+  } else if (const auto* cancelled = std::get_if<server::CallCancelled>(&message)) {
+    if (!mine(cancelled->call_id)) return;
+    if (state_ == CallState::ringing) to(CallState::ended, CallEnd::cancelled, out);
+    if (state_ == CallState::connected) to(CallState::ended, CallEnd::hung_up, out);
+  } else if (const auto* timeout = std::get_if<server::CallTimeout>(&message)) {
+    if (!mine(timeout->call_id)) return;
+    if (state_ == CallState::calling) to(CallState::ended, CallEnd::no_answer, out);
+    if (state_ == CallState::ringing) to(CallState::ended, CallEnd::missed, out);
+  }
+}
+
+std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_ms) {
+  Out out;
+  const bool free = state_ == CallState::idle || state_ == CallState::ended;
+  auto reject = [&](const char* why) { out.push_back(Rejected{std::string(why) + " (call " + std::string(to_string(state_)) + ")"}); };
+
+  if (const auto* place = std::get_if<PlaceCall>(&event)) {
+    if (!free) {
+      reject("already in a call");
+    } else if (place->to_user_id.empty() || place->call_id.empty()) {
+      reject("a call needs a callee and an id");
+    } else {
+      call_id_ = place->call_id;
+      peer_ = place->to_user_id;
+      out.push_back(SendMessage{client::CallRing{peer_, call_id_}});
+      to(CallState::calling, CallEnd::none, out);
+      start_ring_timer(now_ms, out);
+    }
+  } else if (std::holds_alternative<AcceptCall>(event)) {
+    if (state_ != CallState::ringing) return reject("nothing to accept"), out;
+    out.push_back(SendMessage{client::CallAccept{call_id_}});
+    to(CallState::connected, CallEnd::none, out);
+  } else if (std::holds_alternative<RejectCall>(event)) {
+    if (state_ != CallState::ringing) return reject("nothing to reject"), out;
+    out.push_back(SendMessage{client::CallReject{call_id_}});
+    to(CallState::ended, CallEnd::rejected, out);
+  } else if (std::holds_alternative<CancelCall>(event)) {
+    if (state_ != CallState::calling) return reject("nothing to cancel"), out;
+    out.push_back(SendMessage{client::CallCancel{call_id_}});
+    to(CallState::ended, CallEnd::cancelled, out);
+  } else if (std::holds_alternative<HangUp>(event)) {
+    if (state_ != CallState::connected) return reject("no call to hang up"), out;
+    out.push_back(SendMessage{client::CallCancel{call_id_}});
+    to(CallState::ended, CallEnd::hung_up, out);
+  } else if (const auto* invite = std::get_if<InviteToRoom>(&event)) {
+    if (state_ != CallState::connected) return reject("only a connected call can grow into a room"), out;
+    if (invite->user_id.empty() || invite->user_id == peer_) return reject("invite someone new"), out;
+    out.push_back(GrowIntoRoom{call_id_, peer_, invite->user_id});
+    to(CallState::ended, CallEnd::moved_to_room, out);
+  } else if (const auto* message = std::get_if<CallServerMessage>(&event)) {
+    const bool was_ringing = state_ == CallState::ringing;
+    on_server(message->message, out);
+    if (!was_ringing && state_ == CallState::ringing) start_ring_timer(now_ms, out);
+  } else if (std::holds_alternative<Tick>(event)) {
+    if (ring_deadline_ && now_ms >= *ring_deadline_) {
+      if (state_ == CallState::calling) {
+        out.push_back(SendMessage{client::CallCancel{call_id_}});
+        to(CallState::ended, CallEnd::no_answer, out);
+      } else if (state_ == CallState::ringing) {
+        to(CallState::ended, CallEnd::missed, out);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mehfil::room

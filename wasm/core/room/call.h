@@ -1,0 +1,102 @@
+// Call: one 1:1 call's ringing, from either end, as a state machine.
+//
+// The caller rings (call:ring), the callee's phone rings (call:incoming), and it ends one of the ways
+// people expect: accepted, rejected, cancelled by the caller, busy (the callee is already in a call:
+// a second incoming call is refused at once), or nobody answered within kRingTimeoutMs (both ends
+// keep their own timer, so a lost call:timeout still ends the ringing). A connected call can grow
+// into a group room by inviting a third person: GrowIntoRoom asks the app to create a room, move both
+// people into it and invite the third; the call itself then ends as moved_to_room.
+//
+// The protocol has no hang-up message, so hanging up a connected call sends call:cancel with its id.
+//
+//   state      event                          → state      commands
+//   idle|ended PlaceCall                      → calling    SendMessage(call:ring), ScheduleTimer(30 s)
+//   idle|ended call:incoming                  → ringing    ScheduleTimer(30 s)
+//   calling    call:accepted                  → connected
+//   calling    call:rejected                  → ended(rejected)
+//   calling    call:busy                      → ended(busy)
+//   calling    call:timeout | 30 s (Tick)     → ended(no_answer)   SendMessage(call:cancel) on our own timer
+//   calling    CancelCall                     → ended(cancelled)   SendMessage(call:cancel)
+//   ringing    AcceptCall                     → connected          SendMessage(call:accept)
+//   ringing    RejectCall                     → ended(rejected)    SendMessage(call:reject)
+//   ringing    call:cancelled                 → ended(cancelled)
+//   ringing    call:timeout | 30 s (Tick)     → ended(missed)
+//   connected  HangUp                         → ended(hung_up)     SendMessage(call:cancel)
+//   connected  call:cancelled                 → ended(hung_up)
+//   connected  InviteToRoom                   → ended(moved_to_room) GrowIntoRoom
+//   not idle   call:incoming (another id)     → (unchanged)        SendMessage(call:reject) (busy)
+// Messages naming another call id are ignored; intents that make no sense return Rejected.
+// Every transition also returns CallUpdate so the UI can redraw.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/messages.h"
+#include "room/commands.h"
+#include "room/peer_types.h"
+
+namespace mehfil::room {
+
+inline constexpr std::int64_t kRingTimeoutMs = 30'000;
+
+enum class CallState { idle, calling, ringing, connected, ended };
+enum class CallEnd { none, rejected, cancelled, busy, no_answer, missed, hung_up, moved_to_room };
+std::string_view to_string(CallState state);
+std::string_view to_string(CallEnd reason);
+
+// intents
+struct PlaceCall {
+  std::string to_user_id;
+  std::string call_id;  // made by the caller (the core has no randomness of its own)
+};
+struct AcceptCall {};
+struct RejectCall {};
+struct CancelCall {};
+struct HangUp {};
+struct InviteToRoom {
+  std::string user_id;
+};
+struct CallServerMessage {
+  protocol::ServerMessage message;  // call:* (others are ignored)
+};
+using CallEvent = std::variant<PlaceCall, AcceptCall, RejectCall, CancelCall, HangUp, InviteToRoom, CallServerMessage, Tick>;
+
+struct CallUpdate {
+  CallState state = CallState::idle;
+  CallEnd reason = CallEnd::none;
+  std::string peer_user_id;
+};
+struct GrowIntoRoom {
+  std::string call_id;
+  std::string peer_user_id;    // the person already in the call
+  std::string invite_user_id;  // the third person
+};
+using CallCommand = std::variant<SendMessage, ScheduleTimer, CallUpdate, GrowIntoRoom, Rejected>;
+
+class Call {
+ public:
+  std::vector<CallCommand> handle(const CallEvent& event, std::int64_t now_ms);
+
+  CallState state() const { return state_; }
+  CallEnd end_reason() const { return reason_; }
+  const std::string& call_id() const { return call_id_; }
+  const std::string& peer_user_id() const { return peer_; }
+
+ private:
+  using Out = std::vector<CallCommand>;
+  void to(CallState state, CallEnd reason, Out& out);
+  void on_server(const protocol::ServerMessage& message, Out& out);
+  void start_ring_timer(std::int64_t now_ms, Out& out);
+
+  CallState state_ = CallState::idle;
+  CallEnd reason_ = CallEnd::none;
+  std::string call_id_;
+  std::string peer_;
+  std::optional<std::int64_t> ring_deadline_;
+};
+
+}  // namespace mehfil::room

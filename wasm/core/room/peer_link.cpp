@@ -1,0 +1,307 @@
+// PeerLink's transitions (the table is in peer_link.h).
+#include "room/peer_link.h"
+
+#include <utility>
+
+namespace mehfil::room {
+
+std::string_view to_string(SdpType type) {
+  switch (type) {
+    case SdpType::offer: return "offer";
+    case SdpType::answer: return "answer";
+    case SdpType::rollback: return "rollback";
+  }
+  return "?";
+}
+
+std::string_view to_string(SignalingState state) {
+  switch (state) {
+    case SignalingState::stable: return "stable";
+    case SignalingState::have_local_offer: return "have-local-offer";
+    case SignalingState::have_remote_offer: return "have-remote-offer";
+    case SignalingState::closed: return "closed";
+  }
+  return "?";
+}
+
+std::string_view to_string(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::fresh: return "new";
+    case ConnectionState::connecting: return "connecting";
+    case ConnectionState::connected: return "connected";
+    case ConnectionState::disconnected: return "disconnected";
+    case ConnectionState::failed: return "failed";
+    case ConnectionState::closed: return "closed";
+  }
+  return "?";
+}
+
+std::string_view to_string(LinkState state) {
+  switch (state) {
+    case LinkState::fresh: return "new";
+    case LinkState::negotiating: return "negotiating";
+    case LinkState::connected: return "connected";
+    case LinkState::reconnecting: return "reconnecting";
+    case LinkState::closed: return "closed";
+  }
+  return "?";
+}
+
+bool is_polite(std::string_view self_peer_id, std::string_view remote_peer_id) {
+  return self_peer_id < remote_peer_id;
+}
+
+PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id)
+    : self_(std::move(self_peer_id)), remote_(std::move(remote_peer_id)), polite_(is_polite(self_, remote_)) {}
+
+std::vector<PeerCommand> PeerLink::open(int max_bitrate_bps) {
+  bitrate_cap_bps_ = max_bitrate_bps;
+  return {CreatePeer{remote_, polite_}, SetBitrateCap{remote_, max_bitrate_bps}};
+}
+
+std::vector<PeerCommand> PeerLink::set_bitrate_cap(int max_bitrate_bps) {
+  if (state_ == LinkState::closed || max_bitrate_bps == bitrate_cap_bps_) return {};
+  bitrate_cap_bps_ = max_bitrate_bps;
+  return {SetBitrateCap{remote_, max_bitrate_bps}};
+}
+
+std::vector<PeerCommand> PeerLink::close() {
+  if (state_ == LinkState::closed) return {};
+  state_ = LinkState::closed;
+  connection_ = ConnectionState::closed;
+  expected_ = reported_ = SignalingState::closed;
+  queued_candidates_.clear();
+  return {ClosePeer{remote_}};
+}
+
+OpId PeerLink::begin(std::set<OpId>& kind) {
+  const OpId op = next_op_++;
+  outstanding_.insert(op);
+  kind.insert(op);
+  return op;
+}
+
+// An operation reported back. With nothing else in flight the pc's own state is the truth.
+void PeerLink::settle(OpId op) {
+  outstanding_.erase(op);
+  if (outstanding_.empty() && reported_ != SignalingState::closed) expected_ = reported_;
+}
+
+std::string PeerLink::timer_key(std::string_view what) const {
+  std::string key = "peer:";
+  key += remote_;
+  key += ':';
+  key += what;
+  return key;
+}
+
+void PeerLink::restart_ice(std::vector<PeerCommand>& out, std::int64_t /*now_ms*/) {
+  out.push_back(RestartIce{remote_});
+  ++ice_restarts_;
+  if (state_ == LinkState::connected) state_ = LinkState::reconnecting;
+}
+
+void PeerLink::rollback_own_offer(std::vector<PeerCommand>& out) {
+  if (expected_ == SignalingState::have_local_offer) {
+    std::set<OpId> ignored;
+    out.push_back(SetLocalDescription{remote_, begin(ignored), SdpType::rollback, {}});
+    expected_ = SignalingState::stable;
+  }
+  offer_create_op_ = 0;
+  offer_set_op_ = 0;
+  making_offer_ = false;
+  awaiting_answer_ = false;
+  offer_sent_at_.reset();
+}
+
+void PeerLink::flush_candidates(std::vector<PeerCommand>& out) {
+  if (!has_remote_description_ || !remote_description_ops_.empty()) return;
+  for (auto& candidate : queued_candidates_) {
+    std::set<OpId> ignored;
+    out.push_back(AddIceCandidate{remote_, begin(ignored), std::move(candidate)});
+  }
+  queued_candidates_.clear();
+}
+
+void PeerLink::on_remote_offer(const RemoteOffer& offer, std::vector<PeerCommand>& out) {
+  const bool collision = making_offer_ || expected_ == SignalingState::have_local_offer;
+  ignore_offer_ = !polite_ && collision;
+  if (ignore_offer_) return;
+  if (collision) rollback_own_offer(out);
+  answer_create_op_ = 0;  // a newer offer replaces one we were still answering
+  remote_offer_op_ = begin(remote_description_ops_);
+  out.push_back(SetRemoteDescription{remote_, remote_offer_op_, SdpType::offer, offer.sdp});
+  expected_ = SignalingState::have_remote_offer;
+  if (state_ == LinkState::fresh) state_ = LinkState::negotiating;
+}
+
+void PeerLink::on_remote_answer(const RemoteAnswer& answer, std::vector<PeerCommand>& out) {
+  ignore_offer_ = false;
+  if (!awaiting_answer_ || expected_ != SignalingState::have_local_offer) return;  // stale
+  awaiting_answer_ = false;
+  remote_answer_op_ = begin(remote_description_ops_);
+  out.push_back(SetRemoteDescription{remote_, remote_answer_op_, SdpType::answer, answer.sdp});
+  expected_ = SignalingState::stable;
+}
+
+void PeerLink::on_remote_ice(const RemoteIce& ice, std::vector<PeerCommand>& out) {
+  if (ignore_offer_) return;  // belongs to the offer we ignored
+  if (!has_remote_description_ || !remote_description_ops_.empty()) {
+    if (queued_candidates_.size() < kMaxQueuedCandidates) queued_candidates_.push_back(ice.candidate);
+    return;
+  }
+  std::set<OpId> ignored;
+  out.push_back(AddIceCandidate{remote_, begin(ignored), ice.candidate});
+}
+
+void PeerLink::on_connection(ConnectionState state, std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  connection_ = state;
+  switch (state) {
+    case ConnectionState::connected:
+      state_ = LinkState::connected;
+      disconnected_since_.reset();
+      break;
+    case ConnectionState::disconnected:
+      disconnected_since_ = now_ms;
+      out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + kDisconnectedRestartMs});
+      break;
+    case ConnectionState::failed:
+      disconnected_since_.reset();
+      restart_ice(out, now_ms);
+      break;
+    case ConnectionState::fresh:
+    case ConnectionState::connecting:
+    case ConnectionState::closed:
+      disconnected_since_.reset();
+      break;
+  }
+}
+
+void PeerLink::on_tick(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  if (disconnected_since_ && connection_ == ConnectionState::disconnected &&
+      now_ms - *disconnected_since_ >= kDisconnectedRestartMs) {
+    restart_ice(out, now_ms);
+    disconnected_since_ = now_ms;  // and again every 5 s while it stays disconnected
+    out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + kDisconnectedRestartMs});
+  }
+  if (awaiting_answer_ && offer_sent_at_ && expected_ == SignalingState::have_local_offer &&
+      now_ms - *offer_sent_at_ >= kOfferTimeoutMs) {
+    rollback_own_offer(out);
+    restart_ice(out, now_ms);
+  }
+}
+
+std::vector<PeerCommand> PeerLink::resync(std::int64_t now_ms) {
+  std::vector<PeerCommand> out;
+  if (state_ == LinkState::closed) return out;
+  if (awaiting_answer_ && expected_ == SignalingState::have_local_offer) {
+    rollback_own_offer(out);
+    restart_ice(out, now_ms);
+  } else if (connection_ != ConnectionState::connected && !making_offer_) {
+    restart_ice(out, now_ms);
+  }
+  return out;
+}
+
+std::vector<PeerCommand> PeerLink::handle(const PeerEvent& event, std::int64_t now_ms) {
+  std::vector<PeerCommand> out;
+  if (state_ == LinkState::closed) return out;
+
+  if (std::holds_alternative<NegotiationNeeded>(event)) {
+    if (making_offer_ || expected_ != SignalingState::stable) return out;  // fires again once stable
+    making_offer_ = true;
+    std::set<OpId> ignored;
+    offer_create_op_ = begin(ignored);
+    out.push_back(CreateOffer{remote_, offer_create_op_});
+    if (state_ == LinkState::fresh) state_ = LinkState::negotiating;
+  } else if (const auto* created = std::get_if<DescriptionCreated>(&event)) {
+    settle(created->op);
+    std::set<OpId> ignored;
+    if (created->op == offer_create_op_ && offer_create_op_ != 0) {
+      offer_create_op_ = 0;
+      if (expected_ != SignalingState::stable) {
+        making_offer_ = false;
+        return out;
+      }
+      offer_set_op_ = begin(ignored);
+      offer_sdp_ = created->sdp;
+      out.push_back(SetLocalDescription{remote_, offer_set_op_, SdpType::offer, created->sdp});
+      expected_ = SignalingState::have_local_offer;
+    } else if (created->op == answer_create_op_ && answer_create_op_ != 0) {
+      answer_create_op_ = 0;
+      if (expected_ != SignalingState::have_remote_offer) return out;
+      answer_set_op_ = begin(ignored);
+      answer_sdp_ = created->sdp;
+      out.push_back(SetLocalDescription{remote_, answer_set_op_, SdpType::answer, created->sdp});
+      expected_ = SignalingState::stable;
+    }
+  } else if (const auto* local = std::get_if<LocalDescriptionSet>(&event)) {
+    settle(local->op);
+    if (local->op == offer_set_op_ && offer_set_op_ != 0) {
+      offer_set_op_ = 0;
+      making_offer_ = false;
+      awaiting_answer_ = true;
+      offer_sent_at_ = now_ms;
+      out.push_back(SendSignal{protocol::client::SignalOffer{remote_, std::move(offer_sdp_)}});
+      out.push_back(ScheduleTimer{timer_key("offer"), now_ms + kOfferTimeoutMs});
+    } else if (local->op == answer_set_op_ && answer_set_op_ != 0) {
+      answer_set_op_ = 0;
+      out.push_back(SendSignal{protocol::client::SignalAnswer{remote_, std::move(answer_sdp_)}});
+    }
+  } else if (const auto* remote = std::get_if<RemoteDescriptionSet>(&event)) {
+    settle(remote->op);
+    remote_description_ops_.erase(remote->op);
+    has_remote_description_ = true;
+    if (remote->op == remote_answer_op_) {
+      remote_answer_op_ = 0;
+      offer_sent_at_.reset();
+    }
+    if (remote->op == remote_offer_op_ && remote_offer_op_ != 0) {
+      remote_offer_op_ = 0;
+      if (expected_ == SignalingState::have_remote_offer && answer_create_op_ == 0) {
+        std::set<OpId> ignored;
+        answer_create_op_ = begin(ignored);
+        out.push_back(CreateAnswer{remote_, answer_create_op_});
+      }
+    }
+    flush_candidates(out);
+  } else if (const auto* added = std::get_if<IceCandidateAdded>(&event)) {
+    settle(added->op);
+  } else if (const auto* failed = std::get_if<OperationFailed>(&event)) {
+    const OpId op = failed->op;
+    const bool own_offer = op != 0 && (op == offer_create_op_ || op == offer_set_op_);
+    if (own_offer) {
+      offer_create_op_ = offer_set_op_ = 0;
+      making_offer_ = false;
+    }
+    if (op == answer_create_op_) answer_create_op_ = 0;
+    if (op == answer_set_op_) answer_set_op_ = 0;
+    if (op == remote_offer_op_) remote_offer_op_ = 0;
+    if (op == remote_answer_op_ && op != 0) {
+      remote_answer_op_ = 0;
+      awaiting_answer_ = true;  // that answer was stale: ours is still out there
+    }
+    remote_description_ops_.erase(op);
+    settle(op);
+    if (own_offer) restart_ice(out, now_ms);  // negotiationneeded comes again
+    flush_candidates(out);
+  } else if (const auto* gathered = std::get_if<IceCandidateGathered>(&event)) {
+    out.push_back(SendSignal{protocol::client::SignalIce{remote_, gathered->candidate}});
+  } else if (const auto* offer = std::get_if<RemoteOffer>(&event)) {
+    on_remote_offer(*offer, out);
+  } else if (const auto* answer = std::get_if<RemoteAnswer>(&event)) {
+    on_remote_answer(*answer, out);
+  } else if (const auto* ice = std::get_if<RemoteIce>(&event)) {
+    on_remote_ice(*ice, out);
+  } else if (const auto* connection = std::get_if<ConnectionStateChanged>(&event)) {
+    on_connection(connection->state, now_ms, out);
+  } else if (const auto* signaling = std::get_if<SignalingStateChanged>(&event)) {
+    reported_ = signaling->state;
+    if (outstanding_.empty()) expected_ = reported_;
+  } else if (std::holds_alternative<Tick>(event)) {
+    on_tick(now_ms, out);
+  }
+  return out;
+}
+
+}  // namespace mehfil::room

@@ -1,0 +1,143 @@
+// PeerLink: one remote peer's WebRTC negotiation, as a state machine that never touches WebRTC.
+//
+// It implements the "perfect negotiation" pattern (W3C webrtc-pc §10.7): both ends add their tracks
+// and may offer at any time; when offers cross ("glare") the polite end rolls its own offer back and
+// answers, the impolite end ignores the incoming offer and waits for the answer to its own. Which end
+// is polite is decided once, by peer id: the lower id is polite. Nothing in here needs the two ends
+// to agree on who offers first, so it survives reordering, loss and reconnects of the signaling path.
+//
+// Beyond the textbook pattern, because signaling here can lose messages (a WebSocket that drops):
+//  - remote ICE candidates wait in a queue until a remote description is in place;
+//  - an offer that stays unanswered for kOfferTimeoutMs is rolled back and made again with an ICE
+//    restart (the answer, or the offer itself, was lost on a dropped connection);
+//  - connection state `failed`, or `disconnected` lasting kDisconnectedRestartMs, restarts ICE;
+//  - `resync` (called when the room's socket has resumed) re-offers if anything was in flight.
+//
+// The link keeps `expected` = the signaling state the pc will be in once every operation it has
+// asked for has run (the pc runs them in order). Glare is judged on that, which makes the textbook's
+// isSettingRemoteAnswerPending flag unnecessary: an answer being applied already counts as stable.
+// When no operation is outstanding, `expected` snaps to the last SignalingStateChanged, so a failed
+// operation can never leave the two out of step.
+//
+// Link states (what the UI shows for this peer):
+//   state         event                                   → state          commands
+//   fresh         NegotiationNeeded (expected stable)      → negotiating    CreateOffer
+//   fresh         RemoteOffer                              → negotiating    SetRemoteDescription(offer)
+//   negotiating   ConnectionStateChanged(connected)        → connected
+//   connected     ConnectionStateChanged(failed)           → reconnecting   RestartIce
+//   connected     disconnected for 5 s (Tick)              → reconnecting   RestartIce
+//   connected     offer unanswered 10 s (Tick) / resync    → reconnecting   SetLocalDescription(rollback), RestartIce
+//   reconnecting  ConnectionStateChanged(connected)        → connected
+//   negotiating   ConnectionStateChanged(failed)           → negotiating    RestartIce
+//   any           close()                                  → closed         ClosePeer
+//   closed        anything                                 → closed         (ignored)
+//
+// Negotiation (within those states):
+//   NegotiationNeeded, expected stable, not making an offer → makingOffer, CreateOffer
+//   DescriptionCreated(our offer)            → SetLocalDescription(offer)     expected have_local_offer
+//   LocalDescriptionSet(our offer)           → SendSignal(offer), start the offer timer, makingOffer off
+//   RemoteOffer, no collision                → SetRemoteDescription(offer)    expected have_remote_offer
+//   RemoteOffer, collision, impolite         → ignoreOffer (its candidates are dropped too)
+//   RemoteOffer, collision, polite           → [SetLocalDescription(rollback) if our offer was set],
+//                                              abandon our offer, SetRemoteDescription(offer)
+//   RemoteDescriptionSet(an offer)           → CreateAnswer; queued candidates → AddIceCandidate
+//   DescriptionCreated(our answer)           → SetLocalDescription(answer)    expected stable
+//   LocalDescriptionSet(our answer)          → SendSignal(answer)
+//   RemoteAnswer, expected have_local_offer and our offer sent → SetRemoteDescription(answer), expected stable
+//   RemoteAnswer otherwise                   → dropped (a stale answer to an offer we rolled back)
+//   RemoteIce                                → AddIceCandidate, or queued, or dropped while ignoring an offer
+//   IceCandidateGathered                     → SendSignal(ice)
+// "collision" = we are making an offer or expected is have_local_offer. A second offer while we are
+// answering the first (expected have_remote_offer) is simply applied: the spec allows it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "room/peer_types.h"
+
+namespace mehfil::room {
+
+inline constexpr std::int64_t kOfferTimeoutMs = 10'000;
+inline constexpr std::int64_t kDisconnectedRestartMs = 5'000;
+inline constexpr std::size_t kMaxQueuedCandidates = 256;
+
+enum class LinkState { fresh, negotiating, connected, reconnecting, closed };
+std::string_view to_string(LinkState state);
+
+// The lower id is polite. Both ends compute the same answer with the roles swapped.
+bool is_polite(std::string_view self_peer_id, std::string_view remote_peer_id);
+
+class PeerLink {
+ public:
+  PeerLink(std::string self_peer_id, std::string remote_peer_id);
+
+  // The commands to create this link's pc (CreatePeer) and cap its bitrate.
+  std::vector<PeerCommand> open(int max_bitrate_bps);
+  std::vector<PeerCommand> handle(const PeerEvent& event, std::int64_t now_ms);
+  // The room's socket came back: whatever was in flight may have been lost on the way.
+  std::vector<PeerCommand> resync(std::int64_t now_ms);
+  std::vector<PeerCommand> set_bitrate_cap(int max_bitrate_bps);
+  // Leave, kick, the peer left: ClosePeer once; later calls return nothing.
+  std::vector<PeerCommand> close();
+
+  const std::string& remote_peer_id() const { return remote_; }
+  bool polite() const { return polite_; }
+  LinkState state() const { return state_; }
+  ConnectionState connection_state() const { return connection_; }
+  SignalingState reported_signaling_state() const { return reported_; }
+  SignalingState expected_signaling_state() const { return expected_; }
+  bool making_offer() const { return making_offer_; }
+  bool ignoring_offer() const { return ignore_offer_; }
+  std::size_t queued_candidates() const { return queued_candidates_.size(); }
+  int bitrate_cap_bps() const { return bitrate_cap_bps_; }
+  int ice_restarts() const { return ice_restarts_; }
+
+ private:
+  OpId begin(std::set<OpId>& kind);
+  void restart_ice(std::vector<PeerCommand>& out, std::int64_t now_ms);
+  void rollback_own_offer(std::vector<PeerCommand>& out);
+  void settle(OpId op);
+  void flush_candidates(std::vector<PeerCommand>& out);
+  void on_remote_offer(const RemoteOffer& offer, std::vector<PeerCommand>& out);
+  void on_remote_answer(const RemoteAnswer& answer, std::vector<PeerCommand>& out);
+  void on_remote_ice(const RemoteIce& ice, std::vector<PeerCommand>& out);
+  void on_connection(ConnectionState state, std::int64_t now_ms, std::vector<PeerCommand>& out);
+  void on_tick(std::int64_t now_ms, std::vector<PeerCommand>& out);
+  std::string timer_key(std::string_view what) const;
+
+  std::string self_;
+  std::string remote_;
+  bool polite_ = false;
+  LinkState state_ = LinkState::fresh;
+  ConnectionState connection_ = ConnectionState::fresh;
+  SignalingState reported_ = SignalingState::stable;
+  SignalingState expected_ = SignalingState::stable;
+
+  OpId next_op_ = 1;
+  std::set<OpId> outstanding_;  // every operation asked for and not yet reported
+  OpId offer_create_op_ = 0;    // createOffer we still want the result of
+  OpId offer_set_op_ = 0;       // setLocalDescription(offer) we still want to signal
+  OpId answer_create_op_ = 0;
+  OpId answer_set_op_ = 0;
+  OpId remote_offer_op_ = 0;    // setRemoteDescription(offer) whose completion asks for an answer
+  std::set<OpId> remote_description_ops_;
+  OpId remote_answer_op_ = 0;   // setRemoteDescription(answer) in flight
+  std::string offer_sdp_;       // what the SetLocalDescription we wait for will have set
+  std::string answer_sdp_;
+  bool making_offer_ = false;
+  bool awaiting_answer_ = false;  // our offer is out and unanswered
+  bool ignore_offer_ = false;
+  bool has_remote_description_ = false;
+  std::vector<protocol::IceCandidate> queued_candidates_;
+
+  std::optional<std::int64_t> offer_sent_at_;
+  std::optional<std::int64_t> disconnected_since_;
+  int bitrate_cap_bps_ = 0;
+  int ice_restarts_ = 0;
+};
+
+}  // namespace mehfil::room

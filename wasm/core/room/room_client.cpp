@@ -1,0 +1,427 @@
+// RoomClient's transitions (the table is in room_client.h).
+#include "room/room_client.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+
+#include "room/bitrate.h"
+#include "room/reconnect_backoff.h"
+
+namespace mehfil::room {
+
+namespace server = protocol::server;
+namespace client = protocol::client;
+
+std::string_view to_string(RoomState state) {
+  switch (state) {
+    case RoomState::idle: return "idle";
+    case RoomState::previewing: return "previewing";
+    case RoomState::joining: return "joining";
+    case RoomState::password_needed: return "password_needed";
+    case RoomState::waiting: return "waiting";
+    case RoomState::in_room: return "in_room";
+    case RoomState::reconnecting: return "reconnecting";
+    case RoomState::left: return "left";
+    case RoomState::kicked: return "kicked";
+    case RoomState::closed: return "closed";
+    case RoomState::failed: return "failed";
+  }
+  return "?";
+}
+
+std::string_view to_string(Toast toast) {
+  switch (toast) {
+    case Toast::you_are_host: return "you_are_host";
+    case Toast::host_muted_you: return "host_muted_you";
+    case Toast::participant_removed: return "participant_removed";
+    case Toast::reconnecting: return "reconnecting";
+    case Toast::reconnected: return "reconnected";
+    case Toast::refused: return "refused";
+  }
+  return "?";
+}
+
+const PeerLink* RoomClient::link(const std::string& peer_id) const {
+  const auto found = links_.find(peer_id);
+  return found == links_.end() ? nullptr : &found->second;
+}
+
+bool RoomClient::in_room_like() const {
+  return state_ == RoomState::in_room || state_ == RoomState::waiting || state_ == RoomState::reconnecting;
+}
+
+void RoomClient::reject(std::string reason, Out& out) {
+  std::string text = std::move(reason);
+  text += " (room state ";
+  text += to_string(state_);
+  text += ')';
+  out.push_back(Rejected{std::move(text)});
+}
+
+void RoomClient::send(protocol::ClientMessage message, Out& out) {
+  if (socket_open_) out.push_back(SendMessage{std::move(message)});
+}
+
+// A link's commands, with its signals turned into socket messages. While the socket is down they
+// are dropped: resync() after the rejoin makes up for anything lost.
+void RoomClient::append(std::vector<PeerCommand> commands, Out& out) {
+  for (auto& command : commands) {
+    if (auto* signal = std::get_if<SendSignal>(&command)) {
+      if (state_ == RoomState::in_room) send(std::move(signal->message), out);
+      continue;
+    }
+    std::visit(
+        [&](auto&& c) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(c)>, SendSignal>) out.push_back(std::move(c));
+        },
+        std::move(command));
+  }
+}
+
+void RoomClient::open_link(const std::string& peer_id, Out& out) {
+  if (peer_id == self_.peer_id || links_.count(peer_id)) return;
+  auto [it, inserted] = links_.emplace(peer_id, PeerLink(self_.peer_id, peer_id));
+  append(it->second.open(send_bitrate_cap_bps(static_cast<int>(participants_.size()) + 1)), out);
+}
+
+void RoomClient::close_link(const std::string& peer_id, Out& out) {
+  const auto found = links_.find(peer_id);
+  if (found == links_.end()) return;
+  append(found->second.close(), out);
+  links_.erase(found);
+}
+
+void RoomClient::close_all_links(Out& out) {
+  for (auto& [peer_id, link] : links_) append(link.close(), out);
+  links_.clear();
+}
+
+void RoomClient::apply_participants(Out& out) {
+  out.push_back(ApplyParticipants{participants_});
+  const int cap = send_bitrate_cap_bps(static_cast<int>(participants_.size()) + 1);
+  for (auto& [peer_id, link] : links_) append(link.set_bitrate_cap(cap), out);
+}
+
+void RoomClient::end(RoomState state, std::optional<Screen> screen, Out& out) {
+  close_all_links(out);
+  participants_.clear();
+  if (socket_open_ || socket_opening_) out.push_back(CloseSocket{});
+  socket_open_ = socket_opening_ = false;
+  reconnect_at_.reset();
+  state_ = state;
+  if (screen) out.push_back(ShowScreen{*screen});
+}
+
+void RoomClient::schedule_reconnect(double jitter, std::int64_t now_ms, Out& out) {
+  const std::int64_t at = now_ms + reconnect_delay_ms(attempt_, jitter);
+  ++attempt_;
+  if (at <= now_ms) {
+    socket_opening_ = true;
+    out.push_back(OpenSocket{});
+    return;
+  }
+  reconnect_at_ = at;
+  out.push_back(ScheduleTimer{"room:reconnect", at});
+}
+
+void RoomClient::on_join(const Join& join, Out& out) {
+  const bool may_join = state_ == RoomState::idle || state_ == RoomState::previewing || state_ == RoomState::left ||
+                        state_ == RoomState::kicked || state_ == RoomState::closed || state_ == RoomState::failed;
+  if (!may_join) return reject("join while already joining or in a room", out);
+  room_code_ = join.room_code;
+  display_name_ = join.display_name;
+  password_ = join.password;
+  resume_token_.reset();
+  self_ = {};
+  room_ = {};
+  self_is_cohost_ = false;
+  participants_.clear();
+  chat_seen_.clear();
+  attempt_ = 0;
+  reconnect_at_.reset();
+  state_ = RoomState::joining;
+  if (socket_open_) {
+    on_socket_opened(out);
+  } else {
+    socket_opening_ = true;
+    out.push_back(OpenSocket{});
+  }
+}
+
+void RoomClient::on_socket_opened(Out& out) {
+  socket_open_ = true;
+  socket_opening_ = false;
+  if (state_ == RoomState::joining || state_ == RoomState::reconnecting) {
+    client::JoinRoom join;
+    join.room_code = room_code_;
+    join.password = password_;
+    join.display_name = display_name_.empty() ? std::nullopt : std::optional<std::string>(display_name_);
+    if (state_ == RoomState::reconnecting) join.resume_token = resume_token_;
+    send(std::move(join), out);
+  } else if (state_ != RoomState::password_needed) {
+    out.push_back(CloseSocket{});  // nobody wants it any more (left while it was opening)
+    socket_open_ = false;
+  }
+}
+
+void RoomClient::on_socket_closed(const SocketClosed& closed, std::int64_t now_ms, Out& out) {
+  socket_open_ = socket_opening_ = false;
+  if (state_ == RoomState::in_room || state_ == RoomState::waiting) {
+    state_ = RoomState::reconnecting;
+    out.push_back(ShowToast{Toast::reconnecting, {}});
+    schedule_reconnect(closed.jitter, now_ms, out);
+  } else if (state_ == RoomState::joining || state_ == RoomState::reconnecting) {
+    schedule_reconnect(closed.jitter, now_ms, out);
+  }
+}
+
+void RoomClient::enter_room(std::int64_t now_ms, Out& out) {
+  state_ = RoomState::in_room;
+  std::set<std::string> present;
+  for (const auto& p : participants_) present.insert(p.peer_id);
+  std::vector<std::string> gone;
+  for (const auto& [peer_id, link] : links_) {
+    if (!present.count(peer_id)) gone.push_back(peer_id);
+  }
+  for (const auto& peer_id : gone) close_link(peer_id, out);
+  for (const auto& p : participants_) {
+    const auto found = links_.find(p.peer_id);
+    if (found == links_.end()) {
+      open_link(p.peer_id, out);
+    } else {
+      append(found->second.resync(now_ms), out);
+    }
+  }
+}
+
+void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms, Out& out) {
+  if (state_ != RoomState::joining && state_ != RoomState::reconnecting && state_ != RoomState::in_room &&
+      state_ != RoomState::waiting) {
+    return;  // a late answer to a join we gave up on
+  }
+  const bool was_reconnecting = state_ == RoomState::reconnecting;
+  if (joined.self.peer_id != self_.peer_id) {
+    close_all_links(out);  // a new identity: every link belongs to the old one
+    self_is_cohost_ = false;
+  }
+  self_ = joined.self;
+  room_ = joined.room;
+  resume_token_ = joined.resume_token;
+  attempt_ = 0;
+  reconnect_at_.reset();
+  participants_.clear();
+  for (const auto& p : joined.participants) {
+    if (p.peer_id == self_.peer_id) {
+      self_is_cohost_ = p.is_cohost;
+      continue;
+    }
+    participants_.push_back(p);
+  }
+  for (const auto& message : joined.chat) {
+    if (chat_seen_.insert(message.id).second) out.push_back(AppendChat{message});
+  }
+  if (room_.host_user_id.empty()) {
+    close_all_links(out);
+    state_ = RoomState::waiting;
+  } else {
+    enter_room(now_ms, out);
+  }
+  apply_participants(out);
+  if (was_reconnecting) out.push_back(ShowToast{Toast::reconnected, {}});
+}
+
+void RoomClient::on_error(const server::ErrorReply& error, Out& out) {
+  if (state_ == RoomState::joining || state_ == RoomState::reconnecting) {
+    const auto screen = screen_for_join_error(error.code);
+    if (error.code == protocol::ErrorCode::wrong_password) {
+      close_all_links(out);
+      participants_.clear();
+      state_ = RoomState::password_needed;
+      out.push_back(ShowScreen{Screen::password});
+    } else if (screen) {
+      end(RoomState::failed, screen, out);
+    } else if (error.code == protocol::ErrorCode::rate_limited) {
+      out.push_back(ShowToast{Toast::refused, error.message});  // the backoff will try again
+    } else {
+      out.push_back(ShowToast{Toast::refused, error.message});
+      end(RoomState::failed, std::nullopt, out);
+    }
+    return;
+  }
+  if (in_room_like()) out.push_back(ShowToast{Toast::refused, error.message});
+}
+
+void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t now_ms, Out& out) {
+  if (const auto* joined = std::get_if<server::RoomJoined>(&message)) return on_joined(*joined, now_ms, out);
+  if (const auto* error = std::get_if<server::ErrorReply>(&message)) return on_error(*error, out);
+  if (!in_room_like()) return;  // late messages for a room we are no longer in
+
+  auto to_link = [&](const std::string& from, PeerEvent event) {
+    if (state_ != RoomState::in_room) return;
+    const auto found = links_.find(from);
+    if (found != links_.end()) append(found->second.handle(event, now_ms), out);
+  };
+
+  if (const auto* offer = std::get_if<server::SignalOffer>(&message)) {
+    to_link(offer->from, RemoteOffer{offer->sdp});
+  } else if (const auto* answer = std::get_if<server::SignalAnswer>(&message)) {
+    to_link(answer->from, RemoteAnswer{answer->sdp});
+  } else if (const auto* ice = std::get_if<server::SignalIce>(&message)) {
+    to_link(ice->from, RemoteIce{ice->candidate});
+  } else if (const auto* joined_peer = std::get_if<server::ParticipantJoined>(&message)) {
+    const auto& user = joined_peer->user;
+    if (user.peer_id == self_.peer_id) return;
+    const auto found = std::find_if(participants_.begin(), participants_.end(),
+                                    [&](const protocol::Participant& p) { return p.peer_id == user.peer_id; });
+    if (found != participants_.end()) {
+      *found = user;
+    } else {
+      participants_.push_back(user);
+    }
+    if (state_ == RoomState::in_room) open_link(user.peer_id, out);
+    apply_participants(out);
+  } else if (const auto* left = std::get_if<server::ParticipantLeft>(&message)) {
+    std::erase_if(participants_, [&](const protocol::Participant& p) { return p.peer_id == left->peer_id; });
+    close_link(left->peer_id, out);
+    apply_participants(out);
+  } else if (const auto* updated = std::get_if<server::ParticipantUpdated>(&message)) {
+    if (updated->user.peer_id == self_.peer_id) {
+      self_is_cohost_ = updated->user.is_cohost;
+      self_.is_host = updated->user.is_host;
+      return;
+    }
+    for (auto& p : participants_) {
+      if (p.peer_id == updated->user.peer_id) p = updated->user;
+    }
+    apply_participants(out);
+  } else if (const auto* action = std::get_if<server::HostAction>(&message)) {
+    if (action->target_user_id == self_.user_id) {
+      if (action->action == protocol::server::HostActionKind::kick) return end(RoomState::kicked, Screen::kicked, out);
+      out.push_back(MuteMicrophone{});
+      out.push_back(ShowToast{Toast::host_muted_you, action->by});
+    } else if (action->action == protocol::server::HostActionKind::kick) {
+      out.push_back(ShowToast{Toast::participant_removed, action->target_user_id});
+    }
+  } else if (const auto* host = std::get_if<server::HostChanged>(&message)) {
+    const bool was_host = self_.is_host;
+    room_.host_user_id = host->host_user_id;
+    self_.is_host = self_.user_id == host->host_user_id;
+    if (self_.is_host) self_is_cohost_ = false;
+    for (auto& p : participants_) p.is_host = p.user_id == host->host_user_id;
+    if (self_.is_host && !was_host) out.push_back(ShowToast{Toast::you_are_host, {}});
+    if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
+    apply_participants(out);
+  } else if (const auto* settings = std::get_if<server::SettingsChanged>(&message)) {
+    room_.is_locked = settings->is_locked;
+    room_.settings = settings->settings;
+  } else if (const auto* closed = std::get_if<server::RoomClosed>(&message)) {
+    end(RoomState::closed, screen_for_room_closed(closed->reason), out);
+  } else if (const auto* chat = std::get_if<server::ChatMessage>(&message)) {
+    if (chat_seen_.insert(chat->id).second) out.push_back(AppendChat{*chat});
+  }
+}
+
+void RoomClient::on_host_intent(const HostIntent& intent, Out& out) {
+  if (state_ != RoomState::in_room) return reject("host action outside a room", out);
+  const Role me = role();
+  switch (intent.action) {
+    case HostActionKind::lock:
+    case HostActionKind::settings:
+    case HostActionKind::end: {
+      if (!may_offer(me, intent.action)) return reject("only the host or a co-host may do that", out);
+      if (intent.action == HostActionKind::lock) send(client::LockRoom{intent.locked}, out);
+      if (intent.action == HostActionKind::settings) send(client::ChangeSettings{intent.settings}, out);
+      if (intent.action == HostActionKind::end) send(client::EndRoom{}, out);
+      return;
+    }
+    case HostActionKind::mute:
+    case HostActionKind::kick:
+    case HostActionKind::make_cohost:
+    case HostActionKind::transfer: {
+      const auto target = std::find_if(participants_.begin(), participants_.end(), [&](const protocol::Participant& p) {
+        return p.user_id == intent.target_user_id;
+      });
+      if (target == participants_.end()) return reject("no such participant", out);
+      const auto allowed = actions_on(me, *target, target->user_id == self_.user_id);
+      if (std::find(allowed.begin(), allowed.end(), intent.action) == allowed.end()) {
+        return reject(std::string("not allowed: ") + std::string(to_string(intent.action)), out);
+      }
+      if (intent.action == HostActionKind::mute) send(client::HostMute{intent.target_user_id}, out);
+      if (intent.action == HostActionKind::kick) send(client::HostKick{intent.target_user_id}, out);
+      if (intent.action == HostActionKind::make_cohost) send(client::MakeCohost{intent.target_user_id}, out);
+      if (intent.action == HostActionKind::transfer) send(client::HostTransfer{intent.target_user_id}, out);
+      return;
+    }
+  }
+}
+
+void RoomClient::on_tick(std::int64_t now_ms, Out& out) {
+  if (reconnect_at_ && now_ms >= *reconnect_at_ && !socket_open_ && !socket_opening_ &&
+      (state_ == RoomState::joining || state_ == RoomState::reconnecting)) {
+    reconnect_at_.reset();
+    socket_opening_ = true;
+    out.push_back(OpenSocket{});
+  }
+  for (auto& [peer_id, link] : links_) append(link.handle(Tick{}, now_ms), out);
+}
+
+std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t now_ms) {
+  Out out;
+  if (std::holds_alternative<StartPreview>(event)) {
+    if (state_ != RoomState::idle) {
+      reject("preview outside idle", out);
+    } else {
+      state_ = RoomState::previewing;
+      out.push_back(ShowScreen{Screen::preview});
+    }
+  } else if (const auto* join = std::get_if<Join>(&event)) {
+    on_join(*join, out);
+  } else if (const auto* password = std::get_if<SubmitPassword>(&event)) {
+    if (state_ != RoomState::password_needed) {
+      reject("password when none was asked for", out);
+    } else {
+      password_ = password->password;
+      state_ = RoomState::joining;
+      if (socket_open_) {
+        on_socket_opened(out);
+      } else if (!socket_opening_) {
+        socket_opening_ = true;
+        out.push_back(OpenSocket{});
+      }
+    }
+  } else if (std::holds_alternative<Leave>(event)) {
+    if (in_room_like() || state_ == RoomState::joining || state_ == RoomState::password_needed) {
+      if (state_ == RoomState::in_room || state_ == RoomState::waiting) send(client::LeaveRoom{}, out);
+      end(RoomState::left, std::nullopt, out);
+    } else {
+      reject("leave outside a room", out);
+    }
+  } else if (const auto* media = std::get_if<SetOwnMedia>(&event)) {
+    if (state_ == RoomState::in_room || state_ == RoomState::waiting) {
+      send(client::MediaState{media->audio, media->video, media->screen}, out);
+    }
+  } else if (const auto* intent = std::get_if<HostIntent>(&event)) {
+    on_host_intent(*intent, out);
+  } else if (const auto* chat = std::get_if<SendChat>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("chat while not connected to a room", out);
+    } else {
+      send(client::ChatSend{chat->text, chat->client_msg_id}, out);
+    }
+  } else if (std::holds_alternative<SocketOpened>(event)) {
+    on_socket_opened(out);
+  } else if (const auto* closed = std::get_if<SocketClosed>(&event)) {
+    on_socket_closed(*closed, now_ms, out);
+  } else if (const auto* received = std::get_if<ServerMessageReceived>(&event)) {
+    on_server(received->message, now_ms, out);
+  } else if (const auto* peer = std::get_if<PeerEventReceived>(&event)) {
+    const auto found = links_.find(peer->peer_id);
+    if (found != links_.end()) append(found->second.handle(peer->event, now_ms), out);
+  } else if (std::holds_alternative<Tick>(event)) {
+    on_tick(now_ms, out);
+  }
+  return out;
+}
+
+}  // namespace mehfil::room

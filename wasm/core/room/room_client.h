@@ -1,0 +1,194 @@
+// RoomClient: the browser side of one room, as a state machine: events in, commands out.
+//
+// It consumes user intents (join, leave, mute, host actions, chat), the room's WebSocket going up
+// and down, the server's typed messages (protocol/messages.h) and every peer connection's events; it
+// returns commands for js-glue (or the simulation) to carry out: send this client message, open or
+// close the socket, the per-peer WebRTC commands of its PeerLinks, show a toast or a screen, apply
+// the participant list, schedule a timer. It owns one PeerLink per other participant.
+//
+// The server is the authority on who is in the room and who is host; this class mirrors it. The one
+// thing it does on its own is survive a dropped WebSocket: media keeps flowing over the peer links
+// while it reconnects (reconnect_backoff.h) and rejoins with the resume_token from room:joined. The
+// new room:joined snapshot is then reconciled with the links it has: peers gone in the meantime are
+// closed (no ghosts), peers still there keep their link (no duplicates, resynced in case signals
+// were lost), new ones get a link. If the server gave us a new peer id, every link is rebuilt.
+//
+//   state            event                                   → state            commands
+//   idle             StartPreview                            → previewing       ShowScreen(preview)
+//   idle|previewing  Join                                    → joining          OpenSocket
+//   left|closed|failed Join                                  → joining          OpenSocket
+//   joining          SocketOpened                            → joining          SendMessage(room:join)
+//   joining          SocketClosed                            → joining          ScheduleTimer(backoff)
+//   joining          Tick past the backoff                   → joining          OpenSocket
+//   joining          room:joined, host present               → in_room          ApplyParticipants, links
+//   joining          room:joined, no host yet                → waiting          ApplyParticipants
+//   joining          error wrong_password                    → password_needed  ShowScreen(password)
+//   joining          error room_not_found|full|locked|expired → failed         ShowScreen, CloseSocket
+//   password_needed  SubmitPassword                          → joining          SendMessage(room:join) or OpenSocket
+//   waiting          room:host-changed                       → in_room          links
+//   in_room|waiting  SocketClosed                            → reconnecting     ShowToast, ScheduleTimer(backoff)
+//   reconnecting     Tick past the backoff                   → reconnecting     OpenSocket
+//   reconnecting     SocketOpened                            → reconnecting     SendMessage(room:join + resume_token)
+//   reconnecting     SocketClosed                            → reconnecting     next backoff
+//   reconnecting     room:joined                             → in_room          reconcile links, ApplyParticipants
+//   reconnecting     error room_not_found|expired            → failed           ShowScreen, close links
+//   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants, bitrate caps
+//   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
+//   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked)
+//   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
+//   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen
+//   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
+//   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
+// Signals (signal:offer/answer/ice) go to the sender's PeerLink; from a peer we do not know they are dropped.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/messages.h"
+#include "room/commands.h"
+#include "room/host_rules.h"
+#include "room/peer_link.h"
+#include "room/peer_types.h"
+#include "room/screens.h"
+
+namespace mehfil::room {
+
+enum class RoomState { idle, previewing, joining, password_needed, waiting, in_room, reconnecting, left, kicked, closed, failed };
+std::string_view to_string(RoomState state);
+
+// ---------------------------------------------------------------------------------------------
+// events
+
+// user intents
+struct StartPreview {};
+struct Join {
+  std::string room_code;
+  std::string display_name;
+  std::optional<std::string> password;
+};
+struct SubmitPassword {
+  std::string password;
+};
+struct Leave {};
+struct SetOwnMedia {  // what this user now sends
+  bool audio = false;
+  bool video = false;
+  bool screen = false;
+};
+struct HostIntent {  // a host or co-host action from the UI
+  HostActionKind action = HostActionKind::mute;
+  std::string target_user_id;             // mute, kick, make_cohost, transfer
+  bool locked = false;                    // lock
+  protocol::RoomSettings settings;        // settings
+};
+struct SendChat {
+  std::string text;
+  std::string client_msg_id;
+};
+// the room's WebSocket
+struct SocketOpened {};
+struct SocketClosed {
+  double jitter = 0;  // a random value in [0, 1) for the reconnect backoff
+};
+struct ServerMessageReceived {
+  protocol::ServerMessage message;
+};
+struct PeerEventReceived {
+  std::string peer_id;
+  PeerEvent event;
+};
+
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, SendChat,
+                               SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
+
+// ---------------------------------------------------------------------------------------------
+// commands
+
+struct OpenSocket {};
+struct CloseSocket {};
+enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused };
+std::string_view to_string(Toast toast);
+struct ShowToast {
+  Toast kind = Toast::refused;
+  std::string detail;  // a name or the server's message; the UI words the toast by kind
+};
+struct ShowScreen {
+  Screen screen = Screen::preview;
+};
+// The other participants, in join order, as the tiles should show them.
+struct ApplyParticipants {
+  std::vector<protocol::Participant> participants;
+};
+struct AppendChat {
+  protocol::server::ChatMessage message;
+};
+struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
+
+using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ApplyParticipants,
+                                 AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, ClosePeer,
+                                 SetBitrateCap, ScheduleTimer>;
+
+class RoomClient {
+ public:
+  std::vector<RoomCommand> handle(const RoomEvent& event, std::int64_t now_ms);
+
+  RoomState state() const { return state_; }
+  const std::string& room_code() const { return room_code_; }
+  const protocol::server::Self& self() const { return self_; }
+  const protocol::server::Room& room() const { return room_; }
+  // The others, in join order.
+  const std::vector<protocol::Participant>& participants() const { return participants_; }
+  const std::map<std::string, PeerLink>& links() const { return links_; }
+  const PeerLink* link(const std::string& peer_id) const;
+  Role role() const { return {self_.is_host, self_is_cohost_}; }
+  bool socket_open() const { return socket_open_; }
+  int reconnect_attempt() const { return attempt_; }
+  std::optional<std::int64_t> reconnect_at() const { return reconnect_at_; }
+
+ private:
+  using Out = std::vector<RoomCommand>;
+  void on_join(const Join& join, Out& out);
+  void on_socket_opened(Out& out);
+  void on_socket_closed(const SocketClosed& closed, std::int64_t now_ms, Out& out);
+  void on_server(const protocol::ServerMessage& message, std::int64_t now_ms, Out& out);
+  void on_joined(const protocol::server::RoomJoined& joined, std::int64_t now_ms, Out& out);
+  void on_error(const protocol::server::ErrorReply& error, Out& out);
+  void on_host_intent(const HostIntent& intent, Out& out);
+  void on_tick(std::int64_t now_ms, Out& out);
+  void send(protocol::ClientMessage message, Out& out);
+  void append(std::vector<PeerCommand> commands, Out& out);
+  void open_link(const std::string& peer_id, Out& out);
+  void close_link(const std::string& peer_id, Out& out);
+  void close_all_links(Out& out);
+  void end(RoomState state, std::optional<Screen> screen, Out& out);
+  void apply_participants(Out& out);
+  void enter_room(std::int64_t now_ms, Out& out);
+  void schedule_reconnect(double jitter, std::int64_t now_ms, Out& out);
+  void reject(std::string reason, Out& out);
+  bool in_room_like() const;
+
+  RoomState state_ = RoomState::idle;
+  std::string room_code_;
+  std::string display_name_;
+  std::optional<std::string> password_;
+  std::optional<std::string> resume_token_;
+  protocol::server::Self self_;
+  protocol::server::Room room_;
+  bool self_is_cohost_ = false;
+  std::vector<protocol::Participant> participants_;
+  std::map<std::string, PeerLink> links_;
+  std::set<std::string> chat_seen_;
+  bool socket_open_ = false;
+  bool socket_opening_ = false;
+  int attempt_ = 0;
+  std::optional<std::int64_t> reconnect_at_;
+};
+
+}  // namespace mehfil::room
