@@ -397,24 +397,16 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
     remove_member(*live, self->user_id, false);
     return ack();
   }
-  if (const auto* m = std::get_if<cli::SignalOffer>(&message)) {
+  // Signaling goes to one peer of this room, named by its peer id, and nowhere else.
+  const auto relay = [&](const std::string& to, const protocol::ServerMessage& relayed) {
     for (const Member& other : live->members) {
-      if (other.peer_id == m->to && other.connection) return send(other.connection, srv::SignalOffer{connection->peer_id, m->sdp});
+      if (other.peer_id == to && other.connection) return send(other.connection, relayed);
     }
-    return reply_error(connection, ErrorCode::not_in_room, "No such peer in this room.", id);
-  }
-  if (const auto* m = std::get_if<cli::SignalAnswer>(&message)) {
-    for (const Member& other : live->members) {
-      if (other.peer_id == m->to && other.connection) return send(other.connection, srv::SignalAnswer{connection->peer_id, m->sdp});
-    }
-    return reply_error(connection, ErrorCode::not_in_room, "No such peer in this room.", id);
-  }
-  if (const auto* m = std::get_if<cli::SignalIce>(&message)) {
-    for (const Member& other : live->members) {
-      if (other.peer_id == m->to && other.connection) return send(other.connection, srv::SignalIce{connection->peer_id, m->candidate});
-    }
-    return reply_error(connection, ErrorCode::not_in_room, "No such peer in this room.", id);
-  }
+    reply_error(connection, ErrorCode::not_in_room, "No such peer in this room.", id);
+  };
+  if (const auto* m = std::get_if<cli::SignalOffer>(&message)) return relay(m->to, srv::SignalOffer{connection->peer_id, m->sdp});
+  if (const auto* m = std::get_if<cli::SignalAnswer>(&message)) return relay(m->to, srv::SignalAnswer{connection->peer_id, m->sdp});
+  if (const auto* m = std::get_if<cli::SignalIce>(&message)) return relay(m->to, srv::SignalIce{connection->peer_id, m->candidate});
   if (const auto* m = std::get_if<cli::MediaState>(&message)) {
     self->audio = m->audio;
     self->video = m->video;
