@@ -1,0 +1,1095 @@
+// Mehfil embed API (mehfil.d.ts is the contract): a video room inside any element of a page.
+//
+// This file is the imperative shell around the call engine in mehfil-core.wasm (DESIGN.md): the
+// RoomCore decides (who is polite, when to offer, roll back or restart ICE, the reconnect backoff,
+// host rules, which screen to show, the bitrate caps, who is speaking), and this file only carries
+// its commands out with WebSocket, RTCPeerConnection, getUserMedia/getDisplayMedia and <video>, then
+// reports what happened as events. The browser objects live in maps keyed by the ids the core uses
+// (peer ids, timer keys); the core never holds a JS object.
+//
+//   const call = Mehfil.create(element, { server, room, displayName });
+//   call.on('participant-joined', (p) => ...); await call.join();
+//
+// Besides the kebab-case events of the d.ts, a call emits (for the in-call UI, call-ui.js):
+//   'toast' {kind, detail}, 'screen' {screen}, 'media-change' {state, message, audio, video, screen},
+//   'chat-history' (after a rejoin), 'layout' (the layout engine's output).
+import { RoomCore, computeLayout } from './mehfil-core.mjs';
+import { TileGrid } from './tile-grid.js';
+
+const VERSION = '0.1.0';
+const DEBUG = Symbol.for('mehfil.debug');
+const now = () => Math.round(performance.now());
+const SPEAKING_SAMPLE_MS = 150;
+const LINK_TICK_MS = 1000;
+const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
+const SCREEN_MESSAGES = {
+  password: 'This room needs a password.',
+  room_not_found: 'This room doesn\'t exist or has expired.',
+  room_full: 'This room is full.',
+  room_locked: 'The host has locked this room.',
+  kicked: 'You were removed from this room by the host.',
+  room_closed: 'The host ended this room.',
+  expired: 'This room has expired.',
+  left: 'You left the room.',
+};
+
+const moduleUrl = import.meta.url;
+let uiModule; // the call-ui.js import, shared by every call of the page
+const loadUi = () => (uiModule ??= import(new URL('./call-ui.js', moduleUrl).href).catch(() => null));
+
+function mehfilError(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
+}
+
+class Emitter {
+  #listeners = new Map(); // event -> Map(listener -> the function actually called)
+  on(event, listener) { return this.#add(event, listener, listener); }
+  once(event, listener) {
+    const wrapper = (payload) => {
+      this.off(event, listener);
+      listener(payload);
+    };
+    return this.#add(event, listener, wrapper);
+  }
+  off(event, listener) { this.#listeners.get(event)?.delete(listener); }
+  #add(event, listener, call) {
+    if (typeof listener !== 'function') throw new TypeError('a listener must be a function');
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Map());
+    this.#listeners.get(event).set(listener, call);
+    return () => this.off(event, listener);
+  }
+  emit(event, payload) {
+    for (const call of [...(this.#listeners.get(event)?.values() ?? [])]) {
+      try {
+        call(payload);
+      } catch (error) {
+        console.error(`mehfil: a "${event}" listener threw`, error);
+      }
+    }
+  }
+  clear() { this.#listeners.clear(); }
+}
+
+const BASE_CSS = `
+:host { display: block; position: relative; overflow: hidden; background: #16181c; color: #eef0f3;
+  font: 14px/1.4 system-ui, sans-serif; min-height: 240px; }
+.mehfil-stage { position: absolute; inset: 0; padding: 8px; box-sizing: border-box; }
+.mf-main > .mehfil-stage { position: absolute; inset: 0; }
+.mehfil-root { position: absolute; inset: 0; }
+.mehfil-tile-body { position: relative; width: 100%; height: 100%; border-radius: 10px; overflow: hidden; background: #2a2d33; }
+.mehfil-tile-body video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; background: #000; }
+.tile[data-kind="screen"] video { object-fit: contain; }
+.tile[data-local="true"][data-kind="camera"] video { transform: scaleX(-1); }
+.mehfil-name { position: absolute; left: 8px; bottom: 8px; color: #fff; background: rgb(0 0 0 / 0.55);
+  padding: 2px 8px; border-radius: 6px; max-width: calc(100% - 16px); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.mehfil-mic-off { position: absolute; right: 8px; bottom: 8px; background: #d9534f; color: #fff; border-radius: 50%;
+  width: 24px; height: 24px; display: grid; place-items: center; font-size: 12px; }
+.mehfil-tile-body.mehfil-speaking { box-shadow: inset 0 0 0 3px #3cc3ad; }
+.mehfil-connecting { position: absolute; inset: 0; display: grid; place-items: center; color: #aab;
+  background: linear-gradient(100deg, #2a2d33 30%, #353941 50%, #2a2d33 70%) 0 0 / 300% 100%;
+  animation: mehfil-skeleton 1.4s linear infinite; }
+.mehfil-connecting[hidden] { display: none; }
+@keyframes mehfil-skeleton { to { background-position: -150% 0; } }
+.mehfil-overlay { position: absolute; inset: 0; display: grid; place-items: center; text-align: center;
+  background: rgb(22 24 28 / 0.94); z-index: 5; padding: 24px; }
+.mehfil-overlay[hidden] { display: none; }
+.mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
+  background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
+.mehfil-banner[hidden] { display: none; }
+`;
+
+class Call extends Emitter {
+  #container;
+  #options;
+  #root;
+  #stage;
+  #grid;
+  #ui = null;
+  #uiReady;
+  #overlay;
+  #banner;
+  #core = new RoomCore();
+  #state = 'idle';
+  #destroyed = false;
+  #token = null;
+  #ws = null;
+  #queue = [];
+  #running = false;
+  #peers = new Map(); // peer id -> {pc, cap, streams: Map, screenSenders: [], firstFrame}
+  #timers = new Map(); // timer key -> timeout id
+  #linkTicker = 0;
+  #snapshot = null;
+  #participants = []; // the others, as the core last applied them, in join order
+  #beforeMe = new Set(); // peer ids that were in the room when we joined (they come before us)
+  #chat = [];
+  #localStream = null;
+  #audioOn = true;
+  #videoOn = true;
+  #screenStream = null;
+  #mediaState = { state: 'requesting', message: '' };
+  #mediaReady = null;
+  #tiles = new Map(); // tile id -> {element, body, video, card, connecting, participant, kind}
+  #speaking = new Set();
+  #activeSpeaker = null;
+  #audio = null; // {context, sources: Map tileId -> {source, analyser, buffer, track}}
+  #speakingTimer = 0;
+  #joinWaiters = [];
+  #lastError = null;
+  #lastFrame = null;
+  #screenName = null;
+  #marks = {};
+
+  constructor(container, options) {
+    super();
+    if (!(container instanceof HTMLElement)) throw new TypeError('Mehfil.create needs an element to render into');
+    if (!options || typeof options.server !== 'string' || typeof options.room !== 'string') {
+      throw new TypeError('Mehfil.create needs {server, room}');
+    }
+    this.#container = container;
+    this.#options = { audio: true, video: true, ui: true, ...options };
+    this.#audioOn = this.#options.audio !== false;
+    this.#videoOn = this.#options.video !== false;
+    this.#root = container.shadowRoot ?? container.attachShadow({ mode: 'open' });
+    this.#root.replaceChildren();
+    const style = document.createElement('style');
+    style.textContent = BASE_CSS;
+    const gridCss = document.createElement('link');
+    gridCss.rel = 'stylesheet';
+    gridCss.href = new URL('./tile-grid.css', moduleUrl).href;
+    this.#root.append(style, gridCss);
+    this.#stage = document.createElement('div');
+    this.#stage.className = 'mehfil-stage';
+    this.#stage.setAttribute('part', 'stage');
+    this.#banner = document.createElement('div');
+    this.#banner.className = 'mehfil-banner';
+    this.#banner.hidden = true;
+    this.#banner.setAttribute('role', 'status');
+    this.#overlay = document.createElement('div');
+    this.#overlay.className = 'mehfil-overlay';
+    this.#overlay.hidden = true;
+    this.#overlay.setAttribute('role', 'alert');
+    this.#grid = new TileGrid(this.#stage, {
+      computeLayout: (input) => {
+        const layout = computeLayout(input);
+        this.emit('layout', layout);
+        return layout;
+      },
+      createTile: (id) => this.#tiles.get(id)?.element ?? document.createElement('div'),
+    });
+    this.#uiReady = this.#mountUi();
+  }
+
+  async #mountUi() {
+    const ui = this.#options.ui !== false ? await loadUi() : null;
+    if (this.#destroyed) return;
+    if (ui?.mountCallUi && ui?.createTileCard) {
+      const css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = new URL('./call-ui.css', moduleUrl).href;
+      this.#root.append(css);
+      this.#ui = { module: ui, handle: null };
+      this.#ui.handle = ui.mountCallUi({ root: this.#root, call: this, stage: this.#stage });
+      this.#root.append(this.#banner);
+    } else {
+      const frame = document.createElement('div');
+      frame.className = 'mehfil-root';
+      frame.append(this.#stage, this.#banner, this.#overlay);
+      this.#root.append(frame);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the public API (mehfil.d.ts)
+
+  get state() { return this.#state; }
+
+  async join() {
+    if (this.#destroyed) throw mehfilError('destroyed', 'This call was destroyed.');
+    if (this.#state === 'in_room' || this.#state === 'waiting') return;
+    if (this.#state === 'password_needed' && this.#options.password) {
+      const waiting = this.#waitForJoin();
+      this.#feed({ type: 'submit-password', password: this.#options.password });
+      return waiting;
+    }
+    this.#marks = { join: now() };
+    this.#lastError = null;
+    const waiting = this.#waitForJoin();
+    await this.#uiReady;
+    if (!this.#mediaReady) this.#mediaReady = this.#startMedia();
+    try {
+      this.#token = this.#options.token ?? this.#token ?? (await this.#guestSession());
+    } catch (error) {
+      this.#fail(error.code ?? 'connection_lost', error.message);
+      return waiting;
+    }
+    this.#marks.token = now();
+    this.#feed({
+      type: 'join', room_code: this.#options.room, display_name: this.#options.displayName ?? '',
+      ...(this.#options.password ? { password: this.#options.password } : {}),
+    });
+    return waiting;
+  }
+
+  async leave() {
+    if (this.#destroyed) return;
+    if (!['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting'].includes(this.#state)) return;
+    this.#feed({ type: 'leave' });
+    this.#stopLocalMedia();
+    this.emit('left', { reason: 'left' });
+  }
+
+  destroy() {
+    if (this.#destroyed) return;
+    try {
+      if (['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting'].includes(this.#state)) this.#feed({ type: 'leave' });
+    } catch { /* tearing down regardless */ }
+    this.#destroyed = true;
+    for (const peerId of [...this.#peers.keys()]) this.#closePeer(peerId);
+    this.#closeSocket();
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    clearInterval(this.#linkTicker);
+    clearInterval(this.#speakingTimer);
+    this.#stopLocalMedia();
+    this.#audio?.context.close().catch(() => {});
+    this.#audio = null;
+    this.#ui?.handle?.destroy?.();
+    this.#grid.destroy();
+    this.#root.replaceChildren();
+    this.#core.destroy();
+    for (const waiter of this.#joinWaiters) waiter.reject(mehfilError('destroyed', 'This call was destroyed.'));
+    this.#joinWaiters = [];
+    this.clear();
+  }
+
+  setLocalAudio(on) {
+    this.#audioOn = !!on;
+    for (const track of this.#localStream?.getAudioTracks() ?? []) track.enabled = this.#audioOn;
+    this.#announceMedia();
+  }
+
+  setLocalVideo(on) {
+    this.#videoOn = !!on;
+    for (const track of this.#localStream?.getVideoTracks() ?? []) track.enabled = this.#videoOn;
+    this.#announceMedia();
+  }
+
+  async startScreenShare() {
+    if (this.#screenStream) return;
+    if (this.#snapshot?.room?.settings?.screenshare === false && !this.canManage()) {
+      throw mehfilError('screenshare_disabled', 'The host has turned screen sharing off.');
+    }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (error) {
+      throw mehfilError('screenshare_denied', `Screen sharing was not started: ${error.message}`);
+    }
+    if (this.#destroyed) return void stream.getTracks().forEach((t) => t.stop());
+    this.#screenStream = stream;
+    const [track] = stream.getVideoTracks();
+    track.addEventListener('ended', () => this.stopScreenShare());
+    for (const peer of this.#peers.values()) this.#addScreenTo(peer);
+    this.#announceMedia();
+    this.#render();
+  }
+
+  stopScreenShare() {
+    if (!this.#screenStream) return;
+    for (const peer of this.#peers.values()) {
+      for (const sender of peer.screenSenders) {
+        try { peer.pc.removeTrack(sender); } catch { /* closed */ }
+      }
+      peer.screenSenders = [];
+    }
+    for (const track of this.#screenStream.getTracks()) track.stop();
+    this.#screenStream = null;
+    this.#announceMedia();
+    this.#render();
+  }
+
+  participants() {
+    const others = this.#participants.map((p) => this.#publicParticipant(p, false));
+    const self = this.self();
+    if (!self) return others;
+    const at = others.reduce((index, p, i) => (this.#beforeMe.has(p.peer_id) ? i + 1 : index), 0);
+    others.splice(at, 0, self);
+    return others;
+  }
+
+  self() {
+    const self = this.#snapshot?.self;
+    if (!self) return null;
+    return {
+      user_id: self.user_id, peer_id: self.peer_id, display_name: self.display_name,
+      is_host: !!this.#snapshot.role?.is_host, is_cohost: !!this.#snapshot.role?.is_cohost,
+      audio: this.#sendsAudio(), video: this.#sendsVideo(), screen: !!this.#screenStream,
+      is_local: true, speaking: this.#speaking.has(self.peer_id),
+    };
+  }
+
+  room() {
+    const room = this.#snapshot?.room;
+    if (!room) return null;
+    return { ...room, settings: { ...room.settings }, link: new URL(`/room/${room.room_code}`, this.#options.server).href };
+  }
+
+  chat() { return this.#chat.map((m) => ({ ...m })); }
+
+  sendChat(text) {
+    const body = String(text ?? '').trim();
+    if (!body) return;
+    this.#feed({ type: 'chat', text: body, client_msg_id: randomId() });
+  }
+
+  canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
+  mute(userId) { this.#host({ action: 'mute', target_user_id: String(userId) }); }
+  kick(userId) { this.#host({ action: 'kick', target_user_id: String(userId) }); }
+  makeCohost(userId) { this.#host({ action: 'make_cohost', target_user_id: String(userId) }); }
+  lockRoom(locked) { this.#host({ action: 'lock', locked: !!locked }); }
+  updateSettings(settings) { this.#host({ action: 'settings', settings: { ...this.#snapshot?.room?.settings, ...settings } }); }
+  endForAll() { this.#host({ action: 'end' }); }
+
+  // The engine's insides for tests, benchmarks and the stats overlay; not part of the contract.
+  [DEBUG]() {
+    return {
+      marks: { ...this.#marks },
+      snapshot: this.#core.snapshot(),
+      layout: this.#grid.lastLayout,
+      tiles: [...this.#tiles.keys()],
+      localStream: this.#localStream,
+      screenStream: this.#screenStream,
+      peers: [...this.#peers.keys()],
+      pcs: Object.fromEntries([...this.#peers].map(([id, p]) => [id, p.pc])),
+      stage: this.#stage,
+      screen: this.#screenName,
+      mediaState: { ...this.#mediaState },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the core: events in, commands out
+
+  #feed(event) {
+    if (this.#destroyed) return;
+    this.#run(this.#core.event(event, now()));
+  }
+
+  #run(commands) {
+    this.#queue.push(...commands);
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      while (this.#queue.length) {
+        const command = this.#queue.shift();
+        try {
+          this.#execute(command);
+        } catch (error) {
+          console.error('mehfil: command failed', command.type, error);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+    this.#afterCommands();
+  }
+
+  #execute(c) {
+    switch (c.type) {
+      case 'send':
+        if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(c.text);
+        if (!this.#marks.offer && c.text.includes('"type":"signal:offer"')) this.#marks.offer = now();
+        break;
+      case 'open-socket': this.#openSocket(); break;
+      case 'close-socket': this.#closeSocket(); break;
+      case 'toast': this.#toast(c.kind, c.detail); break;
+      case 'screen': this.#showScreen(c.screen); break;
+      case 'participants': this.#applyParticipants(c.participants); break;
+      case 'chat': this.#appendChat(c.message); break;
+      case 'mute-microphone': this.setLocalAudio(false); break;
+      case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
+      case 'create-peer': this.#createPeer(c.peer); break;
+      case 'create-offer': this.#peerOp(c, (pc) => pc.createOffer(), (d) => ({ event: 'description-created', sdp_type: 'offer', sdp: d.sdp })); break;
+      case 'create-answer': this.#peerOp(c, (pc) => pc.createAnswer(), (d) => ({ event: 'description-created', sdp_type: 'answer', sdp: d.sdp })); break;
+      case 'set-local':
+        this.#peerOp(c, (pc) => pc.setLocalDescription(c.sdp_type === 'rollback' ? { type: 'rollback' } : { type: c.sdp_type, sdp: c.sdp }),
+          () => ({ event: 'local-set' }));
+        break;
+      case 'set-remote':
+        this.#peerOp(c, (pc) => pc.setRemoteDescription({ type: c.sdp_type, sdp: c.sdp }), () => ({ event: 'remote-set' }));
+        break;
+      case 'add-ice':
+        this.#peerOp(c, (pc) => pc.addIceCandidate(c.candidate), () => ({ event: 'ice-added' }));
+        break;
+      case 'restart-ice': this.#peers.get(c.peer)?.pc.restartIce(); break;
+      case 'close-peer': this.#closePeer(c.peer); break;
+      case 'bitrate-cap': {
+        const peer = this.#peers.get(c.peer);
+        if (peer) {
+          peer.cap = c.bps;
+          this.#applyCap(peer);
+        }
+        break;
+      }
+      case 'timer': this.#schedule(c.key, c.at); break;
+      default: console.debug('mehfil: unknown command', c);
+    }
+  }
+  #lastRejection = null;
+
+  // After every batch: mirror the core's state, settle join(), redraw.
+  #afterCommands() {
+    if (this.#destroyed) return;
+    this.#snapshot = this.#core.snapshot();
+    const state = this.#snapshot.state;
+    if (state !== this.#state) {
+      const previous = this.#state;
+      this.#state = state;
+      this.#onState(state, previous);
+      this.emit('state-change', { state });
+    }
+    this.#render();
+  }
+
+  #onState(state, previous) {
+    const inside = state === 'in_room' || state === 'waiting';
+    if (inside) {
+      if (!this.#marks.joined) this.#marks.joined = now();
+      this.#banner.hidden = true;
+      this.#overlay.hidden = true;
+      if (previous === 'joining' || previous === 'password_needed') {
+        this.#beforeMe = new Set(this.#participants.map((p) => p.peer_id));
+        this.#announceMedia();
+        this.emit('joined', { self: this.self(), room: this.room() });
+      } else if (previous === 'reconnecting') {
+        this.#announceMedia();
+      }
+      clearInterval(this.#linkTicker);
+      this.#linkTicker = setInterval(() => this.#feed({ type: 'tick' }), LINK_TICK_MS);
+      for (const waiter of this.#joinWaiters) waiter.resolve();
+      this.#joinWaiters = [];
+    }
+    if (state === 'reconnecting') {
+      this.#banner.textContent = 'Connection lost. Trying to reconnect…';
+      this.#banner.hidden = false;
+    }
+    if (state === 'password_needed') {
+      this.#rejectJoin(this.#lastError ?? { code: 'wrong_password', message: 'This room needs a password.' });
+    }
+    if (END_STATES.has(state)) {
+      clearInterval(this.#linkTicker);
+      this.#banner.hidden = true;
+      if (state === 'failed') {
+        const error = this.#lastError ?? { code: this.#screenName ?? 'connection_lost', message: SCREEN_MESSAGES[this.#screenName] ?? 'Could not join the room.' };
+        this.#rejectJoin(error);
+      } else if (state === 'kicked') {
+        this.#rejectJoin({ code: 'kicked', message: SCREEN_MESSAGES.kicked });
+      } else if (state === 'closed') {
+        this.#rejectJoin({ code: 'room_closed', message: SCREEN_MESSAGES.room_closed });
+      } else {
+        this.#rejectJoin({ code: 'left', message: 'Left before joining.' });
+      }
+      if (state !== 'left') this.#stopLocalMedia();
+    }
+  }
+
+  #waitForJoin() {
+    return new Promise((resolve, reject) => this.#joinWaiters.push({ resolve, reject }));
+  }
+
+  #rejectJoin(error) {
+    for (const waiter of this.#joinWaiters) waiter.reject(mehfilError(error.code, error.message));
+    this.#joinWaiters = [];
+  }
+
+  #fail(code, message) {
+    this.#lastError = { code, message };
+    this.emit('error', { code, message });
+    this.#rejectJoin(this.#lastError);
+  }
+
+  #host(intent) {
+    this.#lastRejection = null;
+    this.#feed({ type: 'host', ...intent });
+    if (this.#lastRejection) this.emit('error', { code: 'not_allowed', message: this.#lastRejection });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // WebSocket and session
+
+  async #guestSession() {
+    let response;
+    try {
+      response = await fetch(new URL('/api/session', this.#options.server), {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ display_name: this.#options.displayName || 'Guest' }),
+      });
+    } catch (error) {
+      throw mehfilError('connection_lost', `The Mehfil server could not be reached: ${error.message}`);
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok || !body.token) {
+      throw mehfilError(body.error?.code ?? 'unauthorized', body.error?.message ?? 'No session could be made.');
+    }
+    return body.token;
+  }
+
+  #openSocket() {
+    this.#closeSocket();
+    const url = new URL('/ws', this.#options.server);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', this.#token ?? '');
+    const ws = new WebSocket(url);
+    this.#ws = ws;
+    ws.onopen = () => {
+      if (!this.#marks.ws) this.#marks.ws = now();
+      this.#feed({ type: 'socket-opened' });
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data !== 'string' || this.#destroyed) return;
+      this.#lastFrame = event.data;
+      this.#noteFrame(event.data);
+      this.#run(this.#core.serverFrame(event.data, now()));
+    };
+    ws.onclose = () => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#feed({ type: 'socket-closed', jitter: Math.random() });
+    };
+  }
+
+  #closeSocket() {
+    const ws = this.#ws;
+    if (!ws) return;
+    this.#ws = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    try { ws.close(1000); } catch { /* already closed */ }
+  }
+
+  // Payload for the events the core has no field for (the error code, who kicked, why it closed).
+  // Only read for reporting: nothing here decides anything.
+  #noteFrame(text) {
+    if (!text.startsWith('{"') || !/"type":"(error|room:host-action|room:closed)"/.test(text)) return;
+    let frame;
+    try { frame = JSON.parse(text); } catch { return; }
+    if (frame.type === 'error') {
+      this.#lastError = { code: frame.code, message: frame.message };
+      if (this.#state !== 'joining' && this.#state !== 'reconnecting') this.emit('error', { ...this.#lastError });
+    } else if (frame.type === 'room:host-action' && frame.action === 'kick' && frame.target_user_id === this.#snapshot?.self?.user_id) {
+      this.#kickedBy = frame.by;
+    } else if (frame.type === 'room:closed') {
+      this.#closedReason = frame.reason;
+    }
+  }
+  #kickedBy = '';
+  #closedReason = '';
+
+  #schedule(key, at) {
+    clearTimeout(this.#timers.get(key));
+    this.#timers.set(key, setTimeout(() => {
+      this.#timers.delete(key);
+      this.#feed({ type: 'tick' });
+    }, Math.max(0, at - now())));
+  }
+
+  #toast(kind, detail) {
+    const name = (userId) => this.participants().find((p) => p.user_id === userId)?.display_name ?? '';
+    let text = detail;
+    if (kind === 'host_muted_you') text = 'The host muted your microphone.';
+    else if (kind === 'you_are_host') text = 'You are now the host.';
+    else if (kind === 'reconnecting') text = 'Connection lost. Trying to reconnect…';
+    else if (kind === 'reconnected') text = 'Reconnected.';
+    else if (kind === 'participant_removed') text = `${name(detail) || 'Someone'} was removed by the host.`;
+    this.emit('toast', { kind, detail, text });
+  }
+
+  #showScreen(screen) {
+    this.#screenName = screen;
+    if (screen === 'kicked') this.emit('kicked', { by: this.#kickedBy });
+    if (screen === 'room_closed' || screen === 'expired') this.emit('room-closed', { reason: this.#closedReason || screen });
+    if (screen !== 'password' && screen !== 'preview' && screen !== 'kicked' && screen !== 'room_closed') {
+      const code = screen === 'expired' ? 'expired' : screen;
+      this.#lastError = { code, message: this.#lastError?.message ?? SCREEN_MESSAGES[screen] ?? screen };
+      this.emit('error', { ...this.#lastError });
+    }
+    this.emit('screen', { screen, message: SCREEN_MESSAGES[screen] ?? '' });
+    if (!this.#ui && screen !== 'preview') {
+      const message = document.createElement('p');
+      message.textContent = this.#lastError?.message && screen !== 'kicked' && screen !== 'room_closed'
+        ? this.#lastError.message : (SCREEN_MESSAGES[screen] ?? screen);
+      this.#overlay.replaceChildren(message);
+      this.#overlay.dataset.screen = screen;
+      this.#overlay.hidden = false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // participants, chat
+
+  #publicParticipant(p, isLocal) {
+    return {
+      user_id: p.user_id, peer_id: p.peer_id, display_name: p.display_name, is_host: p.is_host, is_cohost: p.is_cohost,
+      audio: p.audio, video: p.video, screen: p.screen, is_local: isLocal, speaking: this.#speaking.has(p.peer_id),
+    };
+  }
+
+  #applyParticipants(list) {
+    const previous = new Map(this.#participants.map((p) => [p.peer_id, p]));
+    this.#participants = list;
+    const quiet = this.#state === 'joining' || this.#state === 'password_needed';
+    const seen = new Set();
+    for (const p of list) {
+      seen.add(p.peer_id);
+      const before = previous.get(p.peer_id);
+      if (quiet) continue;
+      if (!before) this.emit('participant-joined', this.#publicParticipant(p, false));
+      else if (JSON.stringify(before) !== JSON.stringify(p)) this.emit('participant-updated', this.#publicParticipant(p, false));
+    }
+    if (quiet) return;
+    for (const [peerId, p] of previous) {
+      if (!seen.has(peerId)) this.emit('participant-left', { user_id: p.user_id, peer_id: peerId });
+    }
+  }
+
+  #appendChat(message) {
+    this.#chat.push(message);
+    if (this.#chat.length > 500) this.#chat.shift();
+    this.emit('chat-message', { ...message });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // local media
+
+  async #startMedia() {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.#core.mediaEvent('camera-denied');
+      this.#core.mediaEvent('mic-denied');
+      this.#mediaState = this.#core.mediaEvent('continue');
+      return;
+    }
+    let result = this.#core.mediaStart();
+    for (;;) {
+      const request = result.commands.find((c) => c.type === 'request-media');
+      if (!request) break;
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({
+          audio: request.audio ? { echoCancellation: true, noiseSuppression: true } : false,
+          video: request.video ? { width: { ideal: 640 }, height: { ideal: 480 } } : false,
+        });
+        if (this.#destroyed) return void stream.getTracks().forEach((t) => t.stop());
+        result = this.#core.mediaEvent(request.video && stream.getVideoTracks().length ? 'granted-both' : 'granted-mic');
+        this.#useLocalStream(stream);
+        break;
+      } catch (error) {
+        if (this.#destroyed) return;
+        result = this.#core.mediaEvent(request.video ? 'camera-denied' : 'mic-denied');
+        if (result.state === 'camera_denied') this.emit('error', { code: 'camera_denied', message: result.message });
+      }
+    }
+    if (result.state === 'mic_denied') {
+      this.emit('error', { code: 'microphone_denied', message: result.message });
+      result = this.#core.mediaEvent('continue'); // an embed joins to listen; the UI may offer retry
+    }
+    this.#mediaState = { state: result.state, message: result.message };
+    this.#announceMedia();
+    this.#render();
+  }
+
+  #useLocalStream(stream) {
+    this.#localStream = stream;
+    for (const track of stream.getAudioTracks()) track.enabled = this.#audioOn;
+    for (const track of stream.getVideoTracks()) track.enabled = this.#videoOn;
+    for (const peer of this.#peers.values()) this.#addLocalTracks(peer);
+  }
+
+  #stopLocalMedia() {
+    for (const track of this.#localStream?.getTracks() ?? []) track.stop();
+    this.#localStream = null;
+    for (const track of this.#screenStream?.getTracks() ?? []) track.stop();
+    this.#screenStream = null;
+    this.#mediaReady = null;
+  }
+
+  #sendsAudio() { return this.#audioOn && !!this.#localStream?.getAudioTracks().length; }
+  #sendsVideo() { return this.#videoOn && !!this.#localStream?.getVideoTracks().length; }
+
+  #announceMedia() {
+    const media = { audio: this.#sendsAudio(), video: this.#sendsVideo(), screen: !!this.#screenStream };
+    this.emit('media-change', { ...this.#mediaState, ...media });
+    if (this.#state === 'in_room' || this.#state === 'waiting') this.#feed({ type: 'own-media', ...media });
+    else this.#render();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // peer connections: one per remote peer, executing the core's per-peer commands in order
+
+  #createPeer(peerId) {
+    if (this.#peers.has(peerId)) return;
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    const peer = { pc, cap: 0, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
+    this.#peers.set(peerId, peer);
+    const report = (event) => {
+      if (this.#peers.get(peerId) === peer) this.#feed({ type: 'peer', peer: peerId, ...event });
+    };
+    pc.onnegotiationneeded = () => report({ event: 'negotiation-needed' });
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate && candidate.candidate) report({ event: 'ice-gathered', candidate: candidate.toJSON() });
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'connected' && !this.#marks.ice) this.#marks.ice = now();
+      report({ event: 'connection-state', state: pc.connectionState });
+    };
+    pc.onsignalingstatechange = () => report({ event: 'signaling-state', state: pc.signalingState });
+    pc.ontrack = ({ track, streams }) => {
+      const stream = streams[0] ?? new MediaStream([track]);
+      peer.streams.set(stream.id, stream);
+      const refresh = () => { if (!this.#destroyed) this.#render(); };
+      stream.addEventListener('removetrack', refresh);
+      track.addEventListener('mute', refresh);
+      track.addEventListener('unmute', refresh);
+      track.addEventListener('ended', refresh);
+      this.#render();
+    };
+    this.#addLocalTracks(peer);
+    if (this.#screenStream) this.#addScreenTo(peer);
+  }
+
+  #addLocalTracks(peer) {
+    if (!this.#localStream || peer.localSenders.length || peer.pc.signalingState === 'closed') return;
+    for (const track of this.#localStream.getTracks()) peer.localSenders.push(peer.pc.addTrack(track, this.#localStream));
+    this.#applyCap(peer);
+  }
+
+  #addScreenTo(peer) {
+    if (peer.pc.signalingState === 'closed' || peer.screenSenders.length) return;
+    for (const track of this.#screenStream.getVideoTracks()) peer.screenSenders.push(peer.pc.addTrack(track, this.#screenStream));
+    this.#applyCap(peer);
+  }
+
+  // Runs one pc operation now (so operations reach the pc's chain in command order) and reports
+  // its outcome with the command's op id.
+  #peerOp(command, start, done) {
+    const peer = this.#peers.get(command.peer);
+    if (!peer) return;
+    let promise;
+    try {
+      promise = start(peer.pc);
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(
+      (result) => {
+        if (this.#peers.get(command.peer) === peer) this.#feed({ type: 'peer', peer: command.peer, op: command.op, ...done(result) });
+      },
+      (error) => {
+        if (this.#peers.get(command.peer) === peer) {
+          this.#feed({ type: 'peer', peer: command.peer, op: command.op, event: 'op-failed', error: String(error?.message ?? error) });
+        }
+      });
+  }
+
+  #applyCap(peer) {
+    if (!peer.cap) return;
+    for (const sender of peer.pc.getSenders()) {
+      if (!sender.track) continue;
+      const parameters = sender.getParameters();
+      if (!parameters.encodings?.length) continue; // not negotiated yet; applied again when it is
+      let changed = false;
+      for (const encoding of parameters.encodings) {
+        const cap = sender.track.kind === 'audio' ? Math.min(peer.cap, 64000) : peer.cap;
+        if (encoding.maxBitrate !== cap) {
+          encoding.maxBitrate = cap;
+          changed = true;
+        }
+      }
+      if (changed) sender.setParameters(parameters).catch(() => {});
+    }
+  }
+
+  #closePeer(peerId) {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return;
+    this.#peers.delete(peerId);
+    peer.pc.onnegotiationneeded = peer.pc.onicecandidate = peer.pc.onconnectionstatechange = null;
+    peer.pc.onsignalingstatechange = peer.pc.ontrack = null;
+    peer.pc.close();
+  }
+
+  // Which of a peer's streams is the camera and which the screen: the camera stream carries the
+  // microphone too (MediaAccess never sends a camera without a microphone); a video-only stream is
+  // a screen.
+  #remoteStreams(peer) {
+    let camera = null;
+    let screen = null;
+    for (const stream of peer?.streams.values() ?? []) {
+      const videos = stream.getVideoTracks().filter((t) => t.readyState === 'live');
+      if (stream.getAudioTracks().length) camera = stream;
+      else if (videos.length) screen = stream;
+    }
+    return { camera, screen };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // tiles and layout
+
+  #render() {
+    if (this.#destroyed) return;
+    const inside = ['in_room', 'waiting', 'reconnecting'].includes(this.#state);
+    const wanted = []; // {id, kind, participant, stream, isLocal}
+    if (inside) {
+      for (const p of this.participants()) {
+        if (p.is_local) {
+          wanted.push({ id: p.peer_id, kind: 'camera', participant: p, stream: this.#localStream, isLocal: true });
+          if (this.#screenStream) wanted.push({ id: `${p.peer_id}:screen`, kind: 'screen', participant: p, stream: this.#screenStream, isLocal: true });
+          continue;
+        }
+        const peer = this.#peers.get(p.peer_id);
+        const { camera, screen } = this.#remoteStreams(peer);
+        wanted.push({ id: p.peer_id, kind: 'camera', participant: p, stream: camera, isLocal: false });
+        if (screen && p.screen) wanted.push({ id: `${p.peer_id}:screen`, kind: 'screen', participant: p, stream: screen, isLocal: false });
+      }
+    }
+    const ids = new Set(wanted.map((w) => w.id));
+    for (const id of [...this.#tiles.keys()]) {
+      if (!ids.has(id)) this.#dropTile(id);
+    }
+    for (const w of wanted) this.#syncTile(w);
+    this.#grid.update(wanted.map((w) => ({
+      id: w.id, kind: w.kind, pinned: false, speaking: w.kind === 'camera' && this.#speaking.has(w.participant.peer_id),
+      has_video: w.kind === 'screen' || !!w.participant.video, is_local: w.isLocal,
+    })), { mode: 'auto' });
+    this.#syncAudioMeters(wanted);
+  }
+
+  #syncTile({ id, kind, participant, stream, isLocal }) {
+    let tile = this.#tiles.get(id);
+    const shown = kind === 'screen' ? { ...participant, display_name: `${participant.display_name} (screen)` } : participant;
+    if (!tile) {
+      const element = document.createElement('div');
+      element.dataset.kind = kind;
+      element.dataset.local = String(isLocal);
+      element.dataset.peer = participant.peer_id;
+      const video = document.createElement('video');
+      video.autoplay = true;
+      video.playsInline = true;
+      video.muted = true; // sound plays through one <audio> per peer (below), never twice
+      let card = null;
+      let body;
+      let connecting = null;
+      if (this.#ui) {
+        card = this.#ui.module.createTileCard({ ...shown, kind }, this);
+        card.videoSlot.append(video);
+        body = card.element;
+      } else {
+        body = document.createElement('div');
+        body.className = 'mehfil-tile-body';
+        const name = document.createElement('span');
+        name.className = 'mehfil-name';
+        const mic = document.createElement('span');
+        mic.className = 'mehfil-mic-off';
+        mic.textContent = '🔇';
+        mic.setAttribute('aria-label', 'Microphone off');
+        connecting = document.createElement('div');
+        connecting.className = 'mehfil-connecting';
+        connecting.textContent = 'Connecting…';
+        body.append(video, connecting, name, mic);
+      }
+      element.append(body);
+      let audio = null;
+      if (!isLocal && kind === 'camera') {
+        audio = document.createElement('audio');
+        audio.autoplay = true;
+        element.append(audio);
+      }
+      tile = { element, body, video, audio, card, connecting, kind, stream: null, hasFrame: false, participantKey: '' };
+      this.#tiles.set(id, tile);
+      this.#setConnecting(tile, true);
+    }
+    if (tile.stream !== stream) {
+      tile.stream = stream;
+      tile.hasFrame = false;
+      tile.video.srcObject = stream ?? null;
+      if (tile.audio) tile.audio.srcObject = stream ?? null;
+      this.#setConnecting(tile, !!stream || !isLocal);
+      if (stream) this.#watchFirstFrame(id, tile, isLocal);
+      tile.video.play?.().catch(() => {});
+      tile.audio?.play?.().catch(() => {});
+    }
+    const key = JSON.stringify(shown);
+    if (key !== tile.participantKey) {
+      tile.participantKey = key;
+      if (tile.card) {
+        tile.card.update({ ...shown, kind });
+      } else {
+        tile.body.querySelector('.mehfil-name').textContent = participant.is_local ? `${shown.display_name} (you)` : shown.display_name;
+        tile.body.querySelector('.mehfil-mic-off').hidden = kind === 'screen' || participant.audio;
+        tile.body.classList.toggle('mehfil-speaking', !!participant.speaking && kind === 'camera');
+      }
+      tile.element.dataset.audio = String(!!participant.audio);
+      tile.element.dataset.video = String(!!participant.video);
+    }
+    // A camera that is off (or never was) has no frame to wait for: the card shows the name.
+    if (kind === 'camera' && !participant.video && tile.connecting !== false) this.#setConnecting(tile, false);
+    else if (kind === 'camera' && participant.video && !tile.hasFrame && !isLocal) this.#setConnecting(tile, true);
+  }
+
+  #watchFirstFrame(id, tile, isLocal) {
+    const video = tile.video;
+    const stream = tile.stream;
+    const seen = () => {
+      if (tile.stream !== stream) return;
+      tile.hasFrame = true;
+      this.#setConnecting(tile, false);
+      if (!isLocal && !this.#marks.frame) this.#marks.frame = now();
+    };
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(seen);
+    else video.addEventListener('loadeddata', seen, { once: true });
+  }
+
+  #setConnecting(tile, on) {
+    const connecting = on && !tile.hasFrame;
+    tile.element.dataset.connecting = String(connecting);
+    if (tile.card) tile.card.setConnecting(connecting);
+    else if (tile.connecting) tile.connecting.hidden = !connecting;
+  }
+
+  #dropTile(id) {
+    const tile = this.#tiles.get(id);
+    this.#tiles.delete(id);
+    if (!tile) return;
+    // TileGrid scales the element out and removes it; the media stops now so nothing plays on.
+    setTimeout(() => {
+      tile.video.srcObject = null;
+      if (tile.audio) tile.audio.srcObject = null;
+    }, 400);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // who is speaking: WebAudio levels in, the core's verdict out
+
+  #syncAudioMeters(wanted) {
+    if (typeof AudioContext === 'undefined') return;
+    const tracks = new Map(); // peer id -> audio track
+    for (const w of wanted) {
+      if (w.kind !== 'camera' || !w.stream) continue;
+      const [track] = w.stream.getAudioTracks();
+      if (track) tracks.set(w.participant.peer_id, track);
+    }
+    if (!tracks.size && !this.#audio) return;
+    this.#audio ??= { context: new AudioContext(), sources: new Map() };
+    const { context, sources } = this.#audio;
+    if (context.state === 'suspended') context.resume().catch(() => {});
+    for (const [id, meter] of sources) {
+      if (tracks.get(id) !== meter.track) {
+        meter.source.disconnect();
+        sources.delete(id);
+      }
+    }
+    for (const [id, track] of tracks) {
+      if (sources.has(id)) continue;
+      const source = context.createMediaStreamSource(new MediaStream([track]));
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 512;
+      source.connect(analyser);
+      sources.set(id, { source, analyser, track, buffer: new Float32Array(analyser.fftSize) });
+    }
+    if (!this.#speakingTimer) this.#speakingTimer = setInterval(() => this.#sampleLevels(), SPEAKING_SAMPLE_MS);
+  }
+
+  #sampleLevels() {
+    if (!this.#audio || this.#destroyed) return;
+    const levels = {};
+    const selfId = this.#snapshot?.self?.peer_id;
+    for (const [id, meter] of this.#audio.sources) {
+      const muted = id === selfId ? !this.#sendsAudio() : this.#participants.find((p) => p.peer_id === id)?.audio === false;
+      if (muted || !meter.track.enabled) {
+        levels[id] = 0;
+        continue;
+      }
+      meter.analyser.getFloatTimeDomainData(meter.buffer);
+      let sum = 0;
+      for (const v of meter.buffer) sum += v * v;
+      levels[id] = Math.sqrt(sum / meter.buffer.length);
+    }
+    const verdict = this.#core.speaking(levels, now());
+    const speaking = new Set(verdict.speaking);
+    const changed = speaking.size !== this.#speaking.size || [...speaking].some((id) => !this.#speaking.has(id));
+    this.#speaking = speaking;
+    if (changed) this.#render();
+    if (verdict.active !== this.#activeSpeaker) {
+      this.#activeSpeaker = verdict.active;
+      const userId = verdict.active === selfId ? this.#snapshot?.self?.user_id
+        : this.#participants.find((p) => p.peer_id === verdict.active)?.user_id;
+      this.emit('active-speaker-change', { user_id: userId ?? null });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// <mehfil-room server room name password token ui>: the same call, declaratively.
+
+const ELEMENT_EVENTS = ['joined', 'left', 'participant-joined', 'participant-left', 'participant-updated',
+  'active-speaker-change', 'chat-message', 'kicked', 'room-closed', 'state-change', 'error'];
+
+export class MehfilRoomElement extends (globalThis.HTMLElement ?? class {}) {
+  static observedAttributes = ['server', 'room', 'name', 'password', 'token', 'ui', 'audio', 'video'];
+  #call = null;
+  #pending = false;
+
+  get call() { return this.#call; }
+
+  connectedCallback() { this.#restart(); }
+
+  disconnectedCallback() {
+    // Moving the element within the page disconnects and reconnects it at once: keep the call then.
+    queueMicrotask(() => {
+      if (!this.isConnected) {
+        this.#call?.destroy();
+        this.#call = null;
+      }
+    });
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (before !== after && this.isConnected) this.#restart();
+  }
+
+  #restart() {
+    if (this.#pending) return;
+    this.#pending = true;
+    queueMicrotask(() => {
+      this.#pending = false;
+      this.#call?.destroy();
+      this.#call = null;
+      const server = this.getAttribute('server') ?? location.origin;
+      const room = this.getAttribute('room');
+      if (!room || !this.isConnected) return;
+      const flag = (attribute) => this.getAttribute(attribute) !== 'false';
+      const call = Mehfil.create(this, {
+        server, room, displayName: this.getAttribute('name') ?? undefined,
+        password: this.getAttribute('password') ?? undefined, token: this.getAttribute('token') ?? undefined,
+        ui: flag('ui'), audio: flag('audio'), video: flag('video'),
+      });
+      this.#call = call;
+      for (const event of ELEMENT_EVENTS) {
+        call.on(event, (detail) => this.dispatchEvent(new CustomEvent(event, { detail, bubbles: true, composed: true })));
+      }
+      call.join().catch(() => { /* reported through the 'error' event */ });
+    });
+  }
+}
+
+export const Mehfil = {
+  version: VERSION,
+  create(container, options) { return new Call(container, options); },
+};
+export default Mehfil;
+
+if (globalThis.customElements && !customElements.get('mehfil-room')) customElements.define('mehfil-room', MehfilRoomElement);

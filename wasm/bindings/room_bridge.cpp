@@ -1,0 +1,488 @@
+// CallBridge: JSON in and out of the room core (room_bridge.h lists both vocabularies).
+#include "room_bridge.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/codec.h"
+#include "room/host_rules.h"
+
+namespace mehfil::bindings {
+
+using nlohmann::json;
+namespace rm = mehfil::room;
+namespace proto = mehfil::protocol;
+
+namespace {
+
+// --- reading, without exceptions: a missing or mistyped field gives the default and a note ----------
+
+struct Reader {
+  const json& object;
+  std::string problem;
+
+  const json* field(const char* name) const {
+    const auto found = object.find(name);
+    return found == object.end() || found->is_null() ? nullptr : &*found;
+  }
+  std::string text(const char* name) {
+    const json* value = field(name);
+    if (value && value->is_string()) return value->get<std::string>();
+    if (value) note(name, "a string");
+    return {};
+  }
+  std::optional<std::string> optional_text(const char* name) {
+    const json* value = field(name);
+    if (!value) return std::nullopt;
+    if (!value->is_string()) {
+      note(name, "a string");
+      return std::nullopt;
+    }
+    return value->get<std::string>();
+  }
+  bool flag(const char* name, bool fallback = false) {
+    const json* value = field(name);
+    if (value && value->is_boolean()) return value->get<bool>();
+    if (value) note(name, "true or false");
+    return fallback;
+  }
+  double number(const char* name, double fallback = 0) {
+    const json* value = field(name);
+    if (value && value->is_number()) return value->get<double>();
+    if (value) note(name, "a number");
+    return fallback;
+  }
+  rm::OpId op() {
+    const json* value = field("op");
+    if (value && value->is_number_unsigned()) return value->get<rm::OpId>();
+    if (value && value->is_number_integer() && value->get<std::int64_t>() >= 0) {
+      return static_cast<rm::OpId>(value->get<std::int64_t>());
+    }
+    note("op", "a non-negative integer");
+    return 0;
+  }
+  void note(const char* name, const char* what) {
+    if (problem.empty()) problem = std::string(name) + " must be " + what;
+  }
+};
+
+proto::IceCandidate read_candidate(const json& value, std::string& problem) {
+  proto::IceCandidate candidate;
+  if (!value.is_object()) {
+    problem = "candidate must be an object";
+    return candidate;
+  }
+  Reader r{value, {}};
+  candidate.candidate = r.text("candidate");
+  candidate.sdp_mid = r.optional_text("sdpMid");
+  if (const json* index = r.field("sdpMLineIndex")) {
+    if (index->is_number_integer() && index->get<std::int64_t>() >= 0 && index->get<std::int64_t>() <= 65535) {
+      candidate.sdp_mline_index = static_cast<int>(index->get<std::int64_t>());
+    } else {
+      r.note("sdpMLineIndex", "an integer 0..65535");
+    }
+  }
+  if (problem.empty()) problem = r.problem;
+  return candidate;
+}
+
+json candidate_json(const proto::IceCandidate& c) {
+  json j{{"candidate", c.candidate}};
+  j["sdpMid"] = c.sdp_mid ? json(*c.sdp_mid) : json(nullptr);
+  j["sdpMLineIndex"] = c.sdp_mline_index ? json(*c.sdp_mline_index) : json(nullptr);
+  return j;
+}
+
+std::optional<rm::SdpType> sdp_type(std::string_view name) {
+  if (name == "offer") return rm::SdpType::offer;
+  if (name == "answer") return rm::SdpType::answer;
+  if (name == "rollback") return rm::SdpType::rollback;
+  return std::nullopt;
+}
+
+// RTCPeerConnection's spellings ("new", "have-local-offer"...).
+std::optional<rm::ConnectionState> connection_state(std::string_view name) {
+  using S = rm::ConnectionState;
+  for (S s : {S::fresh, S::connecting, S::connected, S::disconnected, S::failed, S::closed}) {
+    if (rm::to_string(s) == name) return s;
+  }
+  return std::nullopt;
+}
+std::optional<rm::SignalingState> signaling_state(std::string_view name) {
+  using S = rm::SignalingState;
+  for (S s : {S::stable, S::have_local_offer, S::have_remote_offer, S::closed}) {
+    if (rm::to_string(s) == name) return s;
+  }
+  // have-local-pranswer / have-remote-pranswer are never asked for; treat them as the offer side.
+  if (name == "have-local-pranswer") return S::have_remote_offer;
+  if (name == "have-remote-pranswer") return S::have_local_offer;
+  return std::nullopt;
+}
+std::optional<rm::HostActionKind> host_action(std::string_view name) {
+  using A = rm::HostActionKind;
+  for (A a : {A::mute, A::kick, A::make_cohost, A::transfer, A::lock, A::settings, A::end}) {
+    if (rm::to_string(a) == name) return a;
+  }
+  return std::nullopt;
+}
+
+// The event, or the reason it is not one.
+std::variant<rm::PeerEvent, std::string> read_peer_event(const json& e) {
+  Reader r{e, {}};
+  const std::string type = r.text("event");
+  rm::PeerEvent event;
+  if (type == "negotiation-needed") {
+    event = rm::NegotiationNeeded{};
+  } else if (type == "description-created") {
+    const auto kind = sdp_type(r.text("sdp_type"));
+    if (!kind || *kind == rm::SdpType::rollback) return std::string("sdp_type must be offer or answer");
+    event = rm::DescriptionCreated{r.op(), *kind, r.text("sdp")};
+  } else if (type == "local-set") {
+    event = rm::LocalDescriptionSet{r.op()};
+  } else if (type == "remote-set") {
+    event = rm::RemoteDescriptionSet{r.op()};
+  } else if (type == "ice-added") {
+    event = rm::IceCandidateAdded{r.op()};
+  } else if (type == "op-failed") {
+    event = rm::OperationFailed{r.op(), r.text("error")};
+  } else if (type == "ice-gathered") {
+    const json* value = r.field("candidate");
+    if (!value) return std::string("candidate is missing");
+    std::string problem;
+    auto candidate = read_candidate(*value, problem);
+    if (!problem.empty()) return problem;
+    event = rm::IceCandidateGathered{std::move(candidate)};
+  } else if (type == "connection-state") {
+    const auto state = connection_state(r.text("state"));
+    if (!state) return std::string("state is not a connection state");
+    event = rm::ConnectionStateChanged{*state};
+  } else if (type == "signaling-state") {
+    const auto state = signaling_state(r.text("state"));
+    if (!state) return std::string("state is not a signaling state");
+    event = rm::SignalingStateChanged{*state};
+  } else if (type == "tick") {
+    event = rm::Tick{};
+  } else {
+    return "unknown peer event \"" + type + "\"";
+  }
+  if (!r.problem.empty()) return r.problem;
+  return event;
+}
+
+std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
+  if (!e.is_object()) return std::string("an event must be a JSON object");
+  Reader r{e, {}};
+  const std::string type = r.text("type");
+  rm::RoomEvent event;
+  if (type == "preview") {
+    event = rm::StartPreview{};
+  } else if (type == "join") {
+    event = rm::Join{r.text("room_code"), r.text("display_name"), r.optional_text("password")};
+  } else if (type == "submit-password") {
+    event = rm::SubmitPassword{r.text("password")};
+  } else if (type == "leave") {
+    event = rm::Leave{};
+  } else if (type == "own-media") {
+    event = rm::SetOwnMedia{r.flag("audio"), r.flag("video"), r.flag("screen")};
+  } else if (type == "host") {
+    const auto action = host_action(r.text("action"));
+    if (!action) return std::string("action is not a host action");
+    rm::HostIntent intent;
+    intent.action = *action;
+    intent.target_user_id = r.text("target_user_id");
+    intent.locked = r.flag("locked");
+    if (const json* settings = r.field("settings"); settings && settings->is_object()) {
+      Reader s{*settings, {}};
+      intent.settings = {s.flag("video", true), s.flag("audio", true), s.flag("screenshare", true), s.flag("chat", true)};
+      if (!s.problem.empty()) return "settings." + s.problem;
+    }
+    event = intent;
+  } else if (type == "chat") {
+    event = rm::SendChat{r.text("text"), r.text("client_msg_id")};
+  } else if (type == "socket-opened") {
+    event = rm::SocketOpened{};
+  } else if (type == "socket-closed") {
+    event = rm::SocketClosed{r.number("jitter")};
+  } else if (type == "tick") {
+    event = rm::Tick{};
+  } else if (type == "peer") {
+    auto peer = read_peer_event(e);
+    if (auto* problem = std::get_if<std::string>(&peer)) return *problem;
+    event = rm::PeerEventReceived{r.text("peer"), std::get<rm::PeerEvent>(std::move(peer))};
+  } else {
+    return "unknown event \"" + type + "\"";
+  }
+  if (!r.problem.empty()) return r.problem;
+  return event;
+}
+
+// --- writing --------------------------------------------------------------------------------------
+
+json participant_json(const proto::Participant& p) {
+  return {{"user_id", p.user_id}, {"peer_id", p.peer_id},   {"display_name", p.display_name},
+          {"is_host", p.is_host}, {"is_cohost", p.is_cohost}, {"audio", p.audio},
+          {"video", p.video},     {"screen", p.screen}};
+}
+
+json settings_json(const proto::RoomSettings& s) {
+  return {{"video", s.video}, {"audio", s.audio}, {"screenshare", s.screenshare}, {"chat", s.chat}};
+}
+
+json chat_json(const proto::server::ChatMessage& m) {
+  return {{"id", m.id},     {"from_user_id", m.from_user_id}, {"display_name", m.display_name},
+          {"text", m.text}, {"sent_at", m.sent_at},           {"client_msg_id", m.client_msg_id}};
+}
+
+json command_json(const rm::RoomCommand& command) {
+  return std::visit(
+      [](const auto& c) -> json {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, rm::SendMessage>) {
+          return {{"type", "send"}, {"text", proto::encode(c.message)}};
+        } else if constexpr (std::is_same_v<T, rm::OpenSocket>) {
+          return {{"type", "open-socket"}};
+        } else if constexpr (std::is_same_v<T, rm::CloseSocket>) {
+          return {{"type", "close-socket"}};
+        } else if constexpr (std::is_same_v<T, rm::ShowToast>) {
+          return {{"type", "toast"}, {"kind", rm::to_string(c.kind)}, {"detail", c.detail}};
+        } else if constexpr (std::is_same_v<T, rm::ShowScreen>) {
+          return {{"type", "screen"}, {"screen", rm::to_string(c.screen)}};
+        } else if constexpr (std::is_same_v<T, rm::ApplyParticipants>) {
+          json list = json::array();
+          for (const auto& p : c.participants) list.push_back(participant_json(p));
+          return {{"type", "participants"}, {"participants", std::move(list)}};
+        } else if constexpr (std::is_same_v<T, rm::AppendChat>) {
+          return {{"type", "chat"}, {"message", chat_json(c.message)}};
+        } else if constexpr (std::is_same_v<T, rm::MuteMicrophone>) {
+          return {{"type", "mute-microphone"}};
+        } else if constexpr (std::is_same_v<T, rm::Rejected>) {
+          return {{"type", "rejected"}, {"reason", c.reason}};
+        } else if constexpr (std::is_same_v<T, rm::CreatePeer>) {
+          return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}};
+        } else if constexpr (std::is_same_v<T, rm::CreateOffer>) {
+          return {{"type", "create-offer"}, {"peer", c.peer_id}, {"op", c.op}};
+        } else if constexpr (std::is_same_v<T, rm::CreateAnswer>) {
+          return {{"type", "create-answer"}, {"peer", c.peer_id}, {"op", c.op}};
+        } else if constexpr (std::is_same_v<T, rm::SetLocalDescription>) {
+          return {{"type", "set-local"}, {"peer", c.peer_id}, {"op", c.op}, {"sdp_type", rm::to_string(c.type)}, {"sdp", c.sdp}};
+        } else if constexpr (std::is_same_v<T, rm::SetRemoteDescription>) {
+          return {{"type", "set-remote"}, {"peer", c.peer_id}, {"op", c.op}, {"sdp_type", rm::to_string(c.type)}, {"sdp", c.sdp}};
+        } else if constexpr (std::is_same_v<T, rm::AddIceCandidate>) {
+          return {{"type", "add-ice"}, {"peer", c.peer_id}, {"op", c.op}, {"candidate", candidate_json(c.candidate)}};
+        } else if constexpr (std::is_same_v<T, rm::RestartIce>) {
+          return {{"type", "restart-ice"}, {"peer", c.peer_id}};
+        } else if constexpr (std::is_same_v<T, rm::ClosePeer>) {
+          return {{"type", "close-peer"}, {"peer", c.peer_id}};
+        } else if constexpr (std::is_same_v<T, rm::SetBitrateCap>) {
+          return {{"type", "bitrate-cap"}, {"peer", c.peer_id}, {"bps", c.max_bitrate_bps}};
+        } else if constexpr (std::is_same_v<T, rm::ScheduleTimer>) {
+          return {{"type", "timer"}, {"key", c.key}, {"at", c.at_ms}};
+        } else {
+          static_assert(std::is_same_v<T, void>, "every command needs its JSON");
+        }
+      },
+      command);
+}
+
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string rejected(std::string reason) {
+  return dump(json::array({json{{"type", "rejected"}, {"reason", std::move(reason)}}}));
+}
+
+json role_json(rm::Role role) { return {{"is_host", role.is_host}, {"is_cohost", role.is_cohost}}; }
+
+json actions_json(const std::vector<rm::HostActionKind>& actions) {
+  json list = json::array();
+  for (auto a : actions) list.push_back(rm::to_string(a));
+  return list;
+}
+
+}  // namespace
+
+// --- SpeakerTracker ---------------------------------------------------------------------------------
+
+void SpeakerTracker::update(const std::map<std::string, double>& levels, std::int64_t now_ms) {
+  now_ = now_ms;
+  std::erase_if(voices_, [&](const auto& entry) { return !levels.count(entry.first); });
+  for (const auto& [id, level] : levels) {
+    Voice& voice = voices_[id];
+    voice.level = level;
+    if (level >= kSpeakingLevel) voice.loud_at = now_ms;
+  }
+  // The loudest voice speaking right now.
+  std::optional<std::string> loudest;
+  double loudest_level = 0;
+  for (const auto& [id, voice] : voices_) {
+    if (voice.level >= kSpeakingLevel && voice.level > loudest_level) {
+      loudest = id;
+      loudest_level = voice.level;
+    }
+  }
+  if (active_ && !voices_.count(*active_)) active_.reset();
+  if (active_ && speaking(*active_)) active_loud_at_ = now_ms;
+  if (!loudest || loudest == active_) {
+    challenger_.reset();
+    if (active_ && now_ms - active_loud_at_ >= kSilenceMs) active_.reset();
+    return;
+  }
+  if (!active_ || !speaking(*active_)) {  // nobody holds the floor: the loudest takes it at once
+    active_ = loudest;
+    active_loud_at_ = now_ms;
+    challenger_.reset();
+    return;
+  }
+  if (challenger_ != loudest) {
+    challenger_ = loudest;
+    challenger_since_ = now_ms;
+  } else if (now_ms - challenger_since_ >= kSwitchMs) {
+    active_ = loudest;
+    active_loud_at_ = now_ms;
+    challenger_.reset();
+  }
+}
+
+bool SpeakerTracker::speaking(const std::string& id) const {
+  const auto found = voices_.find(id);
+  return found != voices_.end() && found->second.loud_at >= 0 && now_ - found->second.loud_at <= kHoldMs;
+}
+
+std::string SpeakerTracker::to_json() const {
+  json ids = json::array();
+  for (const auto& [id, voice] : voices_) {
+    if (speaking(id)) ids.push_back(id);
+  }
+  return dump(json{{"speaking", std::move(ids)}, {"active", active_ ? json(*active_) : json(nullptr)}});
+}
+
+// --- CallBridge -------------------------------------------------------------------------------------
+
+std::string CallBridge::run(const rm::RoomEvent& event, std::int64_t now_ms) {
+  json out = json::array();
+  for (const auto& command : client_.handle(event, now_ms)) out.push_back(command_json(command));
+  return dump(out);
+}
+
+std::string CallBridge::handle_event(std::string_view event_json, std::int64_t now_ms) {
+  const json parsed = json::parse(event_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return rejected("an event must be JSON");
+  auto event = read_event(parsed);
+  if (auto* problem = std::get_if<std::string>(&event)) return rejected(*problem);
+  return run(std::get<rm::RoomEvent>(event), now_ms);
+}
+
+std::string CallBridge::handle_server_frame(std::string_view frame, std::int64_t now_ms) {
+  auto decoded = proto::decode_server(frame);
+  if (!decoded.ok()) return rejected("server frame: " + decoded.error.message);
+  return run(rm::ServerMessageReceived{std::move(*decoded.message)}, now_ms);
+}
+
+std::string CallBridge::media_start() {
+  json commands = json::array();
+  for (const auto& command : media_.start()) {
+    if (const auto* request = std::get_if<rm::RequestMedia>(&command)) {
+      commands.push_back({{"type", "request-media"}, {"audio", request->audio}, {"video", request->video}});
+    }
+  }
+  return dump(json{{"commands", std::move(commands)},
+                   {"state", rm::to_string(media_.state())},
+                   {"message", rm::message_for(media_.state())}});
+}
+
+std::string CallBridge::media_event(std::string_view name) {
+  rm::MediaAccessEvent event;
+  if (name == "granted-both") {
+    event = rm::Granted{true, true};
+  } else if (name == "granted-mic") {
+    event = rm::Granted{false, true};
+  } else if (name == "camera-denied") {
+    event = rm::CameraDenied{};
+  } else if (name == "mic-denied") {
+    event = rm::MicDenied{};
+  } else if (name == "continue") {
+    event = rm::Continue{};
+  } else if (name == "retry") {
+    event = rm::Retry{};
+  } else {
+    return dump(json{{"commands", json::array({json{{"type", "rejected"}, {"reason", "unknown media event"}}})},
+                     {"state", rm::to_string(media_.state())},
+                     {"message", rm::message_for(media_.state())}});
+  }
+  json commands = json::array();
+  for (const auto& command : media_.handle(event)) {
+    if (const auto* request = std::get_if<rm::RequestMedia>(&command)) {
+      commands.push_back({{"type", "request-media"}, {"audio", request->audio}, {"video", request->video}});
+    } else if (const auto* refused = std::get_if<rm::Rejected>(&command)) {
+      commands.push_back({{"type", "rejected"}, {"reason", refused->reason}});
+    }
+  }
+  return dump(json{{"commands", std::move(commands)},
+                   {"state", rm::to_string(media_.state())},
+                   {"message", rm::message_for(media_.state())}});
+}
+
+std::string CallBridge::snapshot() const {
+  const auto& self = client_.self();
+  const auto& room = client_.room();
+  json participants = json::array();
+  for (const auto& p : client_.participants()) participants.push_back(participant_json(p));
+  json links = json::object();
+  for (const auto& [peer, link] : client_.links()) {
+    links[peer] = {{"state", rm::to_string(link.state())},
+                   {"polite", link.polite()},
+                   {"connection", rm::to_string(link.connection_state())},
+                   {"ice_restarts", link.ice_restarts()},
+                   {"bitrate_cap_bps", link.bitrate_cap_bps()}};
+  }
+  json snapshot{
+      {"state", rm::to_string(client_.state())},
+      {"room_code", client_.room_code()},
+      {"self", self.peer_id.empty() ? json(nullptr)
+                                    : json{{"user_id", self.user_id},
+                                           {"peer_id", self.peer_id},
+                                           {"display_name", self.display_name},
+                                           {"is_host", self.is_host}}},
+      {"room", room.room_code.empty() ? json(nullptr)
+                                      : json{{"room_code", room.room_code},
+                                             {"room_name", room.room_name},
+                                             {"host_user_id", room.host_user_id},
+                                             {"max_participants", room.max_participants},
+                                             {"is_locked", room.is_locked},
+                                             {"settings", settings_json(room.settings)}}},
+      {"role", role_json(client_.role())},
+      {"room_actions", actions_json(rm::room_actions(client_.role()))},
+      {"participants", std::move(participants)},
+      {"links", std::move(links)},
+      {"media", {{"state", rm::to_string(media_.state())},
+                 {"message", rm::message_for(media_.state())},
+                 {"audio", media_.sends_audio()},
+                 {"video", media_.sends_video()}}},
+      {"reconnect_attempt", client_.reconnect_attempt()}};
+  return dump(snapshot);
+}
+
+std::string CallBridge::actions_on(std::string_view user_id) const {
+  const auto& others = client_.participants();
+  const auto target = std::find_if(others.begin(), others.end(), [&](const proto::Participant& p) { return p.user_id == user_id; });
+  json on = json::array();
+  if (target != others.end()) on = actions_json(rm::actions_on(client_.role(), *target, false));
+  return dump(json{{"on", std::move(on)}, {"room", actions_json(rm::room_actions(client_.role()))}});
+}
+
+std::string CallBridge::speaking(std::string_view levels_json, std::int64_t now_ms) {
+  const json parsed = json::parse(levels_json, nullptr, false);
+  std::map<std::string, double> levels;
+  if (parsed.is_object()) {
+    for (auto it = parsed.begin(); it != parsed.end(); ++it) {
+      if (it.value().is_number()) levels[it.key()] = it.value().get<double>();
+    }
+  }
+  speakers_.update(levels, now_ms);
+  return speakers_.to_json();
+}
+
+}  // namespace mehfil::bindings

@@ -1,0 +1,102 @@
+// CallBridge: one call's core (RoomClient + MediaAccess + who is speaking) behind a text interface,
+// so the JS executor (js-glue/mehfil.js) can drive it through a handful of Embind functions.
+//
+// Why a bridge and not bindings of every struct: the commands are a std::variant of ~20 structs and
+// the events another ~25; one JSON shape per direction keeps the wasm small, needs no .delete() on
+// the JS side, and this file stays plain C++ (no emscripten) so tests/unit can run it natively.
+//
+// Events in (JSON objects, snake_case, "type" first):
+//   preview | join {room_code, display_name, password?} | submit-password {password} | leave
+//   own-media {audio, video, screen} | host {action, target_user_id?, locked?, settings?}
+//   chat {text, client_msg_id} | socket-opened | socket-closed {jitter} | tick
+//   peer {peer, event: negotiation-needed | description-created {op, sdp_type, sdp} | local-set {op}
+//         | remote-set {op} | ice-added {op} | op-failed {op, error} | ice-gathered {candidate}
+//         | connection-state {state} | signaling-state {state}}
+// Server frames come in as the text the WebSocket received; protocol::decode_server reads them here.
+//
+// Commands out (a JSON array, executed in order):
+//   send {text}          the client message, already encoded by protocol::encode
+//   open-socket | close-socket | toast {kind, detail} | screen {screen} | participants {participants}
+//   chat {message} | mute-microphone | rejected {reason}
+//   create-peer {peer, polite} | create-offer {peer, op} | create-answer {peer, op}
+//   set-local {peer, op, sdp_type, sdp} | set-remote {peer, op, sdp_type, sdp}
+//   add-ice {peer, op, candidate} | restart-ice {peer} | close-peer {peer}
+//   bitrate-cap {peer, bps} | timer {key, at}
+// Every JSON object is read defensively: the wasm build has no exceptions, so a wrong type is a
+// `rejected` command, never an abort.
+//
+// Speaking: the executor measures each tile's audio level (0..1); the rule of who counts as speaking
+// and who is the active speaker lives in SpeakerTracker below.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "room/media_access.h"
+#include "room/room_client.h"
+
+namespace mehfil::bindings {
+
+// Who is speaking, from audio levels sampled a few times a second.
+//   - a tile is speaking while its level is above kSpeakingLevel, and for kHoldMs after it drops
+//     (so pauses between words do not blink the ring);
+//   - the active speaker is the loudest speaking tile, but a new one takes over only after being
+//     louder for kSwitchMs (no flapping between two people talking at once); nobody speaking keeps
+//     the last one active until kSilenceMs of silence.
+class SpeakerTracker {
+ public:
+  static constexpr double kSpeakingLevel = 0.03;
+  static constexpr std::int64_t kHoldMs = 500;
+  static constexpr std::int64_t kSwitchMs = 600;
+  static constexpr std::int64_t kSilenceMs = 3000;
+
+  // levels: id -> level. Ids missing from the map are no longer there.
+  void update(const std::map<std::string, double>& levels, std::int64_t now_ms);
+  bool speaking(const std::string& id) const;
+  const std::optional<std::string>& active() const { return active_; }
+  std::string to_json() const;  // {"speaking": [ids], "active": id|null}
+
+ private:
+  struct Voice {
+    double level = 0;
+    std::int64_t loud_at = -1;  // last time above the threshold
+  };
+  std::map<std::string, Voice> voices_;
+  std::optional<std::string> active_;
+  std::optional<std::string> challenger_;
+  std::int64_t challenger_since_ = 0;
+  std::int64_t active_loud_at_ = 0;
+  std::int64_t now_ = 0;
+};
+
+class CallBridge {
+ public:
+  std::string handle_event(std::string_view event_json, std::int64_t now_ms);
+  std::string handle_server_frame(std::string_view frame, std::int64_t now_ms);
+
+  // MediaAccess: {"commands": [request-media {audio, video} | rejected], "state", "message"}.
+  std::string media_start();
+  std::string media_event(std::string_view event_name);  // granted-both | granted-mic | camera-denied | mic-denied | continue | retry
+
+  // {state, room_code, self, room, role: {is_host, is_cohost}, participants, links: {peer: {state, polite}},
+  //  media: {state, message, audio, video}, reconnect_attempt}
+  std::string snapshot() const;
+  // The host actions this user may take on that user, and on the room: {"on": [...], "room": [...]}.
+  std::string actions_on(std::string_view user_id) const;
+
+  std::string speaking(std::string_view levels_json, std::int64_t now_ms);
+
+  const room::RoomClient& client() const { return client_; }
+
+ private:
+  std::string run(const room::RoomEvent& event, std::int64_t now_ms);
+
+  room::RoomClient client_;
+  room::MediaAccess media_;
+  SpeakerTracker speakers_;
+};
+
+}  // namespace mehfil::bindings

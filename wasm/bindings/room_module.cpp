@@ -1,0 +1,87 @@
+// Embind face of the call engine (mehfil-core.mjs): one CallBridge per call, addressed by an integer
+// handle, so JS never holds a C++ object (nothing to .delete(), nothing to leak when a page forgets
+// to destroy a call). The layout engine's functions come from layout_module.cpp, linked into the
+// same module, so one wasm file serves a whole call. room_module_post.js wraps both for JS.
+//
+// The build has no C++ exceptions: every function answers with text, and bad input comes back as a
+// `rejected` command (room_bridge.h).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <emscripten/bind.h>
+
+#include "room_bridge.h"
+
+namespace {
+
+using mehfil::bindings::CallBridge;
+
+std::map<int, std::unique_ptr<CallBridge>> calls;
+int next_handle = 1;
+
+CallBridge* find(int handle) {
+  const auto found = calls.find(handle);
+  return found == calls.end() ? nullptr : found->second.get();
+}
+
+const std::string kNoCall = R"([{"type":"rejected","reason":"no such call"}])";
+
+int room_create() {
+  const int handle = next_handle++;
+  calls.emplace(handle, std::make_unique<CallBridge>());
+  return handle;
+}
+
+void room_destroy(int handle) { calls.erase(handle); }
+
+// now_ms arrives as a double (a JS number); the core counts whole milliseconds.
+std::string room_event(int handle, const std::string& event_json, double now_ms) {
+  CallBridge* call = find(handle);
+  return call ? call->handle_event(event_json, static_cast<std::int64_t>(now_ms)) : kNoCall;
+}
+
+std::string room_server_frame(int handle, const std::string& frame, double now_ms) {
+  CallBridge* call = find(handle);
+  return call ? call->handle_server_frame(frame, static_cast<std::int64_t>(now_ms)) : kNoCall;
+}
+
+std::string room_media_start(int handle) {
+  CallBridge* call = find(handle);
+  return call ? call->media_start() : std::string("{}");
+}
+
+std::string room_media_event(int handle, const std::string& name) {
+  CallBridge* call = find(handle);
+  return call ? call->media_event(name) : std::string("{}");
+}
+
+std::string room_snapshot(int handle) {
+  CallBridge* call = find(handle);
+  return call ? call->snapshot() : std::string("null");
+}
+
+std::string room_actions_on(int handle, const std::string& user_id) {
+  CallBridge* call = find(handle);
+  return call ? call->actions_on(user_id) : std::string(R"({"on":[],"room":[]})");
+}
+
+std::string room_speaking(int handle, const std::string& levels_json, double now_ms) {
+  CallBridge* call = find(handle);
+  return call ? call->speaking(levels_json, static_cast<std::int64_t>(now_ms)) : std::string(R"({"speaking":[],"active":null})");
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(mehfil_room) {
+  emscripten::function("roomCreate", &room_create);
+  emscripten::function("roomDestroy", &room_destroy);
+  emscripten::function("roomEvent", &room_event);
+  emscripten::function("roomServerFrame", &room_server_frame);
+  emscripten::function("roomMediaStart", &room_media_start);
+  emscripten::function("roomMediaEvent", &room_media_event);
+  emscripten::function("roomSnapshot", &room_snapshot);
+  emscripten::function("roomActionsOn", &room_actions_on);
+  emscripten::function("roomSpeaking", &room_speaking);
+}
