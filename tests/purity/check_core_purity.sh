@@ -13,5 +13,5 @@ while IFS= read -r hit; do report "$hit"; done < <(grep -rnE \
 while IFS= read -r hit; do report "$hit"; done < <(grep -rnE \
   'std::chrono::(system_clock|steady_clock|high_resolution_clock)::now|std::random_device|[^_[:alnum:]]s?rand\(|time\(nullptr\)|time\(NULL\)|getenv\(|fopen\(|std::[io]?fstream' \
   "$core")
-[ $status = 0 ] && echo "pure: $(find "$core" -name '*.[ch]pp' | wc -l) files checked"
+[ $status = 0 ] && echo "pure: $(find "$core" -name '*.h' -o -name '*.cpp' | wc -l) files checked"
 exit $status
