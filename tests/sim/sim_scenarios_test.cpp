@@ -2,10 +2,11 @@
 // has exactly one connected link on both sides, every participant list equals the relay's, and
 // nobody is a ghost. A failing seed is printed with a trace that replays it:
 //   MEHFIL_SIM_SEED=<seed> build/native-room/bin/mehfil_sim_tests
-// reruns only that seed (in the scenario it belongs to) and prints its full trace.
+// reruns only that seed (in the scenario it belongs to) and prints its full trace;
+// MEHFIL_SIM_SEEDS=<n> runs n seeds per scenario instead of the default (for a longer soak).
 #include <catch2/catch.hpp>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -19,7 +20,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 180;      // six scenarios: 1080 seeds in all
+constexpr int kSeedsPerScenario = 150;      // seven scenarios: 1050 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -55,8 +56,11 @@ void run_scenario(const Scenario& scenario) {
     CHECK(problems.empty());
     return;
   }
+  int seeds = kSeedsPerScenario;
+  if (const char* many = std::getenv("MEHFIL_SIM_SEEDS")) seeds = std::max(1, std::atoi(many));
+  seeds = std::min(seeds, 10000);  // the next scenario's seeds start there
   int failures = 0;
-  for (int i = 0; i < kSeedsPerScenario; ++i) {
+  for (int i = 0; i < seeds; ++i) {
     const auto seed = static_cast<std::uint32_t>(scenario.number * 10000 + i);
     const std::string problems = run_seed(scenario, seed, false);
     if (problems.empty()) continue;
@@ -223,5 +227,36 @@ TEST_CASE("Glare on every pair resolves to one connection per pair") {
                 },
                 [](const SimWorld& world) {
                   return world.rollbacks() > 0 ? std::string() : std::string("no polite peer ever rolled back\n");
+                }});
+}
+
+TEST_CASE("Chaos: drops, leaves, rejoins and ICE restarts all at once still settle into a full mesh") {
+  run_scenario({7, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 9));
+                  everybody_joins(world, count, 0, 2000);
+                  std::int64_t last = 2000;
+                  for (int i = 0; i < count; ++i) {
+                    const int drops = static_cast<int>(world.rng().between(0, 3));
+                    for (int d = 0; d < drops; ++d) {
+                      const std::int64_t at = world.rng().between(100, 20000);
+                      world.drop_connection(i, at);
+                      last = std::max(last, at);
+                    }
+                    if (world.rng().chance(0.3)) {
+                      const std::int64_t at = world.rng().between(500, 15000);
+                      world.leave(i, at);
+                      world.join(i, at + world.rng().between(0, 3000));
+                      last = std::max(last, at + 3000);
+                    }
+                  }
+                  if (world.rng().chance(0.5)) world.restart_ice_everywhere(world.rng().between(1000, 20000));
+                  return last;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
                 }});
 }

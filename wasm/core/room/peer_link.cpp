@@ -98,7 +98,9 @@ std::string PeerLink::timer_key(std::string_view what) const {
 void PeerLink::restart_ice(std::vector<PeerCommand>& out, std::int64_t /*now_ms*/) {
   out.push_back(RestartIce{remote_});
   ++ice_restarts_;
-  if (state_ == LinkState::connected) state_ = LinkState::reconnecting;
+  // Media that still flows is not "reconnecting": a restart asked for by the offer watchdog or a
+  // resync keeps the link connected, and no new `connected` event would ever bring it back.
+  if (state_ == LinkState::connected && connection_ != ConnectionState::connected) state_ = LinkState::reconnecting;
 }
 
 void PeerLink::rollback_own_offer(std::vector<PeerCommand>& out) {

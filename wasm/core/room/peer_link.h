@@ -26,7 +26,8 @@
 //   negotiating   ConnectionStateChanged(connected)        → connected
 //   connected     ConnectionStateChanged(failed)           → reconnecting   RestartIce
 //   connected     disconnected for 5 s (Tick)              → reconnecting   RestartIce
-//   connected     offer unanswered 10 s (Tick) / resync    → reconnecting   SetLocalDescription(rollback), RestartIce
+//   connected     offer unanswered 10 s (Tick) / resync    → connected      SetLocalDescription(rollback), RestartIce
+//                 (media still flows, so the link stays connected while it renegotiates)
 //   reconnecting  ConnectionStateChanged(connected)        → connected
 //   negotiating   ConnectionStateChanged(failed)           → negotiating    RestartIce
 //   any           close()                                  → closed         ClosePeer
