@@ -90,24 +90,42 @@ std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_m
       start_ring_timer(now_ms, out);
     }
   } else if (std::holds_alternative<AcceptCall>(event)) {
-    if (state_ != CallState::ringing) return reject("nothing to accept"), out;
+    if (state_ != CallState::ringing) {
+      reject("nothing to accept");
+      return out;
+    }
     out.push_back(SendMessage{client::CallAccept{call_id_}});
     to(CallState::connected, CallEnd::none, out);
   } else if (std::holds_alternative<RejectCall>(event)) {
-    if (state_ != CallState::ringing) return reject("nothing to reject"), out;
+    if (state_ != CallState::ringing) {
+      reject("nothing to reject");
+      return out;
+    }
     out.push_back(SendMessage{client::CallReject{call_id_}});
     to(CallState::ended, CallEnd::rejected, out);
   } else if (std::holds_alternative<CancelCall>(event)) {
-    if (state_ != CallState::calling) return reject("nothing to cancel"), out;
+    if (state_ != CallState::calling) {
+      reject("nothing to cancel");
+      return out;
+    }
     out.push_back(SendMessage{client::CallCancel{call_id_}});
     to(CallState::ended, CallEnd::cancelled, out);
   } else if (std::holds_alternative<HangUp>(event)) {
-    if (state_ != CallState::connected) return reject("no call to hang up"), out;
+    if (state_ != CallState::connected) {
+      reject("no call to hang up");
+      return out;
+    }
     out.push_back(SendMessage{client::CallCancel{call_id_}});
     to(CallState::ended, CallEnd::hung_up, out);
   } else if (const auto* invite = std::get_if<InviteToRoom>(&event)) {
-    if (state_ != CallState::connected) return reject("only a connected call can grow into a room"), out;
-    if (invite->user_id.empty() || invite->user_id == peer_) return reject("invite someone new"), out;
+    if (state_ != CallState::connected) {
+      reject("only a connected call can grow into a room");
+      return out;
+    }
+    if (invite->user_id.empty() || invite->user_id == peer_) {
+      reject("invite someone new");
+      return out;
+    }
     out.push_back(GrowIntoRoom{call_id_, peer_, invite->user_id});
     to(CallState::ended, CallEnd::moved_to_room, out);
   } else if (const auto* message = std::get_if<CallServerMessage>(&event)) {
