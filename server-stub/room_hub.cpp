@@ -11,6 +11,7 @@
 #include "protocol/validation.h"
 #include "room_codes.h"
 #include "tokens.h"
+#include "whiteboard/element_json.h"
 
 namespace mehfil::server {
 namespace {
@@ -423,10 +424,7 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
     broadcast(*live, srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id});
     return ack();
   }
-  if (const auto* m = std::get_if<cli::WhiteboardOps>(&message)) {
-    broadcast(*live, srv::WhiteboardOps{connection->peer_id, m->ops}, self->user_id);
-    return ack();
-  }
+  if (const auto* m = std::get_if<cli::WhiteboardOps>(&message)) return whiteboard_ops(connection, *live, m->ops, id);
 
   // Host and co-host actions.
   if (!may_manage(*live, connection->claims())) {
@@ -569,10 +567,78 @@ void RoomHub::finish_ws_join(const std::shared_ptr<Connection>& connection, cons
   Claims resume{m->user_id, m->display_name, now_ms() / 1000 + 24 * 3600, room_code, std::nullopt, m->peer_id};
   joined.resume_token = mint_token(resume, secret_);
   send(connection, joined);
+  send_board(connection, *live);
   if (id) send(connection, srv::Ack{*id});
   if (first_arrival) {
     broadcast(*live, srv::ParticipantJoined{room_code, participant(*live, *m), announced_count(*live)}, m->user_id);
   }
+}
+
+whiteboard::Board& RoomHub::board(LiveRoom& live) {
+  if (!live.board) {
+    live.board.emplace();
+    for (const std::string& body : store_.whiteboard(live.record.room_code)) {
+      if (auto read = whiteboard::read_element(json::parse(body, nullptr, false)); read.element) live.board->apply(*read.element);
+    }
+  }
+  return *live.board;
+}
+
+// A batch of whiteboard ops is checked whole before any of it is applied: one bad op and the board
+// stays as it was for everyone. New elements must be authored by the sender ("<user_id>:<n>").
+void RoomHub::whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& live,
+                             const std::vector<json>& ops, const std::optional<protocol::RequestId>& id) {
+  whiteboard::Board& wb = board(live);
+  std::vector<whiteboard::Element> elements;
+  elements.reserve(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    auto read = whiteboard::read_element(ops[i]);
+    if (!read.element) {
+      return reply_error(connection, ErrorCode::bad_request, "wb:ops.ops[" + std::to_string(i) + "]: " + read.problem, id);
+    }
+    const std::string author = read.element->id.substr(0, read.element->id.rfind(':'));
+    if (!wb.find(read.element->id) && author != connection->user_id()) {
+      return reply_error(connection, ErrorCode::bad_request,
+                         "wb:ops.ops[" + std::to_string(i) + "]: new elements must carry your own user id", id);
+    }
+    elements.push_back(std::move(*read.element));
+  }
+  // Erasing a stroke of someone else's is ordinary teamwork; wiping several at once is clearing the
+  // board, which only the host and co-hosts may do.
+  const auto others_erased = std::count_if(elements.begin(), elements.end(), [&](const whiteboard::Element& e) {
+    const whiteboard::Element* current = wb.find(e.id);
+    return e.deleted && current && !current->deleted && e.id.rfind(connection->user_id() + ":", 0) != 0;
+  });
+  if (others_erased > 1 && !may_manage(live, connection->claims())) {
+    return reply_error(connection, ErrorCode::not_host, "Only the host can clear the board.", id);
+  }
+  std::vector<json> accepted;
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const whiteboard::Element& element : elements) {
+    if (!wb.apply(element)) continue;  // older than what the board has: nothing to tell anyone
+    json written = whiteboard::write_element(element);
+    rows.emplace_back(element.id, written.dump());
+    accepted.push_back(std::move(written));
+  }
+  if (!rows.empty()) {
+    store_.save_whiteboard_elements(live.record.room_code, rows);
+    broadcast(live, srv::WhiteboardOps{connection->peer_id, std::move(accepted)}, connection->user_id());
+  }
+  if (id) send(connection, srv::Ack{*id});
+}
+
+// A joiner gets the whole board (tombstones included, so its own replica converges) in batches.
+void RoomHub::send_board(const std::shared_ptr<Connection>& connection, LiveRoom& live) {
+  const auto& elements = board(live).elements();
+  std::vector<json> batch;
+  for (const auto& [element_id, element] : elements) {
+    batch.push_back(whiteboard::write_element(element));
+    if (batch.size() == protocol::kMaxWhiteboardOps) {
+      send(connection, srv::WhiteboardOps{"server", std::move(batch)});
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) send(connection, srv::WhiteboardOps{"server", std::move(batch)});
 }
 
 void RoomHub::apply_host_action(LiveRoom& live, const std::string& by, srv::HostActionKind action,

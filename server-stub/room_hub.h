@@ -31,6 +31,7 @@
 #include "protocol/messages.h"
 #include "server_config.h"
 #include "store.h"
+#include "whiteboard/board.h"
 
 namespace mehfil::server {
 
@@ -93,6 +94,7 @@ class RoomHub {
   struct LiveRoom {
     RoomRecord record;
     std::vector<Member> members;  // join order: the longest present first
+    std::optional<whiteboard::Board> board;  // loaded from the store when first needed
   };
   struct Call {
     std::string caller;
@@ -121,6 +123,10 @@ class RoomHub {
   void apply_host_action(LiveRoom& room, const std::string& by, protocol::server::HostActionKind action,
                          const std::string& target_user_id);
   void end_room(LiveRoom& room, const std::string& reason);
+  whiteboard::Board& board(LiveRoom& room);
+  void whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& room, const std::vector<nlohmann::json>& ops,
+                      const std::optional<protocol::RequestId>& id);
+  void send_board(const std::shared_ptr<Connection>& connection, LiveRoom& room);
   void touch(LiveRoom& room);
   void persist_member(const LiveRoom& room, const Member& member, std::optional<std::int64_t> left_at, bool kicked);
 

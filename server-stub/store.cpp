@@ -124,6 +124,13 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX chat_messages_by_room ON chat_messages (room_code, sent_at);
     CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     )sql",
+    R"sql(
+    CREATE TABLE whiteboard_elements (
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      element_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      PRIMARY KEY (room_code, element_id));
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -336,6 +343,31 @@ void Store::upsert_participant(const ParticipantRecord& p) {
       .bind(p.room_code).bind(p.user_id).bind(p.display_name).bind(p.joined_at).bind(p.left_at).bind(p.is_host)
       .bind(p.is_cohost).bind(p.is_muted).bind(p.is_kicked)
       .run();
+}
+
+std::vector<std::string> Store::whiteboard(const std::string& room_code) {
+  Statement query(db_, "SELECT body FROM whiteboard_elements WHERE room_code = ? ORDER BY element_id");
+  query.bind(room_code);
+  std::vector<std::string> bodies;
+  while (query.step()) bodies.push_back(query.text(0));
+  return bodies;
+}
+
+void Store::save_whiteboard_elements(const std::string& room_code,
+                                     const std::vector<std::pair<std::string, std::string>>& id_and_json) {
+  exec("BEGIN IMMEDIATE");  // one batch of ops, one transaction: all of it or none of it
+  try {
+    for (const auto& [id, body] : id_and_json) {
+      Statement(db_, "INSERT INTO whiteboard_elements (room_code, element_id, body) VALUES (?, ?, ?) "
+                     "ON CONFLICT (room_code, element_id) DO UPDATE SET body = excluded.body")
+          .bind(room_code).bind(id).bind(body)
+          .run();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
 }
 
 void Store::insert_chat(const ChatRecord& c) {

@@ -85,6 +85,10 @@ class Store {
   std::optional<ParticipantRecord> find_participant(const std::string& room_code, const std::string& user_id);
   void upsert_participant(const ParticipantRecord& participant);
 
+  // The whiteboard: one row per element, its canonical JSON (wasm/core/whiteboard/element_json.h).
+  std::vector<std::string> whiteboard(const std::string& room_code);
+  void save_whiteboard_elements(const std::string& room_code, const std::vector<std::pair<std::string, std::string>>& id_and_json);
+
   void insert_chat(const ChatRecord& chat);
   std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);
 
