@@ -83,6 +83,8 @@ const BASE_CSS = `
 .mehfil-stage { position: absolute; inset: 0; padding: 8px; box-sizing: border-box; }
 .mf-main > .mehfil-stage { position: absolute; inset: 0; }
 .mehfil-root { position: absolute; inset: 0; }
+/* Rounded corners clip a composited <video> only when the tile paints in its own layer. */
+.tile-grid > .tile { border-radius: 10px; overflow: hidden; contain: paint; }
 .mehfil-tile-body { position: relative; width: 100%; height: 100%; border-radius: 10px; overflow: hidden; background: #2a2d33; }
 .mehfil-tile-body video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; background: #000; }
 .tile[data-kind="screen"] video { object-fit: contain; }
@@ -196,7 +198,7 @@ class Call extends Emitter {
       this.#root.append(css);
       this.#ui = { module: ui, handle: null };
       this.#ui.handle = ui.mountCallUi({ root: this.#root, call: this, stage: this.#stage });
-      this.#root.append(this.#banner);
+      this.#root.append(this.#banner, this.#overlay);
     } else {
       const frame = document.createElement('div');
       frame.className = 'mehfil-root';
@@ -405,7 +407,8 @@ class Call extends Emitter {
     switch (c.type) {
       case 'send':
         if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(c.text);
-        if (!this.#marks.offer && c.text.includes('"type":"signal:offer"')) this.#marks.offer = now();
+        // The first description we sent: our offer, or our answer to theirs (whoever offered first).
+        if (!this.#marks.offer && /"type":"signal:(offer|answer)"/.test(c.text)) this.#marks.offer = now();
         break;
       case 'open-socket': this.#openSocket(); break;
       case 'close-socket': this.#closeSocket(); break;
@@ -620,11 +623,14 @@ class Call extends Emitter {
       this.emit('error', { ...this.#lastError });
     }
     this.emit('screen', { screen, message: SCREEN_MESSAGES[screen] ?? '' });
-    if (!this.#ui && screen !== 'preview') {
+    // call-ui.js may draw the screens itself (it exports handlesScreens = true); else a plain one here.
+    if (!this.#ui?.module.handlesScreens && screen !== 'preview') {
       const message = document.createElement('p');
       message.textContent = this.#lastError?.message && screen !== 'kicked' && screen !== 'room_closed'
         ? this.#lastError.message : (SCREEN_MESSAGES[screen] ?? screen);
-      this.#overlay.replaceChildren(message);
+      const title = document.createElement('h2');
+      title.textContent = screen === 'kicked' ? 'Removed from the room' : screen === 'room_closed' ? 'Room closed' : 'Can\'t join this room';
+      this.#overlay.replaceChildren(title, message);
       this.#overlay.dataset.screen = screen;
       this.#overlay.hidden = false;
     }
@@ -870,6 +876,12 @@ class Call extends Emitter {
 
   #syncTile({ id, kind, participant, stream, isLocal }) {
     let tile = this.#tiles.get(id);
+    if (!tile && this.#leavingTiles.has(id)) {
+      tile = this.#leavingTiles.get(id);
+      this.#leavingTiles.delete(id);
+      clearTimeout(tile.dropTimer);
+      this.#tiles.set(id, tile);
+    }
     const shown = kind === 'screen' ? { ...participant, display_name: `${participant.display_name} (screen)` } : participant;
     if (!tile) {
       const element = document.createElement('div');
@@ -964,12 +976,16 @@ class Call extends Emitter {
     const tile = this.#tiles.get(id);
     this.#tiles.delete(id);
     if (!tile) return;
-    // TileGrid scales the element out and removes it; the media stops now so nothing plays on.
-    setTimeout(() => {
+    // TileGrid scales the element out and removes it; if the same id comes back meanwhile (a quick
+    // rejoin), TileGrid revives that element, and #syncTile takes this view back with it.
+    tile.dropTimer = setTimeout(() => {
+      this.#leavingTiles.delete(id);
       tile.video.srcObject = null;
       if (tile.audio) tile.audio.srcObject = null;
     }, 400);
+    this.#leavingTiles.set(id, tile);
   }
+  #leavingTiles = new Map();
 
   // ---------------------------------------------------------------------------------------------
   // who is speaking: WebAudio levels in, the core's verdict out

@@ -1,0 +1,107 @@
+// Join time: from the click on Join to the first remote video frame, in real Chromium against the
+// real server on loopback, split by step (WebSocket open, room joined, offer sent, ICE connected,
+// first frame; "offer sent" is our first description out, an offer or the answer to theirs). Median of 10 joins, cold (a fresh browser context: the page, the wasm module and the
+// camera all start from nothing) and warm (the same tab joins again). Also prints the size of the
+// app's wasm, gzipped (target ≤ 250 KB), and the p50 target for a warm join (≤ 250 ms).
+//
+//   node tests/bench/join_time.mjs           (scripts/bench runs it)
+//   node tests/bench/join_time.mjs --quick   (2 joins each: ctest keeps it from rotting)
+// All traffic stays on loopback: outside a network namespace with only `lo`, the script re-runs
+// itself inside one (unshare --net), as the browser tests do.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const quick = process.argv.includes('--quick') || process.env.MEHFIL_BENCH_QUICK === '1';
+const runs = quick ? 2 : 10;
+
+const onlyLoopback = Object.entries(networkInterfaces()).every(([, addresses]) => addresses.every((a) => a.internal));
+if (!onlyLoopback) {
+  const self = fileURLToPath(import.meta.url);
+  const inner = `ip link set lo up && exec node ${JSON.stringify(self)} ${quick ? '--quick' : ''}`;
+  const args = process.getuid?.() === 0 ? ['--net', '--', 'bash', '-c', inner] : ['--net', '--map-root-user', '--', 'bash', '-c', inner];
+  const result = spawnSync('unshare', args, { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
+
+const { startServer, launchChromium, webDir } = await import('../e2e/support.mjs');
+const { createRoom, openCall, join: joinCall, allVideosPlaying } = await import('../e2e/call_support.mjs');
+
+const STEPS = [['ws', 'ws open'], ['joined', 'room joined'], ['offer', 'offer sent'], ['ice', 'ICE connected'], ['frame', 'first frame']];
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+// Clicks Join on a page that holds no call yet and returns the marks, relative to the click.
+async function clickJoinAndWait(page) {
+  return page.evaluate(() => new Promise((done, fail) => {
+    const button = document.createElement('button');
+    button.textContent = 'Join';
+    button.style.cssText = 'position:fixed;z-index:9;left:0;top:0';
+    document.body.append(button);
+    button.addEventListener('click', () => {
+      const call = window.makeCall();
+      call.join().catch(fail);
+      const debug = () => call[Symbol.for('mehfil.debug')]();
+      const poll = setInterval(() => {
+        const marks = debug().marks;
+        if (marks.frame) {
+          clearInterval(poll);
+          button.remove();
+          done(Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, v - marks.join])));
+        }
+      }, 5);
+      setTimeout(() => fail(new Error('no remote frame within 20 s')), 20000);
+    }, { once: true });
+    button.click();
+  }));
+}
+
+const server = await startServer();
+const browser = await launchChromium({ webrtc: true });
+const results = { cold: [], warm: [] };
+try {
+  const room = await createRoom(server, { hostName: 'Anchor' });
+  const anchor = await openCall(browser, server, { room: room.code, name: 'Anchor', token: room.hostToken });
+  await joinCall(anchor);
+
+  for (let i = 0; i < runs; i++) {
+    // cold: a fresh context, so nothing is cached or running
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/healthz`);
+    await page.setContent(readFileSync(fileURLToPath(new URL('../e2e/call-page.html', import.meta.url)), 'utf8')
+      .replace("params.get('room')", JSON.stringify(room.code)).replace("params.get('name') ?? 'Tester'", `'Cold ${i}'`));
+    await page.waitForSelector('body[data-ready="true"]');
+    results.cold.push(await clickJoinAndWait(page));
+    // warm: the same tab leaves and joins again
+    await page.evaluate(() => window.call.destroy());
+    await page.waitForTimeout(300);
+    results.warm.push(await clickJoinAndWait(page));
+    await page.evaluate(() => window.call.destroy());
+    await context.close();
+  }
+  await allVideosPlaying(anchor, 1, { timeout: 10000 }).catch(() => {});
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const wasm = readFileSync(join(webDir, 'mehfil-core.wasm'));
+const gzipped = gzipSync(wasm, { level: 9 }).length;
+
+console.log(`join time, click on Join → first remote frame, median of ${runs} on loopback (ms since the click)`);
+console.log(['', ...STEPS.map(([, label]) => label)].map((s) => s.padEnd(14)).join(''));
+for (const kind of ['cold', 'warm']) {
+  const row = STEPS.map(([key]) => median(results[kind].map((r) => r[key] ?? NaN)).toFixed(0));
+  console.log([kind, ...row].map((s) => String(s).padEnd(14)).join(''));
+}
+const warmP50 = median(results.warm.map((r) => r.frame));
+console.log(`warm p50 ${warmP50.toFixed(0)} ms (target ≤ 250 ms): ${warmP50 <= 250 ? 'met' : 'not met'}`);
+console.log(`mehfil-core.wasm ${(wasm.length / 1024).toFixed(1)} KB, gzipped ${(gzipped / 1024).toFixed(1)} KB (target ≤ 250 KB): ${gzipped <= 250 * 1024 ? 'met' : 'not met'}`);
+if (results.cold.some((r) => !(r.frame > 0)) || results.warm.some((r) => !(r.frame > 0))) process.exit(1);
