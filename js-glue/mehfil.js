@@ -100,7 +100,7 @@ const BASE_CSS = `
 .mehfil-connecting[hidden] { display: none; }
 @keyframes mehfil-skeleton { to { background-position: -150% 0; } }
 .mehfil-overlay { position: absolute; inset: 0; display: grid; place-items: center; text-align: center;
-  background: rgb(22 24 28 / 0.94); z-index: 5; padding: 24px; }
+  align-content: center; gap: 8px; background: rgb(22 24 28 / 0.94); z-index: 5; padding: 24px; }
 .mehfil-overlay[hidden] { display: none; }
 .mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
   background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
