@@ -80,9 +80,11 @@ export async function startServer(extraFlags = []) {
   };
 }
 
-export async function launchChromium({ webrtc = false } = {}) {
-  const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+export async function launchChromium({ webrtc = false, webgl = false } = {}) {
+  const args = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'];
+  // WebGL in headless Chromium runs on SwiftShader; without WebGL the GPU stays off.
+  args.push(...(webgl ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu']));
   if (webrtc) {
     args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection');
   }

@@ -1,0 +1,107 @@
+// The shared whiteboard in real Chromium (WebGL2 on SwiftShader): two pages draw at the same time and
+// their boards converge (the core's SVG exports are equal), a page that joins later sees the same
+// board, and after a server restart the board is still there. Saves a screenshot of a board with
+// every tool used.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchChromium, screenshot } from './support.mjs';
+
+let server;
+let browser;
+let room;
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium({ webgl: true });
+  const host = await (await fetch(`${server.url}/api/session`, { method: 'POST', body: JSON.stringify({ display_name: 'Host' }) })).json();
+  const created = await (await fetch(`${server.url}/api/rooms/create`, {
+    method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: JSON.stringify({ room_name: 'Sketches' }),
+  })).json();
+  room = created.room_code;
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openBoard(name, viewport = { width: 1000, height: 700 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[${name}] ${error.message}`));
+  await page.goto(`${server.url}/whiteboard.html?room=${room}&name=${name}`);
+  await page.waitForFunction(() => window.mehfilBoard !== undefined, null, { timeout: 20000 });
+  return page;
+}
+
+async function drag(page, points) {
+  const box = await page.locator('canvas.whiteboard-canvas').boundingBox();
+  await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
+  await page.mouse.down();
+  for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+  await page.mouse.up();
+}
+
+const wave = (x0, y0) => Array.from({ length: 12 }, (_, i) => [x0 + i * 25, y0 + Math.sin(i / 2) * 40]);
+const svgOf = (page) => page.evaluate(() => window.mehfilBoard.exportSvg());
+const boardOf = (page) => page.evaluate(() => window.mehfilBoard.boardJson());
+
+async function settle(pages) {
+  // Ops leave in 33 ms batches; give the relay a moment, then wait until all boards agree.
+  for (let i = 0; i < 50; i++) {
+    const boards = await Promise.all(pages.map(boardOf));
+    if (boards.every((b) => b === boards[0]) && boards[0] !== '[]') return boards[0];
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return null;
+}
+
+test('two pages drawing at once converge, a late joiner and a restarted server see the same board', async () => {
+  const ana = await openBoard('Ana');
+  const ben = await openBoard('Ben');
+  await Promise.all([drag(ana, wave(250, 150)), drag(ben, wave(250, 350))]);
+  await ben.evaluate(() => window.mehfilBoard.selectTool('rectangle'));
+  await Promise.all([drag(ana, wave(300, 500)), drag(ben, [[600, 100], [800, 250]])]);
+  const agreed = await settle([ana, ben]);
+  assert.ok(agreed, 'the two boards converged');
+  const svg = await svgOf(ana);
+  assert.equal(await svgOf(ben), svg);
+  assert.equal((svg.match(/<polyline/g) ?? []).length, 3);
+  assert.equal((svg.match(/<rect/g) ?? []).length, 1);
+
+  const late = await openBoard('Cy');
+  assert.ok(await settle([ana, late]));
+  assert.equal(await svgOf(late), svg);
+
+  await server.restart();
+  const after = await openBoard('Dee');
+  assert.ok(await settle([after]));
+  assert.equal(await svgOf(after), svg);
+});
+
+test('a board with every tool, as a person sees it', async () => {
+  const page = await openBoard('Painter', { width: 1280, height: 720 });
+  const use = async (tool, points) => {
+    await page.evaluate((name) => window.mehfilBoard.selectTool(name), tool);
+    await drag(page, points);
+  };
+  await use('pen', wave(150, 250));
+  await use('line', [[150, 400], [450, 420]]);
+  await use('arrow', [[500, 400], [700, 300]]);
+  await use('rectangle', [[750, 150], [1000, 320]]);
+  await use('ellipse', [[760, 380], [1050, 560]]);
+  await page.evaluate(() => window.mehfilBoard.selectTool('text'));
+  const box = await page.locator('canvas.whiteboard-canvas').boundingBox();
+  await page.mouse.click(box.x + 200, box.y + 520);
+  await page.waitForTimeout(100);  // the text box opens on the next frame, as a person would see it
+  await page.keyboard.type('Mehfil whiteboard');
+  await page.keyboard.press('Enter');
+  await use('eraser', [[150, 250], [160, 250]]);
+  await page.waitForTimeout(300);
+  const svg = await svgOf(page);
+  assert.match(svg, /<text [^>]*>Mehfil whiteboard<\/text>/);
+  assert.match(svg, /<ellipse /);
+  assert.match(svg, /<polygon /);
+  await screenshot(page, 'whiteboard-every-tool');
+  const png = await page.evaluate(() => window.mehfilBoard.exportPng());
+  assert.match(png, /^data:image\/png;base64,/);
+  assert.ok(png.length > 5000, 'the PNG has pixels');
+});

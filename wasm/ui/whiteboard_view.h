@@ -1,0 +1,79 @@
+// WhiteboardView: the shared whiteboard on a canvas, drawn from C++. It owns this user's replica of
+// the board (whiteboard/board.h), the tools and the camera; Dear ImGui draws the toolbar and the
+// texts, BoardRenderer the strokes and shapes. Remote ops come in through receive(); local ops
+// leave through take_outgoing(), batched no more often than every 33 ms so a fast pen does not
+// flood the room.
+//
+// Tools: pen (streamlined and simplified on release), eraser (hit-testing under the pointer), line,
+// arrow, rectangle, ellipse, text, select and move, pan (and the wheel zooms at the pointer);
+// undo/redo of one's own actions; clear (offered to hosts only); colours and widths.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glm/vec2.hpp>
+#include <nlohmann/json.hpp>
+
+#include "board_renderer.h"
+#include "whiteboard/board.h"
+#include "whiteboard/camera.h"
+#include "whiteboard/geometry.h"
+
+namespace mehfil::ui {
+
+enum class Tool { pen, eraser, line, arrow, rectangle, ellipse, text, select, pan };
+
+class WhiteboardView {
+ public:
+  WhiteboardView(std::string author, bool is_host, std::uint32_t seed);
+
+  // Remote ops (wb:ops.ops). Returns how many were malformed (and ignored).
+  int receive(const nlohmann::json& ops);
+  // One frame: reads ImGui's input, draws the toolbar, the board and the texts. Needs a GL context
+  // and an ImGui frame begun.
+  void frame(double now_ms, glm::vec2 canvas_size);
+  // The ops made since the last batch, as a JSON array text, once 33 ms have passed since then.
+  std::optional<std::string> take_outgoing(double now_ms);
+  std::string export_svg() const;
+  void request_png() { png_requested_ = true; }
+  bool wants_png() { return std::exchange(png_requested_, false); }
+  void set_host(bool is_host) { is_host_ = is_host; }
+  const whiteboard::Board& board() const { return board_; }
+  // For tests and embedders: choose a tool and a colour without clicking the toolbar.
+  void select_tool(Tool tool) { tool_ = tool; }
+  void set_colour(std::uint32_t rgba) { style_.stroke = rgba; }
+
+ private:
+  std::uint32_t nonce();
+  void emit(const whiteboard::Element& op) { outgoing_.push_back(op); }
+  void emit(const std::vector<whiteboard::Element>& ops) { outgoing_.insert(outgoing_.end(), ops.begin(), ops.end()); }
+  void toolbar();
+  void pointer(glm::vec2 canvas_size);
+  void draw_texts();
+  whiteboard::Element shape_preview() const;
+
+  whiteboard::Board board_;
+  whiteboard::BoardEditor editor_;
+  whiteboard::Camera camera_;
+  whiteboard::GeometryBuilder geometry_;
+  std::optional<BoardRenderer> renderer_;  // made on the first frame, when GL is ready
+  bool is_host_;
+  std::uint32_t random_state_;
+  Tool tool_ = Tool::pen;
+  whiteboard::Style style_;
+  bool pressing_ = false;
+  std::vector<glm::vec2> drawing_;  // world points of the stroke or shape being drawn
+  std::optional<std::string> moving_;
+  glm::vec2 moved_{0, 0};
+  bool text_popup_ = false;
+  glm::vec2 text_at_{0, 0};
+  char text_buffer_[512] = {};
+  std::vector<whiteboard::Element> outgoing_;
+  double last_sent_ms_ = -1e9;
+  bool png_requested_ = false;
+};
+
+}  // namespace mehfil::ui

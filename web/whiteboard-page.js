@@ -1,0 +1,47 @@
+// /whiteboard.html?room=CODE: a room's whiteboard on its own page. It joins the room over the
+// signaling socket as a guest (a session per browser, kept in localStorage) and wires the board to
+// wb:ops. In a call, the same board opens from the call's whiteboard button.
+import { mountWhiteboard } from './whiteboard.js';
+
+const params = new URLSearchParams(location.search);
+const room = params.get('room') ?? '';
+const status = document.getElementById('board-status');
+
+async function session() {
+  const saved = JSON.parse(localStorage.getItem('mehfil.session') ?? 'null');
+  if (saved?.token) return saved;
+  const response = await fetch('/api/session', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ display_name: params.get('name') ?? 'Guest' }),
+  });
+  const created = await response.json();
+  localStorage.setItem('mehfil.session', JSON.stringify(created));
+  return created;
+}
+
+const me = await session();
+let board = null;
+const pending = [];
+const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(me.token)}`);
+socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'room:join', room_code: room })));
+socket.addEventListener('close', () => { status.textContent = 'Disconnected'; document.body.dataset.connected = 'false'; });
+socket.addEventListener('message', async (event) => {
+  const message = JSON.parse(event.data);
+  if (message.type === 'room:joined') {
+    document.getElementById('board-title').textContent = `Whiteboard · ${message.room.room_name}`;
+    board = await mountWhiteboard(document.getElementById('board'), {
+      author: me.user_id,
+      isHost: message.self.is_host,
+      send: (ops) => socket.send(JSON.stringify({ type: 'wb:ops', ops })),
+    });
+    for (const ops of pending.splice(0)) board.receive(ops);
+    status.textContent = 'Connected';
+    document.body.dataset.connected = 'true';
+    window.mehfilBoard = board;  // for tests and the curious
+  } else if (message.type === 'wb:ops') {
+    if (board) board.receive(message.ops);
+    else pending.push(message.ops);
+  } else if (message.type === 'error') {
+    status.textContent = message.message;
+  }
+});
