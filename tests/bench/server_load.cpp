@@ -1048,6 +1048,7 @@ void wait_for_quiet(double max_s) {
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
+  setvbuf(stdout, nullptr, _IOLBF, 0);  // a long run shows each phase as it ends, even into a file
   Options o = parse(argc, argv);
   const std::string server_binary = find_server(o.server);
   const rlim_t open_files = raise_open_files(static_cast<rlim_t>(std::max(o.idle, o.clients)) + 256);
