@@ -105,6 +105,13 @@ const BASE_CSS = `
 .mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
   background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
 .mehfil-banner[hidden] { display: none; }
+.tile[data-kind="whiteboard"], .mehfil-whiteboard-host { background: #fff; }
+.mehfil-whiteboard-host { width: 100%; height: 100%; }
+.mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
+.mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }
+.mehfil-whiteboard-host .whiteboard-exports { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; z-index: 1; }
+.mehfil-whiteboard-host .whiteboard-exports button { padding: 4px 10px; border-radius: 6px; border: 1px solid #ccd;
+  background: #fff; color: #223; cursor: pointer; font: inherit; }
 `;
 
 class Call extends Emitter {
@@ -147,6 +154,8 @@ class Call extends Emitter {
   #lastFrame = null;
   #screenName = null;
   #marks = {};
+  #whiteboard = null; // {host element, board (js-glue/whiteboard.js) once loaded}
+  #whiteboardOps = []; // every wb:ops batch heard, so a board opened later starts complete
 
   constructor(container, options) {
     super();
@@ -183,7 +192,7 @@ class Call extends Emitter {
         this.emit('layout', layout);
         return layout;
       },
-      createTile: (id) => this.#tiles.get(id)?.element ?? document.createElement('div'),
+      createTile: (id) => (id === 'whiteboard' ? this.#whiteboardTile() : this.#tiles.get(id)?.element ?? document.createElement('div')),
     });
     this.#uiReady = this.#mountUi();
   }
@@ -352,6 +361,41 @@ class Call extends Emitter {
   }
 
   canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
+
+  // The shared whiteboard: it takes the stage like a screen share (the layout engine places it as a
+  // screen tile). Its ops travel on this call's socket as wb:ops; the board itself (merging, tools,
+  // drawing) is the whiteboard wasm module.
+  get whiteboardOpen() { return !!this.#whiteboard; }
+
+  async openWhiteboard() {
+    if (this.#whiteboard || this.#destroyed) return;
+    const host = document.createElement('div');
+    host.className = 'mehfil-whiteboard-host';
+    this.#whiteboard = { host, board: null };
+    this.#render();
+    const { mountWhiteboard } = await import(new URL('./whiteboard.js', moduleUrl).href);
+    if (this.#whiteboard?.host !== host) return;  // closed while loading
+    const self = this.self();
+    const board = await mountWhiteboard(host, {
+      author: self?.user_id ?? 'guest', isHost: this.canManage(),
+      send: (ops) => this.#ws?.readyState === WebSocket.OPEN && this.#ws.send(JSON.stringify({ type: 'wb:ops', ops })),
+    });
+    if (this.#whiteboard?.host !== host) return board.destroy();
+    this.#whiteboard.board = board;
+    for (const ops of this.#whiteboardOps) board.receive(ops);
+    this.emit('whiteboard-change', { open: true });
+  }
+
+  closeWhiteboard() {
+    if (!this.#whiteboard) return;
+    this.#whiteboard.board?.destroy();
+    this.#whiteboard = null;
+    this.#render();
+    this.emit('whiteboard-change', { open: false });
+  }
+
+  // The whiteboard's board object (exportSvg, exportPng, ...) once open, for the UI and tests.
+  whiteboard() { return this.#whiteboard?.board ?? null; }
   mute(userId) { this.#host({ action: 'mute', target_user_id: String(userId) }); }
   kick(userId) { this.#host({ action: 'kick', target_user_id: String(userId) }); }
   makeCohost(userId) { this.#host({ action: 'make_cohost', target_user_id: String(userId) }); }
@@ -559,6 +603,7 @@ class Call extends Emitter {
       if (typeof event.data !== 'string' || this.#destroyed) return;
       this.#lastFrame = event.data;
       this.#noteFrame(event.data);
+      if (event.data.includes('"wb:ops"')) this.#whiteboardFrame(event.data);
       this.#run(this.#core.serverFrame(event.data, now()));
     };
     ws.onclose = () => {
@@ -566,6 +611,14 @@ class Call extends Emitter {
       this.#ws = null;
       this.#feed({ type: 'socket-closed', jitter: Math.random() });
     };
+  }
+
+  #whiteboardFrame(text) {
+    let message;
+    try { message = JSON.parse(text); } catch { return; }
+    if (message.type !== 'wb:ops' || !Array.isArray(message.ops)) return;
+    this.#whiteboardOps.push(message.ops);
+    this.#whiteboard?.board?.receive(message.ops);
   }
 
   #closeSocket() {
@@ -867,10 +920,13 @@ class Call extends Emitter {
       if (!ids.has(id)) this.#dropTile(id);
     }
     for (const w of wanted) this.#syncTile(w);
-    this.#grid.update(wanted.map((w) => ({
+    const tiles = wanted.map((w) => ({
       id: w.id, kind: w.kind, pinned: false, speaking: w.kind === 'camera' && this.#speaking.has(w.participant.peer_id),
       has_video: w.kind === 'screen' || !!w.participant.video, is_local: w.isLocal,
-    })), { mode: 'auto' });
+    }));
+    // The open whiteboard is pinned: it keeps the stage even while someone shares a screen.
+    if (inside && this.#whiteboard) tiles.push({ id: 'whiteboard', kind: 'screen', pinned: true, has_video: true });
+    this.#grid.update(tiles, { mode: 'auto' });
     this.#syncAudioMeters(wanted);
   }
 
@@ -970,6 +1026,13 @@ class Call extends Emitter {
     tile.element.dataset.connecting = String(connecting);
     if (tile.card) tile.card.setConnecting(connecting);
     else if (tile.connecting) tile.connecting.hidden = !connecting;
+  }
+
+  #whiteboardTile() {
+    const element = document.createElement('div');
+    element.dataset.kind = 'whiteboard';
+    if (this.#whiteboard) element.append(this.#whiteboard.host);
+    return element;
   }
 
   #dropTile(id) {

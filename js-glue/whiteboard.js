@@ -27,10 +27,9 @@ export async function mountWhiteboard(container, { author, isHost = false, send 
   // found by Emscripten's selector lookups).
   const module = await createWhiteboardModule({ canvas });
   let pngWaiter = null;
-  const size = () => {
-    const { width, height } = canvas.getBoundingClientRect();
-    return [Math.max(1, Math.round(width)), Math.max(1, Math.round(height))];
-  };
+  // The layout size, not getBoundingClientRect: a tile scaling in (a CSS transform) must not shrink
+  // the drawing buffer, or the toolbar would be stretched over the board.
+  const size = () => [Math.max(1, canvas.clientWidth), Math.max(1, canvas.clientHeight)];
   module.start(String(author), Boolean(isHost), (Math.random() * 2 ** 32) >>> 0, ...size(),
     (opsText) => send(JSON.parse(opsText)),
     () => { pngWaiter?.(canvas.toDataURL('image/png')); pngWaiter = null; });
