@@ -48,7 +48,24 @@ protocol::RoomSettings parse_settings(const std::string& text) {
 RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io,
                  boost::asio::thread_pool& hashing, std::string secret)
     : store_(store), config_(config), io_(io), hashing_(hashing), secret_(std::move(secret)) {
-  store_.mark_everyone_left(now_ms());
+  // Whoever was in a room when the server stopped (a crash, a deploy) keeps their place for the
+  // resume grace, exactly like a dropped socket: the first to reconnect sees the others in its
+  // snapshot, so their media links stay up; the sweeper lets go of those who never come back.
+  const std::int64_t now = now_ms();
+  for (const ParticipantRecord& p : store_.present_participants()) {
+    LiveRoom* live = room(p.room_code);
+    if (!live) continue;
+    Member m;
+    m.user_id = p.user_id;
+    m.peer_id = p.peer_id;
+    m.display_name = p.display_name;
+    m.is_cohost = p.is_cohost;
+    m.audio = !p.is_muted;
+    m.joined_at = p.joined_at;
+    m.detached_at = now;
+    m.announced = true;
+    live->members.push_back(std::move(m));
+  }
 }
 
 std::int64_t RoomHub::now_ms() const {
@@ -154,6 +171,7 @@ void RoomHub::persist_member(const LiveRoom& live, const Member& m, std::optiona
   p.room_code = live.record.room_code;
   p.user_id = m.user_id;
   p.display_name = m.display_name;
+  p.peer_id = m.announced ? m.peer_id : "";  // only a peer the others know of is worth resuming
   if (!left_at) p.joined_at = m.joined_at;
   p.left_at = left_at;
   p.is_host = live.record.host_user_id == m.user_id;

@@ -131,6 +131,9 @@ constexpr const char* kMigrations[] = {
       body TEXT NOT NULL,
       PRIMARY KEY (room_code, element_id));
     )sql",
+    R"sql(
+    ALTER TABLE room_participants ADD COLUMN peer_id TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -311,14 +314,29 @@ std::vector<std::string> Store::expire_rooms(std::int64_t now) {
   return codes;
 }
 
-void Store::mark_everyone_left(std::int64_t now) {
-  Statement(db_, "UPDATE room_participants SET left_at = ? WHERE left_at IS NULL").bind(now).run();
-  Statement(db_, "UPDATE rooms SET current_participants = 0").run();
+std::vector<ParticipantRecord> Store::present_participants() {
+  Statement query(db_, "SELECT p.room_code, p.user_id, p.display_name, p.joined_at, p.is_host, p.is_cohost, p.is_muted, "
+                       "p.peer_id FROM room_participants p JOIN rooms r ON r.room_code = p.room_code "
+                       "WHERE p.left_at IS NULL AND p.peer_id != '' AND r.is_active = 1 ORDER BY p.joined_at");
+  std::vector<ParticipantRecord> present;
+  while (query.step()) {
+    ParticipantRecord p;
+    p.room_code = query.text(0);
+    p.user_id = query.text(1);
+    p.display_name = query.text(2);
+    p.joined_at = query.integer(3);
+    p.is_host = query.integer(4) != 0;
+    p.is_cohost = query.integer(5) != 0;
+    p.is_muted = query.integer(6) != 0;
+    p.peer_id = query.text(7);
+    present.push_back(std::move(p));
+  }
+  return present;
 }
 
 std::optional<ParticipantRecord> Store::find_participant(const std::string& room_code, const std::string& user_id) {
   Statement query(db_, "SELECT room_code, user_id, display_name, joined_at, left_at, is_host, is_cohost, is_muted, "
-                       "is_kicked FROM room_participants WHERE room_code = ? AND user_id = ?");
+                       "is_kicked, peer_id FROM room_participants WHERE room_code = ? AND user_id = ?");
   query.bind(room_code).bind(user_id);
   if (!query.step()) return std::nullopt;
   ParticipantRecord p;
@@ -331,17 +349,19 @@ std::optional<ParticipantRecord> Store::find_participant(const std::string& room
   p.is_cohost = query.integer(6) != 0;
   p.is_muted = query.integer(7) != 0;
   p.is_kicked = query.integer(8) != 0;
+  p.peer_id = query.text(9);
   return p;
 }
 
 void Store::upsert_participant(const ParticipantRecord& p) {
   Statement(db_, "INSERT INTO room_participants (room_code, user_id, display_name, joined_at, left_at, is_host, "
-                 "is_cohost, is_muted, is_kicked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "is_cohost, is_muted, is_kicked, peer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (room_code, user_id) DO UPDATE SET display_name = excluded.display_name, "
                  "joined_at = excluded.joined_at, left_at = excluded.left_at, is_host = excluded.is_host, "
-                 "is_cohost = excluded.is_cohost, is_muted = excluded.is_muted, is_kicked = excluded.is_kicked")
+                 "is_cohost = excluded.is_cohost, is_muted = excluded.is_muted, is_kicked = excluded.is_kicked, "
+                 "peer_id = excluded.peer_id")
       .bind(p.room_code).bind(p.user_id).bind(p.display_name).bind(p.joined_at).bind(p.left_at).bind(p.is_host)
-      .bind(p.is_cohost).bind(p.is_muted).bind(p.is_kicked)
+      .bind(p.is_cohost).bind(p.is_muted).bind(p.is_kicked).bind(p.peer_id)
       .run();
 }
 

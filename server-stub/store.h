@@ -38,6 +38,7 @@ struct ParticipantRecord {
   std::string room_code;
   std::string user_id;
   std::string display_name;
+  std::string peer_id;  // the peer this user is in the room as, kept so a restart can resume it
   std::int64_t joined_at = 0;
   std::optional<std::int64_t> left_at;
   bool is_host = false;
@@ -79,8 +80,8 @@ class Store {
   std::vector<RoomRecord> rooms_joined_by(const std::string& user_id);  // not hosted by them
   // Active rooms whose expires_at has passed; marks them inactive ("expired") and returns their codes.
   std::vector<std::string> expire_rooms(std::int64_t now);
-  // After a restart nobody is connected: everyone still marked present has left.
-  void mark_everyone_left(std::int64_t now);
+  // Who was in a room (and had announced themselves) when the server last stopped, oldest first.
+  std::vector<ParticipantRecord> present_participants();
 
   std::optional<ParticipantRecord> find_participant(const std::string& room_code, const std::string& user_id);
   void upsert_participant(const ParticipantRecord& participant);

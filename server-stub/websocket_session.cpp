@@ -47,19 +47,19 @@ void WebSocketSession::read() {
 void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) return finish();  // closed, reset, too big (Beast already sent 1009), or dropped by us
   heard();
-  const std::string frame = beast::buffers_to_string(buffer_.data());
-  buffer_.consume(buffer_.size());
+  // A flat_buffer is one contiguous block: decode straight from it; next_frame() lets it go.
+  const std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
 
   if (!bucket_.take(last_heard_)) {
     if (bucket_.overdraft() > config_.overdraft_before_close) return close(websocket::close_code::policy_error);
     send(std::make_shared<const std::string>(protocol::encode(
         protocol::server::ErrorReply{protocol::ErrorCode::rate_limited, "Too many messages: slow down.", std::nullopt})));
-    return read();
+    return next_frame();
   }
   if (!ws_.got_text()) {
     send(std::make_shared<const std::string>(protocol::encode(
         protocol::server::ErrorReply{protocol::ErrorCode::bad_request, "Frames must be text (JSON).", std::nullopt})));
-    return read();
+    return next_frame();
   }
   const auto decoded = protocol::decode_client(frame);
   if (!decoded.ok()) {
@@ -67,6 +67,11 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   } else {
     hub_.handle(shared_from_this(), *decoded.message, decoded.id);
   }
+  next_frame();
+}
+
+void WebSocketSession::next_frame() {
+  buffer_.consume(buffer_.size());
   if (open_) read();
 }
 

@@ -38,6 +38,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
  private:
   void read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void next_frame();
   void write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void heard();
