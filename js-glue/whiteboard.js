@@ -46,6 +46,7 @@ export async function mountWhiteboard(container, { author, isHost = false, send 
     exportPng() { return new Promise((done) => { pngWaiter = done; module.requestPng(); }); },
     boardJson() { return module.boardJson(); },
     selectTool(name) { module.selectTool(name); },
+    typing() { return module.typing(); },
     setHost(host) { module.setHost(Boolean(host)); },
     canvas,
     destroy() {

@@ -91,7 +91,7 @@ test('a board with every tool, as a person sees it', async () => {
   await page.evaluate(() => window.mehfilBoard.selectTool('text'));
   const box = await page.locator('canvas.whiteboard-canvas').boundingBox();
   await page.mouse.click(box.x + 200, box.y + 520);
-  await page.waitForTimeout(100);  // the text box opens on the next frame, as a person would see it
+  await page.waitForFunction(() => window.mehfilBoard.typing());  // the text box opens on the next frame
   await page.keyboard.type('Mehfil whiteboard');
   await page.keyboard.press('Enter');
   await use('eraser', [[150, 250], [160, 250]]);

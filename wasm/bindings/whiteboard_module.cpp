@@ -71,6 +71,7 @@ std::string export_svg() { return instance.view->export_svg(); }
 std::string board_json() { return instance.view->board().canonical_json(); }
 void request_png() { instance.view->request_png(); }
 void set_host(bool is_host) { instance.view->set_host(is_host); }
+bool typing() { return instance.view->typing(); }
 void stop() { emscripten_cancel_main_loop(); }
 
 void select_tool(std::string name) {
@@ -94,6 +95,7 @@ EMSCRIPTEN_BINDINGS(mehfil_whiteboard) {
   emscripten::function("boardJson", &board_json);
   emscripten::function("requestPng", &request_png);
   emscripten::function("setHost", &set_host);
+  emscripten::function("typing", &typing);
   emscripten::function("selectTool", &select_tool);
   emscripten::function("stop", &stop);
 }

@@ -153,7 +153,6 @@ void WhiteboardView::pointer(glm::vec2 canvas_size) {
       moved_ = {0, 0};
     }
     if (tool_ == Tool::text) {
-      text_popup_ = true;
       text_at_ = world;
       text_buffer_[0] = '\0';
       ImGui::OpenPopup("text-entry");
@@ -216,7 +215,9 @@ void WhiteboardView::frame(double, glm::vec2 canvas_size) {
   toolbar();
   pointer(canvas_size);
 
+  typing_ = false;
   if (ImGui::BeginPopup("text-entry")) {
+    typing_ = true;
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool done = ImGui::InputText("##text", text_buffer_, sizeof text_buffer_, ImGuiInputTextFlags_EnterReturnsTrue);
     if (done && std::strlen(text_buffer_) > 0) {

@@ -45,6 +45,7 @@ class WhiteboardView {
   // For tests and embedders: choose a tool and a colour without clicking the toolbar.
   void select_tool(Tool tool) { tool_ = tool; }
   void set_colour(std::uint32_t rgba) { style_.stroke = rgba; }
+  bool typing() const { return typing_; }  // the text box is open and has the keyboard
 
  private:
   std::uint32_t nonce();
@@ -68,7 +69,7 @@ class WhiteboardView {
   std::vector<glm::vec2> drawing_;  // world points of the stroke or shape being drawn
   std::optional<std::string> moving_;
   glm::vec2 moved_{0, 0};
-  bool text_popup_ = false;
+  bool typing_ = false;
   glm::vec2 text_at_{0, 0};
   char text_buffer_[512] = {};
   std::vector<whiteboard::Element> outgoing_;
