@@ -159,6 +159,26 @@ RoomRecord read_room(const Row& row) {
   return room;
 }
 
+constexpr const char* kParticipantColumns =
+    "p.room_code, p.user_id, p.display_name, p.joined_at, p.left_at, p.is_host, p.is_cohost, p.is_muted, p.is_kicked, "
+    "p.peer_id";
+
+template <typename Row>
+ParticipantRecord read_participant(const Row& row) {
+  ParticipantRecord p;
+  p.room_code = row.text(0);
+  p.user_id = row.text(1);
+  p.display_name = row.text(2);
+  p.joined_at = row.integer(3);
+  p.left_at = row.optional_integer(4);
+  p.is_host = row.integer(5) != 0;
+  p.is_cohost = row.integer(6) != 0;
+  p.is_muted = row.integer(7) != 0;
+  p.is_kicked = row.integer(8) != 0;
+  p.peer_id = row.text(9);
+  return p;
+}
+
 }  // namespace
 
 Store::Store(const std::string& path) {
@@ -315,42 +335,20 @@ std::vector<std::string> Store::expire_rooms(std::int64_t now) {
 }
 
 std::vector<ParticipantRecord> Store::present_participants() {
-  Statement query(db_, "SELECT p.room_code, p.user_id, p.display_name, p.joined_at, p.is_host, p.is_cohost, p.is_muted, "
-                       "p.peer_id FROM room_participants p JOIN rooms r ON r.room_code = p.room_code "
-                       "WHERE p.left_at IS NULL AND p.peer_id != '' AND r.is_active = 1 ORDER BY p.joined_at");
+  Statement query(db_, (std::string("SELECT ") + kParticipantColumns +
+                        " FROM room_participants p JOIN rooms r ON r.room_code = p.room_code "
+                        "WHERE p.left_at IS NULL AND p.peer_id != '' AND r.is_active = 1 ORDER BY p.joined_at").c_str());
   std::vector<ParticipantRecord> present;
-  while (query.step()) {
-    ParticipantRecord p;
-    p.room_code = query.text(0);
-    p.user_id = query.text(1);
-    p.display_name = query.text(2);
-    p.joined_at = query.integer(3);
-    p.is_host = query.integer(4) != 0;
-    p.is_cohost = query.integer(5) != 0;
-    p.is_muted = query.integer(6) != 0;
-    p.peer_id = query.text(7);
-    present.push_back(std::move(p));
-  }
+  while (query.step()) present.push_back(read_participant(query));
   return present;
 }
 
 std::optional<ParticipantRecord> Store::find_participant(const std::string& room_code, const std::string& user_id) {
-  Statement query(db_, "SELECT room_code, user_id, display_name, joined_at, left_at, is_host, is_cohost, is_muted, "
-                       "is_kicked, peer_id FROM room_participants WHERE room_code = ? AND user_id = ?");
+  Statement query(db_, (std::string("SELECT ") + kParticipantColumns +
+                        " FROM room_participants p WHERE p.room_code = ? AND p.user_id = ?").c_str());
   query.bind(room_code).bind(user_id);
   if (!query.step()) return std::nullopt;
-  ParticipantRecord p;
-  p.room_code = query.text(0);
-  p.user_id = query.text(1);
-  p.display_name = query.text(2);
-  p.joined_at = query.integer(3);
-  p.left_at = query.optional_integer(4);
-  p.is_host = query.integer(5) != 0;
-  p.is_cohost = query.integer(6) != 0;
-  p.is_muted = query.integer(7) != 0;
-  p.is_kicked = query.integer(8) != 0;
-  p.peer_id = query.text(9);
-  return p;
+  return read_participant(query);
 }
 
 void Store::upsert_participant(const ParticipantRecord& p) {

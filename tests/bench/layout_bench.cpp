@@ -10,6 +10,8 @@
 
 #include "layout/layout.h"
 
+#include "median_time.h"
+
 using namespace mehfil::layout;
 
 namespace {
@@ -24,20 +26,6 @@ Input input_with(int count, Mode mode) {
   if (count > 0) input.tiles[0].is_local = true;
   if (mode == Mode::automatic && count > 2) input.tiles[1].kind = TileKind::screen;
   return input;
-}
-
-// Median over `rounds` of the mean time of `calls` calls, in nanoseconds.
-template <typename Work>
-double median_ns(int rounds, int calls, Work work) {
-  std::vector<double> means;
-  for (int r = 0; r < rounds; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < calls; ++i) work();
-    const std::chrono::duration<double, std::nano> spent = std::chrono::steady_clock::now() - start;
-    means.push_back(spent.count() / calls);
-  }
-  std::nth_element(means.begin(), means.begin() + static_cast<long>(means.size() / 2), means.end());
-  return means[means.size() / 2];
 }
 
 }  // namespace

@@ -14,6 +14,8 @@
 
 #include "protocol/codec.h"
 
+#include "median_time.h"
+
 using namespace mehfil::protocol;
 
 namespace {
@@ -79,20 +81,6 @@ std::string chrome_offer_sdp() {
          "a=ssrc:3840291756 cname:q2Vb7mXe9LkT4hRz\r\n"
          "a=ssrc:3840291756 msid:3d2a7bd6-0c57-4a6e-b9d3-5a2c8b1f7e42 f1c7a9e2-3b6d-48a0-9e5f-7d2c4b8a1e63\r\n";
   return sdp;
-}
-
-// Median over `rounds` of the mean time of `calls` calls, in nanoseconds.
-template <typename Work>
-double median_ns(int rounds, int calls, Work work) {
-  std::vector<double> means;
-  for (int r = 0; r < rounds; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < calls; ++i) work();
-    const std::chrono::duration<double, std::nano> spent = std::chrono::steady_clock::now() - start;
-    means.push_back(spent.count() / calls);
-  }
-  std::nth_element(means.begin(), means.begin() + static_cast<long>(means.size() / 2), means.end());
-  return means[means.size() / 2];
 }
 
 void report(const char* what, std::size_t bytes, double ns, double baseline_ns) {
