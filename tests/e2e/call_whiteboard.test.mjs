@@ -1,5 +1,4 @@
-// The whiteboard inside a call: it opens from the call API (the call UI's whiteboard button calls
-// the same), takes the stage like a screen share, and two people drawing at once end with the same
+// The whiteboard inside a call: it opens from the call UI's whiteboard button, takes the stage like a screen share, and two people drawing at once end with the same
 // board; someone who joins later opens it and sees the same board.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +22,7 @@ after(async () => {
 });
 
 async function openBoard(page) {
-  await page.evaluate(() => window.call.openWhiteboard());
+  await page.getByRole('button', { name: 'Open the whiteboard' }).click();  // the call UI's whiteboard button
   await eventually(() => page.evaluate(() => window.call.whiteboard() !== null), { what: 'the board to load' });
 }
 
@@ -64,7 +63,7 @@ test('the whiteboard takes the stage and two people drawing at once see the same
   await openBoard(late);
   await eventually(async () => (await svgOf(late)) === agreed, { what: 'the late joiner to see the same board' });
 
-  await pages[0].evaluate(() => window.call.closeWhiteboard());
+  await pages[0].getByRole('button', { name: 'Close the whiteboard' }).click();
   const after = await pages[0].evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout.stage);
   assert.notEqual(after, 'whiteboard');
 });
