@@ -1,0 +1,299 @@
+// The home page: Create Room (every option) → the success modal, Join Room (8-box code, pasted
+// links, password) and Your Rooms (created and joined, Rejoin / Share / Delete).
+import { hydrateIcons, icon } from './call-ui-icons.js';
+import { CodeInput } from './code-input.js';
+import {
+  api, ApiError, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
+  shareRoom, toast, wireDialog,
+} from './site.js';
+
+const $ = (id) => document.getElementById(id);
+hydrateIcons();
+
+const createDialog = wireDialog($('create-dialog'));
+const successDialog = wireDialog($('success-dialog'));
+const joinDialog = wireDialog($('join-dialog'));
+const roomsDialog = wireDialog($('rooms-dialog'));
+const confirmDialog = $('confirm-dialog');
+
+function showSessionName() {
+  const session = currentSession();
+  const chip = $('name-chip');
+  chip.hidden = !session;
+  if (session) chip.textContent = `Hi, ${session.display_name}`;
+}
+showSessionName();
+
+// ---------------------------------------------------------------------------------------------
+// Create Room
+
+const createForm = $('create-form');
+const maxInput = $('max-input');
+maxInput.addEventListener('input', () => {
+  $('max-output').textContent = maxInput.value;
+  maxInput.setAttribute('aria-valuetext', `${maxInput.value} people`);
+  maxInput.style.setProperty('--fill', `${((maxInput.value - 2) / 8) * 100}%`);
+});
+maxInput.style.setProperty('--fill', '37.5%');
+$('use-password').addEventListener('change', (event) => {
+  $('password-field').hidden = !event.target.checked;
+  if (event.target.checked) createForm.elements.password.focus();
+});
+
+function openCreate() {
+  $('create-error').textContent = '';
+  const needsName = !currentSession();
+  $('create-name-field').hidden = !needsName;
+  createForm.elements.display_name.required = needsName;
+  createDialog.showModal();
+  (needsName ? createForm.elements.display_name : createForm.elements.room_name).focus();
+}
+$('create-button').addEventListener('click', openCreate);
+
+createForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = createForm.elements;
+  const error = $('create-error');
+  error.textContent = '';
+  const name = form.display_name.value.trim();
+  if (!currentSession() && !name) {
+    error.textContent = 'Please tell us your name first.';
+    form.display_name.focus();
+    return;
+  }
+  const usePassword = form.use_password.checked;
+  if (usePassword && !form.password.value) {
+    error.textContent = 'Type a password, or turn “Require a password” off.';
+    form.password.focus();
+    return;
+  }
+  const submit = $('create-submit');
+  submit.disabled = true;
+  submit.textContent = 'Creating…';
+  try {
+    if (!currentSession()) await ensureSession(name);
+    showSessionName();
+    const room = await api('POST', '/api/rooms/create', {
+      room_name: form.room_name.value.trim() || undefined,
+      is_public: form.visibility.value === 'public',
+      max_participants: Number(form.max_participants.value),
+      password: usePassword ? form.password.value : undefined,
+      settings: { video: form.video.checked, audio: form.audio.checked, screenshare: form.screenshare.checked, chat: form.chat.checked },
+    });
+    if (usePassword) sessionStorage.setItem(`mehfil.password.${room.room_code}`, form.password.value);
+    createDialog.close();
+    createForm.reset();
+    $('password-field').hidden = true;
+    maxInput.dispatchEvent(new Event('input'));
+    showSuccess(room);
+  } catch (problem) {
+    error.textContent = problem instanceof ApiError ? problem.message : 'Something went wrong. Please try again.';
+  } finally {
+    submit.disabled = false;
+    submit.textContent = 'Create Room';
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Success
+
+let created = null;
+function showSuccess(room) {
+  created = room;
+  $('success-name').textContent = room.room_name;
+  $('success-code').textContent = room.room_code;
+  $('success-code').setAttribute('aria-label', `Room code: ${[...room.room_code].join(' ')}`);
+  $('success-link').textContent = roomLink(room.room_code);
+  $('join-now').href = `/room/${room.room_code}`;
+  $('share-room').hidden = !canShare();
+  successDialog.showModal();
+  $('join-now').focus();
+}
+$('copy-code').addEventListener('click', async () => {
+  toast((await copyText(created.room_code)) ? `Code ${created.room_code} copied` : 'Could not copy the code');
+});
+$('copy-link').addEventListener('click', async () => {
+  toast((await copyText(roomLink(created.room_code))) ? 'Link copied' : 'Could not copy the link');
+});
+$('share-room').addEventListener('click', () => shareRoom(created.room_code, created.room_name));
+
+// ---------------------------------------------------------------------------------------------
+// Join Room
+
+const joinForm = $('join-form');
+const codeInput = new CodeInput($('code-boxes'), {
+  hint: $('join-error'),
+  onChange: () => { $('join-submit').disabled = !codeInput.complete; },
+  onSubmit: () => joinForm.requestSubmit(),
+});
+
+function openJoin(code) {
+  $('join-error').textContent = '';
+  codeInput.value = code ?? '';
+  joinDialog.showModal();
+  if (codeInput.complete) $('join-password').focus();
+  else codeInput.focus();
+}
+$('join-button').addEventListener('click', () => openJoin());
+
+joinForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const code = codeInput.value;
+  const error = $('join-error');
+  if (!codeInput.complete) {
+    error.textContent = 'Room codes have 8 characters.';
+    codeInput.focus();
+    return;
+  }
+  const password = $('join-password').value;
+  if (password) sessionStorage.setItem(`mehfil.password.${code}`, password);
+  else sessionStorage.removeItem(`mehfil.password.${code}`);
+  // Without a session we cannot preview: the room page asks for a name and shows any problem.
+  if (currentSession()) {
+    const submit = $('join-submit');
+    submit.disabled = true;
+    try {
+      await api('GET', `/api/rooms/${code}`);
+    } catch (problem) {
+      submit.disabled = false;
+      if (problem instanceof ApiError && (problem.code === 'room_not_found' || problem.code === 'expired')) {
+        error.textContent = `The room “${code}” doesn't exist or has expired. Check the code and try again.`;
+        codeInput.focus();
+        return;
+      }
+      // Anything else (full, locked, offline) the room page explains with its own screen.
+    }
+  }
+  location.assign(`/room/${code}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Your Rooms
+
+function setTab(which) {
+  for (const name of ['created', 'joined']) {
+    const selected = name === which;
+    $(`tab-${name}`).setAttribute('aria-selected', String(selected));
+    $(`tab-${name}`).tabIndex = selected ? 0 : -1;
+    $(`list-${name}`).hidden = !selected;
+  }
+  updateEmptyNote();
+}
+for (const name of ['created', 'joined']) $(`tab-${name}`).addEventListener('click', () => setTab(name));
+$('tab-created').parentElement.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+  const next = $('tab-created').getAttribute('aria-selected') === 'true' ? 'joined' : 'created';
+  setTab(next);
+  $(`tab-${next}`).focus();
+});
+
+function updateEmptyNote() {
+  const which = $('tab-created').getAttribute('aria-selected') === 'true' ? 'created' : 'joined';
+  const empty = !$(`list-${which}`).children.length;
+  $('rooms-empty').hidden = !empty;
+  $('rooms-empty').textContent = which === 'created' ? 'Rooms you create will show up here.' : 'Rooms you join will show up here.';
+}
+
+function actionButton(label, iconName, onClick, extraClass = '') {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `btn btn-small ${extraClass}`;
+  button.append(icon(iconName, { size: 16 }));
+  const text = document.createElement('span');
+  text.textContent = label;
+  button.append(text);
+  button.addEventListener('click', onClick);
+  return button;
+}
+
+function roomItem(room, canDelete) {
+  const item = document.createElement('li');
+  item.className = 'room-item';
+  const info = document.createElement('div');
+  info.className = 'room-info';
+  const name = document.createElement('strong');
+  name.textContent = room.room_name;
+  const meta = document.createElement('span');
+  meta.className = 'room-meta';
+  const ended = room.is_active === false;
+  meta.textContent = `${room.room_code} · ${formatCount(room)} ${ended ? '· ended' : room.participant_count ? '· live now' : ''}`.trim();
+  if (room.has_password) meta.prepend(icon('lock', { size: 14 }));
+  info.append(name, meta);
+  const actions = document.createElement('div');
+  actions.className = 'room-actions';
+  if (!ended) {
+    const rejoin = document.createElement('a');
+    rejoin.className = 'btn btn-small btn-primary';
+    rejoin.href = `/room/${room.room_code}`;
+    rejoin.append(icon('enter', { size: 16 }));
+    const label = document.createElement('span');
+    label.textContent = 'Rejoin';
+    rejoin.append(label);
+    rejoin.setAttribute('aria-label', `Rejoin ${room.room_name}`);
+    actions.append(rejoin);
+    const share = actionButton('Share', 'share', () => shareRoom(room.room_code, room.room_name));
+    share.setAttribute('aria-label', `Share ${room.room_name}`);
+    actions.append(share);
+  }
+  if (canDelete && !ended) {
+    const remove = actionButton('Delete', 'trash', () => deleteRoom(room), 'btn-danger-ghost');
+    remove.setAttribute('aria-label', `Delete ${room.room_name}`);
+    actions.append(remove);
+  }
+  item.append(info, actions);
+  return item;
+}
+
+async function loadRooms() {
+  const lists = { created: [], joined: [] };
+  if (currentSession()) {
+    try {
+      Object.assign(lists, await api('GET', '/api/user/rooms'));
+    } catch (problem) {
+      toast(problem.message, { tone: 'error' });
+    }
+  }
+  // Live rooms first, newest first.
+  const order = (a, b) => (a.is_active === b.is_active ? (b.created_at ?? 0) - (a.created_at ?? 0) : a.is_active ? -1 : 1);
+  for (const which of ['created', 'joined']) {
+    const rooms = lists[which].sort(order);
+    $(`list-${which}`).replaceChildren(...rooms.map((room) => roomItem(room, which === 'created')));
+    $(`count-${which}`).textContent = String(rooms.length);
+  }
+  updateEmptyNote();
+}
+
+function confirm(title, text, okLabel) {
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = okLabel;
+  confirmDialog.returnValue = '';
+  confirmDialog.showModal();
+  return new Promise((done) => confirmDialog.addEventListener('close', () => done(confirmDialog.returnValue === 'ok'), { once: true }));
+}
+
+async function deleteRoom(room) {
+  if (!(await confirm(`Delete “${room.room_name}”?`, 'Everyone in it will be disconnected and the code will stop working.', 'Delete room'))) return;
+  try {
+    await api('DELETE', `/api/rooms/${room.room_code}`);
+    toast(`“${room.room_name}” deleted`);
+  } catch (problem) {
+    toast(problem.message, { tone: 'error' });
+  }
+  loadRooms();
+}
+
+$('your-rooms-button').addEventListener('click', async () => {
+  await loadRooms();
+  roomsDialog.showModal();
+  $('tab-created').getAttribute('aria-selected') === 'true' ? $('tab-created').focus() : $('tab-joined').focus();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deep links from other pages: /?create, /?join, /?join=CODE
+
+const params = new URLSearchParams(location.search);
+if (params.has('create')) openCreate();
+else if (params.has('join')) openJoin(parseRoomCode(params.get('join')) ?? '');
+if (params.has('create') || params.has('join')) history.replaceState(null, '', '/');
+document.body.dataset.ready = 'true';

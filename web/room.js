@@ -1,0 +1,274 @@
+// /room/CODE: the room's preview, the pre-join screen (camera preview, mic level, devices, name,
+// password), the call itself (mounted with the embed API, js-glue/mehfil.js) and every screen a
+// person can land on: no such room, full, locked, wrong password, camera or mic denied, removed,
+// closed by the host. Texts from people (room and display names) are set as text, never as HTML.
+import { Mehfil } from './mehfil.js';
+import { icon } from './call-ui-icons.js';
+import { api, ApiError, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
+
+const main = document.getElementById('main');
+const callHost = document.getElementById('call-host');
+const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+let preview = null; // the stream of the camera preview, stopped before the call starts
+let meterTimer = 0;
+
+// Small DOM helper: el('p', {className}, 'text', child...). Strings become text nodes.
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function show(screen) {
+  main.replaceChildren(screen);
+  document.body.dataset.screen = screen.dataset.screen ?? '';
+  screen.querySelector('h1, button, input')?.focus?.();
+}
+
+// One of the screens our users described: an icon, a title, a message, and what to do next.
+function errorScreen(name, { title, message, calm = false, actions = [], extra = null }) {
+  const screen = el('section', { className: 'screen card error-screen' },
+    el('div', { className: `error-icon${calm ? ' calm' : ''}` }, icon(calm ? 'door' : 'alert', { size: 30 })),
+    el('h1', { tabIndex: -1 }, title),
+    el('p', {}, message),
+    extra,
+    el('div', { className: 'error-actions' }, ...actions));
+  screen.dataset.screen = name;
+  return screen;
+}
+
+const link = (text, href, primary = false) => el('a', { className: `btn ${primary ? 'btn-primary' : 'btn-secondary'}`, href }, text);
+const button = (text, onClick, primary = false) => {
+  const b = el('button', { type: 'button', className: `btn ${primary ? 'btn-primary' : 'btn-secondary'}` }, text);
+  b.addEventListener('click', onClick);
+  return b;
+};
+
+function showNotFound() {
+  show(errorScreen('room_not_found', {
+    title: 'Room not found',
+    message: `The room "${code}" doesn't exist or has expired.`,
+    actions: [button('Try Again', () => location.reload()), link('Create New Room', '/?create=1', true)],
+  }));
+}
+
+function showProblem(error, room) {
+  switch (error.code) {
+    case 'room_not_found': case 'expired': case 'http_404': case 'http_410': return showNotFound();
+    case 'room_full':
+      return show(errorScreen('room_full', {
+        title: 'This room is full',
+        message: 'Everyone who fits is already here. Try again later, or start a room of your own.',
+        extra: el('div', { className: 'big-count' }, room ? `${room.participant_count}/${room.max_participants}` : ''),
+        actions: [link('Cancel', '/'), link('Create Room', '/?create=1', true)],
+      }));
+    case 'room_locked':
+      return show(errorScreen('room_locked', {
+        title: 'This room is locked',
+        message: 'The host has locked the room, so nobody new can come in right now.',
+        actions: [button('Try Again', () => location.reload()), link('Create Room', '/?create=1', true)],
+      }));
+    case 'unauthorized':
+      return show(errorScreen('kicked', {
+        title: 'You were removed from this room',
+        message: 'The host removed you, so you cannot join it again.', calm: true,
+        actions: [link('Go Home', '/', true)],
+      }));
+    default:
+      return show(errorScreen('connection_lost', {
+        title: 'Could not join the room', message: error.message,
+        actions: [button('Try Again', () => location.reload(), true), link('Leave Room', '/')],
+      }));
+  }
+}
+
+// The name gate: a session belongs to a name, asked once per browser.
+function askName() {
+  return new Promise((done) => {
+    const input = el('input', { id: 'display-name', required: true, maxLength: 64, autocomplete: 'name', placeholder: 'How others will see you' });
+    const problem = el('p', { className: 'form-error', role: 'alert' });
+    const form = el('form', { className: 'screen card gate' },
+      el('h1', {}, 'Join room ', el('span', { className: 'code-tag' }, code)),
+      el('p', {}, 'What should people call you?'),
+      el('label', { className: 'field' }, el('span', {}, 'Your name'), input),
+      problem,
+      el('button', { type: 'submit', className: 'btn btn-primary' }, 'Continue'));
+    form.dataset.screen = 'name';
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        done(await ensureSession(input.value));
+      } catch (error) {
+        problem.textContent = error.message;
+      }
+    });
+    show(form);
+  });
+}
+
+async function startPreview(video, meter, note, devices) {
+  stopPreview();
+  try {
+    preview = await navigator.mediaDevices.getUserMedia({
+      video: devices.camera ? { deviceId: { exact: devices.camera } } : true,
+      audio: devices.mic ? { deviceId: { exact: devices.mic } } : true,
+    });
+    note.hidden = true;
+  } catch {
+    try {
+      preview = await navigator.mediaDevices.getUserMedia({ audio: true });
+      note.hidden = false;
+      note.lastChild.textContent = 'Your camera is blocked or missing: you can join with audio only.';
+    } catch {
+      preview = null;
+      note.hidden = false;
+      note.lastChild.textContent = 'Your camera and microphone are blocked: others will not see or hear you.';
+    }
+  }
+  video.srcObject = preview;
+  const [audioTrack] = preview?.getAudioTracks() ?? [];
+  if (audioTrack && typeof AudioContext !== 'undefined') {
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 256;
+    context.createMediaStreamSource(new MediaStream([audioTrack])).connect(analyser);
+    const samples = new Uint8Array(analyser.fftSize);
+    const bars = [...meter.querySelectorAll('i')];
+    meterTimer = setInterval(() => {
+      analyser.getByteTimeDomainData(samples);
+      let peak = 0;
+      for (const s of samples) peak = Math.max(peak, Math.abs(s - 128));
+      const lit = Math.min(bars.length, Math.round((peak / 64) * bars.length));
+      bars.forEach((bar, i) => bar.classList.toggle('lit', i < lit));
+    }, 80);
+  }
+  return preview;
+}
+
+function stopPreview() {
+  clearInterval(meterTimer);
+  for (const track of preview?.getTracks() ?? []) track.stop();
+  preview = null;
+}
+
+async function deviceSelect(kind, label, chosen, onChange) {
+  const select = el('select', { ariaLabel: label });
+  const list = (await navigator.mediaDevices?.enumerateDevices?.() ?? []).filter((d) => d.kind === kind);
+  for (const [i, device] of list.entries()) {
+    select.append(el('option', { value: device.deviceId, selected: device.deviceId === chosen }, device.label || `${label} ${i + 1}`));
+  }
+  select.addEventListener('change', () => onChange(select.value));
+  return el('label', { className: 'field' }, el('span', {}, label), select);
+}
+
+async function prejoin(session, room, { passwordProblem = '' } = {}) {
+  const video = el('video', { autoplay: true, muted: true, playsInline: true });
+  const meter = el('div', { className: 'mic-meter' }, icon('mic', { size: 16 }), el('span', { className: 'meter-bars' }, ...Array.from({ length: 8 }, () => el('i'))));
+  const note = el('p', { className: 'media-note', hidden: true }, icon('alert', { size: 18 }), el('span'));
+  const devices = { camera: '', mic: '' };
+  const preference = { audio: true, video: true };
+  const toggle = (kind, label) => {
+    const b = el('button', { type: 'button', className: 'round-btn', ariaLabel: label }, icon(kind === 'audio' ? 'mic' : 'video'));
+    b.setAttribute('aria-pressed', 'true');
+    b.addEventListener('click', () => {
+      preference[kind] = !preference[kind];
+      b.setAttribute('aria-pressed', String(preference[kind]));
+      for (const track of (kind === 'audio' ? preview?.getAudioTracks() : preview?.getVideoTracks()) ?? []) track.enabled = preference[kind];
+    });
+    return b;
+  };
+  const password = room.has_password ? el('input', { id: 'room-password', type: 'password', autocomplete: 'off', required: true }) : null;
+  const problem = el('p', { className: 'form-error', role: 'alert' }, passwordProblem);
+  const join = el('button', { type: 'submit', className: 'btn btn-primary btn-lg' }, 'Join Room');
+  const devicesRow = el('div', { className: 'devices' });
+  const form = el('form', { className: 'screen prejoin' },
+    el('div', { className: 'preview-pane' },
+      el('div', { className: 'self-view' }, video, meter,
+        el('div', { className: 'self-controls' }, toggle('audio', 'Microphone'), toggle('video', 'Camera'))),
+      note, devicesRow),
+    el('div', { className: 'card join-pane' },
+      el('h1', {}, room.room_name),
+      el('ul', { className: 'room-facts' },
+        el('li', {}, icon('crown', { size: 18 }), `Hosted by ${room.host_name || 'someone'}`),
+        el('li', {}, icon('users', { size: 18 }), `${room.participant_count}/${room.max_participants} in the room`),
+        el('li', {}, icon('link', { size: 18 }), el('span', { className: 'code-tag' }, room.room_code))),
+      el('p', { className: 'hint' }, `You join as ${session.display_name}.`),
+      password ? el('label', { className: 'field' }, el('span', {}, 'Room password'), password) : null,
+      problem,
+      join));
+  form.dataset.screen = 'prejoin';
+  show(form);
+  await startPreview(video, meter, note, devices);
+  const restart = () => startPreview(video, meter, note, devices);
+  devicesRow.append(
+    await deviceSelect('videoinput', 'Camera', devices.camera, (id) => { devices.camera = id; restart(); }),
+    await deviceSelect('audioinput', 'Microphone', devices.mic, (id) => { devices.mic = id; restart(); }));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const hasVideo = preview?.getVideoTracks().length > 0;
+    const hasAudio = preview?.getAudioTracks().length > 0;
+    stopPreview();
+    enterCall(session, room, {
+      password: password?.value, audio: preference.audio && hasAudio, video: preference.video && hasVideo,
+    });
+  });
+}
+
+async function enterCall(session, room, { password, audio, video }) {
+  document.body.classList.add('in-call');
+  callHost.hidden = false;
+  main.replaceChildren();
+  const call = Mehfil.create(callHost, {
+    server: location.origin, room: room.room_code, token: session.token, displayName: session.display_name,
+    password, audio, video,
+  });
+  window.mehfilCall = call;  // for tests and the curious
+  const leaveCall = (screen) => {
+    call.destroy();
+    callHost.hidden = true;
+    document.body.classList.remove('in-call');
+    show(screen);
+  };
+  call.on('kicked', () => leaveCall(errorScreen('kicked', {
+    title: 'You were removed from this room', message: 'The host removed you from the call.', calm: true,
+    actions: [link('Go Home', '/', true)],
+  })));
+  call.on('room-closed', () => leaveCall(errorScreen('room_closed', {
+    title: 'The host ended this room', message: 'The call is over for everyone. Thanks for coming!', calm: true,
+    actions: [link('Create Room', '/?create=1'), link('Go Home', '/', true)],
+  })));
+  call.on('left', () => leaveCall(errorScreen('left', {
+    title: 'You left the room', message: `You can come back while the room is open.`, calm: true,
+    actions: [button('Rejoin', () => location.reload(), true), link('Go Home', '/')],
+  })));
+  try {
+    await call.join();
+  } catch (error) {
+    call.destroy();
+    callHost.hidden = true;
+    document.body.classList.remove('in-call');
+    if (error.code === 'wrong_password') return prejoin(session, room, { passwordProblem: 'That password is not right. Try again.' });
+    showProblem(error, room);
+  }
+}
+
+async function start() {
+  if (!isRoomCode(code)) return showNotFound();
+  const session = currentSession() ?? (await askName());
+  let room;
+  try {
+    room = await api('GET', `/api/rooms/${code}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {  // a session the server no longer knows
+      forgetSession();
+      return start();
+    }
+    return showProblem(error);
+  }
+  document.title = `${room.room_name} — Mehfil`;
+  if (room.is_locked && room.host_user_id !== session.user_id) return showProblem({ code: 'room_locked' }, room);
+  if (room.participant_count >= room.max_participants) return showProblem({ code: 'room_full' }, room);
+  return prejoin(session, room);
+}
+
+start();

@@ -1,0 +1,156 @@
+// What the home page and the room page share: the guest session kept in localStorage, the REST
+// client, room-code parsing, clipboard/share helpers and toasts. Plain module, no framework.
+
+// Room codes: 8 characters from an alphabet without 0, O, 1, I and l (server-stub/room_codes.h).
+export const CODE_LENGTH = 8;
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+const CODE_CHAR = /^[A-HJ-NP-Za-km-z2-9]$/;
+export const isCodeChar = (ch) => CODE_CHAR.test(ch);
+export const isRoomCode = (text) => typeof text === 'string' && text.length === CODE_LENGTH && [...text].every(isCodeChar);
+
+// A code typed or pasted by a person: a bare code, or any link with /room/CODE in it.
+export function parseRoomCode(text) {
+  const value = String(text ?? '').trim();
+  const fromLink = value.match(/\/room\/([A-Za-z0-9]+)/);
+  const candidate = fromLink ? fromLink[1] : value.replace(/[\s-]/g, '');
+  return isRoomCode(candidate) ? candidate : null;
+}
+
+export const roomLink = (code) => `${location.origin}/room/${code}`;
+
+// ---------------------------------------------------------------------------------------------
+// the guest session
+
+const SESSION_KEY = 'mehfil.session';
+
+export function currentSession() {
+  try {
+    const session = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
+    if (!session?.token) return null;
+    if (session.expires_at && session.expires_at < Date.now() + 60_000) return null;
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+export async function startSession(displayName) {
+  const session = await api('POST', '/api/session', { display_name: displayName.trim() }, { auth: false });
+  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+// The session, making one with `displayName` when there is none (or the name changed).
+export async function ensureSession(displayName) {
+  const session = currentSession();
+  if (session && (!displayName || session.display_name === displayName.trim())) return session;
+  return startSession(displayName);
+}
+
+export function forgetSession() {
+  localStorage.removeItem(SESSION_KEY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST
+
+export class ApiError extends Error {
+  constructor(status, code, message, body) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+export async function api(method, path, body, { auth = true } = {}) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (auth) {
+    const session = currentSession();
+    if (session) headers.authorization = `Bearer ${session.token}`;
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach Mehfil. Check your connection and try again.');
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = data?.error ?? {};
+    throw new ApiError(response.status, error.code ?? 'http_' + response.status, error.message ?? `The server answered ${response.status}.`, data);
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// clipboard, share, toasts
+
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Older browsers and non-secure origins: the hidden-textarea fallback.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand?.('copy') ?? false;
+    area.remove();
+    return ok;
+  }
+}
+
+export const canShare = () => typeof navigator.share === 'function';
+
+export async function shareRoom(code, roomName) {
+  const url = roomLink(code);
+  if (canShare()) {
+    try {
+      await navigator.share({ title: `Join ${roomName || 'my room'} on Mehfil`, text: `Join my Mehfil room (code ${code})`, url });
+      return true;
+    } catch (error) {
+      if (error?.name === 'AbortError') return false;
+    }
+  }
+  const ok = await copyText(url);
+  toast(ok ? 'Link copied — paste it anywhere to invite people' : 'Could not copy the link');
+  return ok;
+}
+
+let toastHost;
+export function toast(message, { tone = 'info', timeout = 3200 } = {}) {
+  if (!toastHost) {
+    toastHost = document.createElement('div');
+    toastHost.className = 'toasts';
+    toastHost.setAttribute('role', 'status');
+    toastHost.setAttribute('aria-live', 'polite');
+    document.body.append(toastHost);
+  }
+  const item = document.createElement('div');
+  item.className = `toast toast-${tone}`;
+  item.textContent = message;
+  toastHost.append(item);
+  setTimeout(() => {
+    item.classList.add('toast-out');
+    setTimeout(() => item.remove(), 250);
+  }, timeout);
+}
+
+// A dialog's close buttons and backdrop clicks; showModal() already traps focus and handles Escape.
+export function wireDialog(dialog) {
+  for (const button of dialog.querySelectorAll('[data-close]')) button.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog) dialog.close();  // a click on the backdrop
+  });
+  return dialog;
+}
+
+export function formatCount(room) {
+  return `${room.participant_count ?? 0}/${room.max_participants ?? '?'}`;
+}
