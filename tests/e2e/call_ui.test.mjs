@@ -1,0 +1,68 @@
+// The call's chrome in real Chromium: chat (as text, never HTML, with an unread badge), the
+// participants panel with the host's powers, the settings panel locking the room, the invite
+// dialog, and toasts. Screenshots of the chat and the phone layout.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchChromium, screenshot } from './support.mjs';
+import { createRoom, openCall, join, eventually, closePages } from './call_support.mjs';
+
+let server;
+let browser;
+let room;
+const pages = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium({ webrtc: true });
+  room = await createRoom(server, { hostName: 'Host' });
+});
+after(async () => {
+  await closePages(pages);
+  await browser?.close();
+  await server?.close();
+});
+
+test('chat, the participants panel, settings and invite work from the call UI', async () => {
+  const host = await openCall(browser, server, { room: room.code, name: 'Host', token: room.hostToken });
+  const guest = await openCall(browser, server, { room: room.code, name: 'Bela' });
+  pages.push(host, guest);
+  assert.equal(await join(host), 'in_room');
+  assert.equal(await join(guest), 'in_room');
+  await eventually(async () => (await host.locator('.mf-toast').allTextContents()).some((t) => t.includes('Bela joined')),
+    { what: 'the join toast' });
+
+  // Chat: the guest writes markup; the host sees it as text, with an unread badge until opening.
+  await guest.getByRole('button', { name: 'Open the chat' }).click();
+  await guest.getByRole('textbox', { name: 'Message' }).fill('<b>hi</b> 🎉');
+  await guest.getByRole('button', { name: 'Send' }).click();
+  await eventually(async () => (await host.locator('.mf-badge').textContent()) === '1', { what: 'the unread badge' });
+  await host.getByRole('button', { name: 'Open the chat' }).click();
+  const shown = host.locator('.mf-chat-text').last();
+  assert.equal(await shown.textContent(), '<b>hi</b> 🎉');
+  assert.equal(await host.locator('.mf-chat-text b').count(), 0, 'no HTML from a chat message');
+  assert.equal(await host.locator('.mf-badge').isHidden(), true);
+  await screenshot(host, 'call-chat');
+
+  // Participants: the host sees Mute / Kick / Make Co-Host for Bela; Bela sees none.
+  await host.getByRole('button', { name: 'Participants' }).click();
+  await host.locator('.mf-people').getByRole('button', { name: 'Make Bela a co-host' }).click();
+  await eventually(async () => (await host.locator('.mf-person-badges').allTextContents()).some((t) => t.includes('co-host')),
+    { what: 'Bela to be a co-host' });
+  await guest.getByRole('button', { name: 'Participants' }).click();
+  assert.equal(await guest.locator('.mf-people').getByRole('button', { name: /Mute Host/ }).count(), 1, 'a co-host may mute');
+
+  // Settings: only managers see it; locking reaches everyone.
+  await host.getByRole('button', { name: 'Settings', exact: true }).click();
+  await host.getByLabel('Lock the room').check();
+  await eventually(() => guest.evaluate(() => window.call.room().is_locked), { what: 'the lock to reach Bela' });
+
+  // Invite: the code in large type and share links.
+  await host.getByRole('button', { name: 'Invite', exact: true }).click();
+  assert.equal((await host.locator('.mf-big-code').textContent()).trim(), room.code);
+  assert.equal(await host.getByRole('link', { name: 'WhatsApp' }).count(), 1);
+
+  const phone = await openCall(browser, server, { room: room.code, name: 'Phone', token: room.hostToken, viewport: { width: 390, height: 844 } });
+  pages.push(phone);
+  await join(phone);
+  await screenshot(phone, 'call-phone-controls');
+});
