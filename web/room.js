@@ -165,6 +165,13 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   const video = el('video', { autoplay: true, muted: true, playsInline: true });
   const meter = el('div', { className: 'mic-meter' }, icon('mic', { size: 16 }), el('span', { className: 'meter-bars' }, ...Array.from({ length: 8 }, () => el('i'))));
   const note = el('p', { className: 'media-note', hidden: true }, icon('alert', { size: 18 }), el('span'));
+  // Camera or mic blocked: ask again, or go in without video.
+  const grant = button('Grant Permission', () => startPreview(video, meter, note, devices));
+  const audioOnly = button('Join with Audio Only', () => {
+    preference.video = false;
+    form.requestSubmit();
+  });
+  const mediaActions = el('div', { className: 'error-actions', hidden: true }, grant, audioOnly);
   const devices = { camera: '', mic: '' };
   const preference = { audio: true, video: true };
   const toggle = (kind, label) => {
@@ -185,7 +192,7 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
     el('div', { className: 'preview-pane' },
       el('div', { className: 'self-view' }, video, meter,
         el('div', { className: 'self-controls' }, toggle('audio', 'Microphone'), toggle('video', 'Camera'))),
-      note, devicesRow),
+      note, mediaActions, devicesRow),
     el('div', { className: 'card join-pane' },
       el('h1', {}, room.room_name),
       el('ul', { className: 'room-facts' },
@@ -199,6 +206,9 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   form.dataset.screen = 'prejoin';
   show(form);
   await startPreview(video, meter, note, devices);
+  const noteObserver = new MutationObserver(() => { mediaActions.hidden = note.hidden; });
+  noteObserver.observe(note, { attributes: true, attributeFilter: ['hidden'] });
+  mediaActions.hidden = note.hidden;
   const restart = () => startPreview(video, meter, note, devices);
   devicesRow.append(
     await deviceSelect('videoinput', 'Camera', devices.camera, (id) => { devices.camera = id; restart(); }),
