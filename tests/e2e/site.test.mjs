@@ -54,6 +54,7 @@ test('a room created through the home page is joined from its success modal', as
   await page.locator('#create-form input[name="room_name"]').fill('Tea time');
   await screenshot(page, 'site-create-modal');
   await page.locator('#create-submit').click();
+  await page.waitForFunction(() => document.querySelector('#success-code')?.textContent.trim().length === 8);
   const code = (await page.locator('#success-code').textContent()).trim();
   assert.match(code, /^[A-HJ-NP-Za-km-z2-9]{8}$/);
   await screenshot(page, 'site-success-modal');
@@ -63,7 +64,7 @@ test('a room created through the home page is joined from its success modal', as
   assert.equal(await page.locator('.join-pane h1').textContent(), 'Tea time');
   await screenshot(page, 'site-prejoin');
   await page.getByRole('button', { name: 'Join Room' }).click();
-  await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 20000 });
+  await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
 });
 
 test('an invalid code, a full room, a locked room and a wrong password each show their screen', async () => {
@@ -105,7 +106,7 @@ test('an invalid code, a full room, a locked room and a wrong password each show
   assert.equal(await screenOf(page), 'prejoin');
   await page.locator('#room-password').fill('open sesame');
   await page.getByRole('button', { name: 'Join Room' }).click();
-  await page.waitForFunction(() => /password is not right/.test(document.querySelector('.form-error')?.textContent ?? ''), null, { timeout: 20000 });
+  await page.waitForFunction(() => /password is not right/.test(document.querySelector('.form-error')?.textContent ?? ''), null, { timeout: 45000 });
   await screenshot(page, 'site-wrong-password');
 
   const phone = await newPage({ width: 390, height: 844 });
