@@ -379,6 +379,7 @@ class Call extends Emitter {
     const board = await mountWhiteboard(host, {
       author: self?.user_id ?? 'guest', isHost: this.canManage(),
       send: (ops) => this.#ws?.readyState === WebSocket.OPEN && this.#ws.send(JSON.stringify({ type: 'wb:ops', ops })),
+      sendCursor: (cursor) => this.#ws?.readyState === WebSocket.OPEN && this.#ws.send(JSON.stringify({ type: 'wb:cursor', ...cursor })),
     });
     if (this.#whiteboard?.host !== host) return board.destroy();
     this.#whiteboard.board = board;
@@ -603,7 +604,7 @@ class Call extends Emitter {
       if (typeof event.data !== 'string' || this.#destroyed) return;
       this.#lastFrame = event.data;
       this.#noteFrame(event.data);
-      if (event.data.includes('"wb:ops"')) this.#whiteboardFrame(event.data);
+      if (event.data.includes('"wb:ops"') || event.data.includes('"wb:cursor"')) this.#whiteboardFrame(event.data);
       this.#run(this.#core.serverFrame(event.data, now()));
     };
     ws.onclose = () => {
@@ -616,6 +617,7 @@ class Call extends Emitter {
   #whiteboardFrame(text) {
     let message;
     try { message = JSON.parse(text); } catch { return; }
+    if (message.type === 'wb:cursor') return this.#whiteboard?.board?.receiveCursor(message);
     if (message.type !== 'wb:ops' || !Array.isArray(message.ops)) return;
     this.#whiteboardOps.push(message.ops);
     this.#whiteboard?.board?.receive(message.ops);

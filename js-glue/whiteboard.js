@@ -7,7 +7,7 @@
 //   board.receive(opsFromTheRoom);
 import createWhiteboardModule from './mehfil-whiteboard.mjs';
 
-export async function mountWhiteboard(container, { author, isHost = false, send }) {
+export async function mountWhiteboard(container, { author, isHost = false, send, sendCursor = () => {} }) {
   const frame = document.createElement('div');
   frame.className = 'whiteboard';
   const bar = document.createElement('div');
@@ -33,6 +33,7 @@ export async function mountWhiteboard(container, { author, isHost = false, send 
   module.start(String(author), Boolean(isHost), (Math.random() * 2 ** 32) >>> 0, ...size(),
     (opsText) => send(JSON.parse(opsText)),
     () => { pngWaiter?.(canvas.toDataURL('image/png')); pngWaiter = null; });
+  module.onCursor((x, y, laser) => sendCursor({ x, y, laser }));
   const resizeObserver = new ResizeObserver(() => module.resize(...size()));
   resizeObserver.observe(canvas);
 
@@ -42,6 +43,9 @@ export async function mountWhiteboard(container, { author, isHost = false, send 
   };
   const board = {
     receive(ops) { return module.receive(JSON.stringify(ops)); },
+    // Someone's pointer or laser (wb:cursor): shown for two seconds, never stored.
+    receiveCursor({ from, x, y, laser }) { module.receiveCursor(String(from), x | 0, y | 0, Boolean(laser)); },
+    remoteCursors() { return module.remoteCursors(); },
     exportSvg() { return module.exportSvg(); },
     exportPng() { return new Promise((done) => { pngWaiter = done; module.requestPng(); }); },
     boardJson() { return module.boardJson(); },

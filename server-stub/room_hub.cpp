@@ -443,6 +443,9 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
     return ack();
   }
   if (const auto* m = std::get_if<cli::WhiteboardOps>(&message)) return whiteboard_ops(connection, *live, m->ops, id);
+  if (const auto* m = std::get_if<cli::WhiteboardCursor>(&message)) {  // transient: relayed, never stored
+    return broadcast(*live, srv::WhiteboardCursor{connection->peer_id, m->x, m->y, m->laser}, self->user_id);
+  }
 
   // Host and co-host actions.
   if (!may_manage(*live, connection->claims())) {

@@ -33,11 +33,14 @@ socket.addEventListener('message', async (event) => {
       author: me.user_id,
       isHost: message.self.is_host,
       send: (ops) => socket.send(JSON.stringify({ type: 'wb:ops', ops })),
+      sendCursor: (cursor) => socket.send(JSON.stringify({ type: 'wb:cursor', ...cursor })),
     });
     for (const ops of pending.splice(0)) board.receive(ops);
     status.textContent = 'Connected';
     document.body.dataset.connected = 'true';
     window.mehfilBoard = board;  // for tests and the curious
+  } else if (message.type === 'wb:cursor') {
+    board?.receiveCursor(message);
   } else if (message.type === 'wb:ops') {
     if (board) board.receive(message.ops);
     else pending.push(message.ops);

@@ -67,6 +67,12 @@ test('two pages drawing at once converge, a late joiner and a restarted server s
   assert.equal((svg.match(/<polyline/g) ?? []).length, 3);
   assert.equal((svg.match(/<rect/g) ?? []).length, 1);
 
+  // The laser: Ben points, Ana sees his pointer; nothing lands on the board.
+  await ben.evaluate(() => window.mehfilBoard.selectTool('laser'));
+  await drag(ben, [[500, 500], [560, 520], [620, 540], [680, 560]]);
+  await ana.waitForFunction(() => window.mehfilBoard.remoteCursors() > 0);
+  assert.equal(await svgOf(ana), svg, 'the laser left nothing on the board');
+
   const late = await openBoard('Cy');
   assert.ok(await settle([ana, late]));
   assert.equal(await svgOf(late), svg);

@@ -84,3 +84,24 @@ TEST_CASE("Bad whiteboard ops are refused whole and the board stays intact for e
     CHECK(eve.receive_type("error").value()["code"] == "not_in_room");
   }
 }
+
+TEST_CASE("Cursors and the laser pointer are relayed to the room and never stored") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  a.send({{"type", "wb:cursor"}, {"x", 120}, {"y", -40}, {"laser", true}});
+  const auto cursor = b.receive_type("wb:cursor");
+  REQUIRE(cursor);
+  CHECK((*cursor)["from"] == a.peer_id);
+  CHECK((*cursor)["laser"] == true);
+  CHECK((*cursor)["x"] == 120);
+  a.send({{"type", "wb:cursor"}, {"x", 1e9}, {"y", 0}, {"laser", false}});
+  CHECK(a.receive_type("error").value()["code"] == "bad_request");
+  WsClient c(server.port(), new_user(server.port(), "Cy").token);
+  REQUIRE(c.join(code)["type"] == "room:joined");
+  CHECK_FALSE(c.receive_type("wb:cursor", std::chrono::milliseconds(300)));
+  CHECK_FALSE(c.receive_type("wb:ops", std::chrono::milliseconds(100)));  // nothing was stored
+}

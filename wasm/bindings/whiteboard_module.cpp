@@ -26,6 +26,7 @@ struct Instance {
   std::unique_ptr<mehfil::ui::WhiteboardView> view;
   emscripten::val on_ops = emscripten::val::undefined();
   emscripten::val on_frame_drawn = emscripten::val::undefined();
+  emscripten::val on_cursor = emscripten::val::undefined();
 };
 Instance instance;
 
@@ -44,6 +45,9 @@ void frame() {
   ImGui::Render();
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (auto ops = instance.view->take_outgoing(now)) instance.on_ops(*ops);
+  if (auto cursor = instance.view->take_cursor(now); cursor && !instance.on_cursor.isUndefined()) {
+    instance.on_cursor(cursor->x, cursor->y, cursor->laser);
+  }
   // PNG export reads the canvas now, in the same task as the drawing, before the browser clears it.
   if (instance.view->wants_png()) instance.on_frame_drawn();
 }
@@ -66,6 +70,11 @@ void start(std::string author, bool is_host, unsigned seed, int width, int heigh
 }
 
 void resize(int width, int height) { glfwSetWindowSize(instance.window, width, height); }
+void on_cursor(emscripten::val callback) { instance.on_cursor = std::move(callback); }
+void receive_cursor(std::string from, int x, int y, bool laser) {
+  instance.view->remote_cursor(from, {static_cast<float>(x), static_cast<float>(y)}, laser, emscripten_get_now());
+}
+int remote_cursors() { return instance.view->remote_cursor_count(); }
 int receive(std::string ops) { return instance.view->receive(nlohmann::json::parse(ops, nullptr, false)); }
 std::string export_svg() { return instance.view->export_svg(); }
 std::string board_json() { return instance.view->board().canonical_json(); }
@@ -79,7 +88,7 @@ void select_tool(std::string name) {
   static const std::pair<const char*, Tool> kNames[] = {
       {"pen", Tool::pen},         {"eraser", Tool::eraser},   {"line", Tool::line},     {"arrow", Tool::arrow},
       {"rectangle", Tool::rectangle}, {"ellipse", Tool::ellipse}, {"text", Tool::text}, {"select", Tool::select},
-      {"pan", Tool::pan}};
+      {"pan", Tool::pan}, {"laser", Tool::laser}};
   for (const auto& [spelling, tool] : kNames) {
     if (name == spelling) instance.view->select_tool(tool);
   }
@@ -90,6 +99,9 @@ void select_tool(std::string name) {
 EMSCRIPTEN_BINDINGS(mehfil_whiteboard) {
   emscripten::function("start", &start);
   emscripten::function("resize", &resize);
+  emscripten::function("onCursor", &on_cursor);
+  emscripten::function("receiveCursor", &receive_cursor);
+  emscripten::function("remoteCursors", &remote_cursors);
   emscripten::function("receive", &receive);
   emscripten::function("exportSvg", &export_svg);
   emscripten::function("boardJson", &board_json);

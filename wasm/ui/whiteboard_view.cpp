@@ -31,7 +31,11 @@ constexpr ToolButton kTools[] = {
     {Tool::rectangle, "Box", "Rectangle (R)"},       {Tool::ellipse, "Ellipse", "Ellipse (O)"},
     {Tool::text, "Text", "Text (T)"},                {Tool::select, "Select", "Select and move (V)"},
     {Tool::pan, "Pan", "Move around; the wheel zooms (H)"},
+    {Tool::laser, "Laser", "Point at something for everyone, without drawing"},
 };
+constexpr double kCursorEveryMs = 50;
+constexpr double kCursorFadeMs = 2000;
+constexpr std::size_t kLaserTrail = 24;
 constexpr std::uint32_t kColours[] = {0x1e1e1eff, 0xe03131ff, 0x2f9e44ff, 0x1971c2ff, 0xf08c00ff, 0x9c36b5ff};
 
 ImU32 imgui_colour(std::uint32_t rgba) {
@@ -82,6 +86,52 @@ std::optional<std::string> WhiteboardView::take_outgoing(double now_ms) {
 }
 
 std::string WhiteboardView::export_svg() const { return whiteboard::export_svg(board_); }
+
+void WhiteboardView::remote_cursor(const std::string& from, glm::vec2 world, bool laser, double now_ms) {
+  RemoteCursor& cursor = cursors_[from];
+  cursor.at = world;
+  cursor.laser = laser;
+  cursor.seen_ms = now_ms;
+  if (!laser) cursor.trail.clear();
+  else {
+    cursor.trail.push_back(world);
+    if (cursor.trail.size() > kLaserTrail) cursor.trail.erase(cursor.trail.begin());
+  }
+}
+
+std::optional<CursorUpdate> WhiteboardView::take_cursor(double now_ms) {
+  if (now_ms - cursor_sent_ms_ < kCursorEveryMs || (sent_pointer_ && *sent_pointer_ == pointer_)) return std::nullopt;
+  cursor_sent_ms_ = now_ms;
+  sent_pointer_ = pointer_;
+  return CursorUpdate{static_cast<int>(std::lround(pointer_.x)), static_cast<int>(std::lround(pointer_.y)),
+                      tool_ == Tool::laser && pressing_};
+}
+
+void WhiteboardView::draw_cursors(double now_ms) {
+  ImDrawList* draw = ImGui::GetForegroundDrawList();
+  const auto trail = [&](const std::vector<glm::vec2>& points, float alpha) {
+    for (std::size_t i = 1; i < points.size(); ++i) {
+      const glm::vec2 a = camera_.to_screen(points[i - 1]), b = camera_.to_screen(points[i]);
+      const float fade = alpha * static_cast<float>(i) / static_cast<float>(points.size());
+      draw->AddLine(ImVec2(a.x, a.y), ImVec2(b.x, b.y), IM_COL32(230, 40, 40, static_cast<int>(255 * fade)), 4.f);
+    }
+  };
+  trail(laser_trail_, 1.f);
+  for (auto it = cursors_.begin(); it != cursors_.end();) {
+    const double age = now_ms - it->second.seen_ms;
+    if (age > kCursorFadeMs) {
+      it = cursors_.erase(it);
+      continue;
+    }
+    const float alpha = 1.f - static_cast<float>(age / kCursorFadeMs);
+    const glm::vec2 at = camera_.to_screen(it->second.at);
+    trail(it->second.trail, alpha);
+    const ImU32 colour = it->second.laser ? IM_COL32(230, 40, 40, static_cast<int>(255 * alpha))
+                                          : IM_COL32(25, 113, 194, static_cast<int>(255 * alpha));
+    draw->AddCircleFilled(ImVec2(at.x, at.y), it->second.laser ? 6.f : 4.f, colour);
+    ++it;
+  }
+}
 
 Element WhiteboardView::shape_preview() const {
   Element preview;
@@ -143,6 +193,7 @@ void WhiteboardView::pointer(glm::vec2 canvas_size) {
   const glm::vec2 screen(io.MousePos.x, io.MousePos.y);
   const bool inside = screen.x >= 0 && screen.y >= 0 && screen.x < canvas_size.x && screen.y < canvas_size.y;
   const glm::vec2 world = camera_.to_world(screen);
+  if (inside) pointer_ = world;
   if (io.MouseWheel != 0 && inside) camera_.zoom_at(screen, io.MouseWheel > 0 ? 1.1f : 1 / 1.1f);
 
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && inside) {
@@ -179,6 +230,10 @@ void WhiteboardView::pointer(glm::vec2 canvas_size) {
         if (drawing_.size() == 1) drawing_.push_back(world);
         else drawing_.back() = world;
         break;
+      case Tool::laser:
+        laser_trail_.push_back(world);
+        if (laser_trail_.size() > kLaserTrail) laser_trail_.erase(laser_trail_.begin());
+        break;
       case Tool::text:
         break;
     }
@@ -197,6 +252,7 @@ void WhiteboardView::pointer(glm::vec2 canvas_size) {
     }
     drawing_.clear();
     moving_.reset();
+    laser_trail_.clear();
   }
 }
 
@@ -210,7 +266,7 @@ void WhiteboardView::draw_texts() {
   }
 }
 
-void WhiteboardView::frame(double, glm::vec2 canvas_size) {
+void WhiteboardView::frame(double now_ms, glm::vec2 canvas_size) {
   if (!renderer_) renderer_.emplace();
   toolbar();
   pointer(canvas_size);
@@ -234,11 +290,13 @@ void WhiteboardView::frame(double, glm::vec2 canvas_size) {
   }
 
   geometry_.build(board_);
-  if (pressing_ && tool_ != Tool::eraser && tool_ != Tool::select && tool_ != Tool::pan && tool_ != Tool::text) {
+  if (pressing_ && tool_ != Tool::eraser && tool_ != Tool::select && tool_ != Tool::pan && tool_ != Tool::text &&
+      tool_ != Tool::laser) {
     geometry_.append(shape_preview());
   }
   renderer_->draw(geometry_.vertices(), camera_, canvas_size);
   draw_texts();
+  draw_cursors(now_ms);
 }
 
 }  // namespace mehfil::ui

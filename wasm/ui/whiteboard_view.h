@@ -5,11 +5,12 @@
 // flood the room.
 //
 // Tools: pen (streamlined and simplified on release), eraser (hit-testing under the pointer), line,
-// arrow, rectangle, ellipse, text, select and move, pan (and the wheel zooms at the pointer);
-// undo/redo of one's own actions; clear (offered to hosts only); colours and widths.
+// arrow, rectangle, ellipse, text, select and move, pan (and the wheel zooms at the pointer), and a
+// laser pointer that, like everyone's cursor, is shown to the others and never stored; undo/redo of one's own actions; clear (offered to hosts only); colours and widths.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,14 @@
 
 namespace mehfil::ui {
 
-enum class Tool { pen, eraser, line, arrow, rectangle, ellipse, text, select, pan };
+enum class Tool { pen, eraser, line, arrow, rectangle, ellipse, text, select, pan, laser };
+
+// Where this user's pointer is, for the others (wb:cursor): transient, never stored.
+struct CursorUpdate {
+  int x = 0;
+  int y = 0;
+  bool laser = false;
+};
 
 class WhiteboardView {
  public:
@@ -38,6 +46,12 @@ class WhiteboardView {
   // The ops made since the last batch, as a JSON array text, once 33 ms have passed since then.
   std::optional<std::string> take_outgoing(double now_ms);
   std::string export_svg() const;
+  // Someone else's pointer (wb:cursor); it fades after two seconds without news.
+  void remote_cursor(const std::string& from, glm::vec2 world, bool laser, double now_ms);
+  // This user's pointer when it moved, at most every 50 ms (so cursors and ops stay under the
+  // server's 50 messages a second together).
+  std::optional<CursorUpdate> take_cursor(double now_ms);
+  int remote_cursor_count() const { return static_cast<int>(cursors_.size()); }
   void request_png() { png_requested_ = true; }
   bool wants_png() { return std::exchange(png_requested_, false); }
   void set_host(bool is_host) { is_host_ = is_host; }
@@ -72,6 +86,18 @@ class WhiteboardView {
   bool typing_ = false;
   glm::vec2 text_at_{0, 0};
   char text_buffer_[512] = {};
+  struct RemoteCursor {
+    glm::vec2 at{0, 0};
+    bool laser = false;
+    double seen_ms = 0;
+    std::vector<glm::vec2> trail;  // the laser's last positions, newest last
+  };
+  void draw_cursors(double now_ms);
+  std::map<std::string, RemoteCursor> cursors_;
+  std::vector<glm::vec2> laser_trail_;  // this user's laser, drawn locally too
+  glm::vec2 pointer_{0, 0};
+  std::optional<glm::vec2> sent_pointer_;
+  double cursor_sent_ms_ = -1e9;
   std::vector<whiteboard::Element> outgoing_;
   double last_sent_ms_ = -1e9;
   bool png_requested_ = false;

@@ -147,6 +147,15 @@ struct WhiteboardOps {
   std::vector<nlohmann::json> ops;  // each an object, at most kMaxWhiteboardOps
   friend bool operator==(const WhiteboardOps&, const WhiteboardOps&) = default;
 };
+// Where someone's pointer is on the whiteboard, and whether it is the laser: transient, relayed to
+// the room and never stored. Whole world units.
+struct WhiteboardCursor {
+  static constexpr std::string_view type_name = "wb:cursor";
+  int x = 0;
+  int y = 0;
+  bool laser = false;
+  friend bool operator==(const WhiteboardCursor&, const WhiteboardCursor&) = default;
+};
 struct CallRing {
   static constexpr std::string_view type_name = "call:ring";
   std::string to_user_id;
@@ -179,7 +188,7 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::HostTransfer, client::MakeCohost, client::LockRoom,
                                    client::ChangeSettings, client::EndRoom, client::MediaState,
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
-                                   client::ChatSend, client::WhiteboardOps, client::CallRing,
+                                   client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CallRing,
                                    client::CallAccept, client::CallReject, client::CallCancel, client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
@@ -309,6 +318,14 @@ struct WhiteboardOps {
   std::vector<nlohmann::json> ops;
   friend bool operator==(const WhiteboardOps&, const WhiteboardOps&) = default;
 };
+struct WhiteboardCursor {
+  static constexpr std::string_view type_name = "wb:cursor";
+  std::string from;  // peer_id
+  int x = 0;
+  int y = 0;
+  bool laser = false;
+  friend bool operator==(const WhiteboardCursor&, const WhiteboardCursor&) = default;
+};
 struct CallIncoming {
   static constexpr std::string_view type_name = "call:incoming";
   std::string call_id;
@@ -360,7 +377,7 @@ using ServerMessage =
     std::variant<server::Hello, server::Ack, server::RoomJoined, server::ParticipantJoined,
                  server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostChanged,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
-                 server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::CallIncoming,
+                 server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
                  server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;
 

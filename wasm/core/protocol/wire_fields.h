@@ -147,6 +147,23 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, client::WhiteboardCursor>
+void fields(F& f, M& m) {
+  f.integer("x", m.x, -1000000, 1000000);
+  f.integer("y", m.y, -1000000, 1000000);
+  f.flag("laser", m.laser);
+}
+
+template <class F, class M>
+  requires one_of<M, server::WhiteboardCursor>
+void fields(F& f, M& m) {
+  f.text("from", m.from, TextRule::id);
+  f.integer("x", m.x, -1000000, 1000000);
+  f.integer("y", m.y, -1000000, 1000000);
+  f.flag("laser", m.laser);
+}
+
+template <class F, class M>
   requires one_of<M, client::CallRing>
 void fields(F& f, M& m) {
   f.text("to_user_id", m.to_user_id, TextRule::id);
