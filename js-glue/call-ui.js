@@ -298,12 +298,8 @@ export function createTileCard(participant, call) {
     name.textContent = p.is_local ? `${p.display_name} (you)` : p.display_name;
     element.classList.toggle('mf-speaking', !!p.speaking);
     micOff.hidden = p.kind === 'screen' || p.audio !== false;
-    const addFriend = textButton('Add Friend', () => {
-      addFriend.textContent = 'Request sent';
-      addFriend.disabled = true;
-    });
-    addFriend.setAttribute('aria-label', `Add ${p.display_name} as a friend`);
-    overlay.replaceChildren(...(p.is_local || p.kind === 'screen' ? [] : [addFriend, call.canManage() ? hostActions(p, call) : null].filter(Boolean)));
+    // Add Friend waits for friend requests on the server; until then the overlay holds host powers only.
+    overlay.replaceChildren(...(p.is_local || p.kind === 'screen' || !call.canManage() ? [] : [hostActions(p, call)]));
   };
   update(participant);
   return {
