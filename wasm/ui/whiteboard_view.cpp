@@ -273,9 +273,9 @@ void WhiteboardView::frame(double now_ms, glm::vec2 canvas_size) {
 
   typing_ = false;
   if (ImGui::BeginPopup("text-entry")) {
-    typing_ = true;
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool done = ImGui::InputText("##text", text_buffer_, sizeof text_buffer_, ImGuiInputTextFlags_EnterReturnsTrue);
+    typing_ = ImGui::IsItemActive();  // the focus lands a frame after the box opens
     if (done && std::strlen(text_buffer_) > 0) {
       Element text;
       text.kind = ElementKind::text;
