@@ -100,7 +100,7 @@ test('a board with every tool, as a person sees it', async () => {
   await page.waitForFunction(() => window.mehfilBoard.typing());  // the text box opens on the next frame
   await page.keyboard.type('Mehfil whiteboard');
   await page.keyboard.press('Enter');
-  await use('eraser', [[150, 250], [160, 250]]);
+  await page.waitForFunction(() => window.mehfilBoard.exportSvg().includes('Mehfil whiteboard'));  // committed  await use('eraser', [[150, 250], [160, 250]]);
   await page.waitForTimeout(300);
   const svg = await svgOf(page);
   assert.match(svg, /<text [^>]*>Mehfil whiteboard<\/text>/);

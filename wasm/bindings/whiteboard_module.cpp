@@ -62,6 +62,11 @@ void start(std::string author, bool is_host, unsigned seed, int width, int heigh
   ImGui::GetIO().IniFilename = nullptr;
   ImGui::StyleColorsLight();
   ImGui_ImplGlfw_InitForOpenGL(instance.window, true);
+  // Ours first, then Dear ImGui's: Enter is latched for the view (see WhiteboardView::press_enter).
+  glfwSetKeyCallback(instance.window, [](GLFWwindow* window, int key, int scancode, int action, int mods) {
+    if (key == GLFW_KEY_ENTER && action == GLFW_PRESS && instance.view) instance.view->press_enter();
+    ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+  });
   ImGui_ImplOpenGL3_Init("#version 300 es");
   instance.view = std::make_unique<mehfil::ui::WhiteboardView>(std::move(author), is_host, seed);
   instance.on_ops = std::move(on_ops);

@@ -274,8 +274,9 @@ void WhiteboardView::frame(double now_ms, glm::vec2 canvas_size) {
   typing_ = false;
   if (ImGui::BeginPopup("text-entry")) {
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-    const bool done = ImGui::InputText("##text", text_buffer_, sizeof text_buffer_, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool entered = ImGui::InputText("##text", text_buffer_, sizeof text_buffer_, ImGuiInputTextFlags_EnterReturnsTrue);
     typing_ = ImGui::IsItemActive();  // the focus lands a frame after the box opens
+    const bool done = entered || (typing_ && enter_pressed_);
     if (done && std::strlen(text_buffer_) > 0) {
       Element text;
       text.kind = ElementKind::text;
@@ -289,6 +290,7 @@ void WhiteboardView::frame(double now_ms, glm::vec2 canvas_size) {
     ImGui::EndPopup();
   }
 
+  enter_pressed_ = false;
   geometry_.build(board_);
   if (pressing_ && tool_ != Tool::eraser && tool_ != Tool::select && tool_ != Tool::pan && tool_ != Tool::text &&
       tool_ != Tool::laser) {

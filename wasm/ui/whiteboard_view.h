@@ -60,6 +60,9 @@ class WhiteboardView {
   void select_tool(Tool tool) { tool_ = tool; }
   void set_colour(std::uint32_t rgba) { style_.stroke = rgba; }
   bool typing() const { return typing_; }  // the text box is open and has the keyboard
+  // Enter was pressed since the last frame. Dear ImGui 1.86 keeps no queue of key events, so a press
+  // and release within one frame (a slow machine, a fast typist) would otherwise be lost.
+  void press_enter() { enter_pressed_ = true; }
 
  private:
   std::uint32_t nonce();
@@ -84,6 +87,7 @@ class WhiteboardView {
   std::optional<std::string> moving_;
   glm::vec2 moved_{0, 0};
   bool typing_ = false;
+  bool enter_pressed_ = false;
   glm::vec2 text_at_{0, 0};
   char text_buffer_[512] = {};
   struct RemoteCursor {
