@@ -11,6 +11,7 @@ const callHost = document.getElementById('call-host');
 const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 let preview = null; // the stream of the camera preview, stopped before the call starts
 let meterTimer = 0;
+let previewGeneration = 0; // bumped by stopPreview, so a preview still starting knows it came too late
 
 // Small DOM helper: el('p', {className}, 'text', child...). Strings become text nodes.
 function el(tag, props = {}, ...children) {
@@ -108,23 +109,29 @@ function askName() {
 
 async function startPreview(video, meter, note, devices) {
   stopPreview();
+  const generation = previewGeneration;
+  let stream = null;
   try {
-    preview = await navigator.mediaDevices.getUserMedia({
+    stream = await navigator.mediaDevices.getUserMedia({
       video: devices.camera ? { deviceId: { exact: devices.camera } } : true,
       audio: devices.mic ? { deviceId: { exact: devices.mic } } : true,
     });
     note.hidden = true;
   } catch {
     try {
-      preview = await navigator.mediaDevices.getUserMedia({ audio: true });
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       note.hidden = false;
       note.lastChild.textContent = 'Your camera is blocked or missing: you can join with audio only.';
     } catch {
-      preview = null;
       note.hidden = false;
       note.lastChild.textContent = 'Your camera and microphone are blocked: others will not see or hear you.';
     }
   }
+  if (generation !== previewGeneration) {  // Join (or another device) came meanwhile: this one is late
+    for (const track of stream?.getTracks() ?? []) track.stop();
+    return null;
+  }
+  preview = stream;
   video.srcObject = preview;
   const [audioTrack] = preview?.getAudioTracks() ?? [];
   if (audioTrack && typeof AudioContext !== 'undefined') {
@@ -146,6 +153,7 @@ async function startPreview(video, meter, note, devices) {
 }
 
 function stopPreview() {
+  previewGeneration += 1;
   clearInterval(meterTimer);
   for (const track of preview?.getTracks() ?? []) track.stop();
   preview = null;
@@ -204,8 +212,21 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
       problem,
       join));
   form.dataset.screen = 'prejoin';
+  // Listening before the camera is up: a quick click on Join must not submit the form natively.
+  // Until the preview has answered, the call itself finds out what the camera and mic allow.
+  let previewed = false;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const hasVideo = !previewed || preview?.getVideoTracks().length > 0;
+    const hasAudio = !previewed || preview?.getAudioTracks().length > 0;
+    stopPreview();
+    enterCall(session, room, {
+      password: password?.value, audio: preference.audio && hasAudio, video: preference.video && hasVideo,
+    });
+  });
   show(form);
   await startPreview(video, meter, note, devices);
+  previewed = true;
   const noteObserver = new MutationObserver(() => { mediaActions.hidden = note.hidden; });
   noteObserver.observe(note, { attributes: true, attributeFilter: ['hidden'] });
   mediaActions.hidden = note.hidden;
@@ -213,15 +234,6 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   devicesRow.append(
     await deviceSelect('videoinput', 'Camera', devices.camera, (id) => { devices.camera = id; restart(); }),
     await deviceSelect('audioinput', 'Microphone', devices.mic, (id) => { devices.mic = id; restart(); }));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const hasVideo = preview?.getVideoTracks().length > 0;
-    const hasAudio = preview?.getAudioTracks().length > 0;
-    stopPreview();
-    enterCall(session, room, {
-      password: password?.value, audio: preference.audio && hasAudio, video: preference.video && hasVideo,
-    });
-  });
 }
 
 async function enterCall(session, room, { password, audio, video }) {
