@@ -1,6 +1,7 @@
-// The in-call chrome (top bar, bottom bar, side panel, participant cards, toasts), rendered by
-// mehfil.js inside the call's shadow root. Built only on the public Call API (mehfil.d.ts): every
-// rule (who may mute, kick or lock) is the core's and the server's; this file only shows and asks.
+// The in-call chrome (top bar, bottom bar, side panel, participant cards, dialogs, toasts), rendered
+// by mehfil.js inside the call's shadow root. Built only on the public Call API (mehfil.d.ts) plus
+// the engine's extra UI events ('toast', 'media-change', 'whiteboard-change'): every rule (who may
+// mute, kick or lock) is the core's and the server's; this file only shows and asks.
 //   mountCallUi({root, call, stage}) -> {destroy()}
 //   createTileCard(participant, call) -> {element, videoSlot, update(p), setConnecting(on)}
 // People's names and chat are set with textContent, never as HTML.
@@ -13,23 +14,24 @@ function el(tag, props = {}, ...children) {
 }
 
 // A round control button: an icon, an accessible name, and a pressed state for toggles.
-function control(name, label, onClick) {
+function control(name, label, onClick, iconName = name) {
   const button = el('button', { type: 'button', className: `mf-control mf-control-${name}`, title: label });
   button.dataset.control = name;
   button.setAttribute('aria-label', label);
-  button.append(icon(name));
+  button.append(icon(iconName));
   button.addEventListener('click', onClick);
   return button;
 }
 
-function textButton(text, onClick, className = 'mf-button') {
-  const button = el('button', { type: 'button', className }, text);
+function textButton(text, onClick, className = 'mf-button', iconName = null) {
+  const button = el('button', { type: 'button', className }, iconName ? icon(iconName, { size: 18 }) : null, el('span', {}, text));
   button.addEventListener('click', onClick);
   return button;
 }
 
 function setIcon(button, name) {
-  button.replaceChildren(icon(name));
+  const badge = button.querySelector('.mf-badge');
+  button.replaceChildren(icon(name), ...(badge ? [badge] : []));
 }
 
 // A short two-note chime for someone joining, from WebAudio: no sound file to fetch.
@@ -50,10 +52,6 @@ function chime() {
   } catch { /* no audio: the toast says it */ }
 }
 
-function roomUrl(call) {
-  return call.room()?.link ?? '';
-}
-
 async function copy(text) {
   try {
     await navigator.clipboard.writeText(text);
@@ -63,47 +61,85 @@ async function copy(text) {
   }
 }
 
+const initials = (name) => [...(name ?? '?').trim()][0]?.toUpperCase() ?? '?';
+
+// A <dialog> in the shadow root: showModal() gives the focus trap, Escape and an inert page.
+function dialog(label, onClose) {
+  const node = el('dialog', { className: 'mf-dialog' });
+  node.setAttribute('aria-label', label);
+  node.addEventListener('click', (event) => { if (event.target === node) node.close(); });
+  node.addEventListener('close', () => onClose?.());
+  return node;
+}
+
 export function mountCallUi({ root, call, stage }) {
   const offs = [];
   const on = (event, fn) => offs.push(call.on(event, fn));
+  const names = new Map(); // user_id -> display name, so a leave can still be named
 
-  // top bar
-  const title = el('strong', { className: 'mf-room-name' });
-  const codeTag = el('span', { className: 'mf-code' });
-  const count = el('span', { className: 'mf-count' });
+  // toasts
   const toasts = el('div', { className: 'mf-toasts', role: 'status' });
+  toasts.setAttribute('aria-live', 'polite');
   const toast = (text) => {
     const item = el('div', { className: 'mf-toast' }, text);
     toasts.append(item);
     setTimeout(() => item.remove(), 3500);
   };
-  const copyCode = textButton('Copy Code', async () => toast((await copy(call.room()?.room_code ?? '')) ? 'Code copied' : 'Could not copy'));
-  const inviteButton = textButton('Invite', () => openInvite());
-  const settingsButton = textButton('Settings', () => openPanel('settings'));
-  const top = el('header', { className: 'mf-topbar' },
-    el('div', { className: 'mf-title' }, title, codeTag, count),
-    el('div', { className: 'mf-top-actions' }, copyCode, inviteButton, settingsButton));
+  const copyCode = async () => toast((await copy(call.room()?.room_code ?? '')) ? 'Code copied' : 'Could not copy');
+  const copyLink = async () => toast((await copy(call.room()?.link ?? '')) ? 'Link copied' : 'Could not copy');
 
-  // the stage, and a waiting card over it while alone
+  // top bar: what room this is, and the room-wide actions
+  const title = el('strong', { className: 'mf-room-name' });
+  const codeTag = el('span', { className: 'mf-code' });
+  const count = el('span', { className: 'mf-count' });
+  count.setAttribute('aria-label', 'People in the room');
+  const copyButton = textButton('Copy Code', copyCode, 'mf-button', 'copy');
+  const inviteButton = textButton('Invite', () => openInvite(), 'mf-button', 'user-plus');
+  const settingsButton = textButton('Settings', () => togglePanel('settings'), 'mf-button', 'settings');
+  const leaveTop = textButton('Leave', () => call.leave(), 'mf-button mf-button-danger', 'leave');
+  // Narrow calls show these as icons only: the name must not depend on the visible text.
+  for (const [button, label] of [[copyButton, 'Copy Code'], [inviteButton, 'Invite'], [settingsButton, 'Settings'], [leaveTop, 'Leave']]) {
+    button.setAttribute('aria-label', label);
+    button.title = label;
+  }
+  const top = el('header', { className: 'mf-topbar' },
+    el('div', { className: 'mf-title' }, title, codeTag, el('span', { className: 'mf-count-pill' }, icon('users', { size: 14 }), count)),
+    el('div', { className: 'mf-top-actions' }, copyButton, inviteButton, settingsButton, leaveTop));
+
+  // the stage, with a waiting card while alone and a notice bar for connection trouble
+  const waitingCode = el('span', { className: 'mf-waiting-code' });
   const waiting = el('div', { className: 'mf-waiting', hidden: true },
     el('p', { className: 'mf-waiting-title' }, 'Waiting for participants…'),
-    el('p', {}, 'Share the code '), textButton('Invite people', () => openInvite(), 'mf-button mf-button-primary'));
-  const main = el('main', { className: 'mf-main' }, stage, waiting);
+    el('p', {}, 'Share the code ', waitingCode, ' to bring people in.'),
+    textButton('Invite people', () => openInvite(), 'mf-button mf-button-primary', 'user-plus'));
+  const noticeText = el('span', { className: 'mf-notice-text' });
+  const noticeActions = el('div', { className: 'mf-notice-actions' });
+  const notice = el('div', { className: 'mf-notice', hidden: true, role: 'alert' }, el('span', { className: 'mf-spinner' }), noticeText, noticeActions);
+  const main = el('main', { className: 'mf-main' }, stage, waiting, notice);
 
   // side panel: chat, people, settings
-  const panelTitle = el('h2', {});
+  const panelTitle = el('h2', { id: 'mf-panel-title' });
   const panelBody = el('div', { className: 'mf-panel-body' });
-  const panel = el('aside', { className: 'mf-panel', hidden: true, ariaLabel: 'Side panel' },
-    el('div', { className: 'mf-panel-head' }, panelTitle, textButton('Close', () => closePanel(), 'mf-button mf-button-ghost')),
-    panelBody);
+  const panelClose = control('close', 'Close the panel', () => closePanel());
+  panelClose.classList.add('mf-control-flat');
+  const panel = el('aside', { className: 'mf-panel', hidden: true },
+    el('div', { className: 'mf-panel-head' }, panelTitle, panelClose), panelBody);
+  panel.setAttribute('aria-labelledby', 'mf-panel-title');
   let panelKind = null;
   let unread = 0;
 
-  const chatList = el('ol', { className: 'mf-chat-list' });
-  const chatInput = el('input', { className: 'mf-chat-input', maxLength: 4000, placeholder: 'Say something…', ariaLabel: 'Message' });
-  const chatForm = el('form', { className: 'mf-chat-form' }, chatInput,
-    ...['👍', '😂', '🎉'].map((emoji) => textButton(emoji, () => { chatInput.value += emoji; chatInput.focus(); }, 'mf-emoji')),
-    el('button', { type: 'submit', className: 'mf-button mf-button-primary' }, 'Send'));
+  const chatList = el('ol', { className: 'mf-chat-list', role: 'log' });
+  chatList.setAttribute('aria-label', 'Messages');
+  const chatInput = el('input', { className: 'mf-chat-input', maxLength: 4000, placeholder: 'Say something…', autocomplete: 'off' });
+  chatInput.setAttribute('aria-label', 'Message');
+  const emojiRow = el('div', { className: 'mf-emoji-row' }, ...['👍', '😂', '🎉', '❤️', '👋', '🙏'].map((emoji) => {
+    const b = textButton(emoji, () => { chatInput.value += emoji; chatInput.focus(); }, 'mf-emoji');
+    b.setAttribute('aria-label', `Add ${emoji}`);
+    return b;
+  }));
+  const send = el('button', { type: 'submit', className: 'mf-button mf-button-primary mf-send' }, icon('send', { size: 18 }));
+  send.setAttribute('aria-label', 'Send');
+  const chatForm = el('form', { className: 'mf-chat-form' }, emojiRow, el('div', { className: 'mf-chat-row' }, chatInput, send));
   chatForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = chatInput.value.trim();
@@ -111,38 +147,50 @@ export function mountCallUi({ root, call, stage }) {
     call.sendChat(text);
     chatInput.value = '';
   });
-  const chatMessage = (m) => el('li', { className: 'mf-chat-message' },
-    el('span', { className: 'mf-chat-from' }, m.display_name), el('span', { className: 'mf-chat-text' }, m.text));
-  const chatPane = el('div', { className: 'mf-chat' }, chatList, chatForm);
+  const chatEmpty = el('p', { className: 'mf-empty' }, 'No messages yet. Say hello!');
+  const chatMessage = (m) => {
+    const self = m.from_user_id === call.self()?.user_id;
+    const time = new Date(m.sent_at || Date.now()).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return el('li', { className: `mf-chat-message${self ? ' mf-chat-mine' : ''}` },
+      el('span', { className: 'mf-chat-meta' }, el('span', { className: 'mf-chat-from' }, self ? 'You' : m.display_name), ` · ${time}`),
+      el('span', { className: 'mf-chat-text' }, m.text));
+  };
+  const chatPane = el('div', { className: 'mf-chat' }, chatEmpty, chatList, chatForm);
 
   const peopleList = el('ul', { className: 'mf-people' });
   function renderPeople() {
     peopleList.replaceChildren(...call.participants().map((p) => {
-      const badges = [p.is_host ? 'host' : p.is_cohost ? 'co-host' : null, p.audio ? null : 'muted'].filter(Boolean).join(' · ');
+      const badges = [p.is_host ? 'host' : p.is_cohost ? 'co-host' : null, p.audio ? null : 'muted', p.video ? null : 'camera off']
+        .filter(Boolean).join(' · ');
       const item = el('li', { className: 'mf-person' },
-        el('span', { className: 'mf-person-name' }, p.is_local ? `${p.display_name} (you)` : p.display_name),
-        el('span', { className: 'mf-person-badges' }, badges));
+        el('span', { className: 'mf-avatar mf-avatar-small', ariaHidden: 'true' }, initials(p.display_name)),
+        el('span', { className: 'mf-person-text' },
+          el('span', { className: 'mf-person-name' }, p.is_local ? `${p.display_name} (you)` : p.display_name),
+          el('span', { className: 'mf-person-badges' }, badges)),
+        el('span', { className: 'mf-person-icons' },
+          icon(p.audio ? 'mic' : 'mic-off', { size: 16 }), icon(p.video ? 'video' : 'video-off', { size: 16 })));
       if (call.canManage() && !p.is_local) item.append(hostActions(p, call));
       return item;
     }));
   }
 
-  const lock = el('input', { type: 'checkbox' });
-  const chatOn = el('input', { type: 'checkbox' });
-  const screenOn = el('input', { type: 'checkbox' });
-  lock.addEventListener('change', () => call.lockRoom(lock.checked));
-  chatOn.addEventListener('change', () => call.updateSettings({ chat: chatOn.checked }));
-  screenOn.addEventListener('change', () => call.updateSettings({ screenshare: screenOn.checked }));
-  const endButton = textButton('End room for all', () => {
-    if (endButton.dataset.confirm) return call.endForAll();
-    endButton.dataset.confirm = 'yes';
-    endButton.textContent = 'Click again to end the room for everyone';
-  }, 'mf-button mf-button-danger');
-  const settingsPane = el('div', { className: 'mf-settings' },
-    el('label', { className: 'mf-setting' }, lock, 'Lock the room (no one new can join)'),
-    el('label', { className: 'mf-setting' }, chatOn, 'Chat'),
-    el('label', { className: 'mf-setting' }, screenOn, 'Screen sharing'),
-    endButton);
+  const setting = (label, hint, onChange) => {
+    const input = el('input', { type: 'checkbox' });
+    input.setAttribute('role', 'switch');
+    input.addEventListener('change', () => onChange(input.checked));
+    const row = el('label', { className: 'mf-setting' }, el('span', { className: 'mf-setting-text' }, el('span', {}, label), el('small', {}, hint)),
+      input, el('span', { className: 'mf-switch', ariaHidden: 'true' }));
+    return { row, input };
+  };
+  const lock = setting('Lock the room', 'No one new can join', (locked) => call.lockRoom(locked));
+  const currentSettings = () => ({ video: true, audio: true, screenshare: true, chat: true, ...(call.room()?.settings ?? {}) });
+  const chatOn = setting('Chat', 'Everyone can send messages', (chat) => call.updateSettings({ ...currentSettings(), chat }));
+  const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ ...currentSettings(), screenshare }));
+  const endButton = textButton('End room for all', () => confirmAsk({
+    title: 'End the room for everyone?', text: 'Everyone will be disconnected and the code will stop working.',
+    ok: 'End room', run: () => call.endForAll(),
+  }), 'mf-button mf-button-danger', 'leave');
+  const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, endButton);
 
   function openPanel(kind) {
     panelKind = kind;
@@ -151,71 +199,178 @@ export function mountCallUi({ root, call, stage }) {
     panelBody.replaceChildren(kind === 'chat' ? chatPane : kind === 'people' ? peopleList : settingsPane);
     if (kind === 'chat') {
       unread = 0;
-      refresh();
       chatInput.focus();
+    } else {
+      panelClose.focus();
     }
-    if (kind === 'people') renderPeople();
+    refresh();
   }
   function closePanel() {
+    const was = panelKind;
     panelKind = null;
     panel.hidden = true;
+    refresh();
+    ({ chat, people, settings: settingsButton })[was]?.focus?.();
   }
+  const togglePanel = (kind) => (panelKind === kind ? closePanel() : openPanel(kind));
+  panel.addEventListener('keydown', (event) => { if (event.key === 'Escape') { event.stopPropagation(); closePanel(); } });
 
   // invite
-  const inviteDialog = el('div', { className: 'mf-modal', hidden: true, role: 'dialog', ariaLabel: 'Invite people' });
+  const inviteDialog = dialog('Invite people');
   function openInvite() {
-    const url = roomUrl(call);
-    const text = encodeURIComponent(`Join my Mehfil room: ${url}`);
-    const share = (label, href) => el('a', { className: 'mf-button', href, target: '_blank', rel: 'noopener' }, label);
+    closeMore();
+    const info = call.room();
+    const url = info?.link ?? '';
+    const text = encodeURIComponent(`Join me on Mehfil${info?.room_name ? ` in “${info.room_name}”` : ''}: ${url}`);
+    const share = (label, iconName, href) => {
+      const a = el('a', { className: 'mf-button mf-share', href, target: '_blank', rel: 'noopener noreferrer' }, icon(iconName, { size: 18 }), el('span', {}, label));
+      return a;
+    };
+    const shareNative = typeof navigator.share === 'function'
+      ? textButton('Share…', () => navigator.share({ title: 'Join me on Mehfil', url }).catch(() => {}), 'mf-button', 'share') : null;
     inviteDialog.replaceChildren(el('div', { className: 'mf-modal-card' },
-      el('h2', {}, 'Invite people'),
-      el('p', { className: 'mf-big-code' }, call.room()?.room_code ?? ''),
+      el('div', { className: 'mf-modal-head' }, el('h2', {}, 'Invite people'),
+        (() => { const c = control('close', 'Close', () => inviteDialog.close()); c.classList.add('mf-control-flat'); return c; })()),
+      el('p', { className: 'mf-muted' }, 'Share this code or link. Anyone with it can ask to join.'),
+      el('p', { className: 'mf-big-code' }, info?.room_code ?? ''),
       el('p', { className: 'mf-link' }, url),
       el('div', { className: 'mf-row' },
-        textButton('Copy Code', async () => toast((await copy(call.room()?.room_code ?? '')) ? 'Code copied' : 'Could not copy')),
-        textButton('Copy Link', async () => toast((await copy(url)) ? 'Link copied' : 'Could not copy'))),
+        textButton('Copy Code', copyCode, 'mf-button', 'copy'),
+        textButton('Copy Link', copyLink, 'mf-button', 'link'), shareNative),
       el('div', { className: 'mf-row' },
-        share('WhatsApp', `https://wa.me/?text=${text}`),
-        share('Email', `mailto:?subject=${encodeURIComponent('Join my Mehfil room')}&body=${text}`),
-        share('Twitter', `https://twitter.com/intent/tweet?text=${text}`)),
-      textButton('Close', () => { inviteDialog.hidden = true; }, 'mf-button mf-button-ghost')));
-    inviteDialog.hidden = false;
+        share('WhatsApp', 'whatsapp', `https://wa.me/?text=${text}`),
+        share('Email', 'mail', `mailto:?subject=${encodeURIComponent('Join my Mehfil room')}&body=${text}`),
+        share('Twitter', 'twitter', `https://twitter.com/intent/tweet?text=${text}`))));
+    inviteDialog.showModal();
   }
-  inviteDialog.addEventListener('keydown', (event) => { if (event.key === 'Escape') inviteDialog.hidden = true; });
+
+  // confirmations (kick, end room)
+  const confirmDialog = dialog('Confirm');
+  function confirmAsk({ title: heading, text, ok, run }) {
+    const okButton = textButton(ok, () => { confirmDialog.close(); run(); }, 'mf-button mf-button-danger');
+    confirmDialog.replaceChildren(el('div', { className: 'mf-modal-card' },
+      el('h2', {}, heading), el('p', { className: 'mf-muted' }, text),
+      el('div', { className: 'mf-row mf-row-end' }, textButton('Cancel', () => confirmDialog.close(), 'mf-button mf-button-ghost'), okButton)));
+    confirmDialog.showModal();
+    okButton.focus();
+  }
+  call.__confirm = confirmAsk; // cards use the same dialog (createTileCard gets only the call)
 
   // bottom bar
   const mic = control('mic', 'Turn the microphone off', () => call.setLocalAudio(!(call.self()?.audio ?? true)));
   const camera = control('video', 'Turn the camera off', () => call.setLocalVideo(!(call.self()?.video ?? true)));
   const screen = control('screen', 'Share your screen', () => {
     if (call.self()?.screen) call.stopScreenShare();
-    else call.startScreenShare().catch(() => {});
+    else call.startScreenShare().catch((error) => error?.name !== 'NotAllowedError' && toast(error?.message ?? 'Could not share the screen'));
   });
-  const chat = control('chat', 'Open the chat', () => (panelKind === 'chat' ? closePanel() : openPanel('chat')));
+  const chat = control('chat', 'Open the chat', () => togglePanel('chat'));
   const badge = el('span', { className: 'mf-badge', hidden: true });
   chat.append(badge);
+  const hasBoard = typeof call.openWhiteboard === 'function';
   const board = control('whiteboard', 'Open the whiteboard', () => {
+    if (!hasBoard) return;
     if (call.whiteboardOpen) call.closeWhiteboard();
     else call.openWhiteboard();
   });
-  const people = control('users', 'Participants', () => (panelKind === 'people' ? closePanel() : openPanel('people')));
+  if (!hasBoard) {
+    board.disabled = true;
+    board.setAttribute('aria-label', 'Whiteboard (coming soon)');
+  }
+  const people = control('users', 'Participants', () => togglePanel('people'));
+  const more = control('more', 'More options', () => (moreMenu.hidden ? openMore() : closeMore()));
+  more.setAttribute('aria-haspopup', 'menu');
+  more.setAttribute('aria-expanded', 'false');
   const leave = control('leave', 'Leave the room', () => call.leave());
   leave.classList.add('mf-control-danger');
-  const bottom = el('nav', { className: 'mf-bottombar', ariaLabel: 'Call controls' }, mic, camera, screen, chat, board, people, leave);
-  const floatingInvite = control('plus', 'Invite people', () => openInvite());
+
+  // "More": the room-wide actions again (on phones the top bar's buttons live here), as a menu.
+  const menuItem = (label, iconName, run) => {
+    const item = textButton(label, () => { closeMore(); run(); }, 'mf-menu-item', iconName);
+    item.setAttribute('role', 'menuitem');
+    item.tabIndex = -1;
+    return item;
+  };
+  const settingsItem = menuItem('Room settings', 'settings', () => openPanel('settings'));
+  const moreMenu = el('div', { className: 'mf-menu', role: 'menu', hidden: true },
+    menuItem('Invite people', 'user-plus', () => openInvite()),
+    menuItem('Copy room code', 'copy', copyCode),
+    menuItem('Copy room link', 'link', copyLink),
+    menuItem('Show participants', 'users', () => openPanel('people')),
+    settingsItem,
+    menuItem('Leave room', 'leave', () => call.leave()));
+  moreMenu.setAttribute('aria-label', 'More options');
+  const items = () => [...moreMenu.querySelectorAll('[role="menuitem"]')].filter((i) => !i.hidden);
+  function openMore() {
+    moreMenu.hidden = false;
+    shell.classList.add('mf-menu-open');
+    more.setAttribute('aria-expanded', 'true');
+    items()[0]?.focus();
+  }
+  function closeMore(focusButton = false) {
+    if (moreMenu.hidden) return;
+    moreMenu.hidden = true;
+    shell.classList.remove('mf-menu-open');
+    more.setAttribute('aria-expanded', 'false');
+    if (focusButton) more.focus();
+  }
+  moreMenu.addEventListener('keydown', (event) => {
+    const list = items();
+    const at = list.indexOf(root.activeElement);
+    if (event.key === 'ArrowDown') list[(at + 1) % list.length].focus();
+    else if (event.key === 'ArrowUp') list[(at - 1 + list.length) % list.length].focus();
+    else if (event.key === 'Home') list[0].focus();
+    else if (event.key === 'End') list[list.length - 1].focus();
+    else if (event.key === 'Escape' || event.key === 'Tab') { closeMore(event.key === 'Escape'); return; } else return;
+    event.preventDefault();
+  });
+  const onOutside = (event) => { if (!event.composedPath().includes(moreMenu) && !event.composedPath().includes(more)) closeMore(); };
+  root.addEventListener('pointerdown', onOutside);
+
+  const bottom = el('nav', { className: 'mf-bottombar' },
+    el('div', { className: 'mf-bar-group' }, mic, camera, screen),
+    el('div', { className: 'mf-bar-group' }, chat, board, people, el('div', { className: 'mf-more-wrap' }, more, moreMenu)),
+    el('div', { className: 'mf-bar-group' }, leave));
+  bottom.setAttribute('aria-label', 'Call controls');
+  const floatingInvite = control('invite', 'Invite people', () => openInvite(), 'user-plus');
   floatingInvite.classList.add('mf-floating-invite');
 
   const shell = el('div', { className: 'mf-shell' }, top, el('div', { className: 'mf-body' }, main, panel), bottom,
-    floatingInvite, inviteDialog, toasts);
+    floatingInvite, inviteDialog, confirmDialog, toasts);
   root.append(shell);
+
+  // Connection trouble and a missing host, as a bar over the stage: media may still be flowing.
+  function showNotice(kind) {
+    notice.hidden = !kind;
+    notice.dataset.kind = kind ?? '';
+    if (!kind) return;
+    const leaveButton = textButton('Leave Room', () => call.leave().catch(() => call.destroy()), 'mf-button mf-button-ghost');
+    if (kind === 'reconnecting') {
+      noticeText.textContent = 'Connection lost. Trying to reconnect…';
+      // The page that hosts the call may rebuild it at once (room.js does); otherwise reload.
+      const reconnect = textButton('Reconnect', () => {
+        const asked = new CustomEvent('mehfil-reconnect', { bubbles: true, composed: true, cancelable: true });
+        if (shell.dispatchEvent(asked)) location.reload();
+      }, 'mf-button mf-button-primary', 'refresh');
+      noticeActions.replaceChildren(reconnect, leaveButton);
+    } else if (kind === 'host-left') {
+      noticeText.textContent = 'The host left. Waiting for a new host…';
+      const claim = typeof call.claimHost === 'function'
+        ? textButton('Become Host', () => Promise.resolve(call.claimHost()).catch((e) => toast(e?.message ?? 'Not allowed')), 'mf-button mf-button-primary', 'crown')
+        : null;
+      noticeActions.replaceChildren(...[claim, leaveButton].filter(Boolean));
+    }
+  }
 
   function refresh() {
     const info = call.room();
     const everyone = call.participants();
+    for (const p of everyone) names.set(p.user_id, p.display_name);
     title.textContent = info?.room_name ?? '';
     codeTag.textContent = info?.room_code ?? '';
+    waitingCode.textContent = info?.room_code ?? '';
     count.textContent = info ? `${everyone.length}/${info.max_participants}` : '';
-    waiting.hidden = !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1;
-    waiting.children[1].textContent = `Share the code ${info?.room_code ?? ''} to bring people in.`;
+    waiting.hidden = !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
+    showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'waiting' && everyone.length > 1 ? 'host-left' : null);
     const self = call.self();
     const audio = self?.audio ?? true;
     const video = self?.video ?? true;
@@ -226,30 +381,46 @@ export function mountCallUi({ root, call, stage }) {
     camera.setAttribute('aria-pressed', String(!video));
     camera.setAttribute('aria-label', video ? 'Turn the camera off' : 'Turn the camera on');
     screen.setAttribute('aria-pressed', String(!!self?.screen));
+    screen.setAttribute('aria-label', self?.screen ? 'Stop sharing your screen' : 'Share your screen');
     screen.hidden = info?.settings?.screenshare === false && !call.canManage();
     chat.hidden = info?.settings?.chat === false;
-    board.setAttribute('aria-pressed', String(call.whiteboardOpen));
-    board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
+    chat.setAttribute('aria-pressed', String(panelKind === 'chat'));
+    chat.setAttribute('aria-label', panelKind === 'chat' ? 'Close the chat' : 'Open the chat');
+    if (hasBoard) {
+      board.setAttribute('aria-pressed', String(!!call.whiteboardOpen));
+      board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
+    }
+    people.setAttribute('aria-pressed', String(panelKind === 'people'));
     badge.hidden = unread === 0;
     badge.textContent = String(unread);
-    settingsButton.hidden = !call.canManage();
-    lock.checked = !!info?.is_locked;
-    chatOn.checked = info?.settings?.chat !== false;
-    screenOn.checked = info?.settings?.screenshare !== false;
+    chat.title = unread ? `Chat (${unread} unread)` : 'Chat';
+    const manager = call.canManage();
+    settingsButton.hidden = !manager;
+    settingsItem.hidden = !manager;
+    lock.input.checked = !!info?.is_locked;
+    chatOn.input.checked = info?.settings?.chat !== false;
+    screenOn.input.checked = info?.settings?.screenshare !== false;
+    chatEmpty.hidden = chatList.children.length > 0;
     if (panelKind === 'people') renderPeople();
+    if (panelKind === 'settings' && !manager) closePanel();
   }
 
   on('joined', () => {
     chatList.replaceChildren(...call.chat().map(chatMessage));
     refresh();
   });
+  on('chat-history', () => {
+    chatList.replaceChildren(...call.chat().map(chatMessage));
+    refresh();
+  });
   on('participant-joined', (p) => {
+    names.set(p.user_id, p.display_name);
     toast(`${p.display_name} joined`);
     chime();
     refresh();
   });
-  on('participant-left', () => {
-    toast('Someone left');
+  on('participant-left', ({ user_id: userId }) => {
+    toast(`${names.get(userId) || 'Someone'} left`);
     refresh();
   });
   on('chat-message', (m) => {
@@ -259,11 +430,16 @@ export function mountCallUi({ root, call, stage }) {
     refresh();
   });
   on('toast', ({ text }) => text && toast(text));
+  on('error', ({ code, message }) => {
+    if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host'].includes(code)) toast(message);
+  });
   for (const event of ['participant-updated', 'media-change', 'whiteboard-change', 'state-change']) on(event, refresh);
   refresh();
   return {
     destroy() {
       for (const off of offs) off();
+      root.removeEventListener('pointerdown', onOutside);
+      delete call.__confirm;
       shell.remove();
     },
   };
@@ -272,14 +448,21 @@ export function mountCallUi({ root, call, stage }) {
 // Mute, kick (asks to confirm) and make co-host, for hosts and co-hosts. The server decides.
 function hostActions(participant, call) {
   const kick = textButton('Kick', () => {
-    if (kick.dataset.confirm) return call.kick(participant.user_id);
-    kick.dataset.confirm = 'yes';
-    kick.textContent = 'Confirm kick';
-  }, 'mf-button mf-button-danger');
+    const run = () => call.kick(participant.user_id);
+    if (call.__confirm) {
+      call.__confirm({ title: `Remove ${participant.display_name}?`, text: 'They will leave the call and cannot rejoin this room.', ok: 'Remove', run });
+    } else if (kick.dataset.confirm) {
+      run();
+    } else {
+      kick.dataset.confirm = 'yes';
+      kick.lastChild.textContent = 'Confirm kick';
+    }
+  }, 'mf-button mf-button-small mf-button-danger', 'user-x');
   kick.setAttribute('aria-label', `Remove ${participant.display_name} from the room`);
-  const mute = textButton('Mute', () => call.mute(participant.user_id));
+  const mute = textButton('Mute', () => call.mute(participant.user_id), 'mf-button mf-button-small', 'mic-off');
   mute.setAttribute('aria-label', `Mute ${participant.display_name}`);
-  const cohost = textButton('Make Co-Host', () => call.makeCohost(participant.user_id));
+  mute.disabled = participant.audio === false;
+  const cohost = textButton('Make Co-Host', () => call.makeCohost(participant.user_id), 'mf-button mf-button-small', 'shield');
   cohost.setAttribute('aria-label', `Make ${participant.display_name} a co-host`);
   return el('div', { className: 'mf-host-actions' }, mute, kick, participant.is_cohost || participant.is_host ? null : cohost);
 }
@@ -287,17 +470,36 @@ function hostActions(participant, call) {
 export function createTileCard(participant, call) {
   const element = el('div', { className: 'mf-card', tabIndex: 0 });
   const videoSlot = el('div', { className: 'mf-video-slot' });
+  const avatar = el('div', { className: 'mf-card-avatar', hidden: true }, el('span', { className: 'mf-avatar' }));
   const name = el('span', { className: 'mf-card-name' });
-  const micOff = el('span', { className: 'mf-card-mic-off', ariaLabel: 'Microphone off', hidden: true }, icon('mic-off', { size: 14 }));
-  const connecting = el('div', { className: 'mf-card-connecting', hidden: true }, 'Connecting…');
+  const roleIcon = el('span', { className: 'mf-card-role' });
+  const states = el('span', { className: 'mf-card-states' });
+  const connecting = el('div', { className: 'mf-card-connecting', hidden: true }, el('span', {}, 'Connecting…'));
   const overlay = el('div', { className: 'mf-card-overlay' });
-  element.append(videoSlot, connecting, name, micOff, overlay);
+  element.append(videoSlot, avatar, connecting, el('div', { className: 'mf-card-label' }, roleIcon, name), states, overlay);
   let current = participant;
+  let isConnecting = false;
   const update = (p) => {
     current = p;
-    name.textContent = p.is_local ? `${p.display_name} (you)` : p.display_name;
-    element.classList.toggle('mf-speaking', !!p.speaking);
-    micOff.hidden = p.kind === 'screen' || p.audio !== false;
+    const label = p.kind === 'screen' ? `${p.display_name}’s screen` : p.is_local ? `${p.display_name} (you)` : p.display_name;
+    name.textContent = label;
+    roleIcon.replaceChildren(...(p.kind !== 'screen' && (p.is_host || p.is_cohost) ? [icon(p.is_host ? 'crown' : 'shield', { size: 14 })] : []));
+    roleIcon.title = p.is_host ? 'Host' : p.is_cohost ? 'Co-host' : '';
+    element.classList.toggle('mf-speaking', !!p.speaking && p.kind !== 'screen');
+    element.classList.toggle('mf-card-screen', p.kind === 'screen');
+    const micOff = p.kind !== 'screen' && p.audio === false;
+    const camOff = p.kind !== 'screen' && p.video === false;
+    const marks = [];
+    if (micOff) marks.push(el('span', { className: 'mf-state mf-state-off', title: 'Microphone off' }, icon('mic-off', { size: 14 })));
+    if (camOff) marks.push(el('span', { className: 'mf-state', title: 'Camera off' }, icon('video-off', { size: 14 })));
+    states.replaceChildren(...marks);
+    avatar.hidden = !camOff;
+    avatar.firstChild.textContent = initials(p.display_name);
+    videoSlot.hidden = camOff;
+    connecting.hidden = !isConnecting || camOff;
+    const facts = [label, p.is_host ? 'host' : p.is_cohost ? 'co-host' : '', micOff ? 'microphone off' : '', camOff ? 'camera off' : '', p.speaking ? 'speaking' : '']
+      .filter(Boolean).join(', ');
+    element.setAttribute('aria-label', facts);
     // Add Friend waits for friend requests on the server; until then the overlay holds host powers only.
     overlay.replaceChildren(...(p.is_local || p.kind === 'screen' || !call.canManage() ? [] : [hostActions(p, call)]));
   };
@@ -307,8 +509,9 @@ export function createTileCard(participant, call) {
     videoSlot,
     update,
     setConnecting(on) {
-      element.classList.toggle('mf-connecting', !!on);
-      connecting.hidden = !on || current.video === false;
+      isConnecting = !!on;
+      element.classList.toggle('mf-connecting', isConnecting);
+      connecting.hidden = !isConnecting || current.video === false;
     },
   };
 }

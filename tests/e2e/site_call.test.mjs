@@ -1,0 +1,124 @@
+// Calls through the site's own room page (/room/CODE → pre-join → Join), with fake cameras: three
+// people, then six, each page showing everyone's video in the call UI. Screenshots of the 3- and
+// 6-person calls, the host's participants panel and card overlay, a phone, and the dark theme.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchChromium, screenshot } from './support.mjs';
+
+let server;
+let browser;
+const contexts = [];
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium({ webrtc: true });
+});
+after(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function post(path, body, token) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+}
+
+async function poll(check, what, timeout = 60000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await check().catch(() => false);
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+// One person: their own browser context (camera, storage), through the room page's screens.
+async function person(code, name, { session, viewport = { width: 1280, height: 720 } } = {}) {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  contexts.push(context);
+  if (session) await context.addInitScript((value) => localStorage.setItem('mehfil.session', value), JSON.stringify(session));
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
+  await page.goto(`${server.url}/room/${code}`);
+  await page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
+  if (await page.evaluate(() => document.body.dataset.screen) === 'name') {
+    await page.locator('[data-screen="name"] input').fill(name);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await page.waitForFunction(() => document.body.dataset.screen === 'prejoin', null, { timeout: 15000 });
+  await page.getByRole('button', { name: 'Join Room' }).click();
+  await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
+  return page;
+}
+
+// How many tiles the page's call shows, and how many of their videos have frames.
+const playing = (page) => page.evaluate(() => {
+  const stage = window.mehfilCall[Symbol.for('mehfil.debug')]().stage;
+  const tiles = [...stage.querySelectorAll('.tile:not(.tile-leaving)')];
+  return { tiles: tiles.length, playing: tiles.filter((t) => t.querySelector('video')?.videoWidth > 0).length };
+});
+
+const everyonePlays = (pages, count) => poll(async () => {
+  for (const page of pages) {
+    const seen = await playing(page);
+    if (seen.tiles !== count || seen.playing !== count) return false;
+  }
+  return true;
+}, `${count} playing tiles on every page`, 180000);
+
+// The chrome inside the call's shadow root.
+const chrome = (page) => page.locator('#call-host');
+
+test('three, then six people in a call through the room page each see everyone', async () => {
+  const host = await post('/api/session', { display_name: 'Aisha' });
+  const room = await post('/api/rooms/create', { room_name: 'Family dinner', max_participants: 10 }, host.token);
+  const pages = [await person(room.room_code, 'Aisha', { session: host })];
+  await chrome(pages[0]).getByText('Waiting for participants…').waitFor();
+  await everyonePlays(pages, 1);
+  await screenshot(pages[0], 'site-call-waiting');
+  for (const name of ['Bilal', 'Chen']) pages.push(await person(room.room_code, name));
+  await everyonePlays(pages, 3);
+  assert.equal((await chrome(pages[0]).locator('.mf-count').textContent()).trim(), '3/10');
+  await screenshot(pages[0], 'site-call-3');
+
+  for (const name of ['Dara', 'Elif', 'Farah']) pages.push(await person(room.room_code, name));
+  await everyonePlays(pages, 6);
+  assert.equal((await chrome(pages[0]).locator('.mf-count').textContent()).trim(), '6/10');
+  await screenshot(pages[0], 'site-call-6');
+
+  // The host's powers on a card (hover) and in the participants panel.
+  await chrome(pages[0]).locator('.mf-card').nth(1).hover();
+  const kick = chrome(pages[0]).locator('.mf-card').nth(1).getByRole('button', { name: /^Remove / });
+  await kick.waitFor();
+  await screenshot(pages[0], 'site-call-card-overlay');
+  await chrome(pages[0]).getByRole('button', { name: 'Participants' }).click();
+  assert.equal(await chrome(pages[0]).locator('.mf-person').count(), 6);
+  await screenshot(pages[0], 'site-call-participants');
+  // A guest has no host powers on the cards.
+  assert.equal(await chrome(pages[1]).getByRole('button', { name: /^Remove / }).count(), 0);
+
+  // Dark theme and a phone, on guests' pages.
+  await pages[2].emulateMedia({ colorScheme: 'dark' });
+  await chrome(pages[2]).getByRole('button', { name: 'Open the chat' }).click();
+  await chrome(pages[2]).getByRole('textbox', { name: 'Message' }).fill('Dinner at 8 🍲');
+  await chrome(pages[2]).getByRole('button', { name: 'Send' }).click();
+  await poll(async () => (await chrome(pages[2]).locator('.mf-chat-text').count()) === 1, 'the message in the chat');
+  await screenshot(pages[2], 'site-call-6-dark-chat');
+  await pages[3].setViewportSize({ width: 390, height: 844 });
+  await poll(async () => {
+    const rects = await pages[3].evaluate(() => [...window.mehfilCall[Symbol.for('mehfil.debug')]().stage.querySelectorAll('.tile:not(.tile-leaving)')]
+      .map((t) => t.getBoundingClientRect()).map((r) => Math.round(r.top)));
+    const perRow = new Map();
+    for (const top of rects) perRow.set(top, (perRow.get(top) ?? 0) + 1);
+    return rects.length === 6 && Math.max(...perRow.values()) <= 2;
+  }, 'at most two tiles per row on a phone');
+  await screenshot(pages[3], 'site-call-6-phone');
+  await chrome(pages[3]).getByRole('button', { name: 'More options' }).click();
+  await screenshot(pages[3], 'site-call-phone-more');
+  assert.equal(await chrome(pages[3]).getByRole('menuitem', { name: 'Invite people' }).isVisible(), true);
+});
