@@ -53,6 +53,20 @@ function showNotFound() {
   }));
 }
 
+function showClosed() {
+  show(errorScreen('room_closed', {
+    title: 'The host ended this room', message: 'The call is over for everyone. Thanks for coming!', calm: true,
+    actions: [link('Create Room', '/?create=1'), link('Go Home', '/', true)],
+  }));
+}
+
+function showConnectionLost(retry) {
+  show(errorScreen('connection_lost', {
+    title: 'Connection lost', message: 'We could not reach the room. Check your connection, then reconnect.',
+    actions: [button('Reconnect', retry, true), link('Leave Room', '/')],
+  }));
+}
+
 function showProblem(error, room) {
   switch (error.code) {
     case 'room_not_found': case 'expired': case 'http_404': case 'http_410': return showNotFound();
@@ -77,8 +91,8 @@ function showProblem(error, room) {
       }));
     default:
       return show(errorScreen('connection_lost', {
-        title: 'Could not join the room', message: error.message,
-        actions: [button('Try Again', () => location.reload(), true), link('Leave Room', '/')],
+        title: 'Could not join the room', message: error.message || 'Something went wrong.',
+        actions: [button('Reconnect', () => location.reload(), true), link('Leave Room', '/')],
       }));
   }
 }
@@ -192,6 +206,12 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
     });
     return b;
   };
+  // The name others see. A session belongs to a name, so a new name is a new guest session; the host
+  // keeps theirs (their session is what makes them host).
+  const isHost = room.host_user_id === session.user_id;
+  const nameInput = el('input', { id: 'display-name', value: session.display_name, maxLength: 64, autocomplete: 'nickname', required: true, readOnly: isHost });
+  const nameField = el('label', { className: 'field' }, el('span', {}, 'Your name'), nameInput,
+    isHost ? el('span', { className: 'hint' }, 'You are the host of this room.') : null);
   const password = room.has_password ? el('input', { id: 'room-password', type: 'password', autocomplete: 'off', required: true }) : null;
   const problem = el('p', { className: 'form-error', role: 'alert' }, passwordProblem);
   const join = el('button', { type: 'submit', className: 'btn btn-primary btn-lg' }, 'Join Room');
@@ -207,7 +227,7 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
         el('li', {}, icon('crown', { size: 18 }), `Hosted by ${room.host_name || 'someone'}`),
         el('li', {}, icon('users', { size: 18 }), `${room.participant_count}/${room.max_participants} in the room`),
         el('li', {}, icon('link', { size: 18 }), el('span', { className: 'code-tag' }, room.room_code))),
-      el('p', { className: 'hint' }, `You join as ${session.display_name}.`),
+      nameField,
       password ? el('label', { className: 'field' }, el('span', {}, 'Room password'), password) : null,
       problem,
       join));
@@ -215,8 +235,23 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   // Listening before the camera is up: a quick click on Join must not submit the form natively.
   // Until the preview has answered, the call itself finds out what the camera and mic allow.
   let previewed = false;
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const wanted = nameInput.value.trim();
+    if (!wanted) {
+      problem.textContent = 'Please type your name.';
+      nameInput.focus();
+      return;
+    }
+    if (!isHost && wanted !== session.display_name) {
+      try {
+        session = await ensureSession(wanted);
+      } catch (error) {
+        problem.textContent = error.message;
+        nameInput.focus();
+        return;
+      }
+    }
     const hasVideo = !previewed || preview?.getVideoTracks().length > 0;
     const hasAudio = !previewed || preview?.getAudioTracks().length > 0;
     stopPreview();
@@ -255,10 +290,28 @@ async function enterCall(session, room, { password, audio, video }) {
     title: 'You were removed from this room', message: 'The host removed you from the call.', calm: true,
     actions: [link('Go Home', '/', true)],
   })));
-  call.on('room-closed', () => leaveCall(errorScreen('room_closed', {
-    title: 'The host ended this room', message: 'The call is over for everyone. Thanks for coming!', calm: true,
-    actions: [link('Create Room', '/?create=1'), link('Go Home', '/', true)],
-  })));
+  call.on('room-closed', () => {
+    leaveCall(document.createElement('div'));
+    showClosed();
+  });
+  // Reconnect (from the call's notice bar): rebuild the call now rather than wait for the backoff.
+  const onReconnect = (event) => {
+    event.preventDefault();
+    callHost.removeEventListener('mehfil-reconnect', onReconnect);
+    call.destroy();
+    enterCall(session, room, { password, audio, video });
+  };
+  callHost.addEventListener('mehfil-reconnect', onReconnect);
+  let joined = false;
+  call.on('joined', () => { joined = true; });
+  call.on('state-change', ({ state }) => {
+    if (state === 'failed' && joined) {  // gave up reconnecting mid-call
+      callHost.removeEventListener('mehfil-reconnect', onReconnect);
+      leaveCall(document.createElement('div'));
+      showConnectionLost(() => enterCall(session, room, { password, audio, video }));
+    }
+  });
+  call.on('left', () => callHost.removeEventListener('mehfil-reconnect', onReconnect));
   call.on('left', () => leaveCall(errorScreen('left', {
     title: 'You left the room', message: `You can come back while the room is open.`, calm: true,
     actions: [button('Rejoin', () => location.reload(), true), link('Go Home', '/')],
@@ -288,6 +341,7 @@ async function start() {
     return showProblem(error);
   }
   document.title = `${room.room_name} — Mehfil`;
+  if (room.is_active === false) return showClosed();
   if (room.is_locked && room.host_user_id !== session.user_id) return showProblem({ code: 'room_locked' }, room);
   if (room.participant_count >= room.max_participants) return showProblem({ code: 'room_full' }, room);
   return prejoin(session, room);

@@ -1,6 +1,7 @@
 // The site in real Chromium against the real server: a room created through the home page's modals
-// and joined from its success modal, and every screen a joiner can hit before the call — invalid
-// code, full room, locked room, wrong password. Saves screenshots of each.
+// and joined from its success modal, the join modal taking a pasted link, the keyboard path, and
+// every screen a joiner can hit before the call — invalid code, full room, locked room, wrong
+// password. Saves screenshots of each, at phone size and in the dark theme too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchChromium, screenshot } from './support.mjs';
@@ -25,8 +26,8 @@ async function api(path, body, token) {
   return response.json();
 }
 
-async function newPage(viewport = { width: 1280, height: 720 }) {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+async function newPage(viewport = { width: 1280, height: 720 }, colorScheme = 'light') {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', colorScheme });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
   return page;
@@ -35,10 +36,11 @@ async function newPage(viewport = { width: 1280, height: 720 }) {
 // A fresh browser meets the name gate first.
 async function openRoom(page, code, name = 'Visitor') {
   await page.goto(`${server.url}/room/${code}`);
-  const gate = page.locator('[data-screen="name"] input');
-  if (await gate.isVisible({ timeout: 3000 }).catch(() => false)) {
-    await gate.fill(name);
+  await page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
+  if (await page.evaluate(() => document.body.dataset.screen) === 'name') {
+    await page.locator('[data-screen="name"] input').fill(name);
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForFunction(() => document.body.dataset.screen !== 'name', null, { timeout: 15000 });
   }
 }
 
@@ -113,4 +115,113 @@ test('an invalid code, a full room, a locked room and a wrong password each show
   await openRoom(phone, secret, 'Phone');
   await screenOf(phone);
   await screenshot(phone, 'site-prejoin-phone');
+});
+
+// A paste event carrying `text`, as the clipboard would deliver it to the focused box.
+const paste = (page, selector, text) => page.$eval(selector, (box, value) => {
+  const data = new DataTransfer();
+  data.setData('text/plain', value);
+  box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}, text);
+
+test('the join modal takes a pasted link, fixes nothing it should not, and lands on the room', async () => {
+  const host = await api('/api/session', { display_name: 'Host' });
+  const room = await api('/api/rooms/create', { room_name: 'Pasted' }, host.token);
+  const page = await newPage();
+  await page.goto(`${server.url}/`);
+  await page.getByRole('button', { name: 'Join Room' }).click();
+  const boxes = page.locator('#code-boxes input');
+  assert.equal(await boxes.count(), 8);
+  assert.equal(await boxes.first().evaluate((box) => box === document.activeElement), true, 'the first box has the focus');
+
+  // Typing advances, a refused character stays out, Backspace goes back.
+  await page.keyboard.type('Ab');
+  assert.equal(await boxes.nth(2).evaluate((box) => box === document.activeElement), true);
+  await page.keyboard.type('0');
+  assert.equal(await boxes.nth(2).inputValue(), '', '0 is not in the code alphabet');
+  assert.match(await page.locator('#join-error').textContent(), /never use 0, O, 1, I or l/);
+  await page.keyboard.press('Backspace');
+  assert.equal(await boxes.nth(1).inputValue(), '');
+  assert.equal(await boxes.nth(1).evaluate((box) => box === document.activeElement), true);
+
+  // A whole link pasted into any box fills all eight.
+  await paste(page, '#code-boxes input:nth-child(2)', `  http://example.test/room/${room.room_code}?from=chat `);
+  assert.equal((await boxes.evaluateAll((all) => all.map((box) => box.value).join(''))), room.room_code);
+  assert.equal(await page.locator('#join-submit').isEnabled(), true);
+  await screenshot(page, 'site-join-modal');
+  await page.locator('#join-submit').click();
+  await page.waitForURL(`**/room/${room.room_code}`);
+  await page.locator('[data-screen="name"] input').fill('Paster');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.equal(await screenOf(page), 'prejoin');
+  assert.equal(await page.locator('.join-pane h1').textContent(), 'Pasted');
+});
+
+test('the keyboard reaches Create Room and Join Room, and Escape closes a modal', async () => {
+  const page = await newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const focused = () => page.evaluate(() => document.activeElement?.textContent.trim() ?? '');
+  const reached = new Set();
+  for (let i = 0; i < 12 && reached.size < 2; i++) {
+    await page.keyboard.press('Tab');
+    const text = await focused();
+    if (text === 'Create Room' || text === 'Join Room') reached.add(text);
+  }
+  assert.deepEqual([...reached].sort(), ['Create Room', 'Join Room']);
+  // Join Room has the focus now: Enter opens its modal, Escape closes it and gives the focus back.
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#join-dialog[open]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#join-dialog:not([open])', { state: 'attached' });
+  assert.equal(await focused(), 'Join Room');
+  // Create Room: Shift+Tab back, Space opens, Escape closes.
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'Create Room');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#create-dialog[open]');
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('dialog')?.id), 'create-dialog', 'the focus moves into the modal');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#create-dialog:not([open])', { state: 'attached' });
+  // Every button on the page has a name a screen reader can say.
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, a[href]')]
+    .filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim())).map((b) => b.outerHTML));
+  assert.deepEqual(unnamed, []);
+});
+
+test('phones and the dark theme: the home page, its modals, an error screen and the pre-join', async () => {
+  const host = await api('/api/session', { display_name: 'Host' });
+  const full = (await api('/api/rooms/create', { max_participants: 2, room_name: 'Packed' }, host.token)).room_code;
+  for (const name of ['One', 'Two']) {
+    const guest = await api('/api/session', { display_name: name });
+    await api(`/api/rooms/${full}/join`, {}, guest.token);
+  }
+  const phone = await newPage({ width: 390, height: 844 });
+  await phone.goto(`${server.url}/`);
+  await phone.waitForSelector('body[data-ready="true"]');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'nothing sticks out sideways on a phone');
+  await screenshot(phone, 'site-home-phone');
+  await phone.getByRole('button', { name: 'Create Room' }).click();
+  await screenshot(phone, 'site-create-modal-phone');
+
+  const dark = await newPage({ width: 1280, height: 720 }, 'dark');
+  await dark.goto(`${server.url}/`);
+  await dark.waitForSelector('body[data-ready="true"]');
+  const background = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(background, 'rgb(18, 19, 22)', 'the dark tokens apply');
+  await screenshot(dark, 'site-home-dark');
+  await dark.getByRole('button', { name: 'Join Room' }).click();
+  await screenshot(dark, 'site-join-modal-dark');
+  await dark.keyboard.press('Escape');
+  await openRoom(dark, full, 'Late');
+  assert.equal(await screenOf(dark), 'room_full');
+  await screenshot(dark, 'site-room-full-dark');
+
+  const darkPhone = await newPage({ width: 390, height: 844 }, 'dark');
+  const open = (await api('/api/rooms/create', { room_name: 'Evening' }, host.token)).room_code;
+  await openRoom(darkPhone, open, 'Night owl');
+  assert.equal(await screenOf(darkPhone), 'prejoin');
+  await darkPhone.waitForFunction(() => document.querySelector('.self-view video')?.videoWidth > 0, null, { timeout: 15000 });
+  await screenshot(darkPhone, 'site-prejoin-phone-dark');
 });
