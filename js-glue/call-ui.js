@@ -340,6 +340,7 @@ export function mountCallUi({ root, call, stage }) {
 
   // Connection trouble and a missing host, as a bar over the stage: media may still be flowing.
   function showNotice(kind) {
+    if ((notice.dataset.kind ?? '') === (kind ?? '')) return;  // unchanged: keep the buttons (and focus)
     notice.hidden = !kind;
     notice.dataset.kind = kind ?? '';
     if (!kind) return;
@@ -353,11 +354,9 @@ export function mountCallUi({ root, call, stage }) {
       }, 'mf-button mf-button-primary', 'refresh');
       noticeActions.replaceChildren(reconnect, leaveButton);
     } else if (kind === 'host-left') {
-      noticeText.textContent = 'The host left. Waiting for a new host…';
-      const claim = typeof call.claimHost === 'function'
-        ? textButton('Become Host', () => Promise.resolve(call.claimHost()).catch((e) => toast(e?.message ?? 'Not allowed')), 'mf-button mf-button-primary', 'crown')
-        : null;
-      noticeActions.replaceChildren(...[claim, leaveButton].filter(Boolean));
+      noticeText.textContent = 'The host left the call. Someone can take over as host.';
+      const claim = textButton('Become Host', () => call.claimHost(), 'mf-button mf-button-primary', 'crown');
+      noticeActions.replaceChildren(claim, leaveButton);
     }
   }
 
@@ -370,7 +369,7 @@ export function mountCallUi({ root, call, stage }) {
     waitingCode.textContent = info?.room_code ?? '';
     count.textContent = info ? `${everyone.length}/${info.max_participants}` : '';
     waiting.hidden = !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
-    showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'waiting' && everyone.length > 1 ? 'host-left' : null);
+    showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'in_room' && info?.host_away ? 'host-left' : null);
     const self = call.self();
     const audio = self?.audio ?? true;
     const video = self?.video ?? true;
@@ -433,7 +432,7 @@ export function mountCallUi({ root, call, stage }) {
   on('error', ({ code, message }) => {
     if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host'].includes(code)) toast(message);
   });
-  for (const event of ['participant-updated', 'media-change', 'whiteboard-change', 'state-change']) on(event, refresh);
+  for (const event of ['participant-updated', 'media-change', 'whiteboard-change', 'state-change', 'room-updated']) on(event, refresh);
   refresh();
   return {
     destroy() {

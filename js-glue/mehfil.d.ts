@@ -48,6 +48,7 @@ export interface RoomInfo {
   host_user_id: string;
   max_participants: number;
   is_locked: boolean;
+  host_away: boolean; // the host's connection dropped; anyone may claimHost() until they are back
   settings: RoomSettings;
   link: string;      // absolute URL of the room page
 }
@@ -72,6 +73,10 @@ export interface CreateOptions {
   password?: string;
   audio?: boolean;           // start with the microphone on (default true)
   video?: boolean;           // start with the camera on (default true)
+  // A camera/microphone stream already open (a pre-join preview, with the devices the user picked).
+  // The call takes it over instead of asking for the camera again, and stops its tracks when it
+  // ends. Without audio it is ignored (stopped) and the call asks for the camera and mic itself.
+  stream?: MediaStream;
   ui?: boolean;              // render the call UI (default true); false renders the video grid only
 }
 
@@ -86,6 +91,7 @@ export interface CallEvents {
   'kicked': { by: string };
   'room-closed': { reason: string };
   'state-change': { state: CallState };
+  'room-updated': RoomInfo;      // the host, the lock, the settings or host_away changed
   'whiteboard-change': { open: boolean };
   'error': MehfilError;
 }
@@ -109,6 +115,7 @@ export interface Call {
   mute(userId: string): void;
   kick(userId: string): void;
   makeCohost(userId: string): void;
+  claimHost(): void;             // "Become Host", only while room().host_away; 'error' otherwise
   lockRoom(locked: boolean): void;
   updateSettings(settings: RoomSettings): void;
   endForAll(): void;

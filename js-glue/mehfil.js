@@ -403,11 +403,18 @@ class Call extends Emitter {
   lockRoom(locked) { this.#host({ action: 'lock', locked: !!locked }); }
   updateSettings(settings) { this.#host({ action: 'settings', settings: { ...this.#snapshot?.room?.settings, ...settings } }); }
   endForAll() { this.#host({ action: 'end' }); }
+  // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
+  claimHost() {
+    this.#lastRejection = null;
+    this.#feed({ type: 'claim-host' });
+    if (this.#lastRejection) this.emit('error', { code: 'not_allowed', message: 'The room has a host.' });
+  }
 
   // The engine's insides for tests, benchmarks and the stats overlay; not part of the contract.
   [DEBUG]() {
     return {
       marks: { ...this.#marks },
+      trace: [...this.#trace],
       snapshot: this.#core.snapshot(),
       layout: this.#grid.lastLayout,
       tiles: [...this.#tiles.keys()],
@@ -426,7 +433,15 @@ class Call extends Emitter {
 
   #feed(event) {
     if (this.#destroyed) return;
+    if (event.peer) this.#note(`in ${event.peer} ${event.event ?? ''} ${event.op ?? ''} ${event.state ?? ''}`);
     this.#run(this.#core.event(event, now()));
+  }
+
+  // The last few hundred peer events, commands and signals, for the debug view when a link sticks.
+  #trace = [];
+  #note(line) {
+    this.#trace.push(`${now()} ${line}`);
+    if (this.#trace.length > 400) this.#trace.shift();
   }
 
   #run(commands) {
@@ -449,6 +464,7 @@ class Call extends Emitter {
   }
 
   #execute(c) {
+    if (c.peer || c.type === 'send') this.#note(`do ${c.type} ${c.peer ?? ''} ${c.op ?? ''} ${c.sdp_type ?? ''} ${c.type === 'send' ? c.text.slice(0, 60) : ''}`);
     switch (c.type) {
       case 'send':
         if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(c.text);
@@ -463,7 +479,7 @@ class Call extends Emitter {
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
-      case 'create-peer': this.#createPeer(c.peer); break;
+      case 'create-peer': this.#createPeer(c.peer, c.offers_first); break;
       case 'create-offer': this.#peerOp(c, (pc) => pc.createOffer(), (d) => ({ event: 'description-created', sdp_type: 'offer', sdp: d.sdp })); break;
       case 'create-answer': this.#peerOp(c, (pc) => pc.createAnswer(), (d) => ({ event: 'description-created', sdp_type: 'answer', sdp: d.sdp })); break;
       case 'set-local':
@@ -495,6 +511,7 @@ class Call extends Emitter {
   // After every batch: mirror the core's state, settle join(), redraw.
   #afterCommands() {
     if (this.#destroyed) return;
+    const roomBefore = JSON.stringify(this.#snapshot?.room ?? null);
     this.#snapshot = this.#core.snapshot();
     const state = this.#snapshot.state;
     if (state !== this.#state) {
@@ -503,6 +520,7 @@ class Call extends Emitter {
       this.#onState(state, previous);
       this.emit('state-change', { state });
     }
+    if (this.#snapshot.room && JSON.stringify(this.#snapshot.room) !== roomBefore) this.emit('room-updated', this.room());
     this.#render();
   }
 
@@ -603,6 +621,8 @@ class Call extends Emitter {
     ws.onmessage = (event) => {
       if (typeof event.data !== 'string' || this.#destroyed) return;
       this.#lastFrame = event.data;
+      if (event.data.includes('"signal:')) this.#note(`ws< ${event.data.slice(0, 80)}`);
+      if (!this.#marks.theirs && /"type":"signal:(offer|answer)"/.test(event.data)) this.#marks.theirs = now();
       this.#noteFrame(event.data);
       if (event.data.includes('"wb:ops"') || event.data.includes('"wb:cursor"')) this.#whiteboardFrame(event.data);
       this.#run(this.#core.serverFrame(event.data, now()));
@@ -736,7 +756,18 @@ class Call extends Emitter {
       return;
     }
     let result = this.#core.mediaStart();
-    for (;;) {
+    const given = this.#takeGivenStream();
+    if (given) {
+      // The same answers the camera would have given: no video in it means the camera was refused.
+      const hasVideo = given.getVideoTracks().length > 0;
+      if (!hasVideo) {
+        result = this.#core.mediaEvent('camera-denied');
+        this.emit('error', { code: 'camera_denied', message: result.message });
+      }
+      result = this.#core.mediaEvent(hasVideo ? 'granted-both' : 'granted-mic');
+      this.#useLocalStream(given);
+    }
+    while (!given) {
       const request = result.commands.find((c) => c.type === 'request-media');
       if (!request) break;
       try {
@@ -763,7 +794,19 @@ class Call extends Emitter {
     this.#render();
   }
 
+  // options.stream, once: live and with a microphone, or stopped and forgotten.
+  #takeGivenStream() {
+    const stream = this.#options.stream;
+    this.#options.stream = null;
+    if (!stream) return null;
+    const live = stream.getTracks().filter((t) => t.readyState === 'live');
+    if (live.some((t) => t.kind === 'audio')) return stream;
+    for (const track of stream.getTracks()) track.stop();
+    return null;
+  }
+
   #useLocalStream(stream) {
+    if (!this.#marks.media) this.#marks.media = now();
     this.#localStream = stream;
     for (const track of stream.getAudioTracks()) track.enabled = this.#audioOn;
     for (const track of stream.getVideoTracks()) track.enabled = this.#videoOn;
@@ -791,7 +834,7 @@ class Call extends Emitter {
   // ---------------------------------------------------------------------------------------------
   // peer connections: one per remote peer, executing the core's per-peer commands in order
 
-  #createPeer(peerId) {
+  #createPeer(peerId, offersFirst) {
     if (this.#peers.has(peerId)) return;
     const pc = new RTCPeerConnection({ iceServers: [] });
     const peer = { pc, cap: 0, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
@@ -820,6 +863,13 @@ class Call extends Emitter {
     };
     this.#addLocalTracks(peer);
     if (this.#screenStream) this.#addScreenTo(peer);
+    // The end that offers first does not wait for its camera: receive-only transceivers make the
+    // offer now, the other end's media flows at once, and addTrack takes them over later.
+    if (offersFirst) {
+      for (const kind of ['audio', 'video']) {
+        if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+      }
+    }
   }
 
   #addLocalTracks(peer) {
@@ -1117,7 +1167,7 @@ class Call extends Emitter {
 // <mehfil-room server room name password token ui>: the same call, declaratively.
 
 const ELEMENT_EVENTS = ['joined', 'left', 'participant-joined', 'participant-left', 'participant-updated',
-  'active-speaker-change', 'chat-message', 'kicked', 'room-closed', 'state-change', 'error'];
+  'active-speaker-change', 'chat-message', 'kicked', 'room-closed', 'state-change', 'room-updated', 'error'];
 
 export class MehfilRoomElement extends (globalThis.HTMLElement ?? class {}) {
   static observedAttributes = ['server', 'room', 'name', 'password', 'token', 'ui', 'audio', 'video'];

@@ -341,6 +341,9 @@ void RoomHub::detach(const std::shared_ptr<Connection>& connection) {
   if (m && m->connection == connection) {
     m->connection.reset();
     m->detached_at = now_ms();
+    if (m->user_id == live->record.host_user_id && m->announced) {
+      broadcast(*live, srv::HostAway{live->record.room_code, m->user_id});
+    }
   }
 }
 
@@ -447,6 +450,8 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
     return broadcast(*live, srv::WhiteboardCursor{connection->peer_id, m->x, m->y, m->laser}, self->user_id);
   }
 
+  if (std::holds_alternative<cli::ClaimHost>(message)) return claim_host(connection, *live, *self, id);
+
   // Host and co-host actions.
   if (!may_manage(*live, connection->claims())) {
     return reply_error(connection, ErrorCode::not_host, "Only the host or a co-host can do that.", id);
@@ -551,6 +556,7 @@ void RoomHub::finish_ws_join(const std::shared_ptr<Connection>& connection, cons
     return reply_error(connection, problem->code, problem->message, id);
   }
   Member* m = member(*live, connection->user_id());
+  const bool host_returns = m && !m->connection && m->announced && m->user_id == live->record.host_user_id;
   if (!m) {
     Member fresh;
     fresh.user_id = connection->user_id();
@@ -593,6 +599,34 @@ void RoomHub::finish_ws_join(const std::shared_ptr<Connection>& connection, cons
   if (first_arrival) {
     broadcast(*live, srv::ParticipantJoined{room_code, participant(*live, *m), announced_count(*live)}, m->user_id);
   }
+  if (host_returns) {
+    broadcast(*live, srv::HostChanged{room_code, m->user_id, m->user_id}, m->user_id);
+  } else if (const Member* host = member(*live, live->record.host_user_id); host && host->announced && !host->connection) {
+    send(connection, srv::HostAway{room_code, host->user_id});
+  }
+}
+
+// "Become Host": anyone in the room may take it over while the host is away, so a dropped host does
+// not leave the room without powers for the whole grace period. Not before the host has arrived:
+// a room waits for the one who made it.
+void RoomHub::claim_host(const std::shared_ptr<Connection>& connection, LiveRoom& live, Member& self,
+                         const std::optional<protocol::RequestId>& id) {
+  const std::string previous = live.record.host_user_id;
+  if (previous == self.user_id) {
+    if (id) send(connection, srv::Ack{*id});
+    return;
+  }
+  const Member* host = member(live, previous);
+  if (!host || !host->announced) {
+    return reply_error(connection, ErrorCode::not_host, "The host has not arrived yet.", id);
+  }
+  if (host->connection) return reply_error(connection, ErrorCode::not_host, "The host is here.", id);
+  live.record.host_user_id = self.user_id;
+  self.is_cohost = false;
+  touch(live);
+  persist_member(live, self, std::nullopt, false);
+  broadcast(live, srv::HostChanged{live.record.room_code, self.user_id, previous});
+  if (id) send(connection, srv::Ack{*id});
 }
 
 whiteboard::Board& RoomHub::board(LiveRoom& live) {

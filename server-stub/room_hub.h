@@ -122,6 +122,8 @@ class RoomHub {
   void detach(const std::shared_ptr<Connection>& connection);
   void apply_host_action(LiveRoom& room, const std::string& by, protocol::server::HostActionKind action,
                          const std::string& target_user_id);
+  void claim_host(const std::shared_ptr<Connection>& connection, LiveRoom& room, Member& self,
+                  const std::optional<protocol::RequestId>& id);
   void end_room(LiveRoom& room, const std::string& reason);
   whiteboard::Board& board(LiveRoom& room);
   void whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& room, const std::vector<nlohmann::json>& ops,

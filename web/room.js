@@ -9,8 +9,9 @@ import { api, ApiError, currentSession, ensureSession, forgetSession, isRoomCode
 const main = document.getElementById('main');
 const callHost = document.getElementById('call-host');
 const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
-let preview = null; // the stream of the camera preview, stopped before the call starts
+let preview = null; // the stream of the camera preview, handed to the call on Join
 let meterTimer = 0;
+let meterContext = null; // the preview's mic meter, closed with the preview
 let previewGeneration = 0; // bumped by stopPreview, so a preview still starting knows it came too late
 
 // Small DOM helper: el('p', {className}, 'text', child...). Strings become text nodes.
@@ -150,6 +151,7 @@ async function startPreview(video, meter, note, devices) {
   const [audioTrack] = preview?.getAudioTracks() ?? [];
   if (audioTrack && typeof AudioContext !== 'undefined') {
     const context = new AudioContext();
+    meterContext = context;
     const analyser = context.createAnalyser();
     analyser.fftSize = 256;
     context.createMediaStreamSource(new MediaStream([audioTrack])).connect(analyser);
@@ -167,10 +169,18 @@ async function startPreview(video, meter, note, devices) {
 }
 
 function stopPreview() {
+  for (const track of takePreview()?.getTracks() ?? []) track.stop();
+}
+
+// Ends the preview without stopping its tracks, and returns its stream (null if it never started).
+function takePreview() {
   previewGeneration += 1;
   clearInterval(meterTimer);
-  for (const track of preview?.getTracks() ?? []) track.stop();
+  meterContext?.close().catch(() => {});
+  meterContext = null;
+  const stream = preview;
   preview = null;
+  return stream;
 }
 
 async function deviceSelect(kind, label, chosen, onChange) {
@@ -254,9 +264,11 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
     }
     const hasVideo = !previewed || preview?.getVideoTracks().length > 0;
     const hasAudio = !previewed || preview?.getAudioTracks().length > 0;
-    stopPreview();
+    // The call takes the preview's camera and mic over: the devices picked here, and no second wait
+    // for the camera to start.
+    const stream = takePreview();
     enterCall(session, room, {
-      password: password?.value, audio: preference.audio && hasAudio, video: preference.video && hasVideo,
+      password: password?.value, audio: preference.audio && hasAudio, video: preference.video && hasVideo, stream,
     });
   });
   show(form);
@@ -271,13 +283,13 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
     await deviceSelect('audioinput', 'Microphone', devices.mic, (id) => { devices.mic = id; restart(); }));
 }
 
-async function enterCall(session, room, { password, audio, video }) {
+async function enterCall(session, room, { password, audio, video, stream }) {
   document.body.classList.add('in-call');
   callHost.hidden = false;
   main.replaceChildren();
   const call = Mehfil.create(callHost, {
     server: location.origin, room: room.room_code, token: session.token, displayName: session.display_name,
-    password, audio, video,
+    password, audio, video, stream,
   });
   window.mehfilCall = call;  // for tests and the curious
   const leaveCall = (screen) => {

@@ -66,3 +66,30 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   await join(phone);
   await screenshot(phone, 'call-phone-controls');
 });
+
+test('when the host drops out, the others are told and one of them can become host', async () => {
+  const own = await createRoom(server, { hostName: 'Hana' });
+  const host = await openCall(browser, server, { room: own.code, name: 'Hana', token: own.hostToken });
+  const guest = await openCall(browser, server, { room: own.code, name: 'Gul' });
+  const other = await openCall(browser, server, { room: own.code, name: 'Omar' });
+  pages.push(guest, other);
+  for (const page of [host, guest, other]) assert.equal(await join(page), 'in_room');
+  assert.equal(await guest.locator('.mf-notice').isHidden(), true, 'no notice while the host is here');
+
+  await host.context().close();  // the tab is gone without Leave: the host keeps its place for a while
+  const notice = guest.locator('.mf-notice[data-kind="host-left"]');
+  await notice.waitFor({ timeout: 10000 });
+  assert.match(await notice.textContent(), /The host left the call/);
+  await screenshot(guest, 'call-host-left');
+
+  await guest.getByRole('button', { name: 'Become Host' }).click();
+  await eventually(() => guest.evaluate(() => window.call.self()?.is_host === true), { what: 'Gul to become host' });
+  await eventually(() => other.evaluate(() => window.call.participants().find((p) => p.display_name === 'Gul')?.is_host === true),
+    { what: 'Omar to see Gul as host' });
+  await eventually(async () => (await other.locator('.mf-notice').isHidden()) && (await guest.locator('.mf-notice').isHidden()),
+    { what: 'the notice to go away' });
+  // The new host has the powers: Mute for Omar is offered, and works.
+  await guest.getByRole('button', { name: 'Participants' }).click();
+  await guest.locator('.mf-people').getByRole('button', { name: /Mute Omar/ }).click();
+  await eventually(() => other.evaluate(() => window.call.self()?.audio === false), { what: 'Omar to be muted by the new host' });
+});

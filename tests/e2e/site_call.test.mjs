@@ -69,7 +69,20 @@ const everyonePlays = (pages, count) => poll(async () => {
     if (seen.tiles !== count || seen.playing !== count) return false;
   }
   return true;
-}, `${count} playing tiles on every page`, 180000);
+}, `${count} playing tiles on every page`, 180000).catch(async (error) => {
+  // What each page saw: its tiles, and each link's signaling / connection state and tracks.
+  for (const page of pages) {
+    console.error(JSON.stringify(await page.evaluate(() => {
+      const debug = window.mehfilCall[Symbol.for('mehfil.debug')]();
+      const links = Object.entries(debug.pcs).map(([id, pc]) => `${id} ${pc.signalingState}/${pc.connectionState} ` +
+        pc.getTransceivers().map((t) => `${t.receiver.track.kind}:${t.currentDirection}`).join(','));
+      const stuck = Object.entries(debug.pcs).filter(([, pc]) => pc.connectionState !== 'connected').map(([id]) => id);
+      return { stuck: debug.trace.filter((line) => stuck.some((id) => line.includes(id))).join('\n'), name: window.mehfilCall.self()?.display_name, seen: [...debug.stage.querySelectorAll('.tile:not(.tile-leaving)')]
+        .map((t) => t.querySelector('video')?.videoWidth ?? 'no video'), links };
+    })));
+  }
+  throw error;
+});
 
 // The chrome inside the call's shadow root.
 const chrome = (page) => page.locator('#call-host');

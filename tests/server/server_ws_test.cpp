@@ -220,3 +220,63 @@ TEST_CASE("A dropped socket keeps its place and comes back as the same peer with
     CHECK((*left)["peer_id"] == c_peer);
   }
 }
+
+TEST_CASE("While the host's socket is down, the others hear the host is away and one of them can become host") {
+  ServerProcess server({"--resume-grace-ms", "5000", "--sweep-ms", "100"});
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient b(server.port(), ben.token), c(server.port(), cy.token);
+
+  // Before the host has ever arrived there is nobody to take over from.
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  b.send({{"type", "room:claim-host"}, {"id", 1}});
+  CHECK(b.receive_type("error").value()["message"] == "The host has not arrived yet.");
+
+  std::string host_token;
+  {
+    WsClient a(server.port(), ana.token);
+    host_token = a.join(code)["resume_token"];
+    REQUIRE(b.receive_type("room:participant-joined"));
+    b.send({{"type", "room:claim-host"}, {"id", 2}});
+    CHECK(b.receive_type("error").value()["message"] == "The host is here.");
+  }  // the host's socket drops without room:leave
+  const auto away = b.receive_type("room:host-away");
+  REQUIRE(away);
+  CHECK((*away)["host_user_id"] == ana.user_id);
+
+  SECTION("someone joining meanwhile hears it too") {
+    REQUIRE(c.join(code)["type"] == "room:joined");
+    CHECK(c.receive_type("room:host-away").value()["host_user_id"] == ana.user_id);
+  }
+  SECTION("the first claim wins, and the new host has the powers") {
+    REQUIRE(c.join(code)["type"] == "room:joined");
+    b.send({{"type", "room:claim-host"}, {"id", 3}});
+    const auto changed = c.receive_type("room:host-changed");
+    REQUIRE(changed);
+    CHECK((*changed)["host_user_id"] == ben.user_id);
+    CHECK((*changed)["previous_host_user_id"] == ana.user_id);
+    CHECK(b.receive_type("ack"));
+    c.send({{"type", "room:claim-host"}, {"id", 4}});
+    CHECK(c.receive_type("error").value()["code"] == "not_host");
+    b.send({{"type", "room:host-mute"}, {"target_user_id", cy.user_id}, {"id", 5}});
+    CHECK(b.receive_type("ack"));
+
+    // The old host comes back as an ordinary member.
+    WsClient a(server.port(), ana.token);
+    a.send({{"type", "room:join"}, {"room_code", code}, {"resume_token", host_token}});
+    const auto rejoined = a.receive_type("room:joined");
+    REQUIRE(rejoined);
+    CHECK((*rejoined)["room"]["host_user_id"] == ben.user_id);
+    CHECK((*rejoined)["self"]["is_host"] == false);
+  }
+  SECTION("the host coming back ends it, and stays host") {
+    WsClient a(server.port(), ana.token);
+    a.send({{"type", "room:join"}, {"room_code", code}, {"resume_token", host_token}});
+    REQUIRE(a.receive_type("room:joined"));
+    const auto back = b.receive_type("room:host-changed");
+    REQUIRE(back);
+    CHECK((*back)["host_user_id"] == ana.user_id);
+    b.send({{"type", "room:claim-host"}, {"id", 6}});
+    CHECK(b.receive_type("error").value()["message"] == "The host is here.");
+  }
+}

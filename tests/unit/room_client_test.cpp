@@ -72,6 +72,8 @@ TEST_CASE("Joining opens the socket, sends room:join and builds a link per parti
   REQUIRE(peers.size() == 2);
   CHECK(peers[0].peer_id == "p1");
   CHECK(peers[1].peer_id == "p2");
+  CHECK(peers[0].offers_first);  // we are the newcomer to everyone already there
+  CHECK(peers[1].offers_first);
   CHECK(first_of<ApplyParticipants>(out).participants.size() == 2);
   for (const auto& cap : all_of<SetBitrateCap>(out)) CHECK(cap.max_bitrate_bps == 500'000);  // three people
   CHECK(room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 30).size() == 1);  // Rejected: already in
@@ -165,6 +167,7 @@ TEST_CASE("Participants joining and leaving open and close links and move the bi
   RoomClient room = in_room();
   auto out = receive(room, server::ParticipantJoined{"AbCdEf23", person("3"), 4});
   CHECK(first_of<CreatePeer>(out).peer_id == "p3");
+  CHECK_FALSE(first_of<CreatePeer>(out).offers_first);  // the newcomer offers; we answer
   CHECK(room.participants().size() == 3);
   CHECK(count_of<SetBitrateCap>(out) == 1);  // only the new link; four people keep 500 kbit/s
   out = receive(room, server::ParticipantJoined{"AbCdEf23", person("4"), 5});
@@ -192,6 +195,31 @@ TEST_CASE("Becoming host shows a toast and unlocks the host actions") {
   CHECK(std::get<client::HostKick>(first_of<SendMessage>(sent).message).target_user_id == "u2");
   SECTION("someone else becoming host is no toast") {
     CHECK(count_of<ShowToast>(receive(room, server::HostChanged{"AbCdEf23", "u2", std::string("u5")})) == 0);
+  }
+}
+
+TEST_CASE("Become Host is offered only while the host is away, and any host change ends it") {
+  RoomClient room = in_room();  // the host is u1
+  CHECK_FALSE(room.host_away());
+  CHECK(count_of<Rejected>(room.handle(ClaimHost{}, 0)) == 1);  // the host is here
+  receive(room, server::HostAway{"AbCdEf23", "u9"});            // not our host: ignored
+  CHECK_FALSE(room.host_away());
+
+  receive(room, server::HostAway{"AbCdEf23", "u1"});
+  CHECK(room.host_away());
+  const auto sent = room.handle(ClaimHost{}, 0);
+  REQUIRE(count_of<SendMessage>(sent) == 1);
+  CHECK(std::holds_alternative<client::ClaimHost>(first_of<SendMessage>(sent).message));
+
+  SECTION("someone else claims first") {
+    receive(room, server::HostChanged{"AbCdEf23", "u2", std::string("u1")});
+    CHECK_FALSE(room.host_away());
+    CHECK(count_of<Rejected>(room.handle(ClaimHost{}, 0)) == 1);
+  }
+  SECTION("the host comes back") {
+    receive(room, server::HostChanged{"AbCdEf23", "u1", std::string("u1")});
+    CHECK_FALSE(room.host_away());
+    CHECK_FALSE(room.self().is_host);
   }
 }
 

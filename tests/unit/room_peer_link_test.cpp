@@ -52,6 +52,37 @@ TEST_CASE("Opening a link creates its peer connection with the bitrate cap") {
   CHECK(first_of<SetBitrateCap>(link.set_bitrate_cap(300'000)).max_bitrate_bps == 300'000);
 }
 
+TEST_CASE("A member already in the room holds its offer and answers the newcomer's, so their offers never cross") {
+  PeerLink link("p1", "p9", /*remote_offers_first=*/true);
+  CHECK_FALSE(first_of<CreatePeer>(link.open(500'000)).offers_first);
+  auto out = link.handle(NegotiationNeeded{}, 100);
+  CHECK(count_of<CreateOffer>(out) == 0);
+  CHECK(link.holding_offer());
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 100 + kFirstOfferWaitMs);
+  CHECK(link.handle(NegotiationNeeded{}, 200).empty());  // still the same hold, not a second timer
+
+  out = link.handle(RemoteOffer{"their-offer"}, 300);
+  REQUIRE(count_of<SetRemoteDescription>(out) == 1);
+  CHECK_FALSE(link.holding_offer());
+  CHECK(count_of<CreateOffer>(link.handle(Tick{}, 100 + kFirstOfferWaitMs)) == 0);  // the hold is over
+}
+
+TEST_CASE("A member whose newcomer never offers makes the offer itself once the wait is over") {
+  PeerLink link("p1", "p9", /*remote_offers_first=*/true);
+  link.handle(NegotiationNeeded{}, 100);
+  CHECK(link.handle(Tick{}, 100 + kFirstOfferWaitMs - 1).empty());
+  const auto out = link.handle(Tick{}, 100 + kFirstOfferWaitMs);
+  CHECK(count_of<CreateOffer>(out) == 1);
+  CHECK(link.making_offer());
+  CHECK_FALSE(link.holding_offer());
+}
+
+TEST_CASE("The newcomer's link offers first, even before it has a camera") {
+  PeerLink link("p9", "p1");
+  CHECK(first_of<CreatePeer>(link.open(500'000)).offers_first);
+  CHECK(count_of<CreateOffer>(link.handle(NegotiationNeeded{}, 0)) == 1);
+}
+
 TEST_CASE("A link offers when negotiation is needed and sends the offer once it is set") {
   PeerLink link("p1", "p2");
   auto out = link.handle(NegotiationNeeded{}, 0);
@@ -221,6 +252,27 @@ TEST_CASE("An offer left unanswered is rolled back and made again with an ICE re
   CHECK(std::get<SetLocalDescription>(out[0]).type == SdpType::rollback);
   CHECK(std::holds_alternative<RestartIce>(out[1]));
   CHECK(link.expected_signaling_state() == SignalingState::stable);
+}
+
+TEST_CASE("A link still not connected 10 s after its negotiation began is restarted by its impolite end") {
+  // Both ends in connectionState "new" for good: what Chrome does when the polite end rolled back an
+  // offer whose setLocalDescription was still running and never gathers candidates again.
+  PeerLink impolite("p2", "p1"), polite("p1", "p2");
+  for (PeerLink* link : {&impolite, &polite}) {
+    auto out = link->handle(RemoteOffer{"their-offer"}, 0);
+    CHECK(first_of<ScheduleTimer>(out).at_ms == kConnectTimeoutMs);
+    link->handle(RemoteDescriptionSet{first_of<SetRemoteDescription>(out).op}, 1);
+    CHECK(link->handle(Tick{}, kConnectTimeoutMs - 1).empty());
+  }
+  auto out = impolite.handle(Tick{}, kConnectTimeoutMs);
+  CHECK(count_of<RestartIce>(out) == 1);
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 2 * kConnectTimeoutMs);  // and again if that does not help
+  CHECK(count_of<RestartIce>(polite.handle(Tick{}, kConnectTimeoutMs)) == 0);  // no crossing restarts
+
+  SECTION("a connected link is left alone") {
+    impolite.handle(ConnectionStateChanged{ConnectionState::connected}, kConnectTimeoutMs + 5);
+    CHECK(impolite.handle(Tick{}, 3 * kConnectTimeoutMs).empty());
+  }
 }
 
 TEST_CASE("After the signaling socket comes back the link re-offers whatever was in flight") {

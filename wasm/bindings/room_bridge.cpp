@@ -201,6 +201,8 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
       if (!s.problem.empty()) return "settings." + s.problem;
     }
     event = intent;
+  } else if (type == "claim-host") {
+    event = rm::ClaimHost{};
   } else if (type == "chat") {
     event = rm::SendChat{r.text("text"), r.text("client_msg_id")};
   } else if (type == "socket-opened") {
@@ -262,7 +264,7 @@ json command_json(const rm::RoomCommand& command) {
         } else if constexpr (std::is_same_v<T, rm::Rejected>) {
           return {{"type", "rejected"}, {"reason", c.reason}};
         } else if constexpr (std::is_same_v<T, rm::CreatePeer>) {
-          return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}};
+          return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}, {"offers_first", c.offers_first}};
         } else if constexpr (std::is_same_v<T, rm::CreateOffer>) {
           return {{"type", "create-offer"}, {"peer", c.peer_id}, {"op", c.op}};
         } else if constexpr (std::is_same_v<T, rm::CreateAnswer>) {
@@ -452,6 +454,7 @@ std::string CallBridge::snapshot() const {
                                              {"host_user_id", room.host_user_id},
                                              {"max_participants", room.max_participants},
                                              {"is_locked", room.is_locked},
+                                             {"host_away", client_.host_away()},
                                              {"settings", settings_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},

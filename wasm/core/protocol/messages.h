@@ -96,6 +96,12 @@ struct MakeCohost {
   std::string target_user_id;
   friend bool operator==(const MakeCohost&, const MakeCohost&) = default;
 };
+// Take over a room whose host is away (their socket dropped and the resume grace has not run
+// out). The server refuses while the host is here or has not arrived yet.
+struct ClaimHost {
+  static constexpr std::string_view type_name = "room:claim-host";
+  friend bool operator==(const ClaimHost&, const ClaimHost&) = default;
+};
 struct LockRoom {
   static constexpr std::string_view type_name = "room:lock";
   bool locked = false;
@@ -185,7 +191,7 @@ struct Ping {
 }  // namespace client
 
 using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::HostMute, client::HostKick,
-                                   client::HostTransfer, client::MakeCohost, client::LockRoom,
+                                   client::HostTransfer, client::MakeCohost, client::ClaimHost, client::LockRoom,
                                    client::ChangeSettings, client::EndRoom, client::MediaState,
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
                                    client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CallRing,
@@ -273,6 +279,15 @@ struct HostAction {
   std::string target_user_id;
   std::string by;  // user_id of the host or co-host who did it
   friend bool operator==(const HostAction&, const HostAction&) = default;
+};
+// The host's connection dropped: they keep their place for the resume grace, and anyone may claim
+// the room meanwhile (room:claim-host). room:host-changed ends it: a claim, the grace running out,
+// or the host coming back (host_user_id unchanged).
+struct HostAway {
+  static constexpr std::string_view type_name = "room:host-away";
+  std::string room_code;
+  std::string host_user_id;
+  friend bool operator==(const HostAway&, const HostAway&) = default;
 };
 struct HostChanged {
   static constexpr std::string_view type_name = "room:host-changed";
@@ -375,7 +390,8 @@ struct ErrorReply {
 
 using ServerMessage =
     std::variant<server::Hello, server::Ack, server::RoomJoined, server::ParticipantJoined,
-                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostChanged,
+                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
+                 server::HostChanged,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
                  server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,

@@ -79,7 +79,7 @@ void fields(F& f, M& m) {
 // --- messages without fields ---
 
 template <class F, class M>
-  requires one_of<M, client::LeaveRoom, client::EndRoom, client::Ping, server::Pong>
+  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::Ping, server::Pong>
 void fields(F&, M&) {}
 
 // --- client → server ---
@@ -243,6 +243,13 @@ void fields(F& f, M& m) {
   f.choice("action", m.action);
   f.text("target_user_id", m.target_user_id, TextRule::id);
   f.text("by", m.by, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::HostAway>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("host_user_id", m.host_user_id, TextRule::id);
 }
 
 template <class F, class M>

@@ -51,12 +51,15 @@ bool is_polite(std::string_view self_peer_id, std::string_view remote_peer_id) {
   return self_peer_id < remote_peer_id;
 }
 
-PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id)
-    : self_(std::move(self_peer_id)), remote_(std::move(remote_peer_id)), polite_(is_polite(self_, remote_)) {}
+PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id, bool remote_offers_first)
+    : self_(std::move(self_peer_id)),
+      remote_(std::move(remote_peer_id)),
+      polite_(is_polite(self_, remote_)),
+      remote_offers_first_(remote_offers_first) {}
 
 std::vector<PeerCommand> PeerLink::open(int max_bitrate_bps) {
   bitrate_cap_bps_ = max_bitrate_bps;
-  return {CreatePeer{remote_, polite_}, SetBitrateCap{remote_, max_bitrate_bps}};
+  return {CreatePeer{remote_, polite_, !remote_offers_first_}, SetBitrateCap{remote_, max_bitrate_bps}};
 }
 
 std::vector<PeerCommand> PeerLink::set_bitrate_cap(int max_bitrate_bps) {
@@ -116,6 +119,20 @@ void PeerLink::rollback_own_offer(std::vector<PeerCommand>& out) {
   offer_sent_at_.reset();
 }
 
+void PeerLink::make_offer(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  making_offer_ = true;
+  std::set<OpId> ignored;
+  offer_create_op_ = begin(ignored);
+  out.push_back(CreateOffer{remote_, offer_create_op_});
+  if (state_ == LinkState::fresh) start_negotiating(now_ms, out);
+}
+
+void PeerLink::start_negotiating(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  state_ = LinkState::negotiating;
+  connect_deadline_ = now_ms + kConnectTimeoutMs;
+  out.push_back(ScheduleTimer{timer_key("connect"), *connect_deadline_});
+}
+
 void PeerLink::flush_candidates(std::vector<PeerCommand>& out) {
   if (!has_remote_description_ || !remote_description_ops_.empty()) return;
   for (auto& candidate : queued_candidates_) {
@@ -125,7 +142,9 @@ void PeerLink::flush_candidates(std::vector<PeerCommand>& out) {
   queued_candidates_.clear();
 }
 
-void PeerLink::on_remote_offer(const RemoteOffer& offer, std::vector<PeerCommand>& out) {
+void PeerLink::on_remote_offer(const RemoteOffer& offer, std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  remote_offers_first_ = false;
+  held_offer_until_.reset();  // our tracks go out in the answer; negotiationneeded returns if not
   const bool collision = making_offer_ || expected_ == SignalingState::have_local_offer;
   ignore_offer_ = !polite_ && collision;
   if (ignore_offer_) return;
@@ -134,7 +153,7 @@ void PeerLink::on_remote_offer(const RemoteOffer& offer, std::vector<PeerCommand
   remote_offer_op_ = begin(remote_description_ops_);
   out.push_back(SetRemoteDescription{remote_, remote_offer_op_, SdpType::offer, offer.sdp});
   expected_ = SignalingState::have_remote_offer;
-  if (state_ == LinkState::fresh) state_ = LinkState::negotiating;
+  if (state_ == LinkState::fresh) start_negotiating(now_ms, out);
 }
 
 void PeerLink::on_remote_answer(const RemoteAnswer& answer, std::vector<PeerCommand>& out) {
@@ -162,6 +181,7 @@ void PeerLink::on_connection(ConnectionState state, std::int64_t now_ms, std::ve
     case ConnectionState::connected:
       state_ = LinkState::connected;
       disconnected_since_.reset();
+      connect_deadline_.reset();
       break;
     case ConnectionState::disconnected:
       disconnected_since_ = now_ms;
@@ -180,11 +200,21 @@ void PeerLink::on_connection(ConnectionState state, std::int64_t now_ms, std::ve
 }
 
 void PeerLink::on_tick(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  if (held_offer_until_ && now_ms >= *held_offer_until_) {
+    held_offer_until_.reset();
+    remote_offers_first_ = false;
+    if (!making_offer_ && expected_ == SignalingState::stable) make_offer(now_ms, out);
+  }
   if (disconnected_since_ && connection_ == ConnectionState::disconnected &&
       now_ms - *disconnected_since_ >= kDisconnectedRestartMs) {
     restart_ice(out, now_ms);
     disconnected_since_ = now_ms;  // and again every 5 s while it stays disconnected
     out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + kDisconnectedRestartMs});
+  }
+  if (connect_deadline_ && now_ms >= *connect_deadline_ && !awaiting_answer_) {  // else the offer timer acts
+    connect_deadline_ = now_ms + kConnectTimeoutMs;  // and again while it stays unconnected
+    out.push_back(ScheduleTimer{timer_key("connect"), *connect_deadline_});
+    if (!polite_ && !making_offer_ && expected_ == SignalingState::stable) restart_ice(out, now_ms);
   }
   if (awaiting_answer_ && offer_sent_at_ && expected_ == SignalingState::have_local_offer &&
       now_ms - *offer_sent_at_ >= kOfferTimeoutMs) {
@@ -211,11 +241,14 @@ std::vector<PeerCommand> PeerLink::handle(const PeerEvent& event, std::int64_t n
 
   if (std::holds_alternative<NegotiationNeeded>(event)) {
     if (making_offer_ || expected_ != SignalingState::stable) return out;  // fires again once stable
-    making_offer_ = true;
-    std::set<OpId> ignored;
-    offer_create_op_ = begin(ignored);
-    out.push_back(CreateOffer{remote_, offer_create_op_});
-    if (state_ == LinkState::fresh) state_ = LinkState::negotiating;
+    if (remote_offers_first_) {
+      if (!held_offer_until_) {
+        held_offer_until_ = now_ms + kFirstOfferWaitMs;
+        out.push_back(ScheduleTimer{timer_key("first-offer"), *held_offer_until_});
+      }
+      return out;
+    }
+    make_offer(now_ms, out);
   } else if (const auto* created = std::get_if<DescriptionCreated>(&event)) {
     settle(created->op);
     std::set<OpId> ignored;
@@ -290,7 +323,7 @@ std::vector<PeerCommand> PeerLink::handle(const PeerEvent& event, std::int64_t n
   } else if (const auto* gathered = std::get_if<IceCandidateGathered>(&event)) {
     out.push_back(SendSignal{protocol::client::SignalIce{remote_, gathered->candidate}});
   } else if (const auto* offer = std::get_if<RemoteOffer>(&event)) {
-    on_remote_offer(*offer, out);
+    on_remote_offer(*offer, now_ms, out);
   } else if (const auto* answer = std::get_if<RemoteAnswer>(&event)) {
     on_remote_answer(*answer, out);
   } else if (const auto* ice = std::get_if<RemoteIce>(&event)) {

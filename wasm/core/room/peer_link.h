@@ -6,11 +6,21 @@
 // is polite is decided once, by peer id: the lower id is polite. Nothing in here needs the two ends
 // to agree on who offers first, so it survives reordering, loss and reconnects of the signaling path.
 //
+// Who offers first: the one who joins. A member already in the room opens its link to a newcomer
+// with `remote_offers_first`, and holds its own negotiationneeded until the newcomer's offer arrives
+// (its tracks then ride in the answer) or kFirstOfferWaitMs pass (then it offers itself). Without
+// that, both ends offer at the same moment on every join, and the polite end's rollback and second
+// round trip sit on the path to the first frame. It is only a head start: glare is still handled.
+//
 // Beyond the textbook pattern, because signaling here can lose messages (a WebSocket that drops):
 //  - remote ICE candidates wait in a queue until a remote description is in place;
 //  - an offer that stays unanswered for kOfferTimeoutMs is rolled back and made again with an ICE
 //    restart (the answer, or the offer itself, was lost on a dropped connection);
 //  - connection state `failed`, or `disconnected` lasting kDisconnectedRestartMs, restarts ICE;
+//  - a link that has not connected kConnectTimeoutMs after its negotiation began is restarted by its
+//    impolite end. Chrome can leave both ends in connectionState "new" for good: when the polite
+//    end rolls back an offer whose setLocalDescription was still running, it may never gather
+//    candidates again, and nothing ever fails;
 //  - `resync` (called when the room's socket has resumed) re-offers if anything was in flight.
 //
 // The link keeps `expected` = the signaling state the pc will be in once every operation it has
@@ -22,6 +32,8 @@
 // Link states (what the UI shows for this peer):
 //   state         event                                   → state          commands
 //   fresh         NegotiationNeeded (expected stable)      → negotiating    CreateOffer
+//   fresh         NegotiationNeeded, remote offers first   → fresh          ScheduleTimer(first-offer)
+//   fresh         first-offer timer due (Tick), still held → negotiating    CreateOffer
 //   fresh         RemoteOffer                              → negotiating    SetRemoteDescription(offer)
 //   negotiating   ConnectionStateChanged(connected)        → connected
 //   connected     ConnectionStateChanged(failed)           → reconnecting   RestartIce
@@ -30,6 +42,7 @@
 //                 (media still flows, so the link stays connected while it renegotiates)
 //   reconnecting  ConnectionStateChanged(connected)        → connected
 //   negotiating   ConnectionStateChanged(failed)           → negotiating    RestartIce
+//   negotiating   not connected 10 s after it began (Tick)  → negotiating    RestartIce (impolite end only)
 //   any           close()                                  → closed         ClosePeer
 //   closed        anything                                 → closed         (ignored)
 //
@@ -63,6 +76,8 @@
 namespace mehfil::room {
 
 inline constexpr std::int64_t kOfferTimeoutMs = 10'000;
+inline constexpr std::int64_t kFirstOfferWaitMs = 5'000;
+inline constexpr std::int64_t kConnectTimeoutMs = 10'000;
 inline constexpr std::int64_t kDisconnectedRestartMs = 5'000;
 inline constexpr std::size_t kMaxQueuedCandidates = 256;
 
@@ -74,7 +89,8 @@ bool is_polite(std::string_view self_peer_id, std::string_view remote_peer_id);
 
 class PeerLink {
  public:
-  PeerLink(std::string self_peer_id, std::string remote_peer_id);
+  // `remote_offers_first`: the remote joined after us, so its offer is the one to answer (above).
+  PeerLink(std::string self_peer_id, std::string remote_peer_id, bool remote_offers_first = false);
 
   // The commands to create this link's pc (CreatePeer) and cap its bitrate.
   std::vector<PeerCommand> open(int max_bitrate_bps);
@@ -93,6 +109,7 @@ class PeerLink {
   SignalingState expected_signaling_state() const { return expected_; }
   bool making_offer() const { return making_offer_; }
   bool ignoring_offer() const { return ignore_offer_; }
+  bool holding_offer() const { return held_offer_until_.has_value(); }
   std::size_t queued_candidates() const { return queued_candidates_.size(); }
   int bitrate_cap_bps() const { return bitrate_cap_bps_; }
   int ice_restarts() const { return ice_restarts_; }
@@ -101,9 +118,11 @@ class PeerLink {
   OpId begin(std::set<OpId>& kind);
   void restart_ice(std::vector<PeerCommand>& out, std::int64_t now_ms);
   void rollback_own_offer(std::vector<PeerCommand>& out);
+  void make_offer(std::int64_t now_ms, std::vector<PeerCommand>& out);
+  void start_negotiating(std::int64_t now_ms, std::vector<PeerCommand>& out);
   void settle(OpId op);
   void flush_candidates(std::vector<PeerCommand>& out);
-  void on_remote_offer(const RemoteOffer& offer, std::vector<PeerCommand>& out);
+  void on_remote_offer(const RemoteOffer& offer, std::int64_t now_ms, std::vector<PeerCommand>& out);
   void on_remote_answer(const RemoteAnswer& answer, std::vector<PeerCommand>& out);
   void on_remote_ice(const RemoteIce& ice, std::vector<PeerCommand>& out);
   void on_connection(ConnectionState state, std::int64_t now_ms, std::vector<PeerCommand>& out);
@@ -133,9 +152,12 @@ class PeerLink {
   bool awaiting_answer_ = false;  // our offer is out and unanswered
   bool ignore_offer_ = false;
   bool has_remote_description_ = false;
+  bool remote_offers_first_ = false;              // until its first offer arrives, or we stop waiting
+  std::optional<std::int64_t> held_offer_until_;  // a negotiationneeded we hold back, and until when
   std::vector<protocol::IceCandidate> queued_candidates_;
 
   std::optional<std::int64_t> offer_sent_at_;
+  std::optional<std::int64_t> connect_deadline_;  // the connect watchdog, until the first `connected`
   std::optional<std::int64_t> disconnected_since_;
   int bitrate_cap_bps_ = 0;
   int ice_restarts_ = 0;

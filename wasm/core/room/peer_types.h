@@ -33,9 +33,13 @@ std::string_view to_string(ConnectionState state);
 // commands (link → executor)
 
 // new RTCPeerConnection for this peer, local tracks added. `polite` is informational for the UI/stats.
+// `offers_first`: this end makes the link's first offer, so with no local tracks yet it adds
+// receive-only audio and video transceivers, and the offer goes out at once instead of waiting for
+// the camera (addTrack later reuses those transceivers).
 struct CreatePeer {
   std::string peer_id;
   bool polite = false;
+  bool offers_first = true;
 };
 struct CreateOffer {
   std::string peer_id;

@@ -79,9 +79,9 @@ void RoomClient::append(std::vector<PeerCommand> commands, Out& out) {
   }
 }
 
-void RoomClient::open_link(const std::string& peer_id, Out& out) {
+void RoomClient::open_link(const std::string& peer_id, bool newcomer, Out& out) {
   if (peer_id == self_.peer_id || links_.count(peer_id)) return;
-  auto [it, inserted] = links_.emplace(peer_id, PeerLink(self_.peer_id, peer_id));
+  auto [it, inserted] = links_.emplace(peer_id, PeerLink(self_.peer_id, peer_id, newcomer));
   append(it->second.open(send_bitrate_cap_bps(static_cast<int>(participants_.size()) + 1)), out);
 }
 
@@ -188,7 +188,7 @@ void RoomClient::enter_room(std::int64_t now_ms, Out& out) {
   for (const auto& p : participants_) {
     const auto found = links_.find(p.peer_id);
     if (found == links_.end()) {
-      open_link(p.peer_id, out);
+      open_link(p.peer_id, /*newcomer=*/false, out);
     } else {
       append(found->second.resync(now_ms), out);
     }
@@ -200,6 +200,7 @@ void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms
       state_ != RoomState::waiting) {
     return;  // a late answer to a join we gave up on
   }
+  host_away_ = false;  // a fresh picture of the room: the server says room:host-away again if so
   const bool was_reconnecting = state_ == RoomState::reconnecting;
   if (joined.self.peer_id != self_.peer_id) {
     close_all_links(out);  // a new identity: every link belongs to the old one
@@ -279,7 +280,7 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     } else {
       participants_.push_back(user);
     }
-    if (state_ == RoomState::in_room) open_link(user.peer_id, out);
+    if (state_ == RoomState::in_room) open_link(user.peer_id, /*newcomer=*/true, out);
     apply_participants(out);
   } else if (const auto* left = std::get_if<server::ParticipantLeft>(&message)) {
     std::erase_if(participants_, [&](const protocol::Participant& p) { return p.peer_id == left->peer_id; });
@@ -303,7 +304,10 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     } else if (action->action == protocol::server::HostActionKind::kick) {
       out.push_back(ShowToast{Toast::participant_removed, action->target_user_id});
     }
+  } else if (const auto* away = std::get_if<server::HostAway>(&message)) {
+    if (away->host_user_id == room_.host_user_id && !self_.is_host) host_away_ = true;
   } else if (const auto* host = std::get_if<server::HostChanged>(&message)) {
+    host_away_ = false;
     const bool was_host = self_.is_host;
     room_.host_user_id = host->host_user_id;
     self_.is_host = self_.user_id == host->host_user_id;
@@ -400,6 +404,12 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
   } else if (const auto* media = std::get_if<SetOwnMedia>(&event)) {
     if (state_ == RoomState::in_room || state_ == RoomState::waiting) {
       send(client::MediaState{media->audio, media->video, media->screen}, out);
+    }
+  } else if (std::holds_alternative<ClaimHost>(event)) {
+    if (state_ != RoomState::in_room || !host_away_) {
+      reject("the room has a host", out);
+    } else {
+      send(client::ClaimHost{}, out);
     }
   } else if (const auto* intent = std::get_if<HostIntent>(&event)) {
     on_host_intent(*intent, out);

@@ -34,6 +34,8 @@
 //   reconnecting     error room_not_found|expired            → failed           ShowScreen, close links
 //   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants, bitrate caps
 //   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
+//   in_room          room:host-away naming our host          → in_room          (host_away() until room:host-changed)
+//   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
 //   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen
@@ -87,6 +89,7 @@ struct HostIntent {  // a host or co-host action from the UI
   bool locked = false;                    // lock
   protocol::RoomSettings settings;        // settings
 };
+struct ClaimHost {};  // "Become Host": only while the host is away
 struct SendChat {
   std::string text;
   std::string client_msg_id;
@@ -104,7 +107,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, SendChat,
                                SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +151,8 @@ class RoomClient {
   const std::map<std::string, PeerLink>& links() const { return links_; }
   const PeerLink* link(const std::string& peer_id) const;
   Role role() const { return {self_.is_host, self_is_cohost_}; }
+  // The host's connection dropped and nobody has taken over yet: the UI offers "Become Host".
+  bool host_away() const { return host_away_; }
   bool socket_open() const { return socket_open_; }
   int reconnect_attempt() const { return attempt_; }
   std::optional<std::int64_t> reconnect_at() const { return reconnect_at_; }
@@ -164,7 +169,8 @@ class RoomClient {
   void on_tick(std::int64_t now_ms, Out& out);
   void send(protocol::ClientMessage message, Out& out);
   void append(std::vector<PeerCommand> commands, Out& out);
-  void open_link(const std::string& peer_id, Out& out);
+  // `newcomer`: the peer joined after us, so it makes the first offer (PeerLink).
+  void open_link(const std::string& peer_id, bool newcomer, Out& out);
   void close_link(const std::string& peer_id, Out& out);
   void close_all_links(Out& out);
   void end(RoomState state, std::optional<Screen> screen, Out& out);
@@ -182,6 +188,7 @@ class RoomClient {
   protocol::server::Self self_;
   protocol::server::Room room_;
   bool self_is_cohost_ = false;
+  bool host_away_ = false;
   std::vector<protocol::Participant> participants_;
   std::map<std::string, PeerLink> links_;
   std::set<std::string> chat_seen_;
