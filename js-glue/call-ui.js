@@ -192,11 +192,34 @@ export function mountCallUi({ root, call, stage }) {
   }), 'mf-button mf-button-danger', 'leave');
   const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, endButton);
 
+  // Camera and microphone, for everyone: the call switches the track under every connection.
+  const deviceSelect = (label, kind) => {
+    const select = el('select', { className: 'mf-select' });
+    select.addEventListener('change', () => call.useDevice(kind, select.value)
+      .catch((error) => { toast(error?.message ?? `Could not switch the ${kind}`); fillDevices(); }));
+    return { select, row: el('label', { className: 'mf-field' }, el('span', {}, label), select) };
+  };
+  const cameraPick = deviceSelect('Camera', 'camera');
+  const micPick = deviceSelect('Microphone', 'microphone');
+  const devicesNote = el('p', { className: 'mf-empty', hidden: true }, 'This call has no camera or microphone to switch.');
+  const devicesPane = el('div', { className: 'mf-settings' }, cameraPick.row, micPick.row, devicesNote);
+  async function fillDevices() {
+    const found = await call.devices().catch(() => null);
+    const fill = ({ select, row }, list, current, noun) => {
+      select.replaceChildren(...(list ?? []).map((d, i) => el('option', { value: d.deviceId, selected: d.deviceId === current }, d.label || `${noun} ${i + 1}`)));
+      row.hidden = !current;
+    };
+    fill(cameraPick, found?.cameras, found?.camera, 'Camera');
+    fill(micPick, found?.microphones, found?.microphone, 'Microphone');
+    devicesNote.hidden = !!(found?.camera || found?.microphone);
+  }
+
   function openPanel(kind) {
     panelKind = kind;
     panel.hidden = false;
-    panelTitle.textContent = { chat: 'Chat', people: 'Participants', settings: 'Room settings' }[kind];
-    panelBody.replaceChildren(kind === 'chat' ? chatPane : kind === 'people' ? peopleList : settingsPane);
+    panelTitle.textContent = { chat: 'Chat', people: 'Participants', settings: 'Room settings', devices: 'Camera and microphone' }[kind];
+    panelBody.replaceChildren({ chat: chatPane, people: peopleList, settings: settingsPane, devices: devicesPane }[kind]);
+    if (kind === 'devices') fillDevices();
     if (kind === 'chat') {
       unread = 0;
       chatInput.focus();
@@ -296,6 +319,7 @@ export function mountCallUi({ root, call, stage }) {
     menuItem('Copy room code', 'copy', copyCode),
     menuItem('Copy room link', 'link', copyLink),
     menuItem('Show participants', 'users', () => openPanel('people')),
+    menuItem('Camera and microphone', 'video', () => openPanel('devices')),
     settingsItem,
     menuItem('Leave room', 'leave', () => call.leave()));
   moreMenu.setAttribute('aria-label', 'More options');
@@ -463,7 +487,9 @@ function hostActions(participant, call) {
   mute.disabled = participant.audio === false;
   const cohost = textButton('Make Co-Host', () => call.makeCohost(participant.user_id), 'mf-button mf-button-small', 'shield');
   cohost.setAttribute('aria-label', `Make ${participant.display_name} a co-host`);
-  return el('div', { className: 'mf-host-actions' }, mute, kick, participant.is_cohost || participant.is_host ? null : cohost);
+  // Nobody can remove the host (the server refuses), so the host's card offers only Mute.
+  return el('div', { className: 'mf-host-actions' }, mute, participant.is_host ? null : kick,
+    participant.is_cohost || participant.is_host ? null : cohost);
 }
 
 export function createTileCard(participant, call) {

@@ -65,6 +65,14 @@ export interface Whiteboard {
   selectTool(tool: 'pen' | 'eraser' | 'line' | 'arrow' | 'rectangle' | 'ellipse' | 'text' | 'select' | 'pan'): void;
 }
 
+export interface MediaDeviceChoice { deviceId: string; label: string }
+export interface Devices {
+  cameras: MediaDeviceChoice[];
+  microphones: MediaDeviceChoice[];
+  camera: string | null;       // deviceId in use
+  microphone: string | null;
+}
+
 export interface CreateOptions {
   server: string;            // the Mehfil server's origin, e.g. "https://meet.example.com"
   room: string;              // the 8-character room code
@@ -115,7 +123,9 @@ export interface Call {
   mute(userId: string): void;
   kick(userId: string): void;
   makeCohost(userId: string): void;
-  claimHost(): void;             // "Become Host", only while room().host_away; 'error' otherwise
+  claimHost(): void;
+  devices(): Promise<Devices>;   // cameras and microphones, and the ones in use
+  useDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>; // switch mid-call, no renegotiation             // "Become Host", only while room().host_away; 'error' otherwise
   lockRoom(locked: boolean): void;
   updateSettings(settings: RoomSettings): void;
   endForAll(): void;

@@ -292,6 +292,41 @@ class Call extends Emitter {
     this.#announceMedia();
   }
 
+  // The cameras and microphones this browser offers, and the ones the call uses now. Labels are
+  // empty until the page has been granted the camera or the microphone once.
+  async devices() {
+    const all = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+    const list = (kind) => all.filter((d) => d.kind === kind).map((d) => ({ deviceId: d.deviceId, label: d.label }));
+    const inUse = (track) => track?.getSettings?.().deviceId ?? null;
+    return {
+      cameras: list('videoinput'), microphones: list('audioinput'),
+      camera: inUse(this.#localStream?.getVideoTracks()[0]), microphone: inUse(this.#localStream?.getAudioTracks()[0]),
+    };
+  }
+
+  // Switches the camera or the microphone mid-call: the new track replaces the old one in every
+  // peer connection's sender (no renegotiation), keeps its on/off state, and the old one is stopped.
+  async useDevice(kind, deviceId) {
+    const video = kind === 'camera';
+    if (!video && kind !== 'microphone') throw mehfilError('bad_request', 'kind must be "camera" or "microphone".');
+    const old = video ? this.#localStream?.getVideoTracks()[0] : this.#localStream?.getAudioTracks()[0];
+    if (!old) throw mehfilError('no_media', `There is no ${kind} in this call to switch.`);
+    const constraints = { deviceId: { exact: String(deviceId) } };
+    const stream = await navigator.mediaDevices.getUserMedia(video
+      ? { video: { ...constraints, width: { ideal: 640 }, height: { ideal: 480 } } }
+      : { audio: { ...constraints, echoCancellation: true, noiseSuppression: true } });
+    const [track] = video ? stream.getVideoTracks() : stream.getAudioTracks();
+    if (this.#destroyed || !this.#localStream?.getTracks().includes(old)) return void track.stop();
+    track.enabled = video ? this.#videoOn : this.#audioOn;
+    await Promise.all([...this.#peers.values()].flatMap((peer) => peer.pc.getSenders()
+      .filter((sender) => sender.track === old).map((sender) => sender.replaceTrack(track).catch(() => {}))));
+    this.#localStream.removeTrack(old);
+    this.#localStream.addTrack(track);
+    old.stop();
+    this.#announceMedia();
+    this.#render();
+  }
+
   async startScreenShare() {
     if (this.#screenStream) return;
     if (this.#snapshot?.room?.settings?.screenshare === false && !this.canManage()) {

@@ -61,6 +61,24 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal((await host.locator('.mf-big-code').textContent()).trim(), room.code);
   assert.equal(await host.getByRole('link', { name: 'WhatsApp' }).count(), 1);
 
+  // Camera and microphone, from More: another microphone replaces the track under the peer
+  // connection's sender, with no renegotiation.
+  await guest.getByRole('button', { name: 'More options' }).click();
+  await guest.getByRole('menuitem', { name: 'Camera and microphone' }).click();
+  const micSelect = guest.locator('.mf-panel').getByLabel('Microphone');
+  await eventually(async () => (await micSelect.locator('option').count()) > 1, { what: 'more than one fake microphone' });
+  const before = await guest.evaluate(() => window.call[Symbol.for('mehfil.debug')]().localStream.getAudioTracks()[0].getSettings().deviceId);
+  const other = await micSelect.locator('option').evaluateAll((options, used) => options.map((o) => o.value).find((v) => v !== used), before);
+  await micSelect.selectOption(other);
+  await eventually(() => guest.evaluate((wanted) => {
+    const debug = window.call[Symbol.for('mehfil.debug')]();
+    const [track] = debug.localStream.getAudioTracks();
+    const senders = Object.values(debug.pcs).flatMap((pc) => pc.getSenders()).filter((s) => s.track?.kind === 'audio');
+    return track.getSettings().deviceId === wanted && track.readyState === 'live' && senders.length > 0 && senders.every((s) => s.track === track)
+      && Object.values(debug.pcs).every((pc) => pc.signalingState === 'stable');
+  }, other), { what: 'the new microphone under every sender' });
+  await screenshot(guest, 'call-devices');
+
   const phone = await openCall(browser, server, { room: room.code, name: 'Phone', token: room.hostToken, viewport: { width: 390, height: 844 } });
   pages.push(phone);
   await join(phone);
