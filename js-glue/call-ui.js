@@ -492,6 +492,22 @@ function hostActions(participant, call) {
     participant.is_cohost || participant.is_host ? null : cohost);
 }
 
+// Add Friend, for everyone on everyone else's card; what it says follows the server's answer.
+function friendButton(participant, call) {
+  const relation = call.friendRelation?.(participant.user_id) ?? null;
+  const label = { friends: 'Friends', outgoing: 'Request sent', incoming: 'Accept Friend' }[relation] ?? 'Add Friend';
+  const button = textButton(label, () => {
+    button.disabled = true;
+    call.addFriend(participant.user_id).catch((error) => {
+      button.disabled = false;
+      call.emit('toast', { kind: 'friend', text: error?.message ?? 'Could not send the request' });
+    });
+  }, 'mf-button mf-button-small mf-friend', relation === 'friends' ? 'check' : 'user-plus');
+  button.setAttribute('aria-label', relation ? `${label}: ${participant.display_name}` : `Add ${participant.display_name} as a friend`);
+  button.disabled = relation === 'friends' || relation === 'outgoing';
+  return button;
+}
+
 export function createTileCard(participant, call) {
   const element = el('div', { className: 'mf-card', tabIndex: 0 });
   const videoSlot = el('div', { className: 'mf-video-slot' });
@@ -525,8 +541,9 @@ export function createTileCard(participant, call) {
     const facts = [label, p.is_host ? 'host' : p.is_cohost ? 'co-host' : '', micOff ? 'microphone off' : '', camOff ? 'camera off' : '', p.speaking ? 'speaking' : '']
       .filter(Boolean).join(', ');
     element.setAttribute('aria-label', facts);
-    // Add Friend waits for friend requests on the server; until then the overlay holds host powers only.
-    overlay.replaceChildren(...(p.is_local || p.kind === 'screen' || !call.canManage() ? [] : [hostActions(p, call)]));
+    const remoteCamera = !p.is_local && p.kind !== 'screen';
+    overlay.replaceChildren(...(remoteCamera ? [friendButton(p, call)] : []),
+      ...(remoteCamera && call.canManage() ? [hostActions(p, call)] : []));
   };
   update(participant);
   return {

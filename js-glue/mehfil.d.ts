@@ -124,6 +124,8 @@ export interface Call {
   kick(userId: string): void;
   makeCohost(userId: string): void;
   claimHost(): void;
+  addFriend(userId: string): Promise<'outgoing' | 'friends'>; // a friend request to someone in this call
+  friendRelation(userId: string): 'friends' | 'outgoing' | 'incoming' | null;
   devices(): Promise<Devices>;   // cameras and microphones, and the ones in use
   useDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>; // switch mid-call, no renegotiation             // "Become Host", only while room().host_away; 'error' otherwise
   lockRoom(locked: boolean): void;

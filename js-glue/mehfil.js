@@ -292,6 +292,40 @@ class Call extends Emitter {
     this.#announceMedia();
   }
 
+  // Add Friend: a friend request to someone in this call (the server keeps it; a request back, or
+  // adding someone who asked you, makes you friends). Resolves to the relation now: 'outgoing'
+  // (request sent), 'friends'.
+  async addFriend(userId) {
+    const body = await this.#api('/api/friends/request', { target_user_id: String(userId) });
+    this.#friends.set(String(userId), body.relation);
+    const name = this.#participants.find((p) => p.user_id === userId)?.display_name ?? 'them';
+    this.emit('toast', { kind: 'friend', detail: userId, text: body.relation === 'friends' ? `You and ${name} are now friends` : `Friend request sent to ${name}` });
+    this.#render();
+    return body.relation;
+  }
+
+  // 'friends', 'outgoing' (you asked), 'incoming' (they asked) or null, as of joining and since.
+  friendRelation(userId) { return this.#friends.get(userId) ?? null; }
+  #friends = new Map();
+
+  async #loadFriends() {
+    const body = await this.#api('/api/friends').catch(() => null);
+    if (!body || this.#destroyed) return;
+    this.#friends = new Map(body.friends.map((f) => [f.user_id, f.relation]));
+    this.#render();
+  }
+
+  async #api(path, json) {
+    const response = await fetch(new URL(path, this.#options.server), {
+      method: json ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${this.#token}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+      ...(json ? { body: JSON.stringify(json) } : {}),
+    }).catch((error) => { throw mehfilError('connection_lost', error.message); });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw mehfilError(body.error?.code ?? 'bad_request', body.error?.message ?? `HTTP ${response.status}`);
+    return body;
+  }
+
   // The cameras and microphones this browser offers, and the ones the call uses now. Labels are
   // empty until the page has been granted the camera or the microphone once.
   async devices() {
@@ -567,6 +601,7 @@ class Call extends Emitter {
       this.#overlay.hidden = true;
       if (previous === 'joining' || previous === 'password_needed') {
         this.#beforeMe = new Set(this.#participants.map((p) => p.peer_id));
+        this.#loadFriends();
         this.#announceMedia();
         this.emit('joined', { self: this.self(), room: this.room() });
       } else if (previous === 'reconnecting') {
@@ -1077,7 +1112,8 @@ class Call extends Emitter {
       tile.video.play?.().catch(() => {});
       tile.audio?.play?.().catch(() => {});
     }
-    const key = JSON.stringify(shown);
+    // The card also shows what depends on us: our friendship with them, and our host powers.
+    const key = JSON.stringify([shown, this.#friends.get(participant.user_id) ?? null, this.canManage()]);
     if (key !== tile.participantKey) {
       tile.participantKey = key;
       if (tile.card) {

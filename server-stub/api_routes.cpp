@@ -145,6 +145,15 @@ void handle_api(ApiContext context, const http::request<http::string_body>& requ
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
 
   if (path == "/api/user/rooms" && method == http::verb::get) return done(context.hub.user_rooms(*user));
+  if (path == "/api/friends" && method == http::verb::get) return done(context.hub.friends(*user));
+  if (path == "/api/friends/request" || path == "/api/friends/accept") {
+    if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
+    ApiReply problem;
+    const auto target_user = target_of(fields, problem);
+    if (!target_user) return done(problem);
+    return done(path == "/api/friends/request" ? context.hub.request_friend(*user, *target_user)
+                                               : context.hub.accept_friend(*user, *target_user));
+  }
   if (path == "/api/rooms/create") {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     return create_room(context, *user, fields, std::move(done));

@@ -23,6 +23,7 @@ namespace cli = protocol::client;
 
 constexpr std::int64_t kReservationMs = 60'000;  // a REST join holds a place this long for its socket
 constexpr int kChatHistory = 50;
+constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
 
 json settings_json(const protocol::RoomSettings& s) {
   return {{"video", s.video}, {"audio", s.audio}, {"screenshare", s.screenshare}, {"chat", s.chat}};
@@ -312,6 +313,52 @@ ApiReply RoomHub::user_rooms(const Claims& user) {
     return list;
   };
   return {200, {{"created", describe(store_.rooms_hosted_by(user.sub))}, {"joined", describe(store_.rooms_joined_by(user.sub))}}};
+}
+
+std::optional<std::string> RoomHub::name_in_a_call_with(const std::string& a, const std::string& b) const {
+  for (const auto& [code, live] : rooms_) {
+    const auto present = [&](const std::string& user_id) {
+      return std::find_if(live.members.begin(), live.members.end(), [&](const Member& m) { return m.user_id == user_id && m.announced; });
+    };
+    if (!live.record.is_active || present(a) == live.members.end()) continue;
+    if (const auto other = present(b); other != live.members.end()) return other->display_name;
+  }
+  return std::nullopt;
+}
+
+ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_user_id) {
+  if (target_user_id == user.sub) return error({400, ErrorCode::bad_request, "You cannot add yourself as a friend."});
+  if (store_.friendship(user.sub, target_user_id) == "friends") return {200, {{"relation", "friends"}}};
+  const auto target_name = name_in_a_call_with(user.sub, target_user_id);
+  if (!target_name) return error({403, ErrorCode::not_in_room, "You can add people while you are in a call with them."});
+  const std::int64_t now = now_ms();
+  store_.upsert_user(user.sub, user.name, now);  // a token minted by an embedding site may be its first sight
+  if (!store_.user_name(target_user_id)) store_.upsert_user(target_user_id, *target_name, now);
+  if (store_.friendship(target_user_id, user.sub) == "requested") {  // they asked first: that is a yes
+    store_.make_friends(user.sub, target_user_id, now);
+    return {200, {{"relation", "friends"}}};
+  }
+  if (store_.friendships_of(user.sub) >= kMaxFriendships) {
+    return error({429, ErrorCode::rate_limited, "You have reached " + std::to_string(kMaxFriendships) + " friends and requests."});
+  }
+  store_.request_friend(user.sub, target_user_id, now);
+  return {200, {{"relation", "outgoing"}}};
+}
+
+ApiReply RoomHub::accept_friend(const Claims& user, const std::string& from_user_id) {
+  if (store_.friendship(from_user_id, user.sub) != "requested" && store_.friendship(user.sub, from_user_id) != "friends") {
+    return error({404, ErrorCode::bad_request, "There is no friend request from that person."});
+  }
+  store_.make_friends(user.sub, from_user_id, now_ms());
+  return {200, {{"relation", "friends"}}};
+}
+
+ApiReply RoomHub::friends(const Claims& user) {
+  json list = json::array();
+  for (const FriendRecord& f : store_.friends_of(user.sub)) {
+    list.push_back({{"user_id", f.user_id}, {"display_name", f.display_name}, {"relation", f.relation}});
+  }
+  return {200, {{"friends", std::move(list)}}};
 }
 
 // ---------------------------------------------------------------------------------------------

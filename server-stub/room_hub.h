@@ -65,6 +65,11 @@ class RoomHub {
   ApiReply host_action(const Claims& user, const std::string& room_code, protocol::server::HostActionKind action,
                        const std::string& target_user_id);
   ApiReply user_rooms(const Claims& user);
+  // Add Friend: a request to someone in a call with you right now; a request back (or accept) makes
+  // you friends. friends() lists friends and requests both ways.
+  ApiReply request_friend(const Claims& user, const std::string& target_user_id);
+  ApiReply accept_friend(const Claims& user, const std::string& from_user_id);
+  ApiReply friends(const Claims& user);
 
   // WebSocket.
   void connected(const std::shared_ptr<Connection>& connection);
@@ -109,6 +114,8 @@ class RoomHub {
   };
 
   LiveRoom* room(const std::string& room_code);  // loads it from the store; null if unknown
+  // b's display name if a and b are both in the same live room right now.
+  std::optional<std::string> name_in_a_call_with(const std::string& a, const std::string& b) const;
   Member* member(LiveRoom& room, const std::string& user_id);
   std::optional<Problem> admission_problem(LiveRoom& room, const Claims& user, bool resuming);
   bool may_manage(const LiveRoom& room, const Claims& user) const;

@@ -134,6 +134,16 @@ constexpr const char* kMigrations[] = {
     R"sql(
     ALTER TABLE room_participants ADD COLUMN peer_id TEXT NOT NULL DEFAULT '';
     )sql",
+    // One row per direction: (A, B, 'requested') is A's request to B; accepting makes both rows 'friends'.
+    R"sql(
+    CREATE TABLE friendships (
+      user_id TEXT NOT NULL REFERENCES users (user_id),
+      friend_user_id TEXT NOT NULL REFERENCES users (user_id),
+      state TEXT NOT NULL CHECK (state IN ('requested', 'friends')),
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, friend_user_id));
+    CREATE INDEX friendships_by_friend ON friendships (friend_user_id);
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -257,6 +267,55 @@ std::optional<std::string> Store::user_name(const std::string& user_id) {
   query.bind(user_id);
   if (!query.step()) return std::nullopt;
   return query.text(0);
+}
+
+std::optional<std::string> Store::friendship(const std::string& user_id, const std::string& friend_user_id) {
+  Statement query(db_, "SELECT state FROM friendships WHERE user_id = ? AND friend_user_id = ?");
+  query.bind(user_id).bind(friend_user_id);
+  if (!query.step()) return std::nullopt;
+  return query.text(0);
+}
+
+void Store::request_friend(const std::string& from, const std::string& to, std::int64_t now) {
+  Statement(db_, "INSERT OR IGNORE INTO friendships (user_id, friend_user_id, state, created_at) VALUES (?, ?, 'requested', ?)")
+      .bind(from).bind(to).bind(now)
+      .run();
+}
+
+void Store::make_friends(const std::string& a, const std::string& b, std::int64_t now) {
+  exec("BEGIN");
+  try {
+    for (const auto& [one, other] : {std::pair{a, b}, std::pair{b, a}}) {
+      Statement(db_, "INSERT INTO friendships (user_id, friend_user_id, state, created_at) VALUES (?, ?, 'friends', ?) "
+                     "ON CONFLICT (user_id, friend_user_id) DO UPDATE SET state = 'friends'")
+          .bind(one).bind(other).bind(now)
+          .run();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+int Store::friendships_of(const std::string& user_id) {
+  Statement query(db_, "SELECT COUNT(*) FROM friendships WHERE user_id = ?");
+  query.bind(user_id);
+  return query.step() ? static_cast<int>(query.integer(0)) : 0;
+}
+
+std::vector<FriendRecord> Store::friends_of(const std::string& user_id) {
+  Statement query(db_,
+                  "SELECT f.friend_user_id, u.display_name, CASE f.state WHEN 'friends' THEN 'friends' ELSE 'outgoing' END "
+                  "FROM friendships f JOIN users u ON u.user_id = f.friend_user_id WHERE f.user_id = ? "
+                  "UNION ALL "
+                  "SELECT f.user_id, u.display_name, 'incoming' FROM friendships f JOIN users u ON u.user_id = f.user_id "
+                  "WHERE f.friend_user_id = ? AND f.state = 'requested' "
+                  "ORDER BY 2 LIMIT 500");
+  query.bind(user_id).bind(user_id);
+  std::vector<FriendRecord> friends;
+  while (query.step()) friends.push_back({query.text(0), query.text(1), query.text(2)});
+  return friends;
 }
 
 bool Store::insert_room(const RoomRecord& r) {

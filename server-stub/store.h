@@ -57,6 +57,12 @@ struct ChatRecord {
   std::string client_msg_id;
 };
 
+struct FriendRecord {
+  std::string user_id;
+  std::string display_name;
+  std::string relation;  // "friends", "incoming" (they asked us) or "outgoing" (we asked them)
+};
+
 class Store {
  public:
   // Opens (creating if needed) and migrates the database. Throws std::runtime_error on failure.
@@ -70,6 +76,13 @@ class Store {
 
   void upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now);
   std::optional<std::string> user_name(const std::string& user_id);
+
+  // Friends: a request one way, then both ways once accepted.
+  std::optional<std::string> friendship(const std::string& user_id, const std::string& friend_user_id);  // "requested" | "friends"
+  void request_friend(const std::string& from, const std::string& to, std::int64_t now);
+  void make_friends(const std::string& a, const std::string& b, std::int64_t now);
+  int friendships_of(const std::string& user_id);  // rows it owns: friends and requests sent
+  std::vector<FriendRecord> friends_of(const std::string& user_id);
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken
   std::optional<RoomRecord> find_room(const std::string& room_code);

@@ -61,6 +61,25 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal((await host.locator('.mf-big-code').textContent()).trim(), room.code);
   assert.equal(await host.getByRole('link', { name: 'WhatsApp' }).count(), 1);
 
+  // Add Friend on a card, for everyone: Bela asks, the host adds Bela back, and they are friends.
+  await host.keyboard.press('Escape');  // the invite dialog
+  const card = (page, name) => page.locator('.mf-card').filter({ has: page.locator('.mf-card-name', { hasText: new RegExp(`^${name}$`) }) });
+  await card(guest, 'Host').hover();
+  await guest.getByRole('button', { name: 'Add Host as a friend' }).click();
+  await eventually(async () => (await guest.locator('.mf-toast').allTextContents()).some((t) => t.includes('Friend request sent to Host')),
+    { what: 'the request toast' });
+  await card(guest, 'Host').hover();
+  assert.equal(await guest.getByRole('button', { name: 'Request sent: Host' }).isDisabled(), true);
+  await card(host, 'Bela').hover();
+  await host.getByRole('button', { name: 'Add Bela as a friend' }).click();
+  await eventually(async () => (await host.locator('.mf-toast').allTextContents()).some((t) => t.includes('You and Bela are now friends')),
+    { what: 'the friends toast' });
+  const hostFriends = await fetch(`${server.url}/api/friends`, { headers: { authorization: `Bearer ${room.hostToken}` } }).then((r) => r.json());
+  assert.deepEqual(hostFriends.friends.map((f) => [f.display_name, f.relation]), [['Bela', 'friends']]);
+  await card(host, 'Bela').hover();
+  assert.equal(await host.getByRole('button', { name: 'Friends: Bela' }).isDisabled(), true);
+  await screenshot(host, 'call-card-friends');
+
   // Camera and microphone, from More: another microphone replaces the track under the peer
   // connection's sender, with no renegotiation.
   await guest.getByRole('button', { name: 'More options' }).click();

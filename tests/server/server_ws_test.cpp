@@ -280,3 +280,52 @@ TEST_CASE("While the host's socket is down, the others hear the host is away and
     CHECK(b.receive_type("error").value()["message"] == "The host is here.");
   }
 }
+
+TEST_CASE("Add Friend: a request to someone in the same call, accepted by them, and kept across a restart") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  const auto request = [&](const User& from, const User& to) {
+    return http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", to.user_id}}, from.token);
+  };
+  const auto friends_of = [&](const User& user) {
+    std::map<std::string, std::string> relation;  // display name -> relation
+    const auto listed = http(server.port(), "GET", "/api/friends", std::nullopt, user.token);
+    for (const auto& f : listed.body["friends"]) {
+      relation[f["display_name"]] = f["relation"];
+    }
+    return relation;
+  };
+
+  CHECK(request(ana, ben).body["error"]["code"] == "not_in_room");  // strangers: not in a call together
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  CHECK(request(ana, ana).status == 400);
+  CHECK(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", 7}}, ana.token).status == 400);
+  CHECK(request(ana, cy).status == 403);  // Cy is not in this call
+
+  const auto sent = request(ana, ben);
+  CHECK(sent.status == 200);
+  CHECK(sent.body["relation"] == "outgoing");
+  CHECK(request(ana, ben).body["relation"] == "outgoing");  // asking twice is one request
+  CHECK(friends_of(ana) == std::map<std::string, std::string>{{"Ben", "outgoing"}});
+  CHECK(friends_of(ben) == std::map<std::string, std::string>{{"Ana", "incoming"}});
+  CHECK(friends_of(cy).empty());
+
+  // Cy cannot accept a request that was not made to them.
+  CHECK(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, cy.token).status == 404);
+  SECTION("Ben accepts") {
+    CHECK(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).body["relation"] == "friends");
+  }
+  SECTION("Ben adds Ana back, which is a yes") {
+    CHECK(request(ben, ana).body["relation"] == "friends");
+  }
+  CHECK(friends_of(ana) == std::map<std::string, std::string>{{"Ben", "friends"}});
+  CHECK(friends_of(ben) == std::map<std::string, std::string>{{"Ana", "friends"}});
+
+  server.kill_hard();
+  server.restart();
+  CHECK(friends_of(ana) == std::map<std::string, std::string>{{"Ben", "friends"}});
+  CHECK(request(ana, ben).body["relation"] == "friends");  // already friends: no call needed
+}
