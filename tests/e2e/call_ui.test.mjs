@@ -1,6 +1,8 @@
 // The call's chrome in real Chromium: chat (as text, never HTML, with an unread badge), the
 // participants panel with the host's powers, the settings panel locking the room, the invite
-// dialog, and toasts. Screenshots of the chat and the phone layout.
+// dialog, toasts, Add Friend on the cards, switching the microphone mid-call, and Become Host when
+// the host's tab goes away. Screenshots of the chat, the cards, the devices, the host-left notice
+// and the phone layout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchChromium, screenshot } from './support.mjs';
