@@ -56,7 +56,8 @@ TEST_CASE("joining through the bridge opens the socket, sends room:join encoded,
 TEST_CASE("peer events carry op ids both ways and an offer goes out as signal:offer") {
   CallBridge bridge = joined_bridge();
   const json offer = json::parse(bridge.handle_event(R"({"type":"peer","peer":"p2","event":"negotiation-needed"})", 3));
-  REQUIRE(types(offer) == json::array({"create-offer"}));
+  REQUIRE(types(offer) == json::array({"create-offer", "timer"}));  // the timer: the link's connect watchdog
+  CHECK(offer[1]["key"] == "peer:p2:connect");
   const auto op = offer[0]["op"].get<std::uint64_t>();
   const json set = json::parse(bridge.handle_event(
       json{{"type", "peer"}, {"peer", "p2"}, {"event", "description-created"}, {"op", op}, {"sdp_type", "offer"}, {"sdp", "v=0"}}.dump(), 4));
