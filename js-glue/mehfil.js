@@ -533,7 +533,9 @@ class Call extends Emitter {
   }
 
   #execute(c) {
-    if (c.peer || c.type === 'send') this.#note(`do ${c.type} ${c.peer ?? ''} ${c.op ?? ''} ${c.sdp_type ?? ''} ${c.type === 'send' ? c.text.slice(0, 60) : ''}`);
+    // Signals only: chat text has no place in a debug trace.
+    if (c.peer) this.#note(`do ${c.type} ${c.peer} ${c.op ?? ''} ${c.sdp_type ?? ''}`);
+    else if (c.type === 'send' && c.text.includes('"signal:')) this.#note(`do send ${c.text.slice(0, 60)}`);
     switch (c.type) {
       case 'send':
         if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(c.text);

@@ -1,5 +1,6 @@
 // The home page: Create Room (every option) → the success modal, Join Room (8-box code, pasted
-// links, password) and Your Rooms (created and joined, Rejoin / Share / Delete).
+// links, password) and Your Rooms (created and joined, Rejoin / Share / Delete; friends, and the
+// friend requests made with Add Friend in a call, to accept).
 import { hydrateIcons, icon } from './call-ui-icons.js';
 import { CodeInput } from './code-input.js';
 import {
@@ -170,8 +171,16 @@ joinForm.addEventListener('submit', async (event) => {
 // ---------------------------------------------------------------------------------------------
 // Your Rooms
 
+const TABS = ['created', 'joined', 'friends'];
+const EMPTY_NOTES = {
+  created: 'Rooms you create will show up here.',
+  joined: 'Rooms you join will show up here.',
+  friends: 'People you add with Add Friend in a call show up here.',
+};
+const selectedTab = () => TABS.find((name) => $(`tab-${name}`).getAttribute('aria-selected') === 'true') ?? 'created';
+
 function setTab(which) {
-  for (const name of ['created', 'joined']) {
+  for (const name of TABS) {
     const selected = name === which;
     $(`tab-${name}`).setAttribute('aria-selected', String(selected));
     $(`tab-${name}`).tabIndex = selected ? 0 : -1;
@@ -179,19 +188,19 @@ function setTab(which) {
   }
   updateEmptyNote();
 }
-for (const name of ['created', 'joined']) $(`tab-${name}`).addEventListener('click', () => setTab(name));
+for (const name of TABS) $(`tab-${name}`).addEventListener('click', () => setTab(name));
 $('tab-created').parentElement.addEventListener('keydown', (event) => {
   if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-  const next = $('tab-created').getAttribute('aria-selected') === 'true' ? 'joined' : 'created';
+  const step = event.key === 'ArrowRight' ? 1 : TABS.length - 1;
+  const next = TABS[(TABS.indexOf(selectedTab()) + step) % TABS.length];
   setTab(next);
   $(`tab-${next}`).focus();
 });
 
 function updateEmptyNote() {
-  const which = $('tab-created').getAttribute('aria-selected') === 'true' ? 'created' : 'joined';
-  const empty = !$(`list-${which}`).children.length;
-  $('rooms-empty').hidden = !empty;
-  $('rooms-empty').textContent = which === 'created' ? 'Rooms you create will show up here.' : 'Rooms you join will show up here.';
+  const which = selectedTab();
+  $('rooms-empty').hidden = !!$(`list-${which}`).children.length;
+  $('rooms-empty').textContent = EMPTY_NOTES[which];
 }
 
 function actionButton(label, iconName, onClick, extraClass = '') {
@@ -244,15 +253,53 @@ function roomItem(room, canDelete) {
   return item;
 }
 
+// A friend, or a request either way; a request to us can be accepted here.
+function friendItem(person) {
+  const item = document.createElement('li');
+  item.className = 'room-item';
+  const info = document.createElement('div');
+  info.className = 'room-info';
+  const name = document.createElement('strong');
+  name.textContent = person.display_name;
+  const meta = document.createElement('span');
+  meta.className = 'room-meta';
+  meta.textContent = { friends: 'Friend', incoming: 'Wants to be your friend', outgoing: 'Request sent' }[person.relation] ?? '';
+  info.append(name, meta);
+  item.append(info);
+  if (person.relation === 'incoming') {
+    const accept = actionButton('Accept', 'check', async () => {
+      try {
+        await api('POST', '/api/friends/accept', { target_user_id: person.user_id });
+        toast(`You and ${person.display_name} are now friends`);
+      } catch (problem) {
+        toast(problem.message, { tone: 'error' });
+      }
+      loadRooms();
+    }, 'btn-primary');
+    accept.setAttribute('aria-label', `Accept ${person.display_name} as a friend`);
+    const actions = document.createElement('div');
+    actions.className = 'room-actions';
+    actions.append(accept);
+    item.append(actions);
+  }
+  return item;
+}
+
 async function loadRooms() {
-  const lists = { created: [], joined: [] };
+  const lists = { created: [], joined: [], friends: [] };
   if (currentSession()) {
     try {
-      Object.assign(lists, await api('GET', '/api/user/rooms'));
+      const [rooms, friends] = await Promise.all([api('GET', '/api/user/rooms'), api('GET', '/api/friends')]);
+      Object.assign(lists, rooms, friends);
     } catch (problem) {
       toast(problem.message, { tone: 'error' });
     }
   }
+  // Requests to accept first, then friends, then requests sent.
+  const rank = { incoming: 0, friends: 1, outgoing: 2 };
+  const people = lists.friends.sort((a, b) => rank[a.relation] - rank[b.relation]);
+  $('list-friends').replaceChildren(...people.map(friendItem));
+  $('count-friends').textContent = String(people.length);
   // Live rooms first, newest first.
   const order = (a, b) => (a.is_active === b.is_active ? (b.created_at ?? 0) - (a.created_at ?? 0) : a.is_active ? -1 : 1);
   for (const which of ['created', 'joined']) {
@@ -286,7 +333,7 @@ async function deleteRoom(room) {
 $('your-rooms-button').addEventListener('click', async () => {
   await loadRooms();
   roomsDialog.showModal();
-  $('tab-created').getAttribute('aria-selected') === 'true' ? $('tab-created').focus() : $('tab-joined').focus();
+  $(`tab-${selectedTab()}`).focus();
 });
 
 // ---------------------------------------------------------------------------------------------

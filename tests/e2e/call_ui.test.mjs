@@ -72,6 +72,18 @@ test('chat, the participants panel, settings and invite work from the call UI', 
     { what: 'the request toast' });
   await card(guest, 'Host').hover();
   assert.equal(await guest.getByRole('button', { name: 'Request sent: Host' }).isDisabled(), true);
+  // The host sees the request under Your Rooms → Friends on the home page, and accepts it there.
+  const home = await host.context().newPage();
+  pages.push(home);
+  await home.addInitScript((token) => localStorage.setItem('mehfil.session', JSON.stringify({ token, display_name: 'Host' })), room.hostToken);
+  await home.goto(`${server.url}/`);
+  await home.getByRole('button', { name: 'Your Rooms' }).click();
+  await home.getByRole('tab', { name: /Friends/ }).click();
+  await home.locator('#list-friends').getByText('Wants to be your friend').waitFor();
+  assert.equal(await home.getByRole('tab', { name: /Friends/ }).getAttribute('aria-selected'), 'true');
+  await screenshot(home, 'home-friends-request');
+  await home.getByRole('button', { name: 'Accept Bela as a friend' }).click();
+  await home.locator('#list-friends').getByText('Friend', { exact: true }).waitFor();
   await card(host, 'Bela').hover();
   await host.getByRole('button', { name: 'Add Bela as a friend' }).click();
   await eventually(async () => (await host.locator('.mf-toast').allTextContents()).some((t) => t.includes('You and Bela are now friends')),
