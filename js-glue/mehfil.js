@@ -299,7 +299,8 @@ class Call extends Emitter {
     const body = await this.#api('/api/friends/request', { target_user_id: String(userId) });
     this.#friends.set(String(userId), body.relation);
     const name = this.#participants.find((p) => p.user_id === userId)?.display_name ?? 'them';
-    this.emit('toast', { kind: 'friend', detail: userId, text: body.relation === 'friends' ? `You and ${name} are now friends` : `Friend request sent to ${name}` });
+    // "You are now friends" comes from the server (friend:update) to every tab of both people.
+    if (body.relation === 'outgoing') this.emit('toast', { kind: 'friend', detail: userId, text: `Friend request sent to ${name}` });
     this.#render();
     return body.relation;
   }
@@ -726,7 +727,7 @@ class Call extends Emitter {
   // Payload for the events the core has no field for (the error code, who kicked, why it closed).
   // Only read for reporting: nothing here decides anything.
   #noteFrame(text) {
-    if (!text.startsWith('{"') || !/"type":"(error|room:host-action|room:closed)"/.test(text)) return;
+    if (!text.startsWith('{"') || !/"type":"(error|room:host-action|room:closed|friend:update)"/.test(text)) return;
     let frame;
     try { frame = JSON.parse(text); } catch { return; }
     if (frame.type === 'error') {
@@ -736,6 +737,8 @@ class Call extends Emitter {
       this.#kickedBy = frame.by;
     } else if (frame.type === 'room:closed') {
       this.#closedReason = frame.reason;
+    } else if (frame.type === 'friend:update' && typeof frame.user_id === 'string') {
+      this.#friends.set(frame.user_id, frame.friends ? 'friends' : 'incoming');  // the core toasts it
     }
   }
   #kickedBy = '';
@@ -757,6 +760,8 @@ class Call extends Emitter {
     else if (kind === 'reconnecting') text = 'Connection lost. Trying to reconnect…';
     else if (kind === 'reconnected') text = 'Reconnected.';
     else if (kind === 'participant_removed') text = `${name(detail) || 'Someone'} was removed by the host.`;
+    else if (kind === 'friend_request') text = `${detail} wants to be your friend`;
+    else if (kind === 'now_friends') text = `You and ${detail} are now friends`;
     this.emit('toast', { kind, detail, text });
   }
 

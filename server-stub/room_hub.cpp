@@ -336,12 +336,15 @@ ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_u
   if (!store_.user_name(target_user_id)) store_.upsert_user(target_user_id, *target_name, now);
   if (store_.friendship(target_user_id, user.sub) == "requested") {  // they asked first: that is a yes
     store_.make_friends(user.sub, target_user_id, now);
+    tell_friends(user, target_user_id);
     return {200, {{"relation", "friends"}}};
   }
+  if (store_.friendship(user.sub, target_user_id) == "requested") return {200, {{"relation", "outgoing"}}};  // told once
   if (store_.friendships_of(user.sub) >= kMaxFriendships) {
     return error({429, ErrorCode::rate_limited, "You have reached " + std::to_string(kMaxFriendships) + " friends and requests."});
   }
   store_.request_friend(user.sub, target_user_id, now);
+  tell_user(target_user_id, srv::FriendUpdate{user.sub, user.name, false});
   return {200, {{"relation", "outgoing"}}};
 }
 
@@ -350,7 +353,29 @@ ApiReply RoomHub::accept_friend(const Claims& user, const std::string& from_user
     return error({404, ErrorCode::bad_request, "There is no friend request from that person."});
   }
   store_.make_friends(user.sub, from_user_id, now_ms());
+  tell_friends(user, from_user_id);
   return {200, {{"relation", "friends"}}};
+}
+
+// Both of them, on every socket: a call open in another tab updates its cards too.
+void RoomHub::tell_friends(const Claims& user, const std::string& other_user_id) {
+  tell_user(other_user_id, srv::FriendUpdate{user.sub, user.name, true});
+  tell_user(user.sub, srv::FriendUpdate{other_user_id, store_.user_name(other_user_id).value_or("Someone"), true});
+}
+
+// Every open socket of this user, in a room or not.
+void RoomHub::tell_user(const std::string& user_id, const protocol::ServerMessage& message) {
+  const Frame frame = std::make_shared<const std::string>(protocol::encode(message));
+  for (const auto& connection : sockets_of(user_id)) connection->send(frame);
+}
+
+// Copied out first: a send may drop a slow reader, which erases it from online_ inside the call.
+std::vector<std::shared_ptr<Connection>> RoomHub::sockets_of(const std::string& user_id) const {
+  std::vector<std::shared_ptr<Connection>> sockets;
+  for (auto [it, end] = online_.equal_range(user_id); it != end; ++it) {
+    if (auto connection = it->second.lock()) sockets.push_back(std::move(connection));
+  }
+  return sockets;
 }
 
 ApiReply RoomHub::friends(const Claims& user) {
@@ -420,11 +445,9 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
   if (std::holds_alternative<cli::Ping>(message)) return send(connection, srv::Pong{});
   if (const auto* ring = std::get_if<cli::CallRing>(&message)) {
     bool reached = false;
-    for (auto [it, end] = online_.equal_range(ring->to_user_id); it != end; ++it) {
-      if (auto target = it->second.lock()) {
-        send(target, srv::CallIncoming{ring->call_id, connection->user_id(), connection->claims().name});
-        reached = true;
-      }
+    for (const auto& target : sockets_of(ring->to_user_id)) {
+      send(target, srv::CallIncoming{ring->call_id, connection->user_id(), connection->claims().name});
+      reached = true;
     }
     if (!reached) return reply_error(connection, ErrorCode::not_in_room, "That person is not online.", id);
     const bool busy = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
@@ -442,9 +465,7 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
       return reply_error(connection, ErrorCode::not_in_room, "That call is not yours.", id);
     }
     const std::string& other = from_callee ? call.caller : call.callee;
-    for (auto [o, end] = online_.equal_range(other); o != end; ++o) {
-      if (auto target = o->second.lock()) send(target, reply);
-    }
+    for (const auto& target : sockets_of(other)) send(target, reply);
     if (accept) call.accepted = true; else calls_.erase(it);
     ack();
   };

@@ -116,6 +116,9 @@ class RoomHub {
   LiveRoom* room(const std::string& room_code);  // loads it from the store; null if unknown
   // b's display name if a and b are both in the same live room right now.
   std::optional<std::string> name_in_a_call_with(const std::string& a, const std::string& b) const;
+  void tell_user(const std::string& user_id, const protocol::ServerMessage& message);
+  void tell_friends(const Claims& user, const std::string& other_user_id);
+  std::vector<std::shared_ptr<Connection>> sockets_of(const std::string& user_id) const;
   Member* member(LiveRoom& room, const std::string& user_id);
   std::optional<Problem> admission_problem(LiveRoom& room, const Claims& user, bool resuming);
   bool may_manage(const LiveRoom& room, const Claims& user) const;

@@ -63,7 +63,8 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal((await host.locator('.mf-big-code').textContent()).trim(), room.code);
   assert.equal(await host.getByRole('link', { name: 'WhatsApp' }).count(), 1);
 
-  // Add Friend on a card, for everyone: Bela asks, the host adds Bela back, and they are friends.
+  // Add Friend on a card, for everyone: Bela asks, the host hears it live and accepts on the home
+  // page, and both calls show them as friends.
   await host.keyboard.press('Escape');  // the invite dialog
   const card = (page, name) => page.locator('.mf-card').filter({ has: page.locator('.mf-card-name', { hasText: new RegExp(`^${name}$`) }) });
   await card(guest, 'Host').hover();
@@ -72,6 +73,11 @@ test('chat, the participants panel, settings and invite work from the call UI', 
     { what: 'the request toast' });
   await card(guest, 'Host').hover();
   assert.equal(await guest.getByRole('button', { name: 'Request sent: Host' }).isDisabled(), true);
+  // The host hears of it at once: a toast, and Bela's card offers Accept Friend.
+  await eventually(async () => (await host.locator('.mf-toast').allTextContents()).some((t) => t.includes('Bela wants to be your friend')),
+    { what: 'the request reaching the host' });
+  await card(host, 'Bela').hover();
+  await host.getByRole('button', { name: 'Accept Friend: Bela' }).waitFor();
   // The host sees the request under Your Rooms → Friends on the home page, and accepts it there.
   const home = await host.context().newPage();
   pages.push(home);
@@ -84,10 +90,11 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   await screenshot(home, 'home-friends-request');
   await home.getByRole('button', { name: 'Accept Bela as a friend' }).click();
   await home.locator('#list-friends').getByText('Friend', { exact: true }).waitFor();
-  await card(host, 'Bela').hover();
-  await host.getByRole('button', { name: 'Add Bela as a friend' }).click();
-  await eventually(async () => (await host.locator('.mf-toast').allTextContents()).some((t) => t.includes('You and Bela are now friends')),
-    { what: 'the friends toast' });
+  // Both calls hear it: Bela gets a toast, and each card says Friends.
+  await eventually(async () => (await guest.locator('.mf-toast').allTextContents()).some((t) => t.includes('You and Host are now friends')),
+    { what: 'the acceptance reaching Bela' });
+  await card(guest, 'Host').hover();
+  await guest.getByRole('button', { name: 'Friends: Host' }).waitFor();
   const hostFriends = await fetch(`${server.url}/api/friends`, { headers: { authorization: `Bearer ${room.hostToken}` } }).then((r) => r.json());
   assert.deepEqual(hostFriends.friends.map((f) => [f.display_name, f.relation]), [['Bela', 'friends']]);
   await card(host, 'Bela').hover();

@@ -308,6 +308,11 @@ TEST_CASE("Add Friend: a request to someone in the same call, accepted by them, 
   const auto sent = request(ana, ben);
   CHECK(sent.status == 200);
   CHECK(sent.body["relation"] == "outgoing");
+  const auto heard = b.receive_type("friend:update");  // Ben hears it at once, on his open socket
+  REQUIRE(heard);
+  CHECK((*heard)["user_id"] == ana.user_id);
+  CHECK((*heard)["display_name"] == "Ana");
+  CHECK((*heard)["friends"] == false);
   CHECK(request(ana, ben).body["relation"] == "outgoing");  // asking twice is one request
   CHECK(friends_of(ana) == std::map<std::string, std::string>{{"Ben", "outgoing"}});
   CHECK(friends_of(ben) == std::map<std::string, std::string>{{"Ana", "incoming"}});
@@ -323,6 +328,12 @@ TEST_CASE("Add Friend: a request to someone in the same call, accepted by them, 
   }
   CHECK(friends_of(ana) == std::map<std::string, std::string>{{"Ben", "friends"}});
   CHECK(friends_of(ben) == std::map<std::string, std::string>{{"Ana", "friends"}});
+  // Both hear it, whoever said yes.
+  for (auto* socket : {&a, &b}) {
+    const auto now_friends = socket->receive_type("friend:update");
+    REQUIRE(now_friends);
+    CHECK((*now_friends)["friends"] == true);
+  }
 
   server.kill_hard();
   server.restart();

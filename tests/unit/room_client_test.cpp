@@ -223,6 +223,14 @@ TEST_CASE("Become Host is offered only while the host is away, and any host chan
   }
 }
 
+TEST_CASE("A friend request or a new friendship from the server becomes a toast with their name") {
+  RoomClient room = in_room();
+  const auto asked = first_of<ShowToast>(receive(room, server::FriendUpdate{"u2", "Ben", false}));
+  CHECK(asked.kind == Toast::friend_request);
+  CHECK(asked.detail == "Ben");
+  CHECK(first_of<ShowToast>(receive(room, server::FriendUpdate{"u2", "Ben", true})).kind == Toast::now_friends);
+}
+
 TEST_CASE("A co-host may moderate but not transfer the host role") {
   RoomClient room = in_room();
   auto me = person("5");

@@ -280,6 +280,15 @@ struct HostAction {
   std::string by;  // user_id of the host or co-host who did it
   friend bool operator==(const HostAction&, const HostAction&) = default;
 };
+// Someone's friendship with you changed (Add Friend): `friends` false is their request to you,
+// true is "you are friends now". Sent to every socket of yours, in a room or not.
+struct FriendUpdate {
+  static constexpr std::string_view type_name = "friend:update";
+  std::string user_id;
+  std::string display_name;
+  bool friends = false;
+  friend bool operator==(const FriendUpdate&, const FriendUpdate&) = default;
+};
 // The host's connection dropped: they keep their place for the resume grace, and anyone may claim
 // the room meanwhile (room:claim-host). room:host-changed ends it: a claim, the grace running out,
 // or the host coming back (host_user_id unchanged).
@@ -391,7 +400,7 @@ struct ErrorReply {
 using ServerMessage =
     std::variant<server::Hello, server::Ack, server::RoomJoined, server::ParticipantJoined,
                  server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
-                 server::HostChanged,
+                 server::HostChanged, server::FriendUpdate,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
                  server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,

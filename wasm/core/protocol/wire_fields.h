@@ -246,6 +246,14 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, server::FriendUpdate>
+void fields(F& f, M& m) {
+  f.text("user_id", m.user_id, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.flag("friends", m.friends);
+}
+
+template <class F, class M>
   requires one_of<M, server::HostAway>
 void fields(F& f, M& m) {
   f.text("room_code", m.room_code, TextRule::room_code);

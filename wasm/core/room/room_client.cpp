@@ -38,6 +38,8 @@ std::string_view to_string(Toast toast) {
     case Toast::reconnecting: return "reconnecting";
     case Toast::reconnected: return "reconnected";
     case Toast::refused: return "refused";
+    case Toast::friend_request: return "friend_request";
+    case Toast::now_friends: return "now_friends";
   }
   return "?";
 }
@@ -304,6 +306,8 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     } else if (action->action == protocol::server::HostActionKind::kick) {
       out.push_back(ShowToast{Toast::participant_removed, action->target_user_id});
     }
+  } else if (const auto* update = std::get_if<server::FriendUpdate>(&message)) {
+    out.push_back(ShowToast{update->friends ? Toast::now_friends : Toast::friend_request, update->display_name});
   } else if (const auto* away = std::get_if<server::HostAway>(&message)) {
     if (away->host_user_id == room_.host_user_id && !self_.is_host) host_away_ = true;
   } else if (const auto* host = std::get_if<server::HostChanged>(&message)) {

@@ -36,6 +36,7 @@
 //   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
 //   in_room          room:host-away naming our host          → in_room          (host_away() until room:host-changed)
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
+//   in_room...       friend:update                           → (unchanged)      ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
 //   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen
@@ -115,7 +116,8 @@ using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwn
 
 struct OpenSocket {};
 struct CloseSocket {};
-enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused };
+enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused,
+                   friend_request, now_friends };  // the last two: detail = their display name
 std::string_view to_string(Toast toast);
 struct ShowToast {
   Toast kind = Toast::refused;
