@@ -316,12 +316,13 @@ class Call extends Emitter {
     this.#render();
   }
 
-  async #api(path, json) {
+  // One REST call: GET without a body, POST with one; a failure becomes a MehfilError with the
+  // server's stable code.
+  async #api(path, json, { auth = true } = {}) {
+    const headers = { ...(auth ? { authorization: `Bearer ${this.#token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) };
     const response = await fetch(new URL(path, this.#options.server), {
-      method: json ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${this.#token}`, ...(json ? { 'content-type': 'application/json' } : {}) },
-      ...(json ? { body: JSON.stringify(json) } : {}),
-    }).catch((error) => { throw mehfilError('connection_lost', error.message); });
+      method: json ? 'POST' : 'GET', headers, ...(json ? { body: JSON.stringify(json) } : {}),
+    }).catch((error) => { throw mehfilError('connection_lost', `The Mehfil server could not be reached: ${error.message}`); });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw mehfilError(body.error?.code ?? 'bad_request', body.error?.message ?? `HTTP ${response.status}`);
     return body;
@@ -475,9 +476,7 @@ class Call extends Emitter {
   endForAll() { this.#host({ action: 'end' }); }
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
   claimHost() {
-    this.#lastRejection = null;
-    this.#feed({ type: 'claim-host' });
-    if (this.#lastRejection) this.emit('error', { code: 'not_allowed', message: 'The room has a host.' });
+    if (this.#ask({ type: 'claim-host' })) this.emit('error', { code: 'not_allowed', message: 'The room has a host.' });
   }
 
   // The engine's insides for tests, benchmarks and the stats overlay; not part of the contract.
@@ -655,28 +654,23 @@ class Call extends Emitter {
   }
 
   #host(intent) {
+    const refused = this.#ask({ type: 'host', ...intent });
+    if (refused) this.emit('error', { code: 'not_allowed', message: refused });
+  }
+
+  // Feeds a user's request to the core; returns the core's reason if it refused, else null.
+  #ask(event) {
     this.#lastRejection = null;
-    this.#feed({ type: 'host', ...intent });
-    if (this.#lastRejection) this.emit('error', { code: 'not_allowed', message: this.#lastRejection });
+    this.#feed(event);
+    return this.#lastRejection;
   }
 
   // ---------------------------------------------------------------------------------------------
   // WebSocket and session
 
   async #guestSession() {
-    let response;
-    try {
-      response = await fetch(new URL('/api/session', this.#options.server), {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ display_name: this.#options.displayName || 'Guest' }),
-      });
-    } catch (error) {
-      throw mehfilError('connection_lost', `The Mehfil server could not be reached: ${error.message}`);
-    }
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok || !body.token) {
-      throw mehfilError(body.error?.code ?? 'unauthorized', body.error?.message ?? 'No session could be made.');
-    }
+    const body = await this.#api('/api/session', { display_name: this.#options.displayName || 'Guest' }, { auth: false });
+    if (!body.token) throw mehfilError('unauthorized', 'No session could be made.');
     return body.token;
   }
 
