@@ -215,21 +215,29 @@ function actionButton(label, iconName, onClick, extraClass = '') {
   return button;
 }
 
-function roomItem(room, canDelete) {
+// One row of the Your Rooms lists: a title (set as text), a line under it, and room for actions.
+function listItem(title, metaText) {
   const item = document.createElement('li');
   item.className = 'room-item';
   const info = document.createElement('div');
   info.className = 'room-info';
   const name = document.createElement('strong');
-  name.textContent = room.room_name;
+  name.textContent = title;
   const meta = document.createElement('span');
   meta.className = 'room-meta';
-  const ended = room.is_active === false;
-  meta.textContent = `${room.room_code} · ${formatCount(room)} ${ended ? '· ended' : room.participant_count ? '· live now' : ''}`.trim();
-  if (room.has_password) meta.prepend(icon('lock', { size: 14 }));
+  meta.textContent = metaText;
   info.append(name, meta);
   const actions = document.createElement('div');
   actions.className = 'room-actions';
+  item.append(info, actions);
+  return { item, meta, actions };
+}
+
+function roomItem(room, canDelete) {
+  const ended = room.is_active === false;
+  const { item, meta, actions } = listItem(room.room_name,
+    `${room.room_code} · ${formatCount(room)} ${ended ? '· ended' : room.participant_count ? '· live now' : ''}`.trim());
+  if (room.has_password) meta.prepend(icon('lock', { size: 14 }));
   if (!ended) {
     const rejoin = document.createElement('a');
     rejoin.className = 'btn btn-small btn-primary';
@@ -249,23 +257,13 @@ function roomItem(room, canDelete) {
     remove.setAttribute('aria-label', `Delete ${room.room_name}`);
     actions.append(remove);
   }
-  item.append(info, actions);
   return item;
 }
 
 // A friend, or a request either way; a request to us can be accepted here.
 function friendItem(person) {
-  const item = document.createElement('li');
-  item.className = 'room-item';
-  const info = document.createElement('div');
-  info.className = 'room-info';
-  const name = document.createElement('strong');
-  name.textContent = person.display_name;
-  const meta = document.createElement('span');
-  meta.className = 'room-meta';
-  meta.textContent = { friends: 'Friend', incoming: 'Wants to be your friend', outgoing: 'Request sent' }[person.relation] ?? '';
-  info.append(name, meta);
-  item.append(info);
+  const { item, actions } = listItem(person.display_name,
+    { friends: 'Friend', incoming: 'Wants to be your friend', outgoing: 'Request sent' }[person.relation] ?? '');
   if (person.relation === 'incoming') {
     const accept = actionButton('Accept', 'check', async () => {
       try {
@@ -277,10 +275,7 @@ function friendItem(person) {
       loadRooms();
     }, 'btn-primary');
     accept.setAttribute('aria-label', `Accept ${person.display_name} as a friend`);
-    const actions = document.createElement('div');
-    actions.className = 'room-actions';
     actions.append(accept);
-    item.append(actions);
   }
   return item;
 }
