@@ -328,18 +328,20 @@ std::optional<std::string> RoomHub::name_in_a_call_with(const std::string& a, co
 
 ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_user_id) {
   if (target_user_id == user.sub) return error({400, ErrorCode::bad_request, "You cannot add yourself as a friend."});
-  if (store_.friendship(user.sub, target_user_id) == "friends") return {200, {{"relation", "friends"}}};
+  const auto mine = store_.friendship(user.sub, target_user_id);    // "requested" | "friends"
+  const auto theirs = store_.friendship(target_user_id, user.sub);
+  if (mine == "friends") return {200, {{"relation", "friends"}}};
   const auto target_name = name_in_a_call_with(user.sub, target_user_id);
   if (!target_name) return error({403, ErrorCode::not_in_room, "You can add people while you are in a call with them."});
   const std::int64_t now = now_ms();
   store_.upsert_user(user.sub, user.name, now);  // a token minted by an embedding site may be its first sight
   if (!store_.user_name(target_user_id)) store_.upsert_user(target_user_id, *target_name, now);
-  if (store_.friendship(target_user_id, user.sub) == "requested") {  // they asked first: that is a yes
+  if (theirs == "requested") {  // they asked first: that is a yes
     store_.make_friends(user.sub, target_user_id, now);
     tell_friends(user, target_user_id);
     return {200, {{"relation", "friends"}}};
   }
-  if (store_.friendship(user.sub, target_user_id) == "requested") return {200, {{"relation", "outgoing"}}};  // told once
+  if (mine == "requested") return {200, {{"relation", "outgoing"}}};  // they were told once
   if (store_.friendships_of(user.sub) >= kMaxFriendships) {
     return error({429, ErrorCode::rate_limited, "You have reached " + std::to_string(kMaxFriendships) + " friends and requests."});
   }
