@@ -1,6 +1,9 @@
 // Every way a frame can be wrong gets the right error code and a message that names the field.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <string>
+
 #include "protocol/codec.h"
 #include "protocol/validation.h"
 
@@ -25,6 +28,31 @@ std::string join_as(const std::string& name) {
 }
 
 std::string join_code(const std::string& code) { return R"({"type":"room:join","room_code":")" + code + R"("})"; }
+
+// One code point as UTF-8.
+std::string utf8(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  }
+  return out;
+}
+
+bool refused_in_people_text(char32_t c) {
+  return c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
 
 }  // namespace
 
@@ -71,8 +99,9 @@ TEST_CASE("Bad client frames are refused with the right code and a message namin
       {join_as(""), ErrorCode::bad_request, "room:join.display_name must not be blank"},
       {join_as("   \\t "), ErrorCode::bad_request, "room:join.display_name must not be blank"},
       {join_as(repeat("é", 65)), ErrorCode::bad_request, "room:join.display_name must be at most 64 characters"},
-      {join_as("Am\\u0000ira"), ErrorCode::bad_request, "room:join.display_name must not contain control characters"},
-      {join_as("Am\\u0085ira"), ErrorCode::bad_request, "room:join.display_name must not contain control characters"},
+      {join_as("Am\\u0000ira"), ErrorCode::bad_request, "room:join.display_name must not contain control or bidi override characters"},
+      {join_as("Am\\u0085ira"), ErrorCode::bad_request, "room:join.display_name must not contain control or bidi override characters"},
+      {join_as("Amira\\u202egnp.exe"), ErrorCode::bad_request, "room:join.display_name must not contain control or bidi override characters"},
       {R"({"type":"room:join","room_code":"Ab3kP9xz","display_name":5})", ErrorCode::bad_request, "room:join.display_name must be a string"},
       {R"({"type":"room:join","room_code":"Ab3kP9xz","password":""})", ErrorCode::bad_request, "room:join.password must be 1 to 128 characters"},
       {R"({"type":"room:join","room_code":"Ab3kP9xz","resume_token":"has space"})", ErrorCode::bad_request, "room:join.resume_token must be 1 to 2048 bytes of printable ASCII"},
@@ -105,6 +134,8 @@ TEST_CASE("Bad client frames are refused with the right code and a message namin
       {chat(""), ErrorCode::bad_request, "chat:send.text must not be empty"},
       {chat(repeat("ş", 4001)), ErrorCode::bad_request, "chat:send.text must be at most 4000 characters"},
       {chat(repeat("x", 4001)), ErrorCode::bad_request, "chat:send.text must be at most 4000 characters"},
+      {chat(repeat("\\u0001", 4000)), ErrorCode::bad_request, "chat:send.text must not contain control or bidi override characters"},
+      {chat("shalom \\u2067abc\\u2069"), ErrorCode::bad_request, "chat:send.text must not contain control or bidi override characters"},
       {R"({"type":"chat:send","text":"hi"})", ErrorCode::bad_request, "chat:send.client_msg_id is required"},
       {R"({"type":"chat:send","text":["hi"],"client_msg_id":"c1"})", ErrorCode::bad_request, "chat:send.text must be a string"},
       // whiteboard
@@ -214,4 +245,106 @@ TEST_CASE("Ids are 1 to 64 characters of letters, digits, underscore and dash") 
   CHECK_FALSE(is_id("a.b"));
   CHECK_FALSE(is_id("a b"));
   CHECK(trim_whitespace(" \t x y \r\n") == "x y");
+}
+
+TEST_CASE("Names and chat refuse control and bidi override characters; chat keeps tabs and line breaks") {
+  constexpr auto name = TextRule::display_name;
+  constexpr auto room = TextRule::room_name;
+  constexpr auto text = TextRule::chat_text;
+  const auto [rule, value, accepted] = GENERATE_COPY(table<TextRule, std::string, bool>({
+      // C0 controls U+0000..U+001F, and the space just past them
+      {name, "Am" + utf8(0x00) + "ira", false},
+      {name, "Am" + utf8(0x1f) + "ira", false},
+      {name, "Am" + utf8(0x20) + "ira", true},
+      {room, "Friday" + utf8(0x00), false},
+      {room, "Friday" + utf8(0x1f), false},
+      {text, "hi" + utf8(0x00), false},
+      {text, "hi" + utf8(0x1f), false},
+      {text, "hi" + utf8(0x08) + "!", false},  // backspace
+      // DEL U+007F, between '~' and the C1 block
+      {name, "Am~ira", true},
+      {name, "Am" + utf8(0x7f) + "ira", false},
+      {room, "Friday" + utf8(0x7f), false},
+      {text, "hi" + utf8(0x7f), false},
+      // C1 controls U+0080..U+009F, and U+00A0 (no-break space) just past them
+      {name, "Am" + utf8(0x80) + "ira", false},
+      {name, "Am" + utf8(0x9f) + "ira", false},
+      {name, "Am" + utf8(0xa0) + "ira", true},
+      {room, "Friday" + utf8(0x85), false},
+      {text, "hi" + utf8(0x80), false},
+      {text, "hi" + utf8(0x9f), false},
+      // bidi embeddings and overrides U+202A..U+202E, between U+2029 and U+202F
+      {name, "Am" + utf8(0x2029) + "ira", true},
+      {name, "Am" + utf8(0x202a) + "ira", false},
+      {name, "Amira" + utf8(0x202e) + "gnp.exe", false},
+      {name, "Am" + utf8(0x202f) + "ira", true},
+      {room, utf8(0x202e) + "Friday", false},
+      {text, "look " + utf8(0x202a) + "here", false},
+      {text, "look " + utf8(0x202e) + "here", false},
+      // bidi isolates U+2066..U+2069, between U+2065 and U+206A
+      {name, "Am" + utf8(0x2065) + "ira", true},
+      {name, "Am" + utf8(0x2066) + "ira", false},
+      {name, "Am" + utf8(0x2069) + "ira", false},
+      {name, "Am" + utf8(0x206a) + "ira", true},
+      {room, "Friday" + utf8(0x2067), false},
+      {text, "a" + utf8(0x2066) + "b" + utf8(0x2069), false},
+      // tab and line breaks: chat keeps them, names refuse them inside (the ends are trimmed)
+      {text, "line one\nline two", true},
+      {text, "name:\tAmira", true},
+      {text, "\n\n", true},
+      {text, "windows\r\nline", true},
+      {text, "ends in crlf\r\n", true},
+      {text, "lone\rcarriage return", false},
+      {text, "ends in cr\r", false},
+      {text, "cr before cr\r\r\n", false},
+      {text, "vertical\vtab", false},
+      {text, "form\ffeed", false},
+      {name, "Am\nira", false},
+      {name, "Am\tira", false},
+      {name, "  Amira\n", true},
+      {room, "Friday\nstandup", false},
+      {room, "Friday\tstandup", false},
+      // what people actually write still goes through
+      {name, "José Ñúñez 🎤", true},
+      {name, "👩‍👩‍👧 family", true},  // zero-width joiners
+      {name, "أميرة", true},
+      {name, "שרה כהן", true},
+      {name, "Sara " + utf8(0x200f) + "שרה", true},  // right-to-left mark
+      {room, "اجتماع يوم الجمعة", true},
+      {room, "ישיבת צוות", true},
+      {room, "", true},
+      {text, "السلام عليكم! كيف حالكم؟ 👋🏽", true},
+      {text, "שלום לכולם, מה שלומכם?", true},
+      {text, "mixed: hello مرحبا שלום 123", true},
+      {text, "🎉🎉🎉", true},
+  }));
+  CAPTURE(value, static_cast<int>(rule));
+  CHECK(check_text(rule, value).has_value() == !accepted);
+  if (!accepted) {
+    REQUIRE(check_text(rule, value));
+    CHECK(check_text(rule, value)->code == ErrorCode::bad_request);
+    CHECK(check_text(rule, value)->what == "must not contain control or bidi override characters");
+  }
+}
+
+TEST_CASE("Exactly the listed code points are refused, everywhere in the first 0x3000") {
+  for (char32_t c = 0; c < 0x3000; ++c) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const std::string inside = "a" + utf8(c) + "b";
+    CAPTURE(static_cast<std::uint32_t>(c));
+    const bool refused = refused_in_people_text(c);
+    CHECK(check_text(TextRule::display_name, inside).has_value() == refused);
+    CHECK(check_text(TextRule::room_name, inside).has_value() == refused);
+    CHECK(check_text(TextRule::chat_text, inside).has_value() == (refused && c != '\t' && c != '\n'));
+  }
+}
+
+TEST_CASE("A chat line of 4000 control characters is refused, so 50 of them cannot bloat anything") {
+  const auto decoded = decode_client(chat(repeat("\\u0001", 4000)));
+  REQUIRE_FALSE(decoded.ok());
+  CHECK(decoded.error.message == "chat:send.text must not contain control or bidi override characters");
+  // The worst that is still allowed escapes to two bytes a character, not six.
+  const std::string quotes = encode(client::ChatSend{repeat("\"", 4000), "c1"});
+  CHECK(decode_client(quotes).ok());
+  CHECK(quotes.size() < 8100);
 }

@@ -12,16 +12,35 @@ constexpr bool is_id_char(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-// C0 controls, DEL and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): invisible in a name or
-// a room title and a classic way to spoof one.
-bool has_control_characters(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) return true;
-    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f) return true;
+// Characters a name, a room title or a chat line may not hold (validation.h says why): C0
+// controls, DEL, the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F) and the bidi embeddings,
+// overrides and isolates U+202A..U+202E (E2 80 AA..AE) and U+2066..U+2069 (E2 81 A6..A9). `text`
+// is valid UTF-8 by the time this runs, so a C2 or E2 byte is always a lead byte and matching the
+// byte patterns is matching the code points. Chat keeps line breaks and tabs: tab, LF, and CR when
+// it starts a CRLF; a lone CR (which rewinds a terminal line) is refused.
+bool has_forbidden_characters(std::string_view text, bool line_breaks_allowed) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    const unsigned char c = bytes[i];
+    if (c < 0x20) {
+      if (!line_breaks_allowed) return true;
+      if (c == '\t' || c == '\n') continue;
+      if (c == '\r' && i + 1 < size && bytes[i + 1] == '\n') continue;
+      return true;
+    }
+    if (c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < size && bytes[i + 1] <= 0x9f) return true;
+    if (c == 0xe2 && i + 2 < size) {
+      const unsigned char second = bytes[i + 1], third = bytes[i + 2];
+      if (second == 0x80 && third >= 0xaa && third <= 0xae) return true;
+      if (second == 0x81 && third >= 0xa6 && third <= 0xa9) return true;
+    }
   }
   return false;
 }
+
+constexpr std::string_view kForbiddenCharacters = "must not contain control or bidi override characters";
 
 constexpr TextProblem bad(std::string_view what) { return {ErrorCode::bad_request, what}; }
 constexpr TextProblem big(std::string_view what) { return {ErrorCode::too_large, what}; }
@@ -120,7 +139,7 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       const std::size_t length = code_points_or_invalid(name, valid);
       if (!valid) return bad("must be valid UTF-8");
       if (length > kMaxDisplayNameChars) return bad("must be at most 64 characters");
-      if (has_control_characters(name)) return bad("must not contain control characters");
+      if (has_forbidden_characters(name, /*line_breaks_allowed=*/false)) return bad(kForbiddenCharacters);
       return std::nullopt;
     }
     case TextRule::chat_text: {
@@ -128,6 +147,7 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       const std::size_t length = code_points_or_invalid(text, valid);
       if (!valid) return bad("must be valid UTF-8");
       if (length > kMaxChatTextChars) return bad("must be at most 4000 characters");
+      if (has_forbidden_characters(text, /*line_breaks_allowed=*/true)) return bad(kForbiddenCharacters);
       return std::nullopt;
     }
     case TextRule::sdp:
@@ -156,7 +176,7 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       const std::size_t length = code_points_or_invalid(text, valid);
       if (!valid) return bad("must be valid UTF-8");
       if (length > kMaxRoomNameChars) return bad("must be at most 128 characters");
-      if (has_control_characters(text)) return bad("must not contain control characters");
+      if (has_forbidden_characters(text, /*line_breaks_allowed=*/false)) return bad(kForbiddenCharacters);
       return std::nullopt;
     }
     case TextRule::error_message: {
