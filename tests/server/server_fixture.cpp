@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,25 @@ namespace {
 std::string server_binary() {
   if (const char* dir = std::getenv("MEHFIL_BIN_DIR")) return std::string(dir) + "/mehfil-server";
   return "build/native/bin/mehfil-server";
+}
+
+// posix_spawn, with the child's RLIMIT_FSIZE lowered and SIGXFSZ ignored when `file_size_limit` is
+// set: both are inherited across exec, so they are set in this process around the spawn and put
+// back at once.
+int spawn_server(int* pid, const posix_spawn_file_actions_t* actions, char** argv, std::optional<long long> file_size_limit) {
+  if (!file_size_limit) return posix_spawn(pid, argv[0], actions, nullptr, argv, environ);
+  rlimit before{};
+  getrlimit(RLIMIT_FSIZE, &before);
+  rlimit lowered = before;
+  lowered.rlim_cur = static_cast<rlim_t>(*file_size_limit);
+  struct sigaction ignore {}, previous{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGXFSZ, &ignore, &previous);
+  setrlimit(RLIMIT_FSIZE, &lowered);
+  const int result = posix_spawn(pid, argv[0], actions, nullptr, argv, environ);
+  setrlimit(RLIMIT_FSIZE, &before);
+  sigaction(SIGXFSZ, &previous, nullptr);
+  return result;
 }
 
 }  // namespace
@@ -61,7 +81,7 @@ void ServerProcess::start(unsigned short port) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+  if (spawn_server(&pid_, &actions, argv.data(), file_size_limit_) != 0) {
     throw std::runtime_error("cannot start " + args[0]);
   }
   posix_spawn_file_actions_destroy(&actions);
@@ -88,6 +108,17 @@ void ServerProcess::restart() {
 }
 
 bool ServerProcess::running() { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+HttpResult healthz(unsigned short port) {
+  HttpResult result;
+  try {
+    result = http(port, "GET", "/healthz");
+  } catch (const std::exception&) {
+    result = {};
+  }
+  if (!result.body.is_object()) result.body = json::object();  // so body.value(...) never throws
+  return result;
+}
 
 HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
                          const std::string& body, const std::string& token) {

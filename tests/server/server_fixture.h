@@ -31,6 +31,9 @@ class ServerProcess {
   void kill_hard();  // SIGKILL, as a crash would
   void restart();    // a new process on the same database (and the same port when free)
   bool running();
+  // From the next start (restart()) on, the server may write no file past `bytes` (RLIMIT_FSIZE)
+  // and ignores SIGXFSZ, so a write past it fails as it would on a full disk. Nothing: no limit.
+  void limit_file_size(std::optional<long long> bytes) { file_size_limit_ = bytes; }
 
  private:
   void start(unsigned short port);
@@ -38,6 +41,7 @@ class ServerProcess {
   std::string folder_;
   int pid_ = -1;
   unsigned short port_ = 0;
+  std::optional<long long> file_size_limit_;
 };
 
 struct HttpResult {
@@ -50,6 +54,9 @@ struct HttpResult {
 HttpResult http(unsigned short port, const std::string& method, const std::string& target,
                 const std::optional<json>& body = std::nullopt, const std::string& token = {},
                 const std::map<std::string, std::string>& extra_headers = {});
+// GET /healthz: 200 {"ok": true, ...} while healthy, 503 with "storage": "degraded" when writes
+// fail; status 0 and an empty object when nothing answers (the server is gone).
+HttpResult healthz(unsigned short port);
 HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
                          const std::string& body, const std::string& token);
 
