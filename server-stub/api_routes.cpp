@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "log.h"
 #include "protocol/validation.h"
 #include "tokens.h"
 
@@ -53,12 +54,17 @@ std::optional<ApiReply> check(protocol::TextRule rule, const std::string& text, 
   return std::nullopt;
 }
 
-void create_session(ApiContext context, const json& body, ApiCallback done) {
+void create_session(ApiContext context, const json& body, const std::string& address, ApiCallback done) {
   std::optional<std::string> name;
   if (auto problem = read_field(body, "display_name", name)) return done(*problem);
   if (!name) return done(failure(400, ErrorCode::bad_request, "display_name is required."));
   const std::string trimmed(protocol::trim_whitespace(*name));
   if (auto problem = check(protocol::TextRule::display_name, trimmed, "display_name")) return done(*problem);
+  if (const auto wait = context.hub.take_guest_session(address)) {
+    ApiReply reply = failure(429, ErrorCode::rate_limited, "Too many new guest sessions from your address: wait a moment.");
+    reply.retry_after_s = *wait;
+    return done(std::move(reply));
+  }
   Claims claims{"u" + random_token(12), trimmed, now_s() + kSessionLifetimeS, std::nullopt, std::nullopt, std::nullopt};
   context.store.upsert_user(claims.sub, claims.name, now_s() * 1000);
   done({201, {{"user_id", claims.sub}, {"display_name", claims.name}, {"token", mint_token(claims, context.secret)},
@@ -111,6 +117,9 @@ std::optional<std::string> target_of(const json& body, ApiReply& problem) {
   return target;
 }
 
+void route(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
+           ApiCallback done);
+
 }  // namespace
 
 std::optional<Claims> authenticate(const http::request<http::string_body>& request, const std::string& secret) {
@@ -129,7 +138,22 @@ std::optional<Claims> authenticate(const http::request<http::string_body>& reque
   return verify_token(token, secret, now_s());
 }
 
-void handle_api(ApiContext context, const http::request<http::string_body>& request, ApiCallback done) {
+void handle_api(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
+                ApiCallback done) {
+  // A storage failure fails this request alone (its asynchronous continuations catch their own).
+  try {
+    route(context, request, address, done);
+  } catch (const StorageError& error) {
+    log::storage_failed("a REST request", error.what());
+    done(error.full() ? failure(507, ErrorCode::storage_full, "The server's disk is full: nothing was kept.")
+                      : failure(500, ErrorCode::internal, "The server could not store that: nothing was kept."));
+  }
+}
+
+namespace {
+
+void route(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
+           ApiCallback done) {
   const std::string_view target(request.target().data(), request.target().size());
   const std::string path(target.substr(0, target.find('?')));
   const auto method = request.method();
@@ -139,7 +163,7 @@ void handle_api(ApiContext context, const http::request<http::string_body>& requ
 
   if (path == "/api/session") {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
-    return create_session(context, fields, std::move(done));
+    return create_session(context, fields, address, std::move(done));
   }
   const auto user = authenticate(request, context.secret);
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
@@ -173,7 +197,7 @@ void handle_api(ApiContext context, const http::request<http::string_body>& requ
       std::optional<std::string> password;
       if (auto problem = read_field(fields, "password", password)) return done(*problem);
       if (password && password->empty()) password.reset();
-      return context.hub.join(*user, code, password, std::move(done));
+      return context.hub.join(*user, address, code, password, std::move(done));
     }
     if (action == "leave") return done(context.hub.leave(*user, code));
     if (action == "kick" || action == "mute") {
@@ -186,5 +210,7 @@ void handle_api(ApiContext context, const http::request<http::string_body>& requ
   }
   done(failure(404, ErrorCode::bad_request, "No such API endpoint."));
 }
+
+}  // namespace
 
 }  // namespace mehfil::server

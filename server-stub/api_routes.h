@@ -29,8 +29,9 @@ struct ApiContext {
   const std::string& secret;
 };
 
+// `address` is the client's IP address, for the per-address limits.
 void handle_api(ApiContext context, const boost::beast::http::request<boost::beast::http::string_body>& request,
-                ApiCallback done);
+                const std::string& address, ApiCallback done);
 
 // The authenticated user of a request with `Authorization: Bearer <jwt>`, or of a /ws upgrade with
 // `?token=<jwt>`; nothing when absent, forged or expired.

@@ -2,8 +2,10 @@
 // hub never sees Beast. A connection belongs to one authenticated user and to at most one room.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tokens.h"
 
@@ -13,22 +15,34 @@ using Frame = std::shared_ptr<const std::string>;  // encoded once, shared by ev
 
 class Connection {
  public:
-  explicit Connection(Claims claims) : claims_(std::move(claims)) {}
+  Connection(Claims claims, std::string address)
+      : claims_(std::move(claims)), address_(std::move(address)), id_(next_id()) {}
   virtual ~Connection() = default;
 
   virtual void send(Frame frame) = 0;  // queued; never blocks
+  // Frames a joiner catches up on (board and chat history), queued after what is already queued;
+  // they are the room's shared frames, so they do not count toward the slow-reader limit.
+  virtual void send_history(const std::vector<Frame>& pages) = 0;
   virtual void drop() = 0;             // close the socket
   virtual bool is_open() const = 0;
 
   const Claims& claims() const { return claims_; }
   const std::string& user_id() const { return claims_.sub; }
+  const std::string& address() const { return address_; }  // the peer's IP address, for per-address limits
+  std::uint64_t id() const { return id_; }                  // for log lines: "c42"
 
   // Managed by the hub: the room this connection is in and its peer id there (empty when none).
   std::string room_code;
   std::string peer_id;
 
  private:
+  static std::uint64_t next_id() {
+    static std::uint64_t last = 0;  // connections are made on the one I/O thread
+    return ++last;
+  }
   Claims claims_;
+  std::string address_;
+  std::uint64_t id_;
 };
 
 }  // namespace mehfil::server

@@ -10,14 +10,26 @@ namespace mehfil::server {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: mehfil-server [--port N] [--host ADDR] [--db FILE] [--web DIR] [--secret S] [--origin URL]...\n"
+    "usage: mehfil-server [--port N] [--host ADDR] [--db FILE] [--web DIR] [--secret S] [--origin URL]... [FLAGS]\n"
     "  --port N       port to listen on (default 8080; 0 picks a free one)\n"
     "  --host ADDR    address to bind (default 127.0.0.1)\n"
     "  --db FILE      SQLite database (default data/mehfil.db; created if missing)\n"
     "  --web DIR      the site to serve (default build/web)\n"
     "  --secret S     JWT secret (default: generated on first run and stored in the database)\n"
-    "  --origin URL   an allowed Origin for /ws, repeatable (default: the server's own)\n"
+    "  --origin URL   an allowed Origin for /ws and for CORS on /api, repeatable (default: the server's own)\n"
+    "  --allowed-host H     an allowed Host header, repeatable (default: the origins' hosts, else loopback)\n"
+    "  --frame-ancestors S  who may embed pages in an iframe, CSP syntax (default *)\n"
+    "  --log-level L        trace, debug, info, warn, error or off (default info)\n"
+    "Limits (defaults in brackets):\n"
+    "  --max-connections N [4000]  --max-connections-per-address N [200]\n"
+    "  --guest-sessions-per-minute N [30] per address   --password-attempts N [10] per room per address per 10 min\n"
+    "  --password-queue N [32] pending argon2 checks     --friend-requests-per-hour N [30] per sender\n"
+    "Storage quotas:\n"
+    "  --board-bytes-per-room N [8388608]  --board-elements-per-room N [20000]\n"
+    "  --chat-messages-per-room N [2000] (the oldest are pruned)  --user-write-bytes-per-minute N [2097152]\n"
+    "  --board-erase-others-per-minute N [120]  --board-version-step N [1000]\n"
     "Test knobs, in milliseconds: --handshake-timeout-ms, --idle-ping-ms, --idle-drop-ms, --resume-grace-ms,\n"
+    "  --reservation-ms,"
     "  --sweep-ms; and --room-lifetime-hours.\n";
 
 bool number(const char* text, long long low, long long high, long long& out) {
@@ -51,10 +63,30 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--web") config.web_root = value;
     else if (flag == "--secret") config.secret = value;
     else if (flag == "--origin") config.origins.emplace_back(value);
+    else if (flag == "--allowed-host") config.hosts.emplace_back(value);
+    else if (flag == "--frame-ancestors") config.frame_ancestors = value;
+    else if (flag == "--log-level") {
+      config.log_level = value;
+      ok = config.log_level == "trace" || config.log_level == "debug" || config.log_level == "info" ||
+           config.log_level == "warn" || config.log_level == "error" || config.log_level == "off";
+    }
+    else if (flag == "--max-connections") ok = number(value, 1, 1000000, n), config.max_connections = static_cast<int>(n);
+    else if (flag == "--max-connections-per-address") ok = number(value, 1, 1000000, n), config.max_connections_per_address = static_cast<int>(n);
+    else if (flag == "--guest-sessions-per-minute") ok = number(value, 1, 1000000, n), config.guest_sessions_per_address_per_minute = static_cast<int>(n);
+    else if (flag == "--password-attempts") ok = number(value, 1, 1000000, n), config.password_attempts_per_room_per_address = static_cast<int>(n);
+    else if (flag == "--password-queue") ok = number(value, 1, 100000, n), config.max_pending_password_checks = static_cast<int>(n);
+    else if (flag == "--friend-requests-per-hour") ok = number(value, 1, 1000000, n), config.friend_requests_per_hour = static_cast<int>(n);
+    else if (flag == "--board-bytes-per-room") ok = number(value, 1024, 1LL << 32, n), config.board_bytes_per_room = static_cast<std::size_t>(n);
+    else if (flag == "--board-elements-per-room") ok = number(value, 1, 10000000, n), config.board_elements_per_room = static_cast<std::size_t>(n);
+    else if (flag == "--chat-messages-per-room") ok = number(value, 1, 10000000, n), config.chat_messages_per_room = static_cast<int>(n);
+    else if (flag == "--user-write-bytes-per-minute") ok = number(value, 1024, 1LL << 32, n), config.user_write_bytes_per_minute = static_cast<std::size_t>(n);
+    else if (flag == "--board-erase-others-per-minute") ok = number(value, 1, 1000000, n), config.board_erase_others_per_minute = static_cast<int>(n);
+    else if (flag == "--board-version-step") ok = number(value, 1, 1LL << 40, n), config.board_version_step = n;
     else if (flag == "--handshake-timeout-ms") ok = number(value, 1, 3600000, n), config.handshake_timeout = std::chrono::milliseconds(n);
     else if (flag == "--idle-ping-ms") ok = number(value, 1, 3600000, n), config.idle_ping_after = std::chrono::milliseconds(n);
     else if (flag == "--idle-drop-ms") ok = number(value, 1, 3600000, n), config.idle_drop_after = std::chrono::milliseconds(n);
     else if (flag == "--resume-grace-ms") ok = number(value, 0, 3600000, n), config.resume_grace = std::chrono::milliseconds(n);
+    else if (flag == "--reservation-ms") ok = number(value, 1, 3600000, n), config.reservation = std::chrono::milliseconds(n);
     else if (flag == "--sweep-ms") ok = number(value, 1, 3600000, n), config.sweep_every = std::chrono::milliseconds(n);
     else if (flag == "--room-lifetime-hours") ok = number(value, 0, 24 * 365, n), config.room_idle_lifetime = std::chrono::hours(n);
     else {

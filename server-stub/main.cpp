@@ -13,7 +13,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <sodium.h>
 
+#include "connection_limits.h"
+#include "http_policy.h"
 #include "listener.h"
+#include "log.h"
 #include "room_hub.h"
 #include "server_config.h"
 #include "store.h"
@@ -25,7 +28,11 @@ void sweep_every(boost::asio::steady_timer& timer, mehfil::server::RoomHub& hub,
   timer.expires_after(period);
   timer.async_wait([&timer, &hub, period](boost::system::error_code ec) {
     if (ec) return;
-    hub.sweep();
+    try {
+      hub.sweep();
+    } catch (const std::exception& error) {
+      spdlog::error("sweep failed: {}", error.what());
+    }
     sweep_every(timer, hub, period);
   });
 }
@@ -36,6 +43,7 @@ int main(int argc, char** argv) {
   using namespace mehfil::server;
   auto config = parse_flags(argc, argv);
   if (!config) return argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
+  mehfil::server::log::init(config->log_level);
   if (sodium_init() < 0) {
     std::fputs("mehfil-server: libsodium failed to start\n", stderr);
     return 1;
@@ -46,22 +54,37 @@ int main(int argc, char** argv) {
     }
     Store store(config->db_path);
     const std::string secret = store.secret(config->secret, random_token(32));
+    if (const auto warning = HttpPolicy::startup_warning(*config)) std::fputs(warning->c_str(), stderr);
+    raise_open_file_limit();
+    // Both outlive the io_context: sessions still queued in it when it is destroyed refer to them.
+    const HttpPolicy policy(*config);
+    ConnectionLimits limits(config->max_connections, config->max_connections_per_address);
     boost::asio::io_context io(1);
     boost::asio::thread_pool hashing(2);
     RoomHub hub(store, *config, io, hashing, secret);
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, secret}, *config);
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, secret}, *config, policy, limits);
     std::printf("mehfil-server listening on http://%s:%u/\n", config->host.c_str(), listener->port());
     std::fflush(stdout);
+    log::startup(*config, listener->port());
     listener->run();
 
     boost::asio::steady_timer sweeper(io);
     sweep_every(sweeper, hub, config->sweep_every);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
-    io.run();
+    // The last line of defence: a handler that throws loses its own request, never the process.
+    for (;;) {
+      try {
+        io.run();
+        break;
+      } catch (const std::exception& error) {
+        spdlog::error("a request failed with an unexpected error: {}", error.what());
+      }
+    }
+    spdlog::info("mehfil-server stopped");
     hashing.join();
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "mehfil-server: %s\n", error.what());
+    spdlog::critical("mehfil-server cannot start: {}", error.what());
     return 1;
   }
   return 0;

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "log.h"
 #include "passwords.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
@@ -21,8 +22,9 @@ using protocol::ErrorCode;
 namespace srv = protocol::server;
 namespace cli = protocol::client;
 
-constexpr std::int64_t kReservationMs = 60'000;  // a REST join holds a place this long for its socket
-constexpr int kChatHistory = 50;
+constexpr int kChatHistory = 200;                 // newest messages a joiner catches up on
+constexpr std::size_t kHistoryPageBytes = 256 * 1024;  // one board page at most (whole elements)
+constexpr std::int64_t kCallIdMemoryMs = 3'600'000;    // a call_id may not be rung again for this long
 constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
 
 json settings_json(const protocol::RoomSettings& s) {
@@ -48,7 +50,16 @@ protocol::RoomSettings parse_settings(const std::string& text) {
 
 RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io,
                  boost::asio::thread_pool& hashing, std::string secret)
-    : store_(store), config_(config), io_(io), hashing_(hashing), secret_(std::move(secret)) {
+    : store_(store),
+      config_(config),
+      io_(io),
+      hashing_(hashing),
+      secret_(std::move(secret)),
+      password_attempts_(config.password_attempts_per_room_per_address, std::chrono::minutes(10)),
+      guest_sessions_(config.guest_sessions_per_address_per_minute, std::chrono::minutes(1)),
+      friend_requests_(config.friend_requests_per_hour, std::chrono::hours(1)),
+      write_bytes_(static_cast<double>(config.user_write_bytes_per_minute), std::chrono::minutes(1)),
+      others_erased_(config.board_erase_others_per_minute, std::chrono::minutes(1)) {
   // Whoever was in a room when the server stopped (a crash, a deploy) keeps their place for the
   // resume grace, exactly like a dropped socket: the first to reconnect sees the others in its
   // snapshot, so their media links stay up; the sweeper lets go of those who never come back.
@@ -76,7 +87,8 @@ std::int64_t RoomHub::now_ms() const {
 
 ApiReply RoomHub::error(const Problem& problem) {
   return {problem.status,
-          {{"error", {{"code", std::string(protocol::to_string(problem.code))}, {"message", problem.message}}}}};
+          {{"error", {{"code", std::string(protocol::to_string(problem.code))}, {"message", problem.message}}}},
+          problem.retry_after};
 }
 
 RoomHub::LiveRoom* RoomHub::room(const std::string& room_code) {
@@ -97,12 +109,92 @@ int RoomHub::announced_count(const LiveRoom& live) const {
                                         [](const Member& m) { return m.announced; }));
 }
 
-bool RoomHub::may_manage(const LiveRoom& live, const Claims& user) const {
-  if (live.record.host_user_id == user.sub) return true;
-  if (user.role == "host" && user.room == live.record.room_code) return true;  // minted by an embedding site
+authority::Role RoomHub::role_of(const LiveRoom& live, const std::string& user_id, const Claims* claims) const {
+  authority::Role role;
+  role.is_host = live.record.host_user_id == user_id;
   const auto it = std::find_if(live.members.begin(), live.members.end(),
-                               [&](const Member& m) { return m.user_id == user.sub; });
-  return it != live.members.end() && it->is_cohost;
+                               [&](const Member& m) { return m.user_id == user_id; });
+  role.is_cohost = it != live.members.end() && it->is_cohost;
+  // A token an embedding site minted with role "host" for this room makes its user a co-host.
+  if (claims && claims->role == "host" && claims->room == live.record.room_code) role.is_cohost = true;
+  return role;
+}
+
+std::optional<RoomHub::Problem> RoomHub::power_problem(const LiveRoom& live, const Claims& actor, authority::Power power,
+                                                       const std::string& target_user_id) {
+  std::optional<authority::Role> target;
+  if (!target_user_id.empty()) target = role_of(live, target_user_id);
+  const auto refusal = authority::check_power(role_of(live, actor.sub, &actor), power, target, target_user_id == actor.sub);
+  if (!refusal) return std::nullopt;
+  return Problem{403, refusal->code, std::string(refusal->message)};
+}
+
+// A REST join holds a seat for `reservation`; a socket that never came frees it on time, whether
+// or not the sweeper has run since.
+void RoomHub::drop_stale_reservations(LiveRoom& live) {
+  const std::int64_t now = now_ms();
+  std::vector<std::string> stale;
+  for (const Member& m : live.members) {
+    if (!m.announced && !m.connection && now - m.detached_at >= config_.reservation.count()) stale.push_back(m.user_id);
+  }
+  for (const std::string& user_id : stale) remove_member(live, user_id, false);
+}
+
+// Wrong passwords use up a budget per room and address; with none left every attempt is refused
+// before it is hashed (right passwords cost nothing, so eleven people behind one NAT typing the
+// right one at once all get in). The hashing queue is bounded, so a flood is refused at once instead
+// of making everyone's join wait behind it; that bound also caps how far guesses already queued can
+// overshoot the budget.
+std::optional<RoomHub::Problem> RoomHub::take_password_attempt(const std::string& room_code, const std::string& address) {
+  if (pending_password_checks_ >= config_.max_pending_password_checks) {
+    return Problem{429, ErrorCode::rate_limited, "The server is checking too many passwords: try again in a moment.", 1};
+  }
+  if (const auto wait = password_attempts_.wait_for(room_code + "|" + address, 1, std::chrono::steady_clock::now())) {
+    return Problem{429, ErrorCode::rate_limited, "Too many wrong passwords for this room: wait before trying again.", wait};
+  }
+  return std::nullopt;
+}
+
+void RoomHub::check_password(const std::string& hash, const std::string& password, const std::string& attempt_key,
+                             std::function<void(bool)> then) {
+  ++pending_password_checks_;
+  boost::asio::post(hashing_, [this, hash, password, attempt_key, then = std::move(then)]() mutable {
+    const bool ok = password_matches(hash, password);
+    boost::asio::post(io_, [this, ok, attempt_key, then = std::move(then)]() {
+      --pending_password_checks_;
+      if (!ok && !attempt_key.empty()) password_attempts_.spend(attempt_key, 1, std::chrono::steady_clock::now());
+      then(ok);
+    });
+  });
+}
+
+std::optional<RoomHub::Problem> RoomHub::take_write_bytes(const std::string& user_id, std::size_t bytes) {
+  if (const auto wait = write_bytes_.take(user_id, static_cast<double>(bytes), std::chrono::steady_clock::now())) {
+    return Problem{429, ErrorCode::quota_exceeded,
+                   "You have stored " + std::to_string(config_.user_write_bytes_per_minute / 1024) +
+                       " KiB in the last minute: wait a moment.",
+                   wait};
+  }
+  return std::nullopt;
+}
+
+std::optional<int> RoomHub::take_guest_session(const std::string& address) {
+  return guest_sessions_.take(address, 1, std::chrono::steady_clock::now());
+}
+
+template <typename Write>
+void RoomHub::keep(const char* what, Write&& write) {
+  try {
+    write();
+  } catch (const StorageError& error) {
+    log::storage_failed(what, error.what());
+  }
+}
+
+RoomHub::Problem RoomHub::storage_problem(const StorageError& error, const char* what) {
+  log::storage_failed(what, error.what());
+  if (error.full()) return Problem{507, ErrorCode::storage_full, "The server's disk is full: nothing was kept."};
+  return Problem{500, ErrorCode::internal, "The server could not store that: nothing was kept."};
 }
 
 // Why `user` may not come in (password aside: that needs hashing and is checked by the caller).
@@ -118,6 +210,7 @@ std::optional<RoomHub::Problem> RoomHub::admission_problem(LiveRoom& live, const
   if (const auto record = store_.find_participant(r.room_code, user.sub); record && record->is_kicked) {
     return Problem{403, ErrorCode::unauthorized, "The host removed you from this room."};
   }
+  drop_stale_reservations(live);
   if (member(live, user.sub)) return std::nullopt;  // already has a place
   if (r.is_locked && !resuming && r.host_user_id != user.sub) {
     return Problem{409, ErrorCode::room_locked, "The host has locked this room."};
@@ -163,10 +256,11 @@ json RoomHub::room_json(const LiveRoom& live) const {
 void RoomHub::touch(LiveRoom& live) {
   live.record.current_participants = static_cast<int>(live.members.size());
   live.record.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
-  store_.update_room(live.record);
+  keep("updating a room", [&] { store_.update_room(live.record); });
 }
 
 void RoomHub::persist_member(const LiveRoom& live, const Member& m, std::optional<std::int64_t> left_at, bool kicked) {
+  keep("saving a participant", [&] {
   ParticipantRecord p;
   if (auto existing = store_.find_participant(live.record.room_code, m.user_id)) p = *existing;
   p.room_code = live.record.room_code;
@@ -180,6 +274,7 @@ void RoomHub::persist_member(const LiveRoom& live, const Member& m, std::optiona
   p.is_muted = !m.audio;
   p.is_kicked = p.is_kicked || kicked;
   store_.upsert_participant(p);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,10 +314,19 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
     done(error({500, ErrorCode::internal, "Could not find a free room code."}));
   };
   if (!request.password) return finish(std::nullopt);
-  boost::asio::post(hashing_, [this, password = *request.password, finish]() {
+  if (pending_password_checks_ >= config_.max_pending_password_checks) {
+    return done(error({429, ErrorCode::rate_limited, "The server is busy checking passwords: try again in a moment.", 1}));
+  }
+  ++pending_password_checks_;
+  boost::asio::post(hashing_, [this, password = *request.password, finish, done]() {
     auto hash = hash_password(password);
-    boost::asio::post(io_, [finish, hash = std::move(hash)]() mutable {
-      finish(std::move(hash));
+    boost::asio::post(io_, [this, finish, done, hash = std::move(hash)]() mutable {
+      --pending_password_checks_;
+      try {
+        finish(std::move(hash));
+      } catch (const StorageError& failure) {
+        done(error(storage_problem(failure, "creating a room")));
+      }
     });
   });
 }
@@ -236,8 +340,8 @@ ApiReply RoomHub::preview(const std::string& room_code) {
   return {200, room_json(*live)};
 }
 
-void RoomHub::join(const Claims& user, const std::string& room_code, std::optional<std::string> password,
-                   ApiCallback done) {
+void RoomHub::join(const Claims& user, const std::string& address, const std::string& room_code,
+                   std::optional<std::string> password, ApiCallback done) {
   LiveRoom* live = room(room_code);
   if (!live) return done(error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."}));
   if (auto problem = admission_problem(*live, user, false)) return done(error(*problem));
@@ -260,12 +364,14 @@ void RoomHub::join(const Claims& user, const std::string& room_code, std::option
   const auto& hash = live->record.password_hash;
   if (!hash || member(*live, user.sub) || live->record.host_user_id == user.sub) return admit();
   if (!password) return done(error({403, ErrorCode::wrong_password, "This room needs a password."}));
-  boost::asio::post(hashing_, [this, hash = *hash, password = *password, admit, done]() {
-    const bool ok = password_matches(hash, password);
-    boost::asio::post(io_, [this, ok, admit, done]() {
-      if (!ok) return done(error({403, ErrorCode::wrong_password, "That password is not right."}));
+  if (auto problem = take_password_attempt(room_code, address)) return done(error(*problem));
+  check_password(*hash, *password, room_code + "|" + address, [this, admit, done](bool ok) {
+    if (!ok) return done(error({403, ErrorCode::wrong_password, "That password is not right."}));
+    try {
       admit();
-    });
+    } catch (const StorageError& failure) {
+      done(error(storage_problem(failure, "joining a room")));
+    }
   });
 }
 
@@ -285,7 +391,7 @@ ApiReply RoomHub::leave(const Claims& user, const std::string& room_code) {
 ApiReply RoomHub::remove_room(const Claims& user, const std::string& room_code) {
   LiveRoom* live = room(room_code);
   if (!live) return error({404, ErrorCode::room_not_found, "No such room."});
-  if (live->record.host_user_id != user.sub) return error({403, ErrorCode::not_host, "Only the host can delete this room."});
+  if (auto problem = power_problem(*live, user, authority::Power::end_room)) return error(*problem);
   if (live->record.is_active) end_room(*live, "deleted");
   return {200, {{"deleted", true}}};
 }
@@ -294,11 +400,10 @@ ApiReply RoomHub::host_action(const Claims& user, const std::string& room_code, 
                               const std::string& target_user_id) {
   LiveRoom* live = room(room_code);
   if (!live || !live->record.is_active) return error({404, ErrorCode::room_not_found, "No such room."});
-  if (!may_manage(*live, user)) return error({403, ErrorCode::not_host, "Only the host or a co-host can do that."});
+  const auto power = action == srv::HostActionKind::mute ? authority::Power::mute : authority::Power::kick;
+  if (auto problem = power_problem(*live, user, power)) return error(*problem);  // the role holds it at all?
   if (!member(*live, target_user_id)) return error({409, ErrorCode::not_in_room, "That person is not in this room."});
-  if (target_user_id == live->record.host_user_id && user.sub != target_user_id) {
-    return error({403, ErrorCode::not_host, "Nobody can mute or remove the host."});
-  }
+  if (auto problem = power_problem(*live, user, power, target_user_id)) return error(*problem);
   apply_host_action(*live, user.sub, action, target_user_id);
   return {200, {{"done", true}}};
 }
@@ -344,6 +449,10 @@ ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_u
   if (mine == "requested") return {200, {{"relation", "outgoing"}}};  // they were told once
   if (store_.friendships_of(user.sub) >= kMaxFriendships) {
     return error({429, ErrorCode::rate_limited, "You have reached " + std::to_string(kMaxFriendships) + " friends and requests."});
+  }
+  if (const auto wait = friend_requests_.take(user.sub, 1, std::chrono::steady_clock::now())) {
+    return error({429, ErrorCode::rate_limited,
+                  "You can send " + std::to_string(config_.friend_requests_per_hour) + " friend requests an hour.", wait});
   }
   store_.request_friend(user.sub, target_user_id, now);
   tell_user(target_user_id, srv::FriendUpdate{user.sub, user.name, false});
@@ -434,31 +543,58 @@ void RoomHub::broadcast(const LiveRoom& live, const protocol::ServerMessage& mes
 }
 
 void RoomHub::reply_error(const std::shared_ptr<Connection>& connection, ErrorCode code, std::string message,
-                          const std::optional<protocol::RequestId>& id) {
-  send(connection, srv::ErrorReply{code, std::move(message), id});
+                          const std::optional<protocol::RequestId>& id, std::optional<int> retry_after) {
+  log::refused(*connection, protocol::to_string(code), message);
+  send(connection, srv::ErrorReply{code, std::move(message), id, retry_after});
 }
 
+void RoomHub::reply_problem(const std::shared_ptr<Connection>& connection, const Problem& problem,
+                            const std::optional<protocol::RequestId>& id) {
+  reply_error(connection, problem.code, problem.message, id, problem.retry_after);
+}
+
+// call:ring reaches friends and people in a room with the caller, nobody else; a call_id is rung once.
+void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::CallRing& ring,
+                   const std::optional<protocol::RequestId>& id) {
+  const std::string& caller = connection->user_id();
+  if (ring.to_user_id == caller) return reply_error(connection, ErrorCode::bad_request, "You cannot ring yourself.", id);
+  if (used_call_ids_.count(ring.call_id)) {
+    return reply_error(connection, ErrorCode::bad_request, "call:ring.call_id has been used before: make a new one.", id);
+  }
+  if (store_.friendship(caller, ring.to_user_id) != "friends" && !name_in_a_call_with(caller, ring.to_user_id)) {
+    return reply_error(connection, ErrorCode::unauthorized, "You can ring your friends and people in a room with you.", id);
+  }
+  const auto targets = sockets_of(ring.to_user_id);
+  if (targets.empty()) return reply_error(connection, ErrorCode::not_in_room, "That person is not online.", id);
+  used_call_ids_.emplace(ring.call_id, now_ms());
+  const bool busy = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
+    return entry.second.accepted && (entry.second.caller == ring.to_user_id || entry.second.callee == ring.to_user_id);
+  });
+  if (busy) return send(connection, srv::CallBusy{ring.call_id});
+  for (const auto& target : targets) send(target, srv::CallIncoming{ring.call_id, caller, connection->claims().name});
+  calls_[ring.call_id] = Call{caller, ring.to_user_id, false, now_ms()};
+  if (id) send(connection, srv::Ack{*id});
+}
+
+// Every request from a socket. A storage failure that escaped the request's own handling fails that
+// request alone; the connection, its room and every other room carry on.
 void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
                      const std::optional<protocol::RequestId>& id) {
+  try {
+    dispatch(connection, message, id);
+  } catch (const StorageError& error) {
+    reply_problem(connection, storage_problem(error, protocol::type_name(message).data()), id);
+  }
+}
+
+void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
+                       const std::optional<protocol::RequestId>& id) {
   const auto ack = [&] {
     if (id) send(connection, srv::Ack{*id});
   };
   if (const auto* join_message = std::get_if<cli::JoinRoom>(&message)) return ws_join(connection, *join_message, id);
   if (std::holds_alternative<cli::Ping>(message)) return send(connection, srv::Pong{});
-  if (const auto* ring = std::get_if<cli::CallRing>(&message)) {
-    bool reached = false;
-    for (const auto& target : sockets_of(ring->to_user_id)) {
-      send(target, srv::CallIncoming{ring->call_id, connection->user_id(), connection->claims().name});
-      reached = true;
-    }
-    if (!reached) return reply_error(connection, ErrorCode::not_in_room, "That person is not online.", id);
-    const bool busy = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
-      return entry.second.accepted && (entry.second.caller == ring->to_user_id || entry.second.callee == ring->to_user_id);
-    });
-    if (busy) return send(connection, srv::CallBusy{ring->call_id});
-    calls_[ring->call_id] = Call{connection->user_id(), ring->to_user_id, false, now_ms()};
-    return ack();
-  }
+  if (const auto* m = std::get_if<cli::CallRing>(&message)) return ring(connection, *m, id);
   const auto call_reply = [&](const std::string& call_id, auto reply, bool from_callee, bool accept) {
     const auto it = calls_.find(call_id);
     if (it == calls_.end()) return reply_error(connection, ErrorCode::not_in_room, "No such call.", id);
@@ -510,8 +646,14 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
     if (!parse_settings(live->record.settings_json).chat) {
       return reply_error(connection, ErrorCode::not_host, "The host has turned chat off.", id);
     }
+    if (auto problem = take_write_bytes(self->user_id, m->text.size())) return reply_problem(connection, *problem, id);
     ChatRecord chat{"m" + random_token(9), room_code, self->user_id, self->display_name, m->text, now_ms(), m->client_msg_id};
-    store_.insert_chat(chat);
+    try {
+      store_.insert_chat(chat, config_.chat_messages_per_room);
+    } catch (const StorageError& error) {
+      return reply_problem(connection, storage_problem(error, "saving a chat message"), id);
+    }
+    live->chat_pages.reset();
     broadcast(*live, srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id});
     return ack();
   }
@@ -522,42 +664,43 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
 
   if (std::holds_alternative<cli::ClaimHost>(message)) return claim_host(connection, *live, *self, id);
 
-  // Host and co-host actions.
-  if (!may_manage(*live, connection->claims())) {
-    return reply_error(connection, ErrorCode::not_host, "Only the host or a co-host can do that.", id);
-  }
-  const auto target_of = [&](const std::string& target_user_id) -> Member* {
-    Member* target = member(*live, target_user_id);
-    if (!target) reply_error(connection, ErrorCode::not_in_room, "That person is not in this room.", id);
-    return target;
+  // Host and co-host powers: one table decides, for the WebSocket and REST alike.
+  const auto allowed = [&](authority::Power power, const std::string& target_user_id = {}) {
+    if (auto problem = power_problem(*live, connection->claims(), power)) {  // the role holds it at all?
+      reply_problem(connection, *problem, id);
+      return false;
+    }
+    if (!target_user_id.empty() && !member(*live, target_user_id)) {
+      reply_error(connection, ErrorCode::not_in_room, "That person is not in this room.", id);
+      return false;
+    }
+    if (auto problem = power_problem(*live, connection->claims(), power, target_user_id)) {
+      reply_problem(connection, *problem, id);
+      return false;
+    }
+    return true;
   };
   if (const auto* m = std::get_if<cli::HostMute>(&message)) {
-    if (!target_of(m->target_user_id)) return;
+    if (!allowed(authority::Power::mute, m->target_user_id)) return;
     apply_host_action(*live, self->user_id, srv::HostActionKind::mute, m->target_user_id);
     return ack();
   }
   if (const auto* m = std::get_if<cli::HostKick>(&message)) {
-    if (!target_of(m->target_user_id)) return;
-    if (m->target_user_id == live->record.host_user_id) {
-      return reply_error(connection, ErrorCode::not_host, "Nobody can remove the host.", id);
-    }
+    if (!allowed(authority::Power::kick, m->target_user_id)) return;
     apply_host_action(*live, self->user_id, srv::HostActionKind::kick, m->target_user_id);
     return ack();
   }
   if (const auto* m = std::get_if<cli::MakeCohost>(&message)) {
-    Member* target = target_of(m->target_user_id);
-    if (!target) return;
+    if (!allowed(authority::Power::make_cohost, m->target_user_id)) return;
+    Member* target = member(*live, m->target_user_id);
     target->is_cohost = true;
     persist_member(*live, *target, std::nullopt, false);
     broadcast(*live, srv::ParticipantUpdated{room_code, participant(*live, *target)});
     return ack();
   }
   if (const auto* m = std::get_if<cli::HostTransfer>(&message)) {
-    if (live->record.host_user_id != self->user_id) {
-      return reply_error(connection, ErrorCode::not_host, "Only the host can hand over the room.", id);
-    }
-    Member* target = target_of(m->target_user_id);
-    if (!target) return;
+    if (!allowed(authority::Power::transfer_host, m->target_user_id)) return;
+    Member* target = member(*live, m->target_user_id);
     const std::string previous = live->record.host_user_id;
     live->record.host_user_id = target->user_id;
     touch(*live);
@@ -567,18 +710,21 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
     return ack();
   }
   if (const auto* m = std::get_if<cli::LockRoom>(&message)) {
+    if (!allowed(authority::Power::lock)) return;
     live->record.is_locked = m->locked;
     touch(*live);
     broadcast(*live, srv::SettingsChanged{room_code, live->record.is_locked, parse_settings(live->record.settings_json)});
     return ack();
   }
   if (const auto* m = std::get_if<cli::ChangeSettings>(&message)) {
+    if (!allowed(authority::Power::change_settings)) return;
     live->record.settings_json = settings_json(m->settings).dump();
     touch(*live);
     broadcast(*live, srv::SettingsChanged{room_code, live->record.is_locked, m->settings});
     return ack();
   }
   if (std::holds_alternative<cli::EndRoom>(message)) {
+    if (!allowed(authority::Power::end_room)) return;
     ack();
     return end_room(*live, "ended_by_host");
   }
@@ -606,16 +752,19 @@ void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::
     return finish_ws_join(connection, join.room_code, resumed_peer, id);
   }
   if (!join.password) return reply_error(connection, ErrorCode::wrong_password, "This room needs a password.", id);
+  if (auto problem = take_password_attempt(join.room_code, connection->address())) return reply_problem(connection, *problem, id);
   std::weak_ptr<Connection> weak = connection;
-  boost::asio::post(hashing_, [this, hash = *hash, password = *join.password, weak, room_code = join.room_code, id]() {
-    const bool ok = password_matches(hash, password);
-    boost::asio::post(io_, [this, ok, weak, room_code, id]() {
-      auto still_open = weak.lock();
-      if (!still_open || !still_open->is_open()) return;
-      if (!ok) return reply_error(still_open, ErrorCode::wrong_password, "That password is not right.", id);
-      finish_ws_join(still_open, room_code, std::nullopt, id);
-    });
-  });
+  check_password(*hash, *join.password, join.room_code + "|" + connection->address(),
+                 [this, weak, room_code = join.room_code, id](bool ok) {
+                   auto still_open = weak.lock();
+                   if (!still_open || !still_open->is_open()) return;
+                   if (!ok) return reply_error(still_open, ErrorCode::wrong_password, "That password is not right.", id);
+                   try {
+                     finish_ws_join(still_open, room_code, std::nullopt, id);
+                   } catch (const StorageError& failure) {
+                     reply_problem(still_open, storage_problem(failure, "joining a room"), id);
+                   }
+                 });
 }
 
 void RoomHub::finish_ws_join(const std::shared_ptr<Connection>& connection, const std::string& room_code,
@@ -658,13 +807,11 @@ void RoomHub::finish_ws_join(const std::shared_ptr<Connection>& connection, cons
   for (const Member& other : live->members) {
     if (other.announced && other.user_id != m->user_id) joined.participants.push_back(participant(*live, other));
   }
-  for (const ChatRecord& c : store_.recent_chat(room_code, kChatHistory)) {
-    joined.chat.push_back({c.id, c.from_user_id, c.display_name, c.text, c.sent_at, c.client_msg_id});
-  }
   Claims resume{m->user_id, m->display_name, now_ms() / 1000 + 24 * 3600, room_code, std::nullopt, m->peer_id};
   joined.resume_token = mint_token(resume, secret_);
   send(connection, joined);
-  send_board(connection, *live);
+  connection->send_history(chat_pages(*live));
+  connection->send_history(board_pages(*live));
   if (id) send(connection, srv::Ack{*id});
   if (first_arrival) {
     broadcast(*live, srv::ParticipantJoined{room_code, participant(*live, *m), announced_count(*live)}, m->user_id);
@@ -699,71 +846,170 @@ void RoomHub::claim_host(const std::shared_ptr<Connection>& connection, LiveRoom
   if (id) send(connection, srv::Ack{*id});
 }
 
+// Loaded from the store the first time anyone needs it. A read that fails throws (StorageError) and
+// leaves the room without a board in memory, so the next request tries again rather than seeing an
+// empty board.
 whiteboard::Board& RoomHub::board(LiveRoom& live) {
   if (!live.board) {
-    live.board.emplace();
+    whiteboard::Board loaded;
+    std::size_t bytes = 0;
     for (const std::string& body : store_.whiteboard(live.record.room_code)) {
-      if (auto read = whiteboard::read_element(json::parse(body, nullptr, false)); read.element) live.board->apply(*read.element);
+      if (auto read = whiteboard::read_element(json::parse(body, nullptr, false)); read.element) {
+        loaded.apply(*read.element);
+        bytes += body.size();
+      }
     }
+    live.board = std::move(loaded);
+    live.board_bytes = bytes;
   }
   return *live.board;
 }
 
 // A batch of whiteboard ops is checked whole before any of it is applied: one bad op and the board
-// stays as it was for everyone. New elements must be authored by the sender ("<user_id>:<n>").
+// stays as it was for everyone. New elements must be authored by the sender ("<user_id>:<n>"), and a
+// version may only grow by board_version_step at a time, so nobody can write one that nobody can
+// ever change again. The batch is stored first and applied in memory only once SQLite has it.
 void RoomHub::whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& live,
                              const std::vector<json>& ops, const std::optional<protocol::RequestId>& id) {
   whiteboard::Board& wb = board(live);
   std::vector<whiteboard::Element> elements;
   elements.reserve(ops.size());
   for (std::size_t i = 0; i < ops.size(); ++i) {
+    const std::string where = "wb:ops.ops[" + std::to_string(i) + "]";
     auto read = whiteboard::read_element(ops[i]);
-    if (!read.element) {
-      return reply_error(connection, ErrorCode::bad_request, "wb:ops.ops[" + std::to_string(i) + "]: " + read.problem, id);
-    }
+    if (!read.element) return reply_error(connection, ErrorCode::bad_request, where + ": " + read.problem, id);
+    const whiteboard::Element* current = wb.find(read.element->id);
     const std::string author = read.element->id.substr(0, read.element->id.rfind(':'));
-    if (!wb.find(read.element->id) && author != connection->user_id()) {
+    if (!current && author != connection->user_id()) {
+      return reply_error(connection, ErrorCode::bad_request, where + ": new elements must carry your own user id", id);
+    }
+    const std::int64_t stored_version = current ? current->version : 0;
+    if (read.element->version > stored_version + config_.board_version_step) {
       return reply_error(connection, ErrorCode::bad_request,
-                         "wb:ops.ops[" + std::to_string(i) + "]: new elements must carry your own user id", id);
+                         where + ".version may be at most " + std::to_string(config_.board_version_step) +
+                             " above the stored version (" + std::to_string(stored_version) + ")",
+                         id);
     }
     elements.push_back(std::move(*read.element));
   }
   // Erasing a stroke of someone else's is ordinary teamwork; wiping several at once is clearing the
-  // board, which only the host and co-hosts may do.
+  // board, which only the host and co-hosts may do; and erasing them one by one is limited per minute.
   const auto others_erased = std::count_if(elements.begin(), elements.end(), [&](const whiteboard::Element& e) {
     const whiteboard::Element* current = wb.find(e.id);
     return e.deleted && current && !current->deleted && e.id.rfind(connection->user_id() + ":", 0) != 0;
   });
-  if (others_erased > 1 && !may_manage(live, connection->claims())) {
-    return reply_error(connection, ErrorCode::not_host, "Only the host can clear the board.", id);
+  const bool may_clear = !power_problem(live, connection->claims(), authority::Power::clear_board);
+  if (others_erased > 1 && !may_clear) {
+    return reply_error(connection, ErrorCode::not_host, "Only the host or a co-host can clear the board.", id);
   }
-  std::vector<json> accepted;
+  if (others_erased > 0 && !may_clear) {
+    if (const auto wait = others_erased_.take(connection->user_id(), static_cast<double>(others_erased),
+                                              std::chrono::steady_clock::now())) {
+      return reply_error(connection, ErrorCode::rate_limited,
+                         "You have erased " + std::to_string(config_.board_erase_others_per_minute) +
+                             " of other people's drawings this minute: ask the host to clear the board.",
+                         id, wait);
+    }
+  }
+  // What would change, decided on a scratch board holding only the touched elements.
+  whiteboard::Board scratch;
   std::vector<std::pair<std::string, std::string>> rows;
+  std::vector<json> accepted;
+  std::size_t bytes = live.board_bytes;
+  std::size_t count = wb.elements().size();
   for (const whiteboard::Element& element : elements) {
-    if (!wb.apply(element)) continue;  // older than what the board has: nothing to tell anyone
+    const whiteboard::Element* current = scratch.find(element.id);
+    if (!current) current = wb.find(element.id);
+    if (current) scratch.apply(*current);
+    if (!scratch.apply(element)) continue;  // older than what the board has: nothing to tell anyone
     json written = whiteboard::write_element(element);
-    rows.emplace_back(element.id, written.dump());
+    std::string body = written.dump();
+    const auto previous = std::find_if(rows.begin(), rows.end(), [&](const auto& row) { return row.first == element.id; });
+    if (previous != rows.end()) {
+      bytes -= previous->second.size();
+      rows.erase(previous);
+    } else if (const whiteboard::Element* stored = wb.find(element.id)) {
+      bytes -= whiteboard::write_element(*stored).dump().size();
+    } else {
+      ++count;
+    }
+    bytes += body.size();
+    rows.emplace_back(element.id, std::move(body));
     accepted.push_back(std::move(written));
   }
-  if (!rows.empty()) {
-    store_.save_whiteboard_elements(live.record.room_code, rows);
-    broadcast(live, srv::WhiteboardOps{connection->peer_id, std::move(accepted)}, connection->user_id());
+  if (rows.empty()) {
+    if (id) send(connection, srv::Ack{*id});
+    return;
   }
+  if (count > config_.board_elements_per_room || bytes > config_.board_bytes_per_room) {
+    return reply_error(connection, ErrorCode::quota_exceeded,
+                       "This room's whiteboard is full (" + std::to_string(config_.board_elements_per_room) +
+                           " elements or " + std::to_string(config_.board_bytes_per_room / 1024) +
+                           " KiB): the host can clear it.",
+                       id);
+  }
+  // Erasing (the host's Clear included) makes tombstones, not new drawing: only drawing counts.
+  std::size_t written_bytes = 0;
+  for (const json& op : accepted) {
+    if (!op.value("deleted", false)) written_bytes += op.dump().size();
+  }
+  if (auto problem = take_write_bytes(connection->user_id(), written_bytes)) return reply_problem(connection, *problem, id);
+  try {
+    store_.save_whiteboard_elements(live.record.room_code, rows);
+  } catch (const StorageError& error) {
+    return reply_problem(connection, storage_problem(error, "saving whiteboard ops"), id);
+  }
+  for (const whiteboard::Element& element : elements) wb.apply(element);
+  live.board_bytes = bytes;
+  live.board_pages.reset();
+  broadcast(live, srv::WhiteboardOps{connection->peer_id, std::move(accepted)}, connection->user_id());
   if (id) send(connection, srv::Ack{*id});
 }
 
-// A joiner gets the whole board (tombstones included, so its own replica converges) in batches.
-void RoomHub::send_board(const std::shared_ptr<Connection>& connection, LiveRoom& live) {
-  const auto& elements = board(live).elements();
-  std::vector<json> batch;
-  for (const auto& [element_id, element] : elements) {
-    batch.push_back(whiteboard::write_element(element));
-    if (batch.size() == protocol::kMaxWhiteboardOps) {
-      send(connection, srv::WhiteboardOps{"server", std::move(batch)});
+// A joiner gets the whole board (tombstones included, so its own replica converges) in pages of at
+// most kMaxWhiteboardOps elements and about kHistoryPageBytes, encoded once per change of the board.
+const std::vector<Frame>& RoomHub::board_pages(LiveRoom& live) {
+  if (!live.board_pages) {
+    auto pages = std::make_shared<std::vector<Frame>>();
+    std::vector<json> batch;
+    std::size_t batch_bytes = 0;
+    const auto flush = [&] {
+      if (batch.empty()) return;
+      pages->push_back(std::make_shared<const std::string>(protocol::encode(srv::WhiteboardOps{"server", std::move(batch)})));
       batch.clear();
+      batch_bytes = 0;
+    };
+    for (const auto& [element_id, element] : board(live).elements()) {
+      json written = whiteboard::write_element(element);
+      const std::size_t bytes = written.dump().size();
+      if (batch.size() == protocol::kMaxWhiteboardOps || batch_bytes + bytes > kHistoryPageBytes) flush();
+      batch_bytes += bytes;
+      batch.push_back(std::move(written));
     }
+    flush();
+    live.board_pages = std::move(pages);
   }
-  if (!batch.empty()) send(connection, srv::WhiteboardOps{"server", std::move(batch)});
+  return *live.board_pages;
+}
+
+// The newest kChatHistory messages, oldest first, one chat:message frame each (the client already
+// de-duplicates them by id, so a resume that sees some again shows each once).
+const std::vector<Frame>& RoomHub::chat_pages(LiveRoom& live) {
+  if (!live.chat_pages) {
+    auto pages = std::make_shared<std::vector<Frame>>();
+    try {
+      for (const ChatRecord& c : store_.recent_chat(live.record.room_code, kChatHistory)) {
+        pages->push_back(std::make_shared<const std::string>(
+            protocol::encode(srv::ChatMessage{c.id, c.from_user_id, c.display_name, c.text, c.sent_at, c.client_msg_id})));
+      }
+    } catch (const StorageError& error) {
+      log::storage_failed("reading chat history", error.what());
+      static const std::vector<Frame> kNothing;
+      return kNothing;  // not cached: the next joiner tries again
+    }
+    live.chat_pages = std::move(pages);
+  }
+  return *live.chat_pages;
 }
 
 void RoomHub::apply_host_action(LiveRoom& live, const std::string& by, srv::HostActionKind action,
@@ -794,10 +1040,12 @@ void RoomHub::remove_member(LiveRoom& live, const std::string& user_id, bool kic
   if (gone.announced) {
     broadcast(live, srv::ParticipantLeft{room_code, gone.user_id, gone.peer_id, announced_count(live)});
   }
-  // Host left: a co-host takes over, else whoever has been here longest.
-  if (live.record.host_user_id == gone.user_id && !live.members.empty()) {
-    auto next = std::find_if(live.members.begin(), live.members.end(), [](const Member& m) { return m.is_cohost; });
-    if (next == live.members.end()) next = live.members.begin();
+  // Host left: a co-host takes over, else whoever has been here longest; never someone who only
+  // reserved a seat over REST and has not come in (nobody has seen them, and they may never come).
+  const auto present = std::find_if(live.members.begin(), live.members.end(), [](const Member& m) { return m.announced; });
+  if (live.record.host_user_id == gone.user_id && present != live.members.end()) {
+    auto next = std::find_if(live.members.begin(), live.members.end(), [](const Member& m) { return m.is_cohost && m.announced; });
+    if (next == live.members.end()) next = present;
     live.record.host_user_id = next->user_id;
     persist_member(live, *next, std::nullopt, false);
     broadcast(live, srv::HostChanged{room_code, next->user_id, gone.user_id});
@@ -819,7 +1067,7 @@ void RoomHub::end_room(LiveRoom& live, const std::string& reason) {
   live.record.is_active = false;
   live.record.closed_reason = reason;
   live.record.current_participants = 0;
-  store_.update_room(live.record);
+  keep("closing a room", [&] { store_.update_room(live.record); });
 }
 
 void RoomHub::sweep() {
@@ -827,12 +1075,14 @@ void RoomHub::sweep() {
   for (auto& [code, live] : rooms_) {
     std::vector<std::string> expired;
     for (const Member& m : live.members) {
-      const std::int64_t grace = m.announced ? config_.resume_grace.count() : kReservationMs;
+      const std::int64_t grace = m.announced ? config_.resume_grace.count() : config_.reservation.count();
       if (!m.connection && now - m.detached_at >= grace) expired.push_back(m.user_id);
     }
     for (const std::string& user_id : expired) remove_member(live, user_id, false);
   }
-  for (const std::string& code : store_.expire_rooms(now)) {
+  std::vector<std::string> expired_rooms;
+  keep("expiring rooms", [&] { expired_rooms = store_.expire_rooms(now); });
+  for (const std::string& code : expired_rooms) {
     if (auto it = rooms_.find(code); it != rooms_.end()) {
       broadcast(it->second, srv::RoomClosed{code, "expired"});
       rooms_.erase(it);
@@ -840,6 +1090,13 @@ void RoomHub::sweep() {
   }
   for (auto it = calls_.begin(); it != calls_.end();) {
     it = (!it->second.accepted && now - it->second.started_at > 60'000) ? calls_.erase(it) : std::next(it);
+  }
+  for (auto it = used_call_ids_.begin(); it != used_call_ids_.end();) {
+    it = now - it->second > kCallIdMemoryMs ? used_call_ids_.erase(it) : std::next(it);
+  }
+  const auto steady_now = std::chrono::steady_clock::now();
+  for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &write_bytes_, &others_erased_}) {
+    buckets->forget_idle(steady_now);
   }
   // Inactive rooms with nobody in them need not stay in memory.
   for (auto it = rooms_.begin(); it != rooms_.end();) {

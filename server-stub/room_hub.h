@@ -13,6 +13,13 @@
 //
 // Runs on the server's single I/O thread; password hashing goes to a thread pool and comes back
 // through `post`, after which every rule is checked again (the room may have filled meanwhile).
+//
+// Abuse and storage (README, "Limits"): password guesses per room and address and a bounded hashing
+// queue; guest sessions per address; friend requests per sender; bytes stored per user; board and
+// chat quotas per room. A storage failure fails that one request (storage_full or internal) and
+// nothing else: the in-memory room only changes after SQLite has kept the change.
+// A joiner catches up on a room of any size: the board and chat history go out as the room's shared
+// history pages after room:joined (Connection::send_history), never as one frame.
 #pragma once
 
 #include <cstdint>
@@ -27,8 +34,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
+#include "authority/permissions.h"
 #include "connection.h"
 #include "protocol/messages.h"
+#include "rate_limiter.h"
 #include "server_config.h"
 #include "store.h"
 #include "whiteboard/board.h"
@@ -59,7 +68,10 @@ class RoomHub {
   // REST (api_routes.cpp parses and validates the requests, then calls these).
   void create_room(const Claims& user, CreateRoomRequest request, ApiCallback done);
   ApiReply preview(const std::string& room_code);
-  void join(const Claims& user, const std::string& room_code, std::optional<std::string> password, ApiCallback done);
+  void join(const Claims& user, const std::string& address, const std::string& room_code,
+            std::optional<std::string> password, ApiCallback done);
+  // POST /api/session from this address: nothing when allowed, else seconds to wait.
+  std::optional<int> take_guest_session(const std::string& address);
   ApiReply leave(const Claims& user, const std::string& room_code);
   ApiReply remove_room(const Claims& user, const std::string& room_code);
   ApiReply host_action(const Claims& user, const std::string& room_code, protocol::server::HostActionKind action,
@@ -81,6 +93,7 @@ class RoomHub {
   void sweep();
 
   std::size_t connection_count() const { return connection_count_; }
+  bool storage_healthy() const { return store_.healthy(); }
 
  private:
   struct Member {
@@ -100,6 +113,10 @@ class RoomHub {
     RoomRecord record;
     std::vector<Member> members;  // join order: the longest present first
     std::optional<whiteboard::Board> board;  // loaded from the store when first needed
+    std::size_t board_bytes = 0;             // canonical JSON of every element, tombstones included
+    // What a joiner catches up on, encoded once and shared by every joiner until the next change.
+    std::shared_ptr<const std::vector<Frame>> board_pages;
+    std::shared_ptr<const std::vector<Frame>> chat_pages;
   };
   struct Call {
     std::string caller;
@@ -111,6 +128,7 @@ class RoomHub {
     unsigned status;
     protocol::ErrorCode code;
     std::string message;
+    std::optional<int> retry_after = std::nullopt;
   };
 
   LiveRoom* room(const std::string& room_code);  // loads it from the store; null if unknown
@@ -121,7 +139,21 @@ class RoomHub {
   std::vector<std::shared_ptr<Connection>> sockets_of(const std::string& user_id) const;
   Member* member(LiveRoom& room, const std::string& user_id);
   std::optional<Problem> admission_problem(LiveRoom& room, const Claims& user, bool resuming);
-  bool may_manage(const LiveRoom& room, const Claims& user) const;
+  authority::Role role_of(const LiveRoom& room, const std::string& user_id, const Claims* claims = nullptr) const;
+  // The one permission check for REST and WebSocket alike (wasm/core/authority/permissions.h).
+  std::optional<Problem> power_problem(const LiveRoom& room, const Claims& actor, authority::Power power,
+                                       const std::string& target_user_id = {});
+  void drop_stale_reservations(LiveRoom& room);
+  // Password guesses: a budget per room and address, and a bounded queue for the hashing pool.
+  std::optional<Problem> take_password_attempt(const std::string& room_code, const std::string& address);
+  void check_password(const std::string& hash, const std::string& password, const std::string& attempt_key,
+                      std::function<void(bool)> then);
+  std::optional<Problem> take_write_bytes(const std::string& user_id, std::size_t bytes);
+  // A write that only keeps the room's bookkeeping (who is in, expiry): a failure is logged and the
+  // call carries on from memory; the next successful write of the same row catches up.
+  template <typename Write>
+  void keep(const char* what, Write&& write);
+  Problem storage_problem(const StorageError& error, const char* what);
   int announced_count(const LiveRoom& room) const;
 
   void ws_join(const std::shared_ptr<Connection>& connection, const protocol::client::JoinRoom& join,
@@ -138,14 +170,21 @@ class RoomHub {
   whiteboard::Board& board(LiveRoom& room);
   void whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& room, const std::vector<nlohmann::json>& ops,
                       const std::optional<protocol::RequestId>& id);
-  void send_board(const std::shared_ptr<Connection>& connection, LiveRoom& room);
+  const std::vector<Frame>& board_pages(LiveRoom& room);
+  const std::vector<Frame>& chat_pages(LiveRoom& room);
+  void dispatch(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
+                const std::optional<protocol::RequestId>& id);
+  void ring(const std::shared_ptr<Connection>& connection, const protocol::client::CallRing& ring,
+            const std::optional<protocol::RequestId>& id);
   void touch(LiveRoom& room);
   void persist_member(const LiveRoom& room, const Member& member, std::optional<std::int64_t> left_at, bool kicked);
 
   void send(const std::shared_ptr<Connection>& connection, const protocol::ServerMessage& message);
   void broadcast(const LiveRoom& room, const protocol::ServerMessage& message, const std::string& except_user = {});
   void reply_error(const std::shared_ptr<Connection>& connection, protocol::ErrorCode code, std::string message,
-                   const std::optional<protocol::RequestId>& id);
+                   const std::optional<protocol::RequestId>& id, std::optional<int> retry_after = std::nullopt);
+  void reply_problem(const std::shared_ptr<Connection>& connection, const Problem& problem,
+                     const std::optional<protocol::RequestId>& id);
   protocol::Participant participant(const LiveRoom& room, const Member& member) const;
   nlohmann::json room_json(const LiveRoom& room) const;
   static ApiReply error(const Problem& problem);
@@ -159,7 +198,14 @@ class RoomHub {
   std::map<std::string, LiveRoom> rooms_;
   std::multimap<std::string, std::weak_ptr<Connection>> online_;  // user_id -> their sockets, for calls
   std::map<std::string, Call> calls_;
+  std::map<std::string, std::int64_t> used_call_ids_;  // call_id -> when first rung; kept an hour
   std::size_t connection_count_ = 0;
+  int pending_password_checks_ = 0;
+  KeyedBuckets password_attempts_;   // "room|address"
+  KeyedBuckets guest_sessions_;      // address
+  KeyedBuckets friend_requests_;     // user id
+  KeyedBuckets write_bytes_;         // user id
+  KeyedBuckets others_erased_;       // user id
 };
 
 }  // namespace mehfil::server

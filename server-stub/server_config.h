@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,10 @@ struct ServerConfig {
   std::string db_path = "data/mehfil.db";
   std::string web_root = "build/web";
   std::string secret;                // JWT secret; empty: the stored one, generated on first run
-  std::vector<std::string> origins;  // allowed Origin values for /ws; empty: the server's own
+  std::vector<std::string> origins;  // allowed Origin values for /ws and CORS on /api; empty: the server's own
+  std::vector<std::string> hosts;    // allowed Host headers; empty: the hosts of `origins`, else loopback names
+  std::string frame_ancestors = "*"; // CSP frame-ancestors: which sites may embed the pages in an iframe
+  std::string log_level = "info";    // trace, debug, info, warn, error, off
 
   // Limits (DESIGN.md, "Limits").
   std::size_t max_message_bytes = 64 * 1024;       // one WebSocket message; larger closes with 1009
@@ -29,7 +33,25 @@ struct ServerConfig {
   std::chrono::milliseconds idle_ping_after{20000};  // ping a silent socket after this...
   std::chrono::milliseconds idle_drop_after{45000};  // ...and drop it after this
   std::chrono::milliseconds resume_grace{30000};     // a dropped member keeps its place this long
+  std::chrono::milliseconds reservation{15000};      // a REST join holds a seat this long for its socket
   int rooms_per_user_per_hour = 5;
+
+  // Abuse limits (README, "Limits").
+  int max_connections = 4000;                      // sockets in total; beyond it 503 and close
+  int max_connections_per_address = 200;           // sockets from one IP address (a school behind one NAT)
+  int guest_sessions_per_address_per_minute = 30;  // POST /api/session, a burst of this many, refilled per minute
+  int password_attempts_per_room_per_address = 10; // wrong passwords per 10 minutes, then rate_limited
+  int max_pending_password_checks = 32;            // argon2 queue; full answers rate_limited at once
+  int friend_requests_per_hour = 30;               // per sender
+
+  // Storage quotas. Hitting one is `quota_exceeded`; nothing is dropped silently except chat, which
+  // keeps the newest `chat_messages_per_room` and prunes the oldest.
+  std::size_t board_bytes_per_room = 8 * 1024 * 1024;
+  std::size_t board_elements_per_room = 20000;
+  int chat_messages_per_room = 2000;
+  std::size_t user_write_bytes_per_minute = 2 * 1024 * 1024;  // board and chat, per user
+  int board_erase_others_per_minute = 120;         // others' elements one user may delete per minute
+  std::int64_t board_version_step = 1000;          // how far past the stored version an edit may jump
   std::chrono::hours room_idle_lifetime{24};
   std::chrono::milliseconds sweep_every{60000};
   int io_threads = 1;  // the room state lives on one strand; see server.cpp

@@ -10,9 +10,9 @@ namespace mehfil::server {
 // One prepared statement: bind by position, step, read columns, finalized on scope exit.
 class Store::Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db) + " in: " + sql);
+  Statement(Store& store, const char* sql) : store_(store), db_(store.db_) {
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      fail((std::string("sqlite prepare (") + sql + ")").c_str(), sqlite3_errcode(db_));
     }
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -45,14 +45,20 @@ class Store::Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+    fail("sqlite step", rc);
   }
   // Runs a write; false on a constraint violation (a taken primary key).
   bool run() {
     const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_DONE) return true;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return false;
-    throw std::runtime_error(std::string("sqlite write: ") + sqlite3_errmsg(db_));
+    if (rc == SQLITE_DONE || (rc & 0xff) == SQLITE_CONSTRAINT) {
+      store_.healthy_ = true;
+      return rc == SQLITE_DONE;
+    }
+    fail("sqlite write", rc);
+  }
+  [[noreturn]] void fail(const char* what, int rc) {
+    store_.healthy_ = false;
+    throw StorageError(std::string(what) + ": " + sqlite3_errmsg(db_), (rc & 0xff) == SQLITE_FULL);
   }
 
   std::string text(int column) const {
@@ -70,6 +76,7 @@ class Store::Statement {
   }
 
  private:
+  Store& store_;
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int bound_ = 0;
@@ -210,10 +217,30 @@ Store::~Store() { sqlite3_close(db_); }
 
 void Store::exec(const char* sql) {
   char* error = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error); rc != SQLITE_OK) {
     const std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    throw std::runtime_error("sqlite: " + message);
+    healthy_ = false;
+    throw StorageError("sqlite: " + message, (rc & 0xff) == SQLITE_FULL);
+  }
+}
+
+template <typename Writes>
+void Store::transaction(Writes&& writes) {
+  try {
+    exec("BEGIN IMMEDIATE");
+    try {
+      writes();
+      exec("COMMIT");
+    } catch (...) {
+      // SQLite rolls back by itself after some errors (SQLITE_FULL, I/O errors): a second ROLLBACK
+      // would fail with "no transaction is active" and hide the first error.
+      if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  } catch (const StorageError&) {
+    healthy_ = false;
+    throw;
   }
 }
 
@@ -221,41 +248,36 @@ void Store::migrate() {
   exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
   std::int64_t applied = 0;
   {
-    Statement query(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    Statement query(*this, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     if (query.step()) applied = query.integer(0);
   }
   const auto count = static_cast<std::int64_t>(std::size(kMigrations));
   for (std::int64_t version = applied + 1; version <= count; ++version) {
-    exec("BEGIN IMMEDIATE");
-    try {
+    transaction([&] {
       exec(kMigrations[version - 1]);
-      Statement(db_, "INSERT INTO schema_migrations (version) VALUES (?)").bind(version).run();
-      exec("COMMIT");
-    } catch (...) {
-      exec("ROLLBACK");
-      throw;
-    }
+      Statement(*this, "INSERT INTO schema_migrations (version) VALUES (?)").bind(version).run();
+    });
   }
 }
 
 std::string Store::secret(const std::string& preferred, const std::string& generated) {
   if (!preferred.empty()) {
-    Statement(db_, "INSERT INTO server_secrets (name, value) VALUES ('jwt', ?) "
+    Statement(*this, "INSERT INTO server_secrets (name, value) VALUES ('jwt', ?) "
                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
         .bind(preferred)
         .run();
     return preferred;
   }
   {
-    Statement query(db_, "SELECT value FROM server_secrets WHERE name = 'jwt'");
+    Statement query(*this, "SELECT value FROM server_secrets WHERE name = 'jwt'");
     if (query.step()) return query.text(0);
   }
-  Statement(db_, "INSERT INTO server_secrets (name, value) VALUES ('jwt', ?)").bind(generated).run();
+  Statement(*this, "INSERT INTO server_secrets (name, value) VALUES ('jwt', ?)").bind(generated).run();
   return generated;
 }
 
 void Store::upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now) {
-  Statement(db_, "INSERT INTO users (user_id, display_name, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
+  Statement(*this, "INSERT INTO users (user_id, display_name, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, "
                  "last_seen_at = excluded.last_seen_at")
       .bind(user_id).bind(display_name).bind(now).bind(now)
@@ -263,49 +285,44 @@ void Store::upsert_user(const std::string& user_id, const std::string& display_n
 }
 
 std::optional<std::string> Store::user_name(const std::string& user_id) {
-  Statement query(db_, "SELECT display_name FROM users WHERE user_id = ?");
+  Statement query(*this, "SELECT display_name FROM users WHERE user_id = ?");
   query.bind(user_id);
   if (!query.step()) return std::nullopt;
   return query.text(0);
 }
 
 std::optional<std::string> Store::friendship(const std::string& user_id, const std::string& friend_user_id) {
-  Statement query(db_, "SELECT state FROM friendships WHERE user_id = ? AND friend_user_id = ?");
+  Statement query(*this, "SELECT state FROM friendships WHERE user_id = ? AND friend_user_id = ?");
   query.bind(user_id).bind(friend_user_id);
   if (!query.step()) return std::nullopt;
   return query.text(0);
 }
 
 void Store::request_friend(const std::string& from, const std::string& to, std::int64_t now) {
-  Statement(db_, "INSERT OR IGNORE INTO friendships (user_id, friend_user_id, state, created_at) VALUES (?, ?, 'requested', ?)")
+  Statement(*this, "INSERT OR IGNORE INTO friendships (user_id, friend_user_id, state, created_at) VALUES (?, ?, 'requested', ?)")
       .bind(from).bind(to).bind(now)
       .run();
 }
 
 void Store::make_friends(const std::string& a, const std::string& b, std::int64_t now) {
-  exec("BEGIN");
-  try {
+  transaction([&] {
     for (const auto& [one, other] : {std::pair{a, b}, std::pair{b, a}}) {
-      Statement(db_, "INSERT INTO friendships (user_id, friend_user_id, state, created_at) VALUES (?, ?, 'friends', ?) "
-                     "ON CONFLICT (user_id, friend_user_id) DO UPDATE SET state = 'friends'")
+      Statement(*this, "INSERT INTO friendships (user_id, friend_user_id, state, created_at) VALUES (?, ?, 'friends', ?) "
+                       "ON CONFLICT (user_id, friend_user_id) DO UPDATE SET state = 'friends'")
           .bind(one).bind(other).bind(now)
           .run();
     }
-    exec("COMMIT");
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 int Store::friendships_of(const std::string& user_id) {
-  Statement query(db_, "SELECT COUNT(*) FROM friendships WHERE user_id = ?");
+  Statement query(*this, "SELECT COUNT(*) FROM friendships WHERE user_id = ?");
   query.bind(user_id);
   return query.step() ? static_cast<int>(query.integer(0)) : 0;
 }
 
 std::vector<FriendRecord> Store::friends_of(const std::string& user_id) {
-  Statement query(db_,
+  Statement query(*this,
                   "SELECT f.friend_user_id, u.display_name, CASE f.state WHEN 'friends' THEN 'friends' ELSE 'outgoing' END "
                   "FROM friendships f JOIN users u ON u.user_id = f.friend_user_id WHERE f.user_id = ? "
                   "UNION ALL "
@@ -319,7 +336,7 @@ std::vector<FriendRecord> Store::friends_of(const std::string& user_id) {
 }
 
 bool Store::insert_room(const RoomRecord& r) {
-  return Statement(db_, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
+  return Statement(*this, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
                         "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
@@ -329,14 +346,14 @@ bool Store::insert_room(const RoomRecord& r) {
 }
 
 std::optional<RoomRecord> Store::find_room(const std::string& room_code) {
-  Statement query(db_, (std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE room_code = ?").c_str());
+  Statement query(*this, (std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE room_code = ?").c_str());
   query.bind(room_code);
   if (!query.step()) return std::nullopt;
   return read_room(query);
 }
 
 void Store::update_room(const RoomRecord& r) {
-  Statement(db_, "UPDATE rooms SET room_name = ?, host_user_id = ?, expires_at = ?, max_participants = ?, "
+  Statement(*this, "UPDATE rooms SET room_name = ?, host_user_id = ?, expires_at = ?, max_participants = ?, "
                  "current_participants = ?, is_active = ?, is_public = ?, is_locked = ?, password_hash = ?, "
                  "settings = ?, closed_reason = ? WHERE room_code = ?")
       .bind(r.room_name).bind(r.host_user_id).bind(r.expires_at).bind(r.max_participants).bind(r.current_participants)
@@ -346,19 +363,19 @@ void Store::update_room(const RoomRecord& r) {
 }
 
 int Store::rooms_created_since(const std::string& host_user_id, std::int64_t since) {
-  Statement query(db_, "SELECT COUNT(*) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
+  Statement query(*this, "SELECT COUNT(*) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
   query.bind(host_user_id).bind(since);
   return query.step() ? static_cast<int>(query.integer(0)) : 0;
 }
 
 std::optional<std::int64_t> Store::oldest_room_created_since(const std::string& host_user_id, std::int64_t since) {
-  Statement query(db_, "SELECT MIN(created_at) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
+  Statement query(*this, "SELECT MIN(created_at) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
   query.bind(host_user_id).bind(since);
   return query.step() ? query.optional_integer(0) : std::nullopt;
 }
 
 std::vector<RoomRecord> Store::rooms_hosted_by(const std::string& user_id) {
-  Statement query(db_, (std::string("SELECT ") + kRoomColumns +
+  Statement query(*this, (std::string("SELECT ") + kRoomColumns +
                         " FROM rooms WHERE host_user_id = ? ORDER BY created_at DESC LIMIT 100").c_str());
   query.bind(user_id);
   std::vector<RoomRecord> rooms;
@@ -367,7 +384,7 @@ std::vector<RoomRecord> Store::rooms_hosted_by(const std::string& user_id) {
 }
 
 std::vector<RoomRecord> Store::rooms_joined_by(const std::string& user_id) {
-  Statement query(db_, "SELECT r.room_code, r.room_name, r.host_user_id, r.created_at, r.expires_at, "
+  Statement query(*this, "SELECT r.room_code, r.room_name, r.host_user_id, r.created_at, r.expires_at, "
                        "r.max_participants, r.current_participants, r.is_active, r.is_public, r.is_locked, "
                        "r.password_hash, r.settings, r.closed_reason "
                        "FROM rooms r JOIN room_participants p ON p.room_code = r.room_code "
@@ -382,11 +399,11 @@ std::vector<RoomRecord> Store::rooms_joined_by(const std::string& user_id) {
 std::vector<std::string> Store::expire_rooms(std::int64_t now) {
   std::vector<std::string> codes;
   {
-    Statement query(db_, "SELECT room_code FROM rooms WHERE is_active = 1 AND expires_at <= ?");
+    Statement query(*this, "SELECT room_code FROM rooms WHERE is_active = 1 AND expires_at <= ?");
     query.bind(now);
     while (query.step()) codes.push_back(query.text(0));
   }
-  Statement(db_, "UPDATE rooms SET is_active = 0, closed_reason = 'expired', current_participants = 0 "
+  Statement(*this, "UPDATE rooms SET is_active = 0, closed_reason = 'expired', current_participants = 0 "
                  "WHERE is_active = 1 AND expires_at <= ?")
       .bind(now)
       .run();
@@ -394,7 +411,7 @@ std::vector<std::string> Store::expire_rooms(std::int64_t now) {
 }
 
 std::vector<ParticipantRecord> Store::present_participants() {
-  Statement query(db_, (std::string("SELECT ") + kParticipantColumns +
+  Statement query(*this, (std::string("SELECT ") + kParticipantColumns +
                         " FROM room_participants p JOIN rooms r ON r.room_code = p.room_code "
                         "WHERE p.left_at IS NULL AND p.peer_id != '' AND r.is_active = 1 ORDER BY p.joined_at").c_str());
   std::vector<ParticipantRecord> present;
@@ -403,7 +420,7 @@ std::vector<ParticipantRecord> Store::present_participants() {
 }
 
 std::optional<ParticipantRecord> Store::find_participant(const std::string& room_code, const std::string& user_id) {
-  Statement query(db_, (std::string("SELECT ") + kParticipantColumns +
+  Statement query(*this, (std::string("SELECT ") + kParticipantColumns +
                         " FROM room_participants p WHERE p.room_code = ? AND p.user_id = ?").c_str());
   query.bind(room_code).bind(user_id);
   if (!query.step()) return std::nullopt;
@@ -411,7 +428,7 @@ std::optional<ParticipantRecord> Store::find_participant(const std::string& room
 }
 
 void Store::upsert_participant(const ParticipantRecord& p) {
-  Statement(db_, "INSERT INTO room_participants (room_code, user_id, display_name, joined_at, left_at, is_host, "
+  Statement(*this, "INSERT INTO room_participants (room_code, user_id, display_name, joined_at, left_at, is_host, "
                  "is_cohost, is_muted, is_kicked, peer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (room_code, user_id) DO UPDATE SET display_name = excluded.display_name, "
                  "joined_at = excluded.joined_at, left_at = excluded.left_at, is_host = excluded.is_host, "
@@ -423,7 +440,7 @@ void Store::upsert_participant(const ParticipantRecord& p) {
 }
 
 std::vector<std::string> Store::whiteboard(const std::string& room_code) {
-  Statement query(db_, "SELECT body FROM whiteboard_elements WHERE room_code = ? ORDER BY element_id");
+  Statement query(*this, "SELECT body FROM whiteboard_elements WHERE room_code = ? ORDER BY element_id");
   query.bind(room_code);
   std::vector<std::string> bodies;
   while (query.step()) bodies.push_back(query.text(0));
@@ -432,33 +449,35 @@ std::vector<std::string> Store::whiteboard(const std::string& room_code) {
 
 void Store::save_whiteboard_elements(const std::string& room_code,
                                      const std::vector<std::pair<std::string, std::string>>& id_and_json) {
-  exec("BEGIN IMMEDIATE");  // one batch of ops, one transaction: all of it or none of it
-  try {
+  transaction([&] {  // one batch of ops, one transaction: all of it or none of it
     for (const auto& [id, body] : id_and_json) {
-      Statement(db_, "INSERT INTO whiteboard_elements (room_code, element_id, body) VALUES (?, ?, ?) "
+      Statement(*this, "INSERT INTO whiteboard_elements (room_code, element_id, body) VALUES (?, ?, ?) "
                      "ON CONFLICT (room_code, element_id) DO UPDATE SET body = excluded.body")
           .bind(room_code).bind(id).bind(body)
           .run();
     }
-    exec("COMMIT");
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+  });
 }
 
-void Store::insert_chat(const ChatRecord& c) {
-  Statement(db_, "INSERT INTO chat_messages (id, room_code, from_user_id, display_name, text, sent_at, client_msg_id) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(c.id).bind(c.room_code).bind(c.from_user_id).bind(c.display_name).bind(c.text).bind(c.sent_at)
-      .bind(c.client_msg_id)
-      .run();
+void Store::insert_chat(const ChatRecord& c, int keep_newest) {
+  transaction([&] {
+    Statement(*this, "INSERT INTO chat_messages (id, room_code, from_user_id, display_name, text, sent_at, client_msg_id) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(c.id).bind(c.room_code).bind(c.from_user_id).bind(c.display_name).bind(c.text).bind(c.sent_at)
+        .bind(c.client_msg_id)
+        .run();
+    // rowids grow with every insert, so "older than the keep_newest-th newest row" is one range.
+    Statement(*this, "DELETE FROM chat_messages WHERE room_code = ? AND rowid <= (SELECT rowid FROM chat_messages "
+                   "WHERE room_code = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)")
+        .bind(c.room_code).bind(c.room_code).bind(keep_newest)
+        .run();
+  });
 }
 
 std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit) {
-  Statement query(db_, "SELECT id, room_code, from_user_id, display_name, text, sent_at, client_msg_id FROM "
-                       "(SELECT * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) "
-                       "ORDER BY sent_at ASC");
+  Statement query(*this, "SELECT id, room_code, from_user_id, display_name, text, sent_at, client_msg_id FROM "
+                       "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) "
+                       "ORDER BY sent_at ASC, row ASC");
   query.bind(room_code).bind(limit);
   std::vector<ChatRecord> messages;
   while (query.step()) {

@@ -3,11 +3,17 @@
 // prepared with bound parameters. A write returns only after SQLite committed it, and with WAL that
 // survives `kill -9` of the process; so whatever the server acknowledged is still there on restart.
 //
+// Failures are StorageError exceptions (disk full, I/O errors, a corrupt file): a failed write
+// leaves nothing half-done (each write is one transaction) and the Store stays usable, so the
+// caller answers that one request with an error and carries on. healthy() is false from a failed
+// write until the next successful one (GET /healthz reports it).
+//
 // Not thread-safe: the server calls it from its one I/O thread only.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +23,16 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace mehfil::server {
+
+// A statement SQLite refused. `full` when the disk (or the file size limit) ran out.
+class StorageError : public std::runtime_error {
+ public:
+  StorageError(const std::string& what, bool full) : std::runtime_error(what), full_(full) {}
+  bool full() const { return full_; }
+
+ private:
+  bool full_;
+};
 
 struct RoomRecord {
   std::string room_code;
@@ -103,14 +119,22 @@ class Store {
   std::vector<std::string> whiteboard(const std::string& room_code);
   void save_whiteboard_elements(const std::string& room_code, const std::vector<std::pair<std::string, std::string>>& id_and_json);
 
-  void insert_chat(const ChatRecord& chat);
+  // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
+  void insert_chat(const ChatRecord& chat, int keep_newest);
   std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);
+
+  bool healthy() const { return healthy_; }
 
  private:
   class Statement;
   void exec(const char* sql);
   void migrate();
+  // Runs `writes` inside BEGIN IMMEDIATE ... COMMIT; on any failure rolls back (if SQLite has not
+  // already) and rethrows. Keeps healthy_ current.
+  template <typename Writes>
+  void transaction(Writes&& writes);
   sqlite3* db_ = nullptr;
+  bool healthy_ = true;
 };
 
 }  // namespace mehfil::server

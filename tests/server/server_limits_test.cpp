@@ -154,7 +154,7 @@ TEST_CASE("A socket without a valid token is refused") {
 }
 
 TEST_CASE("A reader that stops reading is dropped instead of growing the server's memory") {
-  ServerProcess server;
+  ServerProcess server({"--user-write-bytes-per-minute", "100000000"});  // the talker's own quota is not the point
   const User ana = new_user(server.port(), "Ana");
   const std::string code = new_room(server.port(), ana);
   WsClient talker(server.port(), ana.token);

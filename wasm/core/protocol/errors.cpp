@@ -20,6 +20,8 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::expired, "expired"},
     {ErrorCode::unauthorized, "unauthorized"},
     {ErrorCode::internal, "internal"},
+    {ErrorCode::quota_exceeded, "quota_exceeded"},
+    {ErrorCode::storage_full, "storage_full"},
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 //   unknown_type  a well-formed message whose "type" the receiver does not know
 //   too_large     the frame is over its size limit, or a field that exists to carry bulk (sdp,
 //                 candidate, wb:ops.ops) is over its own limit
+//   quota_exceeded, storage_full, internal  the server could not, or would not, keep what was sent
 // The other codes are decisions the server makes (who may do what) and are only carried here.
 #pragma once
 
@@ -33,6 +34,8 @@ enum class ErrorCode {
   expired,
   unauthorized,
   internal,
+  quota_exceeded,  // a room's or a user's storage quota is used up
+  storage_full,    // the server could not store it (disk full); nothing was kept
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.
