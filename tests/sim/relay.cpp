@@ -96,6 +96,7 @@ void Relay::send_snapshot(int conn, const Room& room, const Member& member) {
   }
   joined.resume_token = member.resume_token;
   send_(conn, joined);
+  for (const server::ChatMessage& message : room.chat) send_(conn, message);
 }
 
 void Relay::remove_member(Room& room, const std::string& peer_id) {
@@ -258,6 +259,8 @@ void Relay::on_message(int conn, const protocol::ClientMessage& message) {
     out.text = chat->text;
     out.sent_at = clock_.now();
     out.client_msg_id = chat->client_msg_id;
+    room->chat.push_back(out);
+    if (room->chat.size() > kChatHistory) room->chat.erase(room->chat.begin());
     broadcast(*room, out);
   }
 }

@@ -6,6 +6,8 @@
 //    room_full, wrong password → wrong_password; otherwise a new peer id, a resume token, a
 //    room:joined snapshot to the newcomer and room:participant-joined to everybody else. The first
 //    person in an empty room becomes host.
+//  - chat:send becomes chat:message to everyone; the room keeps the last kChatHistory of them and
+//    sends them, oldest first, as chat:message frames right after every room:joined (resumes too).
 //  - a join carrying a known resume_token re-attaches that peer to the new connection (same peer id,
 //    same place, nobody else is told); an unknown token is ignored and the join is a fresh one.
 //  - a fresh join by a user whose earlier connection is gone replaces that stale peer (participant-left
@@ -18,6 +20,7 @@
 //    connected; anything else is dropped, as a real relay drops signals for a peer that is gone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,6 +36,7 @@ namespace mehfil::sim {
 class Relay {
  public:
   static constexpr std::int64_t kGraceMs = 20'000;
+  static constexpr std::size_t kChatHistory = 50;  // as many as the real server replays
   using Send = std::function<void(int conn, const protocol::ServerMessage&)>;
 
   struct Member {
@@ -53,6 +57,7 @@ class Relay {
     bool closed = false;
     protocol::RoomSettings settings;
     std::vector<Member> members;  // join order
+    std::vector<protocol::server::ChatMessage> chat;  // the last kChatHistory, oldest first
   };
 
   Relay(Clock& clock, Rng& rng, Send send);

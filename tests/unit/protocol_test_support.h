@@ -61,7 +61,6 @@ inline std::vector<ServerMessage> every_server_message() {
       server::RoomJoined{{"u_amira", "p-amira-1", "Amira", true},
                          {"Ab3kP9xz", "Friday standup", "u_amira", 10, false, settings},
                          {amira(), jose()},
-                         {chat_line(), chat_line()},
                          "resume.token-abc"},
       server::ParticipantJoined{"Ab3kP9xz", jose(), 2},
       server::ParticipantLeft{"Ab3kP9xz", "u_jose", "p-jose-1", 1},

@@ -17,7 +17,7 @@ const char* kJoined = R"({"type":"room:joined","self":{"user_id":"u1","peer_id":
  "room":{"room_code":"ABCDEFGH","room_name":"Tea","host_user_id":"u1","max_participants":5,"is_locked":false,
  "settings":{"video":true,"audio":true,"screenshare":true,"chat":true}},
  "participants":[{"user_id":"u2","peer_id":"p2","display_name":"Bo","is_host":false,"is_cohost":false,"audio":true,"video":true,"screen":false}],
- "chat":[],"resume_token":"t"})";
+ "resume_token":"t"})";
 
 json types(const json& commands) {
   json out = json::array();

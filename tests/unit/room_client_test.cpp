@@ -312,3 +312,54 @@ TEST_CASE("Chat is sent while connected and each message shown once") {
   CHECK(count_of<AppendChat>(receive(room, message)) == 1);
   CHECK(count_of<AppendChat>(receive(room, message)) == 0);
 }
+
+TEST_CASE("Chat history sent as chat:message after room:joined, and again after a resume, shows each message once") {
+  const auto line = [](int n) {
+    return server::ChatMessage{"m" + std::to_string(n), "u1", "User 1", "line " + std::to_string(n), n, "c" + std::to_string(n)};
+  };
+  const auto appended = [](const Out& out) {
+    std::vector<std::string> ids;
+    for (const auto& a : all_of<AppendChat>(out)) ids.push_back(a.message.id);
+    return ids;
+  };
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  const auto joined = receive(room, snapshot("5", {person("1", true), person("2")}), 20);
+  CHECK(count_of<AppendChat>(joined) == 0);  // the snapshot carries no chat
+  Out history;
+  for (int n = 1; n <= 3; ++n) {
+    const auto out = receive(room, line(n), 30);
+    history.insert(history.end(), out.begin(), out.end());
+  }
+  CHECK(appended(history) == std::vector<std::string>{"m1", "m2", "m3"});  // oldest first, as sent
+  CHECK(appended(receive(room, line(4), 40)) == std::vector<std::string>{"m4"});
+
+  // The socket drops; m5 is said meanwhile. The resume's room:joined is followed by the last page of
+  // history again (m2..m5): only m5 is new.
+  room.handle(SocketClosed{0.0}, 1000);
+  room.handle(SocketOpened{}, 1010);
+  REQUIRE(room.state() == RoomState::reconnecting);
+  const auto rejoined = receive(room, snapshot("5", {person("1", true), person("2")}), 1020);
+  CHECK(count_of<AppendChat>(rejoined) == 0);
+  REQUIRE(room.state() == RoomState::in_room);
+  Out again;
+  for (int n = 2; n <= 5; ++n) {
+    const auto out = receive(room, line(n), 1030);
+    again.insert(again.end(), out.begin(), out.end());
+  }
+  CHECK(appended(again) == std::vector<std::string>{"m5"});
+
+  SECTION("a new peer id (the resume was not honoured) still shows nothing twice") {
+    receive(room, snapshot("6", {person("1", true)}), 2000);
+    CHECK(count_of<AppendChat>(receive(room, line(1), 2010)) == 0);
+    CHECK(appended(receive(room, line(6), 2020)) == std::vector<std::string>{"m6"});
+  }
+  SECTION("joining afresh after leaving shows the history again") {
+    room.handle(Leave{}, 2000);
+    room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 2010);
+    room.handle(SocketOpened{}, 2020);
+    receive(room, snapshot("7", {person("1", true)}), 2030);
+    CHECK(appended(receive(room, line(1), 2040)) == std::vector<std::string>{"m1"});
+  }
+}

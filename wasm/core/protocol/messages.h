@@ -241,13 +241,15 @@ struct Room {
   RoomSettings settings;
   friend bool operator==(const Room&, const Room&) = default;
 };
-// The snapshot a join (or a resume) starts from.
+// The snapshot a join (or a resume) starts from. Chat history is not in it: the server sends it
+// as ordinary chat:message frames right after this one, oldest first, in bounded pages, so one
+// room's chat never makes one huge frame. After a resume the history comes again; the client
+// shows each message once (by its id).
 struct RoomJoined {
   static constexpr std::string_view type_name = "room:joined";
   Self self;
   Room room;
   std::vector<Participant> participants;  // the others, in join order
-  std::vector<ChatMessage> chat;          // recent history, oldest first, at most kMaxChatHistory
   std::string resume_token;
   friend bool operator==(const RoomJoined&, const RoomJoined&) = default;
 };

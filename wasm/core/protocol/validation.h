@@ -31,7 +31,7 @@ namespace mehfil::protocol {
 inline constexpr int kProtocolVersion = 1;
 
 // Whole frames. A client frame fits the largest SDP (64 KiB) with room for JSON escaping of its
-// line breaks; a server frame also carries room:joined with participants and chat history.
+// line breaks; a server frame also carries room:joined with up to kMaxRoomSize participants.
 inline constexpr std::size_t kMaxClientFrameBytes = 96 * 1024;
 inline constexpr std::size_t kMaxServerFrameBytes = 4 * 1024 * 1024;
 // Arrays and objects inside arrays and objects; our own messages need 4, whiteboard ops the rest.
@@ -51,7 +51,6 @@ inline constexpr std::size_t kMaxRoomNameChars = 128;
 inline constexpr std::size_t kMaxErrorMessageChars = 1024;
 inline constexpr std::size_t kMaxWhiteboardOps = 256;  // per wb:ops message
 inline constexpr std::size_t kMaxRoomSize = 1000;      // participant counts and lists
-inline constexpr std::size_t kMaxChatHistory = 100;    // chat messages in room:joined
 
 // Room codes: 8 characters from an alphabet without the look-alikes 0, O, 1, I and l, so a code
 // read aloud or copied by hand still works.

@@ -209,7 +209,6 @@ void fields(F& f, M& m) {
   f.object("self", m.self);
   f.object("room", m.room);
   f.objects("participants", m.participants, kMaxRoomSize);
-  f.objects("chat", m.chat, kMaxChatHistory);
   f.text("resume_token", m.resume_token, TextRule::resume_token);
 }
 

@@ -221,9 +221,6 @@ void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms
     }
     participants_.push_back(p);
   }
-  for (const auto& message : joined.chat) {
-    if (chat_seen_.insert(message.id).second) out.push_back(AppendChat{message});
-  }
   if (room_.host_user_id.empty()) {
     close_all_links(out);
     state_ = RoomState::waiting;

@@ -41,8 +41,12 @@
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
 //   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen
 //   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
+//   in_room...       chat:message not seen before            → (unchanged)      AppendChat
 //   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
 // Signals (signal:offer/answer/ice) go to the sender's PeerLink; from a peer we do not know they are dropped.
+// Chat history is no part of room:joined: the server sends it as chat:message frames after it, and
+// again after every resume, so messages are told apart by id (chat_seen_, kept until the next Join)
+// and each is appended once.
 #pragma once
 
 #include <cstdint>
