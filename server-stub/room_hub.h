@@ -3,7 +3,7 @@
 // signaling only between members of the same room. REST handlers and WebSocket messages both end
 // up here, so a host action has the same effect whichever way it arrives.
 //
-// Room lifecycle (DESIGN.md "Room (server)"):
+// Room lifecycle (docs/ARCHITECTURE.md):
 //   created -> waiting (nobody in) <-> active -> expired (24 h idle, the sweeper) | destroyed (ended
 //   by the host or deleted)
 // A member whose socket drops keeps its place for `resume_grace`, so a reconnecting client (with

@@ -22,7 +22,7 @@ struct ServerConfig {
   std::string frame_ancestors = "*"; // CSP frame-ancestors: which sites may embed the pages in an iframe
   std::string log_level = "info";    // trace, debug, info, warn, error, off
 
-  // Limits (DESIGN.md, "Limits").
+  // Limits (README, "Limits").
   std::size_t max_message_bytes = 64 * 1024;       // one WebSocket message; larger closes with 1009
   std::size_t max_body_bytes = 64 * 1024;          // one HTTP request body; larger is 413
   double messages_per_second = 50;                 // token bucket per connection...

@@ -1,5 +1,5 @@
 // Shared pieces of the browser tests: a static server for build/web on loopback, and Debian's
-// Chromium driven by playwright-core with the flags that work on these machines (TOOLCHAIN.md).
+// Chromium driven by playwright-core with the flags that work headless here (docs/ARCHITECTURE.md, toolchain).
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

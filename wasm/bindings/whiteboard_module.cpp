@@ -20,7 +20,7 @@
 
 namespace {
 
-// One board per module instance: each embed instantiates its own module (TOOLCHAIN.md).
+// One board per module instance: each embed instantiates its own module (a canvas in a shadow root is invisible to emscripten's lookups).
 struct Instance {
   GLFWwindow* window = nullptr;
   std::unique_ptr<mehfil::ui::WhiteboardView> view;
