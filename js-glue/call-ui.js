@@ -169,7 +169,8 @@ export function mountCallUi({ root, call, stage }) {
           el('span', { className: 'mf-person-badges' }, badges)),
         el('span', { className: 'mf-person-icons' },
           icon(p.audio ? 'mic' : 'mic-off', { size: 16 }), icon(p.video ? 'video' : 'video-off', { size: 16 })));
-      if (call.canManage() && !p.is_local) item.append(hostActions(p, call));
+      const actions = !p.is_local && hostActions(p, call);
+      if (actions) item.append(actions);
       return item;
     }));
   }
@@ -420,6 +421,7 @@ export function mountCallUi({ root, call, stage }) {
     const manager = call.canManage();
     settingsButton.hidden = !manager;
     settingsItem.hidden = !manager;
+    endButton.hidden = !call.hostActionsOn(call.self()?.user_id).room.includes('end');
     lock.input.checked = !!info?.is_locked;
     chatOn.input.checked = info?.settings?.chat !== false;
     screenOn.input.checked = info?.settings?.screenshare !== false;
@@ -468,8 +470,10 @@ export function mountCallUi({ root, call, stage }) {
   };
 }
 
-// Mute, kick (asks to confirm) and make co-host, for hosts and co-hosts. The server decides.
+// Mute, kick (asks to confirm) and make co-host, as far as the core's permission table allows this
+// user on that participant (a co-host gets none on the host); null when none. The server agrees.
 function hostActions(participant, call) {
+  const allowed = call.hostActionsOn(participant.user_id).on;
   const kick = textButton('Kick', () => {
     const run = () => call.kick(participant.user_id);
     if (call.__confirm) {
@@ -487,9 +491,8 @@ function hostActions(participant, call) {
   mute.disabled = participant.audio === false;
   const cohost = textButton('Make Co-Host', () => call.makeCohost(participant.user_id), 'mf-button mf-button-small', 'shield');
   cohost.setAttribute('aria-label', `Make ${participant.display_name} a co-host`);
-  // Nobody can remove the host (the server refuses), so the host's card offers only Mute.
-  return el('div', { className: 'mf-host-actions' }, mute, participant.is_host ? null : kick,
-    participant.is_cohost || participant.is_host ? null : cohost);
+  const shown = [['mute', mute], ['kick', kick], ['make_cohost', cohost]].filter(([action]) => allowed.includes(action));
+  return shown.length ? el('div', { className: 'mf-host-actions' }, ...shown.map(([, button]) => button)) : null;
 }
 
 // Add Friend, for everyone on everyone else's card; what it says follows the server's answer.
@@ -543,7 +546,7 @@ export function createTileCard(participant, call) {
     element.setAttribute('aria-label', facts);
     const remoteCamera = !p.is_local && p.kind !== 'screen';
     overlay.replaceChildren(...(remoteCamera ? [friendButton(p, call)] : []),
-      ...(remoteCamera && call.canManage() ? [hostActions(p, call)] : []));
+      ...(remoteCamera ? [hostActions(p, call)].filter(Boolean) : []));
   };
   update(participant);
   return {

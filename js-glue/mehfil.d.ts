@@ -13,6 +13,9 @@ export type CallState =
   | 'idle' | 'previewing' | 'joining' | 'password_needed' | 'waiting' | 'in_room' | 'reconnecting'
   | 'left' | 'kicked' | 'closed' | 'failed';
 
+// A host power by the name the core uses (wasm/core/room/host_rules.h).
+export type HostAction = 'mute' | 'kick' | 'make_cohost' | 'transfer' | 'lock' | 'settings' | 'end';
+
 export interface Participant {
   user_id: string;
   peer_id: string;
@@ -120,6 +123,8 @@ export interface Call {
   sendChat(text: string): void;
   // Host and co-host powers (the server decides; these reject with a MehfilError if not allowed).
   canManage(): boolean;
+  // What this user may do to that user and to the room, as the permission table says; the buttons to offer.
+  hostActionsOn(userId: string): { on: HostAction[]; room: HostAction[] };
   mute(userId: string): void;
   kick(userId: string): void;
   makeCohost(userId: string): void;

@@ -432,6 +432,9 @@ class Call extends Emitter {
   }
 
   canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
+  // The host actions this user may take on that user, and on the room ({on: [...], room: [...]}),
+  // read off the core's permission table (wasm/core/authority): the UI offers exactly these.
+  hostActionsOn(userId) { return this.#core.actionsOn(String(userId ?? '')); }
 
   // The shared whiteboard: it takes the stage like a screen share (the layout engine places it as a
   // screen tile). Its ops travel on this call's socket as wb:ops; the board itself (merging, tools,
@@ -1113,8 +1116,9 @@ class Call extends Emitter {
       tile.video.play?.().catch(() => {});
       tile.audio?.play?.().catch(() => {});
     }
-    // The card also shows what depends on us: our friendship with them, and our host powers.
-    const key = JSON.stringify([shown, this.#friends.get(participant.user_id) ?? null, this.canManage()]);
+    // The card also shows what depends on us: our friendship with them, and our host powers over them.
+    const powers = participant.is_local ? [] : this.hostActionsOn(participant.user_id).on;
+    const key = JSON.stringify([shown, this.#friends.get(participant.user_id) ?? null, powers]);
     if (key !== tile.participantKey) {
       tile.participantKey = key;
       if (tile.card) {

@@ -45,13 +45,24 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal(await host.locator('.mf-badge').isHidden(), true);
   await screenshot(host, 'call-chat');
 
-  // Participants: the host sees Mute / Kick / Make Co-Host for Bela; Bela sees none.
+  // Participants: the host sees Mute / Kick / Make Co-Host for Bela and makes her a co-host.
   await host.getByRole('button', { name: 'Participants' }).click();
   await host.locator('.mf-people').getByRole('button', { name: 'Make Bela a co-host' }).click();
   await eventually(async () => (await host.locator('.mf-person-badges').allTextContents()).some((t) => t.includes('co-host')),
     { what: 'Bela to be a co-host' });
+  // The buttons follow the core's permission table: Bela, a co-host now, keeps Mute and Kick but is
+  // no longer offered Make Co-Host; as a co-host she is offered nothing on the host and cannot end the room.
+  await eventually(async () => (await host.locator('.mf-people').getByRole('button', { name: 'Make Bela a co-host' }).count()) === 0,
+    { what: 'Make Co-Host to go once Bela is one' });
+  assert.equal(await host.locator('.mf-people').getByRole('button', { name: 'Mute Bela' }).count(), 1);
+  assert.equal(await host.locator('.mf-people').getByRole('button', { name: 'Remove Bela from the room' }).count(), 1);
+  await eventually(() => guest.evaluate(() => window.call.self()?.is_cohost), { what: 'Bela to see herself as co-host' });
   await guest.getByRole('button', { name: 'Participants' }).click();
-  assert.equal(await guest.locator('.mf-people').getByRole('button', { name: /Mute Host/ }).count(), 1, 'a co-host may mute');
+  await eventually(async () => (await guest.locator('.mf-person-name').allTextContents()).includes('Host'), { what: 'the host in Bela\'s list' });
+  assert.equal(await guest.locator('.mf-people').getByRole('button', { name: /Mute Host|Remove Host/ }).count(), 0,
+    'a co-host may not mute or remove the host');
+  const offered = await guest.evaluate(() => window.call.hostActionsOn(window.call.participants().find((p) => p.is_host).user_id));
+  assert.deepEqual(offered, { on: [], room: ['lock', 'settings'] });
 
   // Settings: only managers see it; locking reaches everyone.
   await host.getByRole('button', { name: 'Settings', exact: true }).click();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "authority/permissions.h"
 #include "protocol/codec.h"
 
 namespace mehfil::sim {
@@ -194,12 +195,22 @@ void Relay::on_message(int conn, const protocol::ClientMessage& message) {
   Room* room = nullptr;
   Member* self = member_of(conn, &room);
   if (!self) return error(conn, protocol::ErrorCode::not_in_room, "join a room first");
-  const bool moderator = self->user_id == room->host_user_id || self->is_cohost;
+  const authority::Role role_of_self{self->user_id == room->host_user_id, self->is_cohost};
   auto target_of = [&](const std::string& user_id) -> Member* {
     for (Member& m : room->members) {
       if (m.user_id == user_id) return &m;
     }
     return nullptr;
+  };
+  // True when refused (and the refusal sent): first the power itself, then on whom it is used.
+  auto refused = [&](authority::Power power, const Member* target) {
+    std::optional<authority::Refusal> refusal = authority::check_power(role_of_self, power);
+    if (!refusal && target) {
+      refusal = authority::check_power(role_of_self, power, authority::Role{target->user_id == room->host_user_id, target->is_cohost},
+                                       target->user_id == self->user_id);
+    }
+    if (refusal) error(conn, refusal->code, std::string(refusal->message));
+    return refusal.has_value();
   };
   auto forward = [&](const std::string& to, auto relayed) {
     for (const Member& m : room->members) {
@@ -217,33 +228,39 @@ void Relay::on_message(int conn, const protocol::ClientMessage& message) {
     forward(ice->to, server::SignalIce{self->peer_id, ice->candidate});
   } else if (const auto* kick = std::get_if<client::HostKick>(&message)) {
     Member* target = target_of(kick->target_user_id);
-    if (!moderator) return error(conn, protocol::ErrorCode::not_host, "only the host may kick");
-    if (!target || target->user_id == room->host_user_id) return error(conn, protocol::ErrorCode::bad_request, "no such participant");
+    if (refused(authority::Power::kick, nullptr)) return;
+    if (!target) return error(conn, protocol::ErrorCode::not_in_room, "no such participant");
+    if (refused(authority::Power::kick, target)) return;
     const std::string peer = target->peer_id;
     broadcast(*room, server::HostAction{server::HostActionKind::kick, kick->target_user_id, self->user_id});
     remove_member(*room, peer);
   } else if (const auto* mute = std::get_if<client::HostMute>(&message)) {
-    if (!moderator) return error(conn, protocol::ErrorCode::not_host, "only the host may mute");
+    Member* target = target_of(mute->target_user_id);
+    if (refused(authority::Power::mute, nullptr)) return;
+    if (!target) return error(conn, protocol::ErrorCode::not_in_room, "no such participant");
+    if (refused(authority::Power::mute, target)) return;
     broadcast(*room, server::HostAction{server::HostActionKind::mute, mute->target_user_id, self->user_id});
   } else if (const auto* cohost = std::get_if<client::MakeCohost>(&message)) {
     Member* target = target_of(cohost->target_user_id);
-    if (!moderator) return error(conn, protocol::ErrorCode::not_host, "only the host may do that");
-    if (!target) return error(conn, protocol::ErrorCode::bad_request, "no such participant");
+    if (refused(authority::Power::make_cohost, nullptr)) return;
+    if (!target) return error(conn, protocol::ErrorCode::not_in_room, "no such participant");
+    if (refused(authority::Power::make_cohost, target)) return;
     target->is_cohost = true;
     broadcast(*room, server::ParticipantUpdated{room->code, participant(*room, *target)});
   } else if (const auto* transfer = std::get_if<client::HostTransfer>(&message)) {
     Member* target = target_of(transfer->target_user_id);
-    if (self->user_id != room->host_user_id) return error(conn, protocol::ErrorCode::not_host, "only the host may transfer");
-    if (!target) return error(conn, protocol::ErrorCode::bad_request, "no such participant");
+    if (refused(authority::Power::transfer_host, nullptr)) return;
+    if (!target) return error(conn, protocol::ErrorCode::not_in_room, "no such participant");
+    if (refused(authority::Power::transfer_host, target)) return;
     const std::string previous = room->host_user_id;
     room->host_user_id = target->user_id;
     broadcast(*room, server::HostChanged{room->code, room->host_user_id, previous});
   } else if (const auto* lock = std::get_if<client::LockRoom>(&message)) {
-    if (!moderator) return error(conn, protocol::ErrorCode::not_host, "only the host may lock");
+    if (refused(authority::Power::lock, nullptr)) return;
     room->locked = lock->locked;
     broadcast(*room, server::SettingsChanged{room->code, room->locked, room->settings});
   } else if (std::holds_alternative<client::EndRoom>(message)) {
-    if (!moderator) return error(conn, protocol::ErrorCode::not_host, "only the host may end the room");
+    if (refused(authority::Power::end_room, nullptr)) return;
     broadcast(*room, server::RoomClosed{room->code, "ended_by_host"});
     for (const Member& m : room->members) {
       auto c = connections_.find(m.conn);

@@ -15,7 +15,8 @@
 //  - a connection that closes without room:leave keeps its peer for kGraceMs (room for a resume), then
 //    the peer is removed.
 //  - host leaves or is removed → the first co-host in join order, else the longest present, becomes
-//    host (room:host-changed); kick and mute are for the host and co-hosts, transfer for the host.
+//    host (room:host-changed). Who may mute, kick, make co-hosts, transfer, lock and end is asked of
+//    authority::check_power, the table the real server asks.
 //  - signal:offer/answer/ice go only to a peer of the sender's own room, and only while that peer is
 //    connected; anything else is dropped, as a real relay drops signals for a peer that is gone.
 #pragma once

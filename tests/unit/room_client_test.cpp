@@ -231,7 +231,7 @@ TEST_CASE("A friend request or a new friendship from the server becomes a toast 
   CHECK(first_of<ShowToast>(receive(room, server::FriendUpdate{"u2", "Ben", true})).kind == Toast::now_friends);
 }
 
-TEST_CASE("A co-host may moderate but not transfer the host role") {
+TEST_CASE("A co-host may moderate but not transfer the host role, make co-hosts or end the room") {
   RoomClient room = in_room();
   auto me = person("5");
   me.is_cohost = true;
@@ -242,6 +242,15 @@ TEST_CASE("A co-host may moderate but not transfer the host role") {
   intent.action = HostActionKind::mute;
   CHECK(count_of<SendMessage>(room.handle(intent, 0)) == 1);
   intent.action = HostActionKind::transfer;
+  CHECK(count_of<Rejected>(room.handle(intent, 0)) == 1);
+  intent.action = HostActionKind::make_cohost;
+  CHECK(count_of<Rejected>(room.handle(intent, 0)) == 1);
+  intent.action = HostActionKind::lock;
+  CHECK(count_of<SendMessage>(room.handle(intent, 0)) == 1);
+  intent.action = HostActionKind::end;
+  CHECK(count_of<Rejected>(room.handle(intent, 0)) == 1);
+  intent.action = HostActionKind::mute;
+  intent.target_user_id = "u1";  // the host
   CHECK(count_of<Rejected>(room.handle(intent, 0)) == 1);
   intent.action = HostActionKind::kick;
   intent.target_user_id = "u1";  // the host

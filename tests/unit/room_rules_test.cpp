@@ -48,7 +48,7 @@ TEST_CASE("Reconnect jitter stays within 100 ms plus a quarter of the wait") {
   }
 }
 
-TEST_CASE("Host actions offered depend on the role and the target") {
+TEST_CASE("Host actions offered follow the permission table for each role and target") {
   protocol::Participant guest;
   guest.user_id = "u2";
   protocol::Participant cohost = guest;
@@ -56,18 +56,37 @@ TEST_CASE("Host actions offered depend on the role and the target") {
   protocol::Participant host = guest;
   host.is_host = true;
   using K = HostActionKind;
+  using Ks = std::vector<K>;
   const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
+  const auto [me, target, self, expected] = GENERATE_COPY(table<Role, protocol::Participant, bool, Ks>({
+      {as_host, guest, false, Ks{K::mute, K::kick, K::make_cohost, K::transfer}},
+      {as_host, cohost, false, Ks{K::mute, K::kick, K::transfer}},
+      {as_host, host, true, Ks{K::mute}},  // their own tile: muting yourself is all
+      // A co-host no longer makes co-hosts (the server refuses it), and never touches the host.
+      {as_cohost, guest, false, Ks{K::mute, K::kick}},
+      {as_cohost, cohost, false, Ks{K::mute, K::kick}},
+      {as_cohost, host, false, Ks{}},
+      {as_cohost, cohost, true, Ks{K::mute}},
+      {as_guest, guest, false, Ks{}},
+      {as_guest, cohost, false, Ks{}},
+      {as_guest, host, false, Ks{}},
+      {as_guest, guest, true, Ks{}},
+  }));
+  CAPTURE(me.is_host, me.is_cohost, target.is_host, target.is_cohost, self);
+  CHECK(actions_on(me, target, self) == expected);
+}
 
-  CHECK(actions_on(as_host, guest, false) == std::vector<K>{K::mute, K::kick, K::make_cohost, K::transfer});
-  CHECK(actions_on(as_host, cohost, false) == std::vector<K>{K::mute, K::kick, K::transfer});
-  CHECK(actions_on(as_cohost, guest, false) == std::vector<K>{K::mute, K::kick, K::make_cohost});
-  CHECK(actions_on(as_cohost, host, false).empty());
-  CHECK(actions_on(as_guest, guest, false).empty());
-  CHECK(actions_on(as_host, guest, true).empty());
+TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock and change settings") {
+  using K = HostActionKind;
+  const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
   CHECK(room_actions(as_host) == std::vector<K>{K::lock, K::settings, K::end});
-  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings, K::end});
+  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings});
   CHECK(room_actions(as_guest).empty());
   CHECK_FALSE(may_offer(as_cohost, K::transfer));
+  CHECK_FALSE(may_offer(as_cohost, K::make_cohost));
+  CHECK_FALSE(may_offer(as_cohost, K::end));
+  CHECK(may_offer(as_cohost, K::kick));
+  CHECK(may_offer(as_host, K::make_cohost));
 }
 
 TEST_CASE("Join errors map to screens; the rest are toasts") {

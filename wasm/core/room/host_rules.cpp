@@ -1,4 +1,4 @@
-// The host rules table (host_rules.h).
+// The host actions on offer, read off the permission table (host_rules.h, authority/permissions.h).
 #include "room/host_rules.h"
 
 namespace mehfil::room {
@@ -16,21 +16,27 @@ std::string_view to_string(HostActionKind action) {
   return "?";
 }
 
-bool may_offer(Role me, HostActionKind action) {
-  const bool moderator = me.is_host || me.is_cohost;
-  if (action == HostActionKind::transfer) return me.is_host;
-  return moderator;
+authority::Power power_of(HostActionKind action) {
+  switch (action) {
+    case HostActionKind::mute: return authority::Power::mute;
+    case HostActionKind::kick: return authority::Power::kick;
+    case HostActionKind::make_cohost: return authority::Power::make_cohost;
+    case HostActionKind::transfer: return authority::Power::transfer_host;
+    case HostActionKind::lock: return authority::Power::lock;
+    case HostActionKind::settings: return authority::Power::change_settings;
+    case HostActionKind::end: return authority::Power::end_room;
+  }
+  return authority::Power::end_room;
 }
+
+bool may_offer(Role me, HostActionKind action) { return !authority::check_power(me, power_of(action)); }
 
 std::vector<HostActionKind> actions_on(Role me, const protocol::Participant& target, bool target_is_self) {
   std::vector<HostActionKind> actions;
-  if (target_is_self || !(me.is_host || me.is_cohost)) return actions;
-  if (!target.is_host) {
-    actions.push_back(HostActionKind::mute);
-    actions.push_back(HostActionKind::kick);
-    if (!target.is_cohost) actions.push_back(HostActionKind::make_cohost);
+  const Role whom{target.is_host, target.is_cohost};
+  for (HostActionKind action : {HostActionKind::mute, HostActionKind::kick, HostActionKind::make_cohost, HostActionKind::transfer}) {
+    if (!authority::check_power(me, power_of(action), whom, target_is_self)) actions.push_back(action);
   }
-  if (me.is_host) actions.push_back(HostActionKind::transfer);
   return actions;
 }
 

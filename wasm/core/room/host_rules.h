@@ -1,32 +1,37 @@
-// Which host actions this user may offer in the UI. The server is the authority and refuses anything
-// else with `not_host`; mirroring its rules here only keeps the UI from offering buttons that fail.
+// Which host actions this user may offer in the UI: the buttons a participant's card shows and the
+// room-wide ones in the settings. The rule itself is authority/permissions.h (the table the server
+// enforces too); this file only turns it into lists of the actions js-glue knows by name, so the UI
+// never offers a button the server would refuse. The server stays the authority (`not_host`).
 //
-//   action        host   co-host   on whom
-//   mute          yes    yes       anyone but self and the host
-//   kick          yes    yes       anyone but self and the host
-//   make_cohost   yes    yes       anyone but self, the host and existing co-hosts
-//   transfer      yes    no        anyone but self
-//   lock          yes    yes       (the room)
-//   settings      yes    yes       (the room)
-//   end           yes    yes       (the room)
+//   action        power (authority::Power)   on whom
+//   mute          mute                       one participant
+//   kick          kick                       one participant
+//   make_cohost   make_cohost                one participant
+//   transfer      transfer_host              one participant
+//   lock          lock                       the room
+//   settings      change_settings            the room
+//   end           end_room                   the room
+//
+// What that gives (see the table in permissions.h): the host gets every action; a co-host mutes and
+// removes anyone but the host, locks and changes settings, but makes no co-hosts and cannot end the
+// room; an ordinary member gets none.
 #pragma once
 
 #include <string_view>
 #include <vector>
 
+#include "authority/permissions.h"
 #include "protocol/messages.h"
 
 namespace mehfil::room {
 
 enum class HostActionKind { mute, kick, make_cohost, transfer, lock, settings, end };
 std::string_view to_string(HostActionKind action);
+authority::Power power_of(HostActionKind action);
 
-struct Role {
-  bool is_host = false;
-  bool is_cohost = false;
-};
+using Role = authority::Role;
 
-// Room-wide actions: lock, settings, end.
+// Whether this user's role holds the action at all (for actions on someone: on some participant).
 bool may_offer(Role me, HostActionKind action);
 // Actions on one participant, in the order above. `target_is_self` when it is this user's own tile.
 std::vector<HostActionKind> actions_on(Role me, const protocol::Participant& target, bool target_is_self);
