@@ -126,7 +126,7 @@ std::optional<RoomHub::Problem> RoomHub::power_problem(const LiveRoom& live, con
   if (!target_user_id.empty()) target = role_of(live, target_user_id);
   const auto refusal = authority::check_power(role_of(live, actor.sub, &actor), power, target, target_user_id == actor.sub);
   if (!refusal) return std::nullopt;
-  return Problem{403, refusal->code, std::string(refusal->message)};
+  return Problem{refusal->code == ErrorCode::bad_request ? 400u : 403u, refusal->code, std::string(refusal->message)};
 }
 
 // A REST join holds a seat for `reservation`; a socket that never came frees it on time, whether
@@ -261,19 +261,19 @@ void RoomHub::touch(LiveRoom& live) {
 
 void RoomHub::persist_member(const LiveRoom& live, const Member& m, std::optional<std::int64_t> left_at, bool kicked) {
   keep("saving a participant", [&] {
-  ParticipantRecord p;
-  if (auto existing = store_.find_participant(live.record.room_code, m.user_id)) p = *existing;
-  p.room_code = live.record.room_code;
-  p.user_id = m.user_id;
-  p.display_name = m.display_name;
-  p.peer_id = m.announced ? m.peer_id : "";  // only a peer the others know of is worth resuming
-  if (!left_at) p.joined_at = m.joined_at;
-  p.left_at = left_at;
-  p.is_host = live.record.host_user_id == m.user_id;
-  p.is_cohost = m.is_cohost;
-  p.is_muted = !m.audio;
-  p.is_kicked = p.is_kicked || kicked;
-  store_.upsert_participant(p);
+    ParticipantRecord p;
+    if (auto existing = store_.find_participant(live.record.room_code, m.user_id)) p = *existing;
+    p.room_code = live.record.room_code;
+    p.user_id = m.user_id;
+    p.display_name = m.display_name;
+    p.peer_id = m.announced ? m.peer_id : "";  // only a peer the others know of is worth resuming
+    if (!left_at) p.joined_at = m.joined_at;
+    p.left_at = left_at;
+    p.is_host = live.record.host_user_id == m.user_id;
+    p.is_cohost = m.is_cohost;
+    p.is_muted = !m.audio;
+    p.is_kicked = p.is_kicked || kicked;
+    store_.upsert_participant(p);
   });
 }
 
@@ -999,6 +999,8 @@ const std::vector<Frame>& RoomHub::chat_pages(LiveRoom& live) {
     auto pages = std::make_shared<std::vector<Frame>>();
     try {
       for (const ChatRecord& c : store_.recent_chat(live.record.room_code, kChatHistory)) {
+        // Stored before the text rules refused control characters: every client would refuse it.
+        if (protocol::check_text(protocol::TextRule::chat_text, c.text)) continue;
         pages->push_back(std::make_shared<const std::string>(
             protocol::encode(srv::ChatMessage{c.id, c.from_user_id, c.display_name, c.text, c.sent_at, c.client_msg_id})));
       }

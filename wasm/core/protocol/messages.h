@@ -394,6 +394,7 @@ struct ErrorReply {
   ErrorCode code = ErrorCode::bad_request;
   std::string message;
   std::optional<RequestId> ref;  // the failed request's id
+  std::optional<int> retry_after;  // rate_limited: seconds until the same request may succeed
   friend bool operator==(const ErrorReply&, const ErrorReply&) = default;
 };
 

@@ -317,6 +317,7 @@ void fields(F& f, M& m) {
   f.choice("code", m.code);
   f.text("message", m.message, TextRule::error_message);
   f.request_id("ref", m.ref);
+  f.integer("retry_after", m.retry_after, 1, 86400);
 }
 
 }  // namespace mehfil::protocol::wire
