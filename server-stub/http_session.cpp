@@ -1,6 +1,10 @@
 // One HTTP connection (http_session.h).
 #include "http_session.h"
 
+#include <algorithm>
+#include <chrono>
+#include <type_traits>
+
 #include "static_files.h"
 #include "websocket_session.h"
 
@@ -10,8 +14,23 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ApiContext context, const ServerConfig& config)
-    : stream_(std::move(socket)), context_(context), config_(config) {}
+namespace {
+
+// A refused connection still holds a file descriptor while it is read; it gets less time.
+constexpr std::chrono::milliseconds kRefusedReadTimeout{5000};
+constexpr long kRefusedRetryAfterSeconds = 5;
+
+std::string_view view(beast::string_view text) { return {text.data(), text.size()}; }
+
+}  // namespace
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ConnectionSlot slot, ApiContext context,
+                         const ServerConfig& config, const HttpPolicy& policy)
+    : stream_(std::move(socket)), slot_(std::move(slot)), context_(context), config_(config), policy_(policy) {
+  boost::system::error_code ec;
+  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) address_ = endpoint.address().to_string();
+}
 
 void HttpSession::run() { read(); }
 
@@ -19,16 +38,22 @@ void HttpSession::read() {
   parser_.emplace();
   parser_->body_limit(config_.max_body_bytes);
   parser_->header_limit(16 * 1024);
-  stream_.expires_after(config_.handshake_timeout);  // a request must arrive in time (slowloris)
+  // A request must arrive in time (slowloris).
+  stream_.expires_after(slot_ ? config_.handshake_timeout : std::min<std::chrono::milliseconds>(config_.handshake_timeout, kRefusedReadTimeout));
   http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_read(ec);
   });
 }
 
 void HttpSession::on_read(beast::error_code ec) {
+  host_.clear();
+  cors_origin_.clear();
+  api_ = false;
+  head_ = false;
+  site_csp_ = true;
   if (ec == http::error::body_limit) {
     keep_alive_ = false;
-    return write_json(413, {{"error", {{"code", "too_large"}, {"message", "The request body is too large."}}}});
+    return write_error(413, "too_large", "The request body is too large.");
   }
   if (ec) {  // closed, timed out, or not HTTP: nothing to answer
     beast::error_code ignored;
@@ -38,21 +63,76 @@ void HttpSession::on_read(beast::error_code ec) {
   auto request = parser_->release();
   keep_alive_ = request.keep_alive();
   version_ = request.version();
-  const std::string_view target(request.target().data(), request.target().size());
+  head_ = request.method() == http::verb::head;
+  if (!slot_) {
+    keep_alive_ = false;
+    return write_json(503, {{"error", {{"code", "rate_limited"}, {"message", "Too many connections: try again shortly."}}}},
+                      kRefusedRetryAfterSeconds);
+  }
+  route(std::move(request));
+}
+
+void HttpSession::route(Request&& request) {
+  const std::string_view target = view(request.target());
   const std::string_view path = target.substr(0, target.find('?'));
 
+  if (path == "/healthz") {
+    // Load balancers probe by address, so any Host will do. Nothing here is markup, and the browser
+    // tests use this answer as a blank document of the server's origin to write their own page into,
+    // so it carries frame-ancestors only.
+    site_csp_ = false;
+    if (request.method() != http::verb::get && request.method() != http::verb::head) {
+      auto response = json_response(405, {{"error", {{"code", "bad_request"}, {"message", "GET or HEAD only."}}}});
+      response.set(http::field::allow, "GET, HEAD");
+      return write(std::move(response));
+    }
+    // Degraded storage is a 503: calls carry on, but nothing new can be kept.
+    const bool stored = context_.hub.storage_healthy();
+    return write_json(stored ? 200 : 503, {{"ok", stored},
+                                           {"storage", stored ? "ok" : "degraded"},
+                                           {"connections", context_.hub.connection_count()}});
+  }
+  const std::string_view host = view(request[http::field::host]);
+  if (!policy_.host_allowed(host)) {
+    keep_alive_ = false;
+    return write_error(421, "bad_request", "This server does not answer to that Host.");
+  }
+  host_ = std::string(host);
+
   if (path == "/ws") {
-    if (!websocket::is_upgrade(request)) return write_json(426, {{"error", {{"code", "bad_request"}, {"message", "Upgrade to a WebSocket."}}}});
+    if (!websocket::is_upgrade(request)) return write_error(426, "bad_request", "Upgrade to a WebSocket.");
     return upgrade(std::move(request));
   }
-  if (path == "/healthz") return write_json(200, {{"ok", true}, {"connections", context_.hub.connection_count()}});
-  if (path.rfind("/api/", 0) == 0) {
-    return handle_api(context_, request, [self = shared_from_this()](ApiReply reply) {
-      self->write_json(reply.status, reply.body, reply.retry_after_s);
-    });
+  if (path == "/api" || path.rfind("/api/", 0) == 0) return api(std::move(request));
+  static_file(request, path);
+}
+
+void HttpSession::api(Request&& request) {
+  api_ = true;
+  const std::string_view origin = view(request[http::field::origin]);
+  const bool allowed = !origin.empty() && policy_.origin_allowed(origin);
+  if (allowed) cors_origin_ = std::string(origin);
+  if (request.method() == http::verb::options) {
+    if (!origin.empty() && !allowed) {
+      return write_error(403, "unauthorized", "This origin may not call the API.");
+    }
+    http::response<http::string_body> response{http::status::no_content, version_};
+    if (allowed) policy_.add_preflight_headers(response, origin);
+    response.set(http::field::allow, "GET, POST, DELETE, OPTIONS");
+    return write(std::move(response));
   }
+  // A request from an origin not allowed is still answered, without CORS headers: the browser then
+  // keeps the answer from the page, and without a token in Authorization it could do little anyway.
+  handle_api(context_, request, address_, [self = shared_from_this()](ApiReply reply) {
+    self->write_json(reply.status, reply.body, reply.retry_after_s);
+  });
+}
+
+void HttpSession::static_file(const Request& request, std::string_view path) {
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
-    return write_json(405, {{"error", {{"code", "bad_request"}, {"message", "Only GET here."}}}});
+    auto response = json_response(405, {{"error", {{"code", "bad_request"}, {"message", "Only GET here."}}}});
+    response.set(http::field::allow, "GET, HEAD");
+    return write(std::move(response));
   }
   auto file = find_static_file(config_.web_root, path);
   if (!file) {
@@ -64,9 +144,8 @@ void HttpSession::on_read(beast::error_code ec) {
   const auto headers = [&](auto& response) {
     response.set(http::field::content_type, file->content_type);
     response.set(http::field::cache_control, "no-cache");
-    response.set("X-Content-Type-Options", "nosniff");
   };
-  if (request.method() == http::verb::head) {
+  if (head_) {
     http::response<http::empty_body> response{http::status::ok, version_};
     headers(response);
     response.content_length(file->body.size());
@@ -78,39 +157,43 @@ void HttpSession::on_read(beast::error_code ec) {
   write(std::move(response));
 }
 
-// Browsers send Origin on a WebSocket upgrade; other clients (tests, the load client) may not.
-bool HttpSession::origin_allowed(const http::request<http::string_body>& request) const {
-  const auto origin = request[http::field::origin];
-  if (origin.empty()) return true;
-  const std::string_view value(origin.data(), origin.size());
-  if (config_.origins.empty()) {
-    const auto host = request[http::field::host];
-    return value == "http://" + std::string(host.data(), host.size());
-  }
-  for (const std::string& allowed : config_.origins) {
-    if (value == allowed) return true;
-  }
-  return false;
-}
-
-void HttpSession::upgrade(http::request<http::string_body> request) {
-  if (!origin_allowed(request)) {
+void HttpSession::upgrade(Request request) {
+  // Browsers send Origin on a WebSocket upgrade; other clients (tests, the load client) may not.
+  const std::string_view origin = view(request[http::field::origin]);
+  if (!origin.empty() && !policy_.origin_allowed(origin)) {
     keep_alive_ = false;
-    return write_json(403, {{"error", {{"code", "unauthorized"}, {"message", "This origin may not connect."}}}});
+    return write_error(403, "unauthorized", "This origin may not connect.");
   }
   auto claims = authenticate(request, context_.secret);
   if (!claims) {
     keep_alive_ = false;
-    return write_json(401, {{"error", {{"code", "unauthorized"}, {"message", "A valid token is required."}}}});
+    return write_error(401, "unauthorized", "A valid token is required.");
   }
   stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true));
-  std::make_shared<WebSocketSession>(std::move(stream_), std::move(*claims), context_.hub, config_)->run(std::move(request));
+  std::make_shared<WebSocketSession>(std::move(stream_), std::move(*claims), address_, context_.hub, config_, std::move(slot_))
+      ->run(std::move(request));
 }
 
 template <typename Response>
 void HttpSession::write(Response&& response) {
+  if constexpr (std::is_same_v<typename std::decay_t<Response>::body_type, http::string_body>) {
+    if (head_) {  // the same header, Content-Length included, without the body
+      const auto size = response.body().size();
+      http::response<http::empty_body> bare{std::move(response.base())};
+      bare.content_length(size);
+      return write(std::move(bare));
+    }
+  }
+  policy_.add_security_headers(response, host_, site_csp_);
+  if (api_) {
+    response.set(http::field::vary, "Origin");
+    if (!cors_origin_.empty() && response.find(http::field::access_control_allow_origin) == response.end()) {
+      policy_.add_cors_headers(response, cors_origin_);
+    }
+  }
   response.keep_alive(keep_alive_);
-  response.prepare_payload();
+  // A HEAD answer states the length of the body it leaves out; a 204 states none (RFC 9110 8.6).
+  if (!head_ && response.result() != http::status::no_content) response.prepare_payload();
   auto shared = std::make_shared<std::decay_t<Response>>(std::forward<Response>(response));
   http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
     if (ec || !self->keep_alive_) {
@@ -122,13 +205,22 @@ void HttpSession::write(Response&& response) {
   });
 }
 
-void HttpSession::write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after) {
+http::response<http::string_body> HttpSession::json_response(unsigned status, const nlohmann::json& body) const {
   http::response<http::string_body> response{static_cast<http::status>(status), version_};
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
-  if (retry_after) response.set(http::field::retry_after, std::to_string(*retry_after));
   response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+void HttpSession::write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after) {
+  auto response = json_response(status, body);
+  if (retry_after) response.set(http::field::retry_after, std::to_string(*retry_after));
   write(std::move(response));
+}
+
+void HttpSession::write_error(unsigned status, const char* code, const char* message) {
+  write_json(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
 }  // namespace mehfil::server

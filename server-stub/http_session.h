@@ -1,7 +1,13 @@
 // HttpSession: one HTTP connection (Boost.Beast). Routes each request: /healthz, /api/* (the REST
-// API), /ws (upgrade to a WebSocketSession after authenticating and checking the Origin), anything
-// else a file of the site. Keeps the connection alive between requests; a request must arrive
-// within the handshake timeout, and a body over the cap is refused with 413.
+// API, with CORS for the allowed origins), /ws (upgrade to a WebSocketSession after authenticating
+// and checking the Origin), anything else a file of the site. Keeps the connection alive between
+// requests; a request must arrive within the handshake timeout, and a body over the cap is refused
+// with 413. The edge rules live in HttpPolicy: a Host the server does not answer to gets 421, and
+// every answer carries the security headers.
+//
+// The session holds the connection's ConnectionSlot and hands it to the WebSocketSession it may
+// become. A connection accepted without one (a cap was reached) is read once, answered 503
+// rate_limited with Retry-After, and closed.
 #pragma once
 
 #include <memory>
@@ -11,31 +17,49 @@
 #include <boost/beast/http.hpp>
 
 #include "api_routes.h"
+#include "connection_limits.h"
+#include "http_policy.h"
 #include "server_config.h"
 
 namespace mehfil::server {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, ApiContext context, const ServerConfig& config);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, ConnectionSlot slot, ApiContext context, const ServerConfig& config,
+              const HttpPolicy& policy);
   void run();
 
  private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
   void read();
   void on_read(boost::beast::error_code ec);
-  void upgrade(boost::beast::http::request<boost::beast::http::string_body> request);
-  bool origin_allowed(const boost::beast::http::request<boost::beast::http::string_body>& request) const;
+  void route(Request&& request);
+  void api(Request&& request);
+  void static_file(const Request& request, std::string_view path);
+  void upgrade(Request request);
   template <typename Response>
   void write(Response&& response);
+  boost::beast::http::response<boost::beast::http::string_body> json_response(unsigned status, const nlohmann::json& body) const;
   void write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after = std::nullopt);
+  void write_error(unsigned status, const char* code, const char* message);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  ConnectionSlot slot_;  // empty: refused by a connection cap
   ApiContext context_;
   const ServerConfig& config_;
+  const HttpPolicy& policy_;
+  std::string address_;  // the client's IP address
   bool keep_alive_ = false;
   unsigned version_ = 11;
+
+  // The request being answered, for the headers write() adds.
+  std::string host_;         // its Host, once allowed
+  std::string cors_origin_;  // its Origin, when it is an /api request from an allowed origin
+  bool api_ = false;         // under /api: the answer varies with Origin
+  bool head_ = false;        // HEAD: the header only
+  bool site_csp_ = true;     // false for /healthz (see route())
 };
 
 }  // namespace mehfil::server

@@ -1,4 +1,7 @@
+// Accepting connections (listener.h).
 #include "listener.h"
+
+#include <algorithm>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -6,8 +9,24 @@
 
 namespace mehfil::server {
 
-Listener::Listener(boost::asio::io_context& io, ApiContext context, const ServerConfig& config)
-    : io_(io), acceptor_(io), context_(context), config_(config) {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstRetry{20};
+constexpr std::chrono::milliseconds kLongestRetry{1000};
+
+// Errors that only go away when something else closes: trying again at once would spin.
+bool out_of_resources(const boost::system::error_code& ec) {
+  return ec == boost::asio::error::no_descriptors ||  // EMFILE
+         ec == boost::system::errc::too_many_files_open_in_system ||  // ENFILE
+         ec == boost::asio::error::no_buffer_space ||  // ENOBUFS
+         ec == boost::asio::error::no_memory;  // ENOMEM
+}
+
+}  // namespace
+
+Listener::Listener(boost::asio::io_context& io, ApiContext context, const ServerConfig& config, const HttpPolicy& policy,
+                   ConnectionLimits& limits)
+    : io_(io), acceptor_(io), retry_timer_(io), context_(context), config_(config), policy_(policy), limits_(limits) {
   const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address(config.host), config.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
@@ -19,14 +38,31 @@ void Listener::run() { accept(); }
 
 void Listener::accept() {
   acceptor_.async_accept(io_, [self = shared_from_this()](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+    if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+    if (out_of_resources(ec)) return self->accept_later();
     if (!ec) {
-      boost::system::error_code ignored;
-      socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);  // signaling is small and latency-bound
-      std::make_shared<HttpSession>(std::move(socket), self->context_, self->config_)->run();
+      self->retry_delay_ = std::chrono::milliseconds(0);
+      self->serve(std::move(socket));
     }
-    // Out of file descriptors and the like: keep accepting; the next try may succeed.
-    if (self->acceptor_.is_open()) self->accept();
+    self->accept();  // other failures (a client that gave up before accept) concern one connection only
   });
+}
+
+void Listener::accept_later() {
+  retry_delay_ = retry_delay_.count() == 0 ? kFirstRetry : std::min(retry_delay_ * 2, kLongestRetry);
+  retry_timer_.expires_after(retry_delay_);
+  retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec && self->acceptor_.is_open()) self->accept();
+  });
+}
+
+void Listener::serve(boost::asio::ip::tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);  // signaling is small and latency-bound
+  auto slot = limits_.acquire(peer.address().to_string());
+  std::make_shared<HttpSession>(std::move(socket), std::move(slot), context_, config_, policy_)->run();
 }
 
 }  // namespace mehfil::server

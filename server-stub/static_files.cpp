@@ -1,6 +1,8 @@
 #include "static_files.h"
 
+#include <algorithm>
 #include <array>
+#include <filesystem>
 #include <utility>
 
 namespace mehfil::server {
@@ -22,7 +24,8 @@ std::string content_type_for(std::string_view path) {
   return "application/octet-stream";
 }
 
-// The path part of a request target, or nothing if it tries to climb out ("..") or is odd.
+// The path part of a request target, or nothing if it tries to climb out ("..") or is odd: a "."
+// segment names a directory, never a file.
 std::optional<std::string> clean_path(std::string_view target) {
   const auto end = target.find_first_of("?#");
   const std::string_view path = target.substr(0, end);
@@ -30,7 +33,27 @@ std::optional<std::string> clean_path(std::string_view target) {
       path.find('\\') != std::string_view::npos || path.find('\0') != std::string_view::npos) {
     return std::nullopt;
   }
+  for (std::size_t start = 1; start <= path.size();) {
+    const auto slash = std::min(path.find('/', start), path.size());
+    if (path.substr(start, slash - start) == ".") return std::nullopt;
+    start = slash + 1;
+  }
   return std::string(path);
+}
+
+// `relative` under `web_root` with every symlink resolved, if that is a regular file still inside
+// the root. Directories (a path without its trailing slash), FIFOs and devices are not files to
+// serve: opening one either fails half-way through the answer or blocks.
+std::optional<std::filesystem::path> resolve_inside(const std::string& web_root, const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path root = fs::canonical(web_root, ec);
+  if (ec) return std::nullopt;
+  const fs::path file = fs::canonical(root / fs::path(relative).relative_path(), ec);
+  if (ec || !fs::is_regular_file(file, ec) || ec) return std::nullopt;
+  const auto [root_end, file_at] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (root_end != root.end()) return std::nullopt;  // a symlink led out of the root
+  return file;
 }
 
 }  // namespace
@@ -42,9 +65,11 @@ std::optional<StaticFile> find_static_file(const std::string& web_root, std::str
   // Single-page routes: the room page handles /room/CODE itself.
   if (path->rfind("/room/", 0) == 0) *path = "/room.html";
   const auto open = [&](const std::string& relative) -> std::optional<StaticFile> {
+    const auto resolved = resolve_inside(web_root, relative);
+    if (!resolved) return std::nullopt;
     StaticFile file;
     boost::beast::error_code ec;
-    file.body.open((web_root + relative).c_str(), boost::beast::file_mode::scan, ec);
+    file.body.open(resolved->c_str(), boost::beast::file_mode::scan, ec);
     if (ec) return std::nullopt;
     file.content_type = content_type_for(relative);
     return file;

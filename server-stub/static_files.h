@@ -15,7 +15,8 @@ struct StaticFile {
   bool immutable = false;  // hashed or versioned assets could be cached forever; none are yet
 };
 
-// The file for a GET path under `web_root`, or nothing (404). Never leaves `web_root`.
+// The file for a GET path under `web_root`, or nothing (404). Never leaves `web_root`, not even
+// through a symlink inside it, and serves regular files only (not "/." nor a directory).
 std::optional<StaticFile> find_static_file(const std::string& web_root, std::string_view target);
 
 }  // namespace mehfil::server

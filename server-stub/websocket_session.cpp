@@ -10,11 +10,13 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Claims claims, RoomHub& hub, const ServerConfig& config)
-    : Connection(std::move(claims)),
+WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Claims claims, std::string address, RoomHub& hub,
+                                   const ServerConfig& config, ConnectionSlot slot)
+    : Connection(std::move(claims), std::move(address)),
       ws_(std::move(stream)),
       hub_(hub),
       config_(config),
+      slot_(std::move(slot)),
       bucket_(config.messages_per_second, config.message_burst, Clock::now()),
       idle_timer_(ws_.get_executor()) {}
 

@@ -18,6 +18,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "connection.h"
+#include "connection_limits.h"
 #include "rate_limiter.h"
 #include "server_config.h"
 
@@ -27,7 +28,9 @@ class RoomHub;
 
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(boost::beast::tcp_stream&& stream, Claims claims, RoomHub& hub, const ServerConfig& config);
+  // `slot` is the connection's place under the connection caps, held for the socket's life.
+  WebSocketSession(boost::beast::tcp_stream&& stream, Claims claims, std::string address, RoomHub& hub,
+                   const ServerConfig& config, ConnectionSlot slot);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
 
@@ -50,6 +53,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   boost::beast::flat_buffer buffer_;
   RoomHub& hub_;
   const ServerConfig& config_;
+  ConnectionSlot slot_;
   std::deque<Frame> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;

@@ -1,6 +1,8 @@
 // The test server and clients (server_fixture.h).
 #include "server_fixture.h"
 
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 extern char** environ;
 
@@ -94,6 +97,14 @@ void ServerProcess::start(unsigned short port) {
   const auto colon = line.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("server did not start: " + line);
   port_ = static_cast<unsigned short>(std::stoi(line.substr(colon + 1)));
+  // Only once it listens: it raises its own soft limit while starting up.
+  if (open_files_limit_) limit_open_files(*open_files_limit_);
+}
+
+void ServerProcess::limit_open_files(long count) {
+  open_files_limit_ = count;
+  const rlimit limit{static_cast<rlim_t>(count), static_cast<rlim_t>(count)};
+  if (pid_ > 0 && prlimit(pid_, RLIMIT_NOFILE, &limit, nullptr) != 0) throw std::runtime_error("prlimit failed");
 }
 
 void ServerProcess::kill_hard() {
@@ -120,8 +131,24 @@ HttpResult healthz(unsigned short port) {
   return result;
 }
 
-HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
-                         const std::string& body, const std::string& token) {
+bool HeaderNameLess::operator()(const std::string& a, const std::string& b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+namespace {
+
+HttpResult result_of(const http_ns::response<http_ns::string_body>& response) {
+  HttpResult result;
+  result.status = response.result_int();
+  for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
+  result.body = json::parse(response.body(), nullptr, false);
+  return result;
+}
+
+HttpResult send_request(unsigned short port, const std::string& method, const std::string& target, const std::string& body,
+                        const std::string& token, const std::map<std::string, std::string>& extra_headers) {
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
@@ -130,25 +157,49 @@ HttpResult http_raw_body(unsigned short port, const std::string& method, const s
   request.set(http_ns::field::host, "127.0.0.1:" + std::to_string(port));
   if (!token.empty()) request.set(http_ns::field::authorization, "Bearer " + token);
   request.set(http_ns::field::content_type, "application/json");
+  for (const auto& [name, value] : extra_headers) request.set(name, value);  // may replace Host
   request.body() = body;
   request.prepare_payload();
   http_ns::write(stream, request);
   beast::flat_buffer buffer;
   http_ns::response_parser<http_ns::string_body> parser;
   parser.body_limit(16 * 1024 * 1024);
+  if (request.method() == http_ns::verb::head) parser.skip(true);
   http_ns::read(stream, buffer, parser);
-  auto response = parser.release();
-  HttpResult result;
-  result.status = response.result_int();
-  for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
-  result.body = json::parse(response.body(), nullptr, false);
-  return result;
+  return result_of(parser.release());
+}
+
+}  // namespace
+
+std::optional<HttpResult> http_exchange(unsigned short port, const std::string& request, std::chrono::milliseconds within) {
+  // Asynchronous throughout: Beast's timeouts do not apply to its blocking calls.
+  boost::asio::io_context io;
+  tcp::socket socket(io);
+  beast::flat_buffer buffer;
+  http_ns::response_parser<http_ns::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  if (request.rfind("HEAD ", 0) == 0) parser.skip(true);
+  bool answered = false;
+  socket.async_connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+    if (ec) return;
+    boost::asio::async_write(socket, boost::asio::buffer(request), [&](beast::error_code write_ec, std::size_t) {
+      if (write_ec) return;
+      http_ns::async_read(socket, buffer, parser, [&](beast::error_code read_ec, std::size_t) { answered = !read_ec; });
+    });
+  });
+  io.run_for(within);
+  if (!answered) return std::nullopt;
+  return result_of(parser.release());
+}
+
+HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
+                         const std::string& body, const std::string& token) {
+  return send_request(port, method, target, body, token, {});
 }
 
 HttpResult http(unsigned short port, const std::string& method, const std::string& target, const std::optional<json>& body,
                 const std::string& token, const std::map<std::string, std::string>& extra_headers) {
-  (void)extra_headers;
-  return http_raw_body(port, method, target, body ? body->dump() : "", token);
+  return send_request(port, method, target, body ? body->dump() : "", token, extra_headers);
 }
 
 User new_user(unsigned short port, const std::string& name) {

@@ -42,12 +42,26 @@ class ServerProcess {
   int pid_ = -1;
   unsigned short port_ = 0;
   std::optional<long long> file_size_limit_;
+
+ public:
+  // Lowers the server's limit on open files (soft and hard: it raises its soft limit to the hard
+  // one as it starts) to `count`, now and after every restart, so a test can run it out of them.
+  void limit_open_files(long count);
+  int pid() const { return pid_; }
+
+ private:
+  std::optional<long> open_files_limit_;
+};
+
+// Header names compare as HTTP compares them, whatever case the server wrote them in.
+struct HeaderNameLess {
+  bool operator()(const std::string& a, const std::string& b) const;
 };
 
 struct HttpResult {
   unsigned status = 0;
   json body;
-  std::map<std::string, std::string> headers;
+  std::map<std::string, std::string, HeaderNameLess> headers;
 };
 
 // One request on a fresh connection.
@@ -59,6 +73,10 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
 HttpResult healthz(unsigned short port);
 HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
                          const std::string& body, const std::string& token);
+// `request` written to 127.0.0.1:port byte for byte on a fresh connection (any method, any Host, or
+// none), and the answer; nothing when none arrives within `within` or the connection fails.
+std::optional<HttpResult> http_exchange(unsigned short port, const std::string& request,
+                                        std::chrono::milliseconds within = std::chrono::milliseconds(5000));
 
 struct User {
   std::string user_id;
