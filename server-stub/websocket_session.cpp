@@ -81,23 +81,37 @@ void WebSocketSession::send(Frame frame) {
   if (!open_) return;
   if (queued_bytes_ + frame->size() > config_.max_queued_bytes) return drop();  // a reader this slow is gone
   queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
+  queue_.push_back({std::move(frame), true});
   if (!writing_) write();
+}
+
+void WebSocketSession::send_history(const std::vector<Frame>& pages) {
+  if (!open_) return;
+  for (const Frame& page : pages) queue_.push_back({page, false});
+  if (!writing_ && !queue_.empty()) write();
 }
 
 void WebSocketSession::write() {
   writing_ = true;
   ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front()),
+  ws_.async_write(boost::asio::buffer(*queue_.front().frame),
                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
 }
 
+// The only place that pops: the frame just written is still the front, whatever happened meanwhile
+// (finish() leaves the queue alone while a write is in flight).
 void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  if (ec) return finish();
-  queued_bytes_ -= queue_.front()->size();
+  if (queue_.front().counted) queued_bytes_ -= queue_.front().frame->size();
   queue_.pop_front();
-  if (!queue_.empty() && open_) write();
+  if (ec) return finish();
+  if (!open_) return release_queue();
+  if (!queue_.empty()) write();
+}
+
+void WebSocketSession::release_queue() {
+  queue_.clear();
+  queued_bytes_ = 0;
 }
 
 void WebSocketSession::heard() {
@@ -142,10 +156,9 @@ void WebSocketSession::drop() {
 void WebSocketSession::finish() {
   open_ = false;
   idle_timer_.cancel();
+  if (!writing_) release_queue();  // else on_write lets go of it when the pending write completes
   if (finished_) return;
   finished_ = true;
-  queue_.clear();
-  queued_bytes_ = 0;
   hub_.disconnected(shared_from_this());
 }
 

@@ -4,7 +4,9 @@
 //   - frames over 64 KiB: Beast closes with 1009 (message too big);
 //   - binary frames: error bad_request, the connection stays;
 //   - more than 50 msg/s (burst 200): error rate_limited for each frame dropped, then close (1008);
-//   - a reader more than 1 MiB behind: dropped, so memory never grows without bound;
+//   - a reader more than 1 MiB behind on live frames: dropped, so memory never grows without bound.
+//     History pages (the board and chat a joiner catches up on, send_history) do not count: they
+//     are the room's shared, quota-bounded frames, so a joiner of any room gets all of them;
 //   - silence: a ping after 20 s, the socket dropped after 45 s.
 #pragma once
 
@@ -35,6 +37,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
 
   void send(Frame frame) override;
+  void send_history(const std::vector<Frame>& pages) override;
   void drop() override;
   bool is_open() const override { return open_; }
 
@@ -54,7 +57,13 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   RoomHub& hub_;
   const ServerConfig& config_;
   ConnectionSlot slot_;
-  std::deque<Frame> queue_;
+  struct Queued {
+    Frame frame;
+    bool counted;  // live frames count toward max_queued_bytes; history pages do not
+  };
+  void release_queue();
+
+  std::deque<Queued> queue_;    // front() is the frame being written while writing_
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool open_ = false;

@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -70,6 +72,7 @@ ServerProcess::~ServerProcess() {
   }
   std::error_code ignored;
   std::filesystem::remove_all(folder_, ignored);
+  std::filesystem::remove(log_path(), ignored);
 }
 
 void ServerProcess::start(unsigned short port) {
@@ -84,6 +87,8 @@ void ServerProcess::start(unsigned short port) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
+  // The server's log lines (stderr) go to a file a test can read, not into the test's output.
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (spawn_server(&pid_, &actions, argv.data(), file_size_limit_) != 0) {
     throw std::runtime_error("cannot start " + args[0]);
   }
@@ -105,6 +110,11 @@ void ServerProcess::limit_open_files(long count) {
   open_files_limit_ = count;
   const rlimit limit{static_cast<rlim_t>(count), static_cast<rlim_t>(count)};
   if (pid_ > 0 && prlimit(pid_, RLIMIT_NOFILE, &limit, nullptr) != 0) throw std::runtime_error("prlimit failed");
+}
+
+std::string ServerProcess::log_text() const {
+  std::ifstream file(log_path());
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
 void ServerProcess::kill_hard() {

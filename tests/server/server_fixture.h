@@ -28,6 +28,9 @@ class ServerProcess {
 
   unsigned short port() const { return port_; }
   std::string db_path() const { return folder_ + "/mehfil.db"; }
+  // The server's stderr (its log lines), kept beside the folder so the server never serves it.
+  std::string log_path() const { return folder_ + "-server.log"; }
+  std::string log_text() const;
   void kill_hard();  // SIGKILL, as a crash would
   void restart();    // a new process on the same database (and the same port when free)
   bool running();
