@@ -1,5 +1,6 @@
 // The chaos client (chaos_client.h). Every 200-800 ms a connected client picks one action:
-//   in a room   chat 24, wb:ops 14, signal:ice 6, invalid chat 10 (too long, control characters,
+//   in a room   chat 24, wb:ops 14 (new strokes), wb:ops 6 (move or erase an own acked stroke: a
+//               new version), signal:ice 6, invalid chat 10 (too long, control characters,
 //               bad JSON, unknown type, binary frame), invalid wb:ops 5, host kick or mute 5 (a
 //               non-host is refused), leave 3, join while in a room 1.5, reconnect and resume 3,
 //               drop the socket mid-write of a large frame 1.5, a frame over 64 KiB 0.7, stop
@@ -252,7 +253,11 @@ void ChaosClient::on_message(const json& m) {
       case Kind::wb:
         ++l.wb_acks;
         l.wb_elements_acked += p.elements.size();
-        l.elements[p.room].insert(p.elements.begin(), p.elements.end());
+        for (const auto& [id, state] : p.elements) {
+          auto [at, fresh] = l.elements[p.room].try_emplace(id, state);
+          if (fresh) mine_[p.room].push_back(id);
+          else if (state.version > at->second.version) at->second = state;
+        }
         break;
       case Kind::join: ++l.join_acks; break;
       case Kind::other: ++l.other_acks; break;
@@ -315,9 +320,10 @@ int ChaosClient::pick(std::initializer_list<int> weights) {
 void ChaosClient::act(const std::string& kind) { w_.ledger.count(w_.ledger.actions, kind); }
 
 void ChaosClient::act_in_room() {
-  switch (pick({240, 140, 60, 100, 50, 50, 30, 15, 30, 15, 7, 10})) {
+  switch (pick({240, 140, 60, 100, 50, 50, 30, 15, 30, 15, 7, 10, 60})) {
     case 0: return send_chat();
     case 1: return send_board_ops();
+    case 12: return edit_own_element();
     case 2: {
       if (peers_.empty()) return;
       auto peer = peers_.begin();
@@ -349,7 +355,7 @@ void ChaosClient::act_in_room() {
       act("frame over 64 KiB (the server closes with 1009)");
       return send(json{{"type", "chat:send"}, {"text", std::string(70 * 1024, 'x')}, {"client_msg_id", "big"}}.dump());
     }
-    default: return stop_reading();
+    case 11: return stop_reading();
   }
 }
 
@@ -427,7 +433,7 @@ void ChaosClient::send_invalid_chat() {
   }
 }
 
-json ChaosClient::stroke(const std::string& element_id) {
+json ChaosClient::stroke(const std::string& element_id, std::int64_t version) {
   json points = json::array();
   const int count = uniform(1, 10);
   const double x0 = uniform(-2000, 2000), y0 = uniform(-2000, 2000);
@@ -436,7 +442,7 @@ json ChaosClient::stroke(const std::string& element_id) {
     points.push_back(y0 + uniform(0, 300) / 10.0);
   }
   return {{"id", element_id}, {"kind", "freehand"}, {"points", std::move(points)}, {"stroke", "#1e1e1eff"},
-          {"width", uniform(1, 8)}, {"z", "a" + std::to_string(uniform(0, 9))}, {"version", 1},
+          {"width", uniform(1, 8)}, {"z", "a" + std::to_string(uniform(0, 9))}, {"version", version},
           {"version_nonce", uniform(0, 1 << 30)}};
 }
 
@@ -445,11 +451,27 @@ void ChaosClient::send_board_ops() {
   Pending p{Kind::wb, *room_, {}, {}, 0, {}};
   std::vector<json> ops;
   for (int i = uniform(1, 3); i > 0; --i) {
-    p.elements.push_back(user_.user_id + ":" + std::to_string(++element_n_));
-    ops.push_back(stroke(p.elements.back()));
+    const std::string element_id = user_.user_id + ":" + std::to_string(++element_n_);
+    sent_version_[element_id] = 1;
+    p.elements.push_back({element_id, {1, false}});
+    ops.push_back(stroke(element_id));
   }
   const std::int64_t id = request(std::move(p));
   send(proto::encode(proto::client::WhiteboardOps{std::move(ops)}, proto::RequestId{id}));
+}
+
+// A new version of one of this client's acknowledged strokes: moved, or erased (a tombstone).
+void ChaosClient::edit_own_element() {
+  const auto& mine = mine_[*room_];
+  if (mine.empty()) return send_board_ops();
+  const std::string& element_id = mine[static_cast<std::size_t>(uniform(0, static_cast<int>(mine.size()) - 1))];
+  const std::int64_t version = ++sent_version_[element_id];
+  const bool erase = chance(0.3);
+  act(erase ? "wb:ops (erase an own stroke)" : "wb:ops (move an own stroke)");
+  json op = stroke(element_id, version);
+  op["deleted"] = erase;
+  const std::int64_t id = request({Kind::wb, *room_, {}, {}, 0, {{element_id, {version, erase}}}});
+  send(proto::encode(proto::client::WhiteboardOps{{std::move(op)}}, proto::RequestId{id}));
 }
 
 std::string ChaosClient::other_user_id() {

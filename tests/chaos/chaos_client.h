@@ -64,7 +64,7 @@ class ChaosClient : public std::enable_shared_from_this<ChaosClient> {
     std::string room;
     std::string client_msg_id, text;
     std::int64_t sent_ms = 0;
-    std::vector<std::string> elements;
+    std::vector<std::pair<std::string, ElementState>> elements;  // wb:ops: what each op set
   };
 
   void connect();
@@ -87,6 +87,7 @@ class ChaosClient : public std::enable_shared_from_this<ChaosClient> {
   void send_chat();
   void send_invalid_chat();
   void send_board_ops();
+  void edit_own_element();
   void send_invalid_board_ops();
   void host_action(bool kick);
   void close_and_resume(bool graceful);
@@ -94,7 +95,7 @@ class ChaosClient : public std::enable_shared_from_this<ChaosClient> {
   void stop_reading();
 
   std::int64_t request(Pending pending);  // a fresh request id, remembered until answered
-  nlohmann::json stroke(const std::string& element_id);
+  nlohmann::json stroke(const std::string& element_id, std::int64_t version = 1);
   std::string other_user_id();
   int pick(std::initializer_list<int> weights);
   int uniform(int low, int high) { return std::uniform_int_distribution<int>(low, high)(rng_); }
@@ -120,6 +121,8 @@ class ChaosClient : public std::enable_shared_from_this<ChaosClient> {
   std::string host_user_id_;
   std::map<std::string, std::string> peers_;  // the others in room_: peer_id -> user_id
   std::uint64_t chat_n_ = 0, element_n_ = 0, refused_n_ = 0;
+  std::map<std::string, std::vector<std::string>> mine_;  // room -> ids of this client's acked elements
+  std::map<std::string, std::int64_t> sent_version_;      // element id -> the highest version sent
 };
 
 }  // namespace chaos

@@ -53,10 +53,16 @@ struct AckedChat {
   std::int64_t sent_ms = 0;
 };
 
+// A board element as the server last acknowledged it from its author.
+struct ElementState {
+  std::int64_t version = 1;
+  bool deleted = false;
+};
+
 struct Ledger {
   // What the server acknowledged, per room: it must all be there after the last restart.
   std::map<std::string, std::vector<AckedChat>> chats;
-  std::map<std::string, std::set<std::string>> elements;
+  std::map<std::string, std::map<std::string, ElementState>> elements;  // room -> id -> the newest acked state
   // Elements that rode in a wb:ops batch the server had to refuse whole: none may ever show up.
   std::map<std::string, std::set<std::string>> refused_elements;
 

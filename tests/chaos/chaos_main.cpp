@@ -9,13 +9,15 @@
 //
 // Invariants, checked at the end after one more kill and restart (final_check.h):
 //   - the server never exits on its own;
-//   - /healthz, asked every second, is answered within 5 s outside the restart windows, and at
-//     the end;
+//   - /healthz, asked every second, is answered within 5 s outside the restart windows (from the
+//     kill to a second after the server is back), and at the end; a failed probe while the server
+//     got under half a core and other processes held over half the machine is printed as starved
+//     and not counted (the machine may be shared: the server's CPU is sampled through the run);
 //   - every frame from the server decodes with the protocol codec;
 //   - every room is joinable by a fresh user (room:joined, or room_full); EOF or no answer within
 //     10 s is a failure;
-//   - its board has every acknowledged element (not deleted) and nothing from a wb:ops batch the
-//     server had to refuse;
+//   - its board has every acknowledged element at its acknowledged version or later (erased or
+//     not, as acknowledged) and nothing from a wb:ops batch the server had to refuse;
 //   - its chat history (chat:message frames after room:joined, the newest 200) has every
 //     acknowledged message in that window, none twice.
 // Rooms are never ended (room:end), locked or switched to chat off: those make a room unjoinable
@@ -30,12 +32,14 @@
 // 127.0.0.1.
 #include <signal.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -118,6 +122,47 @@ struct Tally {
     else failures.push_back(what);
   }
 };
+
+// CPU seconds the whole machine spent busy so far (/proc/stat: all but idle and iowait).
+double machine_busy_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;
+  unsigned long long total = 0, idle = 0, value = 0;
+  for (int i = 0; i < 8 && in >> value; ++i) {  // user nice system idle iowait irq softirq steal
+    total += value;
+    if (i == 3 || i == 4) idle += value;
+  }
+  return static_cast<double>(total - idle) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Who had the CPU when: sampled through the run, so a slow /healthz can be told apart as a busy
+// server or a server that other processes starved.
+struct CpuSample {
+  Clock::time_point at;
+  double server = 0, machine = 0, self = 0;
+};
+struct CpuShare {
+  double server_pct = 0, others_pct = 0;
+};
+CpuShare cpu_share(const std::vector<CpuSample>& samples, Clock::time_point from, Clock::time_point to) {
+  const CpuSample* a = nullptr;
+  const CpuSample* b = nullptr;
+  for (const CpuSample& s : samples) {
+    if (s.at <= from || !a) a = &s;
+    if (s.at <= to || !b) b = &s;
+  }
+  if (!a || !b || b->at <= a->at) return {};
+  const double wall = std::chrono::duration<double>(b->at - a->at).count();
+  const double server = b->server - a->server, self = b->self - a->self;
+  return {100.0 * server / wall, 100.0 * std::max(0.0, (b->machine - a->machine) - server - self) / wall};
+}
 
 void print_counts(const char* title, const std::map<std::string, std::uint64_t>& counts,
                   const std::map<std::string, std::string>& samples = {}) {
@@ -235,8 +280,12 @@ int main(int argc, char** argv) {
   const auto run_until = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   auto next_kill = started + std::chrono::milliseconds(8000 + rng() % 4001);
   bool alive = true;
+  std::vector<CpuSample> cpu;
+  const auto sample_cpu = [&] { cpu.push_back({Clock::now(), server->cpu_seconds(), machine_busy_seconds(), own_cpu_seconds()}); };
+  sample_cpu();
   while (alive && Clock::now() < run_until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (Clock::now() - cpu.back().at >= std::chrono::milliseconds(250)) sample_cpu();
     std::string why;
     if (server->exited_on_its_own(why)) {
       crashes.push_back(why + " at " + std::to_string(seconds_since(started)) + " s; log tail:\n" + server->log_tail(3000));
@@ -249,7 +298,8 @@ int main(int argc, char** argv) {
     }
   }
   const double ran_s = seconds_since(started);
-  const double server_cpu_s = server->cpu_seconds();
+  sample_cpu();
+  const CpuShare run_share = cpu_share(cpu, started, Clock::now());
 
   // ---- stop the clients, then one more kill and restart, and wait out the resume grace so the
   // rooms have their seats back.
@@ -267,7 +317,7 @@ int main(int argc, char** argv) {
   }
   if (o.plant_loss) {
     ledger.chats[rooms[0].code].push_back({"planted", "never sent", system_ms()});
-    ledger.elements[rooms[0].code].insert(rooms[0].creator_user_id + ":999999999");
+    ledger.elements[rooms[0].code][rooms[0].creator_user_id + ":999999999"] = {1, false};
     std::printf("--plant-loss: room %s gets an acknowledged chat message and element that were never sent; the check must "
                 "report both\n", rooms[0].code.c_str());
   }
@@ -300,7 +350,8 @@ int main(int argc, char** argv) {
   // ---- figures.
   const auto probes = health.probes();
   int probe_failures_in_windows = 0;
-  std::vector<std::string> probe_failures;
+  std::vector<std::string> probe_failures, probe_failures_starved;
+  const double cores = std::max(1u, std::thread::hardware_concurrency());
   std::vector<double> probe_ms;
   for (const auto& p : probes) {
     if (p.ok) {
@@ -309,7 +360,20 @@ int main(int argc, char** argv) {
     }
     const bool excused = std::any_of(windows.begin(), windows.end(), [&](const Window& w) { return p.started <= w.to && p.ended >= w.from; });
     if (excused) ++probe_failures_in_windows;
-    else probe_failures.push_back(p.failure + " at " + std::to_string(std::chrono::duration<double>(p.started - started).count()) + " s");
+    else {
+      const CpuShare share = cpu_share(cpu, p.started, p.ended);
+      double since_restart = -1;  // seconds since the server last came back, if it did before the probe
+      for (const Window& w : windows) {
+        if (w.to <= p.started) since_restart = std::chrono::duration<double>(p.started - w.to).count() + 1.0;
+      }
+      char text[200];
+      std::snprintf(text, sizeof text, " at %.1f s (%.1f s after the server last came back; meanwhile the server used %.0f %% of a core, other processes %.0f %%)",
+                    std::chrono::duration<double>(p.started - started).count(), since_restart, share.server_pct, share.others_pct);
+      // A server that got little CPU while other processes held most of the machine was starved,
+      // not stuck: told apart, not counted (a busy or a blocked server on a free machine counts).
+      const bool starved = share.server_pct < 50 && share.others_pct > 50 * cores;
+      (starved ? probe_failures_starved : probe_failures).push_back(p.failure + text);
+    }
   }
   std::uint64_t actions = 0;
   for (const auto& [k, n] : ledger.actions) actions += n;
@@ -328,14 +392,16 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &self);
   const double self_cpu_s = static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
                             static_cast<double>(self.ru_utime.tv_usec + self.ru_stime.tv_usec) * 1e-6;
-  std::printf("CPU during the run: the server %.1f s (%.0f %% of one core), this test %.1f s in all (%u cores on the machine)\n",
-              server_cpu_s, 100.0 * server_cpu_s / ran_s, self_cpu_s, std::thread::hardware_concurrency());
+  std::printf("CPU during the run: the server %.0f %% of one core, other processes %.0f %%, on %u cores (this test %.1f s in all)\n",
+              run_share.server_pct, run_share.others_pct, std::thread::hardware_concurrency(), self_cpu_s);
   std::printf("restarts: %zu kills with SIGKILL (the last before the final check), down %.0f ms on average, %.0f ms at most\n",
               downtime_ms.size(), downtime_ms.empty() ? 0.0 : std::accumulate(downtime_ms.begin(), downtime_ms.end(), 0.0) / static_cast<double>(downtime_ms.size()),
               downtime_ms.empty() ? 0.0 : *std::max_element(downtime_ms.begin(), downtime_ms.end()));
-  std::printf("/healthz: %zu probes, %zu answered (p50 %.1f ms, p99 %.1f ms), %d failed inside restart windows, %zu outside\n",
+  std::printf("/healthz: %zu probes, %zu answered (p50 %.1f ms, p99 %.1f ms), %d failed inside restart windows, %zu outside, "
+              "%zu more while other processes starved the server (not counted)\n",
               probes.size(), probe_ms.size(), quantile(probe_ms, 0.5), quantile(probe_ms, 0.99), probe_failures_in_windows,
-              probe_failures.size());
+              probe_failures.size(), probe_failures_starved.size());
+  for (const auto& f : probe_failures_starved) std::printf("  starved: %s\n", f.c_str());
   std::printf("join latency (room:join -> room:joined):\n");
   for (const auto& [kind, ms] : ledger.join_ms) {
     std::printf("  %-28s %6zu joins, p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms\n", (kind + ":").c_str(), ms.size(),

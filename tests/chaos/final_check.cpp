@@ -111,7 +111,7 @@ std::string first_few(const Container& ids) {
 RoomVerdict check_room(unsigned short port, const RoomInfo& room, const UserInfo& fresh, const Ledger& ledger) {
   RoomVerdict verdict;
   const auto full_until = Clock::now() + std::chrono::seconds(10);  // members left over from before may still hold seats
-  std::map<std::string, bool> board;  // element id -> deleted
+  std::map<std::string, ElementState> board;
   std::vector<HistoryEntry> history;
   for (;;) {
     board.clear();
@@ -145,7 +145,7 @@ RoomVerdict check_room(unsigned short port, const RoomInfo& room, const UserInfo
       } else if (type == "chat:message" && joined) {
         history.push_back({m.value("client_msg_id", ""), m.value("text", ""), m.value("sent_at", std::int64_t{0})});
       } else if (type == "wb:ops" && m.value("from", "") == "server") {
-        for (const json& op : m.value("ops", json::array())) board[op.value("id", "")] = op.value("deleted", false);
+        for (const json& op : m.value("ops", json::array())) board[op.value("id", "")] = {op.value("version", std::int64_t{0}), op.value("deleted", false)};
       } else if (type == "ack" && m.value("id", json()) == json(1)) {
         answered = true;
       } else if (type == "error" && m.value("ref", json()) == json(1)) {
@@ -181,7 +181,7 @@ RoomVerdict check_room(unsigned short port, const RoomInfo& room, const UserInfo
       const std::string type = m.is_object() ? m.value("type", "") : "";
       if (type == "chat:message") history.push_back({m.value("client_msg_id", ""), m.value("text", ""), m.value("sent_at", std::int64_t{0})});
       if (type == "wb:ops" && m.value("from", "") == "server") {
-        for (const json& op : m.value("ops", json::array())) board[op.value("id", "")] = op.value("deleted", false);
+        for (const json& op : m.value("ops", json::array())) board[op.value("id", "")] = {op.value("version", std::int64_t{0}), op.value("deleted", false)};
       }
     }
     socket.close();
@@ -192,13 +192,21 @@ RoomVerdict check_room(unsigned short port, const RoomInfo& room, const UserInfo
   verdict.board_elements = board.size();
   verdict.history = history.size();
 
-  // The board: every acknowledged element, not deleted; nothing from a refused batch.
-  std::vector<std::string> missing, deleted, leaked;
+  // The board: every acknowledged element at its acknowledged version or a later one (a later
+  // edit may have been stored with its ack lost to a kill), and at that version erased or not as
+  // acknowledged; nothing from a refused batch. An erased element may come as a tombstone or not
+  // at all.
+  std::vector<std::string> missing, older, deleted, alive, leaked;
   if (const auto acked = ledger.elements.find(room.code); acked != ledger.elements.end()) {
-    for (const std::string& id : acked->second) {
+    for (const auto& [id, state] : acked->second) {
       const auto at = board.find(id);
-      if (at == board.end()) missing.push_back(id);
-      else if (at->second) deleted.push_back(id);
+      if (at == board.end()) {
+        if (!state.deleted) missing.push_back(id);
+      } else if (at->second.version < state.version) {
+        older.push_back(id + " v" + std::to_string(at->second.version) + " < v" + std::to_string(state.version));
+      } else if (at->second.version == state.version && at->second.deleted != state.deleted) {
+        (state.deleted ? alive : deleted).push_back(id);
+      }
     }
   }
   if (const auto refused = ledger.refused_elements.find(room.code); refused != ledger.refused_elements.end()) {
@@ -207,7 +215,9 @@ RoomVerdict check_room(unsigned short port, const RoomInfo& room, const UserInfo
     }
   }
   if (!missing.empty()) verdict.board_problems.push_back(std::to_string(missing.size()) + " acknowledged elements missing (" + first_few(missing) + ")");
-  if (!deleted.empty()) verdict.board_problems.push_back(std::to_string(deleted.size()) + " acknowledged elements deleted (" + first_few(deleted) + ")");
+  if (!older.empty()) verdict.board_problems.push_back(std::to_string(older.size()) + " acknowledged edits lost (" + first_few(older) + ")");
+  if (!deleted.empty()) verdict.board_problems.push_back(std::to_string(deleted.size()) + " acknowledged elements erased though nobody erased them (" + first_few(deleted) + ")");
+  if (!alive.empty()) verdict.board_problems.push_back(std::to_string(alive.size()) + " acknowledged erasures undone (" + first_few(alive) + ")");
   if (!leaked.empty()) verdict.board_problems.push_back(std::to_string(leaked.size()) + " elements of refused batches on the board (" + first_few(leaked) + ")");
 
   // The chat: no message twice; every acknowledged one within the window. A full window starts at
