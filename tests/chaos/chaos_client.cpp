@@ -5,7 +5,8 @@
 //               non-host is refused), leave 3, join while in a room 1.5, reconnect and resume 3,
 //               drop the socket mid-write of a large frame 1.5, a frame over 64 KiB 0.7, stop
 //               reading for 1-6 s 1 (weights, per mille of the tick: x10)
-//   outside     join 75 (a password room with a wrong password one time in eight), chat 8
+//   outside     join 75 (one in seven over REST first: POST /api/rooms/:code/join, then the socket
+//               joins or never comes; a password room with a wrong password one time in eight), chat 8
 //               (not_in_room), bad JSON 5, reconnect 4, stop reading 1, drop mid-write 1
 // New board elements carry the client's own "<user_id>:<n>" ids. Invalid wb:ops batches mix a
 // well-formed element of the client's own (ids from 500000000 up, never reused) with a bad op, so
@@ -15,6 +16,7 @@
 #include <algorithm>
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
 
 #include "protocol/codec.h"
 
@@ -22,6 +24,7 @@ namespace chaos {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+namespace http = beast::http;
 namespace net = boost::asio;
 namespace proto = mehfil::protocol;
 using tcp = net::ip::tcp;
@@ -372,6 +375,7 @@ void ChaosClient::act_outside() {
       if (home_room_ && !kicked_from_.count(w_.rooms[*home_room_].code)) index = *home_room_;
       home_room_.reset();
       const RoomInfo& room = w_.rooms[index];
+      if (chance(0.15)) return rest_join(room, chance(0.5));
       if (room.password && chance(0.125)) {
         act("room:join with a wrong password");
         return join(room, *room.password + "-wrong", std::nullopt);
@@ -404,6 +408,46 @@ void ChaosClient::join(const RoomInfo& room, std::optional<std::string> password
   join_kind_ = resume_token ? "resume" : room.password ? "a password room" : "a room without a password";
   send(proto::encode(proto::client::JoinRoom{room.code, std::move(password), std::move(resume_token), std::nullopt},
                      proto::RequestId{id}));
+}
+
+// POST /api/rooms/:code/join reserves a seat for --reservation-ms; half the time the socket then
+// joins (a member already: no password again), half the time it never comes and the seat must
+// come back by itself.
+void ChaosClient::rest_join(const RoomInfo& room, bool then_socket) {
+  act(then_socket ? "REST join, then room:join on the socket" : "REST join, and the socket never comes");
+  struct Call {
+    explicit Call(net::io_context& io) : stream(io) {}
+    beast::tcp_stream stream;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+    beast::flat_buffer buffer;
+  };
+  auto call = std::make_shared<Call>(w_.io);
+  call->request = {http::verb::post, "/api/rooms/" + room.code + "/join", 11};
+  call->request.set(http::field::host, "127.0.0.1:" + std::to_string(w_.endpoint.port()));
+  call->request.set(http::field::authorization, "Bearer " + user_.token);
+  call->request.set(http::field::content_type, "application/json");
+  call->request.body() = room.password ? json{{"password", *room.password}}.dump() : "{}";
+  call->request.prepare_payload();
+  call->stream.expires_after(std::chrono::seconds(10));
+  next_join_ = Clock::now() + milliseconds(uniform(1000, 3000));
+  const auto failed = [this](const char* what) { w_.ledger.count(w_.ledger.events, std::string("REST join: ") + what); };
+  call->stream.async_connect(w_.endpoint, [self = shared_from_this(), call, room, then_socket, failed](beast::error_code ec) {
+    if (ec) return failed("no connection");
+    http::async_write(call->stream, call->request, [self, call, room, then_socket, failed](beast::error_code ec2, std::size_t) {
+      if (ec2) return failed("write failed");
+      http::async_read(call->stream, call->buffer, call->response, [self, call, room, then_socket, failed](beast::error_code ec3, std::size_t) {
+        if (ec3) return failed("no answer");
+        const json body = json::parse(call->response.body(), nullptr, false);
+        const std::string code = body.is_object() && body.contains("error") ? body["error"].value("code", "?") : "ok";
+        self->w_.ledger.count(self->w_.ledger.events, "REST join answered " + std::to_string(call->response.result_int()) + " " + code);
+        if (self->stopped_ || !then_socket || call->response.result_int() != 200) return;
+        if (self->conn_ && self->conn_->ready && !self->conn_->dead && !self->room_ && !self->joining_) {
+          self->join(room, std::nullopt, std::nullopt);
+        }
+      });
+    });
+  });
 }
 
 void ChaosClient::send_chat() {

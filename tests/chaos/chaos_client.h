@@ -83,6 +83,7 @@ class ChaosClient : public std::enable_shared_from_this<ChaosClient> {
   void act_in_room();
   void act_outside();
   void act(const std::string& kind);
+  void rest_join(const RoomInfo& room, bool then_socket);
   void join(const RoomInfo& room, std::optional<std::string> password, std::optional<std::string> resume_token);
   void send_chat();
   void send_invalid_chat();

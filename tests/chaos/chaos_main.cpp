@@ -15,7 +15,8 @@
 //     and not counted (the machine may be shared: the server's CPU is sampled through the run);
 //   - every frame from the server decodes with the protocol codec;
 //   - every room is joinable by a fresh user (room:joined, or room_full); EOF or no answer within
-//     10 s is a failure;
+//     10 s is a failure; and, as nobody is connected any more and every resume grace and REST
+//     reservation has run out, a room still full after 10 more seconds has leaked its seats;
 //   - its board has every acknowledged element at its acknowledged version or later (erased or
 //     not, as acknowledged) and nothing from a wb:ops batch the server had to refuse;
 //   - its chat history (chat:message frames after room:joined, the newest 200) has every
@@ -63,6 +64,7 @@ using namespace chaos;
 using nlohmann::json;
 
 constexpr int kResumeGraceMs = 3000;
+constexpr int kReservationMs = 3000;
 constexpr int kSweepMs = 500;
 constexpr int kHealthTimeoutMs = 5000;  // a probe unanswered this long is a failure
 
@@ -202,7 +204,7 @@ int main(int argc, char** argv) {
 
   const std::vector<std::string> flags = flags_the_server_knows(
       binary, {"--guest-sessions-per-minute", "100000", "--max-connections-per-address", "100000", "--password-attempts", "100000",
-               "--friend-requests-per-hour", "100000", "--resume-grace-ms", std::to_string(kResumeGraceMs), "--reservation-ms", "3000",
+               "--friend-requests-per-hour", "100000", "--resume-grace-ms", std::to_string(kResumeGraceMs), "--reservation-ms", std::to_string(kReservationMs),
                "--idle-ping-ms", "1000", "--idle-drop-ms", "3000", "--sweep-ms", std::to_string(kSweepMs)});
   std::unique_ptr<ServerChild> server;
   try {
@@ -322,7 +324,7 @@ int main(int argc, char** argv) {
                 "report both\n", rooms[0].code.c_str());
   }
   if (alive) alive = restart();
-  std::this_thread::sleep_for(std::chrono::milliseconds(kResumeGraceMs + 3 * kSweepMs));
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::max(kResumeGraceMs, kReservationMs) + 3 * kSweepMs));
 
   // ---- the final check, room by room, each with a fresh user.
   std::vector<RoomVerdict> verdicts;
@@ -432,6 +434,9 @@ int main(int argc, char** argv) {
     const RoomVerdict& v = verdicts[r];
     const std::string name = "room " + rooms[r].code;
     tally.check(v.joinable, name + " is joinable: " + v.join_problem);
+    // Nobody is connected by now and every grace and reservation has run out: a full room has
+    // seats that never came back.
+    tally.check(!v.stayed_full, name + " has its seats back once everyone is gone: room_full for 10 s with nobody in it");
     std::string board, chat;
     for (const auto& p : v.board_problems) board += (board.empty() ? "" : "; ") + p;
     for (const auto& p : v.chat_problems) chat += (chat.empty() ? "" : "; ") + p;

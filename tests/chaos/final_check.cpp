@@ -163,6 +163,7 @@ RoomVerdict check_room(unsigned short port, const RoomInfo& room, const UserInfo
         std::this_thread::sleep_for(std::chrono::seconds(1));
         continue;
       }
+      verdict.stayed_full = true;
       return verdict;
     }
     if (!refused.empty()) {

@@ -15,6 +15,7 @@ inline constexpr std::size_t kHistoryWindow = 200;
 struct RoomVerdict {
   bool joinable = false;
   bool content_checked = false;  // false when the room stayed full: joinable, but nothing to read
+  bool stayed_full = false;      // room_full for 10 s though nobody is connected: its seats leaked
   std::string join_problem;
   std::vector<std::string> board_problems, chat_problems;
   double join_ms = 0;
