@@ -305,7 +305,7 @@ TEST_CASE("Every answer carries the Content-Security-Policy, Referrer-Policy and
   CHECK(header(answer, "X-Content-Type-Options") == "nosniff");
 }
 
-TEST_CASE("--frame-ancestors sets who may embed the pages") {
+TEST_CASE("The frame-ancestors flag sets who may embed the pages") {
   ServerProcess server({"--frame-ancestors", "https://embed.example"});
   const auto answer = http(server.port(), "GET", "/missing");
   CHECK_THAT(header(answer, "Content-Security-Policy"), Catch::EndsWith("frame-ancestors https://embed.example"));

@@ -64,7 +64,7 @@ TEST_CASE("A flood of refused requests is logged within a budget, with a count o
   CHECK(text.find("more refused requests were not logged") != std::string::npos);
 }
 
-TEST_CASE("--log-level warn keeps refused requests out of the log and a bad level is refused at start") {
+TEST_CASE("At log level warn refused requests stay out of the log, and a bad level is refused at start") {
   ServerProcess server({"--log-level", "warn"});
   WsClient client(server.port(), new_user(server.port(), "Mallory").token);
   client.send({{"type", "chat:send"}, {"text", "x"}, {"client_msg_id", "c"}});
