@@ -435,13 +435,15 @@ void ChaosClient::rest_join(const RoomInfo& room, bool then_socket) {
   call->request.prepare_payload();
   call->stream.expires_after(std::chrono::seconds(10));
   next_join_ = Clock::now() + milliseconds(uniform(1000, 3000));
-  const auto failed = [this](const char* what) { w_.ledger.count(w_.ledger.events, std::string("REST join: ") + what); };
+  const auto failed = [this](const char* what, const beast::error_code& ec) {
+    w_.ledger.count(w_.ledger.events, std::string("REST join: ") + what + " (" + ec.message() + ")");
+  };
   call->stream.async_connect(w_.endpoint, [self = shared_from_this(), call, room, then_socket, failed](beast::error_code ec) {
-    if (ec) return failed("no connection");
+    if (ec) return failed("no connection", ec);
     http::async_write(call->stream, call->request, [self, call, room, then_socket, failed](beast::error_code ec2, std::size_t) {
-      if (ec2) return failed("write failed");
+      if (ec2) return failed("write failed", ec2);
       http::async_read(call->stream, call->buffer, call->response, [self, call, room, then_socket, failed](beast::error_code ec3, std::size_t) {
-        if (ec3) return failed("no answer");
+        if (ec3) return failed("no answer", ec3);
         const json body = json::parse(call->response.body(), nullptr, false);
         const std::string code = body.is_object() && body.contains("error") ? body["error"].value("code", "?") : "ok";
         self->w_.ledger.count(self->w_.ledger.events, "REST join answered " + std::to_string(call->response.result_int()) + " " + code);
