@@ -1,6 +1,6 @@
 // Mehfil embed API (mehfil.d.ts is the contract): a video room inside any element of a page.
 //
-// This file is the imperative shell around the call engine in mehfil-core.wasm (DESIGN.md): the
+// This file is the imperative shell around the call engine in mehfil-core.wasm (docs/ARCHITECTURE.md): the
 // RoomCore decides (who is polite, when to offer, roll back or restart ICE, the reconnect backoff,
 // host rules, which screen to show, the bitrate caps, who is speaking), and this file only carries
 // its commands out with WebSocket, RTCPeerConnection, getUserMedia/getDisplayMedia and <video>, then
@@ -505,7 +505,7 @@ class Call extends Emitter {
 
   #feed(event) {
     if (this.#destroyed) return;
-    if (event.peer) this.#note(`in ${event.peer} ${event.event ?? ''} ${event.op ?? ''} ${event.state ?? ''}`);
+    if (event.peer) this.#note(`in ${event.peer} ${event.event ?? ''} ${event.op ?? ''} ${event.state ?? ''} ${event.error ?? ''}`);
     this.#run(this.#core.event(event, now()));
   }
 

@@ -632,8 +632,8 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
     }
     reply_error(connection, ErrorCode::not_in_room, "No such peer in this room.", id);
   };
-  if (const auto* m = std::get_if<cli::SignalOffer>(&message)) return relay(m->to, srv::SignalOffer{connection->peer_id, m->sdp});
-  if (const auto* m = std::get_if<cli::SignalAnswer>(&message)) return relay(m->to, srv::SignalAnswer{connection->peer_id, m->sdp});
+  if (const auto* m = std::get_if<cli::SignalOffer>(&message)) return relay(m->to, srv::SignalOffer{connection->peer_id, m->sdp, m->offer_id});
+  if (const auto* m = std::get_if<cli::SignalAnswer>(&message)) return relay(m->to, srv::SignalAnswer{connection->peer_id, m->sdp, m->offer_id});
   if (const auto* m = std::get_if<cli::SignalIce>(&message)) return relay(m->to, srv::SignalIce{connection->peer_id, m->candidate});
   if (const auto* m = std::get_if<cli::MediaState>(&message)) {
     self->audio = m->audio;

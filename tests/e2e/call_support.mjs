@@ -25,9 +25,11 @@ export async function createRoom(server, { hostName = 'Host', ...options } = {})
 }
 
 // A page in its own browser context (its own fake camera and microphone) holding one call.
-export async function openCall(browser, server, { room, name, token, ui = true, viewport = { width: 1280, height: 720 } }) {
+// `prepare(page)` runs before anything loads: a test routes the page's socket there.
+export async function openCall(browser, server, { room, name, token, ui = true, viewport = { width: 1280, height: 720 }, prepare }) {
   const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
   const page = await context.newPage();
+  await prepare?.(page);
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') console.error(`[${name}]`, message.text());

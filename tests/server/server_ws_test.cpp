@@ -50,11 +50,16 @@ TEST_CASE("Signaling is relayed between members of the same room only") {
   REQUIRE(b.join(code)["type"] == "room:joined");
   REQUIRE(e.join(other)["type"] == "room:joined");
 
-  a.send({{"type", "signal:offer"}, {"to", b.peer_id}, {"sdp", "v=0 offer"}});
+  a.send({{"type", "signal:offer"}, {"to", b.peer_id}, {"sdp", "v=0 offer"}, {"offer_id", 3}});
   const auto offer = b.receive_type("signal:offer");
   REQUIRE(offer);
   CHECK((*offer)["from"] == a.peer_id);
   CHECK((*offer)["sdp"] == "v=0 offer");
+  CHECK((*offer)["offer_id"] == 3);
+  b.send({{"type", "signal:answer"}, {"to", a.peer_id}, {"sdp", "v=0 answer"}, {"offer_id", 3}});
+  const auto answer = a.receive_type("signal:answer");
+  REQUIRE(answer);
+  CHECK((*answer)["offer_id"] == 3);
   b.send({{"type", "signal:ice"}, {"to", a.peer_id}, {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"}, {"sdp_mid", "0"}, {"sdp_mline_index", 0}}}});
   const auto ice = a.receive_type("signal:ice");
   REQUIRE(ice);

@@ -221,9 +221,9 @@ void Relay::on_message(int conn, const protocol::ClientMessage& message) {
   if (std::holds_alternative<client::LeaveRoom>(message)) {
     remove_member(*room, self->peer_id);
   } else if (const auto* offer = std::get_if<client::SignalOffer>(&message)) {
-    forward(offer->to, server::SignalOffer{self->peer_id, offer->sdp});
+    forward(offer->to, server::SignalOffer{self->peer_id, offer->sdp, offer->offer_id});
   } else if (const auto* answer = std::get_if<client::SignalAnswer>(&message)) {
-    forward(answer->to, server::SignalAnswer{self->peer_id, answer->sdp});
+    forward(answer->to, server::SignalAnswer{self->peer_id, answer->sdp, answer->offer_id});
   } else if (const auto* ice = std::get_if<client::SignalIce>(&message)) {
     forward(ice->to, server::SignalIce{self->peer_id, ice->candidate});
   } else if (const auto* kick = std::get_if<client::HostKick>(&message)) {

@@ -160,6 +160,18 @@ TEST_CASE("A client frame is not a server frame and the other way round") {
   CHECK(decode_server(encode(client::SignalOffer{"p1", "v=0"})).error.message == "signal:offer.from is required");
 }
 
+TEST_CASE("An offer's number and the answer's reference to it survive the trip both ways") {
+  const auto offer = decode_client(encode(client::SignalOffer{"p1", "v=0", 7}));
+  REQUIRE(offer.ok());
+  CHECK(std::get<client::SignalOffer>(*offer.message).offer_id == 7);
+  const auto answer = decode_server(encode(server::SignalAnswer{"p1", "v=0", 2147483647}));
+  REQUIRE(answer.ok());
+  CHECK(std::get<server::SignalAnswer>(*answer.message).offer_id == 2147483647);
+  const auto unnumbered = decode_server(R"({"type":"signal:answer","from":"p1","sdp":"v=0"})");
+  REQUIRE(unnumbered.ok());
+  CHECK_FALSE(std::get<server::SignalAnswer>(*unnumbered.message).offer_id.has_value());
+}
+
 TEST_CASE("Every error code has a stable spelling that reads back") {
   const auto [code, spelling] = GENERATE(table<ErrorCode, std::string>({
       {ErrorCode::bad_request, "bad_request"},

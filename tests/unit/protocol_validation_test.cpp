@@ -122,6 +122,8 @@ TEST_CASE("Bad client frames are refused with the right code and a message namin
       {offer(""), ErrorCode::bad_request, "signal:offer.sdp must not be empty"},
       {offer(repeat("a", kMaxSdpBytes + 1)), ErrorCode::too_large, "signal:offer.sdp must be at most 65536 bytes"},
       {R"({"type":"signal:answer","to":"p1","sdp":{}})", ErrorCode::bad_request, "signal:answer.sdp must be a string"},
+      {R"({"type":"signal:answer","to":"p1","sdp":"v=0","offer_id":0})", ErrorCode::bad_request, "signal:answer.offer_id must be a whole number from 1 to 2147483647"},
+      {R"({"type":"signal:offer","to":"p1","sdp":"v=0","offer_id":"1"})", ErrorCode::bad_request, "signal:offer.offer_id must be a whole number"},
       {R"({"type":"signal:ice","to":"p1"})", ErrorCode::bad_request, "signal:ice.candidate is required"},
       {R"({"type":"signal:ice","to":"p1","candidate":"candidate:1"})", ErrorCode::bad_request, "signal:ice.candidate must be an object"},
       {R"({"type":"signal:ice","to":"p1","candidate":{}})", ErrorCode::bad_request, "signal:ice.candidate.candidate is required"},

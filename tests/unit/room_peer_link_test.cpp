@@ -243,15 +243,41 @@ TEST_CASE("ICE restarts when the connection fails or stays disconnected for 5 s"
   }
 }
 
-TEST_CASE("An offer left unanswered is rolled back and made again with an ICE restart") {
+TEST_CASE("An offer left unanswered is sent again as it is, at 10, 20, 40 and then every 40 s") {
+  // Never rolled back and made anew: the other end may have answered it already, and a fresh offer
+  // (m-lines numbered again) is one Chrome then refuses for good.
   PeerLink link("p1", "p2");
   send_offer(link, 0);
   CHECK(link.handle(Tick{}, kOfferTimeoutMs - 1).empty());
-  const auto out = link.handle(Tick{}, kOfferTimeoutMs);
-  REQUIRE(out.size() == 2);
-  CHECK(std::get<SetLocalDescription>(out[0]).type == SdpType::rollback);
-  CHECK(std::holds_alternative<RestartIce>(out[1]));
-  CHECK(link.expected_signaling_state() == SignalingState::stable);
+  std::int64_t at = 0;
+  for (const std::int64_t wait : {kOfferTimeoutMs, 2 * kOfferTimeoutMs, 4 * kOfferTimeoutMs, kMaxOfferRetryMs}) {
+    at += wait;
+    CHECK(link.handle(Tick{}, at - 1).empty());
+    const auto out = link.handle(Tick{}, at);
+    REQUIRE(count_of<SendSignal>(out) == 1);
+    CHECK(std::get<client::SignalOffer>(first_of<SendSignal>(out).message).sdp == "our-offer");
+    CHECK(count_of<SetLocalDescription>(out) == 0);
+    CHECK(count_of<RestartIce>(out) == 0);
+    CHECK(link.expected_signaling_state() == SignalingState::have_local_offer);
+  }
+}
+
+TEST_CASE("An answer that arrives after the offer was sent again is taken, and the next offer waits 10 s again") {
+  PeerLink link("p1", "p2");
+  send_offer(link, 0);
+  link.handle(Tick{}, kOfferTimeoutMs);
+  link.handle(Tick{}, 3 * kOfferTimeoutMs);
+  auto out = link.handle(RemoteAnswer{"their-answer"}, 3 * kOfferTimeoutMs + 500);
+  REQUIRE(count_of<SetRemoteDescription>(out) == 1);
+  CHECK(first_of<SetRemoteDescription>(out).sdp == "their-answer");
+  link.handle(RemoteDescriptionSet{first_of<SetRemoteDescription>(out).op}, 3 * kOfferTimeoutMs + 600);
+  link.handle(SignalingStateChanged{SignalingState::stable}, 3 * kOfferTimeoutMs + 600);
+  CHECK(count_of<SendSignal>(link.handle(Tick{}, 10 * kOfferTimeoutMs)) == 0);
+  CHECK(link.handle(RemoteAnswer{"their-answer"}, 10 * kOfferTimeoutMs).empty());  // the answer to the copy: stale
+
+  send_offer(link, 20 * kOfferTimeoutMs);
+  CHECK(link.handle(Tick{}, 21 * kOfferTimeoutMs - 1).empty());
+  CHECK(count_of<SendSignal>(link.handle(Tick{}, 21 * kOfferTimeoutMs)) == 1);
 }
 
 TEST_CASE("A link still not connected 10 s after its negotiation began is restarted by its impolite end") {
@@ -275,13 +301,14 @@ TEST_CASE("A link still not connected 10 s after its negotiation began is restar
   }
 }
 
-TEST_CASE("After the signaling socket comes back the link re-offers whatever was in flight") {
+TEST_CASE("After the signaling socket comes back the link sends its unanswered offer again or restarts ICE") {
   PeerLink link("p1", "p2");
-  SECTION("an offer out: rolled back and made again") {
+  SECTION("an offer out: the same offer again") {
     send_offer(link);
     const auto out = link.resync(100);
-    CHECK(first_of<SetLocalDescription>(out).type == SdpType::rollback);
-    CHECK(count_of<RestartIce>(out) == 1);
+    CHECK(count_of<SetLocalDescription>(out) == 0);
+    REQUIRE(count_of<SendSignal>(out) == 1);
+    CHECK(std::get<client::SignalOffer>(first_of<SendSignal>(out).message).sdp == "our-offer");
   }
   SECTION("not connected: ICE restart") { CHECK(count_of<RestartIce>(link.resync(100)) == 1); }
   SECTION("connected and stable: nothing") {
@@ -308,4 +335,37 @@ TEST_CASE("A closed link closes its pc once and ignores everything after") {
   CHECK(link.handle(ConnectionStateChanged{ConnectionState::failed}, 0).empty());
   CHECK(link.resync(0).empty());
   CHECK(link.set_bitrate_cap(1).empty());
+}
+
+TEST_CASE("Offers are numbered, the answer names the offer it answers, and an answer to an older offer is dropped") {
+  PeerLink offerer("p1", "p2"), answerer("p2", "p1");
+  // The answerer answers offer 1, sent twice; both answers name offer 1.
+  auto out = answerer.handle(RemoteOffer{"offer-1", 1}, 0);
+  answerer.handle(SignalingStateChanged{SignalingState::have_remote_offer}, 1);
+  out = answerer.handle(RemoteDescriptionSet{first_of<SetRemoteDescription>(out).op}, 1);
+  out = answerer.handle(DescriptionCreated{first_of<CreateAnswer>(out).op, SdpType::answer, "answer-1"}, 2);
+  out = answerer.handle(LocalDescriptionSet{first_of<SetLocalDescription>(out).op}, 3);
+  const auto answer = std::get<client::SignalAnswer>(first_of<SendSignal>(out).message);
+  CHECK(answer.sdp == "answer-1");
+  CHECK(answer.offer_id == 1);
+
+  // The offerer's first offer is number 1; once answered, its next offer is number 2.
+  send_offer(offerer, 0);
+  out = offerer.handle(Tick{}, kOfferTimeoutMs);
+  CHECK(std::get<client::SignalOffer>(first_of<SendSignal>(out).message).offer_id == 1);  // the copy keeps its number
+  out = offerer.handle(RemoteAnswer{"answer-1", 1}, kOfferTimeoutMs + 1);
+  REQUIRE(count_of<SetRemoteDescription>(out) == 1);
+  offerer.handle(RemoteDescriptionSet{first_of<SetRemoteDescription>(out).op}, kOfferTimeoutMs + 2);
+  offerer.handle(SignalingStateChanged{SignalingState::stable}, kOfferTimeoutMs + 2);
+
+  const OpId set = start_offer(offerer, kOfferTimeoutMs + 3);
+  offerer.handle(SignalingStateChanged{SignalingState::have_local_offer}, kOfferTimeoutMs + 4);
+  out = offerer.handle(LocalDescriptionSet{set}, kOfferTimeoutMs + 4);
+  CHECK(std::get<client::SignalOffer>(first_of<SendSignal>(out).message).offer_id == 2);
+  // The answer to the copy of offer 1 arrives now: it does not answer offer 2.
+  CHECK(offerer.handle(RemoteAnswer{"answer-1-again", 1}, kOfferTimeoutMs + 5).empty());
+  CHECK(offerer.expected_signaling_state() == SignalingState::have_local_offer);
+  out = offerer.handle(RemoteAnswer{"answer-2", 2}, kOfferTimeoutMs + 6);
+  REQUIRE(count_of<SetRemoteDescription>(out) == 1);
+  CHECK(first_of<SetRemoteDescription>(out).sdp == "answer-2");
 }

@@ -127,12 +127,16 @@ struct SignalOffer {
   static constexpr std::string_view type_name = "signal:offer";
   std::string to;  // peer_id
   std::string sdp;
+  // Numbers this link's offers (1, 2, …); the answer names the one it answers. An offer may be sent
+  // twice (room/peer_link.h), and an answer to the first copy must not be taken for a later offer.
+  std::optional<int> offer_id;
   friend bool operator==(const SignalOffer&, const SignalOffer&) = default;
 };
 struct SignalAnswer {
   static constexpr std::string_view type_name = "signal:answer";
   std::string to;  // peer_id
   std::string sdp;
+  std::optional<int> offer_id;  // the offer this answers (SignalOffer::offer_id)
   friend bool operator==(const SignalAnswer&, const SignalAnswer&) = default;
 };
 struct SignalIce {
@@ -324,12 +328,16 @@ struct SignalOffer {
   static constexpr std::string_view type_name = "signal:offer";
   std::string from;  // peer_id
   std::string sdp;
+  // Numbers this link's offers (1, 2, …); the answer names the one it answers. An offer may be sent
+  // twice (room/peer_link.h), and an answer to the first copy must not be taken for a later offer.
+  std::optional<int> offer_id;
   friend bool operator==(const SignalOffer&, const SignalOffer&) = default;
 };
 struct SignalAnswer {
   static constexpr std::string_view type_name = "signal:answer";
   std::string from;  // peer_id
   std::string sdp;
+  std::optional<int> offer_id;  // the offer this answers (SignalOffer::offer_id)
   friend bool operator==(const SignalAnswer&, const SignalAnswer&) = default;
 };
 struct SignalIce {

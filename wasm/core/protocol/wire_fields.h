@@ -124,6 +124,7 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.text("to", m.to, TextRule::id);
   f.text("sdp", m.sdp, TextRule::sdp);
+  f.integer("offer_id", m.offer_id, 1, std::numeric_limits<int>::max());
 }
 
 template <class F, class M>
@@ -287,6 +288,7 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.text("from", m.from, TextRule::id);
   f.text("sdp", m.sdp, TextRule::sdp);
+  f.integer("offer_id", m.offer_id, 1, std::numeric_limits<int>::max());
 }
 
 template <class F, class M>

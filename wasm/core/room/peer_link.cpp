@@ -1,6 +1,7 @@
 // PeerLink's transitions (the table is in peer_link.h).
 #include "room/peer_link.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace mehfil::room {
@@ -150,6 +151,7 @@ void PeerLink::on_remote_offer(const RemoteOffer& offer, std::int64_t now_ms, st
   if (ignore_offer_) return;
   if (collision) rollback_own_offer(out);
   answer_create_op_ = 0;  // a newer offer replaces one we were still answering
+  remote_offer_id_ = offer.offer_id;
   remote_offer_op_ = begin(remote_description_ops_);
   out.push_back(SetRemoteDescription{remote_, remote_offer_op_, SdpType::offer, offer.sdp});
   expected_ = SignalingState::have_remote_offer;
@@ -159,6 +161,7 @@ void PeerLink::on_remote_offer(const RemoteOffer& offer, std::int64_t now_ms, st
 void PeerLink::on_remote_answer(const RemoteAnswer& answer, std::vector<PeerCommand>& out) {
   ignore_offer_ = false;
   if (!awaiting_answer_ || expected_ != SignalingState::have_local_offer) return;  // stale
+  if (answer.offer_id && *answer.offer_id != sent_offer_id_) return;              // answers an older offer
   awaiting_answer_ = false;
   remote_answer_op_ = begin(remote_description_ops_);
   out.push_back(SetRemoteDescription{remote_, remote_answer_op_, SdpType::answer, answer.sdp});
@@ -217,18 +220,23 @@ void PeerLink::on_tick(std::int64_t now_ms, std::vector<PeerCommand>& out) {
     if (!polite_ && !making_offer_ && expected_ == SignalingState::stable) restart_ice(out, now_ms);
   }
   if (awaiting_answer_ && offer_sent_at_ && expected_ == SignalingState::have_local_offer &&
-      now_ms - *offer_sent_at_ >= kOfferTimeoutMs) {
-    rollback_own_offer(out);
-    restart_ice(out, now_ms);
+      now_ms - *offer_sent_at_ >= offer_retry_ms_) {
+    offer_retry_ms_ = std::min(2 * offer_retry_ms_, kMaxOfferRetryMs);
+    send_offer(now_ms, out);
   }
+}
+
+void PeerLink::send_offer(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  offer_sent_at_ = now_ms;
+  out.push_back(SendSignal{protocol::client::SignalOffer{remote_, sent_offer_sdp_, sent_offer_id_}});
+  out.push_back(ScheduleTimer{timer_key("offer"), now_ms + offer_retry_ms_});
 }
 
 std::vector<PeerCommand> PeerLink::resync(std::int64_t now_ms) {
   std::vector<PeerCommand> out;
   if (state_ == LinkState::closed) return out;
   if (awaiting_answer_ && expected_ == SignalingState::have_local_offer) {
-    rollback_own_offer(out);
-    restart_ice(out, now_ms);
+    send_offer(now_ms, out);  // it, or its answer, may have been lost with the old socket
   } else if (connection_ != ConnectionState::connected && !making_offer_) {
     restart_ice(out, now_ms);
   }
@@ -276,12 +284,13 @@ std::vector<PeerCommand> PeerLink::handle(const PeerEvent& event, std::int64_t n
       offer_set_op_ = 0;
       making_offer_ = false;
       awaiting_answer_ = true;
-      offer_sent_at_ = now_ms;
-      out.push_back(SendSignal{protocol::client::SignalOffer{remote_, std::move(offer_sdp_)}});
-      out.push_back(ScheduleTimer{timer_key("offer"), now_ms + kOfferTimeoutMs});
+      sent_offer_sdp_ = std::move(offer_sdp_);
+      sent_offer_id_ = ++offers_made_;
+      offer_retry_ms_ = kOfferTimeoutMs;
+      send_offer(now_ms, out);
     } else if (local->op == answer_set_op_ && answer_set_op_ != 0) {
       answer_set_op_ = 0;
-      out.push_back(SendSignal{protocol::client::SignalAnswer{remote_, std::move(answer_sdp_)}});
+      out.push_back(SendSignal{protocol::client::SignalAnswer{remote_, std::move(answer_sdp_), answering_offer_id_}});
     }
   } else if (const auto* remote = std::get_if<RemoteDescriptionSet>(&event)) {
     settle(remote->op);
@@ -296,6 +305,7 @@ std::vector<PeerCommand> PeerLink::handle(const PeerEvent& event, std::int64_t n
       if (expected_ == SignalingState::have_remote_offer && answer_create_op_ == 0) {
         std::set<OpId> ignored;
         answer_create_op_ = begin(ignored);
+        answering_offer_id_ = remote_offer_id_;
         out.push_back(CreateAnswer{remote_, answer_create_op_});
       }
     }

@@ -14,14 +14,19 @@
 //
 // Beyond the textbook pattern, because signaling here can lose messages (a WebSocket that drops):
 //  - remote ICE candidates wait in a queue until a remote description is in place;
-//  - an offer that stays unanswered for kOfferTimeoutMs is rolled back and made again with an ICE
-//    restart (the answer, or the offer itself, was lost on a dropped connection);
+//  - an offer that stays unanswered for kOfferTimeoutMs is sent again, the very same description,
+//    and again after twice as long, up to kMaxOfferRetryMs (the offer or its answer was lost, or the
+//    other end is just slow). It is never rolled back and made anew: the other end may already have
+//    answered it, and Chrome then refuses every later offer whose m-lines were numbered afresh ("the
+//    order of m-lines in subsequent offer doesn't match"), so the two would never connect. Answers
+//    carry no offer id; re-sending the same offer is what keeps any answer that arrives valid;
 //  - connection state `failed`, or `disconnected` lasting kDisconnectedRestartMs, restarts ICE;
 //  - a link that has not connected kConnectTimeoutMs after its negotiation began is restarted by its
 //    impolite end. Chrome can leave both ends in connectionState "new" for good: when the polite
 //    end rolls back an offer whose setLocalDescription was still running, it may never gather
 //    candidates again, and nothing ever fails;
-//  - `resync` (called when the room's socket has resumed) re-offers if anything was in flight.
+//  - `resync` (called when the room's socket has resumed) sends our unanswered offer again, or restarts
+//    ICE if the link is not connected.
 //
 // The link keeps `expected` = the signaling state the pc will be in once every operation it has
 // asked for has run (the pc runs them in order). Glare is judged on that, which makes the textbook's
@@ -38,8 +43,8 @@
 //   negotiating   ConnectionStateChanged(connected)        → connected
 //   connected     ConnectionStateChanged(failed)           → reconnecting   RestartIce
 //   connected     disconnected for 5 s (Tick)              → reconnecting   RestartIce
-//   connected     offer unanswered 10 s (Tick) / resync    → connected      SetLocalDescription(rollback), RestartIce
-//                 (media still flows, so the link stays connected while it renegotiates)
+//   any           offer unanswered 10, 20, 40 s (Tick)     → (unchanged)    SendSignal(the same offer)
+//   any           resync, our offer unanswered             → (unchanged)    SendSignal(the same offer)
 //   reconnecting  ConnectionStateChanged(connected)        → connected
 //   negotiating   ConnectionStateChanged(failed)           → negotiating    RestartIce
 //   negotiating   not connected 10 s after it began (Tick)  → negotiating    RestartIce (impolite end only)
@@ -49,16 +54,18 @@
 // Negotiation (within those states):
 //   NegotiationNeeded, expected stable, not making an offer → makingOffer, CreateOffer
 //   DescriptionCreated(our offer)            → SetLocalDescription(offer)     expected have_local_offer
-//   LocalDescriptionSet(our offer)           → SendSignal(offer), start the offer timer, makingOffer off
+//   LocalDescriptionSet(our offer)           → SendSignal(offer, numbered), start the offer timer, makingOffer off
 //   RemoteOffer, no collision                → SetRemoteDescription(offer)    expected have_remote_offer
 //   RemoteOffer, collision, impolite         → ignoreOffer (its candidates are dropped too)
 //   RemoteOffer, collision, polite           → [SetLocalDescription(rollback) if our offer was set],
 //                                              abandon our offer, SetRemoteDescription(offer)
 //   RemoteDescriptionSet(an offer)           → CreateAnswer; queued candidates → AddIceCandidate
 //   DescriptionCreated(our answer)           → SetLocalDescription(answer)    expected stable
-//   LocalDescriptionSet(our answer)          → SendSignal(answer)
-//   RemoteAnswer, expected have_local_offer and our offer sent → SetRemoteDescription(answer), expected stable
-//   RemoteAnswer otherwise                   → dropped (a stale answer to an offer we rolled back)
+//   LocalDescriptionSet(our answer)          → SendSignal(answer, naming the offer it answers)
+//   RemoteAnswer, expected have_local_offer, our offer sent, and it names that offer (or none)
+//                                            → SetRemoteDescription(answer), expected stable
+//   RemoteAnswer otherwise                   → dropped (a stale answer: to an offer we rolled back, or
+//                                              to the first copy of an offer answered since)
 //   RemoteIce                                → AddIceCandidate, or queued, or dropped while ignoring an offer
 //   IceCandidateGathered                     → SendSignal(ice)
 // "collision" = we are making an offer or expected is have_local_offer. A second offer while we are
@@ -76,6 +83,7 @@
 namespace mehfil::room {
 
 inline constexpr std::int64_t kOfferTimeoutMs = 10'000;
+inline constexpr std::int64_t kMaxOfferRetryMs = 40'000;
 inline constexpr std::int64_t kFirstOfferWaitMs = 5'000;
 inline constexpr std::int64_t kConnectTimeoutMs = 10'000;
 inline constexpr std::int64_t kDisconnectedRestartMs = 5'000;
@@ -118,6 +126,7 @@ class PeerLink {
   OpId begin(std::set<OpId>& kind);
   void restart_ice(std::vector<PeerCommand>& out, std::int64_t now_ms);
   void rollback_own_offer(std::vector<PeerCommand>& out);
+  void send_offer(std::int64_t now_ms, std::vector<PeerCommand>& out);
   void make_offer(std::int64_t now_ms, std::vector<PeerCommand>& out);
   void start_negotiating(std::int64_t now_ms, std::vector<PeerCommand>& out);
   void settle(OpId op);
@@ -147,6 +156,11 @@ class PeerLink {
   std::set<OpId> remote_description_ops_;
   OpId remote_answer_op_ = 0;   // setRemoteDescription(answer) in flight
   std::string offer_sdp_;       // what the SetLocalDescription we wait for will have set
+  std::string sent_offer_sdp_;  // the offer out there, re-sent as it is until answered
+  int offers_made_ = 0;
+  int sent_offer_id_ = 0;       // its number on the wire; an answer naming another is stale
+  std::optional<int> remote_offer_id_;     // the remote offer being set (RemoteOffer::offer_id)
+  std::optional<int> answering_offer_id_;  // the one our answer being made answers
   std::string answer_sdp_;
   bool making_offer_ = false;
   bool awaiting_answer_ = false;  // our offer is out and unanswered
@@ -157,6 +171,7 @@ class PeerLink {
   std::vector<protocol::IceCandidate> queued_candidates_;
 
   std::optional<std::int64_t> offer_sent_at_;
+  std::int64_t offer_retry_ms_ = kOfferTimeoutMs;  // doubles on each re-send, up to kMaxOfferRetryMs
   std::optional<std::int64_t> connect_deadline_;  // the connect watchdog, until the first `connected`
   std::optional<std::int64_t> disconnected_since_;
   int bitrate_cap_bps_ = 0;

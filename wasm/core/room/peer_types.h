@@ -122,9 +122,11 @@ struct IceCandidateGathered {
 // What the server relayed from this peer.
 struct RemoteOffer {
   std::string sdp;
+  std::optional<int> offer_id;  // echoed in our answer
 };
 struct RemoteAnswer {
   std::string sdp;
+  std::optional<int> offer_id;  // which of our offers it answers; one that is not ours now is stale
 };
 struct RemoteIce {
   protocol::IceCandidate candidate;

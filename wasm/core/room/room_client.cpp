@@ -264,9 +264,9 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
   };
 
   if (const auto* offer = std::get_if<server::SignalOffer>(&message)) {
-    to_link(offer->from, RemoteOffer{offer->sdp});
+    to_link(offer->from, RemoteOffer{offer->sdp, offer->offer_id});
   } else if (const auto* answer = std::get_if<server::SignalAnswer>(&message)) {
-    to_link(answer->from, RemoteAnswer{answer->sdp});
+    to_link(answer->from, RemoteAnswer{answer->sdp, answer->offer_id});
   } else if (const auto* ice = std::get_if<server::SignalIce>(&message)) {
     to_link(ice->from, RemoteIce{ice->candidate});
   } else if (const auto* joined_peer = std::get_if<server::ParticipantJoined>(&message)) {
