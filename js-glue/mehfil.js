@@ -568,10 +568,10 @@ class Call extends Emitter {
         break;
       case 'restart-ice': this.#peers.get(c.peer)?.pc.restartIce(); break;
       case 'close-peer': this.#closePeer(c.peer); break;
-      case 'bitrate-cap': {
+      case 'send-cap': {
         const peer = this.#peers.get(c.peer);
         if (peer) {
-          peer.cap = c.bps;
+          peer.cap = { bps: c.bps, scale: c.scale, fps: c.fps };
           this.#applyCap(peer);
         }
         break;
@@ -911,7 +911,7 @@ class Call extends Emitter {
   #createPeer(peerId, offersFirst) {
     if (this.#peers.has(peerId)) return;
     const pc = new RTCPeerConnection({ iceServers: [] });
-    const peer = { pc, cap: 0, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
+    const peer = { pc, cap: null, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
     this.#peers.set(peerId, peer);
     const report = (event) => {
       if (this.#peers.get(peerId) === peer) this.#feed({ type: 'peer', peer: peerId, ...event });
@@ -980,18 +980,26 @@ class Call extends Emitter {
       });
   }
 
+  // The core's send cap (room/bitrate.h) on every sender to this peer: the bitrate on all, the
+  // camera's resolution and frame rate on the camera alone (a shared screen keeps its detail).
   #applyCap(peer) {
     if (!peer.cap) return;
     for (const sender of peer.pc.getSenders()) {
       if (!sender.track) continue;
       const parameters = sender.getParameters();
       if (!parameters.encodings?.length) continue; // not negotiated yet; applied again when it is
+      const camera = sender.track.kind === 'video' && peer.localSenders.includes(sender);
+      const wanted = {
+        maxBitrate: sender.track.kind === 'audio' ? Math.min(peer.cap.bps, 64000) : peer.cap.bps,
+        ...(camera ? { scaleResolutionDownBy: peer.cap.scale, maxFramerate: peer.cap.fps } : {}),
+      };
       let changed = false;
       for (const encoding of parameters.encodings) {
-        const cap = sender.track.kind === 'audio' ? Math.min(peer.cap, 64000) : peer.cap;
-        if (encoding.maxBitrate !== cap) {
-          encoding.maxBitrate = cap;
-          changed = true;
+        for (const [key, value] of Object.entries(wanted)) {
+          if (encoding[key] !== value) {
+            encoding[key] = value;
+            changed = true;
+          }
         }
       }
       if (changed) sender.setParameters(parameters).catch(() => {});

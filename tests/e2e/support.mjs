@@ -89,7 +89,9 @@ export async function launchChromium({ webrtc = false, webgl = false } = {}) {
   // WebGL in headless Chromium runs on SwiftShader; without WebGL the GPU stays off.
   args.push(...(webgl ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu']));
   if (webrtc) {
-    args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection');
+    // Fake cameras at 15 fps: six pages of a call, each encoding and decoding five streams, then fit
+    // on a two-core machine. Frames still advance, which is all the tests look for.
+    args.push('--use-fake-device-for-media-stream=fps=15', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection');
   }
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
 }

@@ -44,7 +44,7 @@ TEST_CASE("joining through the bridge opens the socket, sends room:join encoded,
   CHECK(sent[0]["type"] == "send");
   CHECK(json::parse(sent[0]["text"].get<std::string>())["type"] == "room:join");
   const json commands = json::parse(bridge.handle_server_frame(kJoined, 2));
-  CHECK(types(commands) == json::array({"create-peer", "bitrate-cap", "participants"}));
+  CHECK(types(commands) == json::array({"create-peer", "send-cap", "participants"}));
   CHECK(commands[0]["peer"] == "p2");
   CHECK(commands[0]["polite"] == true);  // "p1" < "p2"
   const json snapshot = json::parse(bridge.snapshot());

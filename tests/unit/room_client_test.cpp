@@ -75,7 +75,7 @@ TEST_CASE("Joining opens the socket, sends room:join and builds a link per parti
   CHECK(peers[0].offers_first);  // we are the newcomer to everyone already there
   CHECK(peers[1].offers_first);
   CHECK(first_of<ApplyParticipants>(out).participants.size() == 2);
-  for (const auto& cap : all_of<SetBitrateCap>(out)) CHECK(cap.max_bitrate_bps == 500'000);  // three people
+  for (const auto& cap : all_of<SetSendCap>(out)) CHECK(cap.cap.max_bitrate_bps == 500'000);  // three people
   CHECK(room.handle(Join{"AbCdEf23", "Asha", std::nullopt}, 30).size() == 1);  // Rejected: already in
 }
 
@@ -169,10 +169,10 @@ TEST_CASE("Participants joining and leaving open and close links and move the bi
   CHECK(first_of<CreatePeer>(out).peer_id == "p3");
   CHECK_FALSE(first_of<CreatePeer>(out).offers_first);  // the newcomer offers; we answer
   CHECK(room.participants().size() == 3);
-  CHECK(count_of<SetBitrateCap>(out) == 1);  // only the new link; four people keep 500 kbit/s
+  CHECK(count_of<SetSendCap>(out) == 1);  // only the new link; four people keep 500 kbit/s
   out = receive(room, server::ParticipantJoined{"AbCdEf23", person("4"), 5});
-  for (const auto& cap : all_of<SetBitrateCap>(out)) CHECK(cap.max_bitrate_bps == 300'000);
-  CHECK(count_of<SetBitrateCap>(out) == 4);
+  for (const auto& cap : all_of<SetSendCap>(out)) CHECK(cap.cap == SendCap{300'000, 2, 15});
+  CHECK(count_of<SetSendCap>(out) == 4);
   out = receive(room, server::ParticipantLeft{"AbCdEf23", "u2", "p2", 4});
   CHECK(first_of<ClosePeer>(out).peer_id == "p2");
   CHECK(room.link("p2") == nullptr);

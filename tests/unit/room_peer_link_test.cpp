@@ -41,20 +41,20 @@ TEST_CASE("The lower peer id is the polite one, and both ends agree") {
   CHECK(PeerLink(self, remote).polite() == polite);
 }
 
-TEST_CASE("Opening a link creates its peer connection with the bitrate cap") {
+TEST_CASE("Opening a link creates its peer connection with the send cap, and only a changed cap goes out again") {
   PeerLink link("p1", "p2");
-  const auto out = link.open(500'000);
+  const auto out = link.open({500'000, 1, 30});
   REQUIRE(count_of<CreatePeer>(out) == 1);
   CHECK(first_of<CreatePeer>(out).peer_id == "p2");
   CHECK(first_of<CreatePeer>(out).polite);
-  CHECK(first_of<SetBitrateCap>(out).max_bitrate_bps == 500'000);
-  CHECK(link.set_bitrate_cap(500'000).empty());
-  CHECK(first_of<SetBitrateCap>(link.set_bitrate_cap(300'000)).max_bitrate_bps == 300'000);
+  CHECK(first_of<SetSendCap>(out).cap == SendCap{500'000, 1, 30});
+  CHECK(link.set_send_cap({500'000, 1, 30}).empty());
+  CHECK(first_of<SetSendCap>(link.set_send_cap({300'000, 2, 15})).cap == SendCap{300'000, 2, 15});
 }
 
 TEST_CASE("A member already in the room holds its offer and answers the newcomer's, so their offers never cross") {
   PeerLink link("p1", "p9", /*remote_offers_first=*/true);
-  CHECK_FALSE(first_of<CreatePeer>(link.open(500'000)).offers_first);
+  CHECK_FALSE(first_of<CreatePeer>(link.open({500'000, 1, 30})).offers_first);
   auto out = link.handle(NegotiationNeeded{}, 100);
   CHECK(count_of<CreateOffer>(out) == 0);
   CHECK(link.holding_offer());
@@ -79,7 +79,7 @@ TEST_CASE("A member whose newcomer never offers makes the offer itself once the 
 
 TEST_CASE("The newcomer's link offers first, even before it has a camera") {
   PeerLink link("p9", "p1");
-  CHECK(first_of<CreatePeer>(link.open(500'000)).offers_first);
+  CHECK(first_of<CreatePeer>(link.open({500'000, 1, 30})).offers_first);
   CHECK(count_of<CreateOffer>(link.handle(NegotiationNeeded{}, 0)) == 1);
 }
 
@@ -334,7 +334,7 @@ TEST_CASE("A closed link closes its pc once and ignores everything after") {
   CHECK(link.handle(RemoteOffer{"x"}, 0).empty());
   CHECK(link.handle(ConnectionStateChanged{ConnectionState::failed}, 0).empty());
   CHECK(link.resync(0).empty());
-  CHECK(link.set_bitrate_cap(1).empty());
+  CHECK(link.set_send_cap({1, 1, 1}).empty());
 }
 
 TEST_CASE("Offers are numbered, the answer names the offer it answers, and an answer to an older offer is dropped") {

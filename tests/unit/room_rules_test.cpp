@@ -1,4 +1,4 @@
-// The small pure rules of the room: bitrate caps by room size, reconnect backoff, host actions on
+// The small pure rules of the room: send caps by room size, reconnect backoff, host actions on
 // offer, error screens.
 #include <catch2/catch.hpp>
 
@@ -10,17 +10,18 @@
 using namespace mehfil::room;
 namespace protocol = mehfil::protocol;
 
-TEST_CASE("The per-peer send cap shrinks with the room size") {
-  const auto [people, cap] = GENERATE(table<int, int>({{1, 1'500'000}, {2, 1'500'000}, {3, 500'000}, {4, 500'000},
-                                                        {5, 300'000}, {7, 300'000}, {8, 200'000}, {10, 200'000}}));
+TEST_CASE("The per-peer send cap shrinks with the room size, and from five people cameras go at half size and 15 fps") {
+  const auto [people, bps, scale, fps] = GENERATE(table<int, int, int, int>({
+      {1, 1'500'000, 1, 30}, {2, 1'500'000, 1, 30}, {3, 500'000, 1, 30}, {4, 500'000, 1, 30},
+      {5, 300'000, 2, 15}, {7, 300'000, 2, 15}, {8, 200'000, 2, 15}, {10, 200'000, 2, 15}}));
   CAPTURE(people);
-  CHECK(send_bitrate_cap_bps(people) == cap);
+  CHECK(send_cap(people) == SendCap{bps, scale, fps});
 }
 
 TEST_CASE("A full mesh never uploads more than 2.5 Mbit/s") {
   const int people = GENERATE(range(2, 11));
   CAPTURE(people);
-  CHECK(send_bitrate_cap_bps(people) * (people - 1) <= kMeshUploadBudgetBps);
+  CHECK(send_cap(people).max_bitrate_bps * (people - 1) <= kMeshUploadBudgetBps);
 }
 
 TEST_CASE("Reconnect waits 0.3·n² seconds, capped at 30 s") {

@@ -279,8 +279,9 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "restart-ice"}, {"peer", c.peer_id}};
         } else if constexpr (std::is_same_v<T, rm::ClosePeer>) {
           return {{"type", "close-peer"}, {"peer", c.peer_id}};
-        } else if constexpr (std::is_same_v<T, rm::SetBitrateCap>) {
-          return {{"type", "bitrate-cap"}, {"peer", c.peer_id}, {"bps", c.max_bitrate_bps}};
+        } else if constexpr (std::is_same_v<T, rm::SetSendCap>) {
+          return {{"type", "send-cap"}, {"peer", c.peer_id}, {"bps", c.cap.max_bitrate_bps},
+                  {"scale", c.cap.scale_down_by}, {"fps", c.cap.max_framerate}};
         } else if constexpr (std::is_same_v<T, rm::ScheduleTimer>) {
           return {{"type", "timer"}, {"key", c.key}, {"at", c.at_ms}};
         } else {
@@ -438,7 +439,9 @@ std::string CallBridge::snapshot() const {
                    {"polite", link.polite()},
                    {"connection", rm::to_string(link.connection_state())},
                    {"ice_restarts", link.ice_restarts()},
-                   {"bitrate_cap_bps", link.bitrate_cap_bps()}};
+                   {"bitrate_cap_bps", link.send_cap().max_bitrate_bps},
+                   {"camera_scale_down_by", link.send_cap().scale_down_by},
+                   {"camera_max_framerate", link.send_cap().max_framerate}};
   }
   json snapshot{
       {"state", rm::to_string(client_.state())},

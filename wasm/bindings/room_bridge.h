@@ -21,7 +21,7 @@
 //   create-peer {peer, polite} | create-offer {peer, op} | create-answer {peer, op}
 //   set-local {peer, op, sdp_type, sdp} | set-remote {peer, op, sdp_type, sdp}
 //   add-ice {peer, op, candidate} | restart-ice {peer} | close-peer {peer}
-//   bitrate-cap {peer, bps} | timer {key, at}
+//   send-cap {peer, bps, scale, fps} | timer {key, at}
 // Every JSON object is read defensively: the wasm build has no exceptions, so a wrong type is a
 // `rejected` command, never an abort.
 //

@@ -58,15 +58,15 @@ PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id, bool re
       polite_(is_polite(self_, remote_)),
       remote_offers_first_(remote_offers_first) {}
 
-std::vector<PeerCommand> PeerLink::open(int max_bitrate_bps) {
-  bitrate_cap_bps_ = max_bitrate_bps;
-  return {CreatePeer{remote_, polite_, !remote_offers_first_}, SetBitrateCap{remote_, max_bitrate_bps}};
+std::vector<PeerCommand> PeerLink::open(SendCap cap) {
+  send_cap_ = cap;
+  return {CreatePeer{remote_, polite_, !remote_offers_first_}, SetSendCap{remote_, cap}};
 }
 
-std::vector<PeerCommand> PeerLink::set_bitrate_cap(int max_bitrate_bps) {
-  if (state_ == LinkState::closed || max_bitrate_bps == bitrate_cap_bps_) return {};
-  bitrate_cap_bps_ = max_bitrate_bps;
-  return {SetBitrateCap{remote_, max_bitrate_bps}};
+std::vector<PeerCommand> PeerLink::set_send_cap(SendCap cap) {
+  if (state_ == LinkState::closed || cap == send_cap_) return {};
+  send_cap_ = cap;
+  return {SetSendCap{remote_, cap}};
 }
 
 std::vector<PeerCommand> PeerLink::close() {

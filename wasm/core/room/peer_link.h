@@ -100,12 +100,12 @@ class PeerLink {
   // `remote_offers_first`: the remote joined after us, so its offer is the one to answer (above).
   PeerLink(std::string self_peer_id, std::string remote_peer_id, bool remote_offers_first = false);
 
-  // The commands to create this link's pc (CreatePeer) and cap its bitrate.
-  std::vector<PeerCommand> open(int max_bitrate_bps);
+  // The commands to create this link's pc (CreatePeer) and cap what it sends (room/bitrate.h).
+  std::vector<PeerCommand> open(SendCap cap);
   std::vector<PeerCommand> handle(const PeerEvent& event, std::int64_t now_ms);
   // The room's socket came back: whatever was in flight may have been lost on the way.
   std::vector<PeerCommand> resync(std::int64_t now_ms);
-  std::vector<PeerCommand> set_bitrate_cap(int max_bitrate_bps);
+  std::vector<PeerCommand> set_send_cap(SendCap cap);
   // Leave, kick, the peer left: ClosePeer once; later calls return nothing.
   std::vector<PeerCommand> close();
 
@@ -119,7 +119,7 @@ class PeerLink {
   bool ignoring_offer() const { return ignore_offer_; }
   bool holding_offer() const { return held_offer_until_.has_value(); }
   std::size_t queued_candidates() const { return queued_candidates_.size(); }
-  int bitrate_cap_bps() const { return bitrate_cap_bps_; }
+  const SendCap& send_cap() const { return send_cap_; }
   int ice_restarts() const { return ice_restarts_; }
 
  private:
@@ -174,7 +174,7 @@ class PeerLink {
   std::int64_t offer_retry_ms_ = kOfferTimeoutMs;  // doubles on each re-send, up to kMaxOfferRetryMs
   std::optional<std::int64_t> connect_deadline_;  // the connect watchdog, until the first `connected`
   std::optional<std::int64_t> disconnected_since_;
-  int bitrate_cap_bps_ = 0;
+  SendCap send_cap_;
   int ice_restarts_ = 0;
 };
 

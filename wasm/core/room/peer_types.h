@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "protocol/messages.h"
+#include "room/bitrate.h"
 
 namespace mehfil::room {
 
@@ -77,10 +78,11 @@ struct ClosePeer {
 struct SendSignal {
   protocol::ClientMessage message;
 };
-// RTCRtpSender.setParameters: every encoding of every sender to this peer at most this many bits/s.
-struct SetBitrateCap {
+// RTCRtpSender.setParameters on every sender to this peer: the bitrate cap on all, and the camera's
+// resolution and frame rate (room/bitrate.h).
+struct SetSendCap {
   std::string peer_id;
-  int max_bitrate_bps = 0;
+  SendCap cap;
 };
 // Call back with a Tick at or after `at_ms`. A later timer with the same key replaces an earlier one;
 // a spurious Tick is harmless, every deadline is checked against `now_ms`.
@@ -90,7 +92,7 @@ struct ScheduleTimer {
 };
 
 using PeerCommand = std::variant<CreatePeer, CreateOffer, CreateAnswer, SetLocalDescription, SetRemoteDescription,
-                                 AddIceCandidate, RestartIce, ClosePeer, SendSignal, SetBitrateCap, ScheduleTimer>;
+                                 AddIceCandidate, RestartIce, ClosePeer, SendSignal, SetSendCap, ScheduleTimer>;
 
 // ---------------------------------------------------------------------------------------------
 // events (executor → link)

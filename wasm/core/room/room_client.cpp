@@ -84,7 +84,7 @@ void RoomClient::append(std::vector<PeerCommand> commands, Out& out) {
 void RoomClient::open_link(const std::string& peer_id, bool newcomer, Out& out) {
   if (peer_id == self_.peer_id || links_.count(peer_id)) return;
   auto [it, inserted] = links_.emplace(peer_id, PeerLink(self_.peer_id, peer_id, newcomer));
-  append(it->second.open(send_bitrate_cap_bps(static_cast<int>(participants_.size()) + 1)), out);
+  append(it->second.open(send_cap(static_cast<int>(participants_.size()) + 1)), out);
 }
 
 void RoomClient::close_link(const std::string& peer_id, Out& out) {
@@ -101,8 +101,8 @@ void RoomClient::close_all_links(Out& out) {
 
 void RoomClient::apply_participants(Out& out) {
   out.push_back(ApplyParticipants{participants_});
-  const int cap = send_bitrate_cap_bps(static_cast<int>(participants_.size()) + 1);
-  for (auto& [peer_id, link] : links_) append(link.set_bitrate_cap(cap), out);
+  const SendCap cap = send_cap(static_cast<int>(participants_.size()) + 1);
+  for (auto& [peer_id, link] : links_) append(link.set_send_cap(cap), out);
 }
 
 void RoomClient::end(RoomState state, std::optional<Screen> screen, Out& out) {

@@ -142,7 +142,7 @@ struct MuteMicrophone {};  // the host muted us: turn the local microphone track
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ApplyParticipants,
                                  AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, ClosePeer,
-                                 SetBitrateCap, ScheduleTimer>;
+                                 SetSendCap, ScheduleTimer>;
 
 class RoomClient {
  public:
