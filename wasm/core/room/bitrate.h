@@ -4,8 +4,8 @@
 // the whole upload under about 2.5 Mbit/s (what a home uplink or a phone on 4G can hold). From five
 // people on, each camera copy also goes out at half the width and height and at most 15 fps: that is
 // what 300 kbit/s carries well, the tiles of a grid that size are no bigger, and the browser encodes
-// (and every receiver decodes) an eighth of the pixels, which is what keeps a six-person call smooth
-// on a two-core laptop. Screen shares keep their full resolution (text must stay readable).
+// (and every receiver decodes) an eighth of the pixels, once per peer. Screen shares keep their full
+// resolution (text must stay readable).
 //   people in the room (self included)   per-peer cap    camera copies        upload at the largest size
 //   1–2                                  1 500 kbit/s    full size, 30 fps    1.5 Mbit/s
 //   3–4                                    500 kbit/s    full size, 30 fps    1.5 Mbit/s

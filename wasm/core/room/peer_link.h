@@ -18,8 +18,9 @@
 //    and again after twice as long, up to kMaxOfferRetryMs (the offer or its answer was lost, or the
 //    other end is just slow). It is never rolled back and made anew: the other end may already have
 //    answered it, and Chrome then refuses every later offer whose m-lines were numbered afresh ("the
-//    order of m-lines in subsequent offer doesn't match"), so the two would never connect. Answers
-//    carry no offer id; re-sending the same offer is what keeps any answer that arrives valid;
+//    order of m-lines in subsequent offer doesn't match"), so the two would never connect. Offers
+//    are numbered and the answer names the one it answers (offer_id), so an answer to the first
+//    copy is never taken for a later offer;
 //  - connection state `failed`, or `disconnected` lasting kDisconnectedRestartMs, restarts ICE;
 //  - a link that has not connected kConnectTimeoutMs after its negotiation began is restarted by its
 //    impolite end. Chrome can leave both ends in connectionState "new" for good: when the polite
