@@ -553,7 +553,7 @@ class Call extends Emitter {
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
-      case 'create-peer': this.#createPeer(c.peer, c.offers_first); break;
+      case 'create-peer': this.#createPeer(c.peer, c.offers_first, c.ice_servers); break;
       case 'create-offer': this.#peerOp(c, (pc) => pc.createOffer(), (d) => ({ event: 'description-created', sdp_type: 'offer', sdp: d.sdp })); break;
       case 'create-answer': this.#peerOp(c, (pc) => pc.createAnswer(), (d) => ({ event: 'description-created', sdp_type: 'answer', sdp: d.sdp })); break;
       case 'set-local':
@@ -908,9 +908,10 @@ class Call extends Emitter {
   // ---------------------------------------------------------------------------------------------
   // peer connections: one per remote peer, executing the core's per-peer commands in order
 
-  #createPeer(peerId, offersFirst) {
+  // `iceServers`: the STUN/TURN servers the server gave us in hello (RTCIceServer objects).
+  #createPeer(peerId, offersFirst, iceServers = []) {
     if (this.#peers.has(peerId)) return;
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const pc = new RTCPeerConnection({ iceServers });
     const peer = { pc, cap: null, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
     this.#peers.set(peerId, peer);
     const report = (event) => {

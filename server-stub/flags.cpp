@@ -20,6 +20,11 @@ constexpr const char* kUsage =
     "  --allowed-host H     an allowed Host header, repeatable (default: the origins' hosts, else loopback)\n"
     "  --frame-ancestors S  who may embed pages in an iframe, CSP syntax (default *)\n"
     "  --log-level L        trace, debug, info, warn, error or off (default info)\n"
+    "ICE servers handed to every client (none by default: calls work on one network only):\n"
+    "  --stun URL           stun:host[:port], repeatable\n"
+    "  --turn URL           turn:host[:port][?transport=udp|tcp] or turns:..., repeatable; needs --turn-secret\n"
+    "  --turn-secret S      coturn's static-auth-secret (use-auth-secret); clients get credentials made from it\n"
+    "  --turn-ttl SECONDS   how long a TURN credential lasts (default 86400)\n"
     "Limits (defaults in brackets):\n"
     "  --max-connections N [4000]  --max-connections-per-address N [200]\n"
     "  --guest-sessions-per-minute N [30] per address   --password-attempts N [10] per room per address per 10 min\n"
@@ -65,6 +70,16 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--origin") config.origins.emplace_back(value);
     else if (flag == "--allowed-host") config.hosts.emplace_back(value);
     else if (flag == "--frame-ancestors") config.frame_ancestors = value;
+    else if (flag == "--stun" || flag == "--turn") {
+      const std::string problem = ice_url_problem(value, flag == "--turn");
+      if (!problem.empty()) {
+        std::fprintf(stderr, "mehfil-server: %s %s: %s\n", flag.c_str(), value, problem.c_str());
+        return std::nullopt;
+      }
+      (flag == "--turn" ? config.ice.turn_urls : config.ice.stun_urls).emplace_back(value);
+    }
+    else if (flag == "--turn-secret") ok = *value != '\0', config.ice.turn_secret = value;
+    else if (flag == "--turn-ttl") ok = number(value, 60, 7 * 86400, n), config.ice.turn_ttl = std::chrono::seconds(n);
     else if (flag == "--log-level") {
       config.log_level = value;
       ok = config.log_level == "trace" || config.log_level == "debug" || config.log_level == "info" ||
@@ -97,6 +112,10 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
       std::fprintf(stderr, "mehfil-server: bad value for %s: %s\n", flag.c_str(), value);
       return std::nullopt;
     }
+  }
+  if (!config.ice.turn_urls.empty() && config.ice.turn_secret.empty()) {
+    std::fputs("mehfil-server: --turn needs --turn-secret (coturn's static-auth-secret)\n", stderr);
+    return std::nullopt;
   }
   return config;
 }

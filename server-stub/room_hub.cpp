@@ -503,7 +503,7 @@ ApiReply RoomHub::friends(const Claims& user) {
 void RoomHub::connected(const std::shared_ptr<Connection>& connection) {
   ++connection_count_;
   online_.emplace(connection->user_id(), connection);
-  send(connection, srv::Hello{1, now_ms()});
+  send(connection, srv::Hello{1, now_ms(), ice_servers_for(config_.ice, connection->user_id(), now_ms() / 1000)});
 }
 
 void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ice_servers.h"
+
 namespace mehfil::server {
 
 struct ServerConfig {
@@ -21,6 +23,7 @@ struct ServerConfig {
   std::vector<std::string> hosts;    // allowed Host headers; empty: the hosts of `origins`, else loopback names
   std::string frame_ancestors = "*"; // CSP frame-ancestors: which sites may embed the pages in an iframe
   std::string log_level = "info";    // trace, debug, info, warn, error, off
+  IceConfig ice;                     // STUN/TURN servers handed to clients in hello (ice_servers.h)
 
   // Limits (README, "Limits").
   std::size_t max_message_bytes = 64 * 1024;       // one WebSocket message; larger closes with 1009

@@ -30,12 +30,12 @@ namespace http_ns = beast::http;
 namespace websocket = beast::websocket;
 using tcp = boost::asio::ip::tcp;
 
-namespace {
-
 std::string server_binary() {
   if (const char* dir = std::getenv("MEHFIL_BIN_DIR")) return std::string(dir) + "/mehfil-server";
   return "build/native/bin/mehfil-server";
 }
+
+namespace {
 
 // posix_spawn, with the child's RLIMIT_FSIZE lowered and SIGXFSZ ignored when `file_size_limit` is
 // set: both are inherited across exec, so they are set in this process around the spawn and put
@@ -232,8 +232,9 @@ WsClient::WsClient(unsigned short port, const std::string& token, const std::str
     }));
   }
   ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws?token=" + token);
-  const auto hello = receive();
-  if (!hello || (*hello)["type"] != "hello") throw std::runtime_error("no hello from the server");
+  const auto first = receive();
+  if (!first || (*first)["type"] != "hello") throw std::runtime_error("no hello from the server");
+  hello = *first;
 }
 
 void WsClient::send(const json& message) { send_text(message.dump()); }

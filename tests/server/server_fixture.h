@@ -56,6 +56,9 @@ class ServerProcess {
   std::optional<long> open_files_limit_;
 };
 
+// The path of the mehfil-server binary under test (MEHFIL_BIN_DIR, else build/native/bin).
+std::string server_binary();
+
 // Header names compare as HTTP compares them, whatever case the server wrote them in.
 struct HeaderNameLess {
   bool operator()(const std::string& a, const std::string& b) const;
@@ -104,6 +107,7 @@ class WsClient {
   // Joins a room and returns room:joined (or the error it got).
   json join(const std::string& room_code, const std::optional<std::string>& password = std::nullopt);
   std::string peer_id;
+  json hello;  // the server's first frame on this socket
 
  private:
   boost::asio::io_context io_;

@@ -56,7 +56,8 @@ inline std::vector<ClientMessage> every_client_message() {
 inline std::vector<ServerMessage> every_server_message() {
   const RoomSettings settings{true, true, true, false};
   return {
-      server::Hello{1, 1718000000000},
+      server::Hello{1, 1718000000000, {{"stun:stun.example.org:3478", std::nullopt, std::nullopt},
+                                       {"turn:turn.example.org:3478?transport=udp", "1718086400:u_ana", "RiKLK0ylTtIZCla3PoY+/P/GysM="}}},
       server::Ack{RequestId{"req-1"}},
       server::RoomJoined{{"u_amira", "p-amira-1", "Amira", true},
                          {"Ab3kP9xz", "Friday standup", "u_amira", 10, false, settings},

@@ -161,6 +161,10 @@ TEST_CASE("Bad server frames are refused with the right code and a message namin
   const auto [frame, code, message] = GENERATE(table<std::string, ErrorCode, std::string>({
       {R"({"type":"hello","protocol_version":0,"server_time":1})", ErrorCode::bad_request, "hello.protocol_version must be a whole number from 1 to 65535"},
       {R"({"type":"hello","protocol_version":1,"server_time":-1})", ErrorCode::bad_request, "hello.server_time must be a whole number from 0"},
+      {R"({"type":"hello","protocol_version":1,"server_time":1})", ErrorCode::bad_request, "hello.ice_servers is required"},
+      {R"({"type":"hello","protocol_version":1,"server_time":1,"ice_servers":[{"urls":"http://x"}]})", ErrorCode::bad_request, "hello.ice_servers[0].urls must be a stun:, turn: or turns: URL with a host, at most 512 bytes without spaces"},
+      {R"({"type":"hello","protocol_version":1,"server_time":1,"ice_servers":[{"urls":"turn:"}]})", ErrorCode::bad_request, "hello.ice_servers[0].urls must be a stun:, turn: or turns: URL with a host, at most 512 bytes without spaces"},
+      {R"({"type":"hello","protocol_version":1,"server_time":1,"ice_servers":[{"urls":"turn:x","username":""}]})", ErrorCode::bad_request, "hello.ice_servers[0].username must be 1 to 512 bytes of printable ASCII"},
       {R"({"type":"ack"})", ErrorCode::bad_request, "ack.id is required"},
       {R"({"type":"room:host-action","action":"ban","target_user_id":"u1","by":"u2"})", ErrorCode::bad_request, "room:host-action.action must be \"mute\" or \"kick\""},
       {R"({"type":"error","code":"oops","message":"m"})", ErrorCode::bad_request, "error.code must be a known error code"},

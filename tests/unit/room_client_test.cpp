@@ -163,6 +163,15 @@ TEST_CASE("Signals go to the sender's link and are dropped from strangers") {
   CHECK(receive(room, server::SignalOffer{"p9", "offer"}).empty());
 }
 
+TEST_CASE("Every new peer connection gets the STUN and TURN servers of the socket's latest hello") {
+  RoomClient room = in_room();
+  CHECK(first_of<CreatePeer>(receive(room, server::ParticipantJoined{"AbCdEf23", person("3"), 4})).ice_servers.empty());
+  const std::vector<mehfil::protocol::IceServer> servers{{"stun:stun.example.org", std::nullopt, std::nullopt},
+                                                          {"turn:turn.example.org", "1700000000:u5", "c3Rh"}};
+  CHECK(receive(room, server::Hello{1, 0, servers}).empty());
+  CHECK(first_of<CreatePeer>(receive(room, server::ParticipantJoined{"AbCdEf23", person("4"), 5})).ice_servers == servers);
+}
+
 TEST_CASE("Participants joining and leaving open and close links and move the bitrate cap") {
   RoomClient room = in_room();
   auto out = receive(room, server::ParticipantJoined{"AbCdEf23", person("3"), 4});

@@ -264,7 +264,15 @@ json command_json(const rm::RoomCommand& command) {
         } else if constexpr (std::is_same_v<T, rm::Rejected>) {
           return {{"type", "rejected"}, {"reason", c.reason}};
         } else if constexpr (std::is_same_v<T, rm::CreatePeer>) {
-          return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}, {"offers_first", c.offers_first}};
+          json ice_servers = json::array();
+          for (const auto& server : c.ice_servers) {
+            json entry{{"urls", server.urls}};
+            if (server.username) entry["username"] = *server.username;
+            if (server.credential) entry["credential"] = *server.credential;
+            ice_servers.push_back(std::move(entry));
+          }
+          return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}, {"offers_first", c.offers_first},
+                  {"ice_servers", std::move(ice_servers)}};
         } else if constexpr (std::is_same_v<T, rm::CreateOffer>) {
           return {{"type", "create-offer"}, {"peer", c.peer_id}, {"op", c.op}};
         } else if constexpr (std::is_same_v<T, rm::CreateAnswer>) {

@@ -18,7 +18,7 @@
 //   send {text}          the client message, already encoded by protocol::encode
 //   open-socket | close-socket | toast {kind, detail} | screen {screen} | participants {participants}
 //   chat {message} | mute-microphone | rejected {reason}
-//   create-peer {peer, polite} | create-offer {peer, op} | create-answer {peer, op}
+//   create-peer {peer, polite, offers_first, ice_servers: [{urls, username?, credential?}]} | create-offer {peer, op} | create-answer {peer, op}
 //   set-local {peer, op, sdp_type, sdp} | set-remote {peer, op, sdp_type, sdp}
 //   add-ice {peer, op, candidate} | restart-ice {peer} | close-peer {peer}
 //   send-cap {peer, bps, scale, fps} | timer {key, at}

@@ -47,6 +47,15 @@ struct IceCandidate {
   friend bool operator==(const IceCandidate&, const IceCandidate&) = default;
 };
 
+// RTCIceServer with one URL: a STUN or TURN server the server tells clients to use. TURN servers carry
+// short-lived credentials (coturn's shared-secret scheme, made by the server per user).
+struct IceServer {
+  std::string urls;  // stun:host[:port], turn:host[:port][?transport=udp|tcp], turns:…
+  std::optional<std::string> username;
+  std::optional<std::string> credential;
+  friend bool operator==(const IceServer&, const IceServer&) = default;
+};
+
 // One person in a room as everybody else sees them.
 struct Participant {
   std::string user_id;
@@ -209,6 +218,7 @@ struct Hello {
   static constexpr std::string_view type_name = "hello";
   int protocol_version = 0;
   std::int64_t server_time = 0;
+  std::vector<IceServer> ice_servers;  // for every RTCPeerConnection (none: host candidates only)
   friend bool operator==(const Hello&, const Hello&) = default;
 };
 struct Ack {

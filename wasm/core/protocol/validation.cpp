@@ -1,6 +1,7 @@
 // UTF-8, room codes, ids and the per-field string rules (validation.h).
 #include "protocol/validation.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mehfil::protocol {
@@ -166,6 +167,23 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       if (length == 0 || length > kMaxPasswordChars) return bad("must be 1 to 128 characters");
       return std::nullopt;
     }
+    case TextRule::ice_url: {
+      const bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= '!' && c <= '~'; });
+      const std::size_t colon = text.find(':');
+      const std::string_view scheme = text.substr(0, colon);
+      const bool known = colon != std::string_view::npos && (scheme == "stun" || scheme == "turn" || scheme == "turns");
+      if (!printable || text.size() > kMaxIceUrlBytes || !known || colon + 1 == text.size() || text[colon + 1] == '?' ||
+          text[colon + 1] == ':') {
+        return bad("must be a stun:, turn: or turns: URL with a host, at most 512 bytes without spaces");
+      }
+      return std::nullopt;
+    }
+    case TextRule::ice_secret:
+      if (text.empty() || text.size() > kMaxIceUrlBytes ||
+          !std::all_of(text.begin(), text.end(), [](char c) { return c >= '!' && c <= '~'; })) {
+        return bad("must be 1 to 512 bytes of printable ASCII");
+      }
+      return std::nullopt;
     case TextRule::resume_token:
       if (text.empty() || text.size() > kMaxResumeTokenBytes) return bad("must be 1 to 2048 bytes of printable ASCII");
       for (const char c : text) {

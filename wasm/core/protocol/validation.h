@@ -41,6 +41,8 @@ inline constexpr std::size_t kMaxNesting = 32;
 inline constexpr std::size_t kMaxSdpBytes = 64 * 1024;
 inline constexpr std::size_t kMaxCandidateBytes = 1024;
 inline constexpr std::size_t kMaxSdpMidBytes = 64;
+inline constexpr std::size_t kMaxIceUrlBytes = 512;
+inline constexpr std::size_t kMaxIceServers = 16;
 inline constexpr std::size_t kMaxIdChars = 64;         // user, peer, call, chat message ids
 inline constexpr std::size_t kMaxRequestIdChars = 64;  // a request's "id" when it is a string
 inline constexpr std::size_t kMaxDisplayNameChars = 64;
@@ -82,6 +84,8 @@ enum class TextRule {
   room_name,      // 0..128 code points, no control or bidi override characters
   error_message,  // 0..1024 code points
   request_id,     // 1..64 code points
+  ice_url,        // stun:, turn: or turns: then a host, 1..512 bytes of printable ASCII
+  ice_secret,     // a TURN username or credential: 1..512 bytes of printable ASCII
 };
 
 struct TextProblem {

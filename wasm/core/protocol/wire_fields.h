@@ -44,6 +44,14 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, IceServer>
+void fields(F& f, M& m) {
+  f.text("urls", m.urls, TextRule::ice_url);
+  f.text("username", m.username, TextRule::ice_secret);
+  f.text("credential", m.credential, TextRule::ice_secret);
+}
+
+template <class F, class M>
   requires one_of<M, Participant>
 void fields(F& f, M& m) {
   f.text("user_id", m.user_id, TextRule::id);
@@ -185,6 +193,7 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.integer("protocol_version", m.protocol_version, 1, 65535);
   f.integer("server_time", m.server_time, 0, kLatestTime);
+  f.objects("ice_servers", m.ice_servers, kMaxIceServers);
 }
 
 template <class F, class M>

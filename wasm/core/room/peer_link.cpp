@@ -58,9 +58,9 @@ PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id, bool re
       polite_(is_polite(self_, remote_)),
       remote_offers_first_(remote_offers_first) {}
 
-std::vector<PeerCommand> PeerLink::open(SendCap cap) {
+std::vector<PeerCommand> PeerLink::open(SendCap cap, std::vector<protocol::IceServer> ice_servers) {
   send_cap_ = cap;
-  return {CreatePeer{remote_, polite_, !remote_offers_first_}, SetSendCap{remote_, cap}};
+  return {CreatePeer{remote_, polite_, !remote_offers_first_, std::move(ice_servers)}, SetSendCap{remote_, cap}};
 }
 
 std::vector<PeerCommand> PeerLink::set_send_cap(SendCap cap) {

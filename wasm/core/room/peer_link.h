@@ -101,8 +101,9 @@ class PeerLink {
   // `remote_offers_first`: the remote joined after us, so its offer is the one to answer (above).
   PeerLink(std::string self_peer_id, std::string remote_peer_id, bool remote_offers_first = false);
 
-  // The commands to create this link's pc (CreatePeer) and cap what it sends (room/bitrate.h).
-  std::vector<PeerCommand> open(SendCap cap);
+  // The commands to create this link's pc (CreatePeer, with the server's STUN/TURN servers) and cap
+  // what it sends (room/bitrate.h).
+  std::vector<PeerCommand> open(SendCap cap, std::vector<protocol::IceServer> ice_servers = {});
   std::vector<PeerCommand> handle(const PeerEvent& event, std::int64_t now_ms);
   // The room's socket came back: whatever was in flight may have been lost on the way.
   std::vector<PeerCommand> resync(std::int64_t now_ms);

@@ -41,6 +41,7 @@ struct CreatePeer {
   std::string peer_id;
   bool polite = false;
   bool offers_first = true;
+  std::vector<protocol::IceServer> ice_servers;  // RTCConfiguration.iceServers
 };
 struct CreateOffer {
   std::string peer_id;

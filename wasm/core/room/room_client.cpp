@@ -84,7 +84,7 @@ void RoomClient::append(std::vector<PeerCommand> commands, Out& out) {
 void RoomClient::open_link(const std::string& peer_id, bool newcomer, Out& out) {
   if (peer_id == self_.peer_id || links_.count(peer_id)) return;
   auto [it, inserted] = links_.emplace(peer_id, PeerLink(self_.peer_id, peer_id, newcomer));
-  append(it->second.open(send_cap(static_cast<int>(participants_.size()) + 1)), out);
+  append(it->second.open(send_cap(static_cast<int>(participants_.size()) + 1), ice_servers_), out);
 }
 
 void RoomClient::close_link(const std::string& peer_id, Out& out) {
@@ -253,6 +253,10 @@ void RoomClient::on_error(const server::ErrorReply& error, Out& out) {
 }
 
 void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t now_ms, Out& out) {
+  if (const auto* hello = std::get_if<server::Hello>(&message)) {
+    ice_servers_ = hello->ice_servers;  // every socket's hello: TURN credentials renewed with each
+    return;
+  }
   if (const auto* joined = std::get_if<server::RoomJoined>(&message)) return on_joined(*joined, now_ms, out);
   if (const auto* error = std::get_if<server::ErrorReply>(&message)) return on_error(*error, out);
   if (!in_room_like()) return;  // late messages for a room we are no longer in

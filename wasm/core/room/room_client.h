@@ -197,6 +197,7 @@ class RoomClient {
   bool host_away_ = false;
   std::vector<protocol::Participant> participants_;
   std::map<std::string, PeerLink> links_;
+  std::vector<protocol::IceServer> ice_servers_;  // from the server's hello, for every new pc
   std::set<std::string> chat_seen_;
   bool socket_open_ = false;
   bool socket_opening_ = false;
