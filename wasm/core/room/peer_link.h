@@ -85,7 +85,11 @@ namespace mehfil::room {
 
 inline constexpr std::int64_t kOfferTimeoutMs = 10'000;
 inline constexpr std::int64_t kMaxOfferRetryMs = 40'000;
-inline constexpr std::int64_t kFirstOfferWaitMs = 5'000;
+// Long enough for a newcomer's page that is still starting (camera, wasm) on a busy machine: when
+// the hold runs out first, both offer, and a polite newcomer that rolls back an offer Chrome is
+// still setting may never gather candidates on that pc again (below). The offer rarely gets lost
+// (it is the first thing on a fresh socket), so the long hold costs nothing in a normal join.
+inline constexpr std::int64_t kFirstOfferWaitMs = 15'000;
 inline constexpr std::int64_t kConnectTimeoutMs = 10'000;
 inline constexpr std::int64_t kDisconnectedRestartMs = 5'000;
 inline constexpr std::size_t kMaxQueuedCandidates = 256;
