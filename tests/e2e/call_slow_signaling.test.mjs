@@ -55,9 +55,11 @@ test('an answer that arrives after the offer watchdog fired still connects the c
     .filter((line) => line.includes('op-failed') && line.includes('setRemoteDescription')));
   try {
     for (const page of [host, guest]) await allVideosPlaying(page, 2, { timeout: 90000 });
-  } finally {
+  } catch (error) {
+    // What each page saw, for whoever reads a failure.
     console.error('host refused:', await refusals(host), 'guest refused:', await refusals(guest));
     for (const page of [host, guest]) console.error(JSON.stringify((await tiles(page)).map(({ id, videoWidth, frames, connecting }) => ({ id, videoWidth, frames, connecting }))));
+    throw error;
   }
   assert.ok(held.length >= 1, 'the host answered at least once, late');
   assert.deepEqual(await refusals(host), [], 'the host never refused an offer');
