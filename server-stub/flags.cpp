@@ -2,8 +2,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 
+#include "http_policy.h"
 #include "server_config.h"
 
 namespace mehfil::server {
@@ -12,7 +14,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: mehfil-server [--port N] [--host ADDR] [--db FILE] [--web DIR] [--secret S] [--origin URL]... [FLAGS]\n"
     "  --port N       port to listen on (default 8080; 0 picks a free one)\n"
-    "  --host ADDR    address to bind (default 127.0.0.1)\n"
+    "  --host ADDR    address to bind (default 127.0.0.1; 0.0.0.0 or :: to serve beyond this machine)\n"
     "  --db FILE      SQLite database (default data/mehfil.db; created if missing)\n"
     "  --web DIR      the site to serve (default build/web)\n"
     "  --secret S     JWT secret (default: generated on first run and stored in the database)\n"
@@ -20,10 +22,15 @@ constexpr const char* kUsage =
     "  --allowed-host H     an allowed Host header, repeatable (default: the origins' hosts, else loopback)\n"
     "  --frame-ancestors S  who may embed pages in an iframe, CSP syntax (default *)\n"
     "  --log-level L        trace, debug, info, warn, error or off (default info)\n"
+    "  --public-url URL     the address people open, e.g. https://meet.example.org (sets the default --origin)\n"
+    "HTTPS (both or neither; plain http:// on the same port is redirected to https://):\n"
+    "  --tls-cert FILE      PEM certificate chain (fullchain.pem); SIGHUP re-reads it and the key\n"
+    "  --tls-key FILE       PEM private key\n"
     "ICE servers handed to every client (none by default: calls work on one network only):\n"
     "  --stun URL           stun:host[:port], repeatable\n"
     "  --turn URL           turn:host[:port][?transport=udp|tcp] or turns:..., repeatable; needs --turn-secret\n"
     "  --turn-secret S      coturn's static-auth-secret (use-auth-secret); clients get credentials made from it\n"
+    "  --turn-secret-file F the same, from the first line of a file (kept out of `ps`)\n"
     "  --turn-ttl SECONDS   how long a TURN credential lasts (default 86400)\n"
     "Limits (defaults in brackets):\n"
     "  --max-connections N [4000]  --max-connections-per-address N [200]\n"
@@ -70,6 +77,15 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--origin") config.origins.emplace_back(value);
     else if (flag == "--allowed-host") config.hosts.emplace_back(value);
     else if (flag == "--frame-ancestors") config.frame_ancestors = value;
+    else if (flag == "--public-url") {
+      if (!HttpPolicy::is_site_origin(value)) {
+        std::fprintf(stderr, "mehfil-server: --public-url %s: must be http:// or https:// and a host, with no path\n", value);
+        return std::nullopt;
+      }
+      config.public_url = value;
+    }
+    else if (flag == "--tls-cert") config.tls_cert = value;
+    else if (flag == "--tls-key") config.tls_key = value;
     else if (flag == "--stun" || flag == "--turn") {
       const std::string problem = ice_url_problem(value, flag == "--turn");
       if (!problem.empty()) {
@@ -79,6 +95,16 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
       (flag == "--turn" ? config.ice.turn_urls : config.ice.stun_urls).emplace_back(value);
     }
     else if (flag == "--turn-secret") ok = *value != '\0', config.ice.turn_secret = value;
+    else if (flag == "--turn-secret-file") {
+      // The secret from a file, so it is not on the command line for `ps` to show.
+      std::ifstream in(value);
+      std::string secret;
+      if (!in || !std::getline(in, secret) || secret.empty()) {
+        std::fprintf(stderr, "mehfil-server: --turn-secret-file %s: cannot read a secret from its first line\n", value);
+        return std::nullopt;
+      }
+      config.ice.turn_secret = secret;
+    }
     else if (flag == "--turn-ttl") ok = number(value, 60, 7 * 86400, n), config.ice.turn_ttl = std::chrono::seconds(n);
     else if (flag == "--log-level") {
       config.log_level = value;
@@ -117,6 +143,12 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     std::fputs("mehfil-server: --turn needs --turn-secret (coturn's static-auth-secret)\n", stderr);
     return std::nullopt;
   }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    std::fputs(config.tls_cert.empty() ? "mehfil-server: --tls-key needs --tls-cert\n" : "mehfil-server: --tls-cert needs --tls-key\n",
+               stderr);
+    return std::nullopt;
+  }
+  if (!config.public_url.empty() && config.origins.empty()) config.origins.push_back(config.public_url);
   return config;
 }
 

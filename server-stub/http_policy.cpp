@@ -93,7 +93,8 @@ std::string host_name_of(const std::string& bound) {
 
 }  // namespace
 
-HttpPolicy::HttpPolicy(const ServerConfig& config) : frame_ancestors_(config.frame_ancestors) {
+HttpPolicy::HttpPolicy(const ServerConfig& config)
+    : frame_ancestors_(config.frame_ancestors), tls_(!config.tls_cert.empty()) {
   for (const std::string& origin : config.origins) {
     if (auto parsed = parse_origin(origin)) origins_.push_back(parsed->text());
   }
@@ -165,6 +166,8 @@ void HttpPolicy::add_security_headers(http::fields& fields, std::string_view hos
   }
   fields.set("Referrer-Policy", "no-referrer");
   fields.set("X-Content-Type-Options", "nosniff");
+  // A year, the host only: sibling names under the same domain may not speak https.
+  if (tls_) fields.set(http::field::strict_transport_security, "max-age=31536000");
 }
 
 void HttpPolicy::add_cors_headers(http::fields& fields, std::string_view origin) const {
@@ -178,6 +181,11 @@ void HttpPolicy::add_preflight_headers(http::fields& fields, std::string_view or
   fields.set(http::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
   fields.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
   fields.set(http::field::access_control_max_age, "600");
+}
+
+bool HttpPolicy::is_site_origin(std::string_view text) {
+  const auto parsed = parse_origin(text);
+  return parsed && (parsed->scheme == "http" || parsed->scheme == "https");
 }
 
 std::optional<std::string> HttpPolicy::startup_warning(const ServerConfig& config) {

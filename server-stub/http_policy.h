@@ -8,8 +8,9 @@
 //     http:// or https:// plus an allowed Host (so the site works behind a TLS proxy, where the
 //     Origin is https:// while the server itself speaks http);
 //   - the security headers: a Content-Security-Policy the site's own pages pass (frame-ancestors
-//     from `--frame-ancestors`), Referrer-Policy: no-referrer (room links carry room codes), and
-//     X-Content-Type-Options: nosniff.
+//     from `--frame-ancestors`), Referrer-Policy: no-referrer (room links carry room codes),
+//     X-Content-Type-Options: nosniff, and with TLS on, Strict-Transport-Security (a browser that
+//     has been here once never tries plain http again).
 #pragma once
 
 #include <optional>
@@ -45,6 +46,8 @@ class HttpPolicy {
   // The line to print at startup when the server listens beyond loopback with nothing configured,
   // so every browser would be refused; nothing otherwise.
   static std::optional<std::string> startup_warning(const ServerConfig& config);
+  // "http(s)://host[:port]" with at most a trailing slash: what --public-url accepts.
+  static bool is_site_origin(std::string_view text);
 
  private:
   struct HostRule {
@@ -54,6 +57,7 @@ class HttpPolicy {
   std::vector<HostRule> hosts_;
   std::vector<std::string> origins_;  // normalised `--origin`s; empty: derived from hosts_
   std::string frame_ancestors_;
+  bool tls_ = false;
 };
 
 }  // namespace mehfil::server

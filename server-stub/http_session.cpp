@@ -19,33 +19,45 @@ namespace {
 // A refused connection still holds a file descriptor while it is read; it gets less time.
 constexpr std::chrono::milliseconds kRefusedReadTimeout{5000};
 constexpr long kRefusedRetryAfterSeconds = 5;
+constexpr std::chrono::seconds kTlsShutdownTimeout{5};
 
 std::string_view view(beast::string_view text) { return {text.data(), text.size()}; }
 
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, ConnectionSlot slot, ApiContext context,
-                         const ServerConfig& config, const HttpPolicy& policy)
-    : stream_(std::move(socket)), slot_(std::move(slot)), context_(context), config_(config), policy_(policy) {
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, beast::flat_buffer buffer, ConnectionSlot slot, ApiContext context,
+                                 const ServerConfig& config, const HttpPolicy& policy,
+                                 std::shared_ptr<boost::asio::ssl::context> tls)
+    : stream_(std::move(stream)),
+      buffer_(std::move(buffer)),
+      slot_(std::move(slot)),
+      context_(context),
+      config_(config),
+      policy_(policy),
+      tls_(std::move(tls)) {
   boost::system::error_code ec;
-  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   if (!ec) address_ = endpoint.address().to_string();
 }
 
-void HttpSession::run() { read(); }
+template <class Stream>
+void HttpSession<Stream>::run() { read(); }
 
-void HttpSession::read() {
+template <class Stream>
+void HttpSession<Stream>::read() {
   parser_.emplace();
   parser_->body_limit(config_.max_body_bytes);
   parser_->header_limit(16 * 1024);
   // A request must arrive in time (slowloris).
-  stream_.expires_after(slot_ ? config_.handshake_timeout : std::min<std::chrono::milliseconds>(config_.handshake_timeout, kRefusedReadTimeout));
-  http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  beast::get_lowest_layer(stream_).expires_after(slot_ ? config_.handshake_timeout : std::min<std::chrono::milliseconds>(config_.handshake_timeout, kRefusedReadTimeout));
+  http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_read(ec);
   });
 }
 
-void HttpSession::on_read(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec) {
   host_.clear();
   cors_origin_.clear();
   api_ = false;
@@ -55,11 +67,7 @@ void HttpSession::on_read(beast::error_code ec) {
     keep_alive_ = false;
     return write_error(413, "too_large", "The request body is too large.");
   }
-  if (ec) {  // closed, timed out, or not HTTP: nothing to answer
-    beast::error_code ignored;
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    return;
-  }
+  if (ec) return end(false);  // closed, timed out, or not HTTP: nothing to answer
   auto request = parser_->release();
   keep_alive_ = request.keep_alive();
   version_ = request.version();
@@ -72,7 +80,8 @@ void HttpSession::on_read(beast::error_code ec) {
   route(std::move(request));
 }
 
-void HttpSession::route(Request&& request) {
+template <class Stream>
+void HttpSession<Stream>::route(Request&& request) {
   const std::string_view target = view(request.target());
   const std::string_view path = target.substr(0, target.find('?'));
 
@@ -107,7 +116,8 @@ void HttpSession::route(Request&& request) {
   static_file(request, path);
 }
 
-void HttpSession::api(Request&& request) {
+template <class Stream>
+void HttpSession<Stream>::api(Request&& request) {
   api_ = true;
   const std::string_view origin = view(request[http::field::origin]);
   const bool allowed = !origin.empty() && policy_.origin_allowed(origin);
@@ -123,12 +133,13 @@ void HttpSession::api(Request&& request) {
   }
   // A request from an origin not allowed is still answered, without CORS headers: the browser then
   // keeps the answer from the page, and without a token in Authorization it could do little anyway.
-  handle_api(context_, request, address_, [self = shared_from_this()](ApiReply reply) {
+  handle_api(context_, request, address_, [self = this->shared_from_this()](ApiReply reply) {
     self->write_json(reply.status, reply.body, reply.retry_after_s);
   });
 }
 
-void HttpSession::static_file(const Request& request, std::string_view path) {
+template <class Stream>
+void HttpSession<Stream>::static_file(const Request& request, std::string_view path) {
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     auto response = json_response(405, {{"error", {{"code", "bad_request"}, {"message", "Only GET here."}}}});
     response.set(http::field::allow, "GET, HEAD");
@@ -157,7 +168,8 @@ void HttpSession::static_file(const Request& request, std::string_view path) {
   write(std::move(response));
 }
 
-void HttpSession::upgrade(Request request) {
+template <class Stream>
+void HttpSession<Stream>::upgrade(Request request) {
   // Browsers send Origin on a WebSocket upgrade; other clients (tests, the load client) may not.
   const std::string_view origin = view(request[http::field::origin]);
   if (!origin.empty() && !policy_.origin_allowed(origin)) {
@@ -169,13 +181,14 @@ void HttpSession::upgrade(Request request) {
     keep_alive_ = false;
     return write_error(401, "unauthorized", "A valid token is required.");
   }
-  stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true));
-  std::make_shared<WebSocketSession>(std::move(stream_), std::move(*claims), address_, context_.hub, config_, std::move(slot_))
+  std::make_shared<WebSocketSession<Stream>>(std::move(stream_), std::move(*claims), address_, context_.hub, config_,
+                                             std::move(slot_), std::move(tls_))
       ->run(std::move(request));
 }
 
+template <class Stream>
 template <typename Response>
-void HttpSession::write(Response&& response) {
+void HttpSession<Stream>::write(Response&& response) {
   if constexpr (std::is_same_v<typename std::decay_t<Response>::body_type, http::string_body>) {
     if (head_) {  // the same header, Content-Length included, without the body
       const auto size = response.body().size();
@@ -195,17 +208,14 @@ void HttpSession::write(Response&& response) {
   // A HEAD answer states the length of the body it leaves out; a 204 states none (RFC 9110 8.6).
   if (!head_ && response.result() != http::status::no_content) response.prepare_payload();
   auto shared = std::make_shared<std::decay_t<Response>>(std::forward<Response>(response));
-  http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
-    if (ec || !self->keep_alive_) {
-      beast::error_code ignored;
-      self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-      return;
-    }
+  http::async_write(stream_, *shared, [self = this->shared_from_this(), shared](beast::error_code ec, std::size_t) {
+    if (ec || !self->keep_alive_) return self->end(!ec);
     self->read();
   });
 }
 
-http::response<http::string_body> HttpSession::json_response(unsigned status, const nlohmann::json& body) const {
+template <class Stream>
+http::response<http::string_body> HttpSession<Stream>::json_response(unsigned status, const nlohmann::json& body) const {
   http::response<http::string_body> response{static_cast<http::status>(status), version_};
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
@@ -213,14 +223,41 @@ http::response<http::string_body> HttpSession::json_response(unsigned status, co
   return response;
 }
 
-void HttpSession::write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after) {
+template <class Stream>
+void HttpSession<Stream>::write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after) {
   auto response = json_response(status, body);
   if (retry_after) response.set(http::field::retry_after, std::to_string(*retry_after));
   write(std::move(response));
 }
 
-void HttpSession::write_error(unsigned status, const char* code, const char* message) {
+template <class Stream>
+void HttpSession<Stream>::write_error(unsigned status, const char* code, const char* message) {
   write_json(status, {{"error", {{"code", code}, {"message", message}}}});
 }
+
+// The connection is over. Plain TCP: half-close, so the client reads the answer to its end. TLS: a
+// close_notify first when there was an answer to finish (bounded, a client may never reply to it).
+template <class Stream>
+void HttpSession<Stream>::end(bool answered) {
+  beast::error_code ignored;
+  auto& socket = beast::get_lowest_layer(stream_).socket();
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    if (!answered) {
+      socket.close(ignored);
+      return;
+    }
+    beast::get_lowest_layer(stream_).expires_after(kTlsShutdownTimeout);
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+      beast::error_code ignored_too;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored_too);
+    });
+  } else {
+    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    if (!answered) socket.shutdown(boost::asio::ip::tcp::socket::shutdown_receive, ignored);
+  }
+}
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace mehfil::server

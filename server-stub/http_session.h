@@ -1,4 +1,6 @@
-// HttpSession: one HTTP connection (Boost.Beast). Routes each request: /healthz, /api/* (the REST
+// HttpSession: one HTTP connection (Boost.Beast), over plain TCP or over TLS (the same code for
+// both, as in Beast's advanced_server_flex example: the Stream is a tcp_stream or an ssl_stream of
+// one, and the DetectSession (detect_session.h) decides which). Routes each request: /healthz, /api/* (the REST
 // API, with CORS for the allowed origins), /ws (upgrade to a WebSocketSession after authenticating
 // and checking the Origin), anything else a file of the site. Keeps the connection alive between
 // requests; a request must arrive within the handshake timeout, and a body over the cap is refused
@@ -13,8 +15,10 @@
 #include <memory>
 #include <optional>
 
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "api_routes.h"
 #include "connection_limits.h"
@@ -23,10 +27,18 @@
 
 namespace mehfil::server {
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, ConnectionSlot slot, ApiContext context, const ServerConfig& config,
-              const HttpPolicy& policy);
+  // `buffer` holds what was read before the session began (the bytes the TLS detection looked at).
+  // `tls` is the certificate context a TLS stream was made with, kept for the connection's life so a
+  // reload never pulls it from under a call; empty for plain TCP.
+  HttpSession(Stream&& stream, boost::beast::flat_buffer buffer, ConnectionSlot slot, ApiContext context,
+              const ServerConfig& config, const HttpPolicy& policy,
+              std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   void run();
 
  private:
@@ -42,14 +54,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::http::response<boost::beast::http::string_body> json_response(unsigned status, const nlohmann::json& body) const;
   void write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after = std::nullopt);
   void write_error(unsigned status, const char* code, const char* message);
+  void end(bool answered);
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   ConnectionSlot slot_;  // empty: refused by a connection cap
   ApiContext context_;
   const ServerConfig& config_;
   const HttpPolicy& policy_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   std::string address_;  // the client's IP address
   bool keep_alive_ = false;
   unsigned version_ = 11;
@@ -61,5 +75,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool head_ = false;        // HEAD: the header only
   bool site_csp_ = true;     // false for /healthz (see route())
 };
+
+extern template class HttpSession<PlainStream>;
+extern template class HttpSession<TlsStream>;
 
 }  // namespace mehfil::server

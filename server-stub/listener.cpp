@@ -5,6 +5,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "detect_session.h"
 #include "http_session.h"
 
 namespace mehfil::server {
@@ -25,8 +26,15 @@ bool out_of_resources(const boost::system::error_code& ec) {
 }  // namespace
 
 Listener::Listener(boost::asio::io_context& io, ApiContext context, const ServerConfig& config, const HttpPolicy& policy,
-                   ConnectionLimits& limits)
-    : io_(io), acceptor_(io), retry_timer_(io), context_(context), config_(config), policy_(policy), limits_(limits) {
+                   ConnectionLimits& limits, const TlsCertificate* tls)
+    : io_(io),
+      acceptor_(io),
+      retry_timer_(io),
+      context_(context),
+      config_(config),
+      policy_(policy),
+      limits_(limits),
+      tls_(tls) {
   const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address(config.host), config.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
@@ -62,7 +70,13 @@ void Listener::serve(boost::asio::ip::tcp::socket socket) {
   if (ec) return;  // already gone
   socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);  // signaling is small and latency-bound
   auto slot = limits_.acquire(peer.address().to_string());
-  std::make_shared<HttpSession>(std::move(socket), std::move(slot), context_, config_, policy_)->run();
+  if (tls_) {
+    std::make_shared<DetectSession>(std::move(socket), std::move(slot), context_, config_, policy_, *tls_)->run();
+  } else {
+    std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), boost::beast::flat_buffer(),
+                                               std::move(slot), context_, config_, policy_)
+        ->run();
+  }
 }
 
 }  // namespace mehfil::server

@@ -54,8 +54,9 @@ void init(const std::string& level) {
 
 void startup(const ServerConfig& c, unsigned short port) {
   spdlog::info("mehfil-server on {}:{} web={} db={} log-level={}", c.host, port, c.web_root, c.db_path, c.log_level);
-  spdlog::info("origins=[{}] hosts=[{}] frame-ancestors={}", fmt::join(c.origins, " "), fmt::join(c.hosts, " "),
-               c.frame_ancestors);
+  spdlog::info("origins=[{}] hosts=[{}] frame-ancestors={} public-url={} tls={}", fmt::join(c.origins, " "),
+               fmt::join(c.hosts, " "), c.frame_ancestors, c.public_url.empty() ? "-" : c.public_url,
+               c.tls_cert.empty() ? "off" : "on (" + c.tls_cert + ")");
   spdlog::info("limits: connections {} ({} per address), {} msg/s burst {}, queue {} B, guest sessions {}/min per "
                "address, password attempts {}/10 min per room and address, password queue {}, friend requests {}/h, "
                "rooms {}/h per user",

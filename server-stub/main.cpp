@@ -1,5 +1,6 @@
 // mehfil-server: one process, one port. REST under /api, signaling on /ws, the site as static files,
-// GET /healthz. See server_config.h for the flags and README for the API.
+// GET /healthz; plain HTTP, or HTTPS/WSS with --tls-cert (SIGHUP re-reads the certificate). See
+// server_config.h for the flags and README for the API.
 //
 // Threads: one I/O thread owns every socket and all room state, so the rules need no locks and a
 // join racing a join is decided in arrival order; a small pool hashes passwords (argon2id is slow
@@ -7,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,6 +22,7 @@
 #include "room_hub.h"
 #include "server_config.h"
 #include "store.h"
+#include "tls.h"
 #include "tokens.h"
 
 namespace {
@@ -37,6 +40,21 @@ void sweep_every(boost::asio::steady_timer& timer, mehfil::server::RoomHub& hub,
   });
 }
 
+// SIGHUP: a renewed certificate is read again; connections made before keep theirs.
+void reload_on_hangup(boost::asio::signal_set& hangup, std::optional<mehfil::server::TlsCertificate>& tls) {
+  hangup.async_wait([&hangup, &tls](boost::system::error_code ec, int) {
+    if (ec) return;
+    if (!tls) {
+      spdlog::info("SIGHUP: no certificate to reload (no --tls-cert)");
+    } else if (const auto problem = tls->reload()) {
+      spdlog::error("SIGHUP: the certificate was not reloaded, the old one stays: {}", *problem);
+    } else {
+      spdlog::info("SIGHUP: certificate reloaded");
+    }
+    reload_on_hangup(hangup, tls);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,6 +65,15 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) {
     std::fputs("mehfil-server: libsodium failed to start\n", stderr);
     return 1;
+  }
+  std::optional<TlsCertificate> tls;
+  if (!config->tls_cert.empty()) {
+    std::string problem;
+    tls = TlsCertificate::load(config->tls_cert, config->tls_key, problem);
+    if (!tls) {
+      std::fprintf(stderr, "mehfil-server: %s\n", problem.c_str());
+      return 2;
+    }
   }
   try {
     if (const auto parent = std::filesystem::path(config->db_path).parent_path(); !parent.empty()) {
@@ -62,8 +89,10 @@ int main(int argc, char** argv) {
     boost::asio::io_context io(1);
     boost::asio::thread_pool hashing(2);
     RoomHub hub(store, *config, io, hashing, secret);
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, secret}, *config, policy, limits);
-    std::printf("mehfil-server listening on http://%s:%u/\n", config->host.c_str(), listener->port());
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, secret}, *config, policy, limits,
+                                               tls ? &*tls : nullptr);
+    std::printf("mehfil-server listening on %s://%s:%u/\n", tls ? "https" : "http", config->host.c_str(), listener->port());
+    if (!config->public_url.empty()) std::printf("people open %s\n", config->public_url.c_str());
     std::fflush(stdout);
     log::startup(*config, listener->port());
     listener->run();
@@ -72,6 +101,8 @@ int main(int argc, char** argv) {
     sweep_every(sweeper, hub, config->sweep_every);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
+    boost::asio::signal_set hangup(io, SIGHUP);
+    reload_on_hangup(hangup, tls);
     // The last line of defence: a handler that throws loses its own request, never the process.
     for (;;) {
       try {

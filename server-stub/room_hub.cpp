@@ -237,9 +237,13 @@ json RoomHub::room_json(const LiveRoom& live) const {
     if (auto host = store_.find_participant(r.room_code, r.host_user_id)) host_name = host->display_name;
     else host_name = store_.user_name(r.host_user_id).value_or("");
   }
+  // With --public-url the link is whole, ready to paste anywhere; without, it is relative to the
+  // page asking, which knows its own origin.
+  std::string base = config_.public_url;
+  if (!base.empty() && base.back() == '/') base.pop_back();
   return {{"room_code", r.room_code},
           {"room_name", r.room_name},
-          {"link", "/room/" + r.room_code},
+          {"link", base + "/room/" + r.room_code},
           {"host_user_id", r.host_user_id},
           {"host_name", host_name},
           {"is_public", r.is_public},

@@ -22,6 +22,10 @@ struct ServerConfig {
   std::vector<std::string> origins;  // allowed Origin values for /ws and CORS on /api; empty: the server's own
   std::vector<std::string> hosts;    // allowed Host headers; empty: the hosts of `origins`, else loopback names
   std::string frame_ancestors = "*"; // CSP frame-ancestors: which sites may embed the pages in an iframe
+  std::string public_url;            // the address people open, e.g. https://meet.example.org; when
+                                     // given, and no --origin is, it is the one allowed origin
+  std::string tls_cert;              // PEM certificate chain; with tls_key, the port speaks HTTPS/WSS
+  std::string tls_key;               // PEM private key
   std::string log_level = "info";    // trace, debug, info, warn, error, off
   IceConfig ice;                     // STUN/TURN servers handed to clients in hello (ice_servers.h)
 

@@ -10,9 +10,12 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Claims claims, std::string address, RoomHub& hub,
-                                   const ServerConfig& config, ConnectionSlot slot)
+template <class Stream>
+WebSocketSession<Stream>::WebSocketSession(Stream&& stream, Claims claims, std::string address, RoomHub& hub,
+                                           const ServerConfig& config, ConnectionSlot slot,
+                                           std::shared_ptr<boost::asio::ssl::context> tls)
     : Connection(std::move(claims), std::move(address)),
+      tls_(std::move(tls)),
       ws_(std::move(stream)),
       hub_(hub),
       config_(config),
@@ -20,7 +23,8 @@ WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, Claims claims, st
       bucket_(config.messages_per_second, config.message_burst, Clock::now()),
       idle_timer_(ws_.get_executor()) {}
 
-void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {
+template <class Stream>
+void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> upgrade) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = config_.handshake_timeout;
@@ -32,7 +36,7 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrad
     response.set(beast::http::field::server, "mehfil");
   }));
   ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard(); });
-  ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
+  ws_.async_accept(upgrade, [self = this->shared_from_this()](beast::error_code ec) {
     if (ec) return;
     self->open_ = true;
     self->last_heard_ = Clock::now();
@@ -42,11 +46,13 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrad
   });
 }
 
-void WebSocketSession::read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
+template <class Stream>
+void WebSocketSession<Stream>::read() {
+  ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
 }
 
-void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) return finish();  // closed, reset, too big (Beast already sent 1009), or dropped by us
   heard();
   // A flat_buffer is one contiguous block: decode straight from it; next_frame() lets it go.
@@ -67,17 +73,19 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   if (!decoded.ok()) {
     send(std::make_shared<const std::string>(protocol::encode(protocol::error_reply(decoded))));
   } else {
-    hub_.handle(shared_from_this(), *decoded.message, decoded.id);
+    hub_.handle(this->shared_from_this(), *decoded.message, decoded.id);
   }
   next_frame();
 }
 
-void WebSocketSession::next_frame() {
+template <class Stream>
+void WebSocketSession<Stream>::next_frame() {
   buffer_.consume(buffer_.size());
   if (open_) read();
 }
 
-void WebSocketSession::send(Frame frame) {
+template <class Stream>
+void WebSocketSession<Stream>::send(Frame frame) {
   if (!open_) return;
   if (queued_bytes_ + frame->size() > config_.max_queued_bytes) return drop();  // a reader this slow is gone
   queued_bytes_ += frame->size();
@@ -85,22 +93,25 @@ void WebSocketSession::send(Frame frame) {
   if (!writing_) write();
 }
 
-void WebSocketSession::send_history(const std::vector<Frame>& pages) {
+template <class Stream>
+void WebSocketSession<Stream>::send_history(const std::vector<Frame>& pages) {
   if (!open_) return;
   for (const Frame& page : pages) queue_.push_back({page, false});
   if (!writing_ && !queue_.empty()) write();
 }
 
-void WebSocketSession::write() {
+template <class Stream>
+void WebSocketSession<Stream>::write() {
   writing_ = true;
   ws_.text(true);
   ws_.async_write(boost::asio::buffer(*queue_.front().frame),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
+                  [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
 }
 
 // The only place that pops: the frame just written is still the front, whatever happened meanwhile
 // (finish() leaves the queue alone while a write is in flight).
-void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void WebSocketSession<Stream>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (queue_.front().counted) queued_bytes_ -= queue_.front().frame->size();
   queue_.pop_front();
@@ -109,23 +120,26 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   if (!queue_.empty()) write();
 }
 
-void WebSocketSession::release_queue() {
+template <class Stream>
+void WebSocketSession<Stream>::release_queue() {
   queue_.clear();
   queued_bytes_ = 0;
 }
 
-void WebSocketSession::heard() {
+template <class Stream>
+void WebSocketSession<Stream>::heard() {
   last_heard_ = Clock::now();
   pinged_ = false;
 }
 
 // A silent socket gets a ping after idle_ping_after and is dropped after idle_drop_after. Any frame,
 // a pong included, counts as a sign of life (heard()).
-void WebSocketSession::watch_idle() {
+template <class Stream>
+void WebSocketSession<Stream>::watch_idle() {
   const auto quiet = Clock::now() - last_heard_;
   const auto until = pinged_ ? config_.idle_drop_after : config_.idle_ping_after;
   idle_timer_.expires_after(until > quiet ? std::chrono::duration_cast<Clock::duration>(until - quiet) : Clock::duration::zero());
-  idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
     if (ec || !self->open_) return;
     const auto silent = Clock::now() - self->last_heard_;
     if (silent >= self->config_.idle_drop_after) return self->drop();
@@ -137,13 +151,15 @@ void WebSocketSession::watch_idle() {
   });
 }
 
-void WebSocketSession::close(websocket::close_code code) {
+template <class Stream>
+void WebSocketSession<Stream>::close(websocket::close_code code) {
   if (!open_) return;
   open_ = false;
-  ws_.async_close(code, [self = shared_from_this()](beast::error_code) { self->finish(); });
+  ws_.async_close(code, [self = this->shared_from_this()](beast::error_code) { self->finish(); });
 }
 
-void WebSocketSession::drop() {
+template <class Stream>
+void WebSocketSession<Stream>::drop() {
   open_ = false;
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
@@ -153,13 +169,17 @@ void WebSocketSession::drop() {
 
 // Once per session, however it ended: the hub forgets the socket (the member keeps its place for
 // the resume grace).
-void WebSocketSession::finish() {
+template <class Stream>
+void WebSocketSession<Stream>::finish() {
   open_ = false;
   idle_timer_.cancel();
   if (!writing_) release_queue();  // else on_write lets go of it when the pending write completes
   if (finished_) return;
   finished_ = true;
-  hub_.disconnected(shared_from_this());
+  hub_.disconnected(this->shared_from_this());
 }
+
+template class WebSocketSession<beast::tcp_stream>;
+template class WebSocketSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace mehfil::server

@@ -1,4 +1,5 @@
-// WebSocketSession: one client's signaling socket (Boost.Beast). Reads one frame at a time, keeps one
+// WebSocketSession: one client's signaling socket (Boost.Beast), over plain TCP or TLS (ws: or
+// wss:, the Stream of the HttpSession it was upgraded from). Reads one frame at a time, keeps one
 // write in flight with a bounded queue behind it, and turns every frame into a typed message (the
 // protocol codec) before the hub sees it. What it enforces, each with a stable error code:
 //   - frames over 64 KiB: Beast closes with 1009 (message too big);
@@ -14,10 +15,13 @@
 #include <deque>
 #include <memory>
 
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "connection.h"
 #include "connection_limits.h"
@@ -28,11 +32,13 @@ namespace mehfil::server {
 
 class RoomHub;
 
-class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
+template <class Stream>
+class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  // `slot` is the connection's place under the connection caps, held for the socket's life.
-  WebSocketSession(boost::beast::tcp_stream&& stream, Claims claims, std::string address, RoomHub& hub,
-                   const ServerConfig& config, ConnectionSlot slot);
+  // `slot` is the connection's place under the connection caps, held for the socket's life; `tls`
+  // the certificate context a TLS stream was made with (see HttpSession).
+  WebSocketSession(Stream&& stream, Claims claims, std::string address, RoomHub& hub, const ServerConfig& config,
+                   ConnectionSlot slot, std::shared_ptr<boost::asio::ssl::context> tls);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
 
@@ -52,7 +58,8 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void close(boost::beast::websocket::close_code code);
   void finish();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // before ws_: outlives the stream made with it
+  boost::beast::websocket::stream<Stream> ws_;
   boost::beast::flat_buffer buffer_;
   RoomHub& hub_;
   const ServerConfig& config_;
@@ -73,5 +80,8 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   std::chrono::steady_clock::time_point last_heard_;
   bool pinged_ = false;
 };
+
+extern template class WebSocketSession<boost::beast::tcp_stream>;
+extern template class WebSocketSession<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
 }  // namespace mehfil::server

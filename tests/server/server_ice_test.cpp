@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include <unistd.h>
+
 #include "ice_servers.h"
 #include "server_fixture.h"
 
@@ -78,6 +80,20 @@ TEST_CASE("Each socket's hello names the STUN and TURN servers, TURN with a cred
   CHECK(server.log_text().find("s3cret") == std::string::npos);  // the secret is never logged
 }
 
+TEST_CASE("A TURN secret in a file (--turn-secret-file) is read from its first line, so it stays out of the process list") {
+  const std::string path = "/tmp/mehfil-turn-secret-" + std::to_string(::getpid());
+  FILE* file = std::fopen(path.c_str(), "w");
+  REQUIRE(file);
+  std::fputs("from-a-file\n", file);
+  std::fclose(file);
+  ServerProcess server({"--turn", "turn:turn.example.org:3478", "--turn-secret-file", path});
+  std::remove(path.c_str());
+  const User ana = new_user(server.port(), "Ana");
+  WsClient ws(server.port(), ana.token);
+  const json turn = ws.hello["ice_servers"].at(0);
+  CHECK(turn["credential"] == mehfil::server::turn_credential("from-a-file", turn["username"].get<std::string>()));
+}
+
 TEST_CASE("An ICE flag the server cannot use stops it at start with one line naming the flag, exit 2") {
   const auto [flags, says] = GENERATE(table<std::string, std::string>({
       {"--turn turn:turn.example.org", "--turn needs --turn-secret"},
@@ -86,6 +102,7 @@ TEST_CASE("An ICE flag the server cannot use stops it at start with one line nam
       {"--stun turn:turn.example.org", "--stun turn:turn.example.org: must start with stun:"},
       {"--stun stun:", "--stun stun:: must be a stun:, turn: or turns: URL"},
       {"--turn-ttl 5", "bad value for --turn-ttl: 5"},
+      {"--turn-secret-file /nonexistent/secret", "--turn-secret-file /nonexistent/secret: cannot read a secret"},
   }));
   CAPTURE(flags);
   const Run run = run_server(flags);
