@@ -520,7 +520,8 @@ export function createTileCard(participant, call) {
   const states = el('span', { className: 'mf-card-states' });
   const connecting = el('div', { className: 'mf-card-connecting', hidden: true }, el('span', {}, 'Connecting…'));
   const overlay = el('div', { className: 'mf-card-overlay' });
-  element.append(videoSlot, avatar, connecting, el('div', { className: 'mf-card-label' }, roleIcon, name), states, overlay);
+  const unreachable = el('div', { className: 'mf-card-unreachable', hidden: true, role: 'status' });
+  element.append(videoSlot, avatar, connecting, unreachable, el('div', { className: 'mf-card-label' }, roleIcon, name), states, overlay);
   let current = participant;
   let isConnecting = false;
   const update = (p) => {
@@ -558,5 +559,20 @@ export function createTileCard(participant, call) {
       element.classList.toggle('mf-connecting', isConnecting);
       connecting.hidden = !isConnecting || current.video === false;
     },
+    // `reason` from the core (PeerLink::unreachable_reason): "no_relay", "relay_failed", or null.
+    setUnreachable(reason) {
+      unreachable.hidden = !reason;
+      element.classList.toggle('mf-unreachable', !!reason);
+      if (!reason) return;
+      unreachable.replaceChildren(
+        icon('wifi-off', { size: 22 }),
+        el('strong', {}, `Can’t connect to ${current.display_name}`),
+        el('span', {}, UNREACHABLE_REASONS[reason] ?? UNREACHABLE_REASONS.no_relay));
+    },
   };
 }
+
+const UNREACHABLE_REASONS = {
+  no_relay: 'Your networks block a direct connection, and this server has no relay (TURN) to go through.',
+  relay_failed: 'Neither a direct connection nor the relay server got through. Still trying…',
+};

@@ -567,6 +567,11 @@ class Call extends Emitter {
         this.#peerOp(c, (pc) => pc.addIceCandidate(c.candidate), () => ({ event: 'ice-added' }));
         break;
       case 'restart-ice': this.#peers.get(c.peer)?.pc.restartIce(); break;
+      case 'use-relay-only': {
+        const pc = this.#peers.get(c.peer)?.pc;
+        if (pc) pc.setConfiguration({ ...pc.getConfiguration(), iceTransportPolicy: 'relay' });
+        break;
+      }
       case 'close-peer': this.#closePeer(c.peer); break;
       case 'send-cap': {
         const peer = this.#peers.get(c.peer);
@@ -1143,6 +1148,14 @@ class Call extends Emitter {
     // A camera that is off (or never was) has no frame to wait for: the card shows the name.
     if (kind === 'camera' && !participant.video && tile.connecting !== false) this.#setConnecting(tile, false);
     else if (kind === 'camera' && participant.video && !tile.hasFrame && !isLocal) this.#setConnecting(tile, true);
+    // The core gave up waiting for this person's link: say so instead of "Connecting…" for ever.
+    const link = isLocal || kind !== 'camera' ? null : this.#snapshot?.links?.[participant.peer_id];
+    const unreachable = link?.state === 'unreachable' ? link.unreachable_reason : null;
+    if ((tile.element.dataset.unreachable ?? '') !== (unreachable ?? '')) {
+      tile.element.dataset.unreachable = unreachable ?? '';
+      if (tile.card) tile.card.setUnreachable(unreachable);
+      else if (tile.connecting) tile.connecting.textContent = unreachable ? `Can't connect to ${shown.display_name}` : 'Connecting…';
+    }
   }
 
   #watchFirstFrame(id, tile, isLocal) {

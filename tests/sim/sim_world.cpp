@@ -46,6 +46,8 @@ std::string describe(const RoomCommand& command) {
           return "add-ice " + c.peer_id + " op" + std::to_string(c.op);
         } else if constexpr (std::is_same_v<T, RestartIce>) {
           return "restart-ice " + c.peer_id;
+        } else if constexpr (std::is_same_v<T, UseRelayOnly>) {
+          return "use-relay-only " + c.peer_id;
         } else if constexpr (std::is_same_v<T, ClosePeer>) {
           return "close-peer " + c.peer_id;
         } else if constexpr (std::is_same_v<T, SetSendCap>) {
@@ -292,6 +294,8 @@ void SimWorld::execute(int client, RoomCommand command) {
     if (auto* pc = pc_for(client, ice->peer_id, "add-ice")) pc->add_ice_candidate(ice->op, ice->candidate);
   } else if (auto* restart = std::get_if<RestartIce>(&command)) {
     if (auto* pc = pc_for(client, restart->peer_id, "restart-ice")) pc->restart_ice();
+  } else if (std::holds_alternative<UseRelayOnly>(command)) {
+    // The simulated network has no NATs: every path is direct, so the policy changes nothing here.
   } else if (auto* close = std::get_if<ClosePeer>(&command)) {
     if (auto* pc = pc_for(client, close->peer_id, "close-peer")) {
       pc->close();

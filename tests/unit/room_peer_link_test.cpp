@@ -301,6 +301,92 @@ TEST_CASE("A link still not connected 10 s after its negotiation began is restar
   }
 }
 
+namespace {
+
+// Both ends of a link opened with `ice_servers` and past their first offer/answer at t=0, so the
+// connect window (kConnectTimeoutMs) is running on each.
+struct NegotiatedPair {
+  PeerLink impolite{"p2", "p1"};
+  PeerLink polite{"p1", "p2"};
+  explicit NegotiatedPair(const std::vector<mehfil::protocol::IceServer>& ice_servers) {
+    for (PeerLink* link : {&impolite, &polite}) {
+      link->open({500'000, 1, 30}, ice_servers);
+      auto out = link->handle(RemoteOffer{"their-offer"}, 0);
+      link->handle(RemoteDescriptionSet{first_of<SetRemoteDescription>(out).op}, 1);
+    }
+  }
+};
+
+const std::vector<mehfil::protocol::IceServer> kStunOnly = {{"stun:stun.example.org:3478", std::nullopt, std::nullopt}};
+const std::vector<mehfil::protocol::IceServer> kWithTurn = {
+    {"stun:stun.example.org:3478", std::nullopt, std::nullopt},
+    {"turn:turn.example.org:3478?transport=udp", std::string("1700000000:u1"), std::string("credential")}};
+
+}  // namespace
+
+TEST_CASE("A link that cannot connect directly tries the TURN relay alone, then says it is unreachable") {
+  NegotiatedPair pair(kWithTurn);
+  // The first window ends: both ends switch to relay candidates; only the impolite end restarts.
+  auto impolite = pair.impolite.handle(Tick{}, kConnectTimeoutMs);
+  auto polite = pair.polite.handle(Tick{}, kConnectTimeoutMs);
+  CHECK(count_of<UseRelayOnly>(impolite) == 1);
+  CHECK(count_of<RestartIce>(impolite) == 1);
+  CHECK(count_of<UseRelayOnly>(polite) == 1);
+  CHECK(count_of<RestartIce>(polite) == 0);
+  for (PeerLink* link : {&pair.impolite, &pair.polite}) {
+    CHECK(link->state() == LinkState::negotiating);
+    CHECK(link->relay_only());
+    CHECK(link->unreachable_reason().empty());
+  }
+  SECTION("the relay works: connected, and never called unreachable") {
+    pair.impolite.handle(ConnectionStateChanged{ConnectionState::connected}, kConnectTimeoutMs + 800);
+    CHECK(pair.impolite.state() == LinkState::connected);
+    CHECK(pair.impolite.handle(Tick{}, 3 * kConnectTimeoutMs).empty());
+  }
+  SECTION("the relay fails too: unreachable, with the reason, and the impolite end keeps trying") {
+    impolite = pair.impolite.handle(Tick{}, 2 * kConnectTimeoutMs);
+    pair.polite.handle(Tick{}, 2 * kConnectTimeoutMs);
+    CHECK(count_of<UseRelayOnly>(impolite) == 0);
+    CHECK(count_of<RestartIce>(impolite) == 1);
+    for (PeerLink* link : {&pair.impolite, &pair.polite}) {
+      CHECK(link->state() == LinkState::unreachable);
+      CHECK(link->unreachable_reason() == kRelayFailed);
+    }
+    CHECK(count_of<RestartIce>(pair.impolite.handle(Tick{}, 3 * kConnectTimeoutMs)) == 1);
+    pair.impolite.handle(ConnectionStateChanged{ConnectionState::connected}, 3 * kConnectTimeoutMs + 500);
+    CHECK(pair.impolite.state() == LinkState::connected);  // the path opened after all
+    CHECK(pair.impolite.unreachable_reason().empty());
+  }
+}
+
+TEST_CASE("Without a TURN server a link that cannot connect is unreachable after its first window") {
+  NegotiatedPair pair(kStunOnly);
+  SECTION("the window runs out") {
+    CHECK(pair.impolite.handle(Tick{}, kConnectTimeoutMs - 1).empty());
+    const auto out = pair.impolite.handle(Tick{}, kConnectTimeoutMs);
+    CHECK(count_of<UseRelayOnly>(out) == 0);
+    CHECK(pair.impolite.state() == LinkState::unreachable);
+    CHECK(pair.impolite.unreachable_reason() == kNoRelay);
+    pair.polite.handle(Tick{}, kConnectTimeoutMs);
+    CHECK(pair.polite.state() == LinkState::unreachable);
+  }
+  SECTION("ICE fails before the window ends, and the window starts again from then") {
+    const auto out = pair.polite.handle(ConnectionStateChanged{ConnectionState::failed}, 4000);
+    CHECK(pair.polite.state() == LinkState::unreachable);
+    CHECK(count_of<RestartIce>(out) == 0);  // the impolite end restarts; the polite one would cross it
+    CHECK(first_of<ScheduleTimer>(out).at_ms == 4000 + kConnectTimeoutMs);
+  }
+}
+
+TEST_CASE("A link that connected once and then fails restarts ICE and is reconnecting, not unreachable") {
+  NegotiatedPair pair(kWithTurn);
+  pair.polite.handle(ConnectionStateChanged{ConnectionState::connected}, 500);
+  const auto out = pair.polite.handle(ConnectionStateChanged{ConnectionState::failed}, 60'000);
+  CHECK(count_of<RestartIce>(out) == 1);
+  CHECK(count_of<UseRelayOnly>(out) == 0);
+  CHECK(pair.polite.state() == LinkState::reconnecting);
+}
+
 TEST_CASE("After the signaling socket comes back the link sends its unanswered offer again or restarts ICE") {
   PeerLink link("p1", "p2");
   SECTION("an offer out: the same offer again") {

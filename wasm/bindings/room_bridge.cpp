@@ -285,6 +285,8 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "add-ice"}, {"peer", c.peer_id}, {"op", c.op}, {"candidate", candidate_json(c.candidate)}};
         } else if constexpr (std::is_same_v<T, rm::RestartIce>) {
           return {{"type", "restart-ice"}, {"peer", c.peer_id}};
+        } else if constexpr (std::is_same_v<T, rm::UseRelayOnly>) {
+          return {{"type", "use-relay-only"}, {"peer", c.peer_id}};
         } else if constexpr (std::is_same_v<T, rm::ClosePeer>) {
           return {{"type", "close-peer"}, {"peer", c.peer_id}};
         } else if constexpr (std::is_same_v<T, rm::SetSendCap>) {
@@ -447,6 +449,8 @@ std::string CallBridge::snapshot() const {
                    {"polite", link.polite()},
                    {"connection", rm::to_string(link.connection_state())},
                    {"ice_restarts", link.ice_restarts()},
+                   {"relay_only", link.relay_only()},
+                   {"unreachable_reason", link.unreachable_reason()},
                    {"bitrate_cap_bps", link.send_cap().max_bitrate_bps},
                    {"camera_scale_down_by", link.send_cap().scale_down_by},
                    {"camera_max_framerate", link.send_cap().max_framerate}};

@@ -43,6 +43,7 @@ std::string_view to_string(LinkState state) {
     case LinkState::negotiating: return "negotiating";
     case LinkState::connected: return "connected";
     case LinkState::reconnecting: return "reconnecting";
+    case LinkState::unreachable: return "unreachable";
     case LinkState::closed: return "closed";
   }
   return "?";
@@ -60,6 +61,9 @@ PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id, bool re
 
 std::vector<PeerCommand> PeerLink::open(SendCap cap, std::vector<protocol::IceServer> ice_servers) {
   send_cap_ = cap;
+  relay_available_ = std::any_of(ice_servers.begin(), ice_servers.end(), [](const protocol::IceServer& server) {
+    return server.urls.rfind("turn:", 0) == 0 || server.urls.rfind("turns:", 0) == 0;
+  });
   return {CreatePeer{remote_, polite_, !remote_offers_first_, std::move(ice_servers)}, SetSendCap{remote_, cap}};
 }
 
@@ -105,6 +109,26 @@ void PeerLink::restart_ice(std::vector<PeerCommand>& out, std::int64_t /*now_ms*
   // Media that still flows is not "reconnecting": a restart asked for by the offer watchdog or a
   // resync keeps the link connected, and no new `connected` event would ever bring it back.
   if (state_ == LinkState::connected && connection_ != ConnectionState::connected) state_ = LinkState::reconnecting;
+}
+
+// A connect window ended without a connection: try the relay alone next, or say it is unreachable.
+// Either way a new window starts, and the impolite end restarts ICE (the polite one would only cross
+// its restart).
+void PeerLink::connect_attempt_failed(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  connect_deadline_ = now_ms + kConnectTimeoutMs;
+  out.push_back(ScheduleTimer{timer_key("connect"), *connect_deadline_});
+  if (relay_available_ && !relay_only_) {
+    relay_only_ = true;
+    out.push_back(UseRelayOnly{remote_});
+  } else {
+    state_ = LinkState::unreachable;
+  }
+  if (!polite_ && !making_offer_ && expected_ == SignalingState::stable) restart_ice(out, now_ms);
+}
+
+std::string_view PeerLink::unreachable_reason() const {
+  if (state_ != LinkState::unreachable) return {};
+  return relay_only_ ? kRelayFailed : kNoRelay;
 }
 
 void PeerLink::rollback_own_offer(std::vector<PeerCommand>& out) {
@@ -192,7 +216,11 @@ void PeerLink::on_connection(ConnectionState state, std::int64_t now_ms, std::ve
       break;
     case ConnectionState::failed:
       disconnected_since_.reset();
-      restart_ice(out, now_ms);
+      if (connect_deadline_) {
+        connect_attempt_failed(now_ms, out);  // it never connected: this window is over
+      } else {
+        restart_ice(out, now_ms);
+      }
       break;
     case ConnectionState::fresh:
     case ConnectionState::connecting:
@@ -215,9 +243,7 @@ void PeerLink::on_tick(std::int64_t now_ms, std::vector<PeerCommand>& out) {
     out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + kDisconnectedRestartMs});
   }
   if (connect_deadline_ && now_ms >= *connect_deadline_ && !awaiting_answer_) {  // else the offer timer acts
-    connect_deadline_ = now_ms + kConnectTimeoutMs;  // and again while it stays unconnected
-    out.push_back(ScheduleTimer{timer_key("connect"), *connect_deadline_});
-    if (!polite_ && !making_offer_ && expected_ == SignalingState::stable) restart_ice(out, now_ms);
+    connect_attempt_failed(now_ms, out);
   }
   if (awaiting_answer_ && offer_sent_at_ && expected_ == SignalingState::have_local_offer &&
       now_ms - *offer_sent_at_ >= offer_retry_ms_) {

@@ -29,6 +29,14 @@
 //  - `resync` (called when the room's socket has resumed) sends our unanswered offer again, or restarts
 //    ICE if the link is not connected.
 //
+// When a link cannot connect (people behind strict NATs or firewalls): its first connect window
+// (kConnectTimeoutMs, or ICE `failed` if that comes sooner) ends without a connection. If the server
+// handed out a TURN server, both ends switch to relay candidates only (UseRelayOnly) and the
+// impolite end restarts ICE, so the second window tries the relay alone rather than the same direct
+// pairs again. When that window ends too, or there was no relay to try, the link is `unreachable`:
+// the card says so, with unreachable_reason(), instead of "Connecting…" for ever. The rest of the
+// room is not held up, and the impolite end keeps restarting every window in case the path opens.
+//
 // The link keeps `expected` = the signaling state the pc will be in once every operation it has
 // asked for has run (the pc runs them in order). Glare is judged on that, which makes the textbook's
 // isSettingRemoteAnswerPending flag unnecessary: an answer being applied already counts as stable.
@@ -47,8 +55,11 @@
 //   any           offer unanswered 10, 20, 40 s (Tick)     → (unchanged)    SendSignal(the same offer)
 //   any           resync, our offer unanswered             → (unchanged)    SendSignal(the same offer)
 //   reconnecting  ConnectionStateChanged(connected)        → connected
-//   negotiating   ConnectionStateChanged(failed)           → negotiating    RestartIce
-//   negotiating   not connected 10 s after it began (Tick)  → negotiating    RestartIce (impolite end only)
+//   negotiating   not connected 10 s after it began (Tick),
+//                 or ICE failed, TURN known, not relay yet → negotiating    UseRelayOnly, RestartIce (impolite)
+//   negotiating   the same, relay tried or no TURN known   → unreachable    RestartIce (impolite end only)
+//   unreachable   not connected 10 s later (Tick)          → unreachable    RestartIce (impolite end only)
+//   unreachable   ConnectionStateChanged(connected)        → connected
 //   any           close()                                  → closed         ClosePeer
 //   closed        anything                                 → closed         (ignored)
 //
@@ -94,8 +105,13 @@ inline constexpr std::int64_t kConnectTimeoutMs = 10'000;
 inline constexpr std::int64_t kDisconnectedRestartMs = 5'000;
 inline constexpr std::size_t kMaxQueuedCandidates = 256;
 
-enum class LinkState { fresh, negotiating, connected, reconnecting, closed };
+enum class LinkState { fresh, negotiating, connected, reconnecting, unreachable, closed };
 std::string_view to_string(LinkState state);
+
+// Why a link is unreachable: "no_relay" (the direct paths failed and the server knows no TURN
+// server) or "relay_failed" (the relay was tried as well); empty while it is not.
+inline constexpr std::string_view kNoRelay = "no_relay";
+inline constexpr std::string_view kRelayFailed = "relay_failed";
 
 // The lower id is polite. Both ends compute the same answer with the roles swapped.
 bool is_polite(std::string_view self_peer_id, std::string_view remote_peer_id);
@@ -127,8 +143,11 @@ class PeerLink {
   std::size_t queued_candidates() const { return queued_candidates_.size(); }
   const SendCap& send_cap() const { return send_cap_; }
   int ice_restarts() const { return ice_restarts_; }
+  bool relay_only() const { return relay_only_; }
+  std::string_view unreachable_reason() const;
 
  private:
+  void connect_attempt_failed(std::int64_t now_ms, std::vector<PeerCommand>& out);
   OpId begin(std::set<OpId>& kind);
   void restart_ice(std::vector<PeerCommand>& out, std::int64_t now_ms);
   void rollback_own_offer(std::vector<PeerCommand>& out);
@@ -182,6 +201,8 @@ class PeerLink {
   std::optional<std::int64_t> disconnected_since_;
   SendCap send_cap_;
   int ice_restarts_ = 0;
+  bool relay_available_ = false;  // a TURN server came with the ICE servers
+  bool relay_only_ = false;       // UseRelayOnly was sent
 };
 
 }  // namespace mehfil::room

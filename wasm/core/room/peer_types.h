@@ -72,6 +72,12 @@ struct AddIceCandidate {
 struct RestartIce {
   std::string peer_id;
 };
+// pc.setConfiguration with iceTransportPolicy "relay": from the next gathering (an ICE restart, ours
+// or the other end's) only TURN relay candidates are used. The link's second try after the direct
+// paths failed (PeerLink, "can't connect").
+struct UseRelayOnly {
+  std::string peer_id;
+};
 struct ClosePeer {
   std::string peer_id;
 };
@@ -93,7 +99,8 @@ struct ScheduleTimer {
 };
 
 using PeerCommand = std::variant<CreatePeer, CreateOffer, CreateAnswer, SetLocalDescription, SetRemoteDescription,
-                                 AddIceCandidate, RestartIce, ClosePeer, SendSignal, SetSendCap, ScheduleTimer>;
+                                 AddIceCandidate, RestartIce, UseRelayOnly, ClosePeer, SendSignal, SetSendCap,
+                                 ScheduleTimer>;
 
 // ---------------------------------------------------------------------------------------------
 // events (executor → link)

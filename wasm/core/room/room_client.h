@@ -141,8 +141,8 @@ struct MuteMicrophone {};  // the host muted us: turn the local microphone track
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ApplyParticipants,
                                  AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
-                                 SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, ClosePeer,
-                                 SetSendCap, ScheduleTimer>;
+                                 SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
+                                 ClosePeer, SetSendCap, ScheduleTimer>;
 
 class RoomClient {
  public:
