@@ -89,6 +89,10 @@ export interface CreateOptions {
   // ends. Without audio it is ignored (stopped) and the call asks for the camera and mic itself.
   stream?: MediaStream;
   ui?: boolean;              // render the call UI (default true); false renders the video grid only
+  // Your own STUN/TURN servers, used instead of the ones the Mehfil server hands out.
+  iceServers?: RTCIceServer[];
+  // "relay": every connection goes through your TURN server (no addresses of the user are shared).
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 export interface CallEvents {

@@ -244,6 +244,9 @@ class Call extends Emitter {
     this.#feed({
       type: 'join', room_code: this.#options.room, display_name: this.#options.displayName ?? '',
       ...(this.#options.password ? { password: this.#options.password } : {}),
+      // An embedder's own STUN/TURN servers and policy; the core checks them like the server's.
+      ...(this.#options.iceServers ? { ice_servers: this.#options.iceServers } : {}),
+      ...(this.#options.iceTransportPolicy ? { ice_transport_policy: this.#options.iceTransportPolicy } : {}),
     });
     return waiting;
   }
@@ -553,7 +556,7 @@ class Call extends Emitter {
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
-      case 'create-peer': this.#createPeer(c.peer, c.offers_first, c.ice_servers); break;
+      case 'create-peer': this.#createPeer(c.peer, c.offers_first, c.ice_servers, c.relay_only); break;
       case 'create-offer': this.#peerOp(c, (pc) => pc.createOffer(), (d) => ({ event: 'description-created', sdp_type: 'offer', sdp: d.sdp })); break;
       case 'create-answer': this.#peerOp(c, (pc) => pc.createAnswer(), (d) => ({ event: 'description-created', sdp_type: 'answer', sdp: d.sdp })); break;
       case 'set-local':
@@ -913,10 +916,11 @@ class Call extends Emitter {
   // ---------------------------------------------------------------------------------------------
   // peer connections: one per remote peer, executing the core's per-peer commands in order
 
-  // `iceServers`: the STUN/TURN servers the server gave us in hello (RTCIceServer objects).
-  #createPeer(peerId, offersFirst, iceServers = []) {
+  // `iceServers`: the STUN/TURN servers the server gave us in hello, or the embedder's own
+  // (RTCIceServer objects); `relayOnly`: TURN relay candidates only.
+  #createPeer(peerId, offersFirst, iceServers = [], relayOnly = false) {
     if (this.#peers.has(peerId)) return;
-    const pc = new RTCPeerConnection({ iceServers });
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' });
     const peer = { pc, cap: null, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
     this.#peers.set(peerId, peer);
     const report = (event) => {

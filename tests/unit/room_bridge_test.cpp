@@ -117,3 +117,39 @@ TEST_CASE("the active speaker changes only after the newcomer has been louder fo
   speakers.update({{"a", 0.0}}, 10'000);
   CHECK_FALSE(speakers.active().has_value());
 }
+
+TEST_CASE("an embedder's own ICE servers and relay policy replace the server's for every link") {
+  CallBridge bridge;
+  bridge.handle_event(json{{"type", "join"}, {"room_code", "ABCDEFGH"}, {"display_name", "Ana"},
+                           {"ice_servers", json::array({json{{"urls", json::array({"turn:turn.example.org:3478", "turns:turn.example.org:5349"})},
+                                                             {"username", "site-user"}, {"credential", "site-pass"}}})},
+                           {"ice_transport_policy", "relay"}}.dump(), 0);
+  bridge.handle_event(R"({"type":"socket-opened"})", 1);
+  // The server's hello names its own STUN server; the embedder's list wins.
+  bridge.handle_server_frame(R"({"type":"hello","protocol_version":1,"server_time":1,"ice_servers":[{"urls":"stun:server.example.org"}]})", 2);
+  const json commands = json::parse(bridge.handle_server_frame(kJoined, 3));
+  REQUIRE(commands[0]["type"] == "create-peer");
+  CHECK(commands[0]["relay_only"] == true);
+  CHECK(commands[0]["ice_servers"] == json::array({
+      json{{"urls", "turn:turn.example.org:3478"}, {"username", "site-user"}, {"credential", "site-pass"}},
+      json{{"urls", "turns:turn.example.org:5349"}, {"username", "site-user"}, {"credential", "site-pass"}}}));
+}
+
+TEST_CASE("ICE servers an embedder gets wrong are refused when joining, naming what is wrong") {
+  using Row = std::tuple<json, std::string>;
+  const auto [servers, says] = GENERATE(table<json, std::string>({
+      Row{json("turn:x.example.org"), "iceServers must be an array"},
+      Row{json::array({json{{"urls", "http://x.example.org"}}}), "iceServers[0].urls "},
+      Row{json::array({json{{"username", "u"}}}), "iceServers[0].urls is missing"},
+      Row{json::array({json{{"urls", "turn:x.example.org"}, {"credential", 5}}}), "iceServers[0].credential must be a string"},
+  }));
+  CallBridge bridge;
+  const json out = json::parse(bridge.handle_event(
+      json{{"type", "join"}, {"room_code", "ABCDEFGH"}, {"display_name", "Ana"}, {"ice_servers", servers}}.dump(), 0));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0]["type"] == "rejected");
+  CHECK(out[0]["reason"].get<std::string>().find(says) != std::string::npos);
+  const json policy = json::parse(bridge.handle_event(
+      R"({"type":"join","room_code":"ABCDEFGH","display_name":"Ana","ice_transport_policy":"sometimes"})", 0));
+  CHECK(policy[0]["type"] == "rejected");
+}

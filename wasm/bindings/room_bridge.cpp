@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/codec.h"
+#include "protocol/validation.h"
 #include "room/host_rules.h"
 
 namespace mehfil::bindings {
@@ -69,6 +70,45 @@ struct Reader {
     if (problem.empty()) problem = std::string(name) + " must be " + what;
   }
 };
+
+// An embedder's RTCIceServer list, held to the same rules as the ones a server sends in hello: a URL
+// (or an array of them) that is stun:, turn: or turns:, and a username and credential within limits.
+std::vector<proto::IceServer> read_ice_servers(const json& value, std::string& problem) {
+  std::vector<proto::IceServer> out;
+  const auto fail = [&](const std::string& what) {
+    if (problem.empty()) problem = "iceServers" + what;
+    return std::vector<proto::IceServer>{};
+  };
+  if (!value.is_array()) return fail(" must be an array");
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const json& entry = value[i];
+    const std::string at = "[" + std::to_string(i) + "]";
+    if (!entry.is_object()) return fail(at + " must be an object");
+    std::optional<std::string> secrets[2];
+    const char* secret_names[2] = {"username", "credential"};
+    for (int k = 0; k < 2; ++k) {
+      const auto found = entry.find(secret_names[k]);
+      if (found == entry.end() || found->is_null()) continue;
+      if (!found->is_string()) return fail(at + "." + secret_names[k] + " must be a string");
+      if (const auto bad = proto::check_text(proto::TextRule::ice_secret, found->get<std::string>())) {
+        return fail(at + "." + secret_names[k] + " " + std::string(bad->what));
+      }
+      secrets[k] = found->get<std::string>();
+    }
+    const auto urls = entry.find("urls");
+    if (urls == entry.end()) return fail(at + ".urls is missing");
+    const json list = urls->is_array() ? *urls : json::array({*urls});
+    for (const json& url : list) {
+      if (!url.is_string()) return fail(at + ".urls must be strings");
+      if (const auto bad = proto::check_text(proto::TextRule::ice_url, url.get<std::string>())) {
+        return fail(at + ".urls " + std::string(bad->what));
+      }
+      out.push_back({url.get<std::string>(), secrets[0], secrets[1]});
+    }
+  }
+  if (out.size() > proto::kMaxIceServers) return fail(" has more than " + std::to_string(proto::kMaxIceServers) + " URLs");
+  return out;
+}
 
 proto::IceCandidate read_candidate(const json& value, std::string& problem) {
   proto::IceCandidate candidate;
@@ -181,7 +221,14 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
   if (type == "preview") {
     event = rm::StartPreview{};
   } else if (type == "join") {
-    event = rm::Join{r.text("room_code"), r.text("display_name"), r.optional_text("password")};
+    rm::Join join{r.text("room_code"), r.text("display_name"), r.optional_text("password"), std::nullopt, false};
+    if (const json* servers = r.field("ice_servers")) {
+      join.ice_servers = read_ice_servers(*servers, r.problem);
+    }
+    const std::string policy = r.field("ice_transport_policy") ? r.text("ice_transport_policy") : "all";
+    if (policy != "all" && policy != "relay") r.note("ice_transport_policy", "\"all\" or \"relay\"");
+    join.relay_only = policy == "relay";
+    event = std::move(join);
   } else if (type == "submit-password") {
     event = rm::SubmitPassword{r.text("password")};
   } else if (type == "leave") {
@@ -272,7 +319,7 @@ json command_json(const rm::RoomCommand& command) {
             ice_servers.push_back(std::move(entry));
           }
           return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}, {"offers_first", c.offers_first},
-                  {"ice_servers", std::move(ice_servers)}};
+                  {"ice_servers", std::move(ice_servers)}, {"relay_only", c.relay_only}};
         } else if constexpr (std::is_same_v<T, rm::CreateOffer>) {
           return {{"type", "create-offer"}, {"peer", c.peer_id}, {"op", c.op}};
         } else if constexpr (std::is_same_v<T, rm::CreateAnswer>) {

@@ -59,12 +59,13 @@ PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id, bool re
       polite_(is_polite(self_, remote_)),
       remote_offers_first_(remote_offers_first) {}
 
-std::vector<PeerCommand> PeerLink::open(SendCap cap, std::vector<protocol::IceServer> ice_servers) {
+std::vector<PeerCommand> PeerLink::open(SendCap cap, std::vector<protocol::IceServer> ice_servers, bool relay_only) {
   send_cap_ = cap;
+  relay_only_ = relay_only;
   relay_available_ = std::any_of(ice_servers.begin(), ice_servers.end(), [](const protocol::IceServer& server) {
     return server.urls.rfind("turn:", 0) == 0 || server.urls.rfind("turns:", 0) == 0;
   });
-  return {CreatePeer{remote_, polite_, !remote_offers_first_, std::move(ice_servers)}, SetSendCap{remote_, cap}};
+  return {CreatePeer{remote_, polite_, !remote_offers_first_, std::move(ice_servers), relay_only}, SetSendCap{remote_, cap}};
 }
 
 std::vector<PeerCommand> PeerLink::set_send_cap(SendCap cap) {

@@ -122,8 +122,9 @@ class PeerLink {
   PeerLink(std::string self_peer_id, std::string remote_peer_id, bool remote_offers_first = false);
 
   // The commands to create this link's pc (CreatePeer, with the server's STUN/TURN servers) and cap
-  // what it sends (room/bitrate.h).
-  std::vector<PeerCommand> open(SendCap cap, std::vector<protocol::IceServer> ice_servers = {});
+  // what it sends (room/bitrate.h). `relay_only`: TURN relay candidates from the start (an embedder's
+  // iceTransportPolicy "relay"); a link that cannot connect then has no second try.
+  std::vector<PeerCommand> open(SendCap cap, std::vector<protocol::IceServer> ice_servers = {}, bool relay_only = false);
   std::vector<PeerCommand> handle(const PeerEvent& event, std::int64_t now_ms);
   // The room's socket came back: whatever was in flight may have been lost on the way.
   std::vector<PeerCommand> resync(std::int64_t now_ms);

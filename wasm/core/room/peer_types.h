@@ -42,6 +42,7 @@ struct CreatePeer {
   bool polite = false;
   bool offers_first = true;
   std::vector<protocol::IceServer> ice_servers;  // RTCConfiguration.iceServers
+  bool relay_only = false;                       // RTCConfiguration.iceTransportPolicy "relay"
 };
 struct CreateOffer {
   std::string peer_id;

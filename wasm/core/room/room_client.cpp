@@ -84,7 +84,7 @@ void RoomClient::append(std::vector<PeerCommand> commands, Out& out) {
 void RoomClient::open_link(const std::string& peer_id, bool newcomer, Out& out) {
   if (peer_id == self_.peer_id || links_.count(peer_id)) return;
   auto [it, inserted] = links_.emplace(peer_id, PeerLink(self_.peer_id, peer_id, newcomer));
-  append(it->second.open(send_cap(static_cast<int>(participants_.size()) + 1), ice_servers_), out);
+  append(it->second.open(send_cap(static_cast<int>(participants_.size()) + 1), ice_servers_, relay_only_), out);
 }
 
 void RoomClient::close_link(const std::string& peer_id, Out& out) {
@@ -134,6 +134,9 @@ void RoomClient::on_join(const Join& join, Out& out) {
   room_code_ = join.room_code;
   display_name_ = join.display_name;
   password_ = join.password;
+  own_ice_servers_ = join.ice_servers.has_value();
+  if (join.ice_servers) ice_servers_ = *join.ice_servers;
+  relay_only_ = join.relay_only;
   resume_token_.reset();
   self_ = {};
   room_ = {};
@@ -254,7 +257,7 @@ void RoomClient::on_error(const server::ErrorReply& error, Out& out) {
 
 void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t now_ms, Out& out) {
   if (const auto* hello = std::get_if<server::Hello>(&message)) {
-    ice_servers_ = hello->ice_servers;  // every socket's hello: TURN credentials renewed with each
+    if (!own_ice_servers_) ice_servers_ = hello->ice_servers;  // every socket's hello: TURN credentials renewed with each
     return;
   }
   if (const auto* joined = std::get_if<server::RoomJoined>(&message)) return on_joined(*joined, now_ms, out);

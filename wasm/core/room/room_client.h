@@ -78,6 +78,10 @@ struct Join {
   std::string room_code;
   std::string display_name;
   std::optional<std::string> password;
+  // An embedder's own STUN/TURN servers (Mehfil.create's iceServers): used instead of the ones the
+  // server hands out in hello.
+  std::optional<std::vector<protocol::IceServer>> ice_servers;
+  bool relay_only = false;  // iceTransportPolicy "relay": every link uses TURN relay candidates only
 };
 struct SubmitPassword {
   std::string password;
@@ -197,7 +201,9 @@ class RoomClient {
   bool host_away_ = false;
   std::vector<protocol::Participant> participants_;
   std::map<std::string, PeerLink> links_;
-  std::vector<protocol::IceServer> ice_servers_;  // from the server's hello, for every new pc
+  std::vector<protocol::IceServer> ice_servers_;  // from the server's hello (or the join's), for every new pc
+  bool own_ice_servers_ = false;                  // the join named its own: hello's are not used
+  bool relay_only_ = false;                       // Join::relay_only
   std::set<std::string> chat_seen_;
   bool socket_open_ = false;
   bool socket_opening_ = false;
