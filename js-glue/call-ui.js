@@ -3,15 +3,12 @@
 // the engine's extra UI events ('toast', 'media-change', 'whiteboard-change'): every rule (who may
 // mute, kick or lock) is the core's and the server's; this file only shows and asks.
 //   mountCallUi({root, call, stage}) -> {destroy()}
-//   createTileCard(participant, call) -> {element, videoSlot, update(p), setConnecting(on)}
+//   createTileCard(participant, call) -> {element, videoSlot, update(p), setConnecting(on),
+//                                         setQuality(report), setUnreachable(reason)}
 // People's names and chat are set with textContent, never as HTML.
 import { icon } from './call-ui-icons.js';
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
+import { el } from './dom.js';
+import { createConnectionPane } from './call-connection.js';
 
 // A round control button: an icon, an accessible name, and a pressed state for toggles.
 function control(name, label, onClick, iconName = name) {
@@ -215,11 +212,15 @@ export function mountCallUi({ root, call, stage }) {
     devicesNote.hidden = !!(found?.camera || found?.microphone);
   }
 
+  const connectionPane = createConnectionPane(call);
+  call.on('connection-stats', () => { if (panelKind === 'connection') connectionPane.refresh(); });
+
   function openPanel(kind) {
     panelKind = kind;
     panel.hidden = false;
-    panelTitle.textContent = { chat: 'Chat', people: 'Participants', settings: 'Room settings', devices: 'Camera and microphone' }[kind];
-    panelBody.replaceChildren({ chat: chatPane, people: peopleList, settings: settingsPane, devices: devicesPane }[kind]);
+    panelTitle.textContent = { chat: 'Chat', people: 'Participants', settings: 'Room settings', devices: 'Camera and microphone', connection: 'Connection info' }[kind];
+    panelBody.replaceChildren({ chat: chatPane, people: peopleList, settings: settingsPane, devices: devicesPane, connection: connectionPane.element }[kind]);
+    if (kind === 'connection') connectionPane.refresh();
     if (kind === 'devices') fillDevices();
     if (kind === 'chat') {
       unread = 0;
@@ -321,6 +322,7 @@ export function mountCallUi({ root, call, stage }) {
     menuItem('Copy room link', 'link', copyLink),
     menuItem('Show participants', 'users', () => openPanel('people')),
     menuItem('Camera and microphone', 'video', () => openPanel('devices')),
+    menuItem('Connection info', 'wifi', () => openPanel('connection')),
     settingsItem,
     menuItem('Leave room', 'leave', () => call.leave()));
   moreMenu.setAttribute('aria-label', 'More options');
@@ -521,7 +523,8 @@ export function createTileCard(participant, call) {
   const connecting = el('div', { className: 'mf-card-connecting', hidden: true }, el('span', {}, 'Connecting…'));
   const overlay = el('div', { className: 'mf-card-overlay' });
   const unreachable = el('div', { className: 'mf-card-unreachable', hidden: true, role: 'status' });
-  element.append(videoSlot, avatar, connecting, unreachable, el('div', { className: 'mf-card-label' }, roleIcon, name), states, overlay);
+  const quality = el('span', { className: 'mf-card-quality', hidden: true }, el('i'), el('i'), el('i'));
+  element.append(videoSlot, avatar, connecting, unreachable, el('div', { className: 'mf-card-label' }, quality, roleIcon, name), states, overlay);
   let current = participant;
   let isConnecting = false;
   const update = (p) => {
@@ -558,6 +561,17 @@ export function createTileCard(participant, call) {
       isConnecting = !!on;
       element.classList.toggle('mf-connecting', isConnecting);
       connecting.hidden = !isConnecting || current.video === false;
+    },
+    // The core's LinkReport for this person (room/link_quality.h): three bars, good / fair / poor.
+    setQuality(report) {
+      const known = report && report.quality !== 'unknown';
+      quality.hidden = !known;
+      if (!known) return;
+      quality.dataset.quality = report.quality;
+      const facts = [`Connection: ${report.quality}`, report.rtt_ms != null ? `${Math.round(report.rtt_ms)} ms` : '',
+        report.loss_percent >= 0.5 ? `${report.loss_percent.toFixed(0)}% loss` : '', report.path].filter(Boolean);
+      quality.title = facts.join(' · ');
+      quality.setAttribute('aria-label', quality.title);
     },
     // `reason` from the core (PeerLink::unreachable_reason): "no_relay", "relay_failed", or null.
     setUnreachable(reason) {

@@ -15,12 +15,14 @@
 //   'chat-history' (after a rejoin), 'layout' (the layout engine's output).
 import { RoomCore, computeLayout } from './mehfil-core.mjs';
 import { TileGrid } from './tile-grid.js';
+import { readLinkSample } from './link-stats.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
 const now = () => Math.round(performance.now());
 const SPEAKING_SAMPLE_MS = 150;
 const LINK_TICK_MS = 1000;
+const LINK_STATS_EVERY_TICKS = 2;  // getStats on every link every 2 s: the quality bars and Connection info
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const SCREEN_MESSAGES = {
   password: 'This room needs a password.',
@@ -400,6 +402,28 @@ class Call extends Emitter {
     this.#render();
   }
 
+  // Per person in the call: how the link to them is doing (the core's LinkReport), for the
+  // "Connection info" panel. Also sent as the `connection-stats` event every 2 s.
+  connectionStats() {
+    return this.#participants.map((p) => ({
+      user_id: p.user_id, peer_id: p.peer_id, display_name: p.display_name,
+      link_state: this.#snapshot?.links?.[p.peer_id]?.state ?? null,
+      ...(this.#linkReports[p.peer_id] ?? { quality: 'unknown', path: '' }),
+    }));
+  }
+
+  #linkReports = {};
+  async #sampleLinks() {
+    const peers = [...this.#peers];
+    const samples = await Promise.all(peers.map(([, peer]) => readLinkSample(peer.pc, now()).catch(() => null)));
+    if (this.#destroyed) return;
+    const input = {};
+    peers.forEach(([id], i) => { if (samples[i] && this.#peers.has(id)) input[id] = samples[i]; });
+    this.#linkReports = this.#core.linkStats(input);
+    for (const [id, report] of Object.entries(this.#linkReports)) this.#tiles.get(id)?.card?.setQuality(report);
+    this.emit('connection-stats', this.connectionStats());
+  }
+
   participants() {
     const others = this.#participants.map((p) => this.#publicParticipant(p, false));
     const self = this.self();
@@ -621,7 +645,11 @@ class Call extends Emitter {
         this.#announceMedia();
       }
       clearInterval(this.#linkTicker);
-      this.#linkTicker = setInterval(() => this.#feed({ type: 'tick' }), LINK_TICK_MS);
+      let ticks = 0;
+      this.#linkTicker = setInterval(() => {
+        this.#feed({ type: 'tick' });
+        if (++ticks % LINK_STATS_EVERY_TICKS === 0) this.#sampleLinks();
+      }, LINK_TICK_MS);
       for (const waiter of this.#joinWaiters) waiter.resolve();
       this.#joinWaiters = [];
     }

@@ -550,4 +550,45 @@ std::string CallBridge::speaking(std::string_view levels_json, std::int64_t now_
   return speakers_.to_json();
 }
 
+namespace {
+
+json report_json(const rm::LinkReport& report) {
+  return {{"quality", rm::to_string(report.quality)},
+          {"path", report.path},
+          {"relayed", report.relayed},
+          {"rtt_ms", report.rtt_ms ? json(*report.rtt_ms) : json(nullptr)},
+          {"loss_percent", report.loss_percent},
+          {"in_bps", report.in_bps},
+          {"out_bps", report.out_bps}};
+}
+
+}  // namespace
+
+std::string CallBridge::link_stats(std::string_view samples_json) {
+  const json parsed = json::parse(samples_json, nullptr, false);
+  json out = json::object();
+  if (!parsed.is_object()) return out.dump();
+  std::map<std::string, rm::LinkQuality> kept;
+  for (auto it = parsed.begin(); it != parsed.end(); ++it) {
+    if (!it.value().is_object()) continue;
+    Reader r{it.value(), {}};
+    rm::StatsSample sample;
+    sample.at_ms = static_cast<std::int64_t>(r.number("at_ms"));
+    if (r.field("rtt_ms")) sample.rtt_ms = r.number("rtt_ms");
+    if (r.field("available_out_bps")) sample.available_out_bps = r.number("available_out_bps");
+    sample.packets_received = static_cast<std::uint64_t>(std::max(0.0, r.number("packets_received")));
+    sample.packets_lost = static_cast<std::int64_t>(r.number("packets_lost"));
+    sample.bytes_received = static_cast<std::uint64_t>(std::max(0.0, r.number("bytes_received")));
+    sample.bytes_sent = static_cast<std::uint64_t>(std::max(0.0, r.number("bytes_sent")));
+    sample.local_candidate_type = r.text("local_candidate_type");
+    sample.remote_candidate_type = r.text("remote_candidate_type");
+    if (!r.problem.empty()) continue;  // a sample we cannot read is skipped, the link keeps its last report
+    auto& quality = kept[it.key()];
+    if (const auto found = qualities_.find(it.key()); found != qualities_.end()) quality = std::move(found->second);
+    out[it.key()] = report_json(quality.update(sample));
+  }
+  qualities_ = std::move(kept);
+  return out.dump();
+}
+
 }  // namespace mehfil::bindings

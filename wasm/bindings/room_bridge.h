@@ -36,6 +36,7 @@
 #include <string_view>
 
 #include "room/media_access.h"
+#include "room/link_quality.h"
 #include "room/room_client.h"
 
 namespace mehfil::bindings {
@@ -89,6 +90,10 @@ class CallBridge {
 
   std::string speaking(std::string_view levels_json, std::int64_t now_ms);
 
+  // {peer: StatsSample as JSON} (room/link_quality.h) → {peer: {quality, path, relayed, rtt_ms,
+  // loss_percent, in_bps, out_bps}}. Peers missing from the map are forgotten.
+  std::string link_stats(std::string_view samples_json);
+
   const room::RoomClient& client() const { return client_; }
 
  private:
@@ -97,6 +102,7 @@ class CallBridge {
   room::RoomClient client_;
   room::MediaAccess media_;
   SpeakerTracker speakers_;
+  std::map<std::string, room::LinkQuality> qualities_;
 };
 
 }  // namespace mehfil::bindings

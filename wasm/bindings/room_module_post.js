@@ -25,6 +25,8 @@ export class RoomCore {
   actionsOn(userId) { return JSON.parse(engine.roomActionsOn(this.#handle, userId)); }
   /** {tileId: level 0..1} → {speaking: [ids], active: id|null} */
   speaking(levels, nowMs) { return JSON.parse(engine.roomSpeaking(this.#handle, JSON.stringify(levels), nowMs)); }
+  /** {peer: getStats counters} → {peer: {quality, path, relayed, rtt_ms, loss_percent, in_bps, out_bps}} */
+  linkStats(samples) { return JSON.parse(engine.roomLinkStats(this.#handle, JSON.stringify(samples))); }
   destroy() {
     if (this.#handle) engine.roomDestroy(this.#handle);
     this.#handle = 0;

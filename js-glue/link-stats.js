@@ -1,0 +1,31 @@
+// Reads one RTCPeerConnection's getStats() into the plain counters the core rates
+// (wasm/core/room/link_quality.h, StatsSample): the selected candidate pair's round-trip time,
+// available outgoing bitrate and candidate types, and the packets and bytes of every RTP stream.
+// Only reading here; what the figures mean (good, fair, poor) is the core's to say.
+
+export async function readLinkSample(pc, atMs) {
+  const stats = await pc.getStats();
+  const sample = {
+    at_ms: atMs, packets_received: 0, packets_lost: 0, bytes_received: 0, bytes_sent: 0,
+    local_candidate_type: '', remote_candidate_type: '',
+  };
+  let pair = null;
+  stats.forEach((report) => {
+    if (report.type === 'transport' && report.selectedCandidatePairId) pair = stats.get(report.selectedCandidatePairId);
+    if (report.type === 'inbound-rtp') {
+      sample.packets_received += report.packetsReceived ?? 0;
+      sample.packets_lost += report.packetsLost ?? 0;
+      sample.bytes_received += report.bytesReceived ?? 0;
+    }
+    if (report.type === 'outbound-rtp') sample.bytes_sent += report.bytesSent ?? 0;
+  });
+  // Chrome names the selected pair on the transport; without one, the nominated succeeded pair.
+  if (!pair) stats.forEach((report) => { if (report.type === 'candidate-pair' && report.nominated && report.state === 'succeeded') pair = report; });
+  if (pair) {
+    if (typeof pair.currentRoundTripTime === 'number') sample.rtt_ms = pair.currentRoundTripTime * 1000;
+    if (typeof pair.availableOutgoingBitrate === 'number') sample.available_out_bps = pair.availableOutgoingBitrate;
+    sample.local_candidate_type = stats.get(pair.localCandidateId)?.candidateType ?? '';
+    sample.remote_candidate_type = stats.get(pair.remoteCandidateId)?.candidateType ?? '';
+  }
+  return sample;
+}
