@@ -594,6 +594,11 @@ class Call extends Emitter {
         this.#peerOp(c, (pc) => pc.addIceCandidate(c.candidate), () => ({ event: 'ice-added' }));
         break;
       case 'restart-ice': this.#peers.get(c.peer)?.pc.restartIce(); break;
+      case 'set-ice-servers': {  // fresh TURN credentials: used by the next ICE restart
+        const pc = this.#peers.get(c.peer)?.pc;
+        if (pc) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: c.ice_servers });
+        break;
+      }
       case 'use-relay-only': {
         const pc = this.#peers.get(c.peer)?.pc;
         if (pc) pc.setConfiguration({ ...pc.getConfiguration(), iceTransportPolicy: 'relay' });

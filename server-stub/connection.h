@@ -34,6 +34,7 @@ class Connection {
   // Managed by the hub: the room this connection is in and its peer id there (empty when none).
   std::string room_code;
   std::string peer_id;
+  std::int64_t ice_issued_ms = 0;  // when its TURN credentials were made (hello, or ice:servers)
 
  private:
   static std::uint64_t next_id() {

@@ -42,7 +42,7 @@ constexpr const char* kUsage =
     "  --board-erase-others-per-minute N [120]  --board-version-step N [1000]\n"
     "Test knobs, in milliseconds: --handshake-timeout-ms, --idle-ping-ms, --idle-drop-ms, --resume-grace-ms,\n"
     "  --reservation-ms,"
-    "  --sweep-ms; and --room-lifetime-hours.\n";
+    "  --sweep-ms, --ice-refresh-ms (TURN credentials re-issued; default half of --turn-ttl); and --room-lifetime-hours.\n";
 
 bool number(const char* text, long long low, long long high, long long& out) {
   char* end = nullptr;
@@ -129,6 +129,7 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--resume-grace-ms") ok = number(value, 0, 3600000, n), config.resume_grace = std::chrono::milliseconds(n);
     else if (flag == "--reservation-ms") ok = number(value, 1, 3600000, n), config.reservation = std::chrono::milliseconds(n);
     else if (flag == "--sweep-ms") ok = number(value, 1, 3600000, n), config.sweep_every = std::chrono::milliseconds(n);
+    else if (flag == "--ice-refresh-ms") ok = number(value, 1, 7LL * 86400 * 1000, n), config.ice_refresh = std::chrono::milliseconds(n);
     else if (flag == "--room-lifetime-hours") ok = number(value, 0, 24 * 365, n), config.room_idle_lifetime = std::chrono::hours(n);
     else {
       std::fprintf(stderr, "mehfil-server: unknown flag %s\n%s", flag.c_str(), kUsage);

@@ -507,7 +507,8 @@ ApiReply RoomHub::friends(const Claims& user) {
 void RoomHub::connected(const std::shared_ptr<Connection>& connection) {
   ++connection_count_;
   online_.emplace(connection->user_id(), connection);
-  send(connection, srv::Hello{1, now_ms(), ice_servers_for(config_.ice, connection->user_id(), now_ms() / 1000)});
+  connection->ice_issued_ms = now_ms();
+  send(connection, srv::Hello{1, connection->ice_issued_ms, ice_servers_for(config_.ice, connection->user_id(), now_ms() / 1000)});
 }
 
 void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
@@ -1076,8 +1077,23 @@ void RoomHub::end_room(LiveRoom& live, const std::string& reason) {
   keep("closing a room", [&] { store_.update_room(live.record); });
 }
 
+// TURN credentials last --turn-ttl; a socket open for half of that gets fresh ones (ice:servers),
+// which its pcs use from their next ICE restart, so a long call never meets an expired credential.
+void RoomHub::refresh_ice_credentials(std::int64_t now) {
+  if (config_.ice.turn_urls.empty()) return;
+  const std::int64_t every = config_.ice_refresh ? config_.ice_refresh->count()
+                                                 : std::chrono::duration_cast<std::chrono::milliseconds>(config_.ice.turn_ttl).count() / 2;
+  for (const auto& [user_id, weak] : online_) {
+    const auto connection = weak.lock();
+    if (!connection || !connection->is_open() || now - connection->ice_issued_ms < every) continue;
+    connection->ice_issued_ms = now;
+    send(connection, srv::IceServers{ice_servers_for(config_.ice, user_id, now / 1000)});
+  }
+}
+
 void RoomHub::sweep() {
   const std::int64_t now = now_ms();
+  refresh_ice_credentials(now);
   for (auto& [code, live] : rooms_) {
     std::vector<std::string> expired;
     for (const Member& m : live.members) {

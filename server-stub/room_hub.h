@@ -196,6 +196,7 @@ class RoomHub {
   boost::asio::thread_pool& hashing_;
   std::string secret_;
   std::map<std::string, LiveRoom> rooms_;
+  void refresh_ice_credentials(std::int64_t now);
   std::multimap<std::string, std::weak_ptr<Connection>> online_;  // user_id -> their sockets, for calls
   std::map<std::string, Call> calls_;
   std::map<std::string, std::int64_t> used_call_ids_;  // call_id -> when first rung; kept an hour

@@ -61,6 +61,7 @@ struct ServerConfig {
   std::int64_t board_version_step = 1000;          // how far past the stored version an edit may jump
   std::chrono::hours room_idle_lifetime{24};
   std::chrono::milliseconds sweep_every{60000};
+  std::optional<std::chrono::milliseconds> ice_refresh;  // re-issue TURN credentials this often; default: half the TTL
   int io_threads = 1;  // the room state lives on one strand; see server.cpp
 };
 

@@ -109,3 +109,24 @@ TEST_CASE("An ICE flag the server cannot use stops it at start with one line nam
   CHECK(run.exit_code == 2);
   CHECK(run.output.find("mehfil-server: " + says) == 0);
 }
+
+TEST_CASE("A socket open for half the TURN credential's life gets fresh ones in ice:servers, and only with TURN") {
+  ServerProcess server({"--turn", "turn:turn.example.org:3478", "--turn-secret", "s3cret", "--turn-ttl", "3600",
+                        "--ice-refresh-ms", "300", "--sweep-ms", "100"});
+  const User ana = new_user(server.port(), "Ana");
+  WsClient ws(server.port(), ana.token);
+  const std::string first = ws.hello["ice_servers"][0]["username"];
+  const auto fresh = ws.receive_type("ice:servers", std::chrono::milliseconds(5000));
+  REQUIRE(fresh);
+  const json turn = (*fresh)["ice_servers"].at(0);
+  CHECK(turn["urls"] == "turn:turn.example.org:3478");
+  const std::string username = turn["username"];
+  CHECK(username.substr(username.find(':')) == ":" + ana.user_id);
+  CHECK(std::stoll(username) >= std::stoll(first));
+  CHECK(turn["credential"] == mehfil::server::turn_credential("s3cret", username));
+
+  ServerProcess stun_only({"--stun", "stun:stun.example.org", "--ice-refresh-ms", "300", "--sweep-ms", "100"});
+  const User ben = new_user(stun_only.port(), "Ben");
+  WsClient plain(stun_only.port(), ben.token);
+  CHECK_FALSE(plain.receive_type("ice:servers", std::chrono::milliseconds(1500)));
+}

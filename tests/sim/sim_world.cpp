@@ -48,6 +48,8 @@ std::string describe(const RoomCommand& command) {
           return "restart-ice " + c.peer_id;
         } else if constexpr (std::is_same_v<T, UseRelayOnly>) {
           return "use-relay-only " + c.peer_id;
+        } else if constexpr (std::is_same_v<T, SetIceServers>) {
+          return "set-ice-servers " + c.peer_id;
         } else if constexpr (std::is_same_v<T, ClosePeer>) {
           return "close-peer " + c.peer_id;
         } else if constexpr (std::is_same_v<T, SetSendCap>) {
@@ -294,8 +296,8 @@ void SimWorld::execute(int client, RoomCommand command) {
     if (auto* pc = pc_for(client, ice->peer_id, "add-ice")) pc->add_ice_candidate(ice->op, ice->candidate);
   } else if (auto* restart = std::get_if<RestartIce>(&command)) {
     if (auto* pc = pc_for(client, restart->peer_id, "restart-ice")) pc->restart_ice();
-  } else if (std::holds_alternative<UseRelayOnly>(command)) {
-    // The simulated network has no NATs: every path is direct, so the policy changes nothing here.
+  } else if (std::holds_alternative<UseRelayOnly>(command) || std::holds_alternative<SetIceServers>(command)) {
+    // The simulated network has no NATs or STUN/TURN: every path is direct, so neither changes anything.
   } else if (auto* close = std::get_if<ClosePeer>(&command)) {
     if (auto* pc = pc_for(client, close->peer_id, "close-peer")) {
       pc->close();

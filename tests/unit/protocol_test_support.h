@@ -58,6 +58,7 @@ inline std::vector<ServerMessage> every_server_message() {
   return {
       server::Hello{1, 1718000000000, {{"stun:stun.example.org:3478", std::nullopt, std::nullopt},
                                        {"turn:turn.example.org:3478?transport=udp", "1718086400:u_ana", "RiKLK0ylTtIZCla3PoY+/P/GysM="}}},
+      server::IceServers{{{"turn:turn.example.org:3478?transport=udp", "1718172800:u_ana", "5Zl1bMS7Yq8e2S0y4iJbN2yJm3s="}}},
       server::Ack{RequestId{"req-1"}},
       server::RoomJoined{{"u_amira", "p-amira-1", "Amira", true},
                          {"Ab3kP9xz", "Friday standup", "u_amira", 10, false, settings},

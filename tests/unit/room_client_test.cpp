@@ -172,6 +172,16 @@ TEST_CASE("Every new peer connection gets the STUN and TURN servers of the socke
   CHECK(first_of<CreatePeer>(receive(room, server::ParticipantJoined{"AbCdEf23", person("4"), 5})).ice_servers == servers);
 }
 
+TEST_CASE("Fresh ICE servers from the server reach every open link and every later one") {
+  RoomClient room = in_room();
+  const std::vector<mehfil::protocol::IceServer> fresh{{"turn:turn.example.org", "1700086400:u5", "ZnJlc2g="}};
+  const auto out = receive(room, server::IceServers{fresh});
+  const auto updates = all_of<SetIceServers>(out);
+  REQUIRE(updates.size() == room.links().size());
+  for (const auto& update : updates) CHECK(update.ice_servers == fresh);
+  CHECK(first_of<CreatePeer>(receive(room, server::ParticipantJoined{"AbCdEf23", person("3"), 4})).ice_servers == fresh);
+}
+
 TEST_CASE("Participants joining and leaving open and close links and move the bitrate cap") {
   RoomClient room = in_room();
   auto out = receive(room, server::ParticipantJoined{"AbCdEf23", person("3"), 4});

@@ -277,6 +277,18 @@ json participant_json(const proto::Participant& p) {
           {"video", p.video},     {"screen", p.screen}};
 }
 
+// RTCIceServer objects for RTCConfiguration.iceServers.
+json ice_servers_json(const std::vector<proto::IceServer>& servers) {
+  json out = json::array();
+  for (const auto& server : servers) {
+    json entry{{"urls", server.urls}};
+    if (server.username) entry["username"] = *server.username;
+    if (server.credential) entry["credential"] = *server.credential;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 json settings_json(const proto::RoomSettings& s) {
   return {{"video", s.video}, {"audio", s.audio}, {"screenshare", s.screenshare}, {"chat", s.chat}};
 }
@@ -311,15 +323,8 @@ json command_json(const rm::RoomCommand& command) {
         } else if constexpr (std::is_same_v<T, rm::Rejected>) {
           return {{"type", "rejected"}, {"reason", c.reason}};
         } else if constexpr (std::is_same_v<T, rm::CreatePeer>) {
-          json ice_servers = json::array();
-          for (const auto& server : c.ice_servers) {
-            json entry{{"urls", server.urls}};
-            if (server.username) entry["username"] = *server.username;
-            if (server.credential) entry["credential"] = *server.credential;
-            ice_servers.push_back(std::move(entry));
-          }
           return {{"type", "create-peer"}, {"peer", c.peer_id}, {"polite", c.polite}, {"offers_first", c.offers_first},
-                  {"ice_servers", std::move(ice_servers)}, {"relay_only", c.relay_only}};
+                  {"ice_servers", ice_servers_json(c.ice_servers)}, {"relay_only", c.relay_only}};
         } else if constexpr (std::is_same_v<T, rm::CreateOffer>) {
           return {{"type", "create-offer"}, {"peer", c.peer_id}, {"op", c.op}};
         } else if constexpr (std::is_same_v<T, rm::CreateAnswer>) {
@@ -334,6 +339,8 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "restart-ice"}, {"peer", c.peer_id}};
         } else if constexpr (std::is_same_v<T, rm::UseRelayOnly>) {
           return {{"type", "use-relay-only"}, {"peer", c.peer_id}};
+        } else if constexpr (std::is_same_v<T, rm::SetIceServers>) {
+          return {{"type", "set-ice-servers"}, {"peer", c.peer_id}, {"ice_servers", ice_servers_json(c.ice_servers)}};
         } else if constexpr (std::is_same_v<T, rm::ClosePeer>) {
           return {{"type", "close-peer"}, {"peer", c.peer_id}};
         } else if constexpr (std::is_same_v<T, rm::SetSendCap>) {

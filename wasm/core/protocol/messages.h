@@ -221,6 +221,14 @@ struct Hello {
   std::vector<IceServer> ice_servers;  // for every RTCPeerConnection (none: host candidates only)
   friend bool operator==(const Hello&, const Hello&) = default;
 };
+// Fresh STUN/TURN servers before the TURN credentials of hello (or of the last of these) expire:
+// every pc takes them for its next ICE gathering (an ICE restart), so a call longer than a
+// credential's life still gets through the relay.
+struct IceServers {
+  static constexpr std::string_view type_name = "ice:servers";
+  std::vector<IceServer> ice_servers;
+  friend bool operator==(const IceServers&, const IceServers&) = default;
+};
 struct Ack {
   static constexpr std::string_view type_name = "ack";
   RequestId id;
@@ -419,7 +427,7 @@ struct ErrorReply {
 }  // namespace server
 
 using ServerMessage =
-    std::variant<server::Hello, server::Ack, server::RoomJoined, server::ParticipantJoined,
+    std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
                  server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
                  server::HostChanged, server::FriendUpdate,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,

@@ -197,6 +197,12 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, server::IceServers>
+void fields(F& f, M& m) {
+  f.objects("ice_servers", m.ice_servers, kMaxIceServers);
+}
+
+template <class F, class M>
   requires one_of<M, server::Ack>
 void fields(F& f, M& m) {
   f.request_id("id", m.id);

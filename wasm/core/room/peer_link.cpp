@@ -59,13 +59,28 @@ PeerLink::PeerLink(std::string self_peer_id, std::string remote_peer_id, bool re
       polite_(is_polite(self_, remote_)),
       remote_offers_first_(remote_offers_first) {}
 
+namespace {
+
+// A TURN server among them: the link has a relay to fall back on.
+bool has_turn(const std::vector<protocol::IceServer>& servers) {
+  return std::any_of(servers.begin(), servers.end(), [](const protocol::IceServer& server) {
+    return server.urls.rfind("turn:", 0) == 0 || server.urls.rfind("turns:", 0) == 0;
+  });
+}
+
+}  // namespace
+
 std::vector<PeerCommand> PeerLink::open(SendCap cap, std::vector<protocol::IceServer> ice_servers, bool relay_only) {
   send_cap_ = cap;
   relay_only_ = relay_only;
-  relay_available_ = std::any_of(ice_servers.begin(), ice_servers.end(), [](const protocol::IceServer& server) {
-    return server.urls.rfind("turn:", 0) == 0 || server.urls.rfind("turns:", 0) == 0;
-  });
+  relay_available_ = has_turn(ice_servers);
   return {CreatePeer{remote_, polite_, !remote_offers_first_, std::move(ice_servers), relay_only}, SetSendCap{remote_, cap}};
+}
+
+std::vector<PeerCommand> PeerLink::set_ice_servers(std::vector<protocol::IceServer> ice_servers) {
+  if (state_ == LinkState::closed) return {};
+  relay_available_ = has_turn(ice_servers);
+  return {SetIceServers{remote_, std::move(ice_servers)}};
 }
 
 std::vector<PeerCommand> PeerLink::set_send_cap(SendCap cap) {

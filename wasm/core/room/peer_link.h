@@ -129,6 +129,8 @@ class PeerLink {
   // The room's socket came back: whatever was in flight may have been lost on the way.
   std::vector<PeerCommand> resync(std::int64_t now_ms);
   std::vector<PeerCommand> set_send_cap(SendCap cap);
+  // Fresh STUN/TURN servers (ice:servers): the pc uses them from its next gathering.
+  std::vector<PeerCommand> set_ice_servers(std::vector<protocol::IceServer> ice_servers);
   // Leave, kick, the peer left: ClosePeer once; later calls return nothing.
   std::vector<PeerCommand> close();
 

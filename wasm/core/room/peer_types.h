@@ -79,6 +79,11 @@ struct RestartIce {
 struct UseRelayOnly {
   std::string peer_id;
 };
+// pc.setConfiguration with new iceServers (fresh TURN credentials): used from the next gathering.
+struct SetIceServers {
+  std::string peer_id;
+  std::vector<protocol::IceServer> ice_servers;
+};
 struct ClosePeer {
   std::string peer_id;
 };
@@ -100,8 +105,8 @@ struct ScheduleTimer {
 };
 
 using PeerCommand = std::variant<CreatePeer, CreateOffer, CreateAnswer, SetLocalDescription, SetRemoteDescription,
-                                 AddIceCandidate, RestartIce, UseRelayOnly, ClosePeer, SendSignal, SetSendCap,
-                                 ScheduleTimer>;
+                                 AddIceCandidate, RestartIce, UseRelayOnly, SetIceServers, ClosePeer, SendSignal,
+                                 SetSendCap, ScheduleTimer>;
 
 // ---------------------------------------------------------------------------------------------
 // events (executor → link)

@@ -260,6 +260,12 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (!own_ice_servers_) ice_servers_ = hello->ice_servers;  // every socket's hello: TURN credentials renewed with each
     return;
   }
+  if (const auto* fresh = std::get_if<server::IceServers>(&message)) {
+    if (own_ice_servers_) return;  // the embedder's servers are the embedder's to renew
+    ice_servers_ = fresh->ice_servers;
+    for (auto& [peer_id, link] : links_) append(link.set_ice_servers(ice_servers_), out);
+    return;
+  }
   if (const auto* joined = std::get_if<server::RoomJoined>(&message)) return on_joined(*joined, now_ms, out);
   if (const auto* error = std::get_if<server::ErrorReply>(&message)) return on_error(*error, out);
   if (!in_room_like()) return;  // late messages for a room we are no longer in

@@ -146,7 +146,7 @@ struct MuteMicrophone {};  // the host muted us: turn the local microphone track
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ApplyParticipants,
                                  AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
-                                 ClosePeer, SetSendCap, ScheduleTimer>;
+                                 SetIceServers, ClosePeer, SetSendCap, ScheduleTimer>;
 
 class RoomClient {
  public:
