@@ -22,7 +22,9 @@ const DEBUG = Symbol.for('mehfil.debug');
 const now = () => Math.round(performance.now());
 const SPEAKING_SAMPLE_MS = 150;
 const LINK_TICK_MS = 1000;
-const LINK_STATS_EVERY_TICKS = 2;  // getStats on every link every 2 s: the quality bars and Connection info
+// getStats on every link every 2 s (the quality bars and Connection info), and no more than one
+// pc a second: a full mesh of ten would otherwise spend a busy machine's CPU on its own statistics.
+const LINK_STATS_EVERY_TICKS = 2;
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const SCREEN_MESSAGES = {
   password: 'This room needs a password.',
@@ -413,9 +415,12 @@ class Call extends Emitter {
   }
 
   #linkReports = {};
+  #sampling = false;  // one round of getStats at a time, however slow the machine
   async #sampleLinks() {
     const peers = [...this.#peers];
+    this.#sampling = true;
     const samples = await Promise.all(peers.map(([, peer]) => readLinkSample(peer.pc, now()).catch(() => null)));
+    this.#sampling = false;
     if (this.#destroyed) return;
     const input = {};
     peers.forEach(([id], i) => { if (samples[i] && this.#peers.has(id)) input[id] = samples[i]; });
@@ -653,7 +658,7 @@ class Call extends Emitter {
       let ticks = 0;
       this.#linkTicker = setInterval(() => {
         this.#feed({ type: 'tick' });
-        if (++ticks % LINK_STATS_EVERY_TICKS === 0) this.#sampleLinks();
+        if (++ticks % Math.max(LINK_STATS_EVERY_TICKS, this.#peers.size) === 0 && !this.#sampling) this.#sampleLinks();
       }, LINK_TICK_MS);
       for (const waiter of this.#joinWaiters) waiter.resolve();
       this.#joinWaiters = [];

@@ -36,46 +36,7 @@ if (!onlyLoopback) {
 
 const { startServer, launchChromium, webDir } = await import('../e2e/support.mjs');
 const { createRoom, openCall, join: joinCall, allVideosPlaying } = await import('../e2e/call_support.mjs');
-
-const STEPS = [['media', 'camera'], ['ws', 'ws open'], ['joined', 'room joined'], ['offer', 'ours sent'], ['theirs', 'theirs in'],
-  ['ice', 'connected'], ['frame', 'first frame']];
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-// Clicks Join on a page that holds no call yet and returns the marks, relative to the click.
-// `preview`: a camera preview is running first, and Join hands its stream to the call.
-async function clickJoinAndWait(page, { preview = false } = {}) {
-  if (preview) await page.evaluate(async () => { window.preview = await navigator.mediaDevices.getUserMedia({ audio: true, video: true }); });
-  return page.evaluate(() => new Promise((done, fail) => {
-    const button = document.createElement('button');
-    button.textContent = 'Join';
-    button.style.cssText = 'position:fixed;z-index:9;left:0;top:0';
-    document.body.append(button);
-    button.addEventListener('click', () => {
-      const call = window.makeCall(window.preview ? { stream: window.preview } : {});
-      window.preview = null;
-      call.join().catch(fail);
-      const debug = () => call[Symbol.for('mehfil.debug')]();
-      const poll = setInterval(() => {
-        const marks = debug().marks;
-        if (marks.frame) {
-          clearInterval(poll);
-          button.remove();
-          done(Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, v - marks.join])));
-        }
-      }, 5);
-      setTimeout(() => {
-        const state = debug();
-        const links = Object.fromEntries(Object.entries(state.pcs).map(([id, pc]) => [id, `${pc.signalingState}/${pc.iceConnectionState}`]));
-        fail(new Error(`no remote frame within 20 s: state ${call.state}, marks ${JSON.stringify(state.marks)}, links ${JSON.stringify(links)}`));
-      }, 20000);
-    }, { once: true });
-    button.click();
-  }));
-}
+const { STEPS, median, clickJoinAndWait } = await import('./join_marks.mjs');
 
 const server = await startServer();
 const browser = await launchChromium({ webrtc: true });

@@ -9,184 +9,23 @@
 // 2. Two homes behind endpoint-independent NATs with STUN only: a server-reflexive pair, not relayed.
 // 3. Symmetric NATs and no TURN: both cards say "Can't connect" within 15 s, and a person on the
 //    public network still talks to both.
+// 4. Four people across three homes; one home's NAT mappings are flushed mid-call: its links
+//    recover by ICE restart, no ghost tile appears, and the quality the others see dips and returns.
+// 5. The site itself over https from a home: its own pages and CSP, the camera preview of the
+//    pre-join screen, and a call joined from it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile, chmod, readFile } from 'node:fs/promises';
-import { createHash, X509Certificate } from 'node:crypto';
-import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { bed, openBed, closeBed, closeCalls, startServer, iceFlags, createRoom, joinFrom, links, framesFlow,
+  eventually, newPageIn } from './bed_support.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const netbed = join(here, 'netbed.sh');
-const binDir = resolve(process.env.MEHFIL_BIN_DIR ?? join(here, '../../build/native/bin'));
-const webDir = resolve(process.env.MEHFIL_WEB_DIR ?? join(here, '../../build/web'));
-const callPage = readFile(join(here, '../e2e/call-page.html'), 'utf8');
-const SERVER_IP = process.env.NETBED_SRV_IP ?? '203.0.113.10';
-const TURN_SECRET = 'natbed-e2e-secret';
-
-let folder;
-let spki;  // the certificate's public key hash, which each Chromium is told to trust
-const servers = [];
-const browsers = new Map();  // namespace -> Browser
-const contexts = [];
-
-function bed(...args) {
-  return execFileSync('bash', [netbed, ...args], { encoding: 'utf8' });
-}
-
-// mehfil-server in the bed's server namespace on https://SERVER_IP:port, with `flags`.
-async function startServer(port, flags) {
-  const child = spawn('ip', ['netns', 'exec', 'srv', join(binDir, 'mehfil-server'), '--host', SERVER_IP, '--port', String(port),
-    '--db', join(folder, `mehfil-${port}.db`), '--web', webDir, '--tls-cert', join(folder, 'server.crt'),
-    '--tls-key', join(folder, 'server.key'), '--public-url', `https://${SERVER_IP}:${port}`, ...flags],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((ready, fail) => {
-    let seen = '';
-    child.stdout.on('data', (chunk) => { seen += chunk; if (seen.includes('listening on https://')) ready(); });
-    child.once('exit', (code) => fail(new Error(`mehfil-server exited with ${code}: ${seen}`)));
-  });
-  const server = { url: `https://${SERVER_IP}:${port}`, child };
-  servers.push(server);
-  return server;
-}
-
-// A REST call from the test runner (the bed's outer namespace reaches the server directly).
-async function api(server, path, body, token) {
-  const ca = await readFile(join(folder, 'server.crt'));
-  return new Promise((done, fail) => {
-    const req = request(`${server.url}${path}`, {
-      method: 'POST', ca,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => { text += chunk; });
-      res.on('end', () => (res.statusCode < 300 ? done(JSON.parse(text)) : fail(new Error(`${path}: ${res.statusCode} ${text}`))));
-    });
-    req.on('error', fail);
-    req.end(JSON.stringify(body ?? {}));
-  });
-}
-
-async function createRoom(server) {
-  const session = await api(server, '/api/session', { display_name: 'Host' });
-  const room = await api(server, '/api/rooms/create', { room_name: 'NAT room', max_participants: 10 }, session.token);
-  return { code: room.room_code, hostToken: session.token };
-}
-
-// One Chromium per namespace, started inside it.
-async function browserIn(namespace) {
-  if (browsers.has(namespace)) return browsers.get(namespace);
-  const launcher = join(folder, `chromium-${namespace}`);
-  await writeFile(launcher, `#!/bin/sh\nexec ip netns exec ${namespace} /usr/bin/chromium "$@"\n`);
-  await chmod(launcher, 0o755);
-  const browser = await chromium.launch({
-    executablePath: launcher, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream=fps=15',
-      '--use-fake-ui-for-media-stream', `--ignore-certificate-errors-spki-list=${spki}`,
-      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${SERVER_IP}`],  // no DNS: there is none in the bed
-  });
-  browsers.set(namespace, browser);
-  return browser;
-}
-
-// A page in `namespace` joined to the room, as `name`.
-async function joinFrom(namespace, server, room, name, token) {
-  const context = await (await browserIn(namespace)).newContext({ viewport: { width: 960, height: 540 }, reducedMotion: 'reduce' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
-  const query = new URLSearchParams({ room: room.code, name, ...(token ? { token } : {}) });
-  await page.goto(`${server.url}/healthz?${query}`);
-  await page.setContent(await callPage);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.evaluate(() => window.makeCall());
-  assert.equal(await page.evaluate(() => window.call.join().then(() => window.call.state)), 'in_room', `${name} joins`);
-  return page;
-}
-
-async function eventually(check, { timeout, what }) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-// The page's view of each link: connection state, the core's link state, whether remote video
-// advances, and the candidate types of the selected pair (from getStats).
-async function links(page) {
-  return page.evaluate(async () => {
-    const debug = window.call[Symbol.for('mehfil.debug')]();
-    const snapshot = debug.snapshot ?? {};
-    const out = {};
-    for (const [peer, pc] of Object.entries(debug.pcs)) {
-      const stats = await pc.getStats();
-      let pair = null;
-      let inboundFrames = 0;
-      stats.forEach((s) => {
-        if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
-        if (s.type === 'inbound-rtp' && s.kind === 'video') inboundFrames += s.framesDecoded ?? 0;
-      });
-      out[peer] = {
-        connection: pc.connectionState,
-        link: snapshot.links?.[peer] ?? null,
-        local: pair ? stats.get(pair.localCandidateId)?.candidateType : null,
-        remote: pair ? stats.get(pair.remoteCandidateId)?.candidateType : null,
-        inboundFrames,
-      };
-    }
-    return out;
-  });
-}
-
-async function framesFlow(page, peers) {
-  const first = await links(page);
-  await new Promise((r) => setTimeout(r, 1500));
-  const second = await links(page);
-  return peers === Object.keys(second).length &&
-    Object.keys(second).every((peer) => second[peer].connection === 'connected' && second[peer].inboundFrames > (first[peer]?.inboundFrames ?? 0));
-}
-
-async function closeAll() {
-  for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  for (const server of servers.splice(0)) {
-    const exited = new Promise((done) => server.child.once('exit', done));
-    server.child.kill('SIGTERM');
-    await exited;
-  }
-}
-
-before(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'mehfil-natbed-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', '/CN=Mehfil NAT bed', '-addext', `subjectAltName=IP:${SERVER_IP}`,
-    '-keyout', join(folder, 'server.key'), '-out', join(folder, 'server.crt')], { stdio: 'ignore' });
-  const cert = new X509Certificate(await readFile(join(folder, 'server.crt')));
-  spki = createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-  bed('turn-start', TURN_SECRET);
-});
-
-after(async () => {
-  await closeAll();
-  for (const browser of browsers.values()) await browser.close().catch(() => {});
-  bed('turn-stop');
-  await rm(folder, { recursive: true, force: true });
-});
+before(openBed);
+after(closeBed);
 
 test('two homes behind symmetric NATs talk over https through the TURN relay', { timeout: 180000 }, async () => {
   try {
     bed('set-nat-mode', '1', 'symmetric');
     bed('set-nat-mode', '2', 'symmetric');
-    const server = await startServer(443, ['--stun', `stun:${SERVER_IP}:3478`, '--turn', `turn:${SERVER_IP}:3478?transport=udp`,
-      '--turn-secret', TURN_SECRET]);
+    const server = await startServer(443, iceFlags());
     const room = await createRoom(server);
     const ana = await joinFrom('home1', server, room, 'Ana', room.hostToken);
     const ben = await joinFrom('home2', server, room, 'Ben');
@@ -195,9 +34,14 @@ test('two homes behind symmetric NATs talk over https through the TURN relay', {
     for (const page of [ana, ben]) {
       const [link] = Object.values(await links(page));
       assert.ok(link.local === 'relay' || link.remote === 'relay', `a relayed pair: ${JSON.stringify(link)}`);
+      const [shown] = await eventually(async () => {
+        const rows = await page.evaluate(() => window.call.connectionStats());
+        return rows[0]?.path ? rows : null;
+      }, { timeout: 10000, what: 'Connection info to name the path' });
+      assert.equal(shown.path, 'relayed', 'Connection info says the call goes through the relay');
     }
   } finally {
-    await closeAll();
+    await closeCalls();
   }
 });
 
@@ -205,7 +49,7 @@ test('two homes behind endpoint-independent NATs with STUN only meet on a server
   try {
     bed('set-nat-mode', '1', 'eim');
     bed('set-nat-mode', '2', 'eim');
-    const server = await startServer(443, ['--stun', `stun:${SERVER_IP}:3478`]);
+    const server = await startServer(443, iceFlags({ turn: false }));
     const room = await createRoom(server);
     const ana = await joinFrom('home1', server, room, 'Ana', room.hostToken);
     const ben = await joinFrom('home2', server, room, 'Ben');
@@ -215,9 +59,14 @@ test('two homes behind endpoint-independent NATs with STUN only meet on a server
       assert.notEqual(link.local, 'relay');
       assert.notEqual(link.remote, 'relay');
       assert.ok([link.local, link.remote].some((type) => type === 'srflx' || type === 'prflx'), `a server-reflexive pair: ${JSON.stringify(link)}`);
+      const [shown] = await eventually(async () => {
+        const rows = await page.evaluate(() => window.call.connectionStats());
+        return rows[0]?.path ? rows : null;
+      }, { timeout: 10000, what: 'Connection info to name the path' });
+      assert.equal(shown.path, 'direct');
     }
   } finally {
-    await closeAll();
+    await closeCalls();
   }
 });
 
@@ -225,7 +74,7 @@ test('without TURN two symmetric NATs cannot meet: both cards say so within 15 s
   try {
     bed('set-nat-mode', '1', 'symmetric');
     bed('set-nat-mode', '2', 'symmetric');
-    const server = await startServer(443, ['--stun', `stun:${SERVER_IP}:3478`]);
+    const server = await startServer(443, iceFlags({ turn: false }));
     const room = await createRoom(server);
     const carol = await joinFrom('pubuser', server, room, 'Carol', room.hostToken);
     const ana = await joinFrom('home1', server, room, 'Ana');
@@ -244,6 +93,81 @@ test('without TURN two symmetric NATs cannot meet: both cards say so within 15 s
       assert.deepEqual(states.includes('connected'), true, 'each home still talks to Carol');
     }
   } finally {
-    await closeAll();
+    await closeCalls();
+  }
+});
+
+test('when a home’s NAT forgets its mappings mid-call, its links come back by ICE restart and the bars dip and return', { timeout: 360000 }, async () => {
+  try {
+    bed('set-nat-mode', '1', 'symmetric');
+    bed('set-nat-mode', '2', 'symmetric');
+    const server = await startServer(443, iceFlags());
+    const room = await createRoom(server);
+    const ana = await joinFrom('home1', server, room, 'Ana', room.hostToken);
+    const ben = await joinFrom('home2', server, room, 'Ben');
+    const cy = await joinFrom('home3', server, room, 'Cy');
+    const dee = await joinFrom('home3', server, room, 'Dee');
+    const pages = [ana, ben, cy, dee];
+    for (const page of pages) await eventually(() => framesFlow(page, 3), { timeout: 90000, what: 'four people see each other' });
+    const anaPeer = await ana.evaluate(() => window.call.self().peer_id);
+    const qualityOfAna = () => ben.evaluate((peer) => window.call.connectionStats().find((p) => p.peer_id === peer)?.quality, anaPeer);
+    const healthy = (quality) => quality === 'good' || quality === 'fair';
+    await eventually(async () => healthy(await qualityOfAna()), { timeout: 30000, what: 'Ben to rate Ana good or fair' });
+    const restartsBefore = await ana.evaluate(() => Object.values(window.call[Symbol.for('mehfil.debug')]().snapshot.links)
+      .reduce((sum, link) => sum + link.ice_restarts, 0));
+
+    bed('flush-nat', '1');  // Ana's router forgets every mapping: her relayed and direct paths break
+    const seen = [];
+    const flushed = Date.now();
+    await eventually(async () => {
+      seen.push(await qualityOfAna());
+      return seen.includes('poor') && healthy(seen.at(-1)) && (await framesFlow(ben, 3)) ? true : null;
+    }, { timeout: 90000, what: 'Ben’s bars for Ana to dip and come back' }).catch((error) => {
+      throw new Error(`${error.message}; Ben's bars for Ana went ${seen.join(' ')}`);
+    });
+    for (const page of pages) await eventually(() => framesFlow(page, 3), { timeout: 60000, what: 'everyone sees everyone again' });
+    console.log(`Ana's links recovered ${((Date.now() - flushed) / 1000).toFixed(1)} s after her NAT was flushed; Ben's bars for her went ${[...new Set(seen)].join(' → ')}`);
+    const restartsAfter = await ana.evaluate(() => Object.values(window.call[Symbol.for('mehfil.debug')]().snapshot.links)
+      .reduce((sum, link) => sum + link.ice_restarts, 0));
+    assert.ok(restartsAfter > restartsBefore, `Ana's links restarted ICE (${restartsBefore} → ${restartsAfter})`);
+    for (const page of pages) {
+      const tiles = await page.evaluate(() => [...window.call[Symbol.for('mehfil.debug')]().stage.querySelectorAll('.tile[data-kind="camera"]:not(.tile-leaving)')].length);
+      assert.equal(tiles, 4, 'four camera tiles on every page: no ghost, nobody missing');
+    }
+  } finally {
+    await closeCalls();
+  }
+});
+
+test('the site works over https from a home: its own CSP, the camera preview, and a call joined from the room page', { timeout: 180000 }, async () => {
+  try {
+    const server = await startServer(443, iceFlags());
+    const room = await createRoom(server);
+    const ana = await joinFrom('home1', server, room, 'Ana', room.hostToken);
+    const page = await newPageIn('home3');
+    const violations = [];
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (event) => {
+      window.__violations = [...(window.__violations ?? []), `${event.violatedDirective} ${event.blockedURI}`];
+    }));
+    const response = await page.goto(`${server.url}/room/${room.code}`);
+    const headers = response.headers();
+    assert.match(headers['content-security-policy'] ?? '', /script-src 'self'/, 'the page comes with its own CSP');
+    assert.equal(headers['strict-transport-security'], 'max-age=31536000');
+    await page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 20000 });
+    if (await page.evaluate(() => document.body.dataset.screen) === 'name') {
+      await page.locator('[data-screen="name"] input').fill('Cy');
+      await page.getByRole('button', { name: 'Continue' }).click();
+    }
+    await page.waitForFunction(() => document.body.dataset.screen === 'prejoin', null, { timeout: 20000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].some((v) => v.videoWidth > 0), null, { timeout: 20000 });
+    await page.getByRole('button', { name: 'Join Room' }).click();
+    await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
+    await eventually(() => page.evaluate(() => [...window.mehfilCall[Symbol.for('mehfil.debug')]().stage.querySelectorAll('.tile video')]
+      .filter((v) => v.videoWidth > 0).length === 2), { timeout: 60000, what: 'Cy sees Ana and herself' });
+    await eventually(() => framesFlow(ana, 1), { timeout: 30000, what: 'Ana sees Cy' });
+    violations.push(...await page.evaluate(() => window.__violations ?? []));
+    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+  } finally {
+    await closeCalls();
   }
 });

@@ -74,3 +74,13 @@ TEST_CASE("Counters that go back (a new pc for the same peer) start the rates ov
   CHECK(report.loss_percent == 0);
   CHECK(link.update(sample(2000, 1010, 0, 101'000, 30)).in_bps == Approx(800'000));
 }
+
+TEST_CASE("A link on which nothing arrives any more is poor, though no loss is counted yet") {
+  LinkQuality link;
+  link.update(sample(0, 0, 0, 0, 30));
+  CHECK(link.update(sample(1000, 0, 0, 0, 30)).quality == Quality::good);  // nothing yet, nothing wrong
+  CHECK(link.update(sample(2000, 800, 0, 90'000, 30)).quality == Quality::good);
+  CHECK(link.update(sample(3000, 800, 0, 90'000, 30)).quality == Quality::poor);  // stalled
+  link.update(sample(4000, 1600, 0, 180'000, 30));
+  CHECK(link.update(sample(5000, 2400, 0, 270'000, 30)).quality == Quality::good);
+}

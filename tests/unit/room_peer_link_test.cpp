@@ -217,29 +217,37 @@ TEST_CASE("A stale answer is dropped") {
   }
 }
 
-TEST_CASE("ICE restarts when the connection fails or stays disconnected for 5 s") {
-  PeerLink link("p1", "p2");
-  link.handle(ConnectionStateChanged{ConnectionState::connected}, 0);
-  REQUIRE(link.state() == LinkState::connected);
-  SECTION("failed restarts at once") {
-    const auto out = link.handle(ConnectionStateChanged{ConnectionState::failed}, 100);
-    CHECK(count_of<RestartIce>(out) == 1);
-    CHECK(link.state() == LinkState::reconnecting);
-    link.handle(ConnectionStateChanged{ConnectionState::connected}, 900);
-    CHECK(link.state() == LinkState::connected);
+TEST_CASE("A connected link that loses its path restarts ICE from its impolite end first, then backs off") {
+  PeerLink impolite("p2", "p1"), polite("p1", "p2");
+  for (PeerLink* link : {&impolite, &polite}) link->handle(ConnectionStateChanged{ConnectionState::connected}, 0);
+  SECTION("failed: the impolite end restarts at once, the polite end only if nothing came 10 s later") {
+    CHECK(count_of<RestartIce>(impolite.handle(ConnectionStateChanged{ConnectionState::failed}, 100)) == 1);
+    CHECK(impolite.state() == LinkState::reconnecting);
+    CHECK(count_of<RestartIce>(polite.handle(ConnectionStateChanged{ConnectionState::failed}, 100)) == 0);
+    CHECK(count_of<RestartIce>(polite.handle(Tick{}, 100 + 2 * kDisconnectedRestartMs - 1)) == 0);
+    CHECK(count_of<RestartIce>(polite.handle(Tick{}, 100 + 2 * kDisconnectedRestartMs)) == 1);
+    impolite.handle(ConnectionStateChanged{ConnectionState::connected}, 900);
+    CHECK(impolite.state() == LinkState::connected);
   }
-  SECTION("disconnected schedules a check in 5 s and restarts if still disconnected") {
-    auto out = link.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000);
+  SECTION("disconnected: 5 s on the impolite end, 10 s on the polite one, then 10, 20, 20 s") {
+    auto out = impolite.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000);
     CHECK(first_of<ScheduleTimer>(out).at_ms == 1000 + kDisconnectedRestartMs);
-    CHECK(count_of<RestartIce>(link.handle(Tick{}, 5999)) == 0);
-    out = link.handle(Tick{}, 6000);
-    CHECK(count_of<RestartIce>(out) == 1);
-    CHECK(first_of<ScheduleTimer>(out).at_ms == 11000);
+    CHECK(first_of<ScheduleTimer>(polite.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000)).at_ms ==
+          1000 + 2 * kDisconnectedRestartMs);
+    CHECK(count_of<RestartIce>(impolite.handle(Tick{}, 5999)) == 0);
+    std::int64_t at = 6000;
+    for (const std::int64_t next : {10'000, 20'000, 20'000}) {
+      out = impolite.handle(Tick{}, at);
+      CHECK(count_of<RestartIce>(out) == 1);
+      CHECK(first_of<ScheduleTimer>(out).at_ms == at + next);
+      CHECK(count_of<RestartIce>(impolite.handle(Tick{}, at + next - 1)) == 0);
+      at += next;
+    }
   }
-  SECTION("a disconnection that heals within 5 s does nothing") {
-    link.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000);
-    link.handle(ConnectionStateChanged{ConnectionState::connected}, 3000);
-    CHECK(count_of<RestartIce>(link.handle(Tick{}, 6000)) == 0);
+  SECTION("a disconnection that heals before the wait does nothing") {
+    impolite.handle(ConnectionStateChanged{ConnectionState::disconnected}, 1000);
+    impolite.handle(ConnectionStateChanged{ConnectionState::connected}, 3000);
+    CHECK(count_of<RestartIce>(impolite.handle(Tick{}, 6000)) == 0);
   }
 }
 
@@ -380,11 +388,11 @@ TEST_CASE("Without a TURN server a link that cannot connect is unreachable after
 
 TEST_CASE("A link that connected once and then fails restarts ICE and is reconnecting, not unreachable") {
   NegotiatedPair pair(kWithTurn);
-  pair.polite.handle(ConnectionStateChanged{ConnectionState::connected}, 500);
-  const auto out = pair.polite.handle(ConnectionStateChanged{ConnectionState::failed}, 60'000);
+  pair.impolite.handle(ConnectionStateChanged{ConnectionState::connected}, 500);
+  const auto out = pair.impolite.handle(ConnectionStateChanged{ConnectionState::failed}, 60'000);
   CHECK(count_of<RestartIce>(out) == 1);
   CHECK(count_of<UseRelayOnly>(out) == 0);
-  CHECK(pair.polite.state() == LinkState::reconnecting);
+  CHECK(pair.impolite.state() == LinkState::reconnecting);
 }
 
 TEST_CASE("After the signaling socket comes back the link sends its unanswered offer again or restarts ICE") {

@@ -52,7 +52,9 @@ const LinkReport& LinkQuality::update(const StatsSample& sample) {
     better_in_a_row_ = 0;
     return report_;
   }
-  const Quality now = rate(report_.rtt_ms, report_.loss_percent, sample.available_out_bps);
+  const bool stalled = received == 0 && had_traffic_;
+  had_traffic_ = had_traffic_ || received > 0;
+  const Quality now = stalled ? Quality::poor : rate(report_.rtt_ms, report_.loss_percent, sample.available_out_bps);
   if (report_.quality == Quality::unknown || now >= report_.quality) {
     report_.quality = now;  // worse (or the first rating): at once
     better_in_a_row_ = 0;

@@ -8,7 +8,8 @@
 // is rated on its worst sign:
 //   good  RTT < 200 ms, loss < 2 %, and (when the browser estimates it) >= 300 kbit/s available out
 //   fair  RTT < 400 ms, loss < 8 %, >= 120 kbit/s
-//   poor  anything worse
+//   poor  anything worse, or nothing at all arrived in an interval after packets had been arriving
+//         (a stalled path: no loss is counted until packets come again, so loss alone misses it)
 // One bad sample does not flip the bars: a rating goes down at once but comes back up only after
 // kRecoverSamples samples in a row as good (or fair), so the indicator does not flicker.
 #pragma once
@@ -68,6 +69,7 @@ class LinkQuality {
   std::optional<StatsSample> last_;
   LinkReport report_;
   int better_in_a_row_ = 0;
+  bool had_traffic_ = false;  // an earlier interval received packets
 };
 
 }  // namespace mehfil::room

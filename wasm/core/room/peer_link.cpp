@@ -147,6 +147,16 @@ std::string_view PeerLink::unreachable_reason() const {
   return relay_only_ ? kRelayFailed : kNoRelay;
 }
 
+// A connected link lost its path (disconnected, or failed after having connected): restart ICE if
+// it stays so. The impolite end waits kDisconnectedRestartMs, the polite end twice that, so their
+// restarts do not cross (a crossing ends in the polite end's rollback, which Chrome may never
+// recover a pc from) and the polite one restarts only if the impolite one's did not come.
+void PeerLink::lost_since(std::int64_t now_ms, std::vector<PeerCommand>& out) {
+  disconnected_since_ = now_ms;
+  restart_wait_ms_ = polite_ ? 2 * kDisconnectedRestartMs : kDisconnectedRestartMs;
+  out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + restart_wait_ms_});
+}
+
 void PeerLink::rollback_own_offer(std::vector<PeerCommand>& out) {
   if (expected_ == SignalingState::have_local_offer) {
     std::set<OpId> ignored;
@@ -227,15 +237,17 @@ void PeerLink::on_connection(ConnectionState state, std::int64_t now_ms, std::ve
       connect_deadline_.reset();
       break;
     case ConnectionState::disconnected:
-      disconnected_since_ = now_ms;
-      out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + kDisconnectedRestartMs});
+      lost_since(now_ms, out);
       break;
     case ConnectionState::failed:
-      disconnected_since_.reset();
       if (connect_deadline_) {
+        disconnected_since_.reset();
         connect_attempt_failed(now_ms, out);  // it never connected: this window is over
-      } else {
-        restart_ice(out, now_ms);
+      } else if (!polite_) {
+        restart_ice(out, now_ms);  // the impolite end restarts at once...
+        lost_since(now_ms, out);   // ...and again later if that does not bring it back
+      } else if (!disconnected_since_) {
+        lost_since(now_ms, out);   // the polite end gives the impolite one's restart time first
       }
       break;
     case ConnectionState::fresh:
@@ -252,11 +264,14 @@ void PeerLink::on_tick(std::int64_t now_ms, std::vector<PeerCommand>& out) {
     remote_offers_first_ = false;
     if (!making_offer_ && expected_ == SignalingState::stable) make_offer(now_ms, out);
   }
-  if (disconnected_since_ && connection_ == ConnectionState::disconnected &&
-      now_ms - *disconnected_since_ >= kDisconnectedRestartMs) {
+  if (disconnected_since_ && (connection_ == ConnectionState::disconnected || connection_ == ConnectionState::failed) &&
+      now_ms - *disconnected_since_ >= restart_wait_ms_) {
     restart_ice(out, now_ms);
-    disconnected_since_ = now_ms;  // and again every 5 s while it stays disconnected
-    out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + kDisconnectedRestartMs});
+    // Again while it stays down, each wait twice the last: a restart through a relay on a busy
+    // machine takes seconds, and restarting it again before it is done only starts it over.
+    disconnected_since_ = now_ms;
+    restart_wait_ms_ = std::min(2 * restart_wait_ms_, kMaxRestartWaitMs);
+    out.push_back(ScheduleTimer{timer_key("disconnected"), now_ms + restart_wait_ms_});
   }
   if (connect_deadline_ && now_ms >= *connect_deadline_ && !awaiting_answer_) {  // else the offer timer acts
     connect_attempt_failed(now_ms, out);

@@ -21,7 +21,10 @@
 //    order of m-lines in subsequent offer doesn't match"), so the two would never connect. Offers
 //    are numbered and the answer names the one it answers (offer_id), so an answer to the first
 //    copy is never taken for a later offer;
-//  - connection state `failed`, or `disconnected` lasting kDisconnectedRestartMs, restarts ICE;
+//  - a connected link that goes `disconnected` (or `failed`) restarts ICE if it stays so: the
+//    impolite end after kDisconnectedRestartMs (at once on `failed`), the polite end after twice
+//    that, so the two restarts do not cross; then again after twice the last wait, up to
+//    kMaxRestartWaitMs, since restarting a restart that is still under way only starts it over;
 //  - a link that has not connected kConnectTimeoutMs after its negotiation began is restarted by its
 //    impolite end. Chrome can leave both ends in connectionState "new" for good: when the polite
 //    end rolls back an offer whose setLocalDescription was still running, it may never gather
@@ -50,8 +53,9 @@
 //   fresh         first-offer timer due (Tick), still held → negotiating    CreateOffer
 //   fresh         RemoteOffer                              → negotiating    SetRemoteDescription(offer)
 //   negotiating   ConnectionStateChanged(connected)        → connected
-//   connected     ConnectionStateChanged(failed)           → reconnecting   RestartIce
-//   connected     disconnected for 5 s (Tick)              → reconnecting   RestartIce
+//   connected     ConnectionStateChanged(failed)           → reconnecting   RestartIce (impolite end; the
+//                                                                            polite one waits 10 s first)
+//   connected     disconnected 5 s (impolite) / 10 s (polite) → reconnecting RestartIce, then 10, 20, 20 s…
 //   any           offer unanswered 10, 20, 40 s (Tick)     → (unchanged)    SendSignal(the same offer)
 //   any           resync, our offer unanswered             → (unchanged)    SendSignal(the same offer)
 //   reconnecting  ConnectionStateChanged(connected)        → connected
@@ -103,6 +107,7 @@ inline constexpr std::int64_t kMaxOfferRetryMs = 40'000;
 inline constexpr std::int64_t kFirstOfferWaitMs = 15'000;
 inline constexpr std::int64_t kConnectTimeoutMs = 10'000;
 inline constexpr std::int64_t kDisconnectedRestartMs = 5'000;
+inline constexpr std::int64_t kMaxRestartWaitMs = 20'000;
 inline constexpr std::size_t kMaxQueuedCandidates = 256;
 
 enum class LinkState { fresh, negotiating, connected, reconnecting, unreachable, closed };
@@ -151,6 +156,7 @@ class PeerLink {
 
  private:
   void connect_attempt_failed(std::int64_t now_ms, std::vector<PeerCommand>& out);
+  void lost_since(std::int64_t now_ms, std::vector<PeerCommand>& out);
   OpId begin(std::set<OpId>& kind);
   void restart_ice(std::vector<PeerCommand>& out, std::int64_t now_ms);
   void rollback_own_offer(std::vector<PeerCommand>& out);
@@ -202,6 +208,7 @@ class PeerLink {
   std::int64_t offer_retry_ms_ = kOfferTimeoutMs;  // doubles on each re-send, up to kMaxOfferRetryMs
   std::optional<std::int64_t> connect_deadline_;  // the connect watchdog, until the first `connected`
   std::optional<std::int64_t> disconnected_since_;
+  std::int64_t restart_wait_ms_ = kDisconnectedRestartMs;  // until the next restart while it stays down
   SendCap send_cap_;
   int ice_restarts_ = 0;
   bool relay_available_ = false;  // a TURN server came with the ICE servers
