@@ -119,14 +119,24 @@ test('when a home’s NAT forgets its mappings mid-call, its links come back by 
     bed('flush-nat', '1');  // Ana's router forgets every mapping: her relayed and direct paths break
     const seen = [];
     const flushed = Date.now();
+    let sawDown = false;   // one of Ana's links noticed the loss
+    let linksBack = null;  // and then when every one of them was connected again
+    const allConnected = () => ana.evaluate(() => Object.values(window.call[Symbol.for('mehfil.debug')]().snapshot.links)
+      .every((link) => link.connection === 'connected')).catch(() => false);
     await eventually(async () => {
+      if (!linksBack) {
+        const up = await allConnected();
+        if (!up) sawDown = true;
+        else if (sawDown) linksBack = Date.now();
+      }
       seen.push(await qualityOfAna());
       return seen.includes('poor') && healthy(seen.at(-1)) && (await framesFlow(ben, 3)) ? true : null;
     }, { timeout: 90000, what: 'Ben’s bars for Ana to dip and come back' }).catch((error) => {
       throw new Error(`${error.message}; Ben's bars for Ana went ${seen.join(' ')}`);
     });
     for (const page of pages) await eventually(() => framesFlow(page, 3), { timeout: 60000, what: 'everyone sees everyone again' });
-    console.log(`Ana's links recovered ${((Date.now() - flushed) / 1000).toFixed(1)} s after her NAT was flushed; Ben's bars for her went ${[...new Set(seen)].join(' → ')}`);
+    console.log(`after Ana's NAT was flushed: her links connected again at ${linksBack ? ((linksBack - flushed) / 1000).toFixed(1) : '?'} s, ` +
+      `and Ben's bars for her went ${[...new Set(seen)].join(' → ')} and back by ${((Date.now() - flushed) / 1000).toFixed(1)} s`);
     const restartsAfter = await ana.evaluate(() => Object.values(window.call[Symbol.for('mehfil.debug')]().snapshot.links)
       .reduce((sum, link) => sum + link.ice_restarts, 0));
     assert.ok(restartsAfter > restartsBefore, `Ana's links restarted ICE (${restartsBefore} → ${restartsAfter})`);

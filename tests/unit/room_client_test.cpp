@@ -109,6 +109,32 @@ TEST_CASE("Errors answering a join lead to their screens") {
   CHECK(count_of<CloseSocket>(out) == 1);
 }
 
+TEST_CASE("A socket that goes silent is pinged, and closed and reconnected when nothing answers") {
+  RoomClient room = in_room();  // the socket opened at 10 and last heard at 20
+  auto pings = [](const Out& out) {
+    int n = 0;
+    for (const auto& command : out) {
+      if (const auto* sent = std::get_if<SendMessage>(&command)) n += std::holds_alternative<client::Ping>(sent->message);
+    }
+    return n;
+  };
+  CHECK(pings(room.handle(Tick{}, 10 + kPingEveryMs - 1)) == 0);
+  CHECK(pings(room.handle(Tick{}, 10 + kPingEveryMs)) == 1);
+  SECTION("a pong (or any frame) keeps it") {
+    receive(room, server::Pong{}, 20 + kSilentSocketMs - 1);
+    CHECK(count_of<CloseSocket>(room.handle(Tick{}, 20 + kSilentSocketMs + 1000)) == 0);
+    CHECK(room.state() == RoomState::in_room);
+  }
+  SECTION("silence for 25 s: closed, and the room reconnects with its links kept") {
+    CHECK(count_of<CloseSocket>(room.handle(Tick{}, 20 + kSilentSocketMs - 1)) == 0);
+    const auto out = room.handle(Tick{}, 20 + kSilentSocketMs);
+    CHECK(count_of<CloseSocket>(out) == 1);
+    CHECK(count_of<ClosePeer>(out) == 0);
+    CHECK(room.state() == RoomState::reconnecting);
+    CHECK(first_of<ShowToast>(out).kind == Toast::reconnecting);
+  }
+}
+
 TEST_CASE("A dropped socket keeps the links and reconnects with backoff and the resume token") {
   RoomClient room = in_room();
   auto out = room.handle(SocketClosed{0.0}, 1000);

@@ -374,7 +374,25 @@ void RoomClient::on_host_intent(const HostIntent& intent, Out& out) {
   }
 }
 
+// A socket whose path died without a close (a NAT or a Wi-Fi switch dropped it: no FIN, no RST until
+// we send) is found by its silence: a ping every kPingEveryMs gets a pong, and a socket that has
+// heard nothing for kSilentSocketMs is closed and reconnected, instead of waiting for the server's
+// own idle drop while offers and ICE restarts go nowhere.
+void RoomClient::watch_socket(std::int64_t now_ms, Out& out) {
+  if (!socket_open_ || (state_ != RoomState::in_room && state_ != RoomState::waiting)) return;
+  if (now_ms - last_heard_ms_ >= kSilentSocketMs) {
+    out.push_back(CloseSocket{});
+    on_socket_closed(SocketClosed{0.5}, now_ms, out);  // the midpoint of the backoff's jitter
+    return;
+  }
+  if (now_ms - last_ping_ms_ >= kPingEveryMs) {
+    last_ping_ms_ = now_ms;
+    send(client::Ping{}, out);
+  }
+}
+
 void RoomClient::on_tick(std::int64_t now_ms, Out& out) {
+  watch_socket(now_ms, out);
   if (reconnect_at_ && now_ms >= *reconnect_at_ && !socket_open_ && !socket_opening_ &&
       (state_ == RoomState::joining || state_ == RoomState::reconnecting)) {
     reconnect_at_.reset();
@@ -434,10 +452,12 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       send(client::ChatSend{chat->text, chat->client_msg_id}, out);
     }
   } else if (std::holds_alternative<SocketOpened>(event)) {
+    last_heard_ms_ = last_ping_ms_ = now_ms;
     on_socket_opened(out);
   } else if (const auto* closed = std::get_if<SocketClosed>(&event)) {
     on_socket_closed(*closed, now_ms, out);
   } else if (const auto* received = std::get_if<ServerMessageReceived>(&event)) {
+    last_heard_ms_ = now_ms;
     on_server(received->message, now_ms, out);
   } else if (const auto* peer = std::get_if<PeerEventReceived>(&event)) {
     const auto found = links_.find(peer->peer_id);

@@ -148,6 +148,11 @@ using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, ScheduleTimer>;
 
+// The room's socket is watched while in a room: a ping when it has been kPingEveryMs since the last,
+// and a socket silent for kSilentSocketMs (no pong, no frame) is taken for dead and reconnected.
+inline constexpr std::int64_t kPingEveryMs = 10'000;
+inline constexpr std::int64_t kSilentSocketMs = 25'000;
+
 class RoomClient {
  public:
   std::vector<RoomCommand> handle(const RoomEvent& event, std::int64_t now_ms);
@@ -206,6 +211,9 @@ class RoomClient {
   bool relay_only_ = false;                       // Join::relay_only
   std::set<std::string> chat_seen_;
   bool socket_open_ = false;
+  std::int64_t last_heard_ms_ = 0;  // the last frame from the server on this socket
+  std::int64_t last_ping_ms_ = 0;
+  void watch_socket(std::int64_t now_ms, Out& out);
   bool socket_opening_ = false;
   int attempt_ = 0;
   std::optional<std::int64_t> reconnect_at_;
