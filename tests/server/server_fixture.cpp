@@ -35,6 +35,18 @@ std::string server_binary() {
   return "build/native/bin/mehfil-server";
 }
 
+StartupRun run_server_until_exit(const std::string& flags) {
+  const std::string command = server_binary() + " --port 0 --db /tmp/mehfil-refused-start-never-made.db " + flags + " 2>&1";
+  StartupRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed");
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe)) run.output += buffer;
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
 namespace {
 
 // posix_spawn, with the child's RLIMIT_FSIZE lowered and SIGXFSZ ignored when `file_size_limit` is

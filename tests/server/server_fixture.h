@@ -59,6 +59,15 @@ class ServerProcess {
 // The path of the mehfil-server binary under test (MEHFIL_BIN_DIR, else build/native/bin).
 std::string server_binary();
 
+// The server started with `flags` (a free port, a database path that is never made because it is
+// expected to refuse to start), run until it exits: what it printed (stdout and stderr) and its
+// exit status. For the tests of flags it must refuse.
+struct StartupRun {
+  int exit_code = -1;
+  std::string output;
+};
+StartupRun run_server_until_exit(const std::string& flags);
+
 // Header names compare as HTTP compares them, whatever case the server wrote them in.
 struct HeaderNameLess {
   bool operator()(const std::string& a, const std::string& b) const;

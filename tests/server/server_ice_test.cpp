@@ -16,24 +16,6 @@ using namespace server_test;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;
-};
-
-// The server with `flags` (and a throwaway database), until it exits: what it printed and its status.
-Run run_server(const std::string& flags) {
-  const std::string command = server_binary() + " --port 0 --db /tmp/mehfil-ice-flags-never-made.db " + flags + " 2>&1";
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, pipe)) run.output += buffer;
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
 std::int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -105,7 +87,7 @@ TEST_CASE("An ICE flag the server cannot use stops it at start with one line nam
       {"--turn-secret-file /nonexistent/secret", "--turn-secret-file /nonexistent/secret: cannot read a secret"},
   }));
   CAPTURE(flags);
-  const Run run = run_server(flags);
+  const StartupRun run = run_server_until_exit(flags);
   CHECK(run.exit_code == 2);
   CHECK(run.output.find("mehfil-server: " + says) == 0);
 }

@@ -167,23 +167,6 @@ bool log_shows(const ServerProcess& server, const std::string& text) {
   return false;
 }
 
-struct Run {
-  int exit_code = -1;
-  std::string output;
-};
-
-Run run_server(const std::string& flags) {
-  const std::string command = server_binary() + " --port 0 --db /tmp/mehfil-tls-flags-never-made.db " + flags + " 2>&1";
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, pipe)) run.output += buffer;
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
 }  // namespace
 
 TEST_CASE("With a certificate the port speaks HTTPS and WSS, and every answer carries Strict-Transport-Security") {
@@ -300,7 +283,7 @@ TEST_CASE("The server refuses to start on a TLS or public-URL flag it cannot use
   std::string flags = row;
   for (auto at = flags.find("DIR/"); at != std::string::npos; at = flags.find("DIR/")) flags.replace(at, 4, certs.path + "/");
   CAPTURE(flags);
-  const Run run = run_server(flags);
+  const StartupRun run = run_server_until_exit(flags);
   CHECK(run.exit_code == 2);
   CHECK(run.output.rfind("mehfil-server: " + named, 0) == 0);
   CHECK(std::count(run.output.begin(), run.output.end(), '\n') == 1);
