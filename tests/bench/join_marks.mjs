@@ -3,8 +3,10 @@
 export const STEPS = [['media', 'camera'], ['ws', 'ws open'], ['joined', 'room joined'], ['offer', 'ours sent'],
   ['theirs', 'theirs in'], ['ice', 'connected'], ['frame', 'first frame']];
 
+// A step a join skipped (the first frame can beat the camera) is left out, not counted as NaN.
 export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!sorted.length) return NaN;
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };

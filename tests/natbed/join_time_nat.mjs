@@ -5,8 +5,8 @@
 //  - direct: the joiner behind an endpoint-independent NAT, the other on a public address
 //    (a server-reflexive pair);
 //  - relayed: both behind symmetric NATs (a TURN relay pair).
-// Prints the medians, the path each join took, and the relayed join's ratio to the direct one
-// (target ≤ 1.2×). Each join is a fresh browser context: nothing cached, the camera opened anew.
+// The paths take turns join by join. Prints the medians, the path each join took, and the relayed
+// join's ratio to the direct one (target ≤ 1.2×). Each join is a fresh browser context: nothing cached, the camera opened anew.
 //
 //   bash tests/natbed/netbed.sh with symmetric symmetric eim -- node tests/natbed/join_time_nat.mjs [--quick]
 // (scripts/bench runs it; --quick does 2 joins a path, which ctest runs so it does not rot).
@@ -28,11 +28,15 @@ const results = new Map(PATHS.map((p) => [p.label, { marks: [], pairs: new Set()
 let failed = false;
 try {
   const server = await startServer(443, iceFlags());
-  for (const path of PATHS) {
-    const room = await createRoom(server);
-    const anchor = await joinFrom(path.anchor, server, room, 'Anchor', room.hostToken);
-    const browser = await browserIn(path.joiner);
-    for (let i = 0; i < runs; i++) {
+  // The paths take turns, join by join, so that whatever else the machine does in the meantime
+  // falls on each path alike; only the two pages of the join being measured are open.
+  const rooms = new Map();
+  for (const path of PATHS) rooms.set(path, await createRoom(server));
+  for (let i = 0; i < runs; i++) {
+    for (const path of PATHS) {
+      const room = rooms.get(path);
+      const anchor = await joinFrom(path.anchor, server, room, 'Anchor', room.hostToken);
+      const browser = await browserIn(path.joiner);
       const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
       const page = await context.newPage();
       await page.goto(`${server.url}/healthz?${new URLSearchParams({ room: room.code, name: `Joiner ${i}` })}`);
@@ -44,8 +48,8 @@ try {
       result.pairs.add(`${link?.local}→${link?.remote}`);
       await page.evaluate(() => window.call.destroy());
       await context.close();
+      await anchor.context().close();
     }
-    await anchor.context().close();  // each path's joins run with nothing else in the bed
   }
 } catch (error) {
   console.error(error);
