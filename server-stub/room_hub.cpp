@@ -67,16 +67,14 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
   for (const ParticipantRecord& p : store_.present_participants()) {
     LiveRoom* live = room(p.room_code);
     if (!live) continue;
-    Member m;
+    authority::Member m;
     m.user_id = p.user_id;
     m.peer_id = p.peer_id;
     m.display_name = p.display_name;
     m.is_cohost = p.is_cohost;
     m.audio = !p.is_muted;
     m.joined_at = p.joined_at;
-    m.detached_at = now;
-    m.announced = true;
-    live->members.push_back(std::move(m));
+    live->rules.restore(std::move(m), now);
   }
 }
 
@@ -95,49 +93,112 @@ RoomHub::LiveRoom* RoomHub::room(const std::string& room_code) {
   if (auto it = rooms_.find(room_code); it != rooms_.end()) return &it->second;
   auto record = store_.find_room(room_code);
   if (!record) return nullptr;
-  return &rooms_.emplace(room_code, LiveRoom{std::move(*record), {}}).first->second;
+  authority::RoomFacts facts;
+  facts.room_code = record->room_code;
+  facts.room_name = record->room_name;
+  facts.host_user_id = record->host_user_id;
+  facts.max_participants = record->max_participants;
+  facts.has_password = record->password_hash.has_value();
+  facts.is_locked = record->is_locked;
+  facts.is_active = record->is_active;
+  facts.closed_reason = record->closed_reason;
+  facts.settings = parse_settings(record->settings_json);
+  const authority::Timing timing{config_.resume_grace.count(), config_.reservation.count()};
+  return &rooms_.emplace(room_code, LiveRoom{std::move(*record), authority::RoomAuthority(std::move(facts), timing)})
+              .first->second;
 }
 
-RoomHub::Member* RoomHub::member(LiveRoom& live, const std::string& user_id) {
-  const auto it = std::find_if(live.members.begin(), live.members.end(),
-                               [&](const Member& m) { return m.user_id == user_id; });
-  return it == live.members.end() ? nullptr : &*it;
+authority::Actor RoomHub::actor(const Claims& claims) {
+  return {claims.sub, claims.name, claims.room, claims.role == "host"};
 }
 
-int RoomHub::announced_count(const LiveRoom& live) const {
-  return static_cast<int>(std::count_if(live.members.begin(), live.members.end(),
-                                        [](const Member& m) { return m.announced; }));
+// The one place a rule's refusal gets its HTTP status.
+RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
+  const auto status = [](ErrorCode code) -> unsigned {
+    switch (code) {
+      case ErrorCode::bad_request:
+      case ErrorCode::unknown_type: return 400;
+      case ErrorCode::too_large: return 413;
+      case ErrorCode::rate_limited:
+      case ErrorCode::quota_exceeded: return 429;
+      case ErrorCode::not_in_room:
+      case ErrorCode::room_full:
+      case ErrorCode::room_locked: return 409;
+      case ErrorCode::not_host:
+      case ErrorCode::wrong_password:
+      case ErrorCode::unauthorized: return 403;
+      case ErrorCode::room_not_found: return 404;
+      case ErrorCode::expired: return 410;
+      case ErrorCode::storage_full: return 507;
+      case ErrorCode::internal: return 500;
+    }
+    return 400;
+  };
+  return Problem{status(problem.code), problem.code, problem.message};
 }
 
-authority::Role RoomHub::role_of(const LiveRoom& live, const std::string& user_id, const Claims* claims) const {
-  authority::Role role;
-  role.is_host = live.record.host_user_id == user_id;
-  const auto it = std::find_if(live.members.begin(), live.members.end(),
-                               [&](const Member& m) { return m.user_id == user_id; });
-  role.is_cohost = it != live.members.end() && it->is_cohost;
-  // A token an embedding site minted with role "host" for this room makes its user a co-host.
-  if (claims && claims->role == "host" && claims->room == live.record.room_code) role.is_cohost = true;
-  return role;
+bool RoomHub::was_kicked(const LiveRoom& live, const std::string& user_id) {
+  const auto record = store_.find_participant(live.record.room_code, user_id);
+  return record && record->is_kicked;
 }
 
-std::optional<RoomHub::Problem> RoomHub::power_problem(const LiveRoom& live, const Claims& actor, authority::Power power,
-                                                       const std::string& target_user_id) {
-  std::optional<authority::Role> target;
-  if (!target_user_id.empty()) target = role_of(live, target_user_id);
-  const auto refusal = authority::check_power(role_of(live, actor.sub, &actor), power, target, target_user_id == actor.sub);
-  if (!refusal) return std::nullopt;
-  return Problem{refusal->code == ErrorCode::bad_request ? 400u : 403u, refusal->code, std::string(refusal->message)};
-}
-
-// A REST join holds a seat for `reservation`; a socket that never came frees it on time, whether
-// or not the sweeper has run since.
-void RoomHub::drop_stale_reservations(LiveRoom& live) {
-  const std::int64_t now = now_ms();
-  std::vector<std::string> stale;
-  for (const Member& m : live.members) {
-    if (!m.announced && !m.connection && now - m.detached_at >= config_.reservation.count()) stale.push_back(m.user_id);
+void RoomHub::apply(LiveRoom& live, const authority::Outcome& outcome) {
+  const auto socket = [&](authority::ConnId id) -> std::shared_ptr<Connection> {
+    const auto it = sockets_.find(id);
+    return it == sockets_.end() ? nullptr : it->second.lock();
+  };
+  for (const authority::Effect& effect : outcome.effects) {
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, authority::Deliver>) {
+            const Frame frame = std::make_shared<const std::string>(protocol::encode(e.message));
+            // Looked up one by one: a send may drop a slow reader, which forgets its socket.
+            for (const authority::ConnId to : e.to) {
+              if (auto connection = socket(to)) connection->send(frame);
+            }
+          } else if constexpr (std::is_same_v<T, authority::Welcome>) {
+            auto connection = socket(e.to);
+            if (!connection) return;
+            srv::RoomJoined joined = e.joined;
+            Claims resume{joined.self.user_id, joined.self.display_name, now_ms() / 1000 + 24 * 3600,
+                          joined.room.room_code, std::nullopt, joined.self.peer_id};
+            joined.resume_token = mint_token(resume, secret_);
+            send(connection, joined);
+            connection->send_history(chat_pages(live));
+            connection->send_history(board_pages(live));
+          } else if constexpr (std::is_same_v<T, authority::Bind>) {
+            if (auto connection = socket(e.conn)) {
+              connection->room_code = live.record.room_code;
+              connection->peer_id = e.peer_id;
+            }
+          } else if constexpr (std::is_same_v<T, authority::Unbind>) {
+            if (auto connection = socket(e.conn)) {
+              connection->room_code.clear();
+              connection->peer_id.clear();
+            }
+          } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
+            save_member(live, e);
+          } else {
+            static_assert(std::is_same_v<T, authority::SaveRoom>);
+            save_room(live, e.touched);
+          }
+        },
+        effect);
   }
-  for (const std::string& user_id : stale) remove_member(live, user_id, false);
+}
+
+ApiReply RoomHub::reply_rest(LiveRoom& live, const authority::Outcome& outcome, json ok) {
+  if (outcome.problem) return error(rules_problem(*outcome.problem));
+  apply(live, outcome);
+  return {200, std::move(ok)};
+}
+
+void RoomHub::reply_ws(const std::shared_ptr<Connection>& connection, LiveRoom& live, const authority::Outcome& outcome,
+                       const std::optional<protocol::RequestId>& id) {
+  apply(live, outcome);  // a refused join may still have let go of stale reservations
+  if (outcome.problem) return reply_error(connection, outcome.problem->code, outcome.problem->message, id);
+  if (id) send(connection, srv::Ack{*id});
 }
 
 // Wrong passwords use up a budget per room and address; with none left every attempt is refused
@@ -197,45 +258,14 @@ RoomHub::Problem RoomHub::storage_problem(const StorageError& error, const char*
   return Problem{500, ErrorCode::internal, "The server could not store that: nothing was kept."};
 }
 
-// Why `user` may not come in (password aside: that needs hashing and is checked by the caller).
-std::optional<RoomHub::Problem> RoomHub::admission_problem(LiveRoom& live, const Claims& user, bool resuming) {
-  const RoomRecord& r = live.record;
-  if (!r.is_active) {
-    if (r.closed_reason == "expired") return Problem{410, ErrorCode::expired, "This room has expired."};
-    return Problem{404, ErrorCode::room_not_found, "This room has ended."};
-  }
-  if (user.room && *user.room != r.room_code) {
-    return Problem{403, ErrorCode::unauthorized, "This token is for another room."};
-  }
-  if (const auto record = store_.find_participant(r.room_code, user.sub); record && record->is_kicked) {
-    return Problem{403, ErrorCode::unauthorized, "The host removed you from this room."};
-  }
-  drop_stale_reservations(live);
-  if (member(live, user.sub)) return std::nullopt;  // already has a place
-  if (r.is_locked && !resuming && r.host_user_id != user.sub) {
-    return Problem{409, ErrorCode::room_locked, "The host has locked this room."};
-  }
-  if (static_cast<int>(live.members.size()) >= r.max_participants) {
-    return Problem{409, ErrorCode::room_full, "This room is full (" + std::to_string(live.members.size()) + "/" +
-                                                  std::to_string(r.max_participants) + ")."};
-  }
-  return std::nullopt;
-}
-
-protocol::Participant RoomHub::participant(const LiveRoom& live, const Member& m) const {
-  return {m.user_id, m.peer_id, m.display_name, live.record.host_user_id == m.user_id, m.is_cohost,
-          m.audio,   m.video,   m.screen};
-}
-
 json RoomHub::room_json(const LiveRoom& live) const {
   const RoomRecord& r = live.record;
+  const authority::RoomFacts& facts = live.rules.facts();
   std::string host_name;
-  for (const Member& m : live.members) {
-    if (m.user_id == r.host_user_id) host_name = m.display_name;
-  }
+  if (const authority::Member* host = live.rules.member(facts.host_user_id)) host_name = host->display_name;
   if (host_name.empty()) {
-    if (auto host = store_.find_participant(r.room_code, r.host_user_id)) host_name = host->display_name;
-    else host_name = store_.user_name(r.host_user_id).value_or("");
+    if (auto host = store_.find_participant(r.room_code, facts.host_user_id)) host_name = host->display_name;
+    else host_name = store_.user_name(facts.host_user_id).value_or("");
   }
   // With --public-url the link is whole, ready to paste anywhere; without, it is relative to the
   // page asking, which knows its own origin.
@@ -244,26 +274,35 @@ json RoomHub::room_json(const LiveRoom& live) const {
   return {{"room_code", r.room_code},
           {"room_name", r.room_name},
           {"link", base + "/room/" + r.room_code},
-          {"host_user_id", r.host_user_id},
+          {"host_user_id", facts.host_user_id},
           {"host_name", host_name},
           {"is_public", r.is_public},
-          {"is_locked", r.is_locked},
-          {"is_active", r.is_active},
-          {"has_password", r.password_hash.has_value()},
-          {"max_participants", r.max_participants},
-          {"participant_count", static_cast<int>(live.members.size())},
-          {"settings", settings_json(parse_settings(r.settings_json))},
+          {"is_locked", facts.is_locked},
+          {"is_active", facts.is_active},
+          {"has_password", facts.has_password},
+          {"max_participants", facts.max_participants},
+          {"participant_count", static_cast<int>(live.rules.members().size())},
+          {"settings", settings_json(facts.settings)},
           {"created_at", r.created_at},
           {"expires_at", r.expires_at}};
 }
-
-void RoomHub::touch(LiveRoom& live) {
-  live.record.current_participants = static_cast<int>(live.members.size());
-  live.record.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
-  keep("updating a room", [&] { store_.update_room(live.record); });
+// The record follows the rules' facts; `touched`: the room was used, so its idle expiry starts over.
+void RoomHub::save_room(LiveRoom& live, bool touched) {
+  const authority::RoomFacts& facts = live.rules.facts();
+  RoomRecord& r = live.record;
+  r.host_user_id = facts.host_user_id;
+  r.is_locked = facts.is_locked;
+  r.is_active = facts.is_active;
+  r.closed_reason = facts.closed_reason;
+  r.settings_json = settings_json(facts.settings).dump();
+  r.current_participants = facts.is_active ? static_cast<int>(live.rules.members().size()) : 0;
+  if (touched) {
+    r.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
+  }
+  keep(facts.is_active ? "updating a room" : "closing a room", [&] { store_.update_room(r); });
 }
-
-void RoomHub::persist_member(const LiveRoom& live, const Member& m, std::optional<std::int64_t> left_at, bool kicked) {
+void RoomHub::save_member(const LiveRoom& live, const authority::SaveMember& row) {
+  const authority::Member& m = row.member;
   keep("saving a participant", [&] {
     ParticipantRecord p;
     if (auto existing = store_.find_participant(live.record.room_code, m.user_id)) p = *existing;
@@ -271,16 +310,15 @@ void RoomHub::persist_member(const LiveRoom& live, const Member& m, std::optiona
     p.user_id = m.user_id;
     p.display_name = m.display_name;
     p.peer_id = m.announced ? m.peer_id : "";  // only a peer the others know of is worth resuming
-    if (!left_at) p.joined_at = m.joined_at;
-    p.left_at = left_at;
-    p.is_host = live.record.host_user_id == m.user_id;
+    if (!row.left_at) p.joined_at = m.joined_at;
+    p.left_at = row.left_at;
+    p.is_host = row.is_host;
     p.is_cohost = m.is_cohost;
     p.is_muted = !m.audio;
-    p.is_kicked = p.is_kicked || kicked;
+    p.is_kicked = p.is_kicked || row.kicked;
     store_.upsert_participant(p);
   });
 }
-
 // ---------------------------------------------------------------------------------------------
 // REST
 
@@ -338,80 +376,51 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
 ApiReply RoomHub::preview(const std::string& room_code) {
   LiveRoom* live = room(room_code);
   if (!live) return error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."});
-  if (!live->record.is_active && live->record.closed_reason == "expired") {
+  if (live->rules.phase() == authority::Phase::expired) {
     return error({410, ErrorCode::expired, "The room \"" + room_code + "\" has expired."});
   }
   return {200, room_json(*live)};
 }
-
 void RoomHub::join(const Claims& user, const std::string& address, const std::string& room_code,
                    std::optional<std::string> password, ApiCallback done) {
   LiveRoom* live = room(room_code);
   if (!live) return done(error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."}));
-  if (auto problem = admission_problem(*live, user, false)) return done(error(*problem));
-  auto admit = [this, user, room_code, done]() {
-    LiveRoom* now_live = room(room_code);
-    if (auto problem = admission_problem(*now_live, user, false)) return done(error(*problem));  // again: time passed
-    if (!member(*now_live, user.sub)) {
-      Member m;
-      m.user_id = user.sub;
-      m.peer_id = "p" + random_token(9);
-      m.display_name = user.name;
-      m.joined_at = now_ms();
-      m.detached_at = m.joined_at;
-      now_live->members.push_back(m);
-      persist_member(*now_live, m, std::nullopt, false);
-      touch(*now_live);
-    }
-    done({200, room_json(*now_live)});
+  authority::JoinRequest request{actor(user), 0, "p" + random_token(9), std::nullopt, was_kicked(*live, user.sub),
+                                 password.has_value(), false};
+  const auto answer = [this](LiveRoom& in, const authority::Outcome& outcome) {
+    ApiReply reply = reply_rest(in, outcome, {});
+    return reply.status == 200 ? ApiReply{200, room_json(in)} : reply;
   };
-  const auto& hash = live->record.password_hash;
-  if (!hash || member(*live, user.sub) || live->record.host_user_id == user.sub) return admit();
-  if (!password) return done(error({403, ErrorCode::wrong_password, "This room needs a password."}));
+  const authority::Outcome outcome = live->rules.join(request, now_ms());
+  if (!outcome.needs_password) return done(answer(*live, outcome));
   if (auto problem = take_password_attempt(room_code, address)) return done(error(*problem));
-  check_password(*hash, *password, room_code + "|" + address, [this, admit, done](bool ok) {
-    if (!ok) return done(error({403, ErrorCode::wrong_password, "That password is not right."}));
-    try {
-      admit();
-    } catch (const StorageError& failure) {
-      done(error(storage_problem(failure, "joining a room")));
-    }
-  });
-}
-
-ApiReply RoomHub::leave(const Claims& user, const std::string& room_code) {
+  check_password(*live->record.password_hash, *password, room_code + "|" + address,
+                 [this, room_code, request, answer, done](bool ok) mutable {
+                   if (!ok) return done(error({403, ErrorCode::wrong_password, "That password is not right."}));
+                   try {
+                     LiveRoom* now_live = room(room_code);  // every rule again: time has passed
+                     request.password_checked = true;
+                     done(answer(*now_live, now_live->rules.join(request, now_ms())));
+                   } catch (const StorageError& failure) {
+                     done(error(storage_problem(failure, "joining a room")));
+                   }
+                 });
+}ApiReply RoomHub::leave(const Claims& user, const std::string& room_code) {
   LiveRoom* live = room(room_code);
   if (!live) return error({404, ErrorCode::room_not_found, "No such room."});
-  Member* m = member(*live, user.sub);
-  if (!m) return error({409, ErrorCode::not_in_room, "You are not in this room."});
-  if (auto connection = m->connection) {
-    connection->room_code.clear();
-    connection->peer_id.clear();
-  }
-  remove_member(*live, user.sub, false);
-  return {200, {{"left", true}}};
+  return reply_rest(*live, live->rules.leave(user.sub, now_ms()), {{"left", true}});
 }
-
 ApiReply RoomHub::remove_room(const Claims& user, const std::string& room_code) {
   LiveRoom* live = room(room_code);
   if (!live) return error({404, ErrorCode::room_not_found, "No such room."});
-  if (auto problem = power_problem(*live, user, authority::Power::end_room)) return error(*problem);
-  if (live->record.is_active) end_room(*live, "deleted");
-  return {200, {{"deleted", true}}};
-}
-
-ApiReply RoomHub::host_action(const Claims& user, const std::string& room_code, srv::HostActionKind action,
+  return reply_rest(*live, live->rules.delete_room(actor(user), now_ms()), {{"deleted", true}});
+}ApiReply RoomHub::host_action(const Claims& user, const std::string& room_code, srv::HostActionKind action,
                               const std::string& target_user_id) {
   LiveRoom* live = room(room_code);
-  if (!live || !live->record.is_active) return error({404, ErrorCode::room_not_found, "No such room."});
+  if (!live) return error({404, ErrorCode::room_not_found, "No such room."});
   const auto power = action == srv::HostActionKind::mute ? authority::Power::mute : authority::Power::kick;
-  if (auto problem = power_problem(*live, user, power)) return error(*problem);  // the role holds it at all?
-  if (!member(*live, target_user_id)) return error({409, ErrorCode::not_in_room, "That person is not in this room."});
-  if (auto problem = power_problem(*live, user, power, target_user_id)) return error(*problem);
-  apply_host_action(*live, user.sub, action, target_user_id);
-  return {200, {{"done", true}}};
+  return reply_rest(*live, live->rules.use_power(actor(user), power, target_user_id, now_ms()), {{"done", true}});
 }
-
 ApiReply RoomHub::user_rooms(const Claims& user) {
   const auto describe = [this](std::vector<RoomRecord> records) {
     json list = json::array();
@@ -426,15 +435,12 @@ ApiReply RoomHub::user_rooms(const Claims& user) {
 
 std::optional<std::string> RoomHub::name_in_a_call_with(const std::string& a, const std::string& b) const {
   for (const auto& [code, live] : rooms_) {
-    const auto present = [&](const std::string& user_id) {
-      return std::find_if(live.members.begin(), live.members.end(), [&](const Member& m) { return m.user_id == user_id && m.announced; });
-    };
-    if (!live.record.is_active || present(a) == live.members.end()) continue;
-    if (const auto other = present(b); other != live.members.end()) return other->display_name;
+    const authority::Member* first = live.rules.member(a);
+    const authority::Member* second = live.rules.member(b);
+    if (live.rules.facts().is_active && first && first->announced && second && second->announced) return second->display_name;
   }
   return std::nullopt;
 }
-
 ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_user_id) {
   if (target_user_id == user.sub) return error({400, ErrorCode::bad_request, "You cannot add yourself as a friend."});
   const auto mine = store_.friendship(user.sub, target_user_id);    // "requested" | "friends"
@@ -507,44 +513,23 @@ ApiReply RoomHub::friends(const Claims& user) {
 void RoomHub::connected(const std::shared_ptr<Connection>& connection) {
   ++connection_count_;
   online_.emplace(connection->user_id(), connection);
+  sockets_.emplace(connection->id(), connection);
   connection->ice_issued_ms = now_ms();
   send(connection, srv::Hello{1, connection->ice_issued_ms, ice_servers_for(config_.ice, connection->user_id(), now_ms() / 1000)});
 }
-
 void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
   --connection_count_;
   for (auto [it, end] = online_.equal_range(connection->user_id()); it != end;) {
     const auto held = it->second.lock();
     it = (!held || held == connection) ? online_.erase(it) : std::next(it);
   }
-  detach(connection);
-}
-
-// The socket is gone but the member keeps its place for the grace period (see room_hub.h).
-void RoomHub::detach(const std::shared_ptr<Connection>& connection) {
+  sockets_.erase(connection->id());
+  // The socket is gone but the member keeps its place for the grace period (room_authority.h).
   if (connection->room_code.empty()) return;
-  LiveRoom* live = room(connection->room_code);
-  if (!live) return;
-  Member* m = member(*live, connection->user_id());
-  if (m && m->connection == connection) {
-    m->connection.reset();
-    m->detached_at = now_ms();
-    if (m->user_id == live->record.host_user_id && m->announced) {
-      broadcast(*live, srv::HostAway{live->record.room_code, m->user_id});
-    }
-  }
+  if (LiveRoom* live = room(connection->room_code)) apply(*live, live->rules.socket_closed(connection->id(), now_ms()));
 }
-
 void RoomHub::send(const std::shared_ptr<Connection>& connection, const protocol::ServerMessage& message) {
   connection->send(std::make_shared<const std::string>(protocol::encode(message)));
-}
-
-void RoomHub::broadcast(const LiveRoom& live, const protocol::ServerMessage& message, const std::string& except_user) {
-  const Frame frame = std::make_shared<const std::string>(protocol::encode(message));
-  for (const Member& m : live.members) {
-    // A copy: a send may drop a slow reader, which resets m.connection inside the call.
-    if (auto connection = m.connection; connection && m.user_id != except_user) connection->send(frame);
-  }
 }
 
 void RoomHub::reply_error(const std::shared_ptr<Connection>& connection, ErrorCode code, std::string message,
@@ -592,14 +577,13 @@ void RoomHub::handle(const std::shared_ptr<Connection>& connection, const protoc
   }
 }
 
+// Every message type has its branch: adding one to protocol::ClientMessage fails to compile here
+// until it is handled (the room's own messages go to its rules, which list theirs the same way).
 void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
                        const std::optional<protocol::RequestId>& id) {
   const auto ack = [&] {
     if (id) send(connection, srv::Ack{*id});
   };
-  if (const auto* join_message = std::get_if<cli::JoinRoom>(&message)) return ws_join(connection, *join_message, id);
-  if (std::holds_alternative<cli::Ping>(message)) return send(connection, srv::Pong{});
-  if (const auto* m = std::get_if<cli::CallRing>(&message)) return ring(connection, *m, id);
   const auto call_reply = [&](const std::string& call_id, auto reply, bool from_callee, bool accept) {
     const auto it = calls_.find(call_id);
     if (it == calls_.end()) return reply_error(connection, ErrorCode::not_in_room, "No such call.", id);
@@ -612,130 +596,53 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
     if (accept) call.accepted = true; else calls_.erase(it);
     ack();
   };
-  if (const auto* m = std::get_if<cli::CallAccept>(&message)) return call_reply(m->call_id, srv::CallAccepted{m->call_id}, true, true);
-  if (const auto* m = std::get_if<cli::CallReject>(&message)) return call_reply(m->call_id, srv::CallRejected{m->call_id}, true, false);
-  if (const auto* m = std::get_if<cli::CallCancel>(&message)) return call_reply(m->call_id, srv::CallCancelled{m->call_id}, false, false);
-
-  // Everything else acts on the room this connection is in.
+  // The room this socket is in, if it is in one as the member on this socket.
   LiveRoom* live = connection->room_code.empty() ? nullptr : room(connection->room_code);
-  Member* self = live ? member(*live, connection->user_id()) : nullptr;
-  if (!live || !self || self->connection != connection) {
-    return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
-  }
-  const std::string& room_code = live->record.room_code;
-
-  if (std::holds_alternative<cli::LeaveRoom>(message)) {
-    connection->room_code.clear();
-    connection->peer_id.clear();
-    remove_member(*live, self->user_id, false);
-    return ack();
-  }
-  // Signaling goes to one peer of this room, named by its peer id, and nowhere else.
-  const auto relay = [&](const std::string& to, const protocol::ServerMessage& relayed) {
-    for (const Member& other : live->members) {
-      if (other.peer_id == to && other.connection) return send(other.connection, relayed);
-    }
-    reply_error(connection, ErrorCode::not_in_room, "No such peer in this room.", id);
+  const authority::Member* self = live ? live->rules.member_on(connection->id()) : nullptr;
+  const auto room_message = [&] {
+    if (!live) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
+    reply_ws(connection, *live, live->rules.message(connection->id(), actor(connection->claims()), message, now_ms()), id);
   };
-  if (const auto* m = std::get_if<cli::SignalOffer>(&message)) return relay(m->to, srv::SignalOffer{connection->peer_id, m->sdp, m->offer_id});
-  if (const auto* m = std::get_if<cli::SignalAnswer>(&message)) return relay(m->to, srv::SignalAnswer{connection->peer_id, m->sdp, m->offer_id});
-  if (const auto* m = std::get_if<cli::SignalIce>(&message)) return relay(m->to, srv::SignalIce{connection->peer_id, m->candidate});
-  if (const auto* m = std::get_if<cli::MediaState>(&message)) {
-    self->audio = m->audio;
-    self->video = m->video;
-    self->screen = m->screen;
-    broadcast(*live, srv::ParticipantUpdated{room_code, participant(*live, *self)});
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::ChatSend>(&message)) {
-    if (!parse_settings(live->record.settings_json).chat) {
-      return reply_error(connection, ErrorCode::not_host, "The host has turned chat off.", id);
-    }
-    if (auto problem = take_write_bytes(self->user_id, m->text.size())) return reply_problem(connection, *problem, id);
-    ChatRecord chat{"m" + random_token(9), room_code, self->user_id, self->display_name, m->text, now_ms(), m->client_msg_id};
-    try {
-      store_.insert_chat(chat, config_.chat_messages_per_room);
-    } catch (const StorageError& error) {
-      return reply_problem(connection, storage_problem(error, "saving a chat message"), id);
-    }
-    live->chat_pages.reset();
-    broadcast(*live, srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id});
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::WhiteboardOps>(&message)) return whiteboard_ops(connection, *live, m->ops, id);
-  if (const auto* m = std::get_if<cli::WhiteboardCursor>(&message)) {  // transient: relayed, never stored
-    return broadcast(*live, srv::WhiteboardCursor{connection->peer_id, m->x, m->y, m->laser}, self->user_id);
-  }
-
-  if (std::holds_alternative<cli::ClaimHost>(message)) return claim_host(connection, *live, *self, id);
-
-  // Host and co-host powers: one table decides, for the WebSocket and REST alike.
-  const auto allowed = [&](authority::Power power, const std::string& target_user_id = {}) {
-    if (auto problem = power_problem(*live, connection->claims(), power)) {  // the role holds it at all?
-      reply_problem(connection, *problem, id);
-      return false;
-    }
-    if (!target_user_id.empty() && !member(*live, target_user_id)) {
-      reply_error(connection, ErrorCode::not_in_room, "That person is not in this room.", id);
-      return false;
-    }
-    if (auto problem = power_problem(*live, connection->claims(), power, target_user_id)) {
-      reply_problem(connection, *problem, id);
-      return false;
-    }
-    return true;
-  };
-  if (const auto* m = std::get_if<cli::HostMute>(&message)) {
-    if (!allowed(authority::Power::mute, m->target_user_id)) return;
-    apply_host_action(*live, self->user_id, srv::HostActionKind::mute, m->target_user_id);
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::HostKick>(&message)) {
-    if (!allowed(authority::Power::kick, m->target_user_id)) return;
-    apply_host_action(*live, self->user_id, srv::HostActionKind::kick, m->target_user_id);
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::MakeCohost>(&message)) {
-    if (!allowed(authority::Power::make_cohost, m->target_user_id)) return;
-    Member* target = member(*live, m->target_user_id);
-    target->is_cohost = true;
-    persist_member(*live, *target, std::nullopt, false);
-    broadcast(*live, srv::ParticipantUpdated{room_code, participant(*live, *target)});
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::HostTransfer>(&message)) {
-    if (!allowed(authority::Power::transfer_host, m->target_user_id)) return;
-    Member* target = member(*live, m->target_user_id);
-    const std::string previous = live->record.host_user_id;
-    live->record.host_user_id = target->user_id;
-    touch(*live);
-    persist_member(*live, *target, std::nullopt, false);
-    persist_member(*live, *self, std::nullopt, false);
-    broadcast(*live, srv::HostChanged{room_code, target->user_id, previous});
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::LockRoom>(&message)) {
-    if (!allowed(authority::Power::lock)) return;
-    live->record.is_locked = m->locked;
-    touch(*live);
-    broadcast(*live, srv::SettingsChanged{room_code, live->record.is_locked, parse_settings(live->record.settings_json)});
-    return ack();
-  }
-  if (const auto* m = std::get_if<cli::ChangeSettings>(&message)) {
-    if (!allowed(authority::Power::change_settings)) return;
-    live->record.settings_json = settings_json(m->settings).dump();
-    touch(*live);
-    broadcast(*live, srv::SettingsChanged{room_code, live->record.is_locked, m->settings});
-    return ack();
-  }
-  if (std::holds_alternative<cli::EndRoom>(message)) {
-    if (!allowed(authority::Power::end_room)) return;
-    ack();
-    return end_room(*live, "ended_by_host");
-  }
-  reply_error(connection, ErrorCode::unknown_type, "This server does not handle that message.", id);
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, cli::JoinRoom>) {
+          ws_join(connection, m, id);
+        } else if constexpr (std::is_same_v<T, cli::Ping>) {
+          send(connection, srv::Pong{});
+        } else if constexpr (std::is_same_v<T, cli::CallRing>) {
+          ring(connection, m, id);
+        } else if constexpr (std::is_same_v<T, cli::CallAccept>) {
+          call_reply(m.call_id, srv::CallAccepted{m.call_id}, true, true);
+        } else if constexpr (std::is_same_v<T, cli::CallReject>) {
+          call_reply(m.call_id, srv::CallRejected{m.call_id}, true, false);
+        } else if constexpr (std::is_same_v<T, cli::CallCancel>) {
+          call_reply(m.call_id, srv::CallCancelled{m.call_id}, false, false);
+        } else if constexpr (std::is_same_v<T, cli::ChatSend>) {
+          // The rules say whether this member may chat; then it is stored, and only then told.
+          const authority::Outcome allowed = live ? live->rules.message(connection->id(), actor(connection->claims()), message, now_ms())
+                                                  : authority::Outcome{authority::Problem{ErrorCode::not_in_room, "Join a room first."}};
+          if (allowed.problem) return reply_error(connection, allowed.problem->code, allowed.problem->message, id);
+          if (auto problem = take_write_bytes(self->user_id, m.text.size())) return reply_problem(connection, *problem, id);
+          ChatRecord chat{"m" + random_token(9), live->record.room_code, self->user_id, self->display_name, m.text, now_ms(), m.client_msg_id};
+          try {
+            store_.insert_chat(chat, config_.chat_messages_per_room);
+          } catch (const StorageError& error) {
+            return reply_problem(connection, storage_problem(error, "saving a chat message"), id);
+          }
+          live->chat_pages.reset();
+          apply(*live, live->rules.tell_everyone(
+                           srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id}));
+          ack();
+        } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
+          if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
+          whiteboard_ops(connection, *live, m.ops, id);
+        } else {
+          room_message();
+        }
+      },
+      message);
 }
-
 void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::JoinRoom& join,
                       const std::optional<protocol::RequestId>& id) {
   LiveRoom* live = room(join.room_code);
@@ -744,113 +651,30 @@ void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::
     return reply_error(connection, ErrorCode::bad_request, "Leave your current room first.", id);
   }
   // A resume token proves this user was admitted as this peer: no password again, lock or not.
-  std::optional<std::string> resumed_peer;
+  authority::JoinRequest request{actor(connection->claims()), connection->id(), "p" + random_token(9), std::nullopt,
+                                 was_kicked(*live, connection->user_id()), join.password.has_value(), false};
   if (join.resume_token) {
     const auto claims = verify_token(*join.resume_token, secret_, now_ms() / 1000);
-    if (claims && claims->sub == connection->user_id() && claims->room == join.room_code) resumed_peer = claims->peer;
+    if (claims && claims->sub == connection->user_id() && claims->room == join.room_code) request.resumed_peer = claims->peer;
   }
-  if (auto problem = admission_problem(*live, connection->claims(), resumed_peer.has_value())) {
-    return reply_error(connection, problem->code, problem->message, id);
-  }
-  const auto& hash = live->record.password_hash;
-  if (!hash || resumed_peer || member(*live, connection->user_id()) || live->record.host_user_id == connection->user_id()) {
-    return finish_ws_join(connection, join.room_code, resumed_peer, id);
-  }
-  if (!join.password) return reply_error(connection, ErrorCode::wrong_password, "This room needs a password.", id);
+  const authority::Outcome outcome = live->rules.join(request, now_ms());
+  if (!outcome.needs_password) return reply_ws(connection, *live, outcome, id);
   if (auto problem = take_password_attempt(join.room_code, connection->address())) return reply_problem(connection, *problem, id);
   std::weak_ptr<Connection> weak = connection;
-  check_password(*hash, *join.password, join.room_code + "|" + connection->address(),
-                 [this, weak, room_code = join.room_code, id](bool ok) {
+  check_password(*live->record.password_hash, *join.password, join.room_code + "|" + connection->address(),
+                 [this, weak, room_code = join.room_code, request, id](bool ok) mutable {
                    auto still_open = weak.lock();
                    if (!still_open || !still_open->is_open()) return;
                    if (!ok) return reply_error(still_open, ErrorCode::wrong_password, "That password is not right.", id);
                    try {
-                     finish_ws_join(still_open, room_code, std::nullopt, id);
+                     LiveRoom* now_live = room(room_code);  // every rule again: the room may have filled meanwhile
+                     request.password_checked = true;
+                     reply_ws(still_open, *now_live, now_live->rules.join(request, now_ms()), id);
                    } catch (const StorageError& failure) {
                      reply_problem(still_open, storage_problem(failure, "joining a room"), id);
                    }
                  });
 }
-
-void RoomHub::finish_ws_join(const std::shared_ptr<Connection>& connection, const std::string& room_code,
-                             std::optional<std::string> resumed_peer, const std::optional<protocol::RequestId>& id) {
-  LiveRoom* live = room(room_code);
-  // Checked again: the room may have filled or closed while a password was being verified.
-  if (auto problem = admission_problem(*live, connection->claims(), resumed_peer.has_value())) {
-    return reply_error(connection, problem->code, problem->message, id);
-  }
-  Member* m = member(*live, connection->user_id());
-  const bool host_returns = m && !m->connection && m->announced && m->user_id == live->record.host_user_id;
-  if (!m) {
-    Member fresh;
-    fresh.user_id = connection->user_id();
-    fresh.peer_id = resumed_peer.value_or("p" + random_token(9));
-    fresh.display_name = connection->claims().name;
-    fresh.joined_at = now_ms();
-    live->members.push_back(fresh);
-    m = &live->members.back();
-  }
-  if (m->connection && m->connection != connection) {
-    // The same user from another tab or a socket that has not noticed its drop: the newest wins.
-    auto old = m->connection;
-    old->room_code.clear();
-    old->peer_id.clear();
-    send(old, srv::RoomClosed{room_code, "joined_elsewhere"});
-  }
-  m->connection = connection;
-  connection->room_code = room_code;
-  connection->peer_id = m->peer_id;
-  const bool first_arrival = !m->announced;
-  m->announced = true;
-  persist_member(*live, *m, std::nullopt, false);
-  touch(*live);
-
-  srv::RoomJoined joined;
-  joined.self = {m->user_id, m->peer_id, m->display_name, live->record.host_user_id == m->user_id};
-  joined.room = {room_code, live->record.room_name, live->record.host_user_id, live->record.max_participants,
-                 live->record.is_locked, parse_settings(live->record.settings_json)};
-  for (const Member& other : live->members) {
-    if (other.announced && other.user_id != m->user_id) joined.participants.push_back(participant(*live, other));
-  }
-  Claims resume{m->user_id, m->display_name, now_ms() / 1000 + 24 * 3600, room_code, std::nullopt, m->peer_id};
-  joined.resume_token = mint_token(resume, secret_);
-  send(connection, joined);
-  connection->send_history(chat_pages(*live));
-  connection->send_history(board_pages(*live));
-  if (id) send(connection, srv::Ack{*id});
-  if (first_arrival) {
-    broadcast(*live, srv::ParticipantJoined{room_code, participant(*live, *m), announced_count(*live)}, m->user_id);
-  }
-  if (host_returns) {
-    broadcast(*live, srv::HostChanged{room_code, m->user_id, m->user_id}, m->user_id);
-  } else if (const Member* host = member(*live, live->record.host_user_id); host && host->announced && !host->connection) {
-    send(connection, srv::HostAway{room_code, host->user_id});
-  }
-}
-
-// "Become Host": anyone in the room may take it over while the host is away, so a dropped host does
-// not leave the room without powers for the whole grace period. Not before the host has arrived:
-// a room waits for the one who made it.
-void RoomHub::claim_host(const std::shared_ptr<Connection>& connection, LiveRoom& live, Member& self,
-                         const std::optional<protocol::RequestId>& id) {
-  const std::string previous = live.record.host_user_id;
-  if (previous == self.user_id) {
-    if (id) send(connection, srv::Ack{*id});
-    return;
-  }
-  const Member* host = member(live, previous);
-  if (!host || !host->announced) {
-    return reply_error(connection, ErrorCode::not_host, "The host has not arrived yet.", id);
-  }
-  if (host->connection) return reply_error(connection, ErrorCode::not_host, "The host is here.", id);
-  live.record.host_user_id = self.user_id;
-  self.is_cohost = false;
-  touch(live);
-  persist_member(live, self, std::nullopt, false);
-  broadcast(live, srv::HostChanged{live.record.room_code, self.user_id, previous});
-  if (id) send(connection, srv::Ack{*id});
-}
-
 // Loaded from the store the first time anyone needs it. A read that fails throws (StorageError) and
 // leaves the room without a board in memory, so the next request tries again rather than seeing an
 // empty board.
@@ -903,7 +727,7 @@ void RoomHub::whiteboard_ops(const std::shared_ptr<Connection>& connection, Live
     const whiteboard::Element* current = wb.find(e.id);
     return e.deleted && current && !current->deleted && e.id.rfind(connection->user_id() + ":", 0) != 0;
   });
-  const bool may_clear = !power_problem(live, connection->claims(), authority::Power::clear_board);
+  const bool may_clear = !authority::check_power(live.rules.role_of(actor(connection->claims())), authority::Power::clear_board);
   if (others_erased > 1 && !may_clear) {
     return reply_error(connection, ErrorCode::not_host, "Only the host or a co-host can clear the board.", id);
   }
@@ -967,7 +791,7 @@ void RoomHub::whiteboard_ops(const std::shared_ptr<Connection>& connection, Live
   for (const whiteboard::Element& element : elements) wb.apply(element);
   live.board_bytes = bytes;
   live.board_pages.reset();
-  broadcast(live, srv::WhiteboardOps{connection->peer_id, std::move(accepted)}, connection->user_id());
+  apply(live, live.rules.tell_everyone(srv::WhiteboardOps{connection->peer_id, std::move(accepted)}, connection->user_id()));
   if (id) send(connection, srv::Ack{*id});
 }
 
@@ -1019,64 +843,6 @@ const std::vector<Frame>& RoomHub::chat_pages(LiveRoom& live) {
   return *live.chat_pages;
 }
 
-void RoomHub::apply_host_action(LiveRoom& live, const std::string& by, srv::HostActionKind action,
-                                const std::string& target_user_id) {
-  Member* target = member(live, target_user_id);
-  if (!target) return;
-  if (target->connection) send(target->connection, srv::HostAction{action, target_user_id, by});
-  if (action == srv::HostActionKind::mute) {
-    target->audio = false;
-    persist_member(live, *target, std::nullopt, false);
-    broadcast(live, srv::ParticipantUpdated{live.record.room_code, participant(live, *target)});
-    return;
-  }
-  if (auto connection = target->connection) {
-    connection->room_code.clear();
-    connection->peer_id.clear();
-  }
-  remove_member(live, target_user_id, /*kicked=*/true);
-}
-
-void RoomHub::remove_member(LiveRoom& live, const std::string& user_id, bool kicked) {
-  const auto it = std::find_if(live.members.begin(), live.members.end(), [&](const Member& m) { return m.user_id == user_id; });
-  if (it == live.members.end()) return;
-  const Member gone = *it;
-  live.members.erase(it);
-  persist_member(live, gone, now_ms(), kicked);
-  const std::string& room_code = live.record.room_code;
-  if (gone.announced) {
-    broadcast(live, srv::ParticipantLeft{room_code, gone.user_id, gone.peer_id, announced_count(live)});
-  }
-  // Host left: a co-host takes over, else whoever has been here longest; never someone who only
-  // reserved a seat over REST and has not come in (nobody has seen them, and they may never come).
-  const auto present = std::find_if(live.members.begin(), live.members.end(), [](const Member& m) { return m.announced; });
-  if (live.record.host_user_id == gone.user_id && present != live.members.end()) {
-    auto next = std::find_if(live.members.begin(), live.members.end(), [](const Member& m) { return m.is_cohost && m.announced; });
-    if (next == live.members.end()) next = present;
-    live.record.host_user_id = next->user_id;
-    persist_member(live, *next, std::nullopt, false);
-    broadcast(live, srv::HostChanged{room_code, next->user_id, gone.user_id});
-  }
-  touch(live);
-}
-
-void RoomHub::end_room(LiveRoom& live, const std::string& reason) {
-  broadcast(live, srv::RoomClosed{live.record.room_code, reason});
-  const std::int64_t now = now_ms();
-  for (Member& m : live.members) {
-    if (m.connection) {
-      m.connection->room_code.clear();
-      m.connection->peer_id.clear();
-    }
-    persist_member(live, m, now, false);
-  }
-  live.members.clear();
-  live.record.is_active = false;
-  live.record.closed_reason = reason;
-  live.record.current_participants = 0;
-  keep("closing a room", [&] { store_.update_room(live.record); });
-}
-
 // TURN credentials last --turn-ttl; a socket open for half of that gets fresh ones (ice:servers),
 // which its pcs use from their next ICE restart, so a long call never meets an expired credential.
 void RoomHub::refresh_ice_credentials(std::int64_t now) {
@@ -1094,19 +860,12 @@ void RoomHub::refresh_ice_credentials(std::int64_t now) {
 void RoomHub::sweep() {
   const std::int64_t now = now_ms();
   refresh_ice_credentials(now);
-  for (auto& [code, live] : rooms_) {
-    std::vector<std::string> expired;
-    for (const Member& m : live.members) {
-      const std::int64_t grace = m.announced ? config_.resume_grace.count() : config_.reservation.count();
-      if (!m.connection && now - m.detached_at >= grace) expired.push_back(m.user_id);
-    }
-    for (const std::string& user_id : expired) remove_member(live, user_id, false);
-  }
+  for (auto& [code, live] : rooms_) apply(live, live.rules.tick(now));
   std::vector<std::string> expired_rooms;
   keep("expiring rooms", [&] { expired_rooms = store_.expire_rooms(now); });
   for (const std::string& code : expired_rooms) {
     if (auto it = rooms_.find(code); it != rooms_.end()) {
-      broadcast(it->second, srv::RoomClosed{code, "expired"});
+      apply(it->second, it->second.rules.expire(now));
       rooms_.erase(it);
     }
   }
@@ -1122,7 +881,7 @@ void RoomHub::sweep() {
   }
   // Inactive rooms with nobody in them need not stay in memory.
   for (auto it = rooms_.begin(); it != rooms_.end();) {
-    it = (it->second.members.empty()) ? rooms_.erase(it) : std::next(it);
+    it = it->second.rules.members().empty() ? rooms_.erase(it) : std::next(it);
   }
 }
 

@@ -35,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "authority/permissions.h"
+#include "authority/room_authority.h"
 #include "connection.h"
 #include "protocol/messages.h"
 #include "rate_limiter.h"
@@ -96,22 +97,9 @@ class RoomHub {
   bool storage_healthy() const { return store_.healthy(); }
 
  private:
-  struct Member {
-    std::string user_id;
-    std::string peer_id;
-    std::string display_name;
-    bool is_cohost = false;
-    bool audio = false;
-    bool video = false;
-    bool screen = false;
-    std::int64_t joined_at = 0;
-    std::shared_ptr<Connection> connection;  // null while reserved (REST join) or dropped
-    std::int64_t detached_at = 0;
-    bool announced = false;  // the others were told with room:participant-joined
-  };
   struct LiveRoom {
-    RoomRecord record;
-    std::vector<Member> members;  // join order: the longest present first
+    RoomRecord record;             // what only the store needs (expiry, password hash, ...); synced on save
+    authority::RoomAuthority rules;  // who is in, who is host, what may happen: the room's rules
     std::optional<whiteboard::Board> board;  // loaded from the store when first needed
     std::size_t board_bytes = 0;             // canonical JSON of every element, tombstones included
     // What a joiner catches up on, encoded once and shared by every joiner until the next change.
@@ -137,13 +125,6 @@ class RoomHub {
   void tell_user(const std::string& user_id, const protocol::ServerMessage& message);
   void tell_friends(const Claims& user, const std::string& other_user_id);
   std::vector<std::shared_ptr<Connection>> sockets_of(const std::string& user_id) const;
-  Member* member(LiveRoom& room, const std::string& user_id);
-  std::optional<Problem> admission_problem(LiveRoom& room, const Claims& user, bool resuming);
-  authority::Role role_of(const LiveRoom& room, const std::string& user_id, const Claims* claims = nullptr) const;
-  // The one permission check for REST and WebSocket alike (wasm/core/authority/permissions.h).
-  std::optional<Problem> power_problem(const LiveRoom& room, const Claims& actor, authority::Power power,
-                                       const std::string& target_user_id = {});
-  void drop_stale_reservations(LiveRoom& room);
   // Password guesses: a budget per room and address, and a bounded queue for the hashing pool.
   std::optional<Problem> take_password_attempt(const std::string& room_code, const std::string& address);
   void check_password(const std::string& hash, const std::string& password, const std::string& attempt_key,
@@ -154,19 +135,21 @@ class RoomHub {
   template <typename Write>
   void keep(const char* what, Write&& write);
   Problem storage_problem(const StorageError& error, const char* what);
-  int announced_count(const LiveRoom& room) const;
 
   void ws_join(const std::shared_ptr<Connection>& connection, const protocol::client::JoinRoom& join,
                const std::optional<protocol::RequestId>& id);
-  void finish_ws_join(const std::shared_ptr<Connection>& connection, const std::string& room_code,
-                      std::optional<std::string> resumed_peer, const std::optional<protocol::RequestId>& id);
-  void remove_member(LiveRoom& room, const std::string& user_id, bool kicked);
-  void detach(const std::shared_ptr<Connection>& connection);
-  void apply_host_action(LiveRoom& room, const std::string& by, protocol::server::HostActionKind action,
-                         const std::string& target_user_id);
-  void claim_host(const std::shared_ptr<Connection>& connection, LiveRoom& room, Member& self,
-                  const std::optional<protocol::RequestId>& id);
-  void end_room(LiveRoom& room, const std::string& reason);
+  // Carries out what the room's rules decided (room_authority.h), in order.
+  void apply(LiveRoom& room, const authority::Outcome& outcome);
+  static authority::Actor actor(const Claims& claims);
+  static Problem rules_problem(const authority::Problem& problem);  // with its HTTP status
+  bool was_kicked(const LiveRoom& room, const std::string& user_id);
+  void save_room(LiveRoom& room, bool touched);
+  void save_member(const LiveRoom& room, const authority::SaveMember& row);
+  // An Outcome to a REST answer: the problem, else `ok`, once the effects are carried out.
+  ApiReply reply_rest(LiveRoom& room, const authority::Outcome& outcome, nlohmann::json ok);
+  // An Outcome to a WebSocket answer: the problem as an error, else the effects and an ack.
+  void reply_ws(const std::shared_ptr<Connection>& connection, LiveRoom& room, const authority::Outcome& outcome,
+                const std::optional<protocol::RequestId>& id);
   whiteboard::Board& board(LiveRoom& room);
   void whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& room, const std::vector<nlohmann::json>& ops,
                       const std::optional<protocol::RequestId>& id);
@@ -176,16 +159,12 @@ class RoomHub {
                 const std::optional<protocol::RequestId>& id);
   void ring(const std::shared_ptr<Connection>& connection, const protocol::client::CallRing& ring,
             const std::optional<protocol::RequestId>& id);
-  void touch(LiveRoom& room);
-  void persist_member(const LiveRoom& room, const Member& member, std::optional<std::int64_t> left_at, bool kicked);
 
   void send(const std::shared_ptr<Connection>& connection, const protocol::ServerMessage& message);
-  void broadcast(const LiveRoom& room, const protocol::ServerMessage& message, const std::string& except_user = {});
   void reply_error(const std::shared_ptr<Connection>& connection, protocol::ErrorCode code, std::string message,
                    const std::optional<protocol::RequestId>& id, std::optional<int> retry_after = std::nullopt);
   void reply_problem(const std::shared_ptr<Connection>& connection, const Problem& problem,
                      const std::optional<protocol::RequestId>& id);
-  protocol::Participant participant(const LiveRoom& room, const Member& member) const;
   nlohmann::json room_json(const LiveRoom& room) const;
   static ApiReply error(const Problem& problem);
   std::int64_t now_ms() const;
@@ -198,6 +177,7 @@ class RoomHub {
   std::map<std::string, LiveRoom> rooms_;
   void refresh_ice_credentials(std::int64_t now);
   std::multimap<std::string, std::weak_ptr<Connection>> online_;  // user_id -> their sockets, for calls
+  std::map<authority::ConnId, std::weak_ptr<Connection>> sockets_;  // the rules name sockets by id
   std::map<std::string, Call> calls_;
   std::map<std::string, std::int64_t> used_call_ids_;  // call_id -> when first rung; kept an hour
   std::size_t connection_count_ = 0;

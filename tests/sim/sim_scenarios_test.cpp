@@ -1,5 +1,5 @@
 // Whole rooms under stress, on many seeds: after the network settles, every pair of present peers
-// has exactly one connected link on both sides, every participant list equals the relay's, and
+// has exactly one connected link on both sides, every participant list equals the server's, and
 // nobody is a ghost. A failing seed is printed with a trace that replays it:
 //   MEHFIL_SIM_SEED=<seed> build/native-room/bin/mehfil_sim_tests
 // reruns only that seed (in the scenario it belongs to) and prints its full trace;
@@ -93,9 +93,9 @@ void note(std::string& problems, int client, std::string_view what) {
 }
 
 int host_of(const SimWorld& world) {
-  const auto* room = world.relay().room(kRoomCode);
+  const auto* room = world.server().room(kRoomCode);
   for (int i = 0; i < world.client_count(); ++i) {
-    if (world.client(i).user_id == room->host_user_id) return i;
+    if (world.client(i).user_id == room->facts().host_user_id) return i;
   }
   return -1;
 }
@@ -181,8 +181,8 @@ TEST_CASE("The host leaves and the co-host, or else the longest present, takes o
                   return at;
                 },
                 [](const SimWorld& world) {
-                  const auto* room = world.relay().room(kRoomCode);
-                  const bool had_cohost = room->members.back().is_cohost;
+                  const auto* room = world.server().room(kRoomCode);
+                  const bool had_cohost = room->members().back().is_cohost;
                   const int successor = had_cohost ? world.client_count() - 1 : 1;
                   std::string problems;
                   if (host_of(world) != successor) note(problems, host_of(world), "is the host, not the successor");

@@ -92,10 +92,10 @@ std::string session_of(const FakePeerConnection& pc) {
 }  // namespace
 
 SimWorld::SimWorld(std::uint32_t seed, bool tracing)
-    : rng_(seed), tracing_(tracing), relay_(clock_, rng_, [this](int conn, const protocol::ServerMessage& m) {
+    : rng_(seed), tracing_(tracing), server_(clock_, rng_, [this](int conn, const protocol::ServerMessage& m) {
         server_send(conn, m);
       }) {
-  relay_.create_room(kRoomCode);
+  server_.create_room(kRoomCode, "u0");  // client 0 made the room
   tick_loop();
 }
 
@@ -156,7 +156,7 @@ void SimWorld::drop_connection(int client, std::int64_t at) {
     if (conn.dropped || conn.client_closed) return;
     conn.dropped = true;
     log("c" + std::to_string(client) + " DROP conn" + std::to_string(id));
-    clock_.after(rng_.between(0, 200), [this, id] { relay_.on_close(id); });
+    clock_.after(rng_.between(0, 200), [this, id] { server_.on_close(id); });
     clock_.after(rng_.between(250, 700), [this, client, id] {
       SimClient& owner = *clients_[static_cast<std::size_t>(client)];
       if (owner.conn != id) return;
@@ -184,7 +184,7 @@ void SimWorld::open_socket(int client) {
     Connection& conn = connections_[id];
     if (conn.dropped || conn.client_closed) return;
     conn.open = true;
-    relay_.on_open(id, clients_[static_cast<std::size_t>(client)]->user_id);
+    server_.on_open(id, clients_[static_cast<std::size_t>(client)]->user_id);
     feed(client, SocketOpened{});
   });
 }
@@ -201,7 +201,7 @@ void SimWorld::close_socket(int client) {
   const std::int64_t arrival = std::max(clock_.now() + latency(), conn.up_last);
   conn.up_last = arrival;
   clock_.at(arrival, [this, id] {
-    if (!connections_[id].dropped) relay_.on_close(id);
+    if (!connections_[id].dropped) server_.on_close(id);
   });
 }
 
@@ -217,7 +217,7 @@ void SimWorld::client_send(int client, const protocol::ClientMessage& message) {
   conn.up_last = arrival;
   clock_.at(arrival, [this, id, frame = std::move(frame)] {
     if (connections_[id].dropped) return;
-    relay_.on_frame(id, frame);
+    server_.on_frame(id, frame);
   });
 }
 
@@ -402,13 +402,13 @@ int SimWorld::rollbacks() const {
 }
 
 std::string SimWorld::check_settled() const {
-  const Relay::Room* room = relay_.room(kRoomCode);
-  if (!room) return "the relay lost the room";
+  const authority::RoomAuthority* room = server_.room(kRoomCode);
+  if (!room) return "the server lost the room";
   std::string problems;
   auto problem = [&](const std::string& what) {
     if (problems.size() < 4000) problems += what + "\n";
   };
-  if (relay_.bad_frames() > 0) problem("the relay could not decode " + std::to_string(relay_.bad_frames()) + " frames");
+  if (server_.bad_frames() > 0) problem("the server could not decode " + std::to_string(server_.bad_frames()) + " frames");
   for (const auto& v : violations_) problem(v);
 
   std::set<std::string> present_peers;
@@ -420,28 +420,28 @@ std::string SimWorld::check_settled() const {
       continue;
     }
     present_peers.insert(c->room.self().peer_id);
-    const Relay::Member* me = nullptr;
+    const authority::Member* me = nullptr;
     std::vector<protocol::Participant> expected;
-    for (const auto& m : room->members) {
+    for (const auto& m : room->members()) {
       if (m.peer_id == c->room.self().peer_id) {
         me = &m;
-      } else {
-        expected.push_back(relay_.participant(*room, m));
+      } else if (m.announced) {
+        expected.push_back(room->participant(m));
       }
     }
     if (!me) {
-      problem(who + " thinks it is in the room; the relay does not have it");
+      problem(who + " thinks it is in the room; the server does not have it");
       continue;
     }
-    if (me->conn < 0 || me->conn != c->conn) problem(who + " is not connected to the relay on its socket");
+    if (SimServer::conn_of(*me) < 0 || SimServer::conn_of(*me) != c->conn) problem(who + " is not connected to the server on its socket");
     if (c->room.participants() != expected) {
       std::string have, want;
       for (const auto& p : c->room.participants()) have += " " + p.peer_id + (p.is_host ? "*" : "") + (p.is_cohost ? "+" : "");
       for (const auto& p : expected) want += " " + p.peer_id + (p.is_host ? "*" : "") + (p.is_cohost ? "+" : "");
-      problem(who + " participants [" + have + " ] but the relay has [" + want + " ]");
+      problem(who + " participants [" + have + " ] but the server has [" + want + " ]");
     }
-    if (c->room.room().host_user_id != room->host_user_id) problem(who + " thinks the host is " + c->room.room().host_user_id);
-    if (c->room.self().is_host != (c->user_id == room->host_user_id)) problem(who + " is wrong about being host");
+    if (c->room.room().host_user_id != room->facts().host_user_id) problem(who + " thinks the host is " + c->room.room().host_user_id);
+    if (c->room.self().is_host != (c->user_id == room->facts().host_user_id)) problem(who + " is wrong about being host");
     if (c->room.links().size() != expected.size()) {
       problem(who + " has " + std::to_string(c->room.links().size()) + " links for " + std::to_string(expected.size()) + " others");
     }
@@ -477,8 +477,8 @@ std::string SimWorld::check_settled() const {
       if (sx != flipped) problem(who + " and " + p.peer_id + " disagree on the session: " + sx + " vs " + sy);
     }
   }
-  for (const auto& m : room->members) {
-    if (!present_peers.count(m.peer_id)) problem("ghost on the relay: " + m.peer_id + " (" + m.user_id + ")");
+  for (const auto& m : room->members()) {
+    if (!present_peers.count(m.peer_id)) problem("ghost on the server: " + m.peer_id + " (" + m.user_id + ")");
   }
   return problems;
 }

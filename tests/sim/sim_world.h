@@ -1,12 +1,12 @@
 // SimWorld: whole rooms of RoomClients, run natively, deterministically, on virtual time.
 //
 // Each simulated client is a RoomClient whose commands SimWorld carries out the way js-glue would:
-// WebSocket frames go through a simulated network to the Relay (encoded and decoded with the real
+// WebSocket frames go through a simulated network to the SimServer, which runs the real room rules (encoded and decoded with the real
 // protocol codec on the way, so the simulation exercises the codec too), peer commands drive
 // FakePeerConnections, timers become scheduled Ticks. The network has a latency per frame drawn from
 // the seeded Rng, so frames on different connections overtake each other, while each connection
-// stays FIFO like a WebSocket. A dropped connection loses everything in flight both ways; the relay
-// notices within 200 ms, the client within 250–700 ms (so a rejoin always finds the relay aware).
+// stays FIFO like a WebSocket. A dropped connection loses everything in flight both ways; the server
+// notices within 200 ms, the client within 250–700 ms (so a rejoin always finds the server aware).
 //
 // Connectivity between two FakePeerConnections (evaluate): connected when both ends have a current
 // local and remote description whose ICE ufrags match crosswise and each has a candidate of the
@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "fake_peer_connection.h"
-#include "relay.h"
+#include "sim_server.h"
 #include "room/room_client.h"
 #include "sim_clock.h"
 
@@ -65,7 +65,7 @@ class SimWorld {
   void run_until(std::int64_t until);
   std::int64_t now() const { return clock_.now(); }
   Rng& rng() { return rng_; }
-  const Relay& relay() const { return relay_; }
+  const SimServer& server() const { return server_; }
 
   // "" when the settled-room property holds; otherwise what is wrong.
   std::string check_settled() const;
@@ -113,7 +113,7 @@ class SimWorld {
   Clock clock_;
   Rng rng_;
   bool tracing_ = false;
-  Relay relay_;
+  SimServer server_;
   std::vector<std::unique_ptr<SimClient>> clients_;
   std::map<int, Connection> connections_;
   int next_conn_ = 0;

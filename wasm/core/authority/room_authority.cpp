@@ -1,0 +1,450 @@
+// The server's rules for one room (room_authority.h).
+#include "authority/room_authority.h"
+
+#include <algorithm>
+#include <type_traits>
+
+namespace mehfil::authority {
+namespace {
+
+namespace srv = protocol::server;
+namespace cli = protocol::client;
+using protocol::ErrorCode;
+
+Problem problem(ErrorCode code, std::string message) { return {code, std::move(message)}; }
+
+Problem refusal_problem(const Refusal& refusal) { return {refusal.code, std::string(refusal.message)}; }
+
+}  // namespace
+
+std::string_view to_string(Phase phase) {
+  switch (phase) {
+    case Phase::waiting: return "waiting";
+    case Phase::active: return "active";
+    case Phase::ended: return "ended";
+    case Phase::expired: return "expired";
+  }
+  return "?";
+}
+
+RoomAuthority::RoomAuthority(RoomFacts facts, Timing timing) : facts_(std::move(facts)), timing_(timing) {}
+
+void RoomAuthority::restore(Member member, std::int64_t now) {
+  if (find(member.user_id)) return;
+  member.conn = 0;
+  member.detached_at = now;
+  member.announced = true;
+  members_.push_back(std::move(member));
+}
+
+// ---------------------------------------------------------------------------------------------
+// looking people up
+
+Member* RoomAuthority::find(const std::string& user_id) {
+  const auto it = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.user_id == user_id; });
+  return it == members_.end() ? nullptr : &*it;
+}
+
+const Member* RoomAuthority::member(const std::string& user_id) const {
+  return const_cast<RoomAuthority*>(this)->find(user_id);
+}
+
+const Member* RoomAuthority::member_on(ConnId conn) const {
+  if (conn == 0) return nullptr;
+  const auto it = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.conn == conn; });
+  return it == members_.end() ? nullptr : &*it;
+}
+
+Role RoomAuthority::role_of(const std::string& user_id) const {
+  const Member* m = member(user_id);
+  return Role{facts_.host_user_id == user_id, m && m->is_cohost};
+}
+
+Role RoomAuthority::role_of(const Actor& actor) const {
+  Role role = role_of(actor.user_id);
+  // A token an embedding site minted with role "host" for this room makes its user a co-host.
+  if (actor.token_says_host && actor.token_room == facts_.room_code) role.is_cohost = true;
+  return role;
+}
+
+protocol::Participant RoomAuthority::participant(const Member& m) const {
+  return {m.user_id, m.peer_id, m.display_name, facts_.host_user_id == m.user_id, m.is_cohost, m.audio, m.video, m.screen};
+}
+
+int RoomAuthority::announced_count() const {
+  return static_cast<int>(std::count_if(members_.begin(), members_.end(), [](const Member& m) { return m.announced; }));
+}
+
+Phase RoomAuthority::phase() const {
+  if (!facts_.is_active) return facts_.closed_reason == "expired" ? Phase::expired : Phase::ended;
+  return announced_count() > 0 ? Phase::active : Phase::waiting;
+}
+
+// ---------------------------------------------------------------------------------------------
+// effects
+
+void RoomAuthority::broadcast(protocol::ServerMessage message, std::vector<Effect>& out, const std::string& except_user) const {
+  Deliver deliver{{}, std::move(message)};
+  for (const Member& m : members_) {
+    if (m.conn != 0 && m.user_id != except_user) deliver.to.push_back(m.conn);
+  }
+  if (!deliver.to.empty()) out.push_back(std::move(deliver));
+}
+
+void RoomAuthority::save(const Member& m, std::vector<Effect>& out, std::optional<std::int64_t> left_at, bool kicked) const {
+  out.push_back(SaveMember{m, facts_.host_user_id == m.user_id, left_at, kicked});
+}
+
+Outcome RoomAuthority::tell_everyone(protocol::ServerMessage message, const std::string& except_user) const {
+  Outcome outcome;
+  broadcast(std::move(message), outcome.effects, except_user);
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// coming in
+
+// Why this join may not come in (the password aside: `needs_password` asks the shell to check it).
+// A reservation whose socket never came is given up first, so it never keeps someone out.
+std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& request, std::int64_t now, std::vector<Effect>& out) {
+  if (!facts_.is_active) {
+    if (facts_.closed_reason == "expired") return problem(ErrorCode::expired, "This room has expired.");
+    return problem(ErrorCode::room_not_found, "This room has ended.");
+  }
+  const Actor& actor = request.actor;
+  if (actor.token_room && *actor.token_room != facts_.room_code) {
+    return problem(ErrorCode::unauthorized, "This token is for another room.");
+  }
+  if (request.was_kicked) return problem(ErrorCode::unauthorized, "The host removed you from this room.");
+  std::vector<std::string> stale;
+  for (const Member& m : members_) {
+    if (!m.announced && m.conn == 0 && now - m.detached_at >= timing_.reservation_ms) stale.push_back(m.user_id);
+  }
+  for (const std::string& user_id : stale) remove(user_id, false, out);
+  if (member(actor.user_id)) return std::nullopt;  // already has a place
+  if (facts_.is_locked && !request.resumed_peer && facts_.host_user_id != actor.user_id) {
+    return problem(ErrorCode::room_locked, "The host has locked this room.");
+  }
+  if (static_cast<int>(members_.size()) >= facts_.max_participants) {
+    return problem(ErrorCode::room_full, "This room is full (" + std::to_string(members_.size()) + "/" +
+                                             std::to_string(facts_.max_participants) + ").");
+  }
+  return std::nullopt;
+}
+
+Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (auto refused = admission_problem(request, now, outcome.effects)) {
+    outcome.problem = std::move(refused);
+    return outcome;
+  }
+  const Actor& actor = request.actor;
+  Member* m = find(actor.user_id);
+  // A resume token proves this user was admitted as this peer; a place or being the host does too.
+  const bool admitted_before = request.resumed_peer || m || facts_.host_user_id == actor.user_id;
+  if (facts_.has_password && !admitted_before && !request.password_checked) {
+    if (!request.password_given) outcome.problem = problem(ErrorCode::wrong_password, "This room needs a password.");
+    else outcome.needs_password = true;
+    return outcome;
+  }
+  if (!m) {
+    Member fresh;
+    fresh.user_id = actor.user_id;
+    fresh.peer_id = request.resumed_peer.value_or(request.fresh_peer_id);
+    fresh.display_name = actor.display_name;
+    fresh.joined_at = now;
+    fresh.detached_at = now;
+    members_.push_back(std::move(fresh));
+    m = &members_.back();
+    if (request.conn == 0) save(*m, outcome.effects);
+  }
+  if (request.conn != 0) welcome(request.conn, *m, outcome.effects);
+  outcome.effects.push_back(SaveRoom{});
+  return outcome;
+}
+
+// The member is on this socket now: they get the room, the others hear of them (the first time),
+// and they hear whether the host is away.
+void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
+  const bool host_returns = m.conn == 0 && m.announced && m.user_id == facts_.host_user_id;
+  if (m.conn != 0 && m.conn != conn) {
+    // The same user from another tab, or a socket that has not noticed its drop: the newest wins.
+    out.push_back(Unbind{m.conn});
+    out.push_back(Deliver{{m.conn}, srv::RoomClosed{facts_.room_code, "joined_elsewhere"}});
+  }
+  m.conn = conn;
+  const bool first_arrival = !m.announced;
+  m.announced = true;
+  out.push_back(Bind{conn, m.peer_id});
+  save(m, out);
+
+  srv::RoomJoined joined;
+  joined.self = {m.user_id, m.peer_id, m.display_name, facts_.host_user_id == m.user_id};
+  joined.room = {facts_.room_code, facts_.room_name, facts_.host_user_id, facts_.max_participants, facts_.is_locked,
+                 facts_.settings};
+  for (const Member& other : members_) {
+    if (other.announced && other.user_id != m.user_id) joined.participants.push_back(participant(other));
+  }
+  out.push_back(Welcome{conn, std::move(joined)});
+  if (first_arrival) broadcast(srv::ParticipantJoined{facts_.room_code, participant(m), announced_count()}, out, m.user_id);
+  if (host_returns) {
+    broadcast(srv::HostChanged{facts_.room_code, m.user_id, m.user_id}, out, m.user_id);
+  } else if (const Member* host = member(facts_.host_user_id); host && host->announced && host->conn == 0) {
+    out.push_back(Deliver{{conn}, srv::HostAway{facts_.room_code, host->user_id}});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// going out
+
+void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<Effect>& out) {
+  const auto it = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.user_id == user_id; });
+  if (it == members_.end()) return;
+  const Member gone = *it;
+  members_.erase(it);
+  save(gone, out, now_, kicked);
+  if (gone.conn != 0) out.push_back(Unbind{gone.conn});
+  if (gone.announced) broadcast(srv::ParticipantLeft{facts_.room_code, gone.user_id, gone.peer_id, announced_count()}, out);
+  // The host left: a co-host takes over, else whoever has been here longest; never someone who only
+  // reserved a place over REST and has not come in (nobody has seen them, and they may never come).
+  const auto present = std::find_if(members_.begin(), members_.end(), [](const Member& m) { return m.announced; });
+  if (facts_.host_user_id == gone.user_id && present != members_.end()) {
+    auto next = std::find_if(members_.begin(), members_.end(), [](const Member& m) { return m.is_cohost && m.announced; });
+    if (next == members_.end()) next = present;
+    facts_.host_user_id = next->user_id;
+    save(*next, out);
+    broadcast(srv::HostChanged{facts_.room_code, next->user_id, gone.user_id}, out);
+  }
+  out.push_back(SaveRoom{});
+}
+
+void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
+  broadcast(srv::RoomClosed{facts_.room_code, reason}, out);
+  for (const Member& m : members_) {
+    if (m.conn != 0) out.push_back(Unbind{m.conn});
+    save(m, out, now_);
+  }
+  members_.clear();
+  facts_.is_active = false;
+  facts_.closed_reason = reason;
+  out.push_back(SaveRoom{false});
+}
+
+Outcome RoomAuthority::leave(const std::string& user_id, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (!member(user_id)) {
+    outcome.problem = problem(ErrorCode::not_in_room, "You are not in this room.");
+    return outcome;
+  }
+  remove(user_id, false, outcome.effects);
+  return outcome;
+}
+
+Outcome RoomAuthority::socket_closed(ConnId conn, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  Member* m = const_cast<Member*>(member_on(conn));
+  if (!m) return outcome;
+  m->conn = 0;
+  m->detached_at = now;
+  if (m->user_id == facts_.host_user_id && m->announced) {
+    broadcast(srv::HostAway{facts_.room_code, m->user_id}, outcome.effects);
+  }
+  return outcome;
+}
+
+Outcome RoomAuthority::tick(std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  std::vector<std::string> expired;
+  for (const Member& m : members_) {
+    const std::int64_t grace = m.announced ? timing_.resume_grace_ms : timing_.reservation_ms;
+    if (m.conn == 0 && now - m.detached_at >= grace) expired.push_back(m.user_id);
+  }
+  for (const std::string& user_id : expired) remove(user_id, false, outcome.effects);
+  return outcome;
+}
+
+Outcome RoomAuthority::expire(std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (facts_.is_active) end("expired", outcome.effects);
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// powers
+
+std::optional<Problem> RoomAuthority::power_problem(const Actor& actor, Power power, const std::string& target_user_id) const {
+  // First whether the role holds the power at all, then whether there is such a target, then on whom.
+  if (const auto refusal = check_power(role_of(actor), power)) return refusal_problem(*refusal);
+  if (!acts_on_someone(power)) return std::nullopt;
+  if (!member(target_user_id)) return problem(ErrorCode::not_in_room, "That person is not in this room.");
+  if (const auto refusal = check_power(role_of(actor), power, role_of(target_user_id), target_user_id == actor.user_id)) {
+    return refusal_problem(*refusal);
+  }
+  return std::nullopt;
+}
+
+void RoomAuthority::apply_power(const Actor& actor, Power power, const std::string& target_user_id, std::vector<Effect>& out) {
+  Member* target = acts_on_someone(power) ? find(target_user_id) : nullptr;
+  switch (power) {
+    case Power::mute:
+    case Power::kick: {
+      const auto kind = power == Power::mute ? srv::HostActionKind::mute : srv::HostActionKind::kick;
+      if (target->conn != 0) out.push_back(Deliver{{target->conn}, srv::HostAction{kind, target_user_id, actor.user_id}});
+      if (power == Power::kick) return remove(target_user_id, true, out);
+      target->audio = false;
+      save(*target, out);
+      return broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*target)}, out);
+    }
+    case Power::make_cohost:
+      target->is_cohost = true;
+      save(*target, out);
+      return broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*target)}, out);
+    case Power::transfer_host: {
+      const std::string previous = facts_.host_user_id;
+      facts_.host_user_id = target->user_id;
+      out.push_back(SaveRoom{});
+      save(*target, out);
+      if (const Member* before = member(previous)) save(*before, out);
+      return broadcast(srv::HostChanged{facts_.room_code, target->user_id, previous}, out);
+    }
+    case Power::lock:
+    case Power::change_settings:
+      out.push_back(SaveRoom{});
+      return broadcast(srv::SettingsChanged{facts_.room_code, facts_.is_locked, facts_.settings}, out);
+    case Power::end_room:
+      return end("ended_by_host", out);
+    case Power::clear_board:
+      return;  // the board's shell clears it; nothing to change here
+  }
+}
+
+Outcome RoomAuthority::use_power(const Actor& actor, Power power, const std::string& target_user_id, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (!facts_.is_active) {
+    outcome.problem = problem(ErrorCode::room_not_found, "No such room.");
+  } else if (auto refused = power_problem(actor, power, target_user_id)) {
+    outcome.problem = std::move(refused);
+  } else {
+    apply_power(actor, power, target_user_id, outcome.effects);
+  }
+  return outcome;
+}
+
+Outcome RoomAuthority::delete_room(const Actor& actor, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (const auto refusal = check_power(role_of(actor), Power::end_room)) {
+    outcome.problem = refusal_problem(*refusal);
+  } else if (facts_.is_active) {
+    end("deleted", outcome.effects);
+  }
+  return outcome;
+}
+
+// "Become Host": anyone in the room may take it over while the host is away, so a dropped host does
+// not leave the room without powers for the whole grace period.
+void RoomAuthority::claim_host(Member& self, Outcome& outcome) {
+  const std::string previous = facts_.host_user_id;
+  if (previous == self.user_id) return;
+  const Member* host = member(previous);
+  if (!host || !host->announced) {
+    outcome.problem = problem(ErrorCode::not_host, "The host has not arrived yet.");
+    return;
+  }
+  if (host->conn != 0) {
+    outcome.problem = problem(ErrorCode::not_host, "The host is here.");
+    return;
+  }
+  facts_.host_user_id = self.user_id;
+  self.is_cohost = false;
+  outcome.effects.push_back(SaveRoom{});
+  save(self, outcome.effects);
+  broadcast(srv::HostChanged{facts_.room_code, self.user_id, previous}, outcome.effects);
+}
+
+// ---------------------------------------------------------------------------------------------
+// messages from members
+
+Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::ClientMessage& message, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  Member* self = const_cast<Member*>(member_on(conn));
+  if (!self || self->user_id != actor.user_id) {
+    outcome.problem = problem(ErrorCode::not_in_room, "Join a room first.");
+    return outcome;
+  }
+  auto& out = outcome.effects;
+  const auto refuse = [&](ErrorCode code, std::string text) { outcome.problem = problem(code, std::move(text)); };
+  const auto power = [&](Power p, const std::string& target = {}) {
+    if (auto refused = power_problem(actor, p, target)) return void(outcome.problem = std::move(refused));
+    apply_power(actor, p, target, out);
+  };
+  // Signaling goes to one peer of this room, named by its peer id, and nowhere else.
+  const auto relay = [&](const std::string& to, protocol::ServerMessage relayed) {
+    for (const Member& other : members_) {
+      if (other.peer_id == to && other.conn != 0) return out.push_back(Deliver{{other.conn}, std::move(relayed)});
+    }
+    refuse(ErrorCode::not_in_room, "No such peer in this room.");
+  };
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, cli::LeaveRoom>) {
+          remove(self->user_id, false, out);
+        } else if constexpr (std::is_same_v<T, cli::SignalOffer>) {
+          relay(m.to, srv::SignalOffer{self->peer_id, m.sdp, m.offer_id});
+        } else if constexpr (std::is_same_v<T, cli::SignalAnswer>) {
+          relay(m.to, srv::SignalAnswer{self->peer_id, m.sdp, m.offer_id});
+        } else if constexpr (std::is_same_v<T, cli::SignalIce>) {
+          relay(m.to, srv::SignalIce{self->peer_id, m.candidate});
+        } else if constexpr (std::is_same_v<T, cli::MediaState>) {
+          self->audio = m.audio;
+          self->video = m.video;
+          self->screen = m.screen;
+          broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*self)}, out);
+        } else if constexpr (std::is_same_v<T, cli::ChatSend>) {
+          // Allowed: the shell stores it, then tells everyone (tell_everyone).
+          if (!facts_.settings.chat) refuse(ErrorCode::not_host, "The host has turned chat off.");
+        } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
+          // A member may draw; the shell checks the ops against the board and its quotas.
+        } else if constexpr (std::is_same_v<T, cli::WhiteboardCursor>) {  // transient: relayed, never stored
+          broadcast(srv::WhiteboardCursor{self->peer_id, m.x, m.y, m.laser}, out, self->user_id);
+        } else if constexpr (std::is_same_v<T, cli::ClaimHost>) {
+          claim_host(*self, outcome);
+        } else if constexpr (std::is_same_v<T, cli::HostMute>) {
+          power(Power::mute, m.target_user_id);
+        } else if constexpr (std::is_same_v<T, cli::HostKick>) {
+          power(Power::kick, m.target_user_id);
+        } else if constexpr (std::is_same_v<T, cli::MakeCohost>) {
+          power(Power::make_cohost, m.target_user_id);
+        } else if constexpr (std::is_same_v<T, cli::HostTransfer>) {
+          power(Power::transfer_host, m.target_user_id);
+        } else if constexpr (std::is_same_v<T, cli::LockRoom>) {
+          if (auto refused = power_problem(actor, Power::lock, {})) return void(outcome.problem = std::move(refused));
+          facts_.is_locked = m.locked;
+          apply_power(actor, Power::lock, {}, out);
+        } else if constexpr (std::is_same_v<T, cli::ChangeSettings>) {
+          if (auto refused = power_problem(actor, Power::change_settings, {})) return void(outcome.problem = std::move(refused));
+          facts_.settings = m.settings;
+          apply_power(actor, Power::change_settings, {}, out);
+        } else if constexpr (std::is_same_v<T, cli::EndRoom>) {
+          power(Power::end_room);
+        } else {
+          // room:join, ping and the call:* messages are not about this room: the shell answers them.
+          static_assert(std::is_same_v<T, cli::JoinRoom> || std::is_same_v<T, cli::Ping> || std::is_same_v<T, cli::CallRing> ||
+                        std::is_same_v<T, cli::CallAccept> || std::is_same_v<T, cli::CallReject> ||
+                        std::is_same_v<T, cli::CallCancel>);
+          refuse(ErrorCode::unknown_type, "This server does not handle that message.");
+        }
+      },
+      message);
+  return outcome;
+}
+
+}  // namespace mehfil::authority

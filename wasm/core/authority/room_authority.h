@@ -1,0 +1,193 @@
+// RoomAuthority: the server's rules for one room, pure. Who may come in (closed, kicked, locked,
+// full, password), who is in and on which socket, who is host when the host leaves or drops, who
+// may use which power (permissions.h), where a signal may go, and when a dropped member's place
+// runs out. It exists so that the real server and the simulation run the same rules: RoomHub
+// (server-stub/room_hub.cpp) and the simulation's server (tests/sim/sim_server.cpp) are shells that
+// own the sockets, the store, the clock and the randomness, and carry out what this class returns.
+//
+// Events in, effects out. Every method takes what happened (a join, a socket closing, a message
+// from a member, the time) and returns an Outcome: a Problem (the request is refused, nothing
+// changed) or a list of effects, in the order the shell must carry them out:
+//   Deliver      a server message to some sockets (ConnId is the shell's name for a socket)
+//   Welcome      room:joined to a socket that just joined; the shell adds the resume token (it holds
+//                the signing key) and the room's history, then its ack
+//   Bind/Unbind  a socket is now this member's / is in no room any more
+//   SaveMember   a member's row changed (left_at set when they left; kicked when removed)
+//   SaveRoom     the room's facts or head count changed (`touched`: it was used, so it lives on)
+//
+// The room's life (DESIGN's server-side state machine), as phase():
+//   waiting (nobody here) <-> active (someone here) -> ended (by the host, or deleted)
+//                                                   -> expired (idle too long; the store decides)
+// A member whose socket drops keeps its place for `resume_grace_ms`: a client that resumes with its
+// token is the same peer, and the others' media never stops. A REST join reserves a place for
+// `reservation_ms` until its socket comes; nobody is told of a reservation. When the host leaves,
+// the first co-host in join order takes over, else whoever has been here longest (never a mere
+// reservation). While the host's socket is away anyone here may claim the room (room:claim-host),
+// but not before the host has first arrived: a room waits for the one who made it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "authority/permissions.h"
+#include "protocol/messages.h"
+
+namespace mehfil::authority {
+
+using ConnId = std::uint64_t;  // 0 is "no socket"
+
+// How long places are kept; the server's --resume-grace-ms and --reservation-ms default to these.
+struct Timing {
+  std::int64_t resume_grace_ms = 30'000;
+  std::int64_t reservation_ms = 15'000;
+};
+
+// What the store keeps about a room and these rules read or change.
+struct RoomFacts {
+  std::string room_code;
+  std::string room_name;
+  std::string host_user_id;
+  int max_participants = 10;
+  bool has_password = false;
+  bool is_locked = false;
+  bool is_active = true;
+  std::string closed_reason;  // when not active: "expired", "ended_by_host", "deleted"
+  protocol::RoomSettings settings;
+};
+
+struct Member {
+  std::string user_id;
+  std::string peer_id;
+  std::string display_name;
+  bool is_cohost = false;
+  bool audio = false;
+  bool video = false;
+  bool screen = false;
+  std::int64_t joined_at = 0;
+  ConnId conn = 0;               // 0 while reserved (REST join) or dropped
+  std::int64_t detached_at = 0;  // when the socket went (or the reservation was made)
+  bool announced = false;        // the others were told (room:participant-joined)
+};
+
+// Who is asking: a user as their token names them.
+struct Actor {
+  std::string user_id;
+  std::string display_name;
+  std::optional<std::string> token_room;  // a token an embedding site limited to one room
+  bool token_says_host = false;           // ... and minted with role "host": a co-host there
+};
+
+// A refusal: a stable code and a sentence for people. The shell maps codes to HTTP statuses.
+struct Problem {
+  protocol::ErrorCode code = protocol::ErrorCode::bad_request;
+  std::string message;
+  friend bool operator==(const Problem&, const Problem&) = default;
+};
+
+struct Deliver {
+  std::vector<ConnId> to;
+  protocol::ServerMessage message;
+};
+struct Welcome {
+  ConnId to = 0;
+  protocol::server::RoomJoined joined;  // resume_token left empty for the shell
+};
+struct Bind {
+  ConnId conn = 0;
+  std::string peer_id;
+};
+struct Unbind {
+  ConnId conn = 0;
+};
+struct SaveMember {
+  Member member;
+  bool is_host = false;
+  std::optional<std::int64_t> left_at;
+  bool kicked = false;
+};
+struct SaveRoom {
+  bool touched = true;
+};
+using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom>;
+
+struct Outcome {
+  std::optional<Problem> problem;
+  std::vector<Effect> effects;
+  bool needs_password = false;  // join: admitted once the shell has checked the password
+};
+
+// A join, by REST (conn 0: reserve a place) or by a socket.
+struct JoinRequest {
+  Actor actor;
+  ConnId conn = 0;
+  std::string fresh_peer_id;                // the shell's random id, used if the member is new
+  std::optional<std::string> resumed_peer;  // a valid resume token's peer: admitted before
+  bool was_kicked = false;                  // the store remembers a kick from this room
+  bool password_given = false;
+  bool password_checked = false;            // the shell verified the given password
+};
+
+enum class Phase { waiting, active, ended, expired };
+std::string_view to_string(Phase phase);
+
+class RoomAuthority {
+ public:
+  explicit RoomAuthority(RoomFacts facts, Timing timing = {});
+  // A member the store says was in when the server stopped: they keep their place for the grace
+  // from `now`, exactly like a dropped socket, so the first to come back still sees the others.
+  void restore(Member member, std::int64_t now);
+
+  // Admission, then a place: a reservation (REST) or the member on this socket, welcomed.
+  Outcome join(const JoinRequest& request, std::int64_t now);
+  // Leaving on purpose (room:leave, REST leave).
+  Outcome leave(const std::string& user_id, std::int64_t now);
+  // The socket is gone; the member keeps their place for the grace.
+  Outcome socket_closed(ConnId conn, std::int64_t now);
+  // A room message from the socket `conn` of `actor` (not join, ping or calls).
+  Outcome message(ConnId conn, const Actor& actor, const protocol::ClientMessage& message, std::int64_t now);
+  // A host power used over REST (mute, kick) or deleting the room (end_room).
+  Outcome use_power(const Actor& actor, Power power, const std::string& target_user_id, std::int64_t now);
+  // Deleting the room over REST: the end_room power, with the reason "deleted"; an ended room
+  // stays ended (deleting it again is no error for the one who may).
+  Outcome delete_room(const Actor& actor, std::int64_t now);
+  // The time: places past their grace or reservation are given up.
+  Outcome tick(std::int64_t now);
+  // The store expired the room (idle too long).
+  Outcome expire(std::int64_t now);
+  // A message for everyone here but `except_user`, e.g. a chat message or board ops once stored.
+  Outcome tell_everyone(protocol::ServerMessage message, const std::string& except_user = {}) const;
+
+  const RoomFacts& facts() const { return facts_; }
+  const std::vector<Member>& members() const { return members_; }  // join order
+  const Member* member(const std::string& user_id) const;
+  // The member on this socket, if that socket is theirs now.
+  const Member* member_on(ConnId conn) const;
+  Role role_of(const Actor& actor) const;
+  Role role_of(const std::string& user_id) const;
+  protocol::Participant participant(const Member& member) const;
+  int announced_count() const;
+  Phase phase() const;
+
+ private:
+  Member* find(const std::string& user_id);
+  std::optional<Problem> admission_problem(const JoinRequest& request, std::int64_t now, std::vector<Effect>& out);
+  std::optional<Problem> power_problem(const Actor& actor, Power power, const std::string& target_user_id) const;
+  void welcome(ConnId conn, Member& member, std::vector<Effect>& out);
+  void remove(const std::string& user_id, bool kicked, std::vector<Effect>& out);
+  void end(const std::string& reason, std::vector<Effect>& out);
+  void apply_power(const Actor& actor, Power power, const std::string& target_user_id, std::vector<Effect>& out);
+  void claim_host(Member& self, Outcome& outcome);
+  void broadcast(protocol::ServerMessage message, std::vector<Effect>& out, const std::string& except_user = {}) const;
+  void save(const Member& member, std::vector<Effect>& out, std::optional<std::int64_t> left_at = std::nullopt,
+            bool kicked = false) const;
+
+  RoomFacts facts_;
+  Timing timing_;
+  std::vector<Member> members_;
+  std::int64_t now_ = 0;  // the time of the event being handled
+};
+
+}  // namespace mehfil::authority
