@@ -18,5 +18,10 @@ expect fail '#include <sys/socket.h>'
 expect fail '#include <boost/asio.hpp>'
 expect fail 'auto t = std::chrono::steady_clock::now();'
 expect fail 'std::random_device device;'
+expect fail '#include <random>'
+expect fail '#include <chrono>'
+expect fail '#include <thread>'
+expect fail '#include <mutex>'
+expect fail '#include <ctime>'
 [ $failures = 0 ] && echo "the purity check catches every planted case"
 exit $failures
