@@ -126,8 +126,12 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
       case ErrorCode::room_locked: return 409;
       case ErrorCode::not_host:
       case ErrorCode::wrong_password:
-      case ErrorCode::unauthorized: return 403;
-      case ErrorCode::room_not_found: return 404;
+      case ErrorCode::unauthorized:
+      case ErrorCode::kicked:
+      case ErrorCode::chat_disabled: return 403;
+      case ErrorCode::room_not_found:
+      case ErrorCode::not_found:
+      case ErrorCode::user_offline: return 404;
       case ErrorCode::expired: return 410;
       case ErrorCode::storage_full: return 507;
       case ErrorCode::internal: return 500;
@@ -471,7 +475,7 @@ ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_u
 
 ApiReply RoomHub::accept_friend(const Claims& user, const std::string& from_user_id) {
   if (store_.friendship(from_user_id, user.sub) != "requested" && store_.friendship(user.sub, from_user_id) != "friends") {
-    return error({404, ErrorCode::bad_request, "There is no friend request from that person."});
+    return error({404, ErrorCode::not_found, "There is no friend request from that person."});
   }
   store_.make_friends(user.sub, from_user_id, now_ms());
   tell_friends(user, from_user_id);
@@ -555,7 +559,7 @@ void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::Cal
     return reply_error(connection, ErrorCode::unauthorized, "You can ring your friends and people in a room with you.", id);
   }
   const auto targets = sockets_of(ring.to_user_id);
-  if (targets.empty()) return reply_error(connection, ErrorCode::not_in_room, "That person is not online.", id);
+  if (targets.empty()) return reply_error(connection, ErrorCode::user_offline, "That person is not online.", id);
   used_call_ids_.emplace(ring.call_id, now_ms());
   const bool busy = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
     return entry.second.accepted && (entry.second.caller == ring.to_user_id || entry.second.callee == ring.to_user_id);
@@ -586,10 +590,10 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
   };
   const auto call_reply = [&](const std::string& call_id, auto reply, bool from_callee, bool accept) {
     const auto it = calls_.find(call_id);
-    if (it == calls_.end()) return reply_error(connection, ErrorCode::not_in_room, "No such call.", id);
+    if (it == calls_.end()) return reply_error(connection, ErrorCode::not_found, "No such call.", id);
     Call& call = it->second;
     if ((from_callee ? call.callee : call.caller) != connection->user_id()) {
-      return reply_error(connection, ErrorCode::not_in_room, "That call is not yours.", id);
+      return reply_error(connection, ErrorCode::not_found, "That call is not yours.", id);
     }
     const std::string& other = from_callee ? call.caller : call.callee;
     for (const auto& target : sockets_of(other)) send(target, reply);

@@ -84,7 +84,7 @@ function showProblem(error, room) {
         message: 'The host has locked the room, so nobody new can come in right now.',
         actions: [button('Try Again', () => location.reload()), link('Create Room', '/?create=1', true)],
       }));
-    case 'unauthorized':
+    case 'kicked':
       return show(errorScreen('kicked', {
         title: 'You were removed from this room',
         message: 'The host removed you, so you cannot join it again.', calm: true,

@@ -121,7 +121,7 @@ TEST_CASE("Only the host may delete a room, kick or mute, over REST as over the 
   const auto kicked = ben_socket.receive_type("room:host-action");
   REQUIRE(kicked);
   CHECK((*kicked)["action"] == "kick");
-  CHECK(http(server.port(), "POST", "/api/rooms/" + code + "/join", json::object(), ben.token).body["error"]["code"] == "unauthorized");
+  CHECK(http(server.port(), "POST", "/api/rooms/" + code + "/join", json::object(), ben.token).body["error"]["code"] == "kicked");
   CHECK(http(server.port(), "POST", "/api/rooms/" + code + "/kick", json{{"target_user_id", "nobody"}}, ana.token).status == 409);
 
   CHECK(http(server.port(), "DELETE", "/api/rooms/" + code, std::nullopt, ana.token).status == 200);

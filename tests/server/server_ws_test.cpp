@@ -1,6 +1,7 @@
 // Signaling over /ws against a real server: joining, relaying, host powers, succession, chat.
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <thread>
 
 #include "server_fixture.h"
@@ -105,7 +106,7 @@ TEST_CASE("The host mutes, kicks, locks and ends; others may not") {
   a.send({{"type", "room:host-kick"}, {"target_user_id", cy.user_id}});
   CHECK(c.receive_type("room:host-action").value()["action"] == "kick");
   CHECK(b.receive_type("room:participant-left").value()["user_id"] == cy.user_id);
-  CHECK(c.join(code)["code"] == "unauthorized");  // a kicked user cannot come back
+  CHECK(c.join(code)["code"] == "kicked");  // a kicked user cannot come back
 
   a.send({{"type", "room:lock"}, {"locked", true}});
   CHECK(b.receive_type("room:settings-changed").value()["is_locked"] == true);
@@ -346,4 +347,32 @@ TEST_CASE("Add Friend: a request to someone in the same call, accepted by them, 
   server.restart();
   CHECK(friends_of(ana) == std::map<std::string, std::string>{{"Ben", "friends"}});
   CHECK(request(ana, ben).body["relation"] == "friends");  // already friends: no call needed
+}
+
+TEST_CASE("Errors say what happened: chat_disabled when chat is off, user_offline and not_found for calls") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  auto a = std::make_unique<WsClient>(server.port(), ana.token);
+  WsClient b(server.port(), ben.token);
+  REQUIRE(a->join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+
+  a->send({{"type", "room:settings"}, {"settings", {{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}}}});
+  REQUIRE(b.receive_type("room:settings-changed"));
+  b.send({{"type", "chat:send"}, {"text", "hello?"}, {"client_msg_id", "c1"}, {"id", "r1"}});
+  const auto chat = b.receive_type("error");
+  REQUIRE(chat);
+  CHECK((*chat)["code"] == "chat_disabled");
+  CHECK((*chat)["ref"] == "r1");
+  CHECK_FALSE(a->receive_type("chat:message", std::chrono::milliseconds(300)));
+
+  b.send({{"type", "call:accept"}, {"call_id", "never-rung"}, {"id", "r2"}});
+  CHECK(b.receive_type("error").value()["code"] == "not_found");
+
+  // Ben is in a room with Ana, so he may ring her; once her socket is gone she is offline.
+  a.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  b.send({{"type", "call:ring"}, {"to_user_id", ana.user_id}, {"call_id", "ring-1"}, {"id", "r3"}});
+  CHECK(b.receive_type("error").value()["code"] == "user_offline");
 }

@@ -198,6 +198,12 @@ TEST_CASE("Every error code has a stable spelling that reads back") {
       {ErrorCode::expired, "expired"},
       {ErrorCode::unauthorized, "unauthorized"},
       {ErrorCode::internal, "internal"},
+      {ErrorCode::quota_exceeded, "quota_exceeded"},
+      {ErrorCode::storage_full, "storage_full"},
+      {ErrorCode::kicked, "kicked"},
+      {ErrorCode::chat_disabled, "chat_disabled"},
+      {ErrorCode::user_offline, "user_offline"},
+      {ErrorCode::not_found, "not_found"},
   }));
   CHECK(to_string(code) == spelling);
   CHECK(error_code_from_string(spelling) == code);

@@ -97,6 +97,8 @@ TEST_CASE("Join errors map to screens; the rest are toasts") {
       {protocol::ErrorCode::room_full, Screen::room_full},
       {protocol::ErrorCode::room_locked, Screen::room_locked},
       {protocol::ErrorCode::expired, Screen::expired},
+      {protocol::ErrorCode::kicked, Screen::kicked},
+      {protocol::ErrorCode::unauthorized, std::nullopt},
       {protocol::ErrorCode::rate_limited, std::nullopt},
       {protocol::ErrorCode::not_host, std::nullopt}}));
   CHECK(screen_for_join_error(code) == screen);

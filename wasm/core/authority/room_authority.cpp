@@ -115,7 +115,7 @@ std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& reque
   if (actor.token_room && *actor.token_room != facts_.room_code) {
     return problem(ErrorCode::unauthorized, "This token is for another room.");
   }
-  if (request.was_kicked) return problem(ErrorCode::unauthorized, "The host removed you from this room.");
+  if (request.was_kicked) return problem(ErrorCode::kicked, "The host removed you from this room.");
   std::vector<std::string> stale;
   for (const Member& m : members_) {
     if (!m.announced && m.conn == 0 && now - m.detached_at >= timing_.reservation_ms) stale.push_back(m.user_id);
@@ -410,7 +410,7 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*self)}, out);
         } else if constexpr (std::is_same_v<T, cli::ChatSend>) {
           // Allowed: the shell stores it, then tells everyone (tell_everyone).
-          if (!facts_.settings.chat) refuse(ErrorCode::not_host, "The host has turned chat off.");
+          if (!facts_.settings.chat) refuse(ErrorCode::chat_disabled, "The host has turned chat off.");
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           // A member may draw; the shell checks the ops against the board and its quotas.
         } else if constexpr (std::is_same_v<T, cli::WhiteboardCursor>) {  // transient: relayed, never stored

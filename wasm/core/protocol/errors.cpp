@@ -22,6 +22,10 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::internal, "internal"},
     {ErrorCode::quota_exceeded, "quota_exceeded"},
     {ErrorCode::storage_full, "storage_full"},
+    {ErrorCode::kicked, "kicked"},
+    {ErrorCode::chat_disabled, "chat_disabled"},
+    {ErrorCode::user_offline, "user_offline"},
+    {ErrorCode::not_found, "not_found"},
 };
 
 }  // namespace

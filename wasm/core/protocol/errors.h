@@ -11,7 +11,8 @@
 //   too_large     the frame is over its size limit, or a field that exists to carry bulk (sdp,
 //                 candidate, wb:ops.ops) is over its own limit
 //   quota_exceeded, storage_full, internal  the server could not, or would not, keep what was sent
-// The other codes are decisions the server makes (who may do what) and are only carried here.
+// The other codes are decisions the server makes (who may do what) and are only carried here; each
+// says what happened (`kicked`, not `unauthorized`), so a client can tell the person exactly that.
 #pragma once
 
 #include <optional>
@@ -36,6 +37,10 @@ enum class ErrorCode {
   internal,
   quota_exceeded,  // a room's or a user's storage quota is used up
   storage_full,    // the server could not store it (disk full); nothing was kept
+  kicked,          // the host removed this user from the room; they may not come back
+  chat_disabled,   // the room's chat is turned off
+  user_offline,    // the person rung has no socket open
+  not_found,       // no such call, friend request or other thing named by id
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

@@ -26,6 +26,7 @@ std::optional<Screen> screen_for_join_error(protocol::ErrorCode code) {
     case ErrorCode::room_full: return Screen::room_full;
     case ErrorCode::room_locked: return Screen::room_locked;
     case ErrorCode::expired: return Screen::expired;
+    case ErrorCode::kicked: return Screen::kicked;
     default: return std::nullopt;
   }
 }

@@ -8,6 +8,7 @@
 //   room_full         room_full         failed
 //   room_locked       room_locked       failed
 //   expired           expired           failed
+//   kicked            kicked            failed (joining a room the host removed us from)
 //   (host kicked us)  kicked            kicked
 //   (room:closed)     room_closed, or expired when the reason is "expired"   closed
 // Other codes (rate_limited, not_host, bad_request...) are toasts, not screens.
