@@ -1,0 +1,343 @@
+// The server's room rules (wasm/core/authority/room_authority.h), headless: events in, effects out,
+// read as lines ("c2 room:participant-joined", "save ben left kicked"). The real server and the
+// simulation both run these rules; here each one is pinned down on its own.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "authority/room_authority.h"
+
+using namespace mehfil::authority;
+using mehfil::protocol::ErrorCode;
+namespace cli = mehfil::protocol::client;
+namespace srv = mehfil::protocol::server;
+
+namespace {
+
+constexpr std::int64_t kStart = 1'000'000;
+
+RoomFacts facts(int max = 4) {
+  RoomFacts f;
+  f.room_code = "Room2345";
+  f.room_name = "Standup";
+  f.host_user_id = "ana";  // made the room
+  f.max_participants = max;
+  return f;
+}
+
+Actor person(const std::string& user_id) { return {user_id, user_id + " name", std::nullopt, false}; }
+
+std::vector<std::string> lines(const Outcome& outcome) {
+  std::vector<std::string> out;
+  for (const Effect& effect : outcome.effects) {
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, Deliver>) {
+            const std::string type(std::visit([](const auto& m) { return std::decay_t<decltype(m)>::type_name; }, e.message));
+            for (const ConnId to : e.to) out.push_back("c" + std::to_string(to) + " " + type);
+          } else if constexpr (std::is_same_v<T, Welcome>) {
+            out.push_back("c" + std::to_string(e.to) + " room:joined");
+          } else if constexpr (std::is_same_v<T, Bind>) {
+            out.push_back("bind c" + std::to_string(e.conn));
+          } else if constexpr (std::is_same_v<T, Unbind>) {
+            out.push_back("unbind c" + std::to_string(e.conn));
+          } else if constexpr (std::is_same_v<T, SaveMember>) {
+            out.push_back("save " + e.member.user_id + (e.left_at ? " left" : "") + (e.kicked ? " kicked" : ""));
+          } else {
+            out.push_back("save room");
+          }
+        },
+        effect);
+  }
+  return out;
+}
+
+bool has(const Outcome& outcome, const std::string& line) {
+  const auto all = lines(outcome);
+  return std::find(all.begin(), all.end(), line) != all.end();
+}
+
+std::string code_of(const Outcome& outcome) {
+  if (outcome.problem) return std::string(mehfil::protocol::to_string(outcome.problem->code));
+  return outcome.needs_password ? "needs password" : "admitted";
+}
+
+// One room and a clock; people join on numbered sockets.
+struct Room {
+  RoomAuthority rules{facts()};
+  std::int64_t now = kStart;
+
+  explicit Room(RoomFacts f = facts()) : rules(std::move(f)) {}
+
+  Outcome join(const std::string& user_id, ConnId conn) {
+    JoinRequest request;
+    request.actor = person(user_id);
+    request.conn = conn;
+    request.fresh_peer_id = "p-" + user_id;
+    return rules.join(request, now);
+  }
+  Outcome send(ConnId conn, const std::string& user_id, const mehfil::protocol::ClientMessage& message) {
+    return rules.message(conn, person(user_id), message, now);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("The room's maker comes in as host, and each next person is announced to those already in") {
+  Room room;
+  CHECK(room.rules.phase() == Phase::waiting);
+  const Outcome first = room.join("ana", 1);
+  CHECK(lines(first) == std::vector<std::string>{"bind c1", "save ana", "c1 room:joined", "save room"});
+  const auto& welcome = std::get<Welcome>(first.effects[2]);
+  CHECK(welcome.joined.self.is_host);
+  CHECK(welcome.joined.participants.empty());
+  CHECK(room.rules.phase() == Phase::active);
+
+  const Outcome second = room.join("ben", 2);
+  CHECK(lines(second) == std::vector<std::string>{"bind c2", "save ben", "c2 room:joined", "c1 room:participant-joined", "save room"});
+  const auto& joined = std::get<Welcome>(second.effects[2]).joined;
+  REQUIRE(joined.participants.size() == 1);
+  CHECK(joined.participants[0].user_id == "ana");
+  CHECK(joined.participants[0].is_host);
+}
+
+TEST_CASE("Admission: lock, capacity, password, resume and a past kick, in the order the server checks them") {
+  // Three places; two are taken (by ben and dan, whose sockets dropped) or three when `full`.
+  const auto [what, locked, full, has_password, given, checked, resuming, kicked, joiner, expected] =
+      GENERATE(table<std::string, bool, bool, bool, bool, bool, bool, bool, std::string, std::string>({
+          {"an open room with a free place", false, false, false, false, false, false, false, "cy", "admitted"},
+          {"a locked room", true, false, false, false, false, false, false, "cy", "room_locked"},
+          {"a locked room, for its host", true, false, false, false, false, false, false, "ana", "admitted"},
+          {"a locked room, resuming a place it gave", true, false, false, false, false, true, false, "cy", "admitted"},
+          {"a full room", false, true, false, false, false, false, false, "cy", "room_full"},
+          {"a full room, even for its host", false, true, false, false, false, false, false, "ana", "room_full"},
+          {"a password and none given", false, false, true, false, false, false, false, "cy", "wrong_password"},
+          {"a password given, not yet checked", false, false, true, true, false, false, false, "cy", "needs password"},
+          {"a password given and checked", false, false, true, true, true, false, false, "cy", "admitted"},
+          {"a password, for its host", false, false, true, false, false, false, false, "ana", "admitted"},
+          {"a password, resuming", false, false, true, false, false, true, false, "cy", "admitted"},
+          {"someone the host removed", false, false, false, false, false, false, true, "cy", "kicked"},
+          {"someone the host removed, in a locked full room", true, true, false, false, false, false, true, "cy", "kicked"},
+          {"a locked full room", true, true, false, false, false, false, false, "cy", "room_locked"},
+      }));
+  INFO(what);
+  RoomFacts f = facts(3);
+  f.is_locked = locked;
+  f.has_password = has_password;
+  Room room(f);
+  for (const char* other : {"ben", "dan", "eve"}) {
+    if (std::string(other) != "eve" || full) room.rules.restore(Member{other, std::string("p-") + other, other}, room.now);
+  }
+  JoinRequest request;
+  request.actor = person(joiner);
+  request.conn = 9;
+  request.fresh_peer_id = "p-new";
+  request.password_given = given;
+  request.password_checked = checked;
+  request.was_kicked = kicked;
+  if (resuming) request.resumed_peer = "p-old";
+  const Outcome outcome = room.rules.join(request, room.now);
+  CHECK(code_of(outcome) == expected);
+  CHECK((room.rules.member(joiner) != nullptr) == (expected == "admitted"));
+}
+
+TEST_CASE("A room that ended or expired, or a token for another room, lets nobody in") {
+  Room ended;
+  ended.join("ana", 1);
+  CHECK(lines(ended.send(1, "ana", cli::EndRoom{})) ==
+        std::vector<std::string>{"c1 room:closed", "unbind c1", "save ana left", "save room"});
+  CHECK(ended.rules.phase() == Phase::ended);
+  CHECK(code_of(ended.join("ben", 2)) == "room_not_found");
+
+  Room expired;
+  expired.rules.expire(expired.now);
+  CHECK(expired.rules.phase() == Phase::expired);
+  CHECK(code_of(expired.join("ben", 2)) == "expired");
+
+  Room room;
+  JoinRequest foreign;
+  foreign.actor = person("ben");
+  foreign.actor.token_room = "Other234";
+  foreign.conn = 2;
+  CHECK(code_of(room.rules.join(foreign, room.now)) == "unauthorized");
+}
+
+TEST_CASE("A REST join holds a place nobody is told of, which its socket takes up, or which runs out") {
+  Room room(facts(2));
+  room.join("ana", 1);
+  const Outcome reserved = room.join("ben", 0);  // REST: no socket yet
+  CHECK(lines(reserved) == std::vector<std::string>{"save ben", "save room"});
+  CHECK(code_of(room.join("cy", 3)) == "room_full");  // the reservation counts
+
+  const Outcome arrived = room.join("ben", 2);
+  CHECK(has(arrived, "c1 room:participant-joined"));
+
+  Room other(facts(2));
+  other.join("ana", 1);
+  other.join("ben", 0);
+  other.now += Timing{}.reservation_ms;
+  // The next join frees the stale place first; nobody hears of someone they never saw.
+  const Outcome after = other.join("cy", 3);
+  CHECK(code_of(after) == "admitted");
+  CHECK(has(after, "save ben left"));
+  CHECK_FALSE(has(after, "c1 room:participant-left"));
+}
+
+TEST_CASE("A dropped member keeps their place for the grace, then is gone for everyone") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  CHECK(lines(room.rules.socket_closed(2, room.now)).empty());  // nobody is told yet
+  room.now += Timing{}.resume_grace_ms - 1;
+  CHECK(lines(room.rules.tick(room.now)).empty());
+  room.now += 1;
+  CHECK(lines(room.rules.tick(room.now)) == std::vector<std::string>{"save ben left", "c1 room:participant-left", "save room"});
+
+  // Resuming within the grace is the same peer, and nobody is told anything.
+  room.join("cy", 3);
+  room.rules.socket_closed(3, room.now);
+  JoinRequest resume;
+  resume.actor = person("cy");
+  resume.conn = 4;
+  resume.fresh_peer_id = "p-fresh";
+  resume.resumed_peer = "p-cy";
+  const Outcome back = room.rules.join(resume, room.now + 5000);
+  CHECK(std::get<Welcome>(back.effects[2]).joined.self.peer_id == "p-cy");
+  CHECK_FALSE(has(back, "c1 room:participant-joined"));
+}
+
+TEST_CASE("When the host goes, the first co-host takes over, else the longest present, never a mere reservation") {
+  const auto [cohost, expected] = GENERATE(table<std::string, std::string>({{"", "cy"}, {"dan", "dan"}}));
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 0);  // reserved over REST, never came
+  room.join("cy", 3);
+  room.join("dan", 4);
+  if (!cohost.empty()) REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{cohost}).problem);
+  const Outcome left = room.send(1, "ana", cli::LeaveRoom{});
+  CHECK(room.rules.facts().host_user_id == expected);
+  CHECK(has(left, "c3 room:host-changed"));
+  CHECK(has(left, "c4 room:host-changed"));
+}
+
+TEST_CASE("Become Host: refused before the host arrives and while the host is here; taken while the host is away") {
+  Room room;
+  room.join("ben", 2);
+  const Outcome early = room.send(2, "ben", cli::ClaimHost{});
+  REQUIRE(early.problem);
+  CHECK(early.problem->message == "The host has not arrived yet.");
+
+  room.join("ana", 1);
+  CHECK(room.send(2, "ben", cli::ClaimHost{}).problem->message == "The host is here.");
+
+  CHECK(lines(room.rules.socket_closed(1, room.now)) == std::vector<std::string>{"c2 room:host-away"});
+  const Outcome claimed = room.send(2, "ben", cli::ClaimHost{});
+  CHECK_FALSE(claimed.problem);
+  CHECK(room.rules.facts().host_user_id == "ben");
+  CHECK(has(claimed, "c2 room:host-changed"));
+  // Ana comes back a member; the room keeps its new host.
+  room.join("ana", 5);
+  CHECK(room.rules.facts().host_user_id == "ben");
+}
+
+TEST_CASE("The host coming back within the grace is announced as host again, and a joiner hears the host is away") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.rules.socket_closed(1, room.now);
+  const Outcome cy = room.join("cy", 3);
+  CHECK(has(cy, "c3 room:host-away"));
+  const Outcome back = room.join("ana", 4);
+  CHECK(has(back, "c2 room:host-changed"));
+  CHECK(has(back, "c3 room:host-changed"));
+}
+
+TEST_CASE("A second socket of the same person takes their place; the first is told joined_elsewhere") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  const Outcome again = room.join("ben", 7);
+  CHECK(lines(again) == std::vector<std::string>{"unbind c2", "c2 room:closed", "bind c7", "save ben", "c7 room:joined", "save room"});
+  CHECK(room.rules.member_on(2) == nullptr);
+  CHECK(room.rules.member_on(7)->user_id == "ben");
+}
+
+TEST_CASE("A signal goes only to a peer of this room that has a socket; anything else is refused") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  CHECK(lines(room.send(1, "ana", cli::SignalOffer{"p-ben", "v=0", 1})) == std::vector<std::string>{"c2 signal:offer"});
+  const Outcome stray = room.send(1, "ana", cli::SignalOffer{"p-elsewhere", "v=0", 2});
+  REQUIRE(stray.problem);
+  CHECK(stray.problem->code == ErrorCode::not_in_room);
+  room.rules.socket_closed(2, room.now);
+  CHECK(room.send(1, "ana", cli::SignalIce{"p-ben", {}}).problem);
+  // A socket that is not (or no longer) a member's may not send at all.
+  CHECK(room.send(2, "ben", cli::SignalOffer{"p-ana", "v=0", 3}).problem->message == "Join a room first.");
+}
+
+TEST_CASE("A kick tells the one removed, tells the others they left, and keeps them out") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.join("cy", 3);
+  CHECK(lines(room.send(1, "ana", cli::HostKick{"ben"})) ==
+        std::vector<std::string>{"c2 room:host-action", "save ben left kicked", "unbind c2", "c1 room:participant-left",
+                                 "c3 room:participant-left", "save room"});
+  JoinRequest again;
+  again.actor = person("ben");
+  again.conn = 8;
+  again.was_kicked = true;  // what the store remembers
+  CHECK(code_of(room.rules.join(again, room.now)) == "kicked");
+}
+
+TEST_CASE("Powers go through the one table, over a socket and over REST alike") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.join("cy", 3);
+  CHECK(room.send(2, "ben", cli::HostMute{"cy"}).problem->code == ErrorCode::not_host);
+  CHECK(room.rules.use_power(person("ben"), Power::mute, "cy", room.now).problem->code == ErrorCode::not_host);
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  CHECK_FALSE(room.send(2, "ben", cli::HostMute{"cy"}).problem);
+  CHECK(room.send(2, "ben", cli::HostMute{"ana"}).problem->message == "Nobody can mute the host.");
+  CHECK(room.rules.use_power(person("ben"), Power::kick, "ana", room.now).problem->message == "Nobody can remove the host.");
+  CHECK(room.rules.use_power(person("ben"), Power::kick, "zed", room.now).problem->code == ErrorCode::not_in_room);
+  CHECK(room.send(2, "ben", cli::EndRoom{}).problem->message == "Only the host can end the room.");
+  // A token an embedding site minted as host for this room makes a co-host.
+  Actor site_host = person("cy");
+  site_host.token_room = "Room2345";
+  site_host.token_says_host = true;
+  CHECK_FALSE(room.rules.use_power(site_host, Power::mute, "ben", room.now).problem);
+}
+
+TEST_CASE("Locking and settings change the room's facts and tell everyone; chat off refuses chat with chat_disabled") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  CHECK(lines(room.send(1, "ana", cli::LockRoom{true})) ==
+        std::vector<std::string>{"save room", "c1 room:settings-changed", "c2 room:settings-changed"});
+  CHECK(room.rules.facts().is_locked);
+  CHECK_FALSE(room.send(2, "ben", cli::ChatSend{"hi", "c1"}).problem);
+  mehfil::protocol::RoomSettings quiet;
+  quiet.chat = false;
+  REQUIRE_FALSE(room.send(1, "ana", cli::ChangeSettings{quiet}).problem);
+  CHECK(room.send(2, "ben", cli::ChatSend{"hi", "c2"}).problem->code == ErrorCode::chat_disabled);
+}
+
+TEST_CASE("The room's phase follows who is in: waiting, active, waiting again, then deleted") {
+  Room room;
+  CHECK(room.rules.phase() == Phase::waiting);
+  room.join("ana", 1);
+  CHECK(room.rules.phase() == Phase::active);
+  room.send(1, "ana", cli::LeaveRoom{});
+  CHECK(room.rules.phase() == Phase::waiting);
+  CHECK(room.rules.delete_room(person("ben"), room.now).problem->code == ErrorCode::not_host);
+  CHECK_FALSE(room.rules.delete_room(person("ana"), room.now).problem);
+  CHECK(room.rules.phase() == Phase::ended);
+  CHECK(room.rules.facts().closed_reason == "deleted");
+}
