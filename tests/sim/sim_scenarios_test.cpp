@@ -20,7 +20,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // seven scenarios: 1050 seeds in all
+constexpr int kSeedsPerScenario = 150;      // thirteen scenarios: 1950 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -257,6 +257,160 @@ TEST_CASE("Chaos: drops, leaves, rejoins and ICE restarts all at once still sett
                 },
                 [](const SimWorld& world) {
                   std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's side of a room: the simulation runs the real rules (wasm/core/authority), so these
+// scenarios test what the real server does when people race it.
+
+TEST_CASE("The host drops; someone claims the room while the host races back, and everyone agrees on the host") {
+  run_scenario({8, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 8));
+                  world.add_clients(count);
+                  for (int i = 0; i < count; ++i) world.join(i, i * 300);
+                  const std::int64_t drop_at = count * 300 + world.rng().between(1000, 4000);
+                  // Away for a moment or for a while: the claim lands before or after the host is back.
+                  world.cut_off(0, drop_at, drop_at + world.rng().between(0, 6000));
+                  const int claimant = static_cast<int>(world.rng().between(1, count - 1));
+                  world.act(claimant, ClaimHost{}, drop_at + world.rng().between(300, 3000));
+                  return drop_at + 6000;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  if (host_of(world) < 0) problems += "nobody is host\n";
+                  return problems;
+                }});
+}
+
+TEST_CASE("Someone gone past the resume grace is gone for everyone, and comes back as a new arrival") {
+  run_scenario({9, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 8));
+                  everybody_joins(world, count, 0, 500);
+                  const int gone = static_cast<int>(world.rng().between(1, count - 1));
+                  const std::int64_t from = world.rng().between(3000, 6000);
+                  const std::int64_t grace = mehfil::authority::Timing{}.resume_grace_ms;
+                  world.cut_off(gone, from, from + grace + world.rng().between(2000, 10000));
+                  return from + grace + 10000;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not back");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("Someone the host removed tries to come back and is kept out with the kicked screen") {
+  run_scenario({10, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 8));
+                  world.add_clients(count);
+                  world.join(0, 0);
+                  for (int i = 1; i < count; ++i) world.join(i, 400 + world.rng().between(0, 300));
+                  const int victim = static_cast<int>(world.rng().between(1, count - 1));
+                  const std::int64_t kick_at = world.rng().between(2000, 6000);
+                  HostIntent kick;
+                  kick.action = HostActionKind::kick;
+                  kick.target_user_id = world.client(victim).user_id;
+                  world.act(0, kick, kick_at);
+                  world.join(victim, kick_at + world.rng().between(500, 3000));
+                  return kick_at + 3000;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* room = world.server().room(kRoomCode);
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    const SimClient& c = world.client(i);
+                    const bool removed = !room->member(c.user_id);
+                    const bool told = std::count(c.screens.begin(), c.screens.end(), Screen::kicked) >= 2;
+                    if (removed && !told) note(problems, i, "was kept out without the kicked screen both times");
+                    if (removed && c.room.state() == RoomState::in_room) note(problems, i, "thinks it is in");
+                  }
+                  if (room->members().size() != static_cast<std::size_t>(world.client_count() - 1)) {
+                    problems += "the server has " + std::to_string(room->members().size()) + " members\n";
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("A co-host removes and mutes members but cannot remove the host or end the room") {
+  run_scenario({11, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(4, 8));
+                  world.add_clients(count);
+                  for (int i = 0; i < count; ++i) world.join(i, i * 300);
+                  std::int64_t at = count * 300 + world.rng().between(500, 2000);
+                  HostIntent make{HostActionKind::make_cohost, world.client(1).user_id, false, {}};
+                  world.act(0, make, at);
+                  at += world.rng().between(500, 1500);
+                  world.act(1, HostIntent{HostActionKind::kick, world.client(2).user_id, false, {}}, at);
+                  world.act(1, HostIntent{HostActionKind::mute, world.client(3).user_id, false, {}}, at + 10);
+                  world.act(1, HostIntent{HostActionKind::kick, world.client(0).user_id, false, {}}, at + 20);
+                  world.act(1, HostIntent{HostActionKind::end, {}, false, {}}, at + 30);
+                  return at + 30;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* room = world.server().room(kRoomCode);
+                  if (room->phase() != mehfil::authority::Phase::active) problems += "the room ended\n";
+                  if (world.client(2).room.state() != RoomState::kicked) note(problems, 2, "was not removed");
+                  if (!room->member(world.client(0).user_id) || host_of(world) != 0) note(problems, 0, "is no longer the host");
+                  const auto* muted = room->member(world.client(3).user_id);
+                  if (!muted || muted->audio) note(problems, 3, "was not muted");
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (i != 2 && world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("More people than places join at once: exactly the room's size get in, the rest see room_full") {
+  run_scenario({12, [](SimWorld& world) {
+                  const int places = static_cast<int>(world.rng().between(2, 5));
+                  world.remake_room(places);
+                  everybody_joins(world, places + static_cast<int>(world.rng().between(1, 5)), 0, 60);
+                  return 60;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* room = world.server().room(kRoomCode);
+                  const int places = room->facts().max_participants;
+                  int in = 0;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    const SimClient& c = world.client(i);
+                    if (c.room.state() == RoomState::in_room) {
+                      ++in;
+                    } else if (std::find(c.screens.begin(), c.screens.end(), Screen::room_full) == c.screens.end()) {
+                      note(problems, i, "is out without the room_full screen");
+                    }
+                  }
+                  if (in != places) problems += std::to_string(in) + " got in for " + std::to_string(places) + " places\n";
+                  return problems;
+                }});
+}
+
+TEST_CASE("People who arrive before the host talk to each other, cannot take the room, and the host is host on arrival") {
+  run_scenario({13, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 8));
+                  world.add_clients(count);
+                  for (int i = 1; i < count; ++i) world.join(i, world.rng().between(0, 500));
+                  world.act(1, ClaimHost{}, world.rng().between(1500, 2500));
+                  const std::int64_t host_at = world.rng().between(3000, 8000);
+                  world.join(0, host_at);
+                  return host_at;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  if (host_of(world) != 0) problems += "the maker of the room is not its host\n";
+                  const auto& toasts = world.client(1).toasts;
+                  if (std::find(toasts.begin(), toasts.end(), Toast::you_are_host) != toasts.end()) note(problems, 1, "was told it is host");
                   for (int i = 0; i < world.client_count(); ++i) {
                     if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
                   }

@@ -166,6 +166,18 @@ void SimWorld::drop_connection(int client, std::int64_t at) {
   });
 }
 
+void SimWorld::cut_off(int client, std::int64_t from, std::int64_t until) {
+  clock_.at(from, [this, client, until] {
+    clients_[static_cast<std::size_t>(client)]->offline_until = until;
+    log("c" + std::to_string(client) + " CUT OFF until " + std::to_string(until));
+  });
+  drop_connection(client, from);
+}
+
+void SimWorld::remake_room(int max_participants, std::optional<std::string> password) {
+  server_.create_room(kRoomCode, "u0", std::move(password), max_participants);
+}
+
 void SimWorld::restart_ice_everywhere(std::int64_t at) {
   clock_.at(at, [this] {
     log("RESTART ICE EVERYWHERE");
@@ -183,6 +195,12 @@ void SimWorld::open_socket(int client) {
   clock_.after(latency(), [this, client, id] {
     Connection& conn = connections_[id];
     if (conn.dropped || conn.client_closed) return;
+    SimClient& owner = *clients_[static_cast<std::size_t>(client)];
+    if (clock_.now() < owner.offline_until) {  // cut off: the socket never reaches the server
+      conn.dropped = true;
+      if (owner.conn == id) owner.conn = -1;
+      return feed(client, SocketClosed{rng_.unit()});
+    }
     conn.open = true;
     server_.on_open(id, clients_[static_cast<std::size_t>(client)]->user_id);
     feed(client, SocketOpened{});

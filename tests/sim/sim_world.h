@@ -23,6 +23,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct SimClient {
   std::vector<room::Toast> toasts;
   std::vector<room::Screen> screens;
   int rejected = 0;
+  std::int64_t offline_until = 0;  // cut_off
 };
 
 class SimWorld {
@@ -61,6 +63,10 @@ class SimWorld {
   void act(int client, room::RoomEvent event, std::int64_t at);
   void drop_connection(int client, std::int64_t at);
   void restart_ice_everywhere(std::int64_t at);  // a network change on every machine at once
+  // The client's network is gone from `from` until `until`: its socket drops and no new one opens.
+  void cut_off(int client, std::int64_t from, std::int64_t until);
+  // The room made anew (before anyone joins) with this many places and this password.
+  void remake_room(int max_participants, std::optional<std::string> password = std::nullopt);
 
   void run_until(std::int64_t until);
   std::int64_t now() const { return clock_.now(); }
