@@ -16,6 +16,7 @@
 import { RoomCore, computeLayout } from './mehfil-core.mjs';
 import { TileGrid } from './tile-grid.js';
 import { readLinkSample } from './link-stats.js';
+import { PeerConnections } from './peer-connections.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -135,7 +136,12 @@ class Call extends Emitter {
   #ws = null;
   #queue = [];
   #running = false;
-  #peers = new Map(); // peer id -> {pc, cap, streams: Map, screenSenders: [], firstFrame}
+  #peers = new PeerConnections({
+    report: (peer, event) => this.#feed({ type: 'peer', peer, ...event }),
+    changed: () => { if (!this.#destroyed) this.#render(); },
+    connected: () => { if (!this.#marks.ice) this.#marks.ice = now(); },
+    media: () => ({ camera: this.#localStream, screen: this.#screenStream }),
+  });
   #timers = new Map(); // timer key -> timeout id
   #linkTicker = 0;
   #snapshot = null;
@@ -269,7 +275,7 @@ class Call extends Emitter {
       if (['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting'].includes(this.#state)) this.#feed({ type: 'leave' });
     } catch { /* tearing down regardless */ }
     this.#destroyed = true;
-    for (const peerId of [...this.#peers.keys()]) this.#closePeer(peerId);
+    this.#peers.closeAll();
     this.#closeSocket();
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
@@ -361,8 +367,7 @@ class Call extends Emitter {
     const [track] = video ? stream.getVideoTracks() : stream.getAudioTracks();
     if (this.#destroyed || !this.#localStream?.getTracks().includes(old)) return void track.stop();
     track.enabled = video ? this.#videoOn : this.#audioOn;
-    await Promise.all([...this.#peers.values()].flatMap((peer) => peer.pc.getSenders()
-      .filter((sender) => sender.track === old).map((sender) => sender.replaceTrack(track).catch(() => {}))));
+    await this.#peers.replaceTrack(old, track);
     this.#localStream.removeTrack(old);
     this.#localStream.addTrack(track);
     old.stop();
@@ -385,19 +390,14 @@ class Call extends Emitter {
     this.#screenStream = stream;
     const [track] = stream.getVideoTracks();
     track.addEventListener('ended', () => this.stopScreenShare());
-    for (const peer of this.#peers.values()) this.#addScreenTo(peer);
+    this.#peers.sendScreen();
     this.#announceMedia();
     this.#render();
   }
 
   stopScreenShare() {
     if (!this.#screenStream) return;
-    for (const peer of this.#peers.values()) {
-      for (const sender of peer.screenSenders) {
-        try { peer.pc.removeTrack(sender); } catch { /* closed */ }
-      }
-      peer.screenSenders = [];
-    }
+    this.#peers.stopScreen();
     for (const track of this.#screenStream.getTracks()) track.stop();
     this.#screenStream = null;
     this.#announceMedia();
@@ -417,13 +417,10 @@ class Call extends Emitter {
   #linkReports = {};
   #sampling = false;  // one round of getStats at a time, however slow the machine
   async #sampleLinks() {
-    const peers = [...this.#peers];
     this.#sampling = true;
-    const samples = await Promise.all(peers.map(([, peer]) => readLinkSample(peer.pc, now()).catch(() => null)));
+    const input = await this.#peers.sample((pc) => readLinkSample(pc, now()));
     this.#sampling = false;
     if (this.#destroyed) return;
-    const input = {};
-    peers.forEach(([id], i) => { if (samples[i] && this.#peers.has(id)) input[id] = samples[i]; });
     this.#linkReports = this.#core.linkStats(input);
     for (const [id, report] of Object.entries(this.#linkReports)) this.#tiles.get(id)?.card?.setQuality(report);
     this.emit('connection-stats', this.connectionStats());
@@ -524,8 +521,8 @@ class Call extends Emitter {
       tiles: [...this.#tiles.keys()],
       localStream: this.#localStream,
       screenStream: this.#screenStream,
-      peers: [...this.#peers.keys()],
-      pcs: Object.fromEntries([...this.#peers].map(([id, p]) => [id, p.pc])),
+      peers: this.#peers.ids(),
+      pcs: this.#peers.pcs(),
       stage: this.#stage,
       screen: this.#screenName,
       mediaState: { ...this.#mediaState },
@@ -585,41 +582,8 @@ class Call extends Emitter {
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
-      case 'create-peer': this.#createPeer(c.peer, c.offers_first, c.ice_servers, c.relay_only); break;
-      case 'create-offer': this.#peerOp(c, (pc) => pc.createOffer(), (d) => ({ event: 'description-created', sdp_type: 'offer', sdp: d.sdp })); break;
-      case 'create-answer': this.#peerOp(c, (pc) => pc.createAnswer(), (d) => ({ event: 'description-created', sdp_type: 'answer', sdp: d.sdp })); break;
-      case 'set-local':
-        this.#peerOp(c, (pc) => pc.setLocalDescription(c.sdp_type === 'rollback' ? { type: 'rollback' } : { type: c.sdp_type, sdp: c.sdp }),
-          () => ({ event: 'local-set' }));
-        break;
-      case 'set-remote':
-        this.#peerOp(c, (pc) => pc.setRemoteDescription({ type: c.sdp_type, sdp: c.sdp }), () => ({ event: 'remote-set' }));
-        break;
-      case 'add-ice':
-        this.#peerOp(c, (pc) => pc.addIceCandidate(c.candidate), () => ({ event: 'ice-added' }));
-        break;
-      case 'restart-ice': this.#peers.get(c.peer)?.pc.restartIce(); break;
-      case 'set-ice-servers': {  // fresh TURN credentials: used by the next ICE restart
-        const pc = this.#peers.get(c.peer)?.pc;
-        if (pc) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: c.ice_servers });
-        break;
-      }
-      case 'use-relay-only': {
-        const pc = this.#peers.get(c.peer)?.pc;
-        if (pc) pc.setConfiguration({ ...pc.getConfiguration(), iceTransportPolicy: 'relay' });
-        break;
-      }
-      case 'close-peer': this.#closePeer(c.peer); break;
-      case 'send-cap': {
-        const peer = this.#peers.get(c.peer);
-        if (peer) {
-          peer.cap = { bps: c.bps, scale: c.scale, fps: c.fps };
-          this.#applyCap(peer);
-        }
-        break;
-      }
       case 'timer': this.#schedule(c.key, c.at); break;
-      default: console.debug('mehfil: unknown command', c);
+      default: if (!this.#peers.execute(c)) console.debug('mehfil: unknown command', c);
     }
   }
   #lastRejection = null;
@@ -930,7 +894,7 @@ class Call extends Emitter {
     this.#localStream = stream;
     for (const track of stream.getAudioTracks()) track.enabled = this.#audioOn;
     for (const track of stream.getVideoTracks()) track.enabled = this.#videoOn;
-    for (const peer of this.#peers.values()) this.#addLocalTracks(peer);
+    this.#peers.sendCamera();
   }
 
   #stopLocalMedia() {
@@ -952,132 +916,6 @@ class Call extends Emitter {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // peer connections: one per remote peer, executing the core's per-peer commands in order
-
-  // `iceServers`: the STUN/TURN servers the server gave us in hello, or the embedder's own
-  // (RTCIceServer objects); `relayOnly`: TURN relay candidates only.
-  #createPeer(peerId, offersFirst, iceServers = [], relayOnly = false) {
-    if (this.#peers.has(peerId)) return;
-    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' });
-    const peer = { pc, cap: null, streams: new Map(), localSenders: [], screenSenders: [], firstFrame: false };
-    this.#peers.set(peerId, peer);
-    const report = (event) => {
-      if (this.#peers.get(peerId) === peer) this.#feed({ type: 'peer', peer: peerId, ...event });
-    };
-    pc.onnegotiationneeded = () => report({ event: 'negotiation-needed' });
-    pc.onicecandidate = ({ candidate }) => {
-      if (candidate && candidate.candidate) report({ event: 'ice-gathered', candidate: candidate.toJSON() });
-    };
-    pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'connected' && !this.#marks.ice) this.#marks.ice = now();
-      report({ event: 'connection-state', state: pc.connectionState });
-    };
-    pc.onsignalingstatechange = () => report({ event: 'signaling-state', state: pc.signalingState });
-    pc.ontrack = ({ track, streams }) => {
-      const stream = streams[0] ?? new MediaStream([track]);
-      peer.streams.set(stream.id, stream);
-      const refresh = () => { if (!this.#destroyed) this.#render(); };
-      stream.addEventListener('removetrack', refresh);
-      track.addEventListener('mute', refresh);
-      track.addEventListener('unmute', refresh);
-      track.addEventListener('ended', refresh);
-      this.#render();
-    };
-    this.#addLocalTracks(peer);
-    if (this.#screenStream) this.#addScreenTo(peer);
-    // The end that offers first does not wait for its camera: receive-only transceivers make the
-    // offer now, the other end's media flows at once, and addTrack takes them over later.
-    if (offersFirst) {
-      for (const kind of ['audio', 'video']) {
-        if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
-      }
-    }
-  }
-
-  #addLocalTracks(peer) {
-    if (!this.#localStream || peer.localSenders.length || peer.pc.signalingState === 'closed') return;
-    for (const track of this.#localStream.getTracks()) peer.localSenders.push(peer.pc.addTrack(track, this.#localStream));
-    this.#applyCap(peer);
-  }
-
-  #addScreenTo(peer) {
-    if (peer.pc.signalingState === 'closed' || peer.screenSenders.length) return;
-    for (const track of this.#screenStream.getVideoTracks()) peer.screenSenders.push(peer.pc.addTrack(track, this.#screenStream));
-    this.#applyCap(peer);
-  }
-
-  // Runs one pc operation now (so operations reach the pc's chain in command order) and reports
-  // its outcome with the command's op id.
-  #peerOp(command, start, done) {
-    const peer = this.#peers.get(command.peer);
-    if (!peer) return;
-    let promise;
-    try {
-      promise = start(peer.pc);
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    promise.then(
-      (result) => {
-        if (this.#peers.get(command.peer) === peer) this.#feed({ type: 'peer', peer: command.peer, op: command.op, ...done(result) });
-      },
-      (error) => {
-        if (this.#peers.get(command.peer) === peer) {
-          this.#feed({ type: 'peer', peer: command.peer, op: command.op, event: 'op-failed', error: String(error?.message ?? error) });
-        }
-      });
-  }
-
-  // The core's send cap (room/bitrate.h) on every sender to this peer: the bitrate on all, the
-  // camera's resolution and frame rate on the camera alone (a shared screen keeps its detail).
-  #applyCap(peer) {
-    if (!peer.cap) return;
-    for (const sender of peer.pc.getSenders()) {
-      if (!sender.track) continue;
-      const parameters = sender.getParameters();
-      if (!parameters.encodings?.length) continue; // not negotiated yet; applied again when it is
-      const camera = sender.track.kind === 'video' && peer.localSenders.includes(sender);
-      const wanted = {
-        maxBitrate: sender.track.kind === 'audio' ? Math.min(peer.cap.bps, 64000) : peer.cap.bps,
-        ...(camera ? { scaleResolutionDownBy: peer.cap.scale, maxFramerate: peer.cap.fps } : {}),
-      };
-      let changed = false;
-      for (const encoding of parameters.encodings) {
-        for (const [key, value] of Object.entries(wanted)) {
-          if (encoding[key] !== value) {
-            encoding[key] = value;
-            changed = true;
-          }
-        }
-      }
-      if (changed) sender.setParameters(parameters).catch(() => {});
-    }
-  }
-
-  #closePeer(peerId) {
-    const peer = this.#peers.get(peerId);
-    if (!peer) return;
-    this.#peers.delete(peerId);
-    peer.pc.onnegotiationneeded = peer.pc.onicecandidate = peer.pc.onconnectionstatechange = null;
-    peer.pc.onsignalingstatechange = peer.pc.ontrack = null;
-    peer.pc.close();
-  }
-
-  // Which of a peer's streams is the camera and which the screen: the camera stream carries the
-  // microphone too (MediaAccess never sends a camera without a microphone); a video-only stream is
-  // a screen.
-  #remoteStreams(peer) {
-    let camera = null;
-    let screen = null;
-    for (const stream of peer?.streams.values() ?? []) {
-      const videos = stream.getVideoTracks().filter((t) => t.readyState === 'live');
-      if (stream.getAudioTracks().length) camera = stream;
-      else if (videos.length) screen = stream;
-    }
-    return { camera, screen };
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // tiles and layout
 
   #render() {
@@ -1091,8 +929,7 @@ class Call extends Emitter {
           if (this.#screenStream) wanted.push({ id: `${p.peer_id}:screen`, kind: 'screen', participant: p, stream: this.#screenStream, isLocal: true });
           continue;
         }
-        const peer = this.#peers.get(p.peer_id);
-        const { camera, screen } = this.#remoteStreams(peer);
+        const { camera, screen } = this.#peers.remoteStreams(p.peer_id);
         wanted.push({ id: p.peer_id, kind: 'camera', participant: p, stream: camera, isLocal: false });
         if (screen && p.screen) wanted.push({ id: `${p.peer_id}:screen`, kind: 'screen', participant: p, stream: screen, isLocal: false });
       }
