@@ -190,7 +190,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
     if (!protocol::is_room_code(code)) {
       return done(failure(404, ErrorCode::room_not_found, "The room \"" + code.substr(0, 64) + "\" doesn't exist or has expired."));
     }
-    if (action.empty() && method == http::verb::get) return done(context.hub.preview(code));
+    if (action.empty() && method == http::verb::get) return done(context.hub.preview(*user, code));
     if (action.empty() && method == http::verb::delete_) return done(context.hub.remove_room(*user, code));
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Method not allowed here."));
     if (action == "join") {

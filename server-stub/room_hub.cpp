@@ -377,13 +377,19 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
   });
 }
 
-ApiReply RoomHub::preview(const std::string& room_code) {
+ApiReply RoomHub::preview(const Claims& user, const std::string& room_code) {
   LiveRoom* live = room(room_code);
   if (!live) return error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."});
   if (live->rules.phase() == authority::Phase::expired) {
     return error({410, ErrorCode::expired, "The room \"" + room_code + "\" has expired."});
   }
-  return {200, room_json(*live)};
+  json body = room_json(*live);
+  const authority::JoinRequest request{actor(user), 0, {}, std::nullopt, was_kicked(*live, user.sub), false, false};
+  const authority::Outcome verdict = live->rules.admission(request, now_ms());
+  body["admission"] = !verdict.problem ? "ok"
+                      : verdict.problem->code == ErrorCode::wrong_password ? "password"
+                                                                            : std::string(protocol::to_string(verdict.problem->code));
+  return {200, std::move(body)};
 }
 void RoomHub::join(const Claims& user, const std::string& address, const std::string& room_code,
                    std::optional<std::string> password, ApiCallback done) {

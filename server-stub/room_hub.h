@@ -68,7 +68,9 @@ class RoomHub {
 
   // REST (api_routes.cpp parses and validates the requests, then calls these).
   void create_room(const Claims& user, CreateRoomRequest request, ApiCallback done);
-  ApiReply preview(const std::string& room_code);
+  // The room as anyone may see it, and what `user`'s join would meet now ("admission": "ok",
+  // "password", or the refusal's code).
+  ApiReply preview(const Claims& user, const std::string& room_code);
   void join(const Claims& user, const std::string& address, const std::string& room_code,
             std::optional<std::string> password, ApiCallback done);
   // POST /api/session from this address: nothing when allowed, else seconds to wait.

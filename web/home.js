@@ -81,7 +81,6 @@ createForm.addEventListener('submit', async (event) => {
       password: usePassword ? form.password.value : undefined,
       settings: { video: form.video.checked, audio: form.audio.checked, screenshare: form.screenshare.checked, chat: form.chat.checked },
     });
-    if (usePassword) sessionStorage.setItem(`mehfil.password.${room.room_code}`, form.password.value);
     createDialog.close();
     createForm.reset();
     $('password-field').hidden = true;
@@ -146,9 +145,6 @@ joinForm.addEventListener('submit', async (event) => {
     codeInput.focus();
     return;
   }
-  const password = $('join-password').value;
-  if (password) sessionStorage.setItem(`mehfil.password.${code}`, password);
-  else sessionStorage.removeItem(`mehfil.password.${code}`);
   // Without a session we cannot preview: the room page asks for a name and shows any problem.
   if (currentSession()) {
     const submit = $('join-submit');

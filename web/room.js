@@ -354,8 +354,9 @@ async function start() {
   }
   document.title = `${room.room_name} — Mehfil`;
   if (room.is_active === false) return showClosed();
-  if (room.is_locked && room.host_user_id !== session.user_id) return showProblem({ code: 'room_locked' }, room);
-  if (room.participant_count >= room.max_participants) return showProblem({ code: 'room_full' }, room);
+  // The server's rules say whether this person may come in: a stranger meets "full" before the
+  // camera opens, while someone who has a place already (after a reload) goes straight back in.
+  if (['room_full', 'room_locked', 'kicked'].includes(room.admission)) return showProblem({ code: room.admission }, room);
   return prejoin(session, room);
 }
 

@@ -147,3 +147,26 @@ test('three, then five (six with MEHFIL_BIG_CALLS=1) people in a call through th
   await screenshot(pages[3], 'site-call-phone-more');
   assert.equal(await chrome(pages[3]).getByRole('menuitem', { name: 'Invite people' }).isVisible(), true);
 });
+
+test('someone who reloads the page in a full room goes straight back in; a stranger sees the room is full', async () => {
+  const host = await post('/api/session', { display_name: 'Hana' });
+  const room = await post('/api/rooms/create', { room_name: 'Two of us', max_participants: 2 }, host.token);
+  const pages = [await person(room.room_code, 'Hana', { session: host }), await person(room.room_code, 'Imran')];
+  await everyonePlays(pages, 2);
+  // Imran's page reloads (his session stays in the browser): his place is his for the resume grace.
+  await pages[1].reload();
+  await pages[1].waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
+  assert.equal(await pages[1].evaluate(() => document.body.dataset.screen), 'prejoin');
+  await pages[1].getByRole('button', { name: 'Join Room' }).click();
+  await pages[1].waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
+  await everyonePlays(pages, 2);
+  // A third person is told at once, before any camera opens.
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  contexts.push(context);
+  const stranger = await context.newPage();
+  const session = await post('/api/session', { display_name: 'Jo' });
+  await context.addInitScript((value) => localStorage.setItem('mehfil.session', value), JSON.stringify(session));
+  await stranger.goto(`${server.url}/room/${room.room_code}`);
+  await stranger.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
+  assert.equal(await stranger.evaluate(() => document.body.dataset.screen), 'room_full');
+});

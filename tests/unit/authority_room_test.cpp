@@ -341,3 +341,23 @@ TEST_CASE("The room's phase follows who is in: waiting, active, waiting again, t
   CHECK(room.rules.phase() == Phase::ended);
   CHECK(room.rules.facts().closed_reason == "deleted");
 }
+
+TEST_CASE("Asking what a join would meet changes nothing, lets a member with a place back in, and counts stale reservations as free") {
+  Room room(facts(2));
+  room.join("ana", 1);
+  room.join("ben", 2);
+  JoinRequest stranger;
+  stranger.actor = person("cy");
+  CHECK(code_of(room.rules.admission(stranger, room.now)) == "room_full");
+  JoinRequest ben;
+  ben.actor = person("ben");
+  CHECK(code_of(room.rules.admission(ben, room.now)) == "admitted");  // a reload: his place is his
+  CHECK(room.rules.admission(ben, room.now).effects.empty());
+
+  Room reserved(facts(2));
+  reserved.join("ana", 1);
+  reserved.join("ben", 0);
+  CHECK(code_of(reserved.rules.admission(stranger, reserved.now)) == "room_full");
+  CHECK(code_of(reserved.rules.admission(stranger, reserved.now + Timing{}.reservation_ms)) == "admitted");
+  CHECK(reserved.rules.member("ben") != nullptr);  // still there until a join or a tick gives it up
+}

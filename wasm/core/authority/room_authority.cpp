@@ -104,9 +104,13 @@ Outcome RoomAuthority::tell_everyone(protocol::ServerMessage message, const std:
 // ---------------------------------------------------------------------------------------------
 // coming in
 
-// Why this join may not come in (the password aside: `needs_password` asks the shell to check it).
-// A reservation whose socket never came is given up first, so it never keeps someone out.
-std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& request, std::int64_t now, std::vector<Effect>& out) {
+bool RoomAuthority::stale(const Member& m, std::int64_t now) const {
+  return !m.announced && m.conn == 0 && now - m.detached_at >= timing_.reservation_ms;
+}
+
+// Why this join may not come in, the password aside. A reservation whose socket never came counts
+// as a free place (join gives it up first), so it never keeps anyone out.
+std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& request, std::int64_t now) const {
   if (!facts_.is_active) {
     if (facts_.closed_reason == "expired") return problem(ErrorCode::expired, "This room has expired.");
     return problem(ErrorCode::room_not_found, "This room has ended.");
@@ -116,38 +120,50 @@ std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& reque
     return problem(ErrorCode::unauthorized, "This token is for another room.");
   }
   if (request.was_kicked) return problem(ErrorCode::kicked, "The host removed you from this room.");
-  std::vector<std::string> stale;
-  for (const Member& m : members_) {
-    if (!m.announced && m.conn == 0 && now - m.detached_at >= timing_.reservation_ms) stale.push_back(m.user_id);
-  }
-  for (const std::string& user_id : stale) remove(user_id, false, out);
-  if (member(actor.user_id)) return std::nullopt;  // already has a place
+  const Member* place = member(actor.user_id);
+  if (place && !stale(*place, now)) return std::nullopt;  // already has a place
   if (facts_.is_locked && !request.resumed_peer && facts_.host_user_id != actor.user_id) {
     return problem(ErrorCode::room_locked, "The host has locked this room.");
   }
-  if (static_cast<int>(members_.size()) >= facts_.max_participants) {
-    return problem(ErrorCode::room_full, "This room is full (" + std::to_string(members_.size()) + "/" +
+  const auto taken = std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return !stale(m, now); });
+  if (taken >= facts_.max_participants) {
+    return problem(ErrorCode::room_full, "This room is full (" + std::to_string(taken) + "/" +
                                              std::to_string(facts_.max_participants) + ").");
   }
   return std::nullopt;
 }
 
-Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
-  now_ = now;
+Outcome RoomAuthority::admission(const JoinRequest& request, std::int64_t now) const {
   Outcome outcome;
-  if (auto refused = admission_problem(request, now, outcome.effects)) {
-    outcome.problem = std::move(refused);
-    return outcome;
-  }
-  const Actor& actor = request.actor;
-  Member* m = find(actor.user_id);
+  outcome.problem = admission_problem(request, now);
+  if (outcome.problem) return outcome;
   // A resume token proves this user was admitted as this peer; a place or being the host does too.
-  const bool admitted_before = request.resumed_peer || m || facts_.host_user_id == actor.user_id;
+  const Member* place = member(request.actor.user_id);
+  const bool admitted_before = request.resumed_peer || (place && !stale(*place, now)) || facts_.host_user_id == request.actor.user_id;
   if (facts_.has_password && !admitted_before && !request.password_checked) {
     if (!request.password_given) outcome.problem = problem(ErrorCode::wrong_password, "This room needs a password.");
     else outcome.needs_password = true;
-    return outcome;
   }
+  return outcome;
+}
+
+Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (facts_.is_active) {
+    std::vector<std::string> stale_ids;
+    for (const Member& m : members_) {
+      if (stale(m, now)) stale_ids.push_back(m.user_id);
+    }
+    for (const std::string& user_id : stale_ids) remove(user_id, false, outcome.effects);
+  }
+  Outcome verdict = admission(request, now);
+  if (verdict.problem || verdict.needs_password) {
+    verdict.effects = std::move(outcome.effects);
+    return verdict;
+  }
+  const Actor& actor = request.actor;
+  Member* m = find(actor.user_id);
   if (!m) {
     Member fresh;
     fresh.user_id = actor.user_id;

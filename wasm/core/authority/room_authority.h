@@ -142,6 +142,10 @@ class RoomAuthority {
 
   // Admission, then a place: a reservation (REST) or the member on this socket, welcomed.
   Outcome join(const JoinRequest& request, std::int64_t now);
+  // What this join would meet now, changing nothing: a problem, `needs_password`, or neither. The
+  // room page asks it (through GET /api/rooms/CODE) before it opens the camera, so a stranger sees
+  // "full" at once while someone who already has a place (a reload) goes straight back in.
+  Outcome admission(const JoinRequest& request, std::int64_t now) const;
   // Leaving on purpose (room:leave, REST leave).
   Outcome leave(const std::string& user_id, std::int64_t now);
   // The socket is gone; the member keeps their place for the grace.
@@ -173,7 +177,8 @@ class RoomAuthority {
 
  private:
   Member* find(const std::string& user_id);
-  std::optional<Problem> admission_problem(const JoinRequest& request, std::int64_t now, std::vector<Effect>& out);
+  bool stale(const Member& member, std::int64_t now) const;  // a reservation whose socket never came
+  std::optional<Problem> admission_problem(const JoinRequest& request, std::int64_t now) const;
   std::optional<Problem> power_problem(const Actor& actor, Power power, const std::string& target_user_id) const;
   void welcome(ConnId conn, Member& member, std::vector<Effect>& out);
   void remove(const std::string& user_id, bool kicked, std::vector<Effect>& out);
