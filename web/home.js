@@ -131,7 +131,7 @@ function openJoin(code) {
   $('join-error').textContent = '';
   codeInput.value = code ?? '';
   joinDialog.showModal();
-  if (codeInput.complete) $('join-password').focus();
+  if (codeInput.complete) $('join-submit').focus();
   else codeInput.focus();
 }
 $('join-button').addEventListener('click', () => openJoin());
