@@ -370,11 +370,8 @@ export function mountCallUi({ root, call, stage }) {
     const leaveButton = textButton('Leave Room', () => call.leave().catch(() => call.destroy()), 'mf-button mf-button-ghost');
     if (kind === 'reconnecting') {
       noticeText.textContent = 'Connection lost. Trying to reconnect…';
-      // The page that hosts the call may rebuild it at once (room.js does); otherwise reload.
-      const reconnect = textButton('Reconnect', () => {
-        const asked = new CustomEvent('mehfil-reconnect', { bubbles: true, composed: true, cancelable: true });
-        if (shell.dispatchEvent(asked)) location.reload();
-      }, 'mf-button mf-button-primary', 'refresh');
+      // Try now instead of waiting for the backoff; the core owns the reconnecting.
+      const reconnect = textButton('Reconnect', () => call.reconnect(), 'mf-button mf-button-primary', 'refresh');
       noticeActions.replaceChildren(reconnect, leaveButton);
     } else if (kind === 'host-left') {
       noticeText.textContent = 'The host left the call. Someone can take over as host.';

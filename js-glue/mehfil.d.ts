@@ -133,6 +133,8 @@ export interface Call {
   kick(userId: string): void;
   makeCohost(userId: string): void;
   claimHost(): void;
+  /** Tries to reach the room again now: while reconnecting, or after "Connection lost" (the tries ran out). */
+  reconnect(): void;
   addFriend(userId: string): Promise<'outgoing' | 'friends'>; // a friend request to someone in this call
   friendRelation(userId: string): 'friends' | 'outgoing' | 'incoming' | null;
   devices(): Promise<Devices>;   // cameras and microphones, and the ones in use

@@ -36,6 +36,7 @@ const SCREEN_MESSAGES = {
   room_closed: 'The host ended this room.',
   expired: 'This room has expired.',
   left: 'You left the room.',
+  connection_lost: 'We could not reach the room for a while. Check your connection, then reconnect.',
 };
 
 const moduleUrl = import.meta.url;
@@ -107,6 +108,10 @@ const BASE_CSS = `
 .mehfil-overlay { position: absolute; inset: 0; display: grid; place-items: center; text-align: center;
   align-content: center; gap: 8px; background: rgb(22 24 28 / 0.94); z-index: 5; padding: 24px; }
 .mehfil-overlay[hidden] { display: none; }
+.mehfil-overlay-actions { display: flex; gap: 8px; justify-content: center; }
+.mehfil-overlay-actions button { font: inherit; padding: 8px 16px; border-radius: 8px; border: 1px solid #556; background: #2a2d33;
+  color: inherit; cursor: pointer; }
+.mehfil-overlay-actions button:first-child { background: #14806e; border-color: #14806e; color: #fff; }
 .mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
   background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
 .mehfil-banner[hidden] { display: none; }
@@ -507,6 +512,12 @@ class Call extends Emitter {
   updateSettings(settings) { this.#host({ action: 'settings', settings: { ...this.#snapshot?.room?.settings, ...settings } }); }
   endForAll() { this.#host({ action: 'end' }); }
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
+  // Try to reach the room again now: while the backoff waits, or after the core gave up
+  // ("Connection lost"). The core decides whether that makes sense (room/room_client.h).
+  reconnect() {
+    if (this.#ask({ type: 'reconnect' })) this.emit('error', { code: 'not_allowed', message: 'The call is connected.' });
+  }
+
   claimHost() {
     if (this.#ask({ type: 'claim-host' })) this.emit('error', { code: 'not_allowed', message: 'The room has a host.' });
   }
@@ -647,7 +658,8 @@ class Call extends Emitter {
       } else {
         this.#rejectJoin({ code: 'left', message: 'Left before joining.' });
       }
-      if (state !== 'left') this.#stopLocalMedia();
+      // Gave up reconnecting: the camera stays open for Reconnect; leave() or destroy() closes it.
+      if (state !== 'left' && this.#screenName !== 'connection_lost') this.#stopLocalMedia();
     }
   }
 
@@ -788,8 +800,16 @@ class Call extends Emitter {
       message.textContent = this.#lastError?.message && screen !== 'kicked' && screen !== 'room_closed'
         ? this.#lastError.message : (SCREEN_MESSAGES[screen] ?? screen);
       const title = document.createElement('h2');
-      title.textContent = screen === 'kicked' ? 'Removed from the room' : screen === 'room_closed' ? 'Room closed' : 'Can\'t join this room';
+      title.textContent = screen === 'kicked' ? 'Removed from the room' : screen === 'room_closed' ? 'Room closed'
+        : screen === 'connection_lost' ? 'Connection lost' : 'Can\'t join this room';
       this.#overlay.replaceChildren(title, message);
+      if (screen === 'connection_lost') {
+        const button = (label, action) => Object.assign(document.createElement('button'), { type: 'button', textContent: label, onclick: action });
+        const actions = document.createElement('div');
+        actions.className = 'mehfil-overlay-actions';
+        actions.append(button('Reconnect', () => this.reconnect()), button('Leave', () => this.destroy()));
+        this.#overlay.append(actions);
+      }
       this.#overlay.dataset.screen = screen;
       this.#overlay.hidden = false;
     }

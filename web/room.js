@@ -306,24 +306,14 @@ async function enterCall(session, room, { password, audio, video, stream }) {
     leaveCall(document.createElement('div'));
     showClosed();
   });
-  // Reconnect (from the call's notice bar): rebuild the call now rather than wait for the backoff.
-  const onReconnect = (event) => {
-    event.preventDefault();
-    callHost.removeEventListener('mehfil-reconnect', onReconnect);
-    call.destroy();
-    enterCall(session, room, { password, audio, video });
-  };
-  callHost.addEventListener('mehfil-reconnect', onReconnect);
   let joined = false;
   call.on('joined', () => { joined = true; });
   call.on('state-change', ({ state }) => {
-    if (state === 'failed' && joined) {  // gave up reconnecting mid-call
-      callHost.removeEventListener('mehfil-reconnect', onReconnect);
+    if (state === 'failed' && joined) {  // the core gave up reconnecting mid-call
       leaveCall(document.createElement('div'));
       showConnectionLost(() => enterCall(session, room, { password, audio, video }));
     }
   });
-  call.on('left', () => callHost.removeEventListener('mehfil-reconnect', onReconnect));
   call.on('left', () => leaveCall(errorScreen('left', {
     title: 'You left the room', message: `You can come back while the room is open.`, calm: true,
     actions: [button('Rejoin', () => location.reload(), true), link('Go Home', '/')],

@@ -2,6 +2,7 @@
 // snapshot, host changes, kicks, host actions, leaving.
 #include <catch2/catch.hpp>
 
+#include "room/reconnect_backoff.h"
 #include "room/room_client.h"
 #include "room_test_support.h"
 
@@ -416,4 +417,43 @@ TEST_CASE("Chat history sent as chat:message after room:joined, and again after 
     receive(room, snapshot("7", {person("1", true)}), 2030);
     CHECK(appended(receive(room, line(1), 2040)) == std::vector<std::string>{"m1"});
   }
+}
+
+TEST_CASE("Reconnecting gives up after its tries with the connection_lost screen, and Reconnect resumes from there") {
+  RoomClient room = in_room();
+  std::int64_t now = 1000;
+  Out out = room.handle(SocketClosed{0.0}, now);
+  for (int tries = 1; tries <= kReconnectAttempts; ++tries) {  // the drop itself is not a try
+    REQUIRE(room.state() == RoomState::reconnecting);
+    now += 40'000;  // past any backoff
+    room.handle(Tick{}, now);
+    out = room.handle(SocketClosed{0.0}, now + 10);
+  }
+  CHECK(room.state() == RoomState::failed);
+  CHECK(first_of<ShowScreen>(out).screen == Screen::connection_lost);
+  CHECK(count_of<ClosePeer>(out) == 2);
+  CHECK(room.links().empty());
+  CHECK(count_of<OpenSocket>(room.handle(Tick{}, now + 100'000)) == 0);  // no more tries on its own
+
+  out = room.handle(Reconnect{}, now + 200'000);
+  CHECK(room.state() == RoomState::reconnecting);
+  CHECK(count_of<OpenSocket>(out) == 1);
+  out = room.handle(SocketOpened{}, now + 200'050);
+  const auto sent = first_of<SendMessage>(out);
+  const auto* join = std::get_if<client::JoinRoom>(&sent.message);
+  REQUIRE(join);
+  CHECK(join->resume_token == "token-5");
+  out = receive(room, snapshot("5", {person("1", true), person("2")}), now + 200'100);
+  CHECK(room.state() == RoomState::in_room);
+  CHECK(count_of<CreatePeer>(out) == 2);
+}
+
+TEST_CASE("Reconnect while the backoff waits tries at once; Reconnect in the room is refused") {
+  RoomClient room = in_room();
+  CHECK(count_of<Rejected>(room.handle(Reconnect{}, 500)) == 1);
+  room.handle(SocketClosed{0.0}, 1000);
+  room.handle(SocketClosed{0.0}, 1100);
+  room.handle(SocketClosed{0.0}, 1200);  // the next try waits 1.2 s
+  CHECK(count_of<OpenSocket>(room.handle(Reconnect{}, 1300)) == 1);
+  CHECK(room.reconnect_attempt() == 0);
 }

@@ -250,6 +250,8 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = intent;
   } else if (type == "claim-host") {
     event = rm::ClaimHost{};
+  } else if (type == "reconnect") {
+    event = rm::Reconnect{};
   } else if (type == "chat") {
     event = rm::SendChat{r.text("text"), r.text("client_msg_id")};
   } else if (type == "socket-opened") {

@@ -5,6 +5,10 @@
 // so that ten clients that lost the same server do not all come back in the same millisecond: up to
 // 100 ms plus a quarter of the wait, scaled by a random value in [0, 1) that the caller provides (the
 // core has no random source of its own).
+//
+// A call that was in the room gives up after kReconnectAttempts tries (about 85 s of trying, past
+// the server's 30 s resume grace): the person sees "Connection lost" with Reconnect and Leave
+// instead of a banner that never ends. Reconnect starts the tries again at once.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +16,7 @@
 namespace mehfil::room {
 
 inline constexpr std::int64_t kMaxReconnectDelayMs = 30'000;
+inline constexpr int kReconnectAttempts = 10;
 
 // The wait without jitter: min(300·n², 30 000) ms. Negative attempts count as 0.
 std::int64_t reconnect_base_delay_ms(int attempt);

@@ -116,6 +116,11 @@ void RoomClient::end(RoomState state, std::optional<Screen> screen, Out& out) {
 }
 
 void RoomClient::schedule_reconnect(double jitter, std::int64_t now_ms, Out& out) {
+  if (state_ == RoomState::reconnecting && attempt_ >= kReconnectAttempts) {
+    end(RoomState::failed, Screen::connection_lost, out);
+    gave_up_ = true;  // the resume token is kept: Reconnect may still find our place
+    return;
+  }
   const std::int64_t at = now_ms + reconnect_delay_ms(attempt_, jitter);
   ++attempt_;
   if (at <= now_ms) {
@@ -145,6 +150,7 @@ void RoomClient::on_join(const Join& join, Out& out) {
   chat_seen_.clear();
   attempt_ = 0;
   reconnect_at_.reset();
+  gave_up_ = false;
   state_ = RoomState::joining;
   if (socket_open_) {
     on_socket_opened(out);
@@ -436,6 +442,19 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
   } else if (const auto* media = std::get_if<SetOwnMedia>(&event)) {
     if (state_ == RoomState::in_room || state_ == RoomState::waiting) {
       send(client::MediaState{media->audio, media->video, media->screen}, out);
+    }
+  } else if (std::holds_alternative<Reconnect>(event)) {
+    if (state_ == RoomState::reconnecting || (state_ == RoomState::failed && gave_up_)) {
+      gave_up_ = false;
+      attempt_ = 0;
+      reconnect_at_.reset();
+      state_ = RoomState::reconnecting;
+      if (!socket_open_ && !socket_opening_) {
+        socket_opening_ = true;
+        out.push_back(OpenSocket{});
+      }
+    } else {
+      reject("reconnect while not reconnecting", out);
     }
   } else if (std::holds_alternative<ClaimHost>(event)) {
     if (state_ != RoomState::in_room || !host_away_) {

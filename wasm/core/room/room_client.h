@@ -30,6 +30,9 @@
 //   reconnecting     Tick past the backoff                   → reconnecting     OpenSocket
 //   reconnecting     SocketOpened                            → reconnecting     SendMessage(room:join + resume_token)
 //   reconnecting     SocketClosed                            → reconnecting     next backoff
+//   reconnecting     SocketClosed, tries used up             → failed           close links, ShowScreen(connection_lost)
+//   reconnecting     Reconnect                               → reconnecting     OpenSocket now (tries start over)
+//   failed (gave up) Reconnect                               → reconnecting     OpenSocket (with the resume token)
 //   reconnecting     room:joined                             → in_room          reconcile links, ApplyParticipants
 //   reconnecting     error room_not_found|expired            → failed           ShowScreen, close links
 //   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants, bitrate caps
@@ -99,6 +102,7 @@ struct HostIntent {  // a host or co-host action from the UI
   protocol::RoomSettings settings;        // settings
 };
 struct ClaimHost {};  // "Become Host": only while the host is away
+struct Reconnect {};  // "Reconnect": try now, while reconnecting or after giving up
 struct SendChat {
   std::string text;
   std::string client_msg_id;
@@ -116,7 +120,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, Reconnect, SendChat,
                                SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
@@ -216,6 +220,7 @@ class RoomClient {
   void watch_socket(std::int64_t now_ms, Out& out);
   bool socket_opening_ = false;
   int attempt_ = 0;
+  bool gave_up_ = false;  // failed because the reconnect tries ran out (Reconnect may resume)
   std::optional<std::int64_t> reconnect_at_;
 };
 

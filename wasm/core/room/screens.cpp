@@ -14,6 +14,7 @@ std::string_view to_string(Screen screen) {
     case Screen::room_closed: return "room_closed";
     case Screen::expired: return "expired";
     case Screen::left: return "left";
+    case Screen::connection_lost: return "connection_lost";
   }
   return "?";
 }

@@ -11,6 +11,7 @@
 //   kicked            kicked            failed (joining a room the host removed us from)
 //   (host kicked us)  kicked            kicked
 //   (room:closed)     room_closed, or expired when the reason is "expired"   closed
+//   (gave up reconnecting, reconnect_backoff.h)   connection_lost   failed (Reconnect tries again)
 // Other codes (rate_limited, not_host, bad_request...) are toasts, not screens.
 #pragma once
 
@@ -21,7 +22,7 @@
 
 namespace mehfil::room {
 
-enum class Screen { preview, password, room_not_found, room_full, room_locked, kicked, room_closed, expired, left };
+enum class Screen { preview, password, room_not_found, room_full, room_locked, kicked, room_closed, expired, left, connection_lost };
 std::string_view to_string(Screen screen);
 
 // The screen an error answering room:join leads to, or nothing when it is only a toast.
