@@ -17,6 +17,9 @@ import { RoomCore, computeLayout } from './mehfil-core.mjs';
 import { TileGrid } from './tile-grid.js';
 import { readLinkSample } from './link-stats.js';
 import { PeerConnections } from './peer-connections.js';
+import { Emitter, mehfilError } from './emitter.js';
+import { BASE_CSS } from './embed-css.js';
+import { roomElement } from './mehfil-element.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -43,86 +46,13 @@ const moduleUrl = import.meta.url;
 let uiModule; // the call-ui.js import, shared by every call of the page
 const loadUi = () => (uiModule ??= import(new URL('./call-ui.js', moduleUrl).href).catch(() => null));
 
-function mehfilError(code, message) {
-  const error = new Error(message);
-  error.code = code;
-  return error;
-}
 
 function randomId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
 }
 
-class Emitter {
-  #listeners = new Map(); // event -> Map(listener -> the function actually called)
-  on(event, listener) { return this.#add(event, listener, listener); }
-  once(event, listener) {
-    const wrapper = (payload) => {
-      this.off(event, listener);
-      listener(payload);
-    };
-    return this.#add(event, listener, wrapper);
-  }
-  off(event, listener) { this.#listeners.get(event)?.delete(listener); }
-  #add(event, listener, call) {
-    if (typeof listener !== 'function') throw new TypeError('a listener must be a function');
-    if (!this.#listeners.has(event)) this.#listeners.set(event, new Map());
-    this.#listeners.get(event).set(listener, call);
-    return () => this.off(event, listener);
-  }
-  emit(event, payload) {
-    for (const call of [...(this.#listeners.get(event)?.values() ?? [])]) {
-      try {
-        call(payload);
-      } catch (error) {
-        console.error(`mehfil: a "${event}" listener threw`, error);
-      }
-    }
-  }
-  clear() { this.#listeners.clear(); }
-}
 
-const BASE_CSS = `
-:host { display: block; position: relative; overflow: hidden; background: #16181c; color: #eef0f3;
-  font: 14px/1.4 system-ui, sans-serif; min-height: 240px; }
-.mehfil-stage { position: absolute; inset: 0; padding: 8px; box-sizing: border-box; }
-.mf-main > .mehfil-stage { position: absolute; inset: 0; }
-.mehfil-root { position: absolute; inset: 0; }
-/* Rounded corners clip a composited <video> only when the tile paints in its own layer. */
-.tile-grid > .tile { border-radius: 10px; overflow: hidden; contain: paint; }
-.mehfil-tile-body { position: relative; width: 100%; height: 100%; border-radius: 10px; overflow: hidden; background: #2a2d33; }
-.mehfil-tile-body video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; background: #000; }
-.tile[data-kind="screen"] video { object-fit: contain; }
-.tile[data-local="true"][data-kind="camera"] video { transform: scaleX(-1); }
-.mehfil-name { position: absolute; left: 8px; bottom: 8px; color: #fff; background: rgb(0 0 0 / 0.55);
-  padding: 2px 8px; border-radius: 6px; max-width: calc(100% - 16px); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.mehfil-mic-off { position: absolute; right: 8px; bottom: 8px; background: #d9534f; color: #fff; border-radius: 50%;
-  width: 24px; height: 24px; display: grid; place-items: center; font-size: 12px; }
-.mehfil-tile-body.mehfil-speaking { box-shadow: inset 0 0 0 3px #3cc3ad; }
-.mehfil-connecting { position: absolute; inset: 0; display: grid; place-items: center; color: #aab;
-  background: linear-gradient(100deg, #2a2d33 30%, #353941 50%, #2a2d33 70%) 0 0 / 300% 100%;
-  animation: mehfil-skeleton 1.4s linear infinite; }
-.mehfil-connecting[hidden] { display: none; }
-@keyframes mehfil-skeleton { to { background-position: -150% 0; } }
-.mehfil-overlay { position: absolute; inset: 0; display: grid; place-items: center; text-align: center;
-  align-content: center; gap: 8px; background: rgb(22 24 28 / 0.94); z-index: 5; padding: 24px; }
-.mehfil-overlay[hidden] { display: none; }
-.mehfil-overlay-actions { display: flex; gap: 8px; justify-content: center; }
-.mehfil-overlay-actions button { font: inherit; padding: 8px 16px; border-radius: 8px; border: 1px solid #556; background: #2a2d33;
-  color: inherit; cursor: pointer; }
-.mehfil-overlay-actions button:first-child { background: #14806e; border-color: #14806e; color: #fff; }
-.mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
-  background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
-.mehfil-banner[hidden] { display: none; }
-.tile[data-kind="whiteboard"], .mehfil-whiteboard-host { background: #fff; }
-.mehfil-whiteboard-host { width: 100%; height: 100%; }
-.mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
-.mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }
-.mehfil-whiteboard-host .whiteboard-exports { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; z-index: 1; }
-.mehfil-whiteboard-host .whiteboard-exports button { padding: 4px 10px; border-radius: 6px; border: 1px solid #ccd;
-  background: #fff; color: #223; cursor: pointer; font: inherit; }
-`;
 
 class Call extends Emitter {
   #container;
@@ -1160,64 +1090,12 @@ class Call extends Emitter {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// <mehfil-room server room name password token ui>: the same call, declaratively.
-
-const ELEMENT_EVENTS = ['joined', 'left', 'participant-joined', 'participant-left', 'participant-updated',
-  'active-speaker-change', 'chat-message', 'kicked', 'room-closed', 'state-change', 'room-updated', 'error'];
-
-export class MehfilRoomElement extends (globalThis.HTMLElement ?? class {}) {
-  static observedAttributes = ['server', 'room', 'name', 'password', 'token', 'ui', 'audio', 'video'];
-  #call = null;
-  #pending = false;
-
-  get call() { return this.#call; }
-
-  connectedCallback() { this.#restart(); }
-
-  disconnectedCallback() {
-    // Moving the element within the page disconnects and reconnects it at once: keep the call then.
-    queueMicrotask(() => {
-      if (!this.isConnected) {
-        this.#call?.destroy();
-        this.#call = null;
-      }
-    });
-  }
-
-  attributeChangedCallback(name, before, after) {
-    if (before !== after && this.isConnected) this.#restart();
-  }
-
-  #restart() {
-    if (this.#pending) return;
-    this.#pending = true;
-    queueMicrotask(() => {
-      this.#pending = false;
-      this.#call?.destroy();
-      this.#call = null;
-      const server = this.getAttribute('server') ?? location.origin;
-      const room = this.getAttribute('room');
-      if (!room || !this.isConnected) return;
-      const flag = (attribute) => this.getAttribute(attribute) !== 'false';
-      const call = Mehfil.create(this, {
-        server, room, displayName: this.getAttribute('name') ?? undefined,
-        password: this.getAttribute('password') ?? undefined, token: this.getAttribute('token') ?? undefined,
-        ui: flag('ui'), audio: flag('audio'), video: flag('video'),
-      });
-      this.#call = call;
-      for (const event of ELEMENT_EVENTS) {
-        call.on(event, (detail) => this.dispatchEvent(new CustomEvent(event, { detail, bubbles: true, composed: true })));
-      }
-      call.join().catch(() => { /* reported through the 'error' event */ });
-    });
-  }
-}
-
 export const Mehfil = {
   version: VERSION,
   create(container, options) { return new Call(container, options); },
 };
 export default Mehfil;
 
+// <mehfil-room server room name password token ui>: the same call, declaratively.
+export const MehfilRoomElement = roomElement((container, options) => Mehfil.create(container, options));
 if (globalThis.customElements && !customElements.get('mehfil-room')) customElements.define('mehfil-room', MehfilRoomElement);

@@ -1,0 +1,42 @@
+// The embed's own styles, inside the call's shadow root: tiles, names, the connecting skeleton,
+// the plain overlay and banner, the whiteboard host. The full call UI (call-ui.css) comes on top.
+export const BASE_CSS = `
+:host { display: block; position: relative; overflow: hidden; background: #16181c; color: #eef0f3;
+  font: 14px/1.4 system-ui, sans-serif; min-height: 240px; }
+.mehfil-stage { position: absolute; inset: 0; padding: 8px; box-sizing: border-box; }
+.mf-main > .mehfil-stage { position: absolute; inset: 0; }
+.mehfil-root { position: absolute; inset: 0; }
+/* Rounded corners clip a composited <video> only when the tile paints in its own layer. */
+.tile-grid > .tile { border-radius: 10px; overflow: hidden; contain: paint; }
+.mehfil-tile-body { position: relative; width: 100%; height: 100%; border-radius: 10px; overflow: hidden; background: #2a2d33; }
+.mehfil-tile-body video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; background: #000; }
+.tile[data-kind="screen"] video { object-fit: contain; }
+.tile[data-local="true"][data-kind="camera"] video { transform: scaleX(-1); }
+.mehfil-name { position: absolute; left: 8px; bottom: 8px; color: #fff; background: rgb(0 0 0 / 0.55);
+  padding: 2px 8px; border-radius: 6px; max-width: calc(100% - 16px); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.mehfil-mic-off { position: absolute; right: 8px; bottom: 8px; background: #d9534f; color: #fff; border-radius: 50%;
+  width: 24px; height: 24px; display: grid; place-items: center; font-size: 12px; }
+.mehfil-tile-body.mehfil-speaking { box-shadow: inset 0 0 0 3px #3cc3ad; }
+.mehfil-connecting { position: absolute; inset: 0; display: grid; place-items: center; color: #aab;
+  background: linear-gradient(100deg, #2a2d33 30%, #353941 50%, #2a2d33 70%) 0 0 / 300% 100%;
+  animation: mehfil-skeleton 1.4s linear infinite; }
+.mehfil-connecting[hidden] { display: none; }
+@keyframes mehfil-skeleton { to { background-position: -150% 0; } }
+.mehfil-overlay { position: absolute; inset: 0; display: grid; place-items: center; text-align: center;
+  align-content: center; gap: 8px; background: rgb(22 24 28 / 0.94); color: #eef0f3; z-index: 5; padding: 24px; }
+.mehfil-overlay[hidden] { display: none; }
+.mehfil-overlay-actions { display: flex; gap: 8px; justify-content: center; }
+.mehfil-overlay-actions button { font: inherit; padding: 8px 16px; border-radius: 8px; border: 1px solid #556; background: #2a2d33;
+  color: #eef0f3; cursor: pointer; }
+.mehfil-overlay-actions button:first-child { background: #14806e; border-color: #14806e; color: #fff; }
+.mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
+  background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
+.mehfil-banner[hidden] { display: none; }
+.tile[data-kind="whiteboard"], .mehfil-whiteboard-host { background: #fff; }
+.mehfil-whiteboard-host { width: 100%; height: 100%; }
+.mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
+.mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }
+.mehfil-whiteboard-host .whiteboard-exports { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; z-index: 1; }
+.mehfil-whiteboard-host .whiteboard-exports button { padding: 4px 10px; border-radius: 6px; border: 1px solid #ccd;
+  background: #fff; color: #223; cursor: pointer; font: inherit; }
+`;
