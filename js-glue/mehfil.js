@@ -46,13 +46,10 @@ const moduleUrl = import.meta.url;
 let uiModule; // the call-ui.js import, shared by every call of the page
 const loadUi = () => (uiModule ??= import(new URL('./call-ui.js', moduleUrl).href).catch(() => null));
 
-
 function randomId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
 }
-
-
 
 class Call extends Emitter {
   #container;

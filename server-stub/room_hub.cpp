@@ -146,12 +146,14 @@ bool RoomHub::was_kicked(const LiveRoom& live, const std::string& user_id) {
   return record && record->is_kicked;
 }
 
-void RoomHub::apply(LiveRoom& live, const authority::Outcome& outcome) {
+void RoomHub::apply(LiveRoom& live, const authority::Outcome& outcome) { apply(live, outcome.effects); }
+
+void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) {
   const auto socket = [&](authority::ConnId id) -> std::shared_ptr<Connection> {
     const auto it = sockets_.find(id);
     return it == sockets_.end() ? nullptr : it->second.lock();
   };
-  for (const authority::Effect& effect : outcome.effects) {
+  for (const authority::Effect& effect : effects) {
     std::visit(
         [&](const auto& e) {
           using T = std::decay_t<decltype(e)>;
@@ -192,17 +194,27 @@ void RoomHub::apply(LiveRoom& live, const authority::Outcome& outcome) {
   }
 }
 
+// A refused join may still have let go of stale reservations: the effects are carried out either way.
 ApiReply RoomHub::reply_rest(LiveRoom& live, const authority::Outcome& outcome, json ok) {
-  if (outcome.problem) return error(rules_problem(*outcome.problem));
   apply(live, outcome);
+  if (outcome.problem) return error(rules_problem(*outcome.problem));
   return {200, std::move(ok)};
 }
 
 void RoomHub::reply_ws(const std::shared_ptr<Connection>& connection, LiveRoom& live, const authority::Outcome& outcome,
-                       const std::optional<protocol::RequestId>& id) {
-  apply(live, outcome);  // a refused join may still have let go of stale reservations
-  if (outcome.problem) return reply_error(connection, outcome.problem->code, outcome.problem->message, id);
-  if (id) send(connection, srv::Ack{*id});
+                       const std::optional<protocol::RequestId>& id, bool ack) {
+  const std::span<const authority::Effect> effects = outcome.effects;
+  std::size_t welcome = effects.size();
+  for (std::size_t i = 0; i < effects.size(); ++i) {
+    if (std::holds_alternative<authority::Welcome>(effects[i])) welcome = i + 1;
+  }
+  apply(live, effects.first(welcome));
+  if (outcome.problem) {
+    reply_error(connection, outcome.problem->code, outcome.problem->message, id);
+  } else if (id && ack) {
+    send(connection, srv::Ack{*id});
+  }
+  apply(live, effects.subspan(welcome));
 }
 
 // Wrong passwords use up a budget per room and address; with none left every attempt is refused
@@ -403,6 +415,7 @@ void RoomHub::join(const Claims& user, const std::string& address, const std::st
   };
   const authority::Outcome outcome = live->rules.join(request, now_ms());
   if (!outcome.needs_password) return done(answer(*live, outcome));
+  apply(*live, outcome);  // stale reservations it let go of
   if (auto problem = take_password_attempt(room_code, address)) return done(error(*problem));
   check_password(*live->record.password_hash, *password, room_code + "|" + address,
                  [this, room_code, request, answer, done](bool ok) mutable {
@@ -410,6 +423,7 @@ void RoomHub::join(const Claims& user, const std::string& address, const std::st
                    try {
                      LiveRoom* now_live = room(room_code);  // every rule again: time has passed
                      request.password_checked = true;
+                     request.was_kicked = was_kicked(*now_live, request.actor.user_id);
                      done(answer(*now_live, now_live->rules.join(request, now_ms())));
                    } catch (const StorageError& failure) {
                      done(error(storage_problem(failure, "joining a room")));
@@ -609,9 +623,13 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
   // The room this socket is in, if it is in one as the member on this socket.
   LiveRoom* live = connection->room_code.empty() ? nullptr : room(connection->room_code);
   const authority::Member* self = live ? live->rules.member_on(connection->id()) : nullptr;
+  // Signals and cursor moves are relayed, not requests: refused with their id, never acked.
+  const bool relayed = std::holds_alternative<cli::SignalOffer>(message) || std::holds_alternative<cli::SignalAnswer>(message) ||
+                       std::holds_alternative<cli::SignalIce>(message) || std::holds_alternative<cli::WhiteboardCursor>(message);
   const auto room_message = [&] {
     if (!live) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
-    reply_ws(connection, *live, live->rules.message(connection->id(), actor(connection->claims()), message, now_ms()), id);
+    reply_ws(connection, *live, live->rules.message(connection->id(), actor(connection->claims()), message, now_ms()), id,
+             !relayed);
   };
   std::visit(
       [&](const auto& m) {
@@ -669,6 +687,7 @@ void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::
   }
   const authority::Outcome outcome = live->rules.join(request, now_ms());
   if (!outcome.needs_password) return reply_ws(connection, *live, outcome, id);
+  apply(*live, outcome);  // stale reservations it let go of
   if (auto problem = take_password_attempt(join.room_code, connection->address())) return reply_problem(connection, *problem, id);
   std::weak_ptr<Connection> weak = connection;
   check_password(*live->record.password_hash, *join.password, join.room_code + "|" + connection->address(),
@@ -679,6 +698,7 @@ void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::
                    try {
                      LiveRoom* now_live = room(room_code);  // every rule again: the room may have filled meanwhile
                      request.password_checked = true;
+                     request.was_kicked = was_kicked(*now_live, request.actor.user_id);
                      reply_ws(still_open, *now_live, now_live->rules.join(request, now_ms()), id);
                    } catch (const StorageError& failure) {
                      reply_problem(still_open, storage_problem(failure, "joining a room"), id);
@@ -859,11 +879,15 @@ void RoomHub::refresh_ice_credentials(std::int64_t now) {
   if (config_.ice.turn_urls.empty()) return;
   const std::int64_t every = config_.ice_refresh ? config_.ice_refresh->count()
                                                  : std::chrono::duration_cast<std::chrono::milliseconds>(config_.ice.turn_ttl).count() / 2;
+  // Copied out first: a send may drop a slow reader, which erases it from online_ inside the call.
+  std::vector<std::shared_ptr<Connection>> due;
   for (const auto& [user_id, weak] : online_) {
-    const auto connection = weak.lock();
-    if (!connection || !connection->is_open() || now - connection->ice_issued_ms < every) continue;
+    auto connection = weak.lock();
+    if (connection && connection->is_open() && now - connection->ice_issued_ms >= every) due.push_back(std::move(connection));
+  }
+  for (const auto& connection : due) {
     connection->ice_issued_ms = now;
-    send(connection, srv::IceServers{ice_servers_for(config_.ice, user_id, now / 1000)});
+    send(connection, srv::IceServers{ice_servers_for(config_.ice, connection->user_id(), now / 1000)});
   }
 }
 

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,7 @@ class RoomHub {
                const std::optional<protocol::RequestId>& id);
   // Carries out what the room's rules decided (room_authority.h), in order.
   void apply(LiveRoom& room, const authority::Outcome& outcome);
+  void apply(LiveRoom& room, std::span<const authority::Effect> effects);
   static authority::Actor actor(const Claims& claims);
   static Problem rules_problem(const authority::Problem& problem);  // with its HTTP status
   bool was_kicked(const LiveRoom& room, const std::string& user_id);
@@ -149,9 +151,11 @@ class RoomHub {
   void save_member(const LiveRoom& room, const authority::SaveMember& row);
   // An Outcome to a REST answer: the problem, else `ok`, once the effects are carried out.
   ApiReply reply_rest(LiveRoom& room, const authority::Outcome& outcome, nlohmann::json ok);
-  // An Outcome to a WebSocket answer: the problem as an error, else the effects and an ack.
+  // An Outcome to a WebSocket answer: the problem as an error, else the effects and an ack (a join's
+  // ack right after its room:joined and history, before what the others are told). `ack`: false for
+  // messages that are relayed, not requests (signals, cursor moves).
   void reply_ws(const std::shared_ptr<Connection>& connection, LiveRoom& room, const authority::Outcome& outcome,
-                const std::optional<protocol::RequestId>& id);
+                const std::optional<protocol::RequestId>& id, bool ack = true);
   whiteboard::Board& board(LiveRoom& room);
   void whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& room, const std::vector<nlohmann::json>& ops,
                       const std::optional<protocol::RequestId>& id);

@@ -117,6 +117,7 @@ void SimServer::join(int conn, const cli::JoinRoom& request) {
   }
   authority::Outcome outcome = found->second.join(join, clock_.now());
   if (outcome.needs_password) {
+    apply(request.room_code, outcome);  // stale reservations it let go of
     if (request.password != stored.password) {
       return send_(conn, srv::ErrorReply{ErrorCode::wrong_password, "That password is not right.", std::nullopt});
     }
