@@ -66,18 +66,18 @@ void SimServer::apply(const std::string& code, const authority::Outcome& outcome
         [&](const auto& e) {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, authority::Deliver>) {
-            for (const authority::ConnId to : e.to) send_(static_cast<int>(to) - 1, e.message);
+            for (const authority::ConnId to : e.to) send_(socket_of(to), e.message);
           } else if constexpr (std::is_same_v<T, authority::Welcome>) {
             srv::RoomJoined joined = e.joined;
             joined.resume_token = "rt-" + joined.self.peer_id + "-" + std::to_string(rng_.between(100000, 999999));
             tickets_[joined.resume_token] = Ticket{joined.self.user_id, code, joined.self.peer_id};
-            const int conn = static_cast<int>(e.to) - 1;
+            const int conn = socket_of(e.to);
             send_(conn, joined);
             for (const srv::ChatMessage& message : stored_[code].chat) send_(conn, message);
           } else if constexpr (std::is_same_v<T, authority::Bind>) {
-            sockets_[static_cast<int>(e.conn) - 1].room_code = code;
+            sockets_[socket_of(e.conn)].room_code = code;
           } else if constexpr (std::is_same_v<T, authority::Unbind>) {
-            if (auto s = sockets_.find(static_cast<int>(e.conn) - 1); s != sockets_.end()) s->second.room_code.clear();
+            if (auto s = sockets_.find(socket_of(e.conn)); s != sockets_.end()) s->second.room_code.clear();
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             if (e.kicked) stored_[code].kicked.insert(e.member.user_id);
           } else {

@@ -42,7 +42,7 @@ class SimServer {
 
   const authority::RoomAuthority* room(const std::string& code) const;
   // The simulation's socket number of a member, or -1 while they have none.
-  static int conn_of(const authority::Member& member) { return member.conn == 0 ? -1 : static_cast<int>(member.conn) - 1; }
+  static int conn_of(const authority::Member& member) { return socket_of(member.conn); }
   int bad_frames() const { return bad_frames_; }
 
  private:
@@ -60,7 +60,9 @@ class SimServer {
     std::set<std::string> kicked;
     std::vector<protocol::server::ChatMessage> chat;
   };
+  // The rules' names for sockets are ours plus one, since 0 means "none".
   static authority::ConnId id_of(int conn) { return static_cast<authority::ConnId>(conn) + 1; }
+  static int socket_of(authority::ConnId id) { return static_cast<int>(id) - 1; }
   void on_message(int conn, const protocol::ClientMessage& message);
   void join(int conn, const protocol::client::JoinRoom& join);
   void apply(const std::string& code, const authority::Outcome& outcome);
