@@ -22,8 +22,9 @@
 //   joining          Tick past the backoff                   → joining          OpenSocket
 //   joining          room:joined, host present               → in_room          ApplyParticipants, links
 //   joining          room:joined, no host yet                → waiting          ApplyParticipants
-//   joining          error wrong_password                    → password_needed  ShowScreen(password)
-//   joining          error room_not_found|full|locked|expired → failed         ShowScreen, CloseSocket
+//   joining          error wrong_password                    → password_needed  ShowScreen(password, code, message)
+//   joining          error room_not_found|full|locked|expired → failed         ShowScreen(code, message), CloseSocket
+//   joining          error without a screen (not rate_limited) → failed        ReportError, CloseSocket
 //   password_needed  SubmitPassword                          → joining          SendMessage(room:join) or OpenSocket
 //   waiting          room:host-changed                       → in_room          links
 //   in_room|waiting  SocketClosed                            → reconnecting     ShowToast, ScheduleTimer(backoff)
@@ -35,14 +36,17 @@
 //   failed (gave up) Reconnect                               → reconnecting     OpenSocket (with the resume token)
 //   reconnecting     room:joined                             → in_room          reconcile links, ApplyParticipants
 //   reconnecting     error room_not_found|expired            → failed           ShowScreen, close links
-//   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants, bitrate caps
+//   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants{joined|left|updated}, bitrate caps
 //   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
 //   in_room          room:host-away naming our host          → in_room          (host_away() until room:host-changed)
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
-//   in_room...       friend:update                           → (unchanged)      ShowToast(friend_request | now_friends)
-//   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked)
+//   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
+//   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
-//   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen
+//   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen(reason)
+//   in_room|waiting  error                                   → (unchanged)      ShowToast(refused), ReportError
+//   in_room          SendBoardOps / SendBoardCursor          → in_room          SendMessage(wb:ops / wb:cursor)
+//   in_room...       wb:ops / wb:cursor from someone         → (unchanged)      BoardOps / BoardCursor
 //   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
 //   in_room...       chat:message not seen before            → (unchanged)      AppendChat
 //   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
