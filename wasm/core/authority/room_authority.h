@@ -84,6 +84,7 @@ struct Actor {
 struct Problem {
   protocol::ErrorCode code = protocol::ErrorCode::bad_request;
   std::string message;
+  std::optional<int> retry_after_s;  // rate_limited: seconds until the same request may succeed
   friend bool operator==(const Problem&, const Problem&) = default;
 };
 
