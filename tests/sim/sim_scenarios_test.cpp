@@ -20,7 +20,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // thirteen scenarios: 1950 seeds in all
+constexpr int kSeedsPerScenario = 150;      // fourteen scenarios: 2100 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -413,6 +413,45 @@ TEST_CASE("People who arrive before the host talk to each other, cannot take the
                   if (std::find(toasts.begin(), toasts.end(), Toast::you_are_host) != toasts.end()) note(problems, 1, "was told it is host");
                   for (int i = 0; i < world.client_count(); ++i) {
                     if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("A member wiping someone else's drawings is refused and reaches nobody; the host's Clear reaches everyone, late joiners too") {
+  run_scenario({14, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 6));
+                  world.add_clients(count + 1);  // the last one comes after the Clear
+                  for (int i = 0; i < count; ++i) world.join(i, i * 300);
+                  std::int64_t at = count * 300 + world.rng().between(1500, 3000);
+                  world.draw(1, static_cast<int>(world.rng().between(2, 4)), at);  // c1 draws
+                  at += world.rng().between(1500, 3000);
+                  world.erase_drawings_of(2, 1, at);  // c2, a member, wipes all of it at once
+                  at += world.rng().between(1500, 3000);
+                  world.clear_board(0, at);  // c0, the host, clears the board
+                  at += world.rng().between(500, 2000);
+                  world.join(count, at);
+                  return at;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* board = world.server().board(kRoomCode);
+                  if (board->elements().empty()) problems += "nothing was drawn\n";
+                  for (const auto& [id, element] : board->elements()) {
+                    if (id.rfind(world.client(1).user_id + ":", 0) != 0) problems += id + " is on the board\n";
+                    if (!element.deleted) problems += id + " was not cleared\n";
+                  }
+                  const auto& refusals = world.client(2).refusals;
+                  if (std::find(refusals.begin(), refusals.end(), "Only the host or a co-host can clear the board.") == refusals.end()) {
+                    note(problems, 2, "was not refused");
+                  }
+                  const std::string wiper = world.client(2).room.self().peer_id;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    const SimClient& c = world.client(i);
+                    if (c.room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                    if (c.board_from.count(wiper)) note(problems, i, "heard the refused wipe");
+                    // c2's own replica kept its refused erasures, as a browser's would.
+                    if (i != 2 && c.board.canonical_json() != board->canonical_json()) note(problems, i, "has another board than the server");
                   }
                   return problems;
                 }});
