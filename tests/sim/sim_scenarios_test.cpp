@@ -13,6 +13,7 @@
 #include <string>
 
 #include "sim_world.h"
+#include "authority/room_authority.h"
 
 using namespace mehfil::sim;
 using namespace mehfil::room;
@@ -20,7 +21,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // fourteen scenarios: 2100 seeds in all
+constexpr int kSeedsPerScenario = 150;      // fifteen scenarios: 2250 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -452,6 +453,32 @@ TEST_CASE("A member wiping someone else's drawings is refused and reaches nobody
                     if (c.board_from.count(wiper)) note(problems, i, "heard the refused wipe");
                     // c2's own replica kept its refused erasures, as a browser's would.
                     if (i != 2 && c.board.canonical_json() != board->canonical_json()) note(problems, i, "has another board than the server");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("The host's REST reservation runs out before the host's socket comes: the room waits for its maker, who is host on arrival") {
+  run_scenario({15, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 7));
+                  world.add_clients(count);
+                  world.reserve(0, 0);  // the maker's page joined over REST; its socket is slow to come
+                  for (int i = 1; i < count; ++i) world.join(i, world.rng().between(0, 1000));
+                  const std::int64_t ran_out = mehfil::authority::Timing{}.reservation_ms;
+                  world.act(1, ClaimHost{}, ran_out + world.rng().between(100, 400));  // "Become Host" meanwhile
+                  const std::int64_t host_at = ran_out + world.rng().between(500, 8000);
+                  world.join(0, host_at);
+                  return host_at;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  if (host_of(world) != 0) problems += "the maker of the room is not its host\n";
+                  for (int i = 1; i < world.client_count(); ++i) {
+                    const auto& toasts = world.client(i).toasts;
+                    if (std::find(toasts.begin(), toasts.end(), Toast::you_are_host) != toasts.end()) note(problems, i, "was told it is host");
+                  }
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
                   }
                   return problems;
                 }});
