@@ -287,16 +287,10 @@ export function mountCallUi({ root, call, stage }) {
   const chat = control('chat', 'Open the chat', () => togglePanel('chat'));
   const badge = el('span', { className: 'mf-badge', hidden: true });
   chat.append(badge);
-  const hasBoard = typeof call.openWhiteboard === 'function';
   const board = control('whiteboard', 'Open the whiteboard', () => {
-    if (!hasBoard) return;
     if (call.whiteboardOpen) call.closeWhiteboard();
     else call.openWhiteboard();
   });
-  if (!hasBoard) {
-    board.disabled = true;
-    board.setAttribute('aria-label', 'Whiteboard (coming soon)');
-  }
   const people = control('users', 'Participants', () => togglePanel('people'));
   const more = control('more', 'More options', () => (moreMenu.hidden ? openMore() : closeMore()));
   more.setAttribute('aria-haspopup', 'menu');
@@ -405,10 +399,8 @@ export function mountCallUi({ root, call, stage }) {
     chat.hidden = info?.settings?.chat === false;
     chat.setAttribute('aria-pressed', String(panelKind === 'chat'));
     chat.setAttribute('aria-label', panelKind === 'chat' ? 'Close the chat' : 'Open the chat');
-    if (hasBoard) {
-      board.setAttribute('aria-pressed', String(!!call.whiteboardOpen));
-      board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
-    }
+    board.setAttribute('aria-pressed', String(!!call.whiteboardOpen));
+    board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
     people.setAttribute('aria-pressed', String(panelKind === 'people'));
     badge.hidden = unread === 0;
     badge.textContent = String(unread);
