@@ -421,10 +421,6 @@ export function mountCallUi({ root, call, stage }) {
     chatList.replaceChildren(...call.chat().map(chatMessage));
     refresh();
   });
-  on('chat-history', () => {
-    chatList.replaceChildren(...call.chat().map(chatMessage));
-    refresh();
-  });
   on('participant-joined', (p) => {
     names.set(p.user_id, p.display_name);
     toast(`${p.display_name} joined`);
