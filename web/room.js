@@ -4,6 +4,7 @@
 // closed by the host. Texts from people (room and display names) are set as text, never as HTML.
 import { Mehfil } from './mehfil.js';
 import { icon } from './call-ui-icons.js';
+import { el } from './dom.js';
 import { api, ApiError, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
 
 const main = document.getElementById('main');
@@ -13,13 +14,6 @@ let preview = null; // the stream of the camera preview, handed to the call on J
 let meterTimer = 0;
 let meterContext = null; // the preview's mic meter, closed with the preview
 let previewGeneration = 0; // bumped by stopPreview, so a preview still starting knows it came too late
-
-// Small DOM helper: el('p', {className}, 'text', child...). Strings become text nodes.
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function show(screen) {
   main.replaceChildren(screen);
