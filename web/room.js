@@ -5,7 +5,7 @@
 import { Mehfil } from './mehfil.js';
 import { icon } from './call-ui-icons.js';
 import { el } from './dom.js';
-import { api, ApiError, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
+import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
 
 const main = document.getElementById('main');
 const callHost = document.getElementById('call-host');
@@ -330,7 +330,7 @@ async function start() {
   try {
     room = await api('GET', `/api/rooms/${code}`);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {  // a session the server no longer knows
+    if (error.code === 'unauthorized') {  // a session the server no longer knows
       forgetSession();
       return start();
     }
