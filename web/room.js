@@ -5,6 +5,7 @@
 import { Mehfil } from './mehfil.js';
 import { icon } from './call-ui-icons.js';
 import { el } from './dom.js';
+import { LevelMeter } from './level-meter.js';
 import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
 
 const main = document.getElementById('main');
@@ -13,6 +14,9 @@ const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 let preview = null; // the stream of the camera preview, handed to the call on Join
 let meterTimer = 0;
 let meterContext = null; // the preview's mic meter, closed with the preview
+// The mic level (RMS, level-meter.js) that lights every bar: a voice close to the microphone. The
+// core counts 0.03 as speaking, which lights the first bar.
+const METER_FULL_SCALE = 0.2;
 let previewGeneration = 0; // bumped by stopPreview, so a preview still starting knows it came too late
 
 function show(screen) {
@@ -144,18 +148,11 @@ async function startPreview(video, meter, note, devices) {
   video.srcObject = preview;
   const [audioTrack] = preview?.getAudioTracks() ?? [];
   if (audioTrack && typeof AudioContext !== 'undefined') {
-    const context = new AudioContext();
-    meterContext = context;
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 256;
-    context.createMediaStreamSource(new MediaStream([audioTrack])).connect(analyser);
-    const samples = new Uint8Array(analyser.fftSize);
+    meterContext = new AudioContext();
+    const mic = new LevelMeter(meterContext, audioTrack);
     const bars = [...meter.querySelectorAll('i')];
     meterTimer = setInterval(() => {
-      analyser.getByteTimeDomainData(samples);
-      let peak = 0;
-      for (const s of samples) peak = Math.max(peak, Math.abs(s - 128));
-      const lit = Math.min(bars.length, Math.round((peak / 64) * bars.length));
+      const lit = Math.round(Math.min(1, mic.level() / METER_FULL_SCALE) * bars.length);
       bars.forEach((bar, i) => bar.classList.toggle('lit', i < lit));
     }, 80);
   }

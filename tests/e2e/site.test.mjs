@@ -66,6 +66,8 @@ test('a room created through the home page is joined from its success modal', as
   await page.waitForURL(`**/room/${code}`);
   assert.equal(await screenOf(page), 'prejoin');
   assert.equal(await page.locator('.join-pane h1').textContent(), 'Tea time');
+  // The preview's mic meter (level-meter.js) lights up with the fake microphone's beeps.
+  await page.waitForFunction(() => document.querySelectorAll('.meter-bars i.lit').length > 0, null, { timeout: 15000 });
   await screenshot(page, 'site-prejoin');
   await page.getByRole('button', { name: 'Join Room' }).click();
   await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
