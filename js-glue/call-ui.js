@@ -9,6 +9,7 @@
 import { icon } from './call-ui-icons.js';
 import { el, textButton, initials } from './dom.js';
 import { createConnectionPane } from './call-connection.js';
+import { devicePicker } from './device-picker.js';
 import { hostActions, createTileCard } from './call-card.js';
 
 export { createTileCard };
@@ -187,24 +188,21 @@ export function mountCallUi({ root, call, stage }) {
   const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, endButton);
 
   // Camera and microphone, for everyone: the call switches the track under every connection.
-  const deviceSelect = (label, kind) => {
-    const select = el('select', { className: 'mf-select' });
-    select.addEventListener('change', () => call.useDevice(kind, select.value)
-      .catch((error) => { toast(error?.message ?? `Could not switch the ${kind}`); fillDevices(); }));
-    return { select, row: el('label', { className: 'mf-field' }, el('span', {}, label), select) };
-  };
-  const cameraPick = deviceSelect('Camera', 'camera');
-  const micPick = deviceSelect('Microphone', 'microphone');
+  const picker = (kind) => devicePicker(kind, {
+    fieldClass: 'mf-field', selectClass: 'mf-select',
+    onPick: (deviceId) => call.useDevice(kind, deviceId)
+      .catch((error) => { toast(error?.message ?? `Could not switch the ${kind}`); fillDevices(); }),
+  });
+  const cameraPick = picker('camera');
+  const micPick = picker('microphone');
   const devicesNote = el('p', { className: 'mf-empty', hidden: true }, 'This call has no camera or microphone to switch.');
-  const devicesPane = el('div', { className: 'mf-settings' }, cameraPick.row, micPick.row, devicesNote);
+  const devicesPane = el('div', { className: 'mf-settings' }, cameraPick.element, micPick.element, devicesNote);
   async function fillDevices() {
     const found = await call.devices().catch(() => null);
-    const fill = ({ select, row }, list, current, noun) => {
-      select.replaceChildren(...(list ?? []).map((d, i) => el('option', { value: d.deviceId, selected: d.deviceId === current }, d.label || `${noun} ${i + 1}`)));
-      row.hidden = !current;
-    };
-    fill(cameraPick, found?.cameras, found?.camera, 'Camera');
-    fill(micPick, found?.microphones, found?.microphone, 'Microphone');
+    cameraPick.fill(found?.cameras, found?.camera);
+    micPick.fill(found?.microphones, found?.microphone);
+    cameraPick.element.hidden = !found?.camera;
+    micPick.element.hidden = !found?.microphone;
     devicesNote.hidden = !!(found?.camera || found?.microphone);
   }
 

@@ -6,6 +6,7 @@ import { Mehfil } from './mehfil.js';
 import { icon } from './call-ui-icons.js';
 import { el } from './dom.js';
 import { LevelMeter } from './level-meter.js';
+import { devicePicker, listDevices } from './device-picker.js';
 import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
 
 const main = document.getElementById('main');
@@ -174,16 +175,6 @@ function takePreview() {
   return stream;
 }
 
-async function deviceSelect(kind, label, chosen, onChange) {
-  const select = el('select', { ariaLabel: label });
-  const list = (await navigator.mediaDevices?.enumerateDevices?.() ?? []).filter((d) => d.kind === kind);
-  for (const [i, device] of list.entries()) {
-    select.append(el('option', { value: device.deviceId, selected: device.deviceId === chosen }, device.label || `${label} ${i + 1}`));
-  }
-  select.addEventListener('change', () => onChange(select.value));
-  return el('label', { className: 'field' }, el('span', {}, label), select);
-}
-
 async function prejoin(session, room, { passwordProblem = '' } = {}) {
   const video = el('video', { autoplay: true, muted: true, playsInline: true });
   const meter = el('div', { className: 'mic-meter' }, icon('mic', { size: 16 }), el('span', { className: 'meter-bars' }, ...Array.from({ length: 8 }, () => el('i'))));
@@ -269,9 +260,12 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   noteObserver.observe(note, { attributes: true, attributeFilter: ['hidden'] });
   mediaActions.hidden = note.hidden;
   const restart = () => startPreview(video, meter, note, devices);
-  devicesRow.append(
-    await deviceSelect('videoinput', 'Camera', devices.camera, (id) => { devices.camera = id; restart(); }),
-    await deviceSelect('audioinput', 'Microphone', devices.mic, (id) => { devices.mic = id; restart(); }));
+  const cameraPick = devicePicker('camera', { onPick: (id) => { devices.camera = id; restart(); } });
+  const micPick = devicePicker('microphone', { onPick: (id) => { devices.mic = id; restart(); } });
+  const found = await listDevices();
+  cameraPick.fill(found.cameras, devices.camera);
+  micPick.fill(found.microphones, devices.mic);
+  devicesRow.append(cameraPick.element, micPick.element);
 }
 
 async function enterCall(session, room, { password, audio, video, stream }) {

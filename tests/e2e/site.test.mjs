@@ -68,6 +68,11 @@ test('a room created through the home page is joined from its success modal', as
   assert.equal(await page.locator('.join-pane h1').textContent(), 'Tea time');
   // The preview's mic meter (level-meter.js) lights up with the fake microphone's beeps.
   await page.waitForFunction(() => document.querySelectorAll('.meter-bars i.lit').length > 0, null, { timeout: 15000 });
+  // The camera and microphone pickers (device-picker.js) list the fake devices.
+  for (const label of ['Camera', 'Microphone']) {
+    await page.waitForFunction((name) => [...document.querySelectorAll('.devices label')]
+      .find((l) => l.querySelector('span')?.textContent === name)?.querySelector('select')?.options.length > 0, label);
+  }
   await screenshot(page, 'site-prejoin');
   await page.getByRole('button', { name: 'Join Room' }).click();
   await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
