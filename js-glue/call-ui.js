@@ -178,9 +178,9 @@ export function mountCallUi({ root, call, stage }) {
     return { row, input };
   };
   const lock = setting('Lock the room', 'No one new can join', (locked) => call.lockRoom(locked));
-  const currentSettings = () => ({ video: true, audio: true, screenshare: true, chat: true, ...(call.room()?.settings ?? {}) });
-  const chatOn = setting('Chat', 'Everyone can send messages', (chat) => call.updateSettings({ ...currentSettings(), chat }));
-  const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ ...currentSettings(), screenshare }));
+  // updateSettings keeps the flags it is not given (mehfil.d.ts).
+  const chatOn = setting('Chat', 'Everyone can send messages', (chat) => call.updateSettings({ chat }));
+  const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ screenshare }));
   const endButton = textButton('End room for all', () => confirmAsk({
     title: 'End the room for everyone?', text: 'Everyone will be disconnected and the code will stop working.',
     ok: 'End room', run: () => call.endForAll(),

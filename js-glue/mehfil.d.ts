@@ -38,6 +38,8 @@ export interface ChatMessage {
   client_msg_id: string;
 }
 
+// A room's settings, in the one shape the messages, the REST API and the server's store share
+// (wasm/core/protocol/messages.h, RoomSettings).
 export interface RoomSettings {
   video: boolean;
   audio: boolean;
@@ -140,7 +142,7 @@ export interface Call {
   devices(): Promise<Devices>;   // cameras and microphones, and the ones in use
   useDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>; // switch mid-call, no renegotiation             // "Become Host", only while room().host_away; 'error' otherwise
   lockRoom(locked: boolean): void;
-  updateSettings(settings: RoomSettings): void;
+  updateSettings(settings: Partial<RoomSettings>): void; // the flags left out keep their values
   endForAll(): void;
   // The shared whiteboard takes the stage while open; everyone in the room draws on the same board.
   readonly whiteboardOpen: boolean;

@@ -30,7 +30,12 @@ namespace mehfil::protocol {
 // A request's "id", echoed back exactly as sent (5 and "5" are different ids).
 using RequestId = std::variant<std::int64_t, std::string>;
 
-// What a room allows; the host changes it with room:settings.
+// What a room allows; the host changes it with room:settings. This is the one shape of a room's
+// settings, {"screenshare": bool, "chat": bool, "video": bool, "audio": bool}, wherever they appear:
+// in room:settings, room:joined and room:settings-changed; in the REST API (create's `settings`,
+// which may leave flags out, and every room it answers with); in the server's store; and in the
+// embed API (mehfil.d.ts: RoomInfo.settings, updateSettings). codec.h reads and writes it outside a
+// message (settings_to_json, settings_from_json).
 struct RoomSettings {
   bool video = true;
   bool audio = true;
