@@ -41,10 +41,10 @@ export interface ChatMessage {
 // A room's settings, in the one shape the messages, the REST API and the server's store share
 // (wasm/core/protocol/messages.h, RoomSettings).
 export interface RoomSettings {
-  video: boolean;
-  audio: boolean;
-  screenshare: boolean;
-  chat: boolean;
+  screenshare: boolean; // off: only the host and co-hosts may share a screen
+  chat: boolean;        // off: the server refuses chat messages (chat_disabled)
+  video: boolean;       // carried for older clients; nothing enforces it (true unless set)
+  audio: boolean;       // carried for older clients; nothing enforces it (true unless set)
 }
 
 export interface RoomInfo {

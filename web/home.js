@@ -79,7 +79,7 @@ createForm.addEventListener('submit', async (event) => {
       is_public: form.visibility.value === 'public',
       max_participants: Number(form.max_participants.value),
       password: usePassword ? form.password.value : undefined,
-      settings: { video: form.video.checked, audio: form.audio.checked, screenshare: form.screenshare.checked, chat: form.chat.checked },
+      settings: { screenshare: form.screenshare.checked, chat: form.chat.checked },
     });
     createDialog.close();
     createForm.reset();
