@@ -1,12 +1,12 @@
 // What the home page and the room page share: the guest session kept in localStorage, REST calls
 // with it, room-code parsing, clipboard/share helpers and toasts. Plain module, no framework.
 import { restCall } from './rest-client.js';
+import { CODE_ALPHABET, CODE_LENGTH } from './room-code.js';
 
-// Room codes: 8 characters from an alphabet without 0, O, 1, I and l (server-stub/room_codes.h).
-export const CODE_LENGTH = 8;
-export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-const CODE_CHAR = /^[A-HJ-NP-Za-km-z2-9]$/;
-export const isCodeChar = (ch) => CODE_CHAR.test(ch);
+// Room codes: the core's rule (wasm/core/protocol/validation.h, written into room-code.js by the
+// build), the one the server issues and checks codes by.
+export { CODE_LENGTH };
+export const isCodeChar = (ch) => typeof ch === 'string' && ch.length === 1 && CODE_ALPHABET.includes(ch);
 export const isRoomCode = (text) => typeof text === 'string' && text.length === CODE_LENGTH && [...text].every(isCodeChar);
 
 // A code typed or pasted by a person: a bare code, or any link with /room/CODE in it.
