@@ -9,6 +9,7 @@
 import { icon } from './call-ui-icons.js';
 import { el, textButton, initials } from './dom.js';
 import { createConnectionPane } from './call-connection.js';
+import { devicePicker } from './device-picker.js';
 import { hostActions, createTileCard } from './call-card.js';
 
 export { createTileCard };
@@ -177,9 +178,9 @@ export function mountCallUi({ root, call, stage }) {
     return { row, input };
   };
   const lock = setting('Lock the room', 'No one new can join', (locked) => call.lockRoom(locked));
-  const currentSettings = () => ({ video: true, audio: true, screenshare: true, chat: true, ...(call.room()?.settings ?? {}) });
-  const chatOn = setting('Chat', 'Everyone can send messages', (chat) => call.updateSettings({ ...currentSettings(), chat }));
-  const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ ...currentSettings(), screenshare }));
+  // updateSettings keeps the flags it is not given (mehfil.d.ts).
+  const chatOn = setting('Chat', 'Everyone can send messages', (chat) => call.updateSettings({ chat }));
+  const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ screenshare }));
   const endButton = textButton('End room for all', () => confirmAsk({
     title: 'End the room for everyone?', text: 'Everyone will be disconnected and the code will stop working.',
     ok: 'End room', run: () => call.endForAll(),
@@ -187,24 +188,21 @@ export function mountCallUi({ root, call, stage }) {
   const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, endButton);
 
   // Camera and microphone, for everyone: the call switches the track under every connection.
-  const deviceSelect = (label, kind) => {
-    const select = el('select', { className: 'mf-select' });
-    select.addEventListener('change', () => call.useDevice(kind, select.value)
-      .catch((error) => { toast(error?.message ?? `Could not switch the ${kind}`); fillDevices(); }));
-    return { select, row: el('label', { className: 'mf-field' }, el('span', {}, label), select) };
-  };
-  const cameraPick = deviceSelect('Camera', 'camera');
-  const micPick = deviceSelect('Microphone', 'microphone');
+  const picker = (kind) => devicePicker(kind, {
+    fieldClass: 'mf-field', selectClass: 'mf-select',
+    onPick: (deviceId) => call.useDevice(kind, deviceId)
+      .catch((error) => { toast(error?.message ?? `Could not switch the ${kind}`); fillDevices(); }),
+  });
+  const cameraPick = picker('camera');
+  const micPick = picker('microphone');
   const devicesNote = el('p', { className: 'mf-empty', hidden: true }, 'This call has no camera or microphone to switch.');
-  const devicesPane = el('div', { className: 'mf-settings' }, cameraPick.row, micPick.row, devicesNote);
+  const devicesPane = el('div', { className: 'mf-settings' }, cameraPick.element, micPick.element, devicesNote);
   async function fillDevices() {
     const found = await call.devices().catch(() => null);
-    const fill = ({ select, row }, list, current, noun) => {
-      select.replaceChildren(...(list ?? []).map((d, i) => el('option', { value: d.deviceId, selected: d.deviceId === current }, d.label || `${noun} ${i + 1}`)));
-      row.hidden = !current;
-    };
-    fill(cameraPick, found?.cameras, found?.camera, 'Camera');
-    fill(micPick, found?.microphones, found?.microphone, 'Microphone');
+    cameraPick.fill(found?.cameras, found?.camera);
+    micPick.fill(found?.microphones, found?.microphone);
+    cameraPick.element.hidden = !found?.camera;
+    micPick.element.hidden = !found?.microphone;
     devicesNote.hidden = !!(found?.camera || found?.microphone);
   }
 
@@ -287,16 +285,10 @@ export function mountCallUi({ root, call, stage }) {
   const chat = control('chat', 'Open the chat', () => togglePanel('chat'));
   const badge = el('span', { className: 'mf-badge', hidden: true });
   chat.append(badge);
-  const hasBoard = typeof call.openWhiteboard === 'function';
   const board = control('whiteboard', 'Open the whiteboard', () => {
-    if (!hasBoard) return;
     if (call.whiteboardOpen) call.closeWhiteboard();
     else call.openWhiteboard();
   });
-  if (!hasBoard) {
-    board.disabled = true;
-    board.setAttribute('aria-label', 'Whiteboard (coming soon)');
-  }
   const people = control('users', 'Participants', () => togglePanel('people'));
   const more = control('more', 'More options', () => (moreMenu.hidden ? openMore() : closeMore()));
   more.setAttribute('aria-haspopup', 'menu');
@@ -405,10 +397,8 @@ export function mountCallUi({ root, call, stage }) {
     chat.hidden = info?.settings?.chat === false;
     chat.setAttribute('aria-pressed', String(panelKind === 'chat'));
     chat.setAttribute('aria-label', panelKind === 'chat' ? 'Close the chat' : 'Open the chat');
-    if (hasBoard) {
-      board.setAttribute('aria-pressed', String(!!call.whiteboardOpen));
-      board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
-    }
+    board.setAttribute('aria-pressed', String(!!call.whiteboardOpen));
+    board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
     people.setAttribute('aria-pressed', String(panelKind === 'people'));
     badge.hidden = unread === 0;
     badge.textContent = String(unread);
@@ -426,10 +416,6 @@ export function mountCallUi({ root, call, stage }) {
   }
 
   on('joined', () => {
-    chatList.replaceChildren(...call.chat().map(chatMessage));
-    refresh();
-  });
-  on('chat-history', () => {
     chatList.replaceChildren(...call.chat().map(chatMessage));
     refresh();
   });

@@ -1,5 +1,6 @@
-// The small DOM helpers the call UI files share: el(tag, props, ...children), a text button with
-// an icon, and a name's initial. Text goes in as text nodes, never as HTML.
+// The small DOM helpers the call UI files and the room page (web/room.js) share: el(tag, props,
+// ...children), a text button with an icon, and a name's initial. Text goes in as text nodes, never
+// as HTML.
 import { icon } from './call-ui-icons.js';
 
 export function el(tag, props = {}, ...children) {

@@ -38,11 +38,13 @@ export interface ChatMessage {
   client_msg_id: string;
 }
 
+// A room's settings, in the one shape the messages, the REST API and the server's store share
+// (wasm/core/protocol/messages.h, RoomSettings).
 export interface RoomSettings {
-  video: boolean;
-  audio: boolean;
-  screenshare: boolean;
-  chat: boolean;
+  screenshare: boolean; // off: only the host and co-hosts may share a screen
+  chat: boolean;        // off: the server refuses chat messages (chat_disabled)
+  video: boolean;       // carried for older clients; nothing enforces it (true unless set)
+  audio: boolean;       // carried for older clients; nothing enforces it (true unless set)
 }
 
 export interface RoomInfo {
@@ -140,7 +142,7 @@ export interface Call {
   devices(): Promise<Devices>;   // cameras and microphones, and the ones in use
   useDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>; // switch mid-call, no renegotiation
   lockRoom(locked: boolean): void;
-  updateSettings(settings: RoomSettings): void;
+  updateSettings(settings: Partial<RoomSettings>): void; // the flags left out keep their values
   endForAll(): void;
   // The stage. A tile's id is a participant's peer_id (their camera), `${peer_id}:screen` (their
   // screen share) or 'whiteboard'. A pinned tile holds the stage until unpinned or gone; it outranks

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "log.h"
+#include "protocol/codec.h"
 #include "protocol/validation.h"
 #include "tokens.h"
 
@@ -92,14 +93,11 @@ void create_room(ApiContext context, const Claims& user, const json& body, ApiCa
   request.is_public = is_public.value_or(false);
   if (max && (*max < 2 || *max > 10)) return done(failure(400, ErrorCode::bad_request, "max_participants must be from 2 to 10."));
   request.max_participants = static_cast<int>(max.value_or(5));
+  // The settings the messages carry, in part: a flag left out stays on.
   if (const auto settings = body.find("settings"); settings != body.end() && !settings->is_null()) {
-    if (!settings->is_object()) return done(failure(400, ErrorCode::bad_request, "settings must be an object."));
-    std::optional<bool> video, audio, screenshare, chat;
-    for (auto problem : {read_field(*settings, "video", video), read_field(*settings, "audio", audio),
-                         read_field(*settings, "screenshare", screenshare), read_field(*settings, "chat", chat)}) {
-      if (problem) return done(*problem);
+    if (auto problem = protocol::settings_from_json(*settings, request.settings)) {
+      return done(failure(400, problem->code, problem->message + "."));
     }
-    request.settings = {video.value_or(true), audio.value_or(true), screenshare.value_or(true), chat.value_or(true)};
   }
   context.hub.create_room(user, std::move(request), std::move(done));
 }

@@ -24,22 +24,11 @@ namespace cli = protocol::client;
 constexpr std::int64_t kCallIdMemoryMs = 3'600'000;    // a call_id may not be rung again for this long
 constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
 
-json settings_json(const protocol::RoomSettings& s) {
-  return {{"video", s.video}, {"audio", s.audio}, {"screenshare", s.screenshare}, {"chat", s.chat}};
-}
-
+// The settings column holds protocol::settings_to_json; a value that does not read (hand-edited)
+// leaves the defaults.
 protocol::RoomSettings parse_settings(const std::string& text) {
-  const json j = json::parse(text, nullptr, false);
   protocol::RoomSettings s;
-  if (!j.is_object()) return s;
-  const auto flag = [&](const char* key, bool fallback) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
-  };
-  s.video = flag("video", true);
-  s.audio = flag("audio", true);
-  s.screenshare = flag("screenshare", true);
-  s.chat = flag("chat", true);
+  (void)protocol::settings_from_json(json::parse(text, nullptr, false), s);
   return s;
 }
 
@@ -296,7 +285,7 @@ json RoomHub::room_json(const LiveRoom& live) const {
           {"has_password", facts.has_password},
           {"max_participants", facts.max_participants},
           {"participant_count", static_cast<int>(live.rules.members().size())},
-          {"settings", settings_json(facts.settings)},
+          {"settings", protocol::settings_to_json(facts.settings)},
           {"created_at", r.created_at},
           {"expires_at", r.expires_at}};
 }
@@ -308,7 +297,7 @@ void RoomHub::save_room(LiveRoom& live, bool touched) {
   r.is_locked = facts.is_locked;
   r.is_active = facts.is_active;
   r.closed_reason = facts.closed_reason;
-  r.settings_json = settings_json(facts.settings).dump();
+  r.settings_json = protocol::settings_to_json(facts.settings).dump();
   r.current_participants = facts.is_active ? static_cast<int>(live.rules.members().size()) : 0;
   if (touched) {
     r.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
@@ -357,7 +346,7 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
     r.max_participants = request.max_participants;
     r.is_public = request.is_public;
     r.password_hash = std::move(password_hash);
-    r.settings_json = settings_json(request.settings).dump();
+    r.settings_json = protocol::settings_to_json(request.settings).dump();
     for (int attempt = 0; attempt < 8; ++attempt) {  // a collision among 57^8 codes is all but impossible
       r.room_code = new_room_code();
       if (store_.insert_room(r)) {

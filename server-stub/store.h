@@ -46,7 +46,7 @@ struct RoomRecord {
   bool is_public = false;
   bool is_locked = false;
   std::optional<std::string> password_hash;  // argon2id, libsodium's crypto_pwhash_str format
-  std::string settings_json = R"({"audio":true,"chat":true,"screenshare":true,"video":true})";
+  std::string settings_json;        // protocol::settings_to_json of the room's settings
   std::string closed_reason;       // "ended", "deleted", "expired" once inactive
 };
 

@@ -4,7 +4,7 @@
 import { hydrateIcons, icon } from './call-ui-icons.js';
 import { CodeInput } from './code-input.js';
 import {
-  api, ApiError, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
+  api, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
   shareRoom, toast, wireDialog,
 } from './site.js';
 
@@ -79,7 +79,7 @@ createForm.addEventListener('submit', async (event) => {
       is_public: form.visibility.value === 'public',
       max_participants: Number(form.max_participants.value),
       password: usePassword ? form.password.value : undefined,
-      settings: { video: form.video.checked, audio: form.audio.checked, screenshare: form.screenshare.checked, chat: form.chat.checked },
+      settings: { screenshare: form.screenshare.checked, chat: form.chat.checked },
     });
     createDialog.close();
     createForm.reset();
@@ -87,7 +87,7 @@ createForm.addEventListener('submit', async (event) => {
     maxInput.dispatchEvent(new Event('input'));
     showSuccess(room);
   } catch (problem) {
-    error.textContent = problem instanceof ApiError ? problem.message : 'Something went wrong. Please try again.';
+    error.textContent = problem?.code ? problem.message : 'Something went wrong. Please try again.';
   } finally {
     submit.disabled = false;
     submit.textContent = 'Create Room';
@@ -153,7 +153,7 @@ joinForm.addEventListener('submit', async (event) => {
       await api('GET', `/api/rooms/${code}`);
     } catch (problem) {
       submit.disabled = false;
-      if (problem instanceof ApiError && (problem.code === 'room_not_found' || problem.code === 'expired')) {
+      if (problem.code === 'room_not_found' || problem.code === 'expired') {
         error.textContent = `The room “${code}” doesn't exist or has expired. Check the code and try again.`;
         codeInput.focus();
         return;

@@ -4,7 +4,10 @@
 // closed by the host. Texts from people (room and display names) are set as text, never as HTML.
 import { Mehfil } from './mehfil.js';
 import { icon } from './call-ui-icons.js';
-import { api, ApiError, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
+import { el } from './dom.js';
+import { LevelMeter } from './level-meter.js';
+import { devicePicker, listDevices } from './device-picker.js';
+import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
 
 const main = document.getElementById('main');
 const callHost = document.getElementById('call-host');
@@ -12,14 +15,10 @@ const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 let preview = null; // the stream of the camera preview, handed to the call on Join
 let meterTimer = 0;
 let meterContext = null; // the preview's mic meter, closed with the preview
+// The mic level (RMS, level-meter.js) that lights every bar: a voice close to the microphone. The
+// core counts 0.03 as speaking, which lights the first bar.
+const METER_FULL_SCALE = 0.2;
 let previewGeneration = 0; // bumped by stopPreview, so a preview still starting knows it came too late
-
-// Small DOM helper: el('p', {className}, 'text', child...). Strings become text nodes.
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function show(screen) {
   main.replaceChildren(screen);
@@ -150,18 +149,11 @@ async function startPreview(video, meter, note, devices) {
   video.srcObject = preview;
   const [audioTrack] = preview?.getAudioTracks() ?? [];
   if (audioTrack && typeof AudioContext !== 'undefined') {
-    const context = new AudioContext();
-    meterContext = context;
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 256;
-    context.createMediaStreamSource(new MediaStream([audioTrack])).connect(analyser);
-    const samples = new Uint8Array(analyser.fftSize);
+    meterContext = new AudioContext();
+    const mic = new LevelMeter(meterContext, audioTrack);
     const bars = [...meter.querySelectorAll('i')];
     meterTimer = setInterval(() => {
-      analyser.getByteTimeDomainData(samples);
-      let peak = 0;
-      for (const s of samples) peak = Math.max(peak, Math.abs(s - 128));
-      const lit = Math.min(bars.length, Math.round((peak / 64) * bars.length));
+      const lit = Math.round(Math.min(1, mic.level() / METER_FULL_SCALE) * bars.length);
       bars.forEach((bar, i) => bar.classList.toggle('lit', i < lit));
     }, 80);
   }
@@ -181,16 +173,6 @@ function takePreview() {
   const stream = preview;
   preview = null;
   return stream;
-}
-
-async function deviceSelect(kind, label, chosen, onChange) {
-  const select = el('select', { ariaLabel: label });
-  const list = (await navigator.mediaDevices?.enumerateDevices?.() ?? []).filter((d) => d.kind === kind);
-  for (const [i, device] of list.entries()) {
-    select.append(el('option', { value: device.deviceId, selected: device.deviceId === chosen }, device.label || `${label} ${i + 1}`));
-  }
-  select.addEventListener('change', () => onChange(select.value));
-  return el('label', { className: 'field' }, el('span', {}, label), select);
 }
 
 async function prejoin(session, room, { passwordProblem = '' } = {}) {
@@ -278,9 +260,12 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   noteObserver.observe(note, { attributes: true, attributeFilter: ['hidden'] });
   mediaActions.hidden = note.hidden;
   const restart = () => startPreview(video, meter, note, devices);
-  devicesRow.append(
-    await deviceSelect('videoinput', 'Camera', devices.camera, (id) => { devices.camera = id; restart(); }),
-    await deviceSelect('audioinput', 'Microphone', devices.mic, (id) => { devices.mic = id; restart(); }));
+  const cameraPick = devicePicker('camera', { onPick: (id) => { devices.camera = id; restart(); } });
+  const micPick = devicePicker('microphone', { onPick: (id) => { devices.mic = id; restart(); } });
+  const found = await listDevices();
+  cameraPick.fill(found.cameras, devices.camera);
+  micPick.fill(found.microphones, devices.mic);
+  devicesRow.append(cameraPick.element, micPick.element);
 }
 
 async function enterCall(session, room, { password, audio, video, stream }) {
@@ -336,7 +321,7 @@ async function start() {
   try {
     room = await api('GET', `/api/rooms/${code}`);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {  // a session the server no longer knows
+    if (error.code === 'unauthorized') {  // a session the server no longer knows
       forgetSession();
       return start();
     }

@@ -1,11 +1,12 @@
-// What the home page and the room page share: the guest session kept in localStorage, the REST
-// client, room-code parsing, clipboard/share helpers and toasts. Plain module, no framework.
+// What the home page and the room page share: the guest session kept in localStorage, REST calls
+// with it, room-code parsing, clipboard/share helpers and toasts. Plain module, no framework.
+import { restCall } from './rest-client.js';
+import { CODE_ALPHABET, CODE_LENGTH } from './room-code.js';
 
-// Room codes: 8 characters from an alphabet without 0, O, 1, I and l (server-stub/room_codes.h).
-export const CODE_LENGTH = 8;
-export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-const CODE_CHAR = /^[A-HJ-NP-Za-km-z2-9]$/;
-export const isCodeChar = (ch) => CODE_CHAR.test(ch);
+// Room codes: the core's rule (wasm/core/protocol/validation.h, written into room-code.js by the
+// build), the one the server issues and checks codes by.
+export { CODE_LENGTH };
+export const isCodeChar = (ch) => typeof ch === 'string' && ch.length === 1 && CODE_ALPHABET.includes(ch);
 export const isRoomCode = (text) => typeof text === 'string' && text.length === CODE_LENGTH && [...text].every(isCodeChar);
 
 // A code typed or pasted by a person: a bare code, or any link with /room/CODE in it.
@@ -52,36 +53,11 @@ export function forgetSession() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// REST
+// REST: js-glue/rest-client.js on this site's own origin, with the guest session's token. A refusal
+// is an Error with the server's `code`.
 
-export class ApiError extends Error {
-  constructor(status, code, message, body) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.body = body;
-  }
-}
-
-export async function api(method, path, body, { auth = true } = {}) {
-  const headers = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (auth) {
-    const session = currentSession();
-    if (session) headers.authorization = `Bearer ${session.token}`;
-  }
-  let response;
-  try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'network', 'Could not reach Mehfil. Check your connection and try again.');
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = data?.error ?? {};
-    throw new ApiError(response.status, error.code ?? 'http_' + response.status, error.message ?? `The server answered ${response.status}.`, data);
-  }
-  return data;
+export function api(method, path, json, { auth = true } = {}) {
+  return restCall(location.origin, path, { method, json, token: auth ? currentSession()?.token : undefined });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,25 +1,14 @@
 // /whiteboard.html?room=CODE: a room's whiteboard on its own page. It joins the room over the
-// signaling socket as a guest (a session per browser, kept in localStorage) and wires the board to
+// signaling socket as a guest (the site's session per browser, site.js) and wires the board to
 // wb:ops. In a call, the same board opens from the call's whiteboard button.
 import { mountWhiteboard } from './whiteboard.js';
+import { currentSession, startSession } from './site.js';
 
 const params = new URLSearchParams(location.search);
 const room = params.get('room') ?? '';
 const status = document.getElementById('board-status');
 
-async function session() {
-  const saved = JSON.parse(localStorage.getItem('mehfil.session') ?? 'null');
-  if (saved?.token) return saved;
-  const response = await fetch('/api/session', {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ display_name: params.get('name') ?? 'Guest' }),
-  });
-  const created = await response.json();
-  localStorage.setItem('mehfil.session', JSON.stringify(created));
-  return created;
-}
-
-const me = await session();
+const me = currentSession() ?? await startSession(params.get('name') ?? 'Guest');
 let board = null;
 const pending = [];
 const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(me.token)}`);

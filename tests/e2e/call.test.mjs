@@ -2,27 +2,16 @@
 // people join a room made with the REST API, see and hear each other, the grid follows the layout
 // engine, the host mutes and kicks, a screen share takes the stage. One browser, a context per person.
 // Run by ctest through run-isolated.sh (a network namespace with only loopback).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, tiles, layout, eventually, allVideosPlaying, closePages } from './call_support.mjs';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join, tiles, layout, allVideosPlaying } from './call_support.mjs';
 
-let server;
-let browser;
+const world = setUp({ chromium: { webrtc: true } });
 let room;
 const pages = []; // [host, Bela, Chen, Dara, Emre]
 const names = ['Host', 'Bela', 'Chen', 'Dara', 'Emre'];
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-  room = await createRoom(server, { hostName: names[0] });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
+before(async () => { room = await createRoom(world, { hostName: names[0] }); });
 
 const debug = (page) => page.evaluate(() => {
   const d = window.call[Symbol.for('mehfil.debug')]();
@@ -55,7 +44,7 @@ async function settledTiles(page, count) {
 
 test('three people join a room made through the REST API and each sees three playing videos', async () => {
   for (let i = 0; i < 3; i++) {
-    const page = await openCall(browser, server, { room: room.code, name: names[i], token: i === 0 ? room.hostToken : undefined });
+    const page = await openCall(world, { room: room.code, name: names[i], token: i === 0 ? room.hostToken : undefined });
     pages.push(page);
     assert.equal(await join(page), 'in_room');
   }
@@ -71,7 +60,7 @@ test('three people join a room made through the REST API and each sees three pla
   assert.deepEqual([grid.columns, grid.rows], [3, 1], 'three in a row on a desktop');
   assertRectsMatchEngine(await settledTiles(pages[0], 3), 'three');
   await screenshot(pages[0], 'call-3-desktop');
-  const phone = await openCall(browser, server, { room: room.code, name: 'Phone', viewport: { width: 390, height: 844 } });
+  const phone = await openCall(world, { room: room.code, name: 'Phone', viewport: { width: 390, height: 844 } });
   await join(phone);
   await allVideosPlaying(phone, 4);
   const phoneLayout = await layout(phone);
@@ -84,7 +73,7 @@ test('three people join a room made through the REST API and each sees three pla
 
 test('a fourth and a fifth person make the grid 2×2, then 3×2, with tiles where the engine puts them', async () => {
   for (const [i, expected] of [[3, [2, 2]], [4, [3, 2]]]) {
-    const page = await openCall(browser, server, { room: room.code, name: names[i] });
+    const page = await openCall(world, { room: room.code, name: names[i] });
     pages.push(page);
     assert.equal(await join(page), 'in_room');
     const count = i + 1;

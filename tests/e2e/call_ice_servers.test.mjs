@@ -2,29 +2,22 @@
 // the server names them in hello, the core passes them in create-peer, and each page's pcs are made
 // with them (TURN with the coturn-style credential made for that user). Both point at a loopback
 // port where nothing answers, so the call itself still connects on host candidates.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, allVideosPlaying, closePages, eventually } from './call_support.mjs';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join, allVideosPlaying } from './call_support.mjs';
 
-let server;
-let browser;
+const world = setUp({
+  serverFlags: ['--stun', 'stun:127.0.0.1:3478', '--turn', 'turn:127.0.0.1:3478?transport=udp',
+    '--turn-secret', 'e2e-secret', '--turn-ttl', '600'],
+  chromium: { webrtc: true },
+});
 const pages = [];
-before(async () => {
-  server = await startServer(['--stun', 'stun:127.0.0.1:3478', '--turn', 'turn:127.0.0.1:3478?transport=udp',
-    '--turn-secret', 'e2e-secret', '--turn-ttl', '600']);
-  browser = await launchChromium({ webrtc: true });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
 
 test('every peer connection is made with the STUN and TURN servers the server handed out', async () => {
-  const room = await createRoom(server, { hostName: 'Host' });
+  const room = await createRoom(world, { hostName: 'Host' });
   for (const [i, name] of ['Host', 'Guest'].entries()) {
-    const page = await openCall(browser, server, { room: room.code, name, token: i === 0 ? room.hostToken : undefined });
+    const page = await openCall(world, { room: room.code, name, token: i === 0 ? room.hostToken : undefined });
     pages.push(page);
     assert.equal(await join(page), 'in_room');
   }

@@ -1,34 +1,24 @@
 // The server dies mid-call and comes back: media keeps flowing between the browsers meanwhile (it
 // never went through the server), every page shows that it is reconnecting, then they all rejoin
 // the same room and nobody is left with a tile of someone who is not there.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, tiles, eventually, allVideosPlaying, closePages } from './call_support.mjs';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join, tiles, allVideosPlaying } from './call_support.mjs';
 
-let server;
-let browser;
+const world = setUp({ chromium: { webrtc: true } });
 const pages = [];
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
 
 test('a server restart mid-call keeps media flowing, shows reconnecting, and recovers with no ghost tiles', async () => {
-  const room = await createRoom(server, { hostName: 'Host' });
+  const room = await createRoom(world, { hostName: 'Host' });
   for (const [i, name] of ['Host', 'Bela', 'Chen'].entries()) {
-    const page = await openCall(browser, server, { room: room.code, name, token: i === 0 ? room.hostToken : undefined });
+    const page = await openCall(world, { room: room.code, name, token: i === 0 ? room.hostToken : undefined });
     pages.push(page);
     assert.equal(await join(page), 'in_room');
   }
   for (const page of pages) await allVideosPlaying(page, 3);
 
-  await server.kill();
+  await world.server.kill();
   for (const page of pages) {
     await eventually(() => page.evaluate(() => window.call.state === 'reconnecting'), { what: 'the reconnecting state' });
     const banner = await page.evaluate(() => {
@@ -43,7 +33,7 @@ test('a server restart mid-call keeps media flowing, shows reconnecting, and rec
   await screenshot(pages[0], 'call-reconnecting');
   await new Promise((done) => setTimeout(done, 1500));
 
-  await server.start();
+  await world.server.start();
   for (const page of pages) {
     await eventually(() => page.evaluate(() => window.call.state === 'in_room'), { timeout: 45000, what: 'the rejoin' });
   }
@@ -56,7 +46,7 @@ test('a server restart mid-call keeps media flowing, shows reconnecting, and rec
     assert.equal(banner, null, 'the reconnecting banner is gone');
   }
   // Someone who joins after the restart sees the same room.
-  const late = await openCall(browser, server, { room: room.code, name: 'Late' });
+  const late = await openCall(world, { room: room.code, name: 'Late' });
   pages.push(late);
   assert.equal(await join(late), 'in_room');
   for (const page of pages) await allVideosPlaying(page, 4, { timeout: 45000 });

@@ -3,25 +3,14 @@
 // newcomer must keep its offer and take the late answer. Rolling the offer back and making a new
 // one (what the link once did) leaves the answerer with an offer whose m-lines no longer match the
 // ones it already answered; Chrome refuses every later offer and the two never see each other.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium } from './support.mjs';
-import { createRoom, openCall, join, allVideosPlaying, closePages, tiles } from './call_support.mjs';
+import { setUp, createRoom } from './support.mjs';
+import { openCall, join, allVideosPlaying, tiles } from './call_support.mjs';
 
 const answerDelayMs = 13000;
 
-let server;
-let browser;
-const pages = [];
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
+const world = setUp({ chromium: { webrtc: true } });
 
 // The page's socket as a slow link: every signal:answer it sends waits `delayMs` on the way, and
 // whatever the page sends after it waits behind it, in order, as on one real TCP connection.
@@ -40,14 +29,12 @@ async function delayAnswers(page, delayMs) {
 }
 
 test('an answer that arrives after the offer watchdog fired still connects the call', async () => {
-  const room = await createRoom(server, { hostName: 'Host' });
+  const room = await createRoom(world, { hostName: 'Host' });
   let held;
-  const host = await openCall(browser, server, { room: room.code, name: 'Host', token: room.hostToken,
+  const host = await openCall(world, { room: room.code, name: 'Host', token: room.hostToken,
     prepare: async (page) => { held = await delayAnswers(page, answerDelayMs); } });
-  pages.push(host);
   assert.equal(await join(host), 'in_room');
-  const guest = await openCall(browser, server, { room: room.code, name: 'Guest' });
-  pages.push(guest);
+  const guest = await openCall(world, { room: room.code, name: 'Guest' });
   assert.equal(await join(guest), 'in_room');
 
   // The guest joined last, so it offers and the host answers: late, by answerDelayMs.

@@ -1,43 +1,25 @@
-// Pieces shared by the call tests: rooms made through the REST API, pages that hold one call each
-// (call-page.html, served on the server's own origin through Playwright routing so the socket's
-// Origin check passes), and what a page shows: tiles, their rects, whether their video plays.
+// Pieces shared by the call tests: pages that hold one call each (call-page.html, served on the
+// server's own origin through Playwright routing so the socket's Origin check passes), and what a
+// page shows: tiles, their rects, whether their video plays. The world, rooms and waiting are
+// support.mjs's.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { newPage, eventually } from './support.mjs';
 
 const callPage = readFile(fileURLToPath(new URL("./call-page.html", import.meta.url)), "utf8");
 
-export async function api(server, path, body, token) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body ?? {}),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-// A room made through the REST API; the host's token joins as its host.
-export async function createRoom(server, { hostName = 'Host', ...options } = {}) {
-  const session = await api(server, '/api/session', { display_name: hostName });
-  const room = await api(server, '/api/rooms/create', { room_name: 'E2E room', max_participants: 10, ...options }, session.token);
-  return { code: room.room_code, hostToken: session.token, hostUserId: session.user_id };
-}
-
 // A page in its own browser context (its own fake camera and microphone) holding one call.
 // `prepare(page)` runs before anything loads: a test routes the page's socket there.
-export async function openCall(browser, server, { room, name, token, ui = true, viewport = { width: 1280, height: 720 }, prepare }) {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
-  const page = await context.newPage();
+export async function openCall(world, { room, name, token, ui = true, viewport = { width: 1280, height: 720 }, prepare }) {
+  const page = await newPage(world, { viewport, name });
   await prepare?.(page);
-  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') console.error(`[${name}]`, message.text());
   });
   // A document of the server's own origin (and loopback address space, which Chromium's local
   // network access checks want before a page may open ws://127.0.0.1), then the test page in it.
   const query = new URLSearchParams({ room, name, ...(token ? { token } : {}), ...(ui ? {} : { ui: 'false' }) });
-  await page.goto(`${server.url}/healthz?${query}`);
+  await page.goto(`${world.server.url}/healthz?${query}`);
   await page.setContent(await callPage);
   await page.waitForSelector('body[data-ready="true"]');
   await page.evaluate(() => window.makeCall());
@@ -79,22 +61,6 @@ export async function layout(page) {
   return page.evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout);
 }
 
-// Polls `check` (returning a truthy value when satisfied) until it passes or the time is up.
-export async function eventually(check, { timeout = 20000, interval = 250, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((done) => setTimeout(done, interval));
-  }
-}
-
 // Every tile of the page plays: n tiles, each video with a size and frames that keep coming.
 export async function allVideosPlaying(page, count, { timeout = 30000 } = {}) {
   return eventually(async () => {
@@ -109,8 +75,4 @@ export async function allVideosPlaying(page, count, { timeout = 30000 } = {}) {
     });
     return advancing && second.length === count ? second : false;
   }, { timeout, what: `${count} playing tiles` });
-}
-
-export async function closePages(pages) {
-  await Promise.all(pages.map((page) => page.context().close().catch(() => {})));
 }

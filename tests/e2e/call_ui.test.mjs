@@ -3,31 +3,18 @@
 // dialog, toasts, Add Friend on the cards, switching the microphone mid-call, and Become Host when
 // the host's tab goes away. Screenshots of the chat, the cards, the devices, the host-left notice
 // and the phone layout.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, eventually, closePages } from './call_support.mjs';
+import { setUp, createRoom, rest, eventually, screenshot } from './support.mjs';
+import { openCall, join } from './call_support.mjs';
 
-let server;
-let browser;
+const world = setUp({ chromium: { webrtc: true } });
 let room;
-const pages = [];
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-  room = await createRoom(server, { hostName: 'Host' });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
+before(async () => { room = await createRoom(world, { hostName: 'Host' }); });
 
 test('chat, the participants panel, settings and invite work from the call UI', async () => {
-  const host = await openCall(browser, server, { room: room.code, name: 'Host', token: room.hostToken });
-  const guest = await openCall(browser, server, { room: room.code, name: 'Bela' });
-  pages.push(host, guest);
+  const host = await openCall(world, { room: room.code, name: 'Host', token: room.hostToken });
+  const guest = await openCall(world, { room: room.code, name: 'Bela' });
   assert.equal(await join(host), 'in_room');
   assert.equal(await join(guest), 'in_room');
   await eventually(async () => (await host.locator('.mf-toast').allTextContents()).some((t) => t.includes('Bela joined')),
@@ -91,9 +78,8 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   await host.getByRole('button', { name: 'Accept Friend: Bela' }).waitFor();
   // The host sees the request under Your Rooms → Friends on the home page, and accepts it there.
   const home = await host.context().newPage();
-  pages.push(home);
   await home.addInitScript((token) => localStorage.setItem('mehfil.session', JSON.stringify({ token, display_name: 'Host' })), room.hostToken);
-  await home.goto(`${server.url}/`);
+  await home.goto(`${world.server.url}/`);
   await home.getByRole('button', { name: 'Your Rooms' }).click();
   await home.getByRole('tab', { name: /Friends/ }).click();
   await home.locator('#list-friends').getByText('Wants to be your friend').waitFor();
@@ -106,7 +92,7 @@ test('chat, the participants panel, settings and invite work from the call UI', 
     { what: 'the acceptance reaching Bela' });
   await card(guest, 'Host').hover();
   await guest.getByRole('button', { name: 'Friends: Host' }).waitFor();
-  const hostFriends = await fetch(`${server.url}/api/friends`, { headers: { authorization: `Bearer ${room.hostToken}` } }).then((r) => r.json());
+  const hostFriends = await rest(world, '/api/friends', undefined, room.hostToken);
   assert.deepEqual(hostFriends.friends.map((f) => [f.display_name, f.relation]), [['Bela', 'friends']]);
   await card(host, 'Bela').hover();
   assert.equal(await host.getByRole('button', { name: 'Friends: Bela' }).isDisabled(), true);
@@ -130,18 +116,16 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   }, other), { what: 'the new microphone under every sender' });
   await screenshot(guest, 'call-devices');
 
-  const phone = await openCall(browser, server, { room: room.code, name: 'Phone', token: room.hostToken, viewport: { width: 390, height: 844 } });
-  pages.push(phone);
+  const phone = await openCall(world, { room: room.code, name: 'Phone', token: room.hostToken, viewport: { width: 390, height: 844 } });
   await join(phone);
   await screenshot(phone, 'call-phone-controls');
 });
 
 test('when the host drops out, the others are told and one of them can become host', async () => {
-  const own = await createRoom(server, { hostName: 'Hana' });
-  const host = await openCall(browser, server, { room: own.code, name: 'Hana', token: own.hostToken });
-  const guest = await openCall(browser, server, { room: own.code, name: 'Gul' });
-  const other = await openCall(browser, server, { room: own.code, name: 'Omar' });
-  pages.push(guest, other);
+  const own = await createRoom(world, { hostName: 'Hana' });
+  const host = await openCall(world, { room: own.code, name: 'Hana', token: own.hostToken });
+  const guest = await openCall(world, { room: own.code, name: 'Gul' });
+  const other = await openCall(world, { room: own.code, name: 'Omar' });
   for (const page of [host, guest, other]) assert.equal(await join(page), 'in_room');
   assert.equal(await guest.locator('.mf-notice').isHidden(), true, 'no notice while the host is here');
 

@@ -1,25 +1,14 @@
 // The whiteboard inside a call: it opens from the call UI's whiteboard button, takes the stage like a screen share, and two people drawing at once end with the same
 // board; someone who joins later opens it and sees the same board.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, eventually, closePages } from './call_support.mjs';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join } from './call_support.mjs';
 
-let server;
-let browser;
+const world = setUp({ chromium: { webrtc: true, webgl: true } });
 let room;
 const pages = [];
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true, webgl: true });
-  room = await createRoom(server, { hostName: 'Host' });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
+before(async () => { room = await createRoom(world, { hostName: 'Host' }); });
 
 async function openBoard(page) {
   await page.getByRole('button', { name: 'Open the whiteboard' }).click();  // the call UI's whiteboard button
@@ -39,7 +28,7 @@ const svgOf = (page) => page.evaluate(() => window.call.whiteboard().exportSvg()
 
 test('the whiteboard takes the stage and two people drawing at once see the same board', async () => {
   for (const name of ['Host', 'Bela']) {
-    const page = await openCall(browser, server, { room: room.code, name, token: name === 'Host' ? room.hostToken : undefined });
+    const page = await openCall(world, { room: room.code, name, token: name === 'Host' ? room.hostToken : undefined });
     pages.push(page);
     assert.equal(await join(page), 'in_room');
   }
@@ -57,7 +46,7 @@ test('the whiteboard takes the stage and two people drawing at once see the same
   }, { what: 'both boards to hold both strokes' });
   await screenshot(pages[0], 'call-whiteboard');
 
-  const late = await openCall(browser, server, { room: room.code, name: 'Chen' });
+  const late = await openCall(world, { room: room.code, name: 'Chen' });
   pages.push(late);
   assert.equal(await join(late), 'in_room');
   await openBoard(late);

@@ -1,29 +1,15 @@
 // The embedding example page (web/embed-example.html): it joins a room through the API, receives
 // `participant-joined` when someone else comes in, and the <mehfil-room> element joins too.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, eventually, closePages } from './call_support.mjs';
+import { setUp, newPage, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join } from './call_support.mjs';
 
-let server;
-let browser;
-const contexts = [];
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-});
-after(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+const world = setUp({ chromium: { webrtc: true } });
 
 async function openExample(query, viewport) {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[example] page error:', error.message));
-  await page.goto(`${server.url}/embed-example.html?${new URLSearchParams(query)}`);
+  const page = await newPage(world, { viewport, name: 'example' });
+  await page.goto(`${world.server.url}/embed-example.html?${new URLSearchParams(query)}`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
 }
@@ -32,12 +18,11 @@ const received = (page, source, event) => page.evaluate(([s, e]) =>
   window.mehfilExample.events.filter((x) => x.source === s && x.event === e).map((x) => x.payload), [source, event]);
 
 test('the embed example joins through the API and receives participant-joined', async () => {
-  const room = await createRoom(server, { hostName: 'Host' });
+  const room = await createRoom(world, { hostName: 'Host' });
   const example = await openExample({ room: room.code, name: 'Embedder', token: room.hostToken, join: 'api' }, { width: 1280, height: 720 });
   await eventually(async () => (await received(example, 'api', 'joined')).length === 1, { what: 'the API call to join' });
 
-  const guest = await openCall(browser, server, { room: room.code, name: 'Visitor' });
-  contexts.push(guest.context());
+  const guest = await openCall(world, { room: room.code, name: 'Visitor' });
   assert.equal(await join(guest), 'in_room');
   const joined = await eventually(async () => {
     const list = await received(example, 'api', 'participant-joined');

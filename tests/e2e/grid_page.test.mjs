@@ -1,23 +1,14 @@
 // The grid page in real Chromium: the tiles sit exactly where the wasm engine says, the table holds
 // on a desktop, phones get at most two per row, and pages flip. Saves screenshots in build/screenshots.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveWeb, launchChromium, screenshot } from './support.mjs';
+import { setUp, newPage, screenshot } from './support.mjs';
 
-let web;
-let browser;
-before(async () => {
-  web = await serveWeb();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const world = setUp({ server: false, staticWeb: true });
 
 async function openLab(viewport, preset) {
-  const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
-  await page.goto(`${web.url}/layout-lab.html`);
+  const page = await newPage(world, { viewport, name: 'lab' });
+  await page.goto(`${world.web.url}/layout-lab.html`);
   await page.waitForSelector('body[data-ready="true"]');
   if (preset) await page.check(`input[name="viewport"][value="${preset}"]`, { force: true });
   return page;

@@ -2,56 +2,18 @@
 // and joined from its success modal, the join modal taking a pasted link, the keyboard path, and
 // every screen a joiner can hit before the call — invalid code, full room, locked room, wrong
 // password. Saves screenshots of each, at phone size and in the dark theme too.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
+import { setUp, newPage, guestSession, createRoom, takeSeats, openRoomPage, passNameGate, screenOf, screenshot } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  // Full rooms here are filled by REST joins that never open a socket; the server holds such a seat
-  // for the reservation time only (15 s by default), which a loaded machine can outlast.
-  server = await startServer(['--reservation-ms', '300000']);
-  browser = await launchChromium({ webrtc: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function api(path, body, token) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response.json();
-}
-
-async function newPage(viewport = { width: 1280, height: 720 }, colorScheme = 'light') {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', colorScheme });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  return page;
-}
-
-// A fresh browser meets the name gate first.
-async function openRoom(page, code, name = 'Visitor') {
-  await page.goto(`${server.url}/room/${code}`);
-  await page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
-  if (await page.evaluate(() => document.body.dataset.screen) === 'name') {
-    await page.locator('[data-screen="name"] input').fill(name);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForFunction(() => document.body.dataset.screen !== 'name', null, { timeout: 15000 });
-  }
-}
-
-const screenOf = (page) => page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 })
-  .then(() => page.evaluate(() => document.body.dataset.screen));
+// Full rooms here are filled by REST joins that never open a socket; the server holds such a seat
+// for the reservation time only (15 s by default), which a loaded machine can outlast.
+const world = setUp({ serverFlags: ['--reservation-ms', '300000'], chromium: { webrtc: true } });
+const phoneSize = { width: 390, height: 844 };
 
 test('a room created through the home page is joined from its success modal', async () => {
-  const page = await newPage();
-  await page.goto(`${server.url}/`);
+  const page = await newPage(world);
+  await page.goto(`${world.server.url}/`);
   await screenshot(page, 'site-home');
   await page.getByRole('button', { name: 'Create Room' }).first().click();
   await page.locator('#create-form input[name="display_name"]').fill('Ana');
@@ -66,33 +28,37 @@ test('a room created through the home page is joined from its success modal', as
   await page.waitForURL(`**/room/${code}`);
   assert.equal(await screenOf(page), 'prejoin');
   assert.equal(await page.locator('.join-pane h1').textContent(), 'Tea time');
+  // The preview's mic meter (level-meter.js) lights up with the fake microphone's beeps.
+  await page.waitForFunction(() => document.querySelectorAll('.meter-bars i.lit').length > 0, null, { timeout: 15000 });
+  // The camera and microphone pickers (device-picker.js) list the fake devices.
+  for (const label of ['Camera', 'Microphone']) {
+    await page.waitForFunction((name) => [...document.querySelectorAll('.devices label')]
+      .find((l) => l.querySelector('span')?.textContent === name)?.querySelector('select')?.options.length > 0, label);
+  }
   await screenshot(page, 'site-prejoin');
   await page.getByRole('button', { name: 'Join Room' }).click();
   await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
 });
 
 test('an invalid code, a full room, a locked room and a wrong password each show their screen', async () => {
-  const host = await api('/api/session', { display_name: 'Host' });
-  const page = await newPage();
+  const host = await guestSession(world, 'Host');
+  const page = await newPage(world);
 
-  await openRoom(page, 'XYZ789');
+  await openRoomPage(world, page, 'XYZ789');
   assert.equal(await screenOf(page), 'room_not_found');
   assert.match(await page.locator('main').textContent(), /The room "XYZ789" doesn't exist or has expired\./);
   await screenshot(page, 'site-room-not-found');
 
-  const full = (await api('/api/rooms/create', { max_participants: 2 }, host.token)).room_code;
-  for (const name of ['One', 'Two']) {
-    const guest = await api('/api/session', { display_name: name });
-    await api(`/api/rooms/${full}/join`, {}, guest.token);
-  }
-  await openRoom(page, full);
+  const full = (await createRoom(world, { host, max_participants: 2 })).code;
+  await takeSeats(world, full, ['One', 'Two']);
+  await openRoomPage(world, page, full);
   assert.equal(await screenOf(page), 'room_full');
   assert.match(await page.locator('main').textContent(), /2\/2/);
 
-  const locked = (await api('/api/rooms/create', {}, host.token)).room_code;
+  const locked = (await createRoom(world, { host })).code;
   // The host locks the room from a socket of their own, as the call's settings panel would.
-  const lockPage = await newPage();
-  await lockPage.goto(`${server.url}/healthz`);
+  const lockPage = await newPage(world);
+  await lockPage.goto(`${world.server.url}/healthz`);
   await lockPage.evaluate(({ url, token, room }) => new Promise((done) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?token=${token}`);
     ws.onopen = () => ws.send(JSON.stringify({ type: 'room:join', room_code: room }));
@@ -101,20 +67,20 @@ test('an invalid code, a full room, a locked room and a wrong password each show
       if (message.type === 'room:joined') ws.send(JSON.stringify({ type: 'room:lock', locked: true, id: 1 }));
       if (message.type === 'ack') done();
     };
-  }), { url: server.url, token: host.token, room: locked });
-  await page.goto(`${server.url}/room/${locked}`);
+  }), { url: world.server.url, token: host.token, room: locked });
+  await page.goto(`${world.server.url}/room/${locked}`);
   assert.equal(await screenOf(page), 'room_locked');
 
-  const secret = (await api('/api/rooms/create', { password: 'sesame', room_name: 'Secret' }, host.token)).room_code;
-  await page.goto(`${server.url}/room/${secret}`);
+  const secret = (await createRoom(world, { host, password: 'sesame', room_name: 'Secret' })).code;
+  await page.goto(`${world.server.url}/room/${secret}`);
   assert.equal(await screenOf(page), 'prejoin');
   await page.locator('#room-password').fill('open sesame');
   await page.getByRole('button', { name: 'Join Room' }).click();
   await page.waitForFunction(() => /password is not right/.test(document.querySelector('.form-error')?.textContent ?? ''), null, { timeout: 45000 });
   await screenshot(page, 'site-wrong-password');
 
-  const phone = await newPage({ width: 390, height: 844 });
-  await openRoom(phone, secret, 'Phone');
+  const phone = await newPage(world, { viewport: phoneSize });
+  await openRoomPage(world, phone, secret, 'Phone');
   await screenOf(phone);
   await screenshot(phone, 'site-prejoin-phone');
 });
@@ -127,10 +93,9 @@ const paste = (page, selector, text) => page.$eval(selector, (box, value) => {
 }, text);
 
 test('the join modal takes a pasted link, fixes nothing it should not, and lands on the room', async () => {
-  const host = await api('/api/session', { display_name: 'Host' });
-  const room = await api('/api/rooms/create', { room_name: 'Pasted' }, host.token);
-  const page = await newPage();
-  await page.goto(`${server.url}/`);
+  const room = await createRoom(world, { room_name: 'Pasted' });
+  const page = await newPage(world);
+  await page.goto(`${world.server.url}/`);
   await page.getByRole('button', { name: 'Join Room' }).click();
   const boxes = page.locator('#code-boxes input');
   assert.equal(await boxes.count(), 8);
@@ -147,21 +112,20 @@ test('the join modal takes a pasted link, fixes nothing it should not, and lands
   assert.equal(await boxes.nth(1).evaluate((box) => box === document.activeElement), true);
 
   // A whole link pasted into any box fills all eight.
-  await paste(page, '#code-boxes input:nth-child(2)', `  http://example.test/room/${room.room_code}?from=chat `);
-  assert.equal((await boxes.evaluateAll((all) => all.map((box) => box.value).join(''))), room.room_code);
+  await paste(page, '#code-boxes input:nth-child(2)', `  http://example.test/room/${room.code}?from=chat `);
+  assert.equal((await boxes.evaluateAll((all) => all.map((box) => box.value).join(''))), room.code);
   assert.equal(await page.locator('#join-submit').isEnabled(), true);
   await screenshot(page, 'site-join-modal');
   await page.locator('#join-submit').click();
-  await page.waitForURL(`**/room/${room.room_code}`);
-  await page.locator('[data-screen="name"] input').fill('Paster');
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(`**/room/${room.code}`);
+  await passNameGate(page, 'Paster');
   assert.equal(await screenOf(page), 'prejoin');
   assert.equal(await page.locator('.join-pane h1').textContent(), 'Pasted');
 });
 
 test('the keyboard reaches Create Room and Join Room, and Escape closes a modal', async () => {
-  const page = await newPage();
-  await page.goto(`${server.url}/`);
+  const page = await newPage(world);
+  await page.goto(`${world.server.url}/`);
   await page.waitForSelector('body[data-ready="true"]');
   const focused = () => page.evaluate(() => document.activeElement?.textContent.trim() ?? '');
   const reached = new Set();
@@ -192,14 +156,11 @@ test('the keyboard reaches Create Room and Join Room, and Escape closes a modal'
 });
 
 test('phones and the dark theme: the home page, its modals, an error screen and the pre-join', async () => {
-  const host = await api('/api/session', { display_name: 'Host' });
-  const full = (await api('/api/rooms/create', { max_participants: 2, room_name: 'Packed' }, host.token)).room_code;
-  for (const name of ['One', 'Two']) {
-    const guest = await api('/api/session', { display_name: name });
-    await api(`/api/rooms/${full}/join`, {}, guest.token);
-  }
-  const phone = await newPage({ width: 390, height: 844 });
-  await phone.goto(`${server.url}/`);
+  const host = await guestSession(world, 'Host');
+  const full = (await createRoom(world, { host, max_participants: 2, room_name: 'Packed' })).code;
+  await takeSeats(world, full, ['One', 'Two']);
+  const phone = await newPage(world, { viewport: phoneSize });
+  await phone.goto(`${world.server.url}/`);
   await phone.waitForSelector('body[data-ready="true"]');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0, 'nothing sticks out sideways on a phone');
@@ -207,8 +168,8 @@ test('phones and the dark theme: the home page, its modals, an error screen and 
   await phone.getByRole('button', { name: 'Create Room' }).click();
   await screenshot(phone, 'site-create-modal-phone');
 
-  const dark = await newPage({ width: 1280, height: 720 }, 'dark');
-  await dark.goto(`${server.url}/`);
+  const dark = await newPage(world, { colorScheme: 'dark' });
+  await dark.goto(`${world.server.url}/`);
   await dark.waitForSelector('body[data-ready="true"]');
   const background = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(background, 'rgb(18, 19, 22)', 'the dark tokens apply');
@@ -216,13 +177,13 @@ test('phones and the dark theme: the home page, its modals, an error screen and 
   await dark.getByRole('button', { name: 'Join Room' }).click();
   await screenshot(dark, 'site-join-modal-dark');
   await dark.keyboard.press('Escape');
-  await openRoom(dark, full, 'Late');
+  await openRoomPage(world, dark, full, 'Late');
   assert.equal(await screenOf(dark), 'room_full');
   await screenshot(dark, 'site-room-full-dark');
 
-  const darkPhone = await newPage({ width: 390, height: 844 }, 'dark');
-  const open = (await api('/api/rooms/create', { room_name: 'Evening' }, host.token)).room_code;
-  await openRoom(darkPhone, open, 'Night owl');
+  const darkPhone = await newPage(world, { viewport: phoneSize, colorScheme: 'dark' });
+  const open = (await createRoom(world, { host, room_name: 'Evening' })).code;
+  await openRoomPage(world, darkPhone, open, 'Night owl');
   assert.equal(await screenOf(darkPhone), 'prejoin');
   await darkPhone.waitForFunction(() => document.querySelector('.self-view video')?.videoWidth > 0, null, { timeout: 15000 });
   await screenshot(darkPhone, 'site-prejoin-phone-dark');

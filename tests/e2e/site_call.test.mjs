@@ -1,55 +1,16 @@
 // Calls through the site's own room page (/room/CODE → pre-join → Join), with fake cameras: three
 // people, then five (six with MEHFIL_BIG_CALLS=1), each page showing everyone's video in the call
 // UI. Screenshots of the 3- and 5-person calls, the host's participants panel and card overlay, a phone, and the dark theme.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
+import { setUp, newPage, guestSession, createRoom, openRoomPage, screenOf, eventually, screenshot } from './support.mjs';
 
-let server;
-let browser;
-const contexts = [];
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-});
-after(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
-
-async function post(path, body, token) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return response.json();
-}
-
-async function poll(check, what, timeout = 60000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await check().catch(() => false);
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 250));
-  }
-}
+const world = setUp({ chromium: { webrtc: true } });
 
 // One person: their own browser context (camera, storage), through the room page's screens.
-async function person(code, name, { session, viewport = { width: 1280, height: 720 } } = {}) {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
-  contexts.push(context);
-  if (session) await context.addInitScript((value) => localStorage.setItem('mehfil.session', value), JSON.stringify(session));
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
-  await page.goto(`${server.url}/room/${code}`);
-  await page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
-  if (await page.evaluate(() => document.body.dataset.screen) === 'name') {
-    await page.locator('[data-screen="name"] input').fill(name);
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
+async function person(code, name, { session, viewport } = {}) {
+  const page = await newPage(world, { viewport, name, session });
+  await openRoomPage(world, page, code, name);
   await page.waitForFunction(() => document.body.dataset.screen === 'prejoin', null, { timeout: 15000 });
   await page.getByRole('button', { name: 'Join Room' }).click();
   await page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
@@ -63,13 +24,13 @@ const playing = (page) => page.evaluate(() => {
   return { tiles: tiles.length, playing: tiles.filter((t) => t.querySelector('video')?.videoWidth > 0).length };
 });
 
-const everyonePlays = (pages, count) => poll(async () => {
+const everyonePlays = (pages, count) => eventually(async () => {
   for (const page of pages) {
     const seen = await playing(page);
     if (seen.tiles !== count || seen.playing !== count) return false;
   }
   return true;
-}, `${count} playing tiles on every page`, 180000).catch(async (error) => {
+}, { timeout: 180000, what: `${count} playing tiles on every page` }).catch(async (error) => {
   // What each page saw: its tiles, and each link's signaling / connection state and tracks.
   for (const page of pages) {
     console.error(JSON.stringify(await page.evaluate(() => {
@@ -93,18 +54,17 @@ const chrome = (page) => page.locator('#call-host');
 const big = process.env.MEHFIL_BIG_CALLS === '1' ? 6 : 5;
 
 test('three, then five (six with MEHFIL_BIG_CALLS=1) people in a call through the room page each see everyone', async () => {
-  const host = await post('/api/session', { display_name: 'Aisha' });
-  const room = await post('/api/rooms/create', { room_name: 'Family dinner', max_participants: 10 }, host.token);
-  const pages = [await person(room.room_code, 'Aisha', { session: host })];
+  const room = await createRoom(world, { hostName: 'Aisha', room_name: 'Family dinner' });
+  const pages = [await person(room.code, 'Aisha', { session: room.host })];
   await chrome(pages[0]).getByText('Waiting for participants…').waitFor();
   await everyonePlays(pages, 1);
   await screenshot(pages[0], 'site-call-waiting');
-  for (const name of ['Bilal', 'Chen']) pages.push(await person(room.room_code, name));
+  for (const name of ['Bilal', 'Chen']) pages.push(await person(room.code, name));
   await everyonePlays(pages, 3);
   assert.equal((await chrome(pages[0]).locator('.mf-count').textContent()).trim(), '3/10');
   await screenshot(pages[0], 'site-call-3');
 
-  for (const name of ['Dara', 'Elif', 'Farah'].slice(0, big - 3)) pages.push(await person(room.room_code, name));
+  for (const name of ['Dara', 'Elif', 'Farah'].slice(0, big - 3)) pages.push(await person(room.code, name));
   await everyonePlays(pages, big);
   assert.equal((await chrome(pages[0]).locator('.mf-count').textContent()).trim(), `${big}/10`);
   // Five or six people: every camera copy goes out at half size and 15 fps under 300 kbit/s (room/bitrate.h).
@@ -132,16 +92,16 @@ test('three, then five (six with MEHFIL_BIG_CALLS=1) people in a call through th
   await chrome(pages[2]).getByRole('button', { name: 'Open the chat' }).click();
   await chrome(pages[2]).getByRole('textbox', { name: 'Message' }).fill('Dinner at 8 🍲');
   await chrome(pages[2]).getByRole('button', { name: 'Send' }).click();
-  await poll(async () => (await chrome(pages[2]).locator('.mf-chat-text').count()) === 1, 'the message in the chat');
+  await eventually(async () => (await chrome(pages[2]).locator('.mf-chat-text').count()) === 1, { timeout: 60000, what: 'the message in the chat' });
   await screenshot(pages[2], `site-call-${big}-dark-chat`);
   await pages[3].setViewportSize({ width: 390, height: 844 });
-  await poll(async () => {
+  await eventually(async () => {
     const rects = await pages[3].evaluate(() => [...window.mehfilCall[Symbol.for('mehfil.debug')]().stage.querySelectorAll('.tile:not(.tile-leaving)')]
       .map((t) => t.getBoundingClientRect()).map((r) => Math.round(r.top)));
     const perRow = new Map();
     for (const top of rects) perRow.set(top, (perRow.get(top) ?? 0) + 1);
     return rects.length === big && Math.max(...perRow.values()) <= 2;
-  }, 'at most two tiles per row on a phone');
+  }, { timeout: 60000, what: 'at most two tiles per row on a phone' });
   await screenshot(pages[3], `site-call-${big}-phone`);
   await chrome(pages[3]).getByRole('button', { name: 'More options' }).click();
   await screenshot(pages[3], 'site-call-phone-more');
@@ -149,24 +109,17 @@ test('three, then five (six with MEHFIL_BIG_CALLS=1) people in a call through th
 });
 
 test('someone who reloads the page in a full room goes straight back in; a stranger sees the room is full', async () => {
-  const host = await post('/api/session', { display_name: 'Hana' });
-  const room = await post('/api/rooms/create', { room_name: 'Two of us', max_participants: 2 }, host.token);
-  const pages = [await person(room.room_code, 'Hana', { session: host }), await person(room.room_code, 'Imran')];
+  const room = await createRoom(world, { hostName: 'Hana', room_name: 'Two of us', max_participants: 2 });
+  const pages = [await person(room.code, 'Hana', { session: room.host }), await person(room.code, 'Imran')];
   await everyonePlays(pages, 2);
   // Imran's page reloads (his session stays in the browser): his place is his for the resume grace.
   await pages[1].reload();
-  await pages[1].waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
-  assert.equal(await pages[1].evaluate(() => document.body.dataset.screen), 'prejoin');
+  assert.equal(await screenOf(pages[1]), 'prejoin');
   await pages[1].getByRole('button', { name: 'Join Room' }).click();
   await pages[1].waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
   await everyonePlays(pages, 2);
   // A third person is told at once, before any camera opens.
-  const context = await browser.newContext({ reducedMotion: 'reduce' });
-  contexts.push(context);
-  const stranger = await context.newPage();
-  const session = await post('/api/session', { display_name: 'Jo' });
-  await context.addInitScript((value) => localStorage.setItem('mehfil.session', value), JSON.stringify(session));
-  await stranger.goto(`${server.url}/room/${room.room_code}`);
-  await stranger.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 });
-  assert.equal(await stranger.evaluate(() => document.body.dataset.screen), 'room_full');
+  const stranger = await newPage(world, { name: 'Jo', session: await guestSession(world, 'Jo') });
+  await stranger.goto(`${world.server.url}/room/${room.code}`);
+  assert.equal(await screenOf(stranger), 'room_full');
 });

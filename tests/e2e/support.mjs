@@ -1,5 +1,8 @@
-// Shared pieces of the browser tests: a static server for build/web on loopback, and Debian's
-// Chromium driven by playwright-core with the flags that work headless here (docs/ARCHITECTURE.md, toolchain).
+// Shared pieces of the browser tests: a file's world (the real mehfil-server and Debian's Chromium,
+// driven by playwright-core with the flags that work headless here, docs/ARCHITECTURE.md,
+// toolchain), pages in contexts of their own, the REST calls that set a test up, the room page's
+// name gate, and waiting for a condition. call_support.mjs adds what the call tests need on top.
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,6 +11,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { restCall } from '../../js-glue/rest-client.js';
 
 export const webDir = resolve(process.env.MEHFIL_WEB_DIR ?? fileURLToPath(new URL('../../build/web/', import.meta.url)));
 export const screenshotDir = resolve(webDir, '..', 'screenshots');
@@ -101,4 +105,96 @@ export async function screenshot(page, name) {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// a test file's world
+
+// One mehfil-server (started with `serverFlags`; none with `server: false`), a static server for
+// build/web when `staticWeb`, and one Chromium (launchChromium's `chromium` options), made before
+// the file's tests and closed after them: every browser context first, so calls end before the
+// server does. The tests read world.server, world.web and world.browser.
+export function setUp({ serverFlags = [], server = true, staticWeb = false, chromium: browserOptions = {} } = {}) {
+  const world = { server: null, web: null, browser: null };
+  before(async () => {
+    if (server) world.server = await startServer(serverFlags);
+    if (staticWeb) world.web = await serveWeb();
+    world.browser = await launchChromium(browserOptions);
+  });
+  after(async () => {
+    for (const context of world.browser?.contexts() ?? []) await context.close().catch(() => {});
+    await world.browser?.close();
+    await world.web?.close();
+    await world.server?.close();
+  });
+  return world;
+}
+
+// A page in a browser context of its own (its own storage, camera and microphone) with reduced
+// motion, so no screenshot catches a transition. `session` goes into its localStorage where the
+// site keeps it (web/site.js); uncaught errors of the page are printed under `name`.
+export async function newPage(world, { viewport = { width: 1280, height: 720 }, colorScheme = 'light', name = 'page', session } = {}) {
+  const context = await world.browser.newContext({ viewport, reducedMotion: 'reduce', colorScheme });
+  if (session) await context.addInitScript((value) => localStorage.setItem('mehfil.session', value), JSON.stringify(session));
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST: the calls that set a test up, through the site's own client (js-glue/rest-client.js), so a
+// refusal throws with the server's code instead of passing for an answer.
+
+export const rest = (world, path, json, token) => restCall(world.server.url, path, { json, token });
+
+export const guestSession = (world, name) => rest(world, '/api/session', { display_name: name });
+
+// A room made through the REST API by `host` (a session), or by a new guest called `hostName`.
+export async function createRoom(world, { host, hostName = 'Host', ...options } = {}) {
+  const session = host ?? await guestSession(world, hostName);
+  const room = await rest(world, '/api/rooms/create', { room_name: 'E2E room', max_participants: 10, ...options }, session.token);
+  return { code: room.room_code, hostToken: session.token, hostUserId: session.user_id, host: session };
+}
+
+// A seat in the room for each name, held by a REST join that never opens a socket (the server keeps
+// it for --reservation-ms).
+export async function takeSeats(world, code, names) {
+  for (const name of names) await rest(world, `/api/rooms/${code}/join`, {}, (await guestSession(world, name)).token);
+}
+
+// ---------------------------------------------------------------------------------------------
+// the room page and waiting
+
+// The screen the room page shows (body[data-screen]: name, prejoin, room_full, ...), once it shows one.
+export const screenOf = (page) => page.waitForFunction(() => document.body.dataset.screen, null, { timeout: 15000 })
+  .then(() => page.evaluate(() => document.body.dataset.screen));
+
+// The room page's name gate, passed as `name`: done once the page has moved on to its next screen
+// (the session is made in between, so reading the screen at once would still find the gate).
+export async function passNameGate(page, name) {
+  await page.locator('[data-screen="name"] input').fill(name);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForFunction(() => document.body.dataset.screen !== 'name', null, { timeout: 15000 });
+}
+
+// Opens /room/CODE; a browser without a session meets the name gate first and passes it as `name`.
+export async function openRoomPage(world, page, code, name = 'Visitor') {
+  await page.goto(`${world.server.url}/room/${code}`);
+  if (await screenOf(page) === 'name') await passNameGate(page, name);
+}
+
+// Polls `check` (returning a truthy value when satisfied) until it passes or the time is up.
+export async function eventually(check, { timeout = 20000, interval = 250, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((done) => setTimeout(done, interval));
+  }
 }

@@ -2,32 +2,17 @@
 // their boards converge (the core's SVG exports are equal), a page that joins later sees the same
 // board, and after a server restart the board is still there. Saves a screenshot of a board with
 // every tool used.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
+import { setUp, newPage, createRoom, screenshot } from './support.mjs';
 
-let server;
-let browser;
+const world = setUp({ chromium: { webgl: true } });
 let room;
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webgl: true });
-  const host = await (await fetch(`${server.url}/api/session`, { method: 'POST', body: JSON.stringify({ display_name: 'Host' }) })).json();
-  const created = await (await fetch(`${server.url}/api/rooms/create`, {
-    method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: JSON.stringify({ room_name: 'Sketches' }),
-  })).json();
-  room = created.room_code;
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => { room = (await createRoom(world, { room_name: 'Sketches' })).code; });
 
 async function openBoard(name, viewport = { width: 1000, height: 700 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[${name}] ${error.message}`));
-  await page.goto(`${server.url}/whiteboard.html?room=${room}&name=${name}`);
+  const page = await newPage(world, { viewport, name });
+  await page.goto(`${world.server.url}/whiteboard.html?room=${room}&name=${name}`);
   await page.waitForFunction(() => window.mehfilBoard !== undefined, null, { timeout: 20000 });
   return page;
 }
@@ -77,7 +62,7 @@ test('two pages drawing at once converge, a late joiner and a restarted server s
   assert.ok(await settle([ana, late]));
   assert.equal(await svgOf(late), svg);
 
-  await server.restart();
+  await world.server.restart();
   const after = await openBoard('Dee');
   assert.ok(await settle([after]));
   assert.equal(await svgOf(after), svg);

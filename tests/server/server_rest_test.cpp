@@ -53,6 +53,11 @@ TEST_CASE("Creating a room gives a code, a link and the defaults our users asked
       CHECK(refused.body["error"]["code"] == "bad_request");
     }
   }
+  SECTION("and settings may come in part, in the messages' shape: a flag left out stays on") {
+    const auto made = http(server.port(), "POST", "/api/rooms/create", json{{"settings", {{"chat", false}}}}, ana.token);
+    REQUIRE(made.status == 201);
+    CHECK(made.body["settings"] == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}});
+  }
 }
 
 TEST_CASE("The preview tells what a joiner needs and never leaks secrets") {

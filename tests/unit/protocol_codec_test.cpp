@@ -211,3 +211,29 @@ TEST_CASE("Every error code has a stable spelling that reads back") {
   REQUIRE(decoded.ok());
   CHECK(std::get<server::ErrorReply>(*decoded.message).code == code);
 }
+
+TEST_CASE("A room's settings outside a message have the shape messages carry them in, and may come in part") {
+  RoomSettings settings;
+  settings.chat = false;
+  const json written = settings_to_json(settings);
+  CHECK(written == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}});
+  const auto changed = decode_client(json{{"type", "room:settings"}, {"settings", written}}.dump());
+  REQUIRE(changed.ok());
+  CHECK(std::get<client::ChangeSettings>(*changed.message).settings == settings);
+
+  SECTION("a flag left out or null keeps its value, and unknown ones are ignored") {
+    CHECK_FALSE(settings_from_json(json{{"screenshare", false}, {"audio", nullptr}, {"stickers", true}}, settings));
+    CHECK(settings_to_json(settings) == json{{"video", true}, {"audio", true}, {"screenshare", false}, {"chat", false}});
+  }
+  SECTION("a flag that is not a boolean is refused, naming it, and changes nothing") {
+    const auto problem = settings_from_json(json{{"chat", true}, {"video", "yes"}}, settings);
+    REQUIRE(problem);
+    CHECK(problem->code == ErrorCode::bad_request);
+    CHECK(problem->message == "settings.video must be true or false");
+    CHECK_FALSE(settings.chat);
+  }
+  SECTION("so is anything but an object") {
+    CHECK(settings_from_json(json::array(), settings));
+    CHECK(settings_from_json(json(), settings));
+  }
+}

@@ -156,4 +156,28 @@ server::ErrorReply error_reply(const Decoded<ClientMessage>& failed) {
   return {failed.error.code, failed.error.message, failed.id};
 }
 
+json settings_to_json(const RoomSettings& settings) {
+  json object = json::object();
+  wire::JsonWriter writer(object);
+  fields(writer, settings);
+  return object;
+}
+
+std::optional<Error> settings_from_json(const json& object, RoomSettings& settings) {
+  if (!object.is_object()) return Error{ErrorCode::bad_request, "settings must be an object"};
+  // The flags left out are filled in from `settings`, then the whole object is read by the same
+  // field list as a message's settings.
+  json whole = settings_to_json(settings);
+  for (const auto& [name, value] : object.items()) {
+    if (whole.contains(name) && !value.is_null()) whole[name] = value;
+  }
+  RoomSettings read;
+  Error error;
+  wire::JsonReader reader(whole, "settings", error);
+  fields(reader, read);
+  if (reader.failed()) return error;
+  settings = read;
+  return std::nullopt;
+}
+
 }  // namespace mehfil::protocol

@@ -43,4 +43,11 @@ std::string encode(const ServerMessage& message);
 // The reply a server sends for a frame that failed to decode.
 server::ErrorReply error_reply(const Decoded<ClientMessage>& failed);
 
+// A room's settings as a JSON object, in the shape the messages carry them (messages.h,
+// RoomSettings): the REST API and the server's store use these two so every place that spells the
+// settings spells them the same. Reading takes part of an object: a flag left out (or null) keeps
+// its value in `settings`, which is changed only when the whole object is valid.
+nlohmann::json settings_to_json(const RoomSettings& settings);
+std::optional<Error> settings_from_json(const nlohmann::json& object, RoomSettings& settings);
+
 }  // namespace mehfil::protocol

@@ -30,10 +30,21 @@ namespace mehfil::protocol {
 // A request's "id", echoed back exactly as sent (5 and "5" are different ids).
 using RequestId = std::variant<std::int64_t, std::string>;
 
-// What a room allows; the host changes it with room:settings.
+// What a room allows; the host changes it with room:settings. This is the one shape of a room's
+// settings, {"screenshare": bool, "chat": bool, "video": bool, "audio": bool}, wherever they appear:
+// in room:settings, room:joined and room:settings-changed; in the REST API (create's `settings`,
+// which may leave flags out, and every room it answers with); in the server's store; and in the
+// embed API (mehfil.d.ts: RoomInfo.settings, updateSettings). codec.h reads and writes it outside a
+// message (settings_to_json, settings_from_json).
+//
+// chat is a rule of the room (room_authority.h refuses chat:send while it is off), and screenshare
+// one of the client (the embed API starts no share while it is off, except for hosts and
+// co-hosts). video and audio were never enforced by anyone, and no page offers them any more; they
+// stay on the wire, true unless a client sets them, because the previous version's decoder
+// requires them in every settings object it reads.
 struct RoomSettings {
-  bool video = true;
-  bool audio = true;
+  bool video = true;  // carried, not enforced
+  bool audio = true;  // carried, not enforced
   bool screenshare = true;
   bool chat = true;
   friend bool operator==(const RoomSettings&, const RoomSettings&) = default;

@@ -1,0 +1,28 @@
+// One call to the Mehfil server's REST API (the README's REST table), for the site's pages and the
+// embed API alike, so they all speak it the same way: JSON in and out, the session's Bearer token,
+// and a refusal thrown as a MehfilError (emitter.js) carrying the server's stable `code`, because
+// pages decide by code ("room_not_found", "unauthorized"), never by the words of a message.
+//
+//   const room = await restCall(server, '/api/rooms/create', { token, json: { room_name: 'Tea' } });
+//
+// `method` defaults to POST when there is a `json` body and GET when there is none. An answer that
+// is not the server's own error body (a proxy's 502 page) gets the code `http_<status>`; a server
+// that cannot be reached at all, `connection_lost`.
+import { mehfilError } from './emitter.js';
+
+export async function restCall(server, path, { token, json, method = json === undefined ? 'GET' : 'POST' } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (json !== undefined) headers['content-type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(new URL(path, server), { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  } catch {
+    throw mehfilError('connection_lost', 'Could not reach Mehfil. Check your connection and try again.');
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw mehfilError(body.error?.code ?? `http_${response.status}`, body.error?.message ?? `The server answered ${response.status}.`);
+  }
+  return body;
+}
