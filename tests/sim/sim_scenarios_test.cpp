@@ -419,7 +419,7 @@ TEST_CASE("People who arrive before the host talk to each other, cannot take the
                 }});
 }
 
-TEST_CASE("A member wiping someone else's drawings is refused and reaches nobody; the host's Clear reaches everyone, late joiners too") {
+TEST_CASE("A member wiping someone else's drawings is refused and reaches nobody, while the host's Clear reaches everyone, late joiners too") {
   run_scenario({14, [](SimWorld& world) {
                   const int count = static_cast<int>(world.rng().between(3, 6));
                   world.add_clients(count + 1);  // the last one comes after the Clear
