@@ -25,7 +25,8 @@ import { SCREEN_MESSAGES, showPlainScreen, toastText } from './call-messages.js'
 import { CallWhiteboard } from './call-whiteboard.js';
 import { Friends } from './friends.js';
 import { Emitter, mehfilError } from './emitter.js';
-import { BASE_CSS } from './embed-css.js';
+import { restCall } from './rest-client.js';
+import { CallFrame } from './call-frame.js';
 import { roomElement } from './mehfil-element.js';
 
 const VERSION = '0.1.0';
@@ -38,9 +39,6 @@ const LINK_STATS_EVERY_TICKS = 2;
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const ACTIVE_STATES = new Set(['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting']);
 
-const moduleUrl = import.meta.url;
-let uiModule; // the call-ui.js import, shared by every call of the page
-const loadUi = () => (uiModule ??= import(new URL('./call-ui.js', moduleUrl).href).catch(() => null));
 
 function randomId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -49,13 +47,10 @@ function randomId() {
 
 class Call extends Emitter {
   #options;
-  #root;
+  #frame; // CallFrame: the shadow root, the stage, the banner, the overlay, the call UI
   #stage; // the stage's element
   #tiles; // CallStage: the grid of tiles drawn there
-  #ui = null;
   #uiReady;
-  #overlay;
-  #banner;
   #core = new RoomCore();
   #state = 'idle';
   #destroyed = false;
@@ -107,53 +102,17 @@ class Call extends Emitter {
     this.#options = { audio: true, video: true, ui: true, ...options };
     this.#media.audioOn = this.#options.audio !== false;
     this.#media.videoOn = this.#options.video !== false;
-    this.#root = container.shadowRoot ?? container.attachShadow({ mode: 'open' });
-    this.#root.replaceChildren();
-    const style = document.createElement('style');
-    style.textContent = BASE_CSS;
-    this.#root.append(style, this.#stylesheet('./tile-grid.css'));
-    this.#stage = this.#div('mehfil-stage');
-    this.#stage.setAttribute('part', 'stage');
-    this.#banner = this.#div('mehfil-banner', 'status');
-    this.#overlay = this.#div('mehfil-overlay', 'alert');
+    this.#frame = new CallFrame(container);
+    this.#stage = this.#frame.stage;
     this.#tiles = new CallStage({
-      element: this.#stage, call: this, ui: () => (this.#ui ? this.#ui.module : null),
+      element: this.#stage, call: this, ui: () => this.#frame.ui,
       whiteboardTile: () => this.#whiteboard.tile(),
       onLayout: (layout) => this.emit('layout', layout),
       onFirstFrame: (at) => { if (!this.#marks.frame) this.#marks.frame = at; },
       onLevels: (levels) => this.#heard(levels),
       showPage: (page) => this.showPage(page),
     });
-    this.#uiReady = this.#mountUi();
-  }
-
-  #div(className, role) {
-    const div = document.createElement('div');
-    div.className = className;
-    if (role) {
-      div.setAttribute('role', role);
-      div.hidden = true;
-    }
-    return div;
-  }
-
-  #stylesheet(path) {
-    return Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL(path, moduleUrl).href });
-  }
-
-  async #mountUi() {
-    const ui = this.#options.ui !== false ? await loadUi() : null;
-    if (this.#destroyed) return;
-    if (ui?.mountCallUi && ui?.createTileCard) {
-      this.#root.append(this.#stylesheet('./call-ui.css'));
-      this.#ui = { module: ui, handle: null };
-      this.#ui.handle = ui.mountCallUi({ root: this.#root, call: this, stage: this.#stage });
-      this.#root.append(this.#banner, this.#overlay);
-    } else {
-      const frame = this.#div('mehfil-root');
-      frame.append(this.#stage, this.#banner, this.#overlay);
-      this.#root.append(frame);
-    }
+    this.#uiReady = this.#frame.mount(this, this.#options.ui !== false, () => this.#destroyed);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -210,9 +169,8 @@ class Call extends Emitter {
     this.#timers.clear();
     clearInterval(this.#linkTicker);
     this.#stopLocalMedia();
-    this.#ui?.handle?.destroy?.();
     this.#tiles.destroy();
-    this.#root.replaceChildren();
+    this.#frame.destroy();
     this.#core.destroy();
     for (const waiter of this.#joinWaiters) waiter.reject(mehfilError('destroyed', 'This call was destroyed.'));
     this.#joinWaiters = [];
@@ -244,16 +202,9 @@ class Call extends Emitter {
   // 'friends', 'outgoing' (you asked), 'incoming' (they asked) or null, as of joining and since.
   friendRelation(userId) { return this.#friends.relation(userId); }
 
-  // One REST call: GET without a body, POST with one; a failure becomes a MehfilError with the
-  // server's stable code.
-  async #api(path, json, { auth = true } = {}) {
-    const headers = { ...(auth ? { authorization: `Bearer ${this.#token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) };
-    const response = await fetch(new URL(path, this.#options.server), {
-      method: json ? 'POST' : 'GET', headers, ...(json ? { body: JSON.stringify(json) } : {}),
-    }).catch((error) => { throw mehfilError('connection_lost', `The Mehfil server could not be reached: ${error.message}`); });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw mehfilError(body.error?.code ?? 'bad_request', body.error?.message ?? `HTTP ${response.status}`);
-    return body;
+  // One REST call with this call's session (rest-client.js): a refusal is a MehfilError with the server's code.
+  #api(path, json, { auth = true } = {}) {
+    return restCall(this.#options.server, path, { token: auth ? this.#token : null, json });
   }
 
   devices() { return this.#media.devices(); }
@@ -486,8 +437,8 @@ class Call extends Emitter {
   #onState(state, previous) {
     if (state === 'in_room' || state === 'waiting') {
       if (!this.#marks.joined) this.#marks.joined = now();
-      this.#banner.hidden = true;
-      this.#overlay.hidden = true;
+      this.#frame.banner.hidden = true;
+      this.#frame.overlay.hidden = true;
       if (previous === 'joining' || previous === 'password_needed') {
         this.#friends.load().then((loaded) => loaded && this.#render());
         this.#announceMedia();
@@ -505,15 +456,15 @@ class Call extends Emitter {
       this.#joinWaiters = [];
     }
     if (state === 'reconnecting') {
-      this.#banner.textContent = 'Connection lost. Trying to reconnect…';
-      this.#banner.hidden = false;
+      this.#frame.banner.textContent = 'Connection lost. Trying to reconnect…';
+      this.#frame.banner.hidden = false;
     }
     if (state === 'password_needed') {
       this.#rejectJoin(this.#lastError ?? { code: 'wrong_password', message: SCREEN_MESSAGES.password });
     }
     if (END_STATES.has(state)) {
       clearInterval(this.#linkTicker);
-      this.#banner.hidden = true;
+      this.#frame.banner.hidden = true;
       const ends = {
         failed: this.#lastError ?? { code: this.#screenName ?? 'connection_lost', message: SCREEN_MESSAGES[this.#screenName] ?? 'Could not join the room.' },
         kicked: { code: 'kicked', message: SCREEN_MESSAGES.kicked },
@@ -585,8 +536,8 @@ class Call extends Emitter {
     }
     this.emit('screen', { screen, message: SCREEN_MESSAGES[screen] ?? '' });
     // call-ui.js may draw the screens itself (it exports handlesScreens = true); else a plain one here.
-    if (!this.#ui?.module.handlesScreens && screen !== 'preview') {
-      showPlainScreen(this.#overlay, {
+    if (!this.#frame.ui?.handlesScreens && screen !== 'preview') {
+      showPlainScreen(this.#frame.overlay, {
         screen, message: screen === 'kicked' || screen === 'room_closed' ? '' : this.#lastError?.message,
         reconnect: () => this.reconnect(), leave: () => this.destroy(),
       });

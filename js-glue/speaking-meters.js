@@ -1,11 +1,13 @@
-// SpeakingMeters: who is speaking, measured. One AnalyserNode per person's audio track (our own
-// microphone and each remote one); a few times a second their RMS levels go to the core, whose rule
+// SpeakingMeters: who is speaking, measured. One LevelMeter (level-meter.js) per person's audio
+// track (our own microphone and each remote one); a few times a second their RMS levels go to the core, whose rule
 // (room/speakers.h) says who is speaking and who is the active speaker. This file only measures.
+import { LevelMeter } from './level-meter.js';
+
 const SAMPLE_MS = 150;
 
 export class SpeakingMeters {
   #context = null;
-  #meters = new Map(); // peer id -> {source, analyser, buffer, track}
+  #meters = new Map(); // peer id -> {meter: LevelMeter, silent}
   #timer = 0;
   #onLevels;
 
@@ -20,23 +22,16 @@ export class SpeakingMeters {
     if (!tracks.size && !this.#context) return;
     this.#context ??= new AudioContext();
     if (this.#context.state === 'suspended') this.#context.resume().catch(() => {});
-    for (const [id, meter] of this.#meters) {
-      if (tracks.get(id)?.track !== meter.track) {
-        meter.source.disconnect();
+    for (const [id, entry] of this.#meters) {
+      if (tracks.get(id)?.track !== entry.meter.track) {
+        entry.meter.dispose();
         this.#meters.delete(id);
       }
     }
     for (const [id, { track, silent }] of tracks) {
-      const meter = this.#meters.get(id);
-      if (meter) {
-        meter.silent = silent;
-        continue;
-      }
-      const source = this.#context.createMediaStreamSource(new MediaStream([track]));
-      const analyser = this.#context.createAnalyser();
-      analyser.fftSize = 512;
-      source.connect(analyser);
-      this.#meters.set(id, { source, analyser, track, silent, buffer: new Float32Array(analyser.fftSize) });
+      const entry = this.#meters.get(id);
+      if (entry) entry.silent = silent;
+      else this.#meters.set(id, { meter: new LevelMeter(this.#context, track), silent });
     }
     if (!this.#timer) this.#timer = setInterval(() => this.#sample(), SAMPLE_MS);
   }
@@ -51,16 +46,7 @@ export class SpeakingMeters {
 
   #sample() {
     const levels = {};
-    for (const [id, meter] of this.#meters) {
-      if (meter.silent || !meter.track.enabled) {
-        levels[id] = 0;
-        continue;
-      }
-      meter.analyser.getFloatTimeDomainData(meter.buffer);
-      let sum = 0;
-      for (const v of meter.buffer) sum += v * v;
-      levels[id] = Math.sqrt(sum / meter.buffer.length);
-    }
+    for (const [id, { meter, silent }] of this.#meters) levels[id] = silent ? 0 : meter.level();
     this.#onLevels(levels);
   }
 }

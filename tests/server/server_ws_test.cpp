@@ -84,7 +84,7 @@ TEST_CASE("Messages before joining a room are refused with not_in_room") {
   CHECK((*refused)["ref"] == "r1");
 }
 
-TEST_CASE("The host mutes, kicks, locks and ends; others may not") {
+TEST_CASE("The host mutes, kicks, locks and ends, others may not") {
   ServerProcess server;
   const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
   const std::string code = new_room(server.port(), ana);

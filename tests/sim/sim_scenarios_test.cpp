@@ -269,7 +269,7 @@ TEST_CASE("Chaos: drops, leaves, rejoins and ICE restarts all at once still sett
 // The server's side of a room: the simulation runs the real rules (wasm/core/authority), so these
 // scenarios test what the real server does when people race it.
 
-TEST_CASE("The host drops; someone claims the room while the host races back, and everyone agrees on the host") {
+TEST_CASE("The host drops, someone claims the room while the host races back, and everyone agrees on the host") {
   run_scenario({8, [](SimWorld& world) {
                   const int count = static_cast<int>(world.rng().between(3, 8));
                   world.add_clients(count);

@@ -183,7 +183,7 @@ TEST_CASE("A role with both flags is the host") {
   }
 }
 
-TEST_CASE("Room-wide powers ignore a target; powers on someone are the four that name one") {
+TEST_CASE("Room-wide powers ignore a target, powers on someone are the four that name one") {
   CHECK(acts_on_someone(Power::mute));
   CHECK(acts_on_someone(Power::kick));
   CHECK(acts_on_someone(Power::make_cohost));

@@ -224,7 +224,7 @@ TEST_CASE("When the host goes, the first co-host takes over, else the longest pr
   CHECK(has(left, "c4 room:host-changed"));
 }
 
-TEST_CASE("Become Host: refused before the host arrives and while the host is here; taken while the host is away") {
+TEST_CASE("Become Host: refused before the host arrives and while the host is here, taken while the host is away") {
   Room room;
   room.join("ben", 2);
   const Outcome early = room.send(2, "ben", cli::ClaimHost{});
@@ -294,7 +294,7 @@ TEST_CASE("The host coming back within the grace is announced as host again, and
   CHECK(has(back, "c3 room:host-changed"));
 }
 
-TEST_CASE("A second socket of the same person takes their place; the first is told joined_elsewhere") {
+TEST_CASE("A second socket of the same person takes their place, the first is told joined_elsewhere") {
   Room room;
   room.join("ana", 1);
   room.join("ben", 2);
@@ -304,7 +304,7 @@ TEST_CASE("A second socket of the same person takes their place; the first is to
   CHECK(room.rules.member_on(7)->user_id == "ben");
 }
 
-TEST_CASE("A signal goes only to a peer of this room that has a socket; anything else is refused") {
+TEST_CASE("A signal goes only to a peer of this room that has a socket, anything else is refused") {
   Room room;
   room.join("ana", 1);
   room.join("ben", 2);
@@ -353,7 +353,7 @@ TEST_CASE("Powers go through the one table, over a socket and over REST alike") 
   CHECK_FALSE(room.rules.use_power(site_host, Power::mute, "ben", room.now).problem);
 }
 
-TEST_CASE("Locking and settings change the room's facts and tell everyone; chat off refuses chat with chat_disabled") {
+TEST_CASE("Locking and settings change the room's facts and tell everyone, chat off refuses chat with chat_disabled") {
   Room room;
   room.join("ana", 1);
   room.join("ben", 2);

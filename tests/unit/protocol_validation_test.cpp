@@ -253,7 +253,7 @@ TEST_CASE("Ids are 1 to 64 characters of letters, digits, underscore and dash") 
   CHECK(trim_whitespace(" \t x y \r\n") == "x y");
 }
 
-TEST_CASE("Names and chat refuse control and bidi override characters; chat keeps tabs and line breaks") {
+TEST_CASE("Names and chat refuse control and bidi override characters, chat keeps tabs and line breaks") {
   constexpr auto name = TextRule::display_name;
   constexpr auto room = TextRule::room_name;
   constexpr auto text = TextRule::chat_text;

@@ -406,7 +406,7 @@ TEST_CASE("Reconnecting gives up after its tries with the connection_lost screen
   CHECK(count_of<CreatePeer>(out) == 2);
 }
 
-TEST_CASE("Reconnect while the backoff waits tries at once; Reconnect in the room is refused") {
+TEST_CASE("Reconnect while the backoff waits tries at once, Reconnect in the room is refused") {
   RoomClient room = in_room();
   CHECK(count_of<Rejected>(room.handle(Reconnect{}, 500)) == 1);
   room.handle(SocketClosed{0.0}, 1000);

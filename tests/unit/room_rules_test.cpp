@@ -90,7 +90,7 @@ TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock
   CHECK(may_offer(as_host, K::make_cohost));
 }
 
-TEST_CASE("Join errors map to screens; the rest are toasts") {
+TEST_CASE("Join errors map to screens, the rest are toasts") {
   const auto [code, screen] = GENERATE(table<protocol::ErrorCode, std::optional<Screen>>({
       {protocol::ErrorCode::wrong_password, Screen::password},
       {protocol::ErrorCode::room_not_found, Screen::room_not_found},
