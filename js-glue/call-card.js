@@ -1,7 +1,8 @@
 // A person's card in the call grid (createTileCard): their video slot, name, role, mic and camera
 // states, the link's quality bars, "Connecting…" and "Can't connect", and the hover actions (Add
 // Friend, and the host powers the core allows: hostActions, also used by the participants list).
-// Rendered by mehfil.js inside the call's shadow root; it shows, the core decides.
+// Rendered by mehfil.js inside the call's shadow root; it shows, the core decides. Every card offers
+// Pin / Unpin.
 import { icon } from './call-ui-icons.js';
 import { el, textButton, initials } from './dom.js';
 
@@ -46,6 +47,15 @@ function friendButton(participant, call) {
   return button;
 }
 
+// Pin or Unpin, on every tile: a pinned tile holds the stage (the core keeps the pin, room/stage.h).
+function pinButton(p, label, call) {
+  const button = textButton(p.pinned ? 'Unpin' : 'Pin', () => (p.pinned ? call.unpin() : call.pin(p.tile_id)),
+    'mf-button mf-button-small mf-pin', 'pin');
+  button.setAttribute('aria-label', `${p.pinned ? 'Unpin' : 'Pin'} ${label}`);
+  button.setAttribute('aria-pressed', String(!!p.pinned));
+  return button;
+}
+
 export function createTileCard(participant, call) {
   const element = el('div', { className: 'mf-card', tabIndex: 0 });
   const videoSlot = el('div', { className: 'mf-video-slot' });
@@ -82,7 +92,8 @@ export function createTileCard(participant, call) {
       .filter(Boolean).join(', ');
     element.setAttribute('aria-label', facts);
     const remoteCamera = !p.is_local && p.kind !== 'screen';
-    overlay.replaceChildren(...(remoteCamera ? [friendButton(p, call)] : []),
+    element.classList.toggle('mf-pinned', !!p.pinned);
+    overlay.replaceChildren(...(p.tile_id ? [pinButton(p, label, call)] : []), ...(remoteCamera ? [friendButton(p, call)] : []),
       ...(remoteCamera ? [hostActions(p, call)].filter(Boolean) : []));
   };
   update(participant);

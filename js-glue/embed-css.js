@@ -32,6 +32,18 @@ export const BASE_CSS = `
 .mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
   background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
 .mehfil-banner[hidden] { display: none; }
+/* The grid's pager (pager.js): under the tiles, in room the stage keeps free for it while it shows. */
+.mehfil-stage.mehfil-paged { padding-bottom: 52px; }
+.mehfil-pager { position: absolute; left: 50%; bottom: 8px; transform: translateX(-50%); z-index: 3; display: flex;
+  align-items: center; gap: 4px; padding: 4px; border-radius: 999px; background: rgb(22 24 28 / 0.85); color: #eef0f3;
+  box-shadow: 0 2px 10px rgb(0 0 0 / 0.35); font-variant-numeric: tabular-nums; }
+.mehfil-pager[hidden] { display: none; }
+.mehfil-pager span { min-width: 3.5em; text-align: center; }
+.mehfil-pager button { font: inherit; font-size: 18px; line-height: 1; width: 32px; height: 32px; border-radius: 50%;
+  border: 0; background: transparent; color: inherit; cursor: pointer; }
+.mehfil-pager button:hover:not(:disabled) { background: rgb(255 255 255 / 0.12); }
+.mehfil-pager button:disabled { opacity: 0.35; cursor: default; }
+.mehfil-pager button:focus-visible { outline: 2px solid #3cc3ad; }
 .tile[data-kind="whiteboard"], .mehfil-whiteboard-host { background: #fff; }
 .mehfil-whiteboard-host { width: 100%; height: 100%; }
 .mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }

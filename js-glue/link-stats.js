@@ -29,3 +29,27 @@ export async function readLinkSample(pc, atMs) {
   }
   return sample;
 }
+
+// Every link's report, refreshed in rounds: getStats on every pc, the samples to the core
+// (RoomCore.linkStats, room/link_quality.h), its reports kept for connectionStats() and the cards'
+// quality bars. One round at a time, however slow the machine.
+export class LinkReports {
+  #reports = {}; // peer id -> the core's LinkReport
+  #sampling = false;
+
+  report(peerId) { return this.#reports[peerId] ?? { quality: 'unknown', path: '' }; }
+  get busy() { return this.#sampling; }
+
+  // peers: PeerConnections; core: RoomCore. Resolves to the new reports, or null when a round was
+  // already running.
+  async refresh(peers, core, now) {
+    if (this.#sampling) return null;
+    this.#sampling = true;
+    try {
+      this.#reports = core.linkStats(await peers.sample((pc) => readLinkSample(pc, now())));
+    } finally {
+      this.#sampling = false;
+    }
+    return this.#reports;
+  }
+}

@@ -134,16 +134,24 @@ export interface Call {
   mute(userId: string): void;
   kick(userId: string): void;
   makeCohost(userId: string): void;
-  claimHost(): void;
+  claimHost(): void; // "Become Host", only while room().host_away; 'error' otherwise
   /** Tries to reach the room again now: while reconnecting, or after "Connection lost" (the tries ran out). */
   reconnect(): void;
   addFriend(userId: string): Promise<'outgoing' | 'friends'>; // a friend request to someone in this call
   friendRelation(userId: string): 'friends' | 'outgoing' | 'incoming' | null;
   devices(): Promise<Devices>;   // cameras and microphones, and the ones in use
-  useDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>; // switch mid-call, no renegotiation             // "Become Host", only while room().host_away; 'error' otherwise
+  useDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>; // switch mid-call, no renegotiation
   lockRoom(locked: boolean): void;
   updateSettings(settings: Partial<RoomSettings>): void; // the flags left out keep their values
   endForAll(): void;
+  // The stage. A tile's id is a participant's peer_id (their camera), `${peer_id}:screen` (their
+  // screen share) or 'whiteboard'. A pinned tile holds the stage until unpinned or gone; it outranks
+  // an open whiteboard. When the grid has more pages than one, showPage picks one (the pager under
+  // the tiles does the same; the 'layout' event carries {page, pages}).
+  pin(tileId: string): void;
+  unpin(): void;
+  pinned(): string | null;
+  showPage(page: number): void;
   // The shared whiteboard takes the stage while open; everyone in the room draws on the same board.
   readonly whiteboardOpen: boolean;
   openWhiteboard(): Promise<void>;

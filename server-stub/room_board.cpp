@@ -1,5 +1,6 @@
-// The room's board and what a joiner catches up on (room_hub.h): whiteboard ops checked whole and
-// stored before anyone sees them, and the board and chat history encoded once into shared pages.
+// The room's board and what a joiner catches up on (room_hub.h): whiteboard ops checked by the core's
+// rule (authority/board_rules.h) and stored before anyone sees them, and the board and chat history
+// encoded once into shared pages.
 // Split from room_hub.cpp, which holds who is in the room and carries out the room's rules.
 #include "room_hub.h"
 
@@ -41,104 +42,34 @@ whiteboard::Board& RoomHub::board(LiveRoom& live) {
   return *live.board;
 }
 
-// A batch of whiteboard ops is checked whole before any of it is applied: one bad op and the board
-// stays as it was for everyone. New elements must be authored by the sender ("<user_id>:<n>"), and a
-// version may only grow by board_version_step at a time, so nobody can write one that nobody can
-// ever change again. The batch is stored first and applied in memory only once SQLite has it.
+// What a batch may do is the core's rule (authority/board_rules.h: checked whole, new elements the
+// sender's, versions that grow by at most a step, Clear for the host and co-hosts, others' drawings
+// erased one by one at a limited pace, the room's quotas). The hub only does the I/O around it: the
+// board from SQLite, then the bytes-stored-per-user quota it shares with chat, then the rows stored,
+// and only once SQLite has them the board in memory changed and the room told.
 void RoomHub::whiteboard_ops(const std::shared_ptr<Connection>& connection, LiveRoom& live,
                              const std::vector<json>& ops, const std::optional<protocol::RequestId>& id) {
   whiteboard::Board& wb = board(live);
-  std::vector<whiteboard::Element> elements;
-  elements.reserve(ops.size());
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const std::string where = "wb:ops.ops[" + std::to_string(i) + "]";
-    auto read = whiteboard::read_element(ops[i]);
-    if (!read.element) return reply_error(connection, ErrorCode::bad_request, where + ": " + read.problem, id);
-    const whiteboard::Element* current = wb.find(read.element->id);
-    const std::string author = read.element->id.substr(0, read.element->id.rfind(':'));
-    if (!current && author != connection->user_id()) {
-      return reply_error(connection, ErrorCode::bad_request, where + ": new elements must carry your own user id", id);
-    }
-    const std::int64_t stored_version = current ? current->version : 0;
-    if (read.element->version > stored_version + config_.board_version_step) {
-      return reply_error(connection, ErrorCode::bad_request,
-                         where + ".version may be at most " + std::to_string(config_.board_version_step) +
-                             " above the stored version (" + std::to_string(stored_version) + ")",
-                         id);
-    }
-    elements.push_back(std::move(*read.element));
-  }
-  // Erasing a stroke of someone else's is ordinary teamwork; wiping several at once is clearing the
-  // board, which only the host and co-hosts may do; and erasing them one by one is limited per minute.
-  const auto others_erased = std::count_if(elements.begin(), elements.end(), [&](const whiteboard::Element& e) {
-    const whiteboard::Element* current = wb.find(e.id);
-    return e.deleted && current && !current->deleted && e.id.rfind(connection->user_id() + ":", 0) != 0;
-  });
-  const bool may_clear = !authority::check_power(live.rules.role_of(actor(connection->claims())), authority::Power::clear_board);
-  if (others_erased > 1 && !may_clear) {
-    return reply_error(connection, ErrorCode::not_host, "Only the host or a co-host can clear the board.", id);
-  }
-  if (others_erased > 0 && !may_clear) {
-    if (const auto wait = others_erased_.take(connection->user_id(), static_cast<double>(others_erased),
-                                              std::chrono::steady_clock::now())) {
-      return reply_error(connection, ErrorCode::rate_limited,
-                         "You have erased " + std::to_string(config_.board_erase_others_per_minute) +
-                             " of other people's drawings this minute: ask the host to clear the board.",
-                         id, wait);
-    }
-  }
-  // What would change, decided on a scratch board holding only the touched elements.
-  whiteboard::Board scratch;
-  std::vector<std::pair<std::string, std::string>> rows;
-  std::vector<json> accepted;
-  std::size_t bytes = live.board_bytes;
-  std::size_t count = wb.elements().size();
-  for (const whiteboard::Element& element : elements) {
-    const whiteboard::Element* current = scratch.find(element.id);
-    if (!current) current = wb.find(element.id);
-    if (current) scratch.apply(*current);
-    if (!scratch.apply(element)) continue;  // older than what the board has: nothing to tell anyone
-    json written = whiteboard::write_element(element);
-    std::string body = written.dump();
-    const auto previous = std::find_if(rows.begin(), rows.end(), [&](const auto& row) { return row.first == element.id; });
-    if (previous != rows.end()) {
-      bytes -= previous->second.size();
-      rows.erase(previous);
-    } else if (const whiteboard::Element* stored = wb.find(element.id)) {
-      bytes -= whiteboard::write_element(*stored).dump().size();
-    } else {
-      ++count;
-    }
-    bytes += body.size();
-    rows.emplace_back(element.id, std::move(body));
-    accepted.push_back(std::move(written));
-  }
-  if (rows.empty()) {
+  const authority::BoardBatch batch{connection->user_id(), live.rules.role_of(actor(connection->claims())), ops};
+  authority::BoardVerdict verdict = board_rules_.check({wb, live.board_bytes}, batch, now_ms());
+  if (verdict.problem) return reply_problem(connection, rules_problem(*verdict.problem), id);
+  if (verdict.rows.empty()) {
     if (id) send(connection, srv::Ack{*id});
     return;
   }
-  if (count > config_.board_elements_per_room || bytes > config_.board_bytes_per_room) {
-    return reply_error(connection, ErrorCode::quota_exceeded,
-                       "This room's whiteboard is full (" + std::to_string(config_.board_elements_per_room) +
-                           " elements or " + std::to_string(config_.board_bytes_per_room / 1024) +
-                           " KiB): the host can clear it.",
-                       id);
-  }
-  // Erasing (the host's Clear included) makes tombstones, not new drawing: only drawing counts.
-  std::size_t written_bytes = 0;
-  for (const json& op : accepted) {
-    if (!op.value("deleted", false)) written_bytes += op.dump().size();
-  }
-  if (auto problem = take_write_bytes(connection->user_id(), written_bytes)) return reply_problem(connection, *problem, id);
+  if (auto problem = take_write_bytes(connection->user_id(), verdict.drawn_bytes)) return reply_problem(connection, *problem, id);
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.reserve(verdict.rows.size());
+  for (authority::BoardRow& row : verdict.rows) rows.emplace_back(std::move(row.id), std::move(row.json));
   try {
     store_.save_whiteboard_elements(live.record.room_code, rows);
   } catch (const StorageError& error) {
     return reply_problem(connection, storage_problem(error, "saving whiteboard ops"), id);
   }
-  for (const whiteboard::Element& element : elements) wb.apply(element);
-  live.board_bytes = bytes;
+  for (const whiteboard::Element& element : verdict.elements) wb.apply(element);
+  live.board_bytes = verdict.board_bytes;
   live.board_pages.reset();
-  apply(live, live.rules.tell_everyone(srv::WhiteboardOps{connection->peer_id, std::move(accepted)}, connection->user_id()));
+  apply(live, live.rules.tell_everyone(srv::WhiteboardOps{connection->peer_id, std::move(verdict.accepted)}, connection->user_id()));
   if (id) send(connection, srv::Ack{*id});
 }
 

@@ -45,7 +45,8 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
       guest_sessions_(config.guest_sessions_per_address_per_minute, std::chrono::minutes(1)),
       friend_requests_(config.friend_requests_per_hour, std::chrono::hours(1)),
       write_bytes_(static_cast<double>(config.user_write_bytes_per_minute), std::chrono::minutes(1)),
-      others_erased_(config.board_erase_others_per_minute, std::chrono::minutes(1)) {
+      board_rules_(authority::BoardLimits{config.board_version_step, config.board_elements_per_room,
+                                          config.board_bytes_per_room, config.board_erase_others_per_minute}) {
   // Whoever was in a room when the server stopped (a crash, a deploy) keeps their place for the
   // resume grace, exactly like a dropped socket: the first to reconnect sees the others in its
   // snapshot, so their media links stay up; the sweeper lets go of those who never come back.
@@ -124,7 +125,7 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
     }
     return 400;
   };
-  return Problem{status(problem.code), problem.code, problem.message};
+  return Problem{status(problem.code), problem.code, problem.message, problem.retry_after_s};
 }
 
 bool RoomHub::was_kicked(const LiveRoom& live, const std::string& user_id) {
@@ -196,7 +197,7 @@ void RoomHub::reply_ws(const std::shared_ptr<Connection>& connection, LiveRoom& 
   }
   apply(live, effects.first(welcome));
   if (outcome.problem) {
-    reply_error(connection, outcome.problem->code, outcome.problem->message, id);
+    reply_error(connection, outcome.problem->code, outcome.problem->message, id, outcome.problem->retry_after_s);
   } else if (id && ack) {
     send(connection, srv::Ack{*id});
   }
@@ -729,9 +730,10 @@ void RoomHub::sweep() {
     it = now - it->second > kCallIdMemoryMs ? used_call_ids_.erase(it) : std::next(it);
   }
   const auto steady_now = std::chrono::steady_clock::now();
-  for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &write_bytes_, &others_erased_}) {
+  for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &write_bytes_}) {
     buckets->forget_idle(steady_now);
   }
+  board_rules_.forget_idle(now);
   // Inactive rooms with nobody in them need not stay in memory.
   for (auto it = rooms_.begin(); it != rooms_.end();) {
     it = it->second.rules.members().empty() ? rooms_.erase(it) : std::next(it);

@@ -15,9 +15,11 @@
 // through `post`, after which every rule is checked again (the room may have filled meanwhile).
 //
 // Abuse and storage (README, "Limits"): password guesses per room and address and a bounded hashing
-// queue; guest sessions per address; friend requests per sender; bytes stored per user; board and
-// chat quotas per room. A storage failure fails that one request (storage_full or internal) and
-// nothing else: the in-memory room only changes after SQLite has kept the change.
+// queue; guest sessions per address; friend requests per sender; bytes stored per user; chat quotas
+// per room. What a wb:ops batch may do (authorship, versions, Clear, erasing others', the board's
+// quotas) is the core's rule (authority/board_rules.h); the hub loads, stores and tells. A storage
+// failure fails that one request (storage_full or internal) and nothing else: the in-memory room
+// only changes after SQLite has kept the change.
 // A joiner catches up on a room of any size: the board and chat history go out as the room's shared
 // history pages after room:joined (Connection::send_history), never as one frame.
 #pragma once
@@ -35,6 +37,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
+#include "authority/board_rules.h"
 #include "authority/permissions.h"
 #include "authority/room_authority.h"
 #include "connection.h"
@@ -192,7 +195,7 @@ class RoomHub {
   KeyedBuckets guest_sessions_;      // address
   KeyedBuckets friend_requests_;     // user id
   KeyedBuckets write_bytes_;         // user id
-  KeyedBuckets others_erased_;       // user id
+  authority::BoardRules board_rules_;  // what wb:ops may do; keeps each user's erase budget
 };
 
 }  // namespace mehfil::server

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "sim_world.h"
+#include "authority/room_authority.h"
 
 using namespace mehfil::sim;
 using namespace mehfil::room;
@@ -20,7 +21,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // thirteen scenarios: 1950 seeds in all
+constexpr int kSeedsPerScenario = 150;      // fifteen scenarios: 2250 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -411,6 +412,71 @@ TEST_CASE("People who arrive before the host talk to each other, cannot take the
                   if (host_of(world) != 0) problems += "the maker of the room is not its host\n";
                   const auto& toasts = world.client(1).toasts;
                   if (std::find(toasts.begin(), toasts.end(), Toast::you_are_host) != toasts.end()) note(problems, 1, "was told it is host");
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("A member wiping someone else's drawings is refused and reaches nobody, while the host's Clear reaches everyone, late joiners too") {
+  run_scenario({14, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 6));
+                  world.add_clients(count + 1);  // the last one comes after the Clear
+                  for (int i = 0; i < count; ++i) world.join(i, i * 300);
+                  std::int64_t at = count * 300 + world.rng().between(1500, 3000);
+                  world.draw(1, static_cast<int>(world.rng().between(2, 4)), at);  // c1 draws
+                  at += world.rng().between(1500, 3000);
+                  world.erase_drawings_of(2, 1, at);  // c2, a member, wipes all of it at once
+                  at += world.rng().between(1500, 3000);
+                  world.clear_board(0, at);  // c0, the host, clears the board
+                  at += world.rng().between(500, 2000);
+                  world.join(count, at);
+                  return at;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* board = world.server().board(kRoomCode);
+                  if (board->elements().empty()) problems += "nothing was drawn\n";
+                  for (const auto& [id, element] : board->elements()) {
+                    if (id.rfind(world.client(1).user_id + ":", 0) != 0) problems += id + " is on the board\n";
+                    if (!element.deleted) problems += id + " was not cleared\n";
+                  }
+                  const auto& refusals = world.client(2).refusals;
+                  if (std::find(refusals.begin(), refusals.end(), "Only the host or a co-host can clear the board.") == refusals.end()) {
+                    note(problems, 2, "was not refused");
+                  }
+                  const std::string wiper = world.client(2).room.self().peer_id;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    const SimClient& c = world.client(i);
+                    if (c.room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                    if (c.board_from.count(wiper)) note(problems, i, "heard the refused wipe");
+                    // c2's own replica kept its refused erasures, as a browser's would.
+                    if (i != 2 && c.board.canonical_json() != board->canonical_json()) note(problems, i, "has another board than the server");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("The host's REST reservation runs out before the host's socket comes: the room waits for its maker, who is host on arrival") {
+  run_scenario({15, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 7));
+                  world.add_clients(count);
+                  world.reserve(0, 0);  // the maker's page joined over REST; its socket is slow to come
+                  for (int i = 1; i < count; ++i) world.join(i, world.rng().between(0, 1000));
+                  const std::int64_t ran_out = mehfil::authority::Timing{}.reservation_ms;
+                  world.act(1, ClaimHost{}, ran_out + world.rng().between(100, 400));  // "Become Host" meanwhile
+                  const std::int64_t host_at = ran_out + world.rng().between(500, 8000);
+                  world.join(0, host_at);
+                  return host_at;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  if (host_of(world) != 0) problems += "the maker of the room is not its host\n";
+                  for (int i = 1; i < world.client_count(); ++i) {
+                    const auto& toasts = world.client(i).toasts;
+                    if (std::find(toasts.begin(), toasts.end(), Toast::you_are_host) != toasts.end()) note(problems, i, "was told it is host");
+                  }
                   for (int i = 0; i < world.client_count(); ++i) {
                     if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
                   }

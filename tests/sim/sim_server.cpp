@@ -1,9 +1,13 @@
 // The simulation's shell around the real room rules (sim_server.h).
 #include "sim_server.h"
 
+#include <cstdio>
 #include <type_traits>
+#include <utility>
 
 #include "protocol/codec.h"
+#include "protocol/validation.h"
+#include "whiteboard/element_json.h"
 
 namespace mehfil::sim {
 
@@ -22,12 +26,35 @@ void SimServer::create_room(const std::string& code, const std::string& host_use
   facts.max_participants = max;
   facts.has_password = password.has_value();
   rooms_.insert_or_assign(code, authority::RoomAuthority(std::move(facts)));
-  stored_[code] = Stored{std::move(password), {}, {}};
+  stored_[code] = Stored{std::move(password), {}, {}, {}, 0};
+}
+
+std::string SimServer::reserve(const std::string& code, const std::string& user_id) {
+  const auto found = rooms_.find(code);
+  if (found == rooms_.end()) return "room_not_found";
+  char peer[16];
+  std::snprintf(peer, sizeof peer, "p%03d", ++next_peer_);
+  authority::JoinRequest join;
+  join.actor = {user_id, user_id, std::nullopt, false};
+  join.fresh_peer_id = peer;
+  join.was_kicked = stored_[code].kicked.count(user_id) > 0;
+  join.password_given = false;
+  const authority::Outcome outcome = found->second.join(join, clock_.now());
+  apply(code, outcome);
+  if (outcome.problem) return std::string(protocol::to_string(outcome.problem->code));
+  if (outcome.needs_password) return "wrong_password";
+  sweep_after(authority::Timing{}.reservation_ms);
+  return "";
 }
 
 const authority::RoomAuthority* SimServer::room(const std::string& code) const {
   const auto found = rooms_.find(code);
   return found == rooms_.end() ? nullptr : &found->second;
+}
+
+const whiteboard::Board* SimServer::board(const std::string& code) const {
+  const auto found = stored_.find(code);
+  return found == stored_.end() ? nullptr : &found->second.board;
 }
 
 void SimServer::on_open(int conn, const std::string& user_id) { sockets_[conn] = Socket{user_id, {}}; }
@@ -74,6 +101,13 @@ void SimServer::apply(const std::string& code, const authority::Outcome& outcome
             const int conn = socket_of(e.to);
             send_(conn, joined);
             for (const srv::ChatMessage& message : stored_[code].chat) send_(conn, message);
+            // The board, tombstones included, in pages of at most kMaxWhiteboardOps elements.
+            srv::WhiteboardOps page{"server", {}};
+            for (const auto& [element_id, element] : stored_[code].board.elements()) {
+              page.ops.push_back(whiteboard::write_element(element));
+              if (page.ops.size() == protocol::kMaxWhiteboardOps) send_(conn, std::exchange(page, srv::WhiteboardOps{"server", {}}));
+            }
+            if (!page.ops.empty()) send_(conn, page);
           } else if constexpr (std::is_same_v<T, authority::Bind>) {
             sockets_[socket_of(e.conn)].room_code = code;
           } else if constexpr (std::is_same_v<T, authority::Unbind>) {
@@ -137,8 +171,10 @@ void SimServer::on_message(int conn, const protocol::ClientMessage& message) {
   const authority::Actor actor{socket.user_id, socket.user_id, std::nullopt, false};
   const authority::Outcome outcome = rules.message(id_of(conn), actor, message, clock_.now());
   answer(conn, code, outcome);
+  if (outcome.problem) return;
+  if (const auto* ops = std::get_if<cli::WhiteboardOps>(&message)) return whiteboard_ops(conn, code, *ops);
   const auto* chat = std::get_if<cli::ChatSend>(&message);
-  if (!chat || outcome.problem) return;
+  if (!chat) return;
   // Allowed: kept, then told (the real server stores it in SQLite first).
   const authority::Member* self = rules.member_on(id_of(conn));
   srv::ChatMessage out{"m" + std::to_string(++next_chat_), self->user_id, self->display_name, chat->text, clock_.now(),
@@ -147,6 +183,22 @@ void SimServer::on_message(int conn, const protocol::ClientMessage& message) {
   history.push_back(out);
   if (history.size() > kChatHistory) history.erase(history.begin());
   apply(code, rules.tell_everyone(out));
+}
+
+// The board rule decides (as for the real server); what it accepts is kept, then told to the others.
+void SimServer::whiteboard_ops(int conn, const std::string& code, const cli::WhiteboardOps& ops) {
+  authority::RoomAuthority& rules = rooms_.at(code);
+  Stored& stored = stored_[code];
+  const authority::Member* self = rules.member_on(id_of(conn));
+  const authority::BoardBatch batch{self->user_id, rules.role_of(self->user_id), ops.ops};
+  authority::BoardVerdict verdict = board_rules_.check({stored.board, stored.board_bytes}, batch, clock_.now());
+  if (verdict.problem) {
+    return send_(conn, srv::ErrorReply{verdict.problem->code, verdict.problem->message, std::nullopt, verdict.problem->retry_after_s});
+  }
+  if (verdict.rows.empty()) return;
+  for (const whiteboard::Element& element : verdict.elements) stored.board.apply(element);
+  stored.board_bytes = verdict.board_bytes;
+  apply(code, rules.tell_everyone(srv::WhiteboardOps{self->peer_id, std::move(verdict.accepted)}, self->user_id));
 }
 
 }  // namespace mehfil::sim

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "protocol/codec.h"
+#include "whiteboard/element_json.h"
 
 namespace mehfil::sim {
 
@@ -114,6 +115,7 @@ void SimWorld::add_clients(int count) {
     c->index = static_cast<int>(clients_.size());
     c->user_id = "u" + std::to_string(c->index);
     c->display_name = "User " + std::to_string(c->index);
+    c->editor = whiteboard::BoardEditor(c->user_id);
     clients_.push_back(std::move(c));
   }
 }
@@ -130,6 +132,13 @@ void SimWorld::join(int client, std::int64_t at) {
     const SimClient& c = *clients_[static_cast<std::size_t>(client)];
     log("c" + std::to_string(client) + " JOIN");
     feed(client, Join{kRoomCode, c.display_name, std::nullopt});
+  });
+}
+
+void SimWorld::reserve(int client, std::int64_t at) {
+  clock_.at(at, [this, client] {
+    const std::string refused = server_.reserve(kRoomCode, clients_[static_cast<std::size_t>(client)]->user_id);
+    log("c" + std::to_string(client) + " RESERVE " + (refused.empty() ? "ok" : refused));
   });
 }
 
@@ -176,6 +185,57 @@ void SimWorld::cut_off(int client, std::int64_t from, std::int64_t until) {
 
 void SimWorld::remake_room(int max_participants, std::optional<std::string> password) {
   server_.create_room(kRoomCode, "u0", std::move(password), max_participants);
+}
+
+void SimWorld::send_board_ops(int client, const std::vector<whiteboard::Element>& ops) {
+  SimClient& c = *clients_[static_cast<std::size_t>(client)];
+  log("c" + std::to_string(client) + " BOARD " + std::to_string(ops.size()) + " ops");
+  if (ops.empty()) return;
+  // Like js-glue: sent only while the socket is open, else lost (the replica keeps the change).
+  const auto conn = connections_.find(c.conn);
+  if (c.conn < 0 || conn == connections_.end() || !conn->second.open || conn->second.dropped) {
+    return log("c" + std::to_string(client) + " board ops lost (no open socket)");
+  }
+  protocol::client::WhiteboardOps message;
+  for (const whiteboard::Element& op : ops) message.ops.push_back(whiteboard::write_element(op));
+  client_send(client, message);
+}
+
+void SimWorld::draw(int client, int strokes, std::int64_t at) {
+  clock_.at(at, [this, client, strokes] {
+    SimClient& c = *clients_[static_cast<std::size_t>(client)];
+    std::vector<whiteboard::Element> ops;
+    for (int i = 0; i < strokes; ++i) {
+      whiteboard::Element stroke;
+      const auto x = static_cast<float>(rng_.between(0, 500));
+      stroke.points = {{x, 0}, {x + 10, 20}, {x + 30, 25}};
+      ops.push_back(c.editor.add(c.board, stroke, static_cast<std::uint32_t>(rng_.between(1, 1'000'000))));
+    }
+    send_board_ops(client, ops);
+  });
+}
+
+void SimWorld::erase_drawings_of(int client, int author, std::int64_t at) {
+  clock_.at(at, [this, client, author] {
+    SimClient& c = *clients_[static_cast<std::size_t>(client)];
+    const std::string prefix = clients_[static_cast<std::size_t>(author)]->user_id + ":";
+    std::vector<std::string> ids;
+    for (const whiteboard::Element* e : c.board.ordered()) {
+      if (e->id.rfind(prefix, 0) == 0) ids.push_back(e->id);
+    }
+    std::vector<whiteboard::Element> ops;
+    for (const std::string& id : ids) {
+      if (auto op = c.editor.erase(c.board, id, static_cast<std::uint32_t>(rng_.between(1, 1'000'000)))) ops.push_back(*op);
+    }
+    send_board_ops(client, ops);
+  });
+}
+
+void SimWorld::clear_board(int client, std::int64_t at) {
+  clock_.at(at, [this, client] {
+    SimClient& c = *clients_[static_cast<std::size_t>(client)];
+    send_board_ops(client, c.editor.clear(c.board, static_cast<std::uint32_t>(rng_.between(1, 1'000'000))));
+  });
 }
 
 void SimWorld::restart_ice_everywhere(std::int64_t at) {
@@ -251,6 +311,16 @@ void SimWorld::server_send(int id, const protocol::ServerMessage& message) {
     auto decoded = protocol::decode_server(frame);
     if (!decoded.ok()) return violation("client could not decode " + frame + ": " + decoded.error.message);
     log("c" + std::to_string(c.client) + " <- " + frame.substr(0, 200));
+    if (const auto* ops = std::get_if<protocol::server::WhiteboardOps>(&*decoded.message)) {
+      // js-glue hands every wb:ops it hears to the board; the core merges them.
+      SimClient& owner = *clients_[static_cast<std::size_t>(c.client)];
+      owner.board_from.insert(ops->from);
+      for (const auto& op : ops->ops) {
+        auto read = whiteboard::read_element(op);
+        if (!read.element) return violation("c" + std::to_string(c.client) + " heard a bad board op: " + read.problem);
+        owner.board.apply(*read.element);
+      }
+    }
     feed(c.client, ServerMessageReceived{std::move(*decoded.message)});
   });
 }
@@ -325,6 +395,7 @@ void SimWorld::execute(int client, RoomCommand command) {
     clock_.at(timer->at_ms, [this, client] { feed(client, Tick{}); });
   } else if (auto* toast = std::get_if<ShowToast>(&command)) {
     c.toasts.push_back(toast->kind);
+    if (toast->kind == Toast::refused) c.refusals.push_back(toast->detail);
   } else if (auto* screen = std::get_if<ShowScreen>(&command)) {
     c.screens.push_back(screen->screen);
   } else if (std::holds_alternative<Rejected>(command)) {

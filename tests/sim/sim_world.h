@@ -14,6 +14,10 @@
 // disconnected when both are stable and no longer agree (or the other end is gone), failed after
 // 15 s disconnected or 10 s connecting.
 //
+// The whiteboard travels outside RoomClient, as in the browser (js-glue's whiteboard sends wb:ops on
+// the call's socket): draw, erase_drawings_of and clear_board make ops with the client's own
+// BoardEditor on its own replica and send them, and every wb:ops a client hears is merged into it.
+//
 // check_settled() is the property the scenarios assert once the network has been quiet long enough:
 // every pair of present peers has exactly one connected link on both sides over the same session,
 // every client's participant list equals the relay's, and there are no ghosts on either side.
@@ -24,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +36,7 @@
 #include "sim_server.h"
 #include "room/room_client.h"
 #include "sim_clock.h"
+#include "whiteboard/board.h"
 
 namespace mehfil::sim {
 
@@ -45,6 +51,10 @@ struct SimClient {
   int conn = -1;
   std::vector<room::Toast> toasts;
   std::vector<room::Screen> screens;
+  std::vector<std::string> refusals;  // the server's words in each "refused" toast
+  whiteboard::Board board;            // this client's replica of the room's whiteboard
+  whiteboard::BoardEditor editor{""};  // made with the client's user id
+  std::set<std::string> board_from;   // who the wb:ops it heard came from ("server": the history)
   int rejected = 0;
   std::int64_t offline_until = 0;  // cut_off
 };
@@ -59,6 +69,8 @@ class SimWorld {
 
   // Scenario actions, each at a virtual time.
   void join(int client, std::int64_t at);
+  // A REST join (POST /api/rooms/CODE/join): a place held for the client until its socket comes.
+  void reserve(int client, std::int64_t at);
   void leave(int client, std::int64_t at);
   void act(int client, room::RoomEvent event, std::int64_t at);
   void drop_connection(int client, std::int64_t at);
@@ -67,6 +79,11 @@ class SimWorld {
   void cut_off(int client, std::int64_t from, std::int64_t until);
   // The room made anew (before anyone joins) with this many places and this password.
   void remake_room(int max_participants, std::optional<std::string> password = std::nullopt);
+  // The whiteboard: `strokes` new freehand strokes; erasing every live element `author` drew, in one
+  // wb:ops; erasing everything (the host's Clear). A client without an open socket sends nothing.
+  void draw(int client, int strokes, std::int64_t at);
+  void erase_drawings_of(int client, int author, std::int64_t at);
+  void clear_board(int client, std::int64_t at);
 
   void run_until(std::int64_t until);
   std::int64_t now() const { return clock_.now(); }
@@ -104,6 +121,7 @@ class SimWorld {
   void open_socket(int client);
   void close_socket(int client);
   void client_send(int client, const protocol::ClientMessage& message);
+  void send_board_ops(int client, const std::vector<whiteboard::Element>& ops);
   void server_send(int conn, const protocol::ServerMessage& message);
   std::int64_t latency();
   void create_pc(int client, const std::string& remote_peer);

@@ -244,6 +244,44 @@ TEST_CASE("Become Host: refused before the host arrives and while the host is he
   CHECK(room.rules.facts().host_user_id == "ben");
 }
 
+TEST_CASE("A room waits for the one who made it: the host's reservation running out before their socket comes hands the room to nobody") {
+  // The maker reserves a place over REST (POST /api/rooms/CODE/join) and their socket is slow to
+  // come; meanwhile Ben is in. The place is let go by the sweeper's tick or by the next join.
+  const std::string how = GENERATE(as<std::string>{}, "the sweeper's tick", "the next join");
+  INFO(how);
+  Room room;
+  REQUIRE(lines(room.join("ana", 0)) == std::vector<std::string>{"save ana", "save room"});
+  room.join("ben", 2);
+  room.now += Timing{}.reservation_ms;
+  const Outcome gone = how == "the next join" ? room.join("cy", 3) : room.rules.tick(room.now);
+  CHECK(has(gone, "save ana left"));                // her seat is free for others again
+  CHECK(room.rules.facts().host_user_id == "ana");  // but the room is still hers
+  CHECK_FALSE(has(gone, "c2 room:host-changed"));
+  CHECK_FALSE(has(gone, "save ben"));
+  // Nobody may take it over before she has arrived, and she comes in as its host.
+  const Outcome claim = room.send(2, "ben", cli::ClaimHost{});
+  REQUIRE(claim.problem);
+  CHECK(claim.problem->message == "The host has not arrived yet.");
+  const Outcome arrives = room.join("ana", 1);
+  const auto welcome = std::find_if(arrives.effects.begin(), arrives.effects.end(),
+                                    [](const Effect& e) { return std::holds_alternative<Welcome>(e); });
+  REQUIRE(welcome != arrives.effects.end());
+  CHECK(std::get<Welcome>(*welcome).joined.self.is_host);
+  CHECK(has(arrives, "c2 room:participant-joined"));
+}
+
+TEST_CASE("A host who arrived and then dropped is a different case: past the resume grace the room goes to the one here longest") {
+  Room room;
+  room.join("ana", 0);
+  room.join("ana", 1);  // her socket came: she has arrived
+  room.join("ben", 2);
+  room.rules.socket_closed(1, room.now);
+  room.now += Timing{}.resume_grace_ms;
+  const Outcome gone = room.rules.tick(room.now);
+  CHECK(room.rules.facts().host_user_id == "ben");
+  CHECK(has(gone, "c2 room:host-changed"));
+}
+
 TEST_CASE("The host coming back within the grace is announced as host again, and a joiner hears the host is away") {
   Room room;
   room.join("ana", 1);

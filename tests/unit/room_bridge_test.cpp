@@ -8,7 +8,7 @@
 #include "room_bridge.h"
 
 using mehfil::bindings::CallBridge;
-using mehfil::bindings::SpeakerTracker;
+using mehfil::room::SpeakerTracker;
 using nlohmann::json;
 
 namespace {
@@ -152,4 +152,47 @@ TEST_CASE("ICE servers an embedder gets wrong are refused when joining, naming w
   const json policy = json::parse(bridge.handle_event(
       R"({"type":"join","room_code":"ABCDEFGH","display_name":"Ana","ice_transport_policy":"sometimes"})", 0));
   CHECK(policy[0]["type"] == "rejected");
+}
+
+TEST_CASE("The stage answers with the layout engine's tiles, and pin, page and whiteboard change it") {
+  CallBridge bridge = joined_bridge();
+  bridge.handle_event(R"({"type":"own-media","audio":true,"video":true,"screen":false})", 3);
+  json stage = json::parse(bridge.stage());
+  REQUIRE(stage["tiles"].size() == 2);
+  CHECK(stage["tiles"][0]["id"] == "p2");  // Bo was there before us
+  CHECK(stage["tiles"][1] == json{{"id", "p1"}, {"kind", "camera"}, {"content", "camera"}, {"peer_id", "p1"}, {"user_id", "u1"},
+                                  {"pinned", false}, {"speaking", false}, {"has_video", true}, {"is_local", true}});
+  CHECK(stage["pinned"] == nullptr);
+
+  CHECK(bridge.handle_event(R"({"type":"whiteboard","open":true})", 4) == "[]");
+  stage = json::parse(bridge.stage());
+  CHECK(stage["tiles"][2]["kind"] == "screen");
+  CHECK(stage["tiles"][2]["content"] == "whiteboard");
+  CHECK(stage["pinned"] == "whiteboard");
+  bridge.handle_event(R"({"type":"pin","tile":"p2"})", 5);
+  bridge.handle_event(R"({"type":"page","page":1})", 6);
+  stage = json::parse(bridge.stage());
+  CHECK(stage["pinned"] == "p2");
+  CHECK(stage["page"] == 1);
+  CHECK(types(json::parse(bridge.handle_event(R"({"type":"page","page":"two"})", 7))) == json::array({"rejected"}));
+  CHECK(types(json::parse(bridge.handle_event(R"({"type":"pin"})", 7))) == json::array({"rejected"}));
+}
+
+TEST_CASE("Commands carry the participants who came and went, the kick's author and the server's error") {
+  CallBridge bridge = joined_bridge();
+  json out = json::parse(bridge.handle_server_frame(
+      R"({"type":"room:participant-joined","room_code":"ABCDEFGH","user":{"user_id":"u3","peer_id":"p3","display_name":"Cy","is_host":false,"is_cohost":false,"audio":true,"video":true,"screen":false},"participant_count":3})", 3));
+  json participants;
+  for (const auto& c : out) {
+    if (c["type"] == "participants") participants = c;
+  }
+  REQUIRE(participants.is_object());
+  CHECK(participants["joined"][0]["peer_id"] == "p3");
+  CHECK(participants["left"].empty());
+  out = json::parse(bridge.handle_server_frame(R"({"type":"error","code":"chat_disabled","message":"Chat is off."})", 4));
+  CHECK(out.back() == json{{"type", "error"}, {"code", "chat_disabled"}, {"message", "Chat is off."}});
+  out = json::parse(bridge.handle_server_frame(R"({"type":"room:host-action","action":"kick","target_user_id":"u1","by":"u9"})", 5));
+  CHECK(out.back()["type"] == "screen");
+  CHECK(out.back()["by"] == "u9");
+  CHECK(out.back()["code"] == "kicked");
 }

@@ -254,6 +254,17 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = rm::Reconnect{};
   } else if (type == "chat") {
     event = rm::SendChat{r.text("text"), r.text("client_msg_id")};
+  } else if (type == "board-ops") {
+    const json* ops = r.field("ops");
+    if (!ops || !ops->is_array()) return std::string("ops must be an array");
+    rm::SendBoardOps batch;
+    for (const json& op : *ops) {
+      if (!op.is_object()) return std::string("every op must be an object");
+      batch.ops.push_back(op);
+    }
+    event = std::move(batch);
+  } else if (type == "board-cursor") {
+    event = rm::SendBoardCursor{static_cast<int>(r.number("x")), static_cast<int>(r.number("y")), r.flag("laser")};
   } else if (type == "socket-opened") {
     event = rm::SocketOpened{};
   } else if (type == "socket-closed") {
@@ -313,11 +324,24 @@ json command_json(const rm::RoomCommand& command) {
         } else if constexpr (std::is_same_v<T, rm::ShowToast>) {
           return {{"type", "toast"}, {"kind", rm::to_string(c.kind)}, {"detail", c.detail}};
         } else if constexpr (std::is_same_v<T, rm::ShowScreen>) {
-          return {{"type", "screen"}, {"screen", rm::to_string(c.screen)}};
+          return {{"type", "screen"}, {"screen", rm::to_string(c.screen)}, {"code", c.detail.code},
+                  {"message", c.detail.message}, {"by", c.detail.by}, {"reason", c.detail.reason}};
+        } else if constexpr (std::is_same_v<T, rm::ReportError>) {
+          return {{"type", "error"}, {"code", proto::to_string(c.code)}, {"message", c.message}};
         } else if constexpr (std::is_same_v<T, rm::ApplyParticipants>) {
-          json list = json::array();
-          for (const auto& p : c.participants) list.push_back(participant_json(p));
-          return {{"type", "participants"}, {"participants", std::move(list)}};
+          const auto list = [](const std::vector<proto::Participant>& people) {
+            json out = json::array();
+            for (const auto& p : people) out.push_back(participant_json(p));
+            return out;
+          };
+          return {{"type", "participants"}, {"participants", list(c.participants)}, {"joined", list(c.joined)},
+                  {"left", list(c.left)}, {"updated", list(c.updated)}};
+        } else if constexpr (std::is_same_v<T, rm::FriendChanged>) {
+          return {{"type", "friend"}, {"user_id", c.user_id}, {"relation", c.relation}};
+        } else if constexpr (std::is_same_v<T, rm::BoardOps>) {
+          return {{"type", "board-ops"}, {"from", c.from}, {"ops", c.ops}};
+        } else if constexpr (std::is_same_v<T, rm::BoardCursor>) {
+          return {{"type", "board-cursor"}, {"from", c.from}, {"x", c.x}, {"y", c.y}, {"laser", c.laser}};
         } else if constexpr (std::is_same_v<T, rm::AppendChat>) {
           return {{"type", "chat"}, {"message", chat_json(c.message)}};
         } else if constexpr (std::is_same_v<T, rm::MuteMicrophone>) {
@@ -373,61 +397,6 @@ json actions_json(const std::vector<rm::HostActionKind>& actions) {
 
 }  // namespace
 
-// --- SpeakerTracker ---------------------------------------------------------------------------------
-
-void SpeakerTracker::update(const std::map<std::string, double>& levels, std::int64_t now_ms) {
-  now_ = now_ms;
-  std::erase_if(voices_, [&](const auto& entry) { return !levels.count(entry.first); });
-  for (const auto& [id, level] : levels) {
-    Voice& voice = voices_[id];
-    voice.level = level;
-    if (level >= kSpeakingLevel) voice.loud_at = now_ms;
-  }
-  // The loudest voice speaking right now.
-  std::optional<std::string> loudest;
-  double loudest_level = 0;
-  for (const auto& [id, voice] : voices_) {
-    if (voice.level >= kSpeakingLevel && voice.level > loudest_level) {
-      loudest = id;
-      loudest_level = voice.level;
-    }
-  }
-  if (active_ && !voices_.count(*active_)) active_.reset();
-  if (active_ && speaking(*active_)) active_loud_at_ = now_ms;
-  if (!loudest || loudest == active_) {
-    challenger_.reset();
-    if (active_ && now_ms - active_loud_at_ >= kSilenceMs) active_.reset();
-    return;
-  }
-  if (!active_ || !speaking(*active_)) {  // nobody holds the floor: the loudest takes it at once
-    active_ = loudest;
-    active_loud_at_ = now_ms;
-    challenger_.reset();
-    return;
-  }
-  if (challenger_ != loudest) {
-    challenger_ = loudest;
-    challenger_since_ = now_ms;
-  } else if (now_ms - challenger_since_ >= kSwitchMs) {
-    active_ = loudest;
-    active_loud_at_ = now_ms;
-    challenger_.reset();
-  }
-}
-
-bool SpeakerTracker::speaking(const std::string& id) const {
-  const auto found = voices_.find(id);
-  return found != voices_.end() && found->second.loud_at >= 0 && now_ - found->second.loud_at <= kHoldMs;
-}
-
-std::string SpeakerTracker::to_json() const {
-  json ids = json::array();
-  for (const auto& [id, voice] : voices_) {
-    if (speaking(id)) ids.push_back(id);
-  }
-  return dump(json{{"speaking", std::move(ids)}, {"active", active_ ? json(*active_) : json(nullptr)}});
-}
-
 // --- CallBridge -------------------------------------------------------------------------------------
 
 std::string CallBridge::run(const rm::RoomEvent& event, std::int64_t now_ms) {
@@ -439,6 +408,7 @@ std::string CallBridge::run(const rm::RoomEvent& event, std::int64_t now_ms) {
 std::string CallBridge::handle_event(std::string_view event_json, std::int64_t now_ms) {
   const json parsed = json::parse(event_json, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return rejected("an event must be JSON");
+  if (auto stage = stage_event(parsed)) return *stage;
   auto event = read_event(parsed);
   if (auto* problem = std::get_if<std::string>(&event)) return rejected(*problem);
   return run(std::get<rm::RoomEvent>(event), now_ms);
@@ -556,7 +526,55 @@ std::string CallBridge::speaking(std::string_view levels_json, std::int64_t now_
     }
   }
   speakers_.update(levels, now_ms);
-  return speakers_.to_json();
+  const auto& active = speakers_.active();
+  return dump(json{{"speaking", speakers_.speaking_ids()}, {"active", active ? json(*active) : json(nullptr)}});
+}
+
+// The stage's intents change no room state and send nothing: they answer with no commands, and the
+// executor redraws from stage().
+std::optional<std::string> CallBridge::stage_event(const json& event) {
+  if (!event.is_object()) return std::nullopt;
+  Reader r{event, {}};
+  const std::string type = r.text("type");
+  if (type == "pin") {
+    const std::string tile = r.text("tile");
+    if (tile.empty()) return rejected("tile must name a tile");
+    stage_.pin(tile);
+  } else if (type == "unpin") {
+    stage_.unpin();
+  } else if (type == "page") {
+    const double page = r.number("page");
+    if (!r.problem.empty() || page < 0 || page > 10000) return rejected("page must be a number from 0");
+    stage_.show_page(static_cast<int>(page));
+  } else if (type == "whiteboard") {
+    stage_.set_whiteboard(r.flag("open"));
+  } else {
+    return std::nullopt;
+  }
+  if (!r.problem.empty()) return rejected(r.problem);
+  return std::string("[]");
+}
+
+std::string CallBridge::stage() {
+  const auto tiles = stage_.tiles(client_, speakers_);
+  json list = json::array();
+  std::optional<std::string> pinned;
+  for (const auto& t : tiles) {
+    if (t.pinned) pinned = t.id;
+    list.push_back({{"id", t.id},
+                    {"kind", t.content == rm::StageContent::camera ? "camera" : "screen"},
+                    {"content", rm::to_string(t.content)},
+                    {"peer_id", t.peer_id},
+                    {"user_id", t.user_id},
+                    {"pinned", t.pinned},
+                    {"speaking", t.speaking},
+                    {"has_video", t.has_video},
+                    {"is_local", t.is_local}});
+  }
+  return dump(json{{"tiles", std::move(list)},
+                   {"page", stage_.page()},
+                   {"pinned", pinned ? json(*pinned) : json(nullptr)},
+                   {"pinned_by_user", stage_.pinned_by_user() ? json(*stage_.pinned_by_user()) : json(nullptr)}});
 }
 
 namespace {

@@ -8,7 +8,9 @@
 // Events in (JSON objects, snake_case, "type" first):
 //   preview | join {room_code, display_name, password?} | submit-password {password} | leave
 //   own-media {audio, video, screen} | host {action, target_user_id?, locked?, settings?}
-//   chat {text, client_msg_id} | socket-opened | socket-closed {jitter} | tick
+//   chat {text, client_msg_id} | board-ops {ops} | board-cursor {x, y, laser}
+//   socket-opened | socket-closed {jitter} | tick
+//   pin {tile} | unpin | page {page} | whiteboard {open}       the stage (room/stage.h)
 //   peer {peer, event: negotiation-needed | description-created {op, sdp_type, sdp} | local-set {op}
 //         | remote-set {op} | ice-added {op} | op-failed {op, error} | ice-gathered {candidate}
 //         | connection-state {state} | signaling-state {state}}
@@ -16,7 +18,9 @@
 //
 // Commands out (a JSON array, executed in order):
 //   send {text}          the client message, already encoded by protocol::encode
-//   open-socket | close-socket | toast {kind, detail} | screen {screen} | participants {participants}
+//   open-socket | close-socket | toast {kind, detail} | screen {screen, code, message, by, reason}
+//   error {code, message} | participants {participants, joined, left, updated} (lists of participants)
+//   friend {user_id, relation} | board-ops {from, ops} | board-cursor {from, x, y, laser}
 //   chat {message} | mute-microphone | rejected {reason}
 //   create-peer {peer, polite, offers_first, ice_servers: [{urls, username?, credential?}]} | create-offer {peer, op} | create-answer {peer, op}
 //   set-local {peer, op, sdp_type, sdp} | set-remote {peer, op, sdp_type, sdp}
@@ -26,7 +30,8 @@
 // `rejected` command, never an abort.
 //
 // Speaking: the executor measures each tile's audio level (0..1); the rule of who counts as speaking
-// and who is the active speaker lives in SpeakerTracker below.
+// and who is the active speaker is the core's (room/speakers.h). What the stage shows (the tiles, the
+// pin, the page) is the core's too (room/stage.h).
 #pragma once
 
 #include <cstdint>
@@ -35,43 +40,15 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "room/media_access.h"
 #include "room/link_quality.h"
 #include "room/room_client.h"
+#include "room/speakers.h"
+#include "room/stage.h"
 
 namespace mehfil::bindings {
-
-// Who is speaking, from audio levels sampled a few times a second.
-//   - a tile is speaking while its level is above kSpeakingLevel, and for kHoldMs after it drops
-//     (so pauses between words do not blink the ring);
-//   - the active speaker is the loudest speaking tile, but a new one takes over only after being
-//     louder for kSwitchMs (no flapping between two people talking at once); nobody speaking keeps
-//     the last one active until kSilenceMs of silence.
-class SpeakerTracker {
- public:
-  static constexpr double kSpeakingLevel = 0.03;
-  static constexpr std::int64_t kHoldMs = 500;
-  static constexpr std::int64_t kSwitchMs = 600;
-  static constexpr std::int64_t kSilenceMs = 3000;
-
-  // levels: id -> level. Ids missing from the map are no longer there.
-  void update(const std::map<std::string, double>& levels, std::int64_t now_ms);
-  bool speaking(const std::string& id) const;
-  const std::optional<std::string>& active() const { return active_; }
-  std::string to_json() const;  // {"speaking": [ids], "active": id|null}
-
- private:
-  struct Voice {
-    double level = 0;
-    std::int64_t loud_at = -1;  // last time above the threshold
-  };
-  std::map<std::string, Voice> voices_;
-  std::optional<std::string> active_;
-  std::optional<std::string> challenger_;
-  std::int64_t challenger_since_ = 0;
-  std::int64_t active_loud_at_ = 0;
-  std::int64_t now_ = 0;
-};
 
 class CallBridge {
  public:
@@ -88,7 +65,11 @@ class CallBridge {
   // The host actions this user may take on that user, and on the room: {"on": [...], "room": [...]}.
   std::string actions_on(std::string_view user_id) const;
 
+  // {"speaking": [peer ids], "active": peer id | null}
   std::string speaking(std::string_view levels_json, std::int64_t now_ms);
+  // {"tiles": [{id, kind: camera|screen, content: camera|screen|whiteboard, peer_id, user_id, pinned,
+  //  speaking, has_video, is_local}], "page", "pinned": id|null}: the layout engine's tiles and page.
+  std::string stage();
 
   // {peer: StatsSample as JSON} (room/link_quality.h) → {peer: {quality, path, relayed, rtt_ms,
   // loss_percent, in_bps, out_bps}}. Peers missing from the map are forgotten.
@@ -98,10 +79,12 @@ class CallBridge {
 
  private:
   std::string run(const room::RoomEvent& event, std::int64_t now_ms);
+  std::optional<std::string> stage_event(const nlohmann::json& event);
 
   room::RoomClient client_;
   room::MediaAccess media_;
-  SpeakerTracker speakers_;
+  room::SpeakerTracker speakers_;
+  room::Stage stage_;
   std::map<std::string, room::LinkQuality> qualities_;
 };
 

@@ -72,6 +72,11 @@ std::string room_speaking(int handle, const std::string& levels_json, double now
   return call ? call->speaking(levels_json, static_cast<std::int64_t>(now_ms)) : std::string(R"({"speaking":[],"active":null})");
 }
 
+std::string room_stage(int handle) {
+  CallBridge* call = find(handle);
+  return call ? call->stage() : std::string(R"({"tiles":[],"page":0,"pinned":null,"pinned_by_user":null})");
+}
+
 std::string room_link_stats(int handle, const std::string& samples_json) {
   CallBridge* call = find(handle);
   return call ? call->link_stats(samples_json) : std::string("{}");
@@ -90,4 +95,5 @@ EMSCRIPTEN_BINDINGS(mehfil_room) {
   emscripten::function("roomActionsOn", &room_actions_on);
   emscripten::function("roomSpeaking", &room_speaking);
   emscripten::function("roomLinkStats", &room_link_stats);
+  emscripten::function("roomStage", &room_stage);
 }

@@ -27,6 +27,8 @@ export class RoomCore {
   speaking(levels, nowMs) { return JSON.parse(engine.roomSpeaking(this.#handle, JSON.stringify(levels), nowMs)); }
   /** {peer: getStats counters} → {peer: {quality, path, relayed, rtt_ms, loss_percent, in_bps, out_bps}} */
   linkStats(samples) { return JSON.parse(engine.roomLinkStats(this.#handle, JSON.stringify(samples))); }
+  /** The tiles the call shows, the pin and the page: {tiles: [...], page, pinned, pinned_by_user} */
+  stage() { return JSON.parse(engine.roomStage(this.#handle)); }
   destroy() {
     if (this.#handle) engine.roomDestroy(this.#handle);
     this.#handle = 0;

@@ -224,8 +224,10 @@ void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<
   if (gone.announced) broadcast(srv::ParticipantLeft{facts_.room_code, gone.user_id, gone.peer_id, announced_count()}, out);
   // The host left: a co-host takes over, else whoever has been here longest; never someone who only
   // reserved a place over REST and has not come in (nobody has seen them, and they may never come).
+  // A host who never came in hands over nothing: when the maker's own reservation runs out (or is
+  // given up) before their socket comes, the room waits for them as it did before they reserved.
   const auto present = std::find_if(members_.begin(), members_.end(), [](const Member& m) { return m.announced; });
-  if (facts_.host_user_id == gone.user_id && present != members_.end()) {
+  if (facts_.host_user_id == gone.user_id && gone.announced && present != members_.end()) {
     auto next = std::find_if(members_.begin(), members_.end(), [](const Member& m) { return m.is_cohost && m.announced; });
     if (next == members_.end()) next = present;
     facts_.host_user_id = next->user_id;

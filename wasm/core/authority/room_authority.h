@@ -23,7 +23,9 @@
 // `reservation_ms` until its socket comes; nobody is told of a reservation. When the host leaves,
 // the first co-host in join order takes over, else whoever has been here longest (never a mere
 // reservation). While the host's socket is away anyone here may claim the room (room:claim-host),
-// but not before the host has first arrived: a room waits for the one who made it.
+// but not before the host has first arrived: a room waits for the one who made it. That holds when
+// the host's own REST reservation runs out before their socket comes too: the place is let go, the
+// role is not (only a host who came in and then left or dropped past the grace is succeeded).
 #pragma once
 
 #include <cstdint>
@@ -84,6 +86,7 @@ struct Actor {
 struct Problem {
   protocol::ErrorCode code = protocol::ErrorCode::bad_request;
   std::string message;
+  std::optional<int> retry_after_s;  // rate_limited: seconds until the same request may succeed
   friend bool operator==(const Problem&, const Problem&) = default;
 };
 

@@ -100,12 +100,33 @@ void RoomClient::close_all_links(Out& out) {
 }
 
 void RoomClient::apply_participants(Out& out) {
-  out.push_back(ApplyParticipants{participants_});
+  ApplyParticipants apply{participants_, {}, {}, {}};
+  if (first_list_) {
+    first_list_ = false;  // the room as we found it: nobody "joined"
+    for (const auto& p : participants_) before_us_.insert(p.peer_id);
+  } else {
+    const auto find = [](const std::vector<protocol::Participant>& list, const std::string& peer_id) {
+      return std::find_if(list.begin(), list.end(), [&](const protocol::Participant& p) { return p.peer_id == peer_id; });
+    };
+    for (const auto& p : participants_) {
+      const auto before = find(announced_, p.peer_id);
+      if (before == announced_.end()) {
+        apply.joined.push_back(p);
+      } else if (!(*before == p)) {
+        apply.updated.push_back(p);
+      }
+    }
+    for (const auto& p : announced_) {
+      if (find(participants_, p.peer_id) == participants_.end()) apply.left.push_back(p);
+    }
+  }
+  announced_ = participants_;
+  out.push_back(std::move(apply));
   const SendCap cap = send_cap(static_cast<int>(participants_.size()) + 1);
   for (auto& [peer_id, link] : links_) append(link.set_send_cap(cap), out);
 }
 
-void RoomClient::end(RoomState state, std::optional<Screen> screen, Out& out) {
+void RoomClient::end(RoomState state, std::optional<ShowScreen> screen, Out& out) {
   close_all_links(out);
   participants_.clear();
   if (socket_open_ || socket_opening_) out.push_back(CloseSocket{});
@@ -117,7 +138,7 @@ void RoomClient::end(RoomState state, std::optional<Screen> screen, Out& out) {
 
 void RoomClient::schedule_reconnect(double jitter, std::int64_t now_ms, Out& out) {
   if (state_ == RoomState::reconnecting && attempt_ >= kReconnectAttempts) {
-    end(RoomState::failed, Screen::connection_lost, out);
+    end(RoomState::failed, ShowScreen{Screen::connection_lost, {}}, out);
     gave_up_ = true;  // the resume token is kept: Reconnect may still find our place
     return;
   }
@@ -147,6 +168,10 @@ void RoomClient::on_join(const Join& join, Out& out) {
   room_ = {};
   self_is_cohost_ = false;
   participants_.clear();
+  announced_.clear();
+  first_list_ = true;
+  before_us_.clear();
+  own_media_ = {};
   chat_seen_.clear();
   attempt_ = 0;
   reconnect_at_.reset();
@@ -247,18 +272,22 @@ void RoomClient::on_error(const server::ErrorReply& error, Out& out) {
       close_all_links(out);
       participants_.clear();
       state_ = RoomState::password_needed;
-      out.push_back(ShowScreen{Screen::password});
+      out.push_back(ShowScreen{Screen::password, {std::string(protocol::to_string(error.code)), error.message, {}, {}}});
     } else if (screen) {
-      end(RoomState::failed, screen, out);
+      end(RoomState::failed, ShowScreen{*screen, {std::string(protocol::to_string(error.code)), error.message, {}, {}}}, out);
     } else if (error.code == protocol::ErrorCode::rate_limited) {
       out.push_back(ShowToast{Toast::refused, error.message});  // the backoff will try again
     } else {
       out.push_back(ShowToast{Toast::refused, error.message});
+      out.push_back(ReportError{error.code, error.message});
       end(RoomState::failed, std::nullopt, out);
     }
     return;
   }
-  if (in_room_like()) out.push_back(ShowToast{Toast::refused, error.message});
+  if (in_room_like()) {
+    out.push_back(ShowToast{Toast::refused, error.message});
+    out.push_back(ReportError{error.code, error.message});
+  }
 }
 
 void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t now_ms, Out& out) {
@@ -316,13 +345,16 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     apply_participants(out);
   } else if (const auto* action = std::get_if<server::HostAction>(&message)) {
     if (action->target_user_id == self_.user_id) {
-      if (action->action == protocol::server::HostActionKind::kick) return end(RoomState::kicked, Screen::kicked, out);
+      if (action->action == protocol::server::HostActionKind::kick) {
+        return end(RoomState::kicked, ShowScreen{Screen::kicked, {std::string(protocol::to_string(protocol::ErrorCode::kicked)), {}, action->by, {}}}, out);
+      }
       out.push_back(MuteMicrophone{});
       out.push_back(ShowToast{Toast::host_muted_you, action->by});
     } else if (action->action == protocol::server::HostActionKind::kick) {
       out.push_back(ShowToast{Toast::participant_removed, action->target_user_id});
     }
   } else if (const auto* update = std::get_if<server::FriendUpdate>(&message)) {
+    out.push_back(FriendChanged{update->user_id, update->friends ? "friends" : "incoming"});
     out.push_back(ShowToast{update->friends ? Toast::now_friends : Toast::friend_request, update->display_name});
   } else if (const auto* away = std::get_if<server::HostAway>(&message)) {
     if (away->host_user_id == room_.host_user_id && !self_.is_host) host_away_ = true;
@@ -340,9 +372,13 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     room_.is_locked = settings->is_locked;
     room_.settings = settings->settings;
   } else if (const auto* closed = std::get_if<server::RoomClosed>(&message)) {
-    end(RoomState::closed, screen_for_room_closed(closed->reason), out);
+    end(RoomState::closed, ShowScreen{screen_for_room_closed(closed->reason), {{}, {}, {}, closed->reason}}, out);
   } else if (const auto* chat = std::get_if<server::ChatMessage>(&message)) {
     if (chat_seen_.insert(chat->id).second) out.push_back(AppendChat{*chat});
+  } else if (const auto* ops = std::get_if<server::WhiteboardOps>(&message)) {
+    out.push_back(BoardOps{ops->from, ops->ops});
+  } else if (const auto* cursor = std::get_if<server::WhiteboardCursor>(&message)) {
+    out.push_back(BoardCursor{cursor->from, cursor->x, cursor->y, cursor->laser});
   }
 }
 
@@ -440,6 +476,7 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("leave outside a room", out);
     }
   } else if (const auto* media = std::get_if<SetOwnMedia>(&event)) {
+    own_media_ = *media;
     if (state_ == RoomState::in_room || state_ == RoomState::waiting) {
       send(client::MediaState{media->audio, media->video, media->screen}, out);
     }
@@ -470,6 +507,14 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
     } else {
       send(client::ChatSend{chat->text, chat->client_msg_id}, out);
     }
+  } else if (const auto* ops = std::get_if<SendBoardOps>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("whiteboard ops while not connected to a room", out);
+    } else {
+      send(client::WhiteboardOps{ops->ops}, out);
+    }
+  } else if (const auto* cursor = std::get_if<SendBoardCursor>(&event)) {
+    if (state_ == RoomState::in_room && socket_open_) send(client::WhiteboardCursor{cursor->x, cursor->y, cursor->laser}, out);
   } else if (std::holds_alternative<SocketOpened>(event)) {
     last_heard_ms_ = last_ping_ms_ = now_ms;
     on_socket_opened(out);

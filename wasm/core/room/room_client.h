@@ -22,8 +22,9 @@
 //   joining          Tick past the backoff                   → joining          OpenSocket
 //   joining          room:joined, host present               → in_room          ApplyParticipants, links
 //   joining          room:joined, no host yet                → waiting          ApplyParticipants
-//   joining          error wrong_password                    → password_needed  ShowScreen(password)
-//   joining          error room_not_found|full|locked|expired → failed         ShowScreen, CloseSocket
+//   joining          error wrong_password                    → password_needed  ShowScreen(password, code, message)
+//   joining          error room_not_found|full|locked|expired → failed         ShowScreen(code, message), CloseSocket
+//   joining          error without a screen (not rate_limited) → failed        ReportError, CloseSocket
 //   password_needed  SubmitPassword                          → joining          SendMessage(room:join) or OpenSocket
 //   waiting          room:host-changed                       → in_room          links
 //   in_room|waiting  SocketClosed                            → reconnecting     ShowToast, ScheduleTimer(backoff)
@@ -35,14 +36,17 @@
 //   failed (gave up) Reconnect                               → reconnecting     OpenSocket (with the resume token)
 //   reconnecting     room:joined                             → in_room          reconcile links, ApplyParticipants
 //   reconnecting     error room_not_found|expired            → failed           ShowScreen, close links
-//   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants, bitrate caps
+//   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants{joined|left|updated}, bitrate caps
 //   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
 //   in_room          room:host-away naming our host          → in_room          (host_away() until room:host-changed)
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
-//   in_room...       friend:update                           → (unchanged)      ShowToast(friend_request | now_friends)
-//   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked)
+//   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
+//   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
-//   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen
+//   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen(reason)
+//   in_room|waiting  error                                   → (unchanged)      ShowToast(refused), ReportError
+//   in_room          SendBoardOps / SendBoardCursor          → in_room          SendMessage(wb:ops / wb:cursor)
+//   in_room...       wb:ops / wb:cursor from someone         → (unchanged)      BoardOps / BoardCursor
 //   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
 //   in_room...       chat:message not seen before            → (unchanged)      AppendChat
 //   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
@@ -107,6 +111,16 @@ struct SendChat {
   std::string text;
   std::string client_msg_id;
 };
+// The shared whiteboard's traffic goes through the core like chat: a batch of this user's ops
+// (opaque here; wasm/core/whiteboard and the server's rules give them meaning), or their pointer.
+struct SendBoardOps {
+  std::vector<nlohmann::json> ops;
+};
+struct SendBoardCursor {
+  int x = 0;
+  int y = 0;
+  bool laser = false;
+};
 // the room's WebSocket
 struct SocketOpened {};
 struct SocketClosed {
@@ -121,7 +135,7 @@ struct PeerEventReceived {
 };
 
 using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, Reconnect, SendChat,
-                               SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
+                               SendBoardOps, SendBoardCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
 // commands
@@ -135,20 +149,57 @@ struct ShowToast {
   Toast kind = Toast::refused;
   std::string detail;  // a name or the server's message; the UI words the toast by kind
 };
+// What a screen is about, so the UI words it without reading frames itself: the server's error for a
+// refused join (code and message), who removed us (kicked), or why the room closed. Fields that do
+// not apply to the screen stay empty.
+struct ScreenDetail {
+  std::string code;
+  std::string message;
+  std::string by;      // kicked: the user_id of the host or co-host who did it
+  std::string reason;  // room_closed / expired: the server's reason ("ended_by_host", "expired"...)
+};
 struct ShowScreen {
   Screen screen = Screen::preview;
+  ScreenDetail detail;
 };
-// The other participants, in join order, as the tiles should show them.
+// An error from the server that ends no screen: a refused request while in the room (a host action,
+// a rate limit), or a join refused for a reason with no screen of its own. The embed API reports it.
+struct ReportError {
+  protocol::ErrorCode code = protocol::ErrorCode::bad_request;
+  std::string message;
+};
+// The other participants, in join order, as the tiles should show them, and what changed since the
+// last list: who came, who went, whose state changed. The first list after a Join names nobody (they
+// were there before us); after a resume, people who left meanwhile are in `left`.
 struct ApplyParticipants {
   std::vector<protocol::Participant> participants;
+  std::vector<protocol::Participant> joined;
+  std::vector<protocol::Participant> left;
+  std::vector<protocol::Participant> updated;
+};
+// Our friendship with someone changed (friend:update): "friends", or "incoming" (they asked).
+struct FriendChanged {
+  std::string user_id;
+  std::string relation;
+};
+// Whiteboard traffic from someone else in the room, for the board to merge or draw.
+struct BoardOps {
+  std::string from;  // peer_id
+  std::vector<nlohmann::json> ops;
+};
+struct BoardCursor {
+  std::string from;  // peer_id
+  int x = 0;
+  int y = 0;
+  bool laser = false;
 };
 struct AppendChat {
   protocol::server::ChatMessage message;
 };
 struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
 
-using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ApplyParticipants,
-                                 AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
+                                 FriendChanged, BoardOps, BoardCursor, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, ScheduleTimer>;
 
@@ -167,6 +218,10 @@ class RoomClient {
   const protocol::server::Room& room() const { return room_; }
   // The others, in join order.
   const std::vector<protocol::Participant>& participants() const { return participants_; }
+  // Whether this peer was in the room when we joined: they come before us in the room's order.
+  bool joined_before_us(const std::string& peer_id) const { return before_us_.count(peer_id) > 0; }
+  // What this user last said they send (SetOwnMedia).
+  const SetOwnMedia& own_media() const { return own_media_; }
   const std::map<std::string, PeerLink>& links() const { return links_; }
   const PeerLink* link(const std::string& peer_id) const;
   Role role() const { return {self_.is_host, self_is_cohost_}; }
@@ -192,7 +247,7 @@ class RoomClient {
   void open_link(const std::string& peer_id, bool newcomer, Out& out);
   void close_link(const std::string& peer_id, Out& out);
   void close_all_links(Out& out);
-  void end(RoomState state, std::optional<Screen> screen, Out& out);
+  void end(RoomState state, std::optional<ShowScreen> screen, Out& out);
   void apply_participants(Out& out);
   void enter_room(std::int64_t now_ms, Out& out);
   void schedule_reconnect(double jitter, std::int64_t now_ms, Out& out);
@@ -209,6 +264,10 @@ class RoomClient {
   bool self_is_cohost_ = false;
   bool host_away_ = false;
   std::vector<protocol::Participant> participants_;
+  std::vector<protocol::Participant> announced_;  // the list the last ApplyParticipants gave
+  bool first_list_ = true;                        // the next list is the room as we found it
+  std::set<std::string> before_us_;
+  SetOwnMedia own_media_;
   std::map<std::string, PeerLink> links_;
   std::vector<protocol::IceServer> ice_servers_;  // from the server's hello (or the join's), for every new pc
   bool own_ice_servers_ = false;                  // the join named its own: hello's are not used

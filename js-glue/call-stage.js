@@ -1,0 +1,69 @@
+// CallStage: the core's stage (room/stage.h), drawn. It owns the tile grid (tile-grid.js, at the
+// layout engine's rects), one view per tile (tile-views.js), the pager under the grid (pager.js) and
+// the level meters of every camera's audio (speaking-meters.js). Each draw() takes the core's answer
+// (which tiles, which is pinned, which page) and the browser objects that go in them; nothing here
+// decides which tiles exist or where they go.
+import { computeLayout } from './mehfil-core.mjs';
+import { TileGrid } from './tile-grid.js';
+import { TileViews } from './tile-views.js';
+import { Pager } from './pager.js';
+import { SpeakingMeters } from './speaking-meters.js';
+
+export class CallStage {
+  #grid;
+  #views;
+  #pager;
+  #meters;
+
+  // element: the stage's container. call: the Call (cards call its methods). ui(): call-ui.js's
+  // module or null. whiteboardTile(): the whiteboard's tile element. onLayout(layout), onFirstFrame(at),
+  // onLevels(levels), showPage(page): what the call does with the grid's news.
+  constructor({ element, call, ui, whiteboardTile, onLayout, onFirstFrame, onLevels, showPage }) {
+    this.#views = new TileViews({ ui, call, onFirstFrame });
+    this.#grid = new TileGrid(element, {
+      computeLayout: (input) => {
+        const layout = computeLayout(input);
+        this.#pager?.update(layout);
+        onLayout(layout);
+        return layout;
+      },
+      createTile: (id) => (id === 'whiteboard' ? whiteboardTile() : this.#views.element(id) ?? document.createElement('div')),
+    });
+    this.#pager = new Pager(element, showPage);
+    this.#meters = new SpeakingMeters(onLevels);
+  }
+
+  get layout() { return this.#grid.lastLayout; }
+  tileIds() { return this.#views.ids(); }
+  setQuality(peerId, report) { this.#views.setQuality(peerId, report); }
+
+  // stage: RoomCore.stage(). people: peer id -> the public participant. streamOf(tile): its
+  // MediaStream or null. linkOf(tile): the core's link state for a remote camera, else null.
+  // relation(userId), powersOn(userId): what the cards show about us and them.
+  draw({ stage, people, streamOf, linkOf, relation, powersOn }) {
+    const wanted = [];
+    for (const tile of stage.tiles) {
+      const participant = people.get(tile.peer_id);
+      if (tile.content === 'whiteboard' || !participant) continue;
+      wanted.push({
+        id: tile.id, kind: tile.content, participant, stream: streamOf(tile), isLocal: tile.is_local, pinned: tile.pinned, link: linkOf(tile),
+      });
+    }
+    this.#views.sync(wanted, { relation, powersOn });
+    const tiles = stage.tiles.map(({ id, kind, pinned, speaking, has_video, is_local }) => ({ id, kind, pinned, speaking, has_video, is_local }));
+    this.#grid.update(tiles, { mode: 'auto', page: stage.page });
+    // Who is speaking: each camera's audio track, measured; a muted one counts as silence.
+    const tracks = new Map();
+    for (const w of wanted) {
+      const [track] = w.kind === 'camera' ? w.stream?.getAudioTracks() ?? [] : [];
+      if (track) tracks.set(w.participant.peer_id, { track, silent: w.participant.audio === false });
+    }
+    this.#meters.sync(tracks);
+  }
+
+  destroy() {
+    this.#meters.destroy();
+    this.#grid.destroy();
+    this.#views.destroy();
+  }
+}
