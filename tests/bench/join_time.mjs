@@ -34,16 +34,17 @@ if (!onlyLoopback) {
   process.exit(result.status ?? 1);
 }
 
-const { startServer, launchChromium, webDir } = await import('../e2e/support.mjs');
-const { createRoom, openCall, join: joinCall, allVideosPlaying } = await import('../e2e/call_support.mjs');
+const { startServer, launchChromium, createRoom, webDir } = await import('../e2e/support.mjs');
+const { openCall, join: joinCall, allVideosPlaying } = await import('../e2e/call_support.mjs');
 const { STEPS, median, clickJoinAndWait } = await import('./join_marks.mjs');
 
-const server = await startServer();
-const browser = await launchChromium({ webrtc: true });
+// The browser tests' world (tests/e2e/support.mjs), made by hand: this is a script, not a node:test file.
+const world = { server: await startServer(), browser: await launchChromium({ webrtc: true }) };
+const { server, browser } = world;
 const results = { cold: [], warm: [], 'warm, no preview': [] };
 try {
-  const room = await createRoom(server, { hostName: 'Anchor' });
-  const anchor = await openCall(browser, server, { room: room.code, name: 'Anchor', token: room.hostToken });
+  const room = await createRoom(world, { hostName: 'Anchor' });
+  const anchor = await openCall(world, { room: room.code, name: 'Anchor', token: room.hostToken });
   await joinCall(anchor);
 
   for (let i = 0; i < runs; i++) {

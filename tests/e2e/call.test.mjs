@@ -2,16 +2,18 @@
 // people join a room made with the REST API, see and hear each other, the grid follows the layout
 // engine, the host mutes and kicks, a screen share takes the stage. One browser, a context per person.
 // Run by ctest through run-isolated.sh (a network namespace with only loopback).
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
 import { openCall, join, tiles, layout, allVideosPlaying } from './call_support.mjs';
 
-const world = setUp({ chromium: { webrtc: true } });
-let room;
-const pages = []; // [host, Bela, Chen, Dara, Emre]
 const names = ['Host', 'Bela', 'Chen', 'Dara', 'Emre'];
-before(async () => { room = await createRoom(world, { hostName: names[0] }); });
+const pages = []; // [host, Bela, Chen, Dara, Emre]
+let room;
+const world = setUp({
+  chromium: { webrtc: true },
+  prepare: async () => { room = await createRoom(world, { hostName: names[0] }); },
+});
 
 const debug = (page) => page.evaluate(() => {
   const d = window.call[Symbol.for('mehfil.debug')]();

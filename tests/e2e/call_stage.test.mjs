@@ -1,26 +1,14 @@
 // The stage in a full room on a small screen: the grid pages, the pager reaches everyone, and a
 // card's Pin puts that person on the stage until Unpin. The pin and the page are the core's state
 // (wasm/core/room/stage.h); this checks the real page shows them. One browser, a context per person.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchChromium, screenshot } from './support.mjs';
-import { createRoom, openCall, join, tiles, layout, eventually, closePages } from './call_support.mjs';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join, tiles, layout } from './call_support.mjs';
 
-let server;
-let browser;
 let room;
 const pages = [];
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium({ webrtc: true });
-  room = await createRoom(server, { hostName: 'Host' });
-});
-after(async () => {
-  await closePages(pages);
-  await browser?.close();
-  await server?.close();
-});
+const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
 
 // The shadow root's pager and cards, read from the page.
 const pager = (page) => page.evaluate(() => {
@@ -38,11 +26,11 @@ const click = (page, label) => page.evaluate((name) => {
 test('a full room on a small stage pages, the pager reaches everyone, and Pin holds a person on the stage', async () => {
   // The watcher: a small landscape window with the full call UI. Five people do not fit there at the
   // engine's smallest tile width, so the grid pages.
-  const watcher = await openCall(browser, server, { room: room.code, name: 'Host', token: room.hostToken, viewport: { width: 440, height: 360 } });
+  const watcher = await openCall(world, { room: room.code, name: 'Host', token: room.hostToken, viewport: { width: 440, height: 360 } });
   pages.push(watcher);
   assert.equal(await join(watcher), 'in_room');
   for (const name of ['Bela', 'Chen', 'Dara', 'Emre']) {
-    const page = await openCall(browser, server, { room: room.code, name, ui: false, viewport: { width: 320, height: 240 } });
+    const page = await openCall(world, { room: room.code, name, ui: false, viewport: { width: 320, height: 240 } });
     pages.push(page);
     assert.equal(await join(page), 'in_room');
   }

@@ -3,14 +3,13 @@
 // dialog, toasts, Add Friend on the cards, switching the microphone mid-call, and Become Host when
 // the host's tab goes away. Screenshots of the chat, the cards, the devices, the host-left notice
 // and the phone layout.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, rest, eventually, screenshot } from './support.mjs';
 import { openCall, join } from './call_support.mjs';
 
-const world = setUp({ chromium: { webrtc: true } });
 let room;
-before(async () => { room = await createRoom(world, { hostName: 'Host' }); });
+const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
 
 test('chat, the participants panel, settings and invite work from the call UI', async () => {
   const host = await openCall(world, { room: room.code, name: 'Host', token: room.hostToken });

@@ -1,14 +1,16 @@
 // The whiteboard inside a call: it opens from the call UI's whiteboard button, takes the stage like a screen share, and two people drawing at once end with the same
 // board; someone who joins later opens it and sees the same board.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
 import { openCall, join } from './call_support.mjs';
 
-const world = setUp({ chromium: { webrtc: true, webgl: true } });
 let room;
 const pages = [];
-before(async () => { room = await createRoom(world, { hostName: 'Host' }); });
+const world = setUp({
+  chromium: { webrtc: true, webgl: true },
+  prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); },
+});
 
 async function openBoard(page) {
   await page.getByRole('button', { name: 'Open the whiteboard' }).click();  // the call UI's whiteboard button

@@ -113,13 +113,16 @@ export async function screenshot(page, name) {
 // One mehfil-server (started with `serverFlags`; none with `server: false`), a static server for
 // build/web when `staticWeb`, and one Chromium (launchChromium's `chromium` options), made before
 // the file's tests and closed after them: every browser context first, so calls end before the
-// server does. The tests read world.server, world.web and world.browser.
-export function setUp({ serverFlags = [], server = true, staticWeb = false, chromium: browserOptions = {} } = {}) {
+// server does. The tests read world.server, world.web and world.browser. `prepare(world)` runs once
+// they are up, before the tests: what every test of the file shares (a room) is made there, since a
+// file's own top-level before() would not wait for the world (node:test starts them together).
+export function setUp({ serverFlags = [], server = true, staticWeb = false, chromium: browserOptions = {}, prepare } = {}) {
   const world = { server: null, web: null, browser: null };
   before(async () => {
     if (server) world.server = await startServer(serverFlags);
     if (staticWeb) world.web = await serveWeb();
     world.browser = await launchChromium(browserOptions);
+    await prepare?.(world);
   });
   after(async () => {
     for (const context of world.browser?.contexts() ?? []) await context.close().catch(() => {});

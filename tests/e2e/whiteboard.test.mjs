@@ -2,13 +2,12 @@
 // their boards converge (the core's SVG exports are equal), a page that joins later sees the same
 // board, and after a server restart the board is still there. Saves a screenshot of a board with
 // every tool used.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, newPage, createRoom, screenshot } from './support.mjs';
 
-const world = setUp({ chromium: { webgl: true } });
 let room;
-before(async () => { room = (await createRoom(world, { room_name: 'Sketches' })).code; });
+const world = setUp({ chromium: { webgl: true }, prepare: async () => { room = (await createRoom(world, { room_name: 'Sketches' })).code; } });
 
 async function openBoard(name, viewport = { width: 1000, height: 700 }) {
   const page = await newPage(world, { viewport, name });
