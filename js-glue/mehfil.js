@@ -48,7 +48,6 @@ function randomId() {
 class Call extends Emitter {
   #options;
   #frame; // CallFrame: the shadow root, the stage, the banner, the overlay, the call UI
-  #stage; // the stage's element
   #tiles; // CallStage: the grid of tiles drawn there
   #uiReady;
   #core = new RoomCore();
@@ -103,9 +102,8 @@ class Call extends Emitter {
     this.#media.audioOn = this.#options.audio !== false;
     this.#media.videoOn = this.#options.video !== false;
     this.#frame = new CallFrame(container);
-    this.#stage = this.#frame.stage;
     this.#tiles = new CallStage({
-      element: this.#stage, call: this, ui: () => this.#frame.ui,
+      element: this.#frame.stage, call: this, ui: () => this.#frame.ui,
       whiteboardTile: () => this.#whiteboard.tile(),
       onLayout: (layout) => this.emit('layout', layout),
       onFirstFrame: (at) => { if (!this.#marks.frame) this.#marks.frame = at; },
@@ -337,7 +335,7 @@ class Call extends Emitter {
     return {
       marks: { ...this.#marks }, trace: [...this.#trace], snapshot: this.#core.snapshot(), layout: this.#tiles.layout,
       tiles: this.#tiles.tileIds(), localStream: this.#media.camera, screenStream: this.#media.screen,
-      peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#stage, screen: this.#screenName,
+      peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#frame.stage, screen: this.#screenName,
       mediaState: { ...this.#media.state },
     };
   }

@@ -243,9 +243,8 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     intent.target_user_id = r.text("target_user_id");
     intent.locked = r.flag("locked");
     if (const json* settings = r.field("settings"); settings && settings->is_object()) {
-      Reader s{*settings, {}};
-      intent.settings = {s.flag("video", true), s.flag("audio", true), s.flag("screenshare", true), s.flag("chat", true)};
-      if (!s.problem.empty()) return "settings." + s.problem;
+      // The core's one settings shape (protocol/codec.h): a flag left out stays as it is (on).
+      if (auto error = proto::settings_from_json(*settings, intent.settings)) return error->message;
     }
     event = intent;
   } else if (type == "claim-host") {
@@ -300,10 +299,6 @@ json ice_servers_json(const std::vector<proto::IceServer>& servers) {
     out.push_back(std::move(entry));
   }
   return out;
-}
-
-json settings_json(const proto::RoomSettings& s) {
-  return {{"video", s.video}, {"audio", s.audio}, {"screenshare", s.screenshare}, {"chat", s.chat}};
 }
 
 json chat_json(const proto::server::ChatMessage& m) {
@@ -496,7 +491,7 @@ std::string CallBridge::snapshot() const {
                                              {"max_participants", room.max_participants},
                                              {"is_locked", room.is_locked},
                                              {"host_away", client_.host_away()},
-                                             {"settings", settings_json(room.settings)}}},
+                                             {"settings", proto::settings_to_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},
       {"participants", std::move(participants)},
