@@ -393,7 +393,7 @@ export function mountCallUi({ root, call, stage }) {
     camera.setAttribute('aria-label', video ? 'Turn the camera off' : 'Turn the camera on');
     screen.setAttribute('aria-pressed', String(!!self?.screen));
     screen.setAttribute('aria-label', self?.screen ? 'Stop sharing your screen' : 'Share your screen');
-    screen.hidden = info?.settings?.screenshare === false && !call.canManage();
+    screen.hidden = !self?.screen && !call.mayShareScreen();
     chat.hidden = info?.settings?.chat === false;
     chat.setAttribute('aria-pressed', String(panelKind === 'chat'));
     chat.setAttribute('aria-label', panelKind === 'chat' ? 'Close the chat' : 'Open the chat');

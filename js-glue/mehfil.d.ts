@@ -131,6 +131,8 @@ export interface Call {
   canManage(): boolean;
   // What this user may do to that user and to the room, as the permission table says; the buttons to offer.
   hostActionsOn(userId: string): { on: HostAction[]; room: HostAction[] };
+  // Whether startScreenShare() may start one now (false while the host has turned sharing off and this user is no host or co-host).
+  mayShareScreen(): boolean;
   mute(userId: string): void;
   kick(userId: string): void;
   makeCohost(userId: string): void;

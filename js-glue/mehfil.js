@@ -214,7 +214,7 @@ class Call extends Emitter {
   }
 
   async startScreenShare() {
-    if (this.#snapshot?.room?.settings?.screenshare === false && !this.canManage()) {
+    if (!this.mayShareScreen()) {
       throw mehfilError('screenshare_disabled', 'The host has turned screen sharing off.');
     }
     if (await this.#media.startScreen(() => this.stopScreenShare())) this.#announceMedia();
@@ -277,6 +277,8 @@ class Call extends Emitter {
   }
 
   canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
+  // Whether the room lets this user start a screen share (the core's rule; the server enforces it).
+  mayShareScreen() { return this.#snapshot?.may_share_screen !== false; }
   // The host actions this user may take on that user, and on the room ({on: [...], room: [...]}),
   // read off the core's permission table (wasm/core/authority): the UI offers exactly these.
   hostActionsOn(userId) { return this.#core.actionsOn(String(userId ?? '')); }
@@ -403,6 +405,8 @@ class Call extends Emitter {
       case 'error':
         this.#lastError = { code: c.code, message: c.message };
         this.emit('error', { ...this.#lastError });
+        // The switch went off while this share was being picked: the server refused it, so end it.
+        if (c.code === 'screenshare_disabled') this.stopScreenShare();
         break;
       case 'participants': this.#applyParticipants(c); break;
       case 'friend': this.#friends.set(c.user_id, c.relation); break;

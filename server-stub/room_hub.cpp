@@ -115,7 +115,8 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
       case ErrorCode::wrong_password:
       case ErrorCode::unauthorized:
       case ErrorCode::kicked:
-      case ErrorCode::chat_disabled: return 403;
+      case ErrorCode::chat_disabled:
+      case ErrorCode::screenshare_disabled: return 403;
       case ErrorCode::room_not_found:
       case ErrorCode::not_found:
       case ErrorCode::user_offline: return 404;

@@ -173,4 +173,16 @@ test('a screen share takes the stage on every page', async () => {
     await eventually(async () => (await layout(page))?.stage == null && (await tiles(page)).every((t) => t.kind === 'camera'),
       { what: 'the screen tile to go' });
   }
+  // The host turns sharing off: Bela loses the button, the API refuses with the server's code, and
+  // the host keeps both.
+  const shareButton = (page) => page.getByRole('button', { name: 'Share your screen' });
+  assert.ok(await shareButton(bela).isVisible(), 'Bela has a share button while sharing is on');
+  await host.evaluate(() => window.call.updateSettings({ screenshare: false }));
+  await eventually(() => bela.evaluate(() => window.call.mayShareScreen() === false), { what: 'Bela to learn sharing is off' });
+  await eventually(async () => !(await shareButton(bela).isVisible()), { what: 'Bela’s share button to go' });
+  assert.equal(await bela.evaluate(() => window.call.startScreenShare().then(() => 'started', (error) => error.code)), 'screenshare_disabled');
+  assert.ok(await host.evaluate(() => window.call.mayShareScreen()), 'the host may still share');
+  assert.ok(await shareButton(host).isVisible(), 'the host keeps the share button');
+  await host.evaluate(() => window.call.updateSettings({ screenshare: true }));
+  await eventually(() => shareButton(bela).isVisible(), { what: 'Bela’s share button to come back' });
 });

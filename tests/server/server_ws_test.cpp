@@ -349,7 +349,7 @@ TEST_CASE("Add Friend: a request to someone in the same call, accepted by them, 
   CHECK(request(ana, ben).body["relation"] == "friends");  // already friends: no call needed
 }
 
-TEST_CASE("Errors say what happened: chat_disabled when chat is off, user_offline and not_found for calls") {
+TEST_CASE("Errors say what happened: chat_disabled and screenshare_disabled when they are off, user_offline and not_found for calls") {
   ServerProcess server;
   const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
   const std::string code = new_room(server.port(), ana);
@@ -366,6 +366,15 @@ TEST_CASE("Errors say what happened: chat_disabled when chat is off, user_offlin
   CHECK((*chat)["code"] == "chat_disabled");
   CHECK((*chat)["ref"] == "r1");
   CHECK_FALSE(a->receive_type("chat:message", std::chrono::milliseconds(300)));
+
+  a->send({{"type", "room:settings"}, {"settings", {{"video", true}, {"audio", true}, {"screenshare", false}, {"chat", false}}}});
+  REQUIRE(b.receive_type("room:settings-changed"));
+  b.send({{"type", "media:state"}, {"audio", true}, {"video", true}, {"screen", true}, {"id", "r3"}});
+  const auto share = b.receive_type("error");
+  REQUIRE(share);
+  CHECK((*share)["code"] == "screenshare_disabled");
+  CHECK((*share)["ref"] == "r3");
+  CHECK_FALSE(a->receive_type("room:participant-updated", std::chrono::milliseconds(300)));
 
   b.send({{"type", "call:accept"}, {"call_id", "never-rung"}, {"id", "r2"}});
   CHECK(b.receive_type("error").value()["code"] == "not_found");

@@ -367,6 +367,25 @@ TEST_CASE("Locking and settings change the room's facts and tell everyone, chat 
   CHECK(room.send(2, "ben", cli::ChatSend{"hi", "c2"}).problem->code == ErrorCode::chat_disabled);
 }
 
+TEST_CASE("Screen sharing off refuses a member's new share with screenshare_disabled, not a co-host's nor one already going") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.join("cy", 3);
+  REQUIRE_FALSE(room.send(3, "cy", cli::MediaState{true, true, true}).problem);  // Cy shares before the switch
+  mehfil::protocol::RoomSettings no_sharing;
+  no_sharing.screenshare = false;
+  REQUIRE_FALSE(room.send(1, "ana", cli::ChangeSettings{no_sharing}).problem);
+  const auto refused = room.send(2, "ben", cli::MediaState{true, true, true});
+  REQUIRE(refused.problem);
+  CHECK(refused.problem->code == ErrorCode::screenshare_disabled);
+  CHECK(refused.effects.empty());  // nobody is told Ben shares
+  CHECK_FALSE(room.send(2, "ben", cli::MediaState{false, true, false}).problem);  // the mic and camera still go
+  CHECK_FALSE(room.send(3, "cy", cli::MediaState{true, true, true}).problem);     // Cy's share goes on
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  CHECK_FALSE(room.send(2, "ben", cli::MediaState{true, true, true}).problem);
+}
+
 TEST_CASE("The room's phase follows who is in: waiting, active, waiting again, then deleted") {
   Room room;
   CHECK(room.rules.phase() == Phase::waiting);

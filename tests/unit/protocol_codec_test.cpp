@@ -202,6 +202,7 @@ TEST_CASE("Every error code has a stable spelling that reads back") {
       {ErrorCode::storage_full, "storage_full"},
       {ErrorCode::kicked, "kicked"},
       {ErrorCode::chat_disabled, "chat_disabled"},
+      {ErrorCode::screenshare_disabled, "screenshare_disabled"},
       {ErrorCode::user_offline, "user_offline"},
       {ErrorCode::not_found, "not_found"},
   }));

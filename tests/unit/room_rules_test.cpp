@@ -90,6 +90,16 @@ TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock
   CHECK(may_offer(as_host, K::make_cohost));
 }
 
+TEST_CASE("Screen sharing switched off leaves the share button to the host and co-hosts") {
+  const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
+  protocol::RoomSettings settings;
+  CHECK(may_share_screen(as_guest, settings));
+  settings.screenshare = false;
+  CHECK(may_share_screen(as_host, settings));
+  CHECK(may_share_screen(as_cohost, settings));
+  CHECK_FALSE(may_share_screen(as_guest, settings));
+}
+
 TEST_CASE("Join errors map to screens, the rest are toasts") {
   const auto [code, screen] = GENERATE(table<protocol::ErrorCode, std::optional<Screen>>({
       {protocol::ErrorCode::wrong_password, Screen::password},

@@ -494,6 +494,7 @@ std::string CallBridge::snapshot() const {
                                              {"settings", proto::settings_to_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},
+      {"may_share_screen", rm::may_share_screen(client_.role(), room.settings)},
       {"participants", std::move(participants)},
       {"links", std::move(links)},
       {"media", {{"state", rm::to_string(media_.state())},

@@ -79,4 +79,9 @@ std::optional<Refusal> check_power(Role actor, Power power, std::optional<Role> 
   return std::nullopt;
 }
 
+std::optional<Refusal> check_screen_share(Role actor, bool room_allows) {
+  if (room_allows || actor.is_host || actor.is_cohost) return std::nullopt;
+  return Refusal{ErrorCode::screenshare_disabled, "The host has turned screen sharing off."};
+}
+
 }  // namespace mehfil::authority

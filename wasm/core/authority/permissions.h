@@ -32,6 +32,9 @@
 //   bad_request  the request makes no sense for anyone ("You cannot remove yourself; ...", making an
 //                existing co-host or the host a co-host, handing the room to its own host)
 // The messages are sentences for people, sent as they are in `error.message` and REST bodies.
+//
+// Sharing a screen is no host power but a room switch (settings.screenshare): while it is off only
+// the host and co-hosts may start a share; anyone else gets screenshare_disabled.
 #pragma once
 
 #include <optional>
@@ -67,5 +70,8 @@ struct Refusal {
 //   - `target_is_self`: the actor acts on themselves; their own role is then the target's.
 std::optional<Refusal> check_power(Role actor, Power power, std::optional<Role> target = std::nullopt,
                                    bool target_is_self = false);
+
+// Whether `actor` may start sharing a screen in a room whose screenshare switch is `room_allows`.
+std::optional<Refusal> check_screen_share(Role actor, bool room_allows);
 
 }  // namespace mehfil::authority

@@ -422,6 +422,11 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
         } else if constexpr (std::is_same_v<T, cli::SignalIce>) {
           relay(m.to, srv::SignalIce{self->peer_id, m.candidate});
         } else if constexpr (std::is_same_v<T, cli::MediaState>) {
+          // A share already going may go on after the switch is turned off; a new one may not start.
+          const bool starts_share = m.screen && !self->screen;
+          if (const auto refusal = check_screen_share(role_of(actor), facts_.settings.screenshare); refusal && starts_share) {
+            return void(outcome.problem = refusal_problem(*refusal));
+          }
           self->audio = m.audio;
           self->video = m.video;
           self->screen = m.screen;

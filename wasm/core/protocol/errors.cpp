@@ -24,6 +24,7 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::storage_full, "storage_full"},
     {ErrorCode::kicked, "kicked"},
     {ErrorCode::chat_disabled, "chat_disabled"},
+    {ErrorCode::screenshare_disabled, "screenshare_disabled"},
     {ErrorCode::user_offline, "user_offline"},
     {ErrorCode::not_found, "not_found"},
 };

@@ -39,6 +39,7 @@ enum class ErrorCode {
   storage_full,    // the server could not store it (disk full); nothing was kept
   kicked,          // the host removed this user from the room; they may not come back
   chat_disabled,   // the room's chat is turned off
+  screenshare_disabled,  // the room's screen sharing is turned off, and this member is no host
   user_offline,    // the person rung has no socket open
   not_found,       // no such call, friend request or other thing named by id
 };

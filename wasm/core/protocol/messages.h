@@ -37,9 +37,9 @@ using RequestId = std::variant<std::int64_t, std::string>;
 // embed API (mehfil.d.ts: RoomInfo.settings, updateSettings). codec.h reads and writes it outside a
 // message (settings_to_json, settings_from_json).
 //
-// chat is a rule of the room (room_authority.h refuses chat:send while it is off), and screenshare
-// one of the client (the embed API starts no share while it is off, except for hosts and
-// co-hosts). video and audio were never enforced by anyone, and no page offers them any more; they
+// chat and screenshare are rules of the room (authority/permissions.h): while chat is off the
+// authority refuses chat:send (chat_disabled); while screenshare is off it refuses a media:state that
+// starts a share (screenshare_disabled), except from the host and co-hosts. video and audio were never enforced by anyone, and no page offers them any more; they
 // stay on the wire, true unless a client sets them, because the previous version's decoder
 // requires them in every settings object it reads.
 struct RoomSettings {

@@ -48,4 +48,8 @@ std::vector<HostActionKind> room_actions(Role me) {
   return actions;
 }
 
+bool may_share_screen(Role me, const protocol::RoomSettings& settings) {
+  return !authority::check_screen_share(me, settings.screenshare);
+}
+
 }  // namespace mehfil::room

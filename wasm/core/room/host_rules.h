@@ -37,5 +37,7 @@ bool may_offer(Role me, HostActionKind action);
 std::vector<HostActionKind> actions_on(Role me, const protocol::Participant& target, bool target_is_self);
 // The room-wide ones this user may offer.
 std::vector<HostActionKind> room_actions(Role me);
+// Whether to offer this user "Share your screen" in a room with these settings.
+bool may_share_screen(Role me, const protocol::RoomSettings& settings);
 
 }  // namespace mehfil::room
