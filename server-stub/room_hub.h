@@ -1,18 +1,21 @@
-// RoomHub: the server's authority over rooms. It decides who may join (capacity, password, lock,
-// kicked), who may do what (host and co-hosts), who is host when the host leaves, and relays
-// signaling only between members of the same room. REST handlers and WebSocket messages both end
-// up here, so a host action has the same effect whichever way it arrives.
+// RoomHub: the imperative shell around the rooms' rules. The rules themselves (who may join, who may
+// do what, who is host when the host leaves, whiteboard authorship) are authority::RoomAuthority in
+// the core, one per live room; the hub feeds it events (a join, a socket up or down, a message, the
+// clock) and carries out what it returns: frames to members, SQLite writes, timers. It owns what
+// the core may not touch: sockets, the store, the clock, random tokens and password hashing.
+// REST handlers and WebSocket messages both end up in the same authority, so a host action has the
+// same effect and the same error code whichever way it arrives.
 //
-// Room lifecycle (docs/ARCHITECTURE.md):
-//   created -> waiting (nobody in) <-> active -> expired (24 h idle, the sweeper) | destroyed (ended
-//   by the host or deleted)
+// Room lifecycle (docs/ARCHITECTURE.md, authority/room_authority.h):
+//   created -> waiting (nobody in) <-> active -> expired (24 h idle, the sweeper) | ended (by the
+//   host, or deleted)
 // A member whose socket drops keeps its place for `resume_grace`, so a reconnecting client (with
 // its resume token) is the same peer and the others' media never stops; only after the grace does
 // everyone get room:participant-left. A REST join reserves a place the same way until the socket
 // comes.
 //
 // Runs on the server's single I/O thread; password hashing goes to a thread pool and comes back
-// through `post`, after which every rule is checked again (the room may have filled meanwhile).
+// through `post`, after which the authority is asked again (the room may have filled meanwhile).
 //
 // Abuse and storage (README, "Limits"): password guesses per room and address and a bounded hashing
 // queue; guest sessions per address; friend requests per sender; bytes stored per user; chat quotas
@@ -20,6 +23,9 @@
 // quotas) is the core's rule (authority/board_rules.h); the hub loads, stores and tells. A storage
 // failure fails that one request (storage_full or internal) and nothing else: the in-memory room
 // only changes after SQLite has kept the change.
+//
+// The implementation is split by concern: room_hub.cpp (live rooms, effects, storage, the sweeper),
+// room_rest.cpp, room_socket.cpp, room_people.cpp (friends and call:ring) and room_board.cpp.
 // A joiner catches up on a room of any size: the board and chat history go out as the room's shared
 // history pages after room:joined (Connection::send_history), never as one frame.
 #pragma once

@@ -1,0 +1,122 @@
+// People outside any one room (room_hub.h): friend requests and the friends list, and call:ring,
+// which reaches a friend or someone in a room with the caller on every socket they have open.
+// Split from room_hub.cpp, which holds the live rooms and carries out the authority's effects.
+#include "room_hub.h"
+
+#include <algorithm>
+
+#include "protocol/codec.h"
+#include "protocol/validation.h"
+#include "tokens.h"
+
+namespace mehfil::server {
+namespace {
+
+using nlohmann::json;
+using protocol::ErrorCode;
+namespace srv = protocol::server;
+namespace cli = protocol::client;
+
+constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
+
+}  // namespace
+
+std::optional<std::string> RoomHub::name_in_a_call_with(const std::string& a, const std::string& b) const {
+  for (const auto& [code, live] : rooms_) {
+    const authority::Member* first = live.rules.member(a);
+    const authority::Member* second = live.rules.member(b);
+    if (live.rules.facts().is_active && first && first->announced && second && second->announced) return second->display_name;
+  }
+  return std::nullopt;
+}
+ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_user_id) {
+  if (target_user_id == user.sub) return error({400, ErrorCode::bad_request, "You cannot add yourself as a friend."});
+  const auto mine = store_.friendship(user.sub, target_user_id);    // "requested" | "friends"
+  const auto theirs = store_.friendship(target_user_id, user.sub);
+  if (mine == "friends") return {200, {{"relation", "friends"}}};
+  const auto target_name = name_in_a_call_with(user.sub, target_user_id);
+  if (!target_name) return error({403, ErrorCode::not_in_room, "You can add people while you are in a call with them."});
+  const std::int64_t now = now_ms();
+  store_.upsert_user(user.sub, user.name, now);  // a token minted by an embedding site may be its first sight
+  if (!store_.user_name(target_user_id)) store_.upsert_user(target_user_id, *target_name, now);
+  if (theirs == "requested") {  // they asked first: that is a yes
+    store_.make_friends(user.sub, target_user_id, now);
+    tell_friends(user, target_user_id);
+    return {200, {{"relation", "friends"}}};
+  }
+  if (mine == "requested") return {200, {{"relation", "outgoing"}}};  // they were told once
+  if (store_.friendships_of(user.sub) >= kMaxFriendships) {
+    return error({429, ErrorCode::rate_limited, "You have reached " + std::to_string(kMaxFriendships) + " friends and requests."});
+  }
+  if (const auto wait = friend_requests_.take(user.sub, 1, std::chrono::steady_clock::now())) {
+    return error({429, ErrorCode::rate_limited,
+                  "You can send " + std::to_string(config_.friend_requests_per_hour) + " friend requests an hour.", wait});
+  }
+  store_.request_friend(user.sub, target_user_id, now);
+  tell_user(target_user_id, srv::FriendUpdate{user.sub, user.name, false});
+  return {200, {{"relation", "outgoing"}}};
+}
+
+ApiReply RoomHub::accept_friend(const Claims& user, const std::string& from_user_id) {
+  if (store_.friendship(from_user_id, user.sub) != "requested" && store_.friendship(user.sub, from_user_id) != "friends") {
+    return error({404, ErrorCode::not_found, "There is no friend request from that person."});
+  }
+  store_.make_friends(user.sub, from_user_id, now_ms());
+  tell_friends(user, from_user_id);
+  return {200, {{"relation", "friends"}}};
+}
+
+// Both of them, on every socket: a call open in another tab updates its cards too.
+void RoomHub::tell_friends(const Claims& user, const std::string& other_user_id) {
+  tell_user(other_user_id, srv::FriendUpdate{user.sub, user.name, true});
+  tell_user(user.sub, srv::FriendUpdate{other_user_id, store_.user_name(other_user_id).value_or("Someone"), true});
+}
+
+// Every open socket of this user, in a room or not.
+void RoomHub::tell_user(const std::string& user_id, const protocol::ServerMessage& message) {
+  const Frame frame = std::make_shared<const std::string>(protocol::encode(message));
+  for (const auto& connection : sockets_of(user_id)) connection->send(frame);
+}
+
+// Copied out first: a send may drop a slow reader, which erases it from online_ inside the call.
+std::vector<std::shared_ptr<Connection>> RoomHub::sockets_of(const std::string& user_id) const {
+  std::vector<std::shared_ptr<Connection>> sockets;
+  for (auto [it, end] = online_.equal_range(user_id); it != end; ++it) {
+    if (auto connection = it->second.lock()) sockets.push_back(std::move(connection));
+  }
+  return sockets;
+}
+
+ApiReply RoomHub::friends(const Claims& user) {
+  json list = json::array();
+  for (const FriendRecord& f : store_.friends_of(user.sub)) {
+    list.push_back({{"user_id", f.user_id}, {"display_name", f.display_name}, {"relation", f.relation}});
+  }
+  return {200, {{"friends", std::move(list)}}};
+}
+
+
+// call:ring reaches friends and people in a room with the caller, nobody else; a call_id is rung once.
+void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::CallRing& ring,
+                   const std::optional<protocol::RequestId>& id) {
+  const std::string& caller = connection->user_id();
+  if (ring.to_user_id == caller) return reply_error(connection, ErrorCode::bad_request, "You cannot ring yourself.", id);
+  if (used_call_ids_.count(ring.call_id)) {
+    return reply_error(connection, ErrorCode::bad_request, "call:ring.call_id has been used before: make a new one.", id);
+  }
+  if (store_.friendship(caller, ring.to_user_id) != "friends" && !name_in_a_call_with(caller, ring.to_user_id)) {
+    return reply_error(connection, ErrorCode::unauthorized, "You can ring your friends and people in a room with you.", id);
+  }
+  const auto targets = sockets_of(ring.to_user_id);
+  if (targets.empty()) return reply_error(connection, ErrorCode::user_offline, "That person is not online.", id);
+  used_call_ids_.emplace(ring.call_id, now_ms());
+  const bool busy = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
+    return entry.second.accepted && (entry.second.caller == ring.to_user_id || entry.second.callee == ring.to_user_id);
+  });
+  if (busy) return send(connection, srv::CallBusy{ring.call_id});
+  for (const auto& target : targets) send(target, srv::CallIncoming{ring.call_id, caller, connection->claims().name});
+  calls_[ring.call_id] = Call{caller, ring.to_user_id, false, now_ms()};
+  if (id) send(connection, srv::Ack{*id});
+}
+
+}  // namespace mehfil::server
