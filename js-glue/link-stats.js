@@ -30,12 +30,18 @@ export async function readLinkSample(pc, atMs) {
   return sample;
 }
 
+const TICK_MS = 1000;
+// getStats on every link every 2 s (the quality bars and Connection info), and no more than one
+// pc a second: a full mesh of ten would otherwise spend a busy machine's CPU on its own statistics.
+const STATS_EVERY_TICKS = 2;
+
 // Every link's report, refreshed in rounds: getStats on every pc, the samples to the core
 // (RoomCore.linkStats, room/link_quality.h), its reports kept for connectionStats() and the cards'
 // quality bars. One round at a time, however slow the machine.
 export class LinkReports {
   #reports = {}; // peer id -> the core's LinkReport
   #sampling = false;
+  #heartbeat = 0;
 
   report(peerId) { return this.#reports[peerId] ?? { quality: 'unknown', path: '' }; }
   get busy() { return this.#sampling; }
@@ -52,4 +58,17 @@ export class LinkReports {
     }
     return this.#reports;
   }
+
+  // While in the room: `tick` every second (the core's links keep their own clocks: restarts,
+  // deadlines) and `sample` every STATS_EVERY_TICKS ticks, or every `links()` ticks in a bigger mesh.
+  heartbeat({ tick, sample, links }) {
+    this.stopHeartbeat();
+    let ticks = 0;
+    this.#heartbeat = setInterval(() => {
+      tick();
+      if (++ticks % Math.max(STATS_EVERY_TICKS, links()) === 0) sample();
+    }, TICK_MS);
+  }
+
+  stopHeartbeat() { clearInterval(this.#heartbeat); }
 }

@@ -4,9 +4,11 @@
 // the RoomCore decides (who is polite, when to offer, roll back or restart ICE, the reconnect backoff,
 // host rules, which screen to show and what it says, who came and went, the bitrate caps, who is
 // speaking, which tiles exist, the pin and the page), and this file carries its commands out and
-// reports what happened as events. The carrying is split by job: the socket (room-socket.js), peer
-// connections (peer-connections.js), camera, microphone and screen (local-media.js), tile views
-// (tile-views.js) at the layout engine's rects (tile-grid.js), level meters (speaking-meters.js).
+// reports what happened as events. The carrying is split by job: feeding the core and running its
+// commands in order (core-driver.js), how join() ends (join-outcome.js), the socket (room-socket.js),
+// peer connections (peer-connections.js), camera, microphone and screen (local-media.js), tile views
+// (tile-views.js) at the layout engine's rects (tile-grid.js), level meters (speaking-meters.js),
+// link quality (link-stats.js).
 // Browser objects live in maps keyed by the ids the core uses; the core never holds a JS object.
 //
 //   const call = Mehfil.create(element, { server, room, displayName });
@@ -28,14 +30,11 @@ import { Emitter, mehfilError } from './emitter.js';
 import { restCall } from './rest-client.js';
 import { CallFrame } from './call-frame.js';
 import { roomElement } from './mehfil-element.js';
+import { CoreDriver, now } from './core-driver.js';
+import { JoinOutcome } from './join-outcome.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
-const now = () => Math.round(performance.now());
-const LINK_TICK_MS = 1000;
-// getStats on every link every 2 s (the quality bars and Connection info), and no more than one
-// pc a second: a full mesh of ten would otherwise spend a busy machine's CPU on its own statistics.
-const LINK_STATS_EVERY_TICKS = 2;
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const ACTIVE_STATES = new Set(['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting']);
 
@@ -51,6 +50,12 @@ class Call extends Emitter {
   #tiles; // CallStage: the grid of tiles drawn there
   #uiReady;
   #core = new RoomCore();
+  #driver = new CoreDriver(this.#core, {
+    execute: (command) => this.#execute(command),
+    after: () => this.#afterCommands(),
+    gone: () => this.#destroyed,
+  });
+  #join = new JoinOutcome();
   #state = 'idle';
   #destroyed = false;
   #token = null;
@@ -62,8 +67,6 @@ class Call extends Emitter {
     frame: (text) => this.#serverFrame(text),
     closed: () => this.#feed({ type: 'socket-closed', jitter: Math.random() }),
   });
-  #queue = [];
-  #running = false;
   #peers = new PeerConnections({
     report: (peer, event) => this.#feed({ type: 'peer', peer, ...event }),
     changed: () => { if (!this.#destroyed) this.#render(); },
@@ -75,22 +78,16 @@ class Call extends Emitter {
     report: (code, message) => this.emit('error', { code, message }),
   });
   #mediaReady = null;
-  #timers = new Map(); // timer key -> timeout id
-  #linkTicker = 0;
   #snapshot = null;
   #participants = []; // the others, as the core last applied them, in join order
   #chat = [];
   #speaking = new Set(); // peer ids, the core's verdict
   #activeSpeaker = null;
-  #joinWaiters = [];
-  #lastError = null;
   #lastRejection = null;
-  #screenName = null;
   #marks = {};
   #whiteboard = new CallWhiteboard();
   #friends = new Friends((path, json) => this.#api(path, json));
   #links = new LinkReports();
-  #trace = []; // the last few hundred peer events, commands and signals, for the debug view
 
   constructor(container, options) {
     super();
@@ -122,19 +119,20 @@ class Call extends Emitter {
     if (this.#destroyed) throw mehfilError('destroyed', 'This call was destroyed.');
     if (this.#state === 'in_room' || this.#state === 'waiting') return;
     if (this.#state === 'password_needed' && this.#options.password) {
-      const waiting = this.#waitForJoin();
+      const waiting = this.#join.wait();
       this.#feed({ type: 'submit-password', password: this.#options.password });
       return waiting;
     }
     this.#marks = { join: now() };
-    this.#lastError = null;
-    const waiting = this.#waitForJoin();
+    this.#join.lastError = null;
+    const waiting = this.#join.wait();
     await this.#uiReady;
     if (!this.#mediaReady) this.#mediaReady = this.#startMedia();
     try {
       this.#token = this.#options.token ?? this.#token ?? (await this.#guestSession());
     } catch (error) {
-      this.#fail(error.code ?? 'connection_lost', error.message);
+      this.#join.fail(error.code ?? 'connection_lost', error.message);
+      this.emit('error', { ...this.#join.lastError });
       return waiting;
     }
     this.#marks.token = now();
@@ -163,15 +161,13 @@ class Call extends Emitter {
     this.#destroyed = true;
     this.#peers.closeAll();
     this.#socket.close();
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
-    clearInterval(this.#linkTicker);
+    this.#driver.stop();
+    this.#links.stopHeartbeat();
     this.#stopLocalMedia();
     this.#tiles.destroy();
     this.#frame.destroy();
     this.#core.destroy();
-    for (const waiter of this.#joinWaiters) waiter.reject(mehfilError('destroyed', 'This call was destroyed.'));
-    this.#joinWaiters = [];
+    this.#join.destroyed();
     this.clear();
   }
 
@@ -316,8 +312,8 @@ class Call extends Emitter {
     if (this.#whiteboard.open || this.#destroyed) return;
     const mounted = this.#whiteboard.mount({
       author: this.self()?.user_id ?? 'guest', isHost: this.canManage(),
-      send: (ops) => this.#feedQuietly({ type: 'board-ops', ops }),
-      sendCursor: (cursor) => this.#feedQuietly({ type: 'board-cursor', ...cursor }),
+      send: (ops) => this.#driver.feedQuietly({ type: 'board-ops', ops }),
+      sendCursor: (cursor) => this.#driver.feedQuietly({ type: 'board-cursor', ...cursor }),
     });
     this.#feed({ type: 'whiteboard', open: true });
     if (await mounted) this.emit('whiteboard-change', { open: true });
@@ -335,9 +331,9 @@ class Call extends Emitter {
   // The engine's insides for tests, benchmarks and the stats overlay; not part of the contract.
   [DEBUG]() {
     return {
-      marks: { ...this.#marks }, trace: [...this.#trace], snapshot: this.#core.snapshot(), layout: this.#tiles.layout,
+      marks: { ...this.#marks }, trace: this.#driver.trace, snapshot: this.#core.snapshot(), layout: this.#tiles.layout,
       tiles: this.#tiles.tileIds(), localStream: this.#media.camera, screenStream: this.#media.screen,
-      peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#frame.stage, screen: this.#screenName,
+      peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#frame.stage, screen: this.#join.screenName,
       mediaState: { ...this.#media.state },
     };
   }
@@ -345,53 +341,14 @@ class Call extends Emitter {
   // ---------------------------------------------------------------------------------------------
   // the core: events in, commands out
 
-  #feed(event) {
-    if (this.#destroyed) return;
-    if (event.peer) this.#note(`in ${event.peer} ${event.event ?? ''} ${event.op ?? ''} ${event.state ?? ''} ${event.error ?? ''}`);
-    this.#run(this.#core.event(event, now()));
-  }
-
-  // For events that change nothing on screen (the whiteboard's traffic): their commands run without
-  // the redraw that follows every other batch.
-  #feedQuietly(event) {
-    if (!this.#destroyed) for (const command of this.#core.event(event, now())) this.#execute(command);
-  }
+  #feed(event) { this.#driver.feed(event); }
 
   #serverFrame(text) {
-    if (this.#destroyed) return;
-    if (text.includes('"signal:')) this.#note(`ws< ${text.slice(0, 80)}`);
     if (!this.#marks.theirs && /"type":"signal:(offer|answer)"/.test(text)) this.#marks.theirs = now();
-    this.#run(this.#core.serverFrame(text, now()));
-  }
-
-  #note(line) {
-    this.#trace.push(`${now()} ${line}`);
-    if (this.#trace.length > 400) this.#trace.shift();
-  }
-
-  #run(commands) {
-    this.#queue.push(...commands);
-    if (this.#running) return;
-    this.#running = true;
-    try {
-      while (this.#queue.length) {
-        const command = this.#queue.shift();
-        try {
-          this.#execute(command);
-        } catch (error) {
-          console.error('mehfil: command failed', command.type, error);
-        }
-      }
-    } finally {
-      this.#running = false;
-    }
-    this.#afterCommands();
+    this.#driver.serverFrame(text);
   }
 
   #execute(c) {
-    // Signals only: chat text has no place in a debug trace.
-    if (c.peer) this.#note(`do ${c.type} ${c.peer} ${c.op ?? ''} ${c.sdp_type ?? ''}`);
-    else if (c.type === 'send' && c.text.includes('"signal:')) this.#note(`do send ${c.text.slice(0, 60)}`);
     switch (c.type) {
       case 'send':
         this.#socket.send(c.text);
@@ -403,8 +360,8 @@ class Call extends Emitter {
       case 'toast': this.#toast(c.kind, c.detail); break;
       case 'screen': this.#showScreen(c); break;
       case 'error':
-        this.#lastError = { code: c.code, message: c.message };
-        this.emit('error', { ...this.#lastError });
+        this.#join.lastError = { code: c.code, message: c.message };
+        this.emit('error', { ...this.#join.lastError });
         // The switch went off while this share was being picked: the server refused it, so end it.
         if (c.code === 'screenshare_disabled') this.stopScreenShare();
         break;
@@ -415,7 +372,7 @@ class Call extends Emitter {
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
-      case 'timer': this.#schedule(c.key, c.at); break;
+      case 'timer': this.#driver.schedule(c.key, c.at); break;
       default: if (!this.#peers.execute(c)) console.debug('mehfil: unknown command', c);
     }
   }
@@ -448,50 +405,19 @@ class Call extends Emitter {
       } else if (previous === 'reconnecting') {
         this.#announceMedia();
       }
-      clearInterval(this.#linkTicker);
-      let ticks = 0;
-      this.#linkTicker = setInterval(() => {
-        this.#feed({ type: 'tick' });
-        if (++ticks % Math.max(LINK_STATS_EVERY_TICKS, this.#peers.size) === 0) this.#sampleLinks();
-      }, LINK_TICK_MS);
-      for (const waiter of this.#joinWaiters) waiter.resolve();
-      this.#joinWaiters = [];
+      this.#links.heartbeat({ tick: () => this.#feed({ type: 'tick' }), sample: () => this.#sampleLinks(), links: () => this.#peers.size });
     }
+    this.#join.state(state);
     if (state === 'reconnecting') {
       this.#frame.banner.textContent = 'Connection lost. Trying to reconnect…';
       this.#frame.banner.hidden = false;
     }
-    if (state === 'password_needed') {
-      this.#rejectJoin(this.#lastError ?? { code: 'wrong_password', message: SCREEN_MESSAGES.password });
-    }
     if (END_STATES.has(state)) {
-      clearInterval(this.#linkTicker);
+      this.#links.stopHeartbeat();
       this.#frame.banner.hidden = true;
-      const ends = {
-        failed: this.#lastError ?? { code: this.#screenName ?? 'connection_lost', message: SCREEN_MESSAGES[this.#screenName] ?? 'Could not join the room.' },
-        kicked: { code: 'kicked', message: SCREEN_MESSAGES.kicked },
-        closed: { code: 'room_closed', message: SCREEN_MESSAGES.room_closed },
-        left: { code: 'left', message: 'Left before joining.' },
-      };
-      this.#rejectJoin(ends[state]);
       // Gave up reconnecting: the camera stays open for Reconnect; leave() or destroy() closes it.
-      if (state !== 'left' && this.#screenName !== 'connection_lost') this.#stopLocalMedia();
+      if (state !== 'left' && this.#join.screenName !== 'connection_lost') this.#stopLocalMedia();
     }
-  }
-
-  #waitForJoin() {
-    return new Promise((resolve, reject) => this.#joinWaiters.push({ resolve, reject }));
-  }
-
-  #rejectJoin(error) {
-    for (const waiter of this.#joinWaiters) waiter.reject(mehfilError(error.code, error.message));
-    this.#joinWaiters = [];
-  }
-
-  #fail(code, message) {
-    this.#lastError = { code, message };
-    this.emit('error', { code, message });
-    this.#rejectJoin(this.#lastError);
   }
 
   #host(intent) {
@@ -512,14 +438,6 @@ class Call extends Emitter {
     return body.token;
   }
 
-  #schedule(key, at) {
-    clearTimeout(this.#timers.get(key));
-    this.#timers.set(key, setTimeout(() => {
-      this.#timers.delete(key);
-      this.#feed({ type: 'tick' });
-    }, Math.max(0, at - now())));
-  }
-
   #toast(kind, detail) {
     const nameOf = (userId) => this.participants().find((p) => p.user_id === userId)?.display_name ?? '';
     this.emit('toast', { kind, detail, text: toastText(kind, detail, nameOf) });
@@ -528,19 +446,15 @@ class Call extends Emitter {
   // The core's screen, with what it is about: the server's code and message, who removed us, why
   // the room closed.
   #showScreen({ screen, code, message, by, reason }) {
-    this.#screenName = screen;
     if (screen === 'kicked') this.emit('kicked', { by });
     if (screen === 'room_closed' || screen === 'expired') this.emit('room-closed', { reason: reason || screen });
-    if (screen === 'password') this.#lastError = { code: code || 'wrong_password', message: message || SCREEN_MESSAGES.password };
-    if (screen !== 'password' && screen !== 'preview' && screen !== 'kicked' && screen !== 'room_closed') {
-      this.#lastError = { code: code || screen, message: message || SCREEN_MESSAGES[screen] || screen };
-      this.emit('error', { ...this.#lastError });
-    }
+    const error = this.#join.screen({ screen, code, message });
+    if (error) this.emit('error', { ...error });
     this.emit('screen', { screen, message: SCREEN_MESSAGES[screen] ?? '' });
     // call-ui.js may draw the screens itself (it exports handlesScreens = true); else a plain one here.
     if (!this.#frame.ui?.handlesScreens && screen !== 'preview') {
       showPlainScreen(this.#frame.overlay, {
-        screen, message: screen === 'kicked' || screen === 'room_closed' ? '' : this.#lastError?.message,
+        screen, message: screen === 'kicked' || screen === 'room_closed' ? '' : this.#join.lastError?.message,
         reconnect: () => this.reconnect(), leave: () => this.destroy(),
       });
     }
