@@ -4,7 +4,7 @@
 // every tool used.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, newPage, createRoom, screenshot } from './support.mjs';
+import { setUp, newPage, createRoom, screenshot, eventually } from './support.mjs';
 
 let room;
 const world = setUp({ chromium: { webgl: true }, prepare: async () => { room = (await createRoom(world, { room_name: 'Sketches' })).code; } });
@@ -84,8 +84,12 @@ test('a board with every tool, as a person sees it', async () => {
   await page.waitForFunction(() => window.mehfilBoard.typing());  // the text box opens on the next frame
   await page.keyboard.type('Mehfil whiteboard');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => window.mehfilBoard.exportSvg().includes('Mehfil whiteboard'));  // committed  await use('eraser', [[150, 250], [160, 250]]);
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => window.mehfilBoard.exportSvg().includes('Mehfil whiteboard'));  // committed
+  // The eraser crosses the pen's wave where it starts: that stroke goes, nothing else does.
+  const shapes = (svg) => (svg.match(/<(path|polyline|line|polygon|rect|ellipse|text)\b/g) ?? []).length;
+  const before = shapes(await svgOf(page));
+  await use('eraser', [[150, 250], [160, 250]]);
+  await eventually(async () => shapes(await svgOf(page)) === before - 1, { what: 'the wave to be erased' });
   const svg = await svgOf(page);
   assert.match(svg, /<text [^>]*>Mehfil whiteboard<\/text>/);
   assert.match(svg, /<ellipse /);
