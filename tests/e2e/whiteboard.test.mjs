@@ -95,6 +95,10 @@ test('a board with every tool, as a person sees it', async () => {
   assert.match(svg, /<ellipse /);
   assert.match(svg, /<polygon /);
   await screenshot(page, 'whiteboard-every-tool');
+  // On a phone the toolbar wraps into rows instead of running off the board's right edge.
+  await page.setViewportSize({ width: 390, height: 760 });
+  await page.waitForTimeout(300);
+  await screenshot(page, 'whiteboard-phone');
   const png = await page.evaluate(() => window.mehfilBoard.exportPng());
   assert.match(png, /^data:image\/png;base64,/);
   assert.ok(png.length > 5000, 'the PNG has pixels');

@@ -150,15 +150,23 @@ void WhiteboardView::toolbar() {
   ImGui::Begin("Whiteboard tools", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings);
-  for (const ToolButton& button : kTools) {
+  // On a phone the row of tools is wider than the board: a button that would cross the right edge
+  // starts a new row instead (ImGui's wrapping idiom), so every tool stays on screen.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float right_edge = ImGui::GetIO().DisplaySize.x - 8 - style.WindowPadding.x;
+  const auto same_line_if_fits = [&](float next_width) {
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + next_width <= right_edge) ImGui::SameLine();
+  };
+  const auto button_width = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
+  for (std::size_t i = 0; i < std::size(kTools); ++i) {
+    const ToolButton& button = kTools[i];
     const bool active = tool_ == button.tool;
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::Button(button.label)) tool_ = button.tool;
     if (active) ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", button.tip);
-    ImGui::SameLine();
+    if (i + 1 < std::size(kTools)) same_line_if_fits(button_width(kTools[i + 1].label));
   }
-  ImGui::NewLine();
   for (std::size_t i = 0; i < std::size(kColours); ++i) {
     ImGui::PushID(static_cast<int>(i));
     const std::uint32_t c = kColours[i];
@@ -166,11 +174,13 @@ void WhiteboardView::toolbar() {
                         static_cast<float>((c >> 8) & 0xff) / 255.f, 1.f);
     if (ImGui::ColorButton("colour", colour, ImGuiColorEditFlags_NoTooltip, ImVec2(20, 20))) style_.stroke = c;
     ImGui::PopID();
-    ImGui::SameLine();
+    if (i + 1 < std::size(kColours)) ImGui::SameLine();
   }
-  ImGui::SetNextItemWidth(90);
+  constexpr float kWidthSlider = 90;
+  same_line_if_fits(kWidthSlider + style.ItemInnerSpacing.x + ImGui::CalcTextSize("width").x);
+  ImGui::SetNextItemWidth(kWidthSlider);
   ImGui::SliderFloat("width", &style_.width, 1.f, 24.f, "%.0f");
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize("fill").x);
   ImGui::Checkbox("fill", &style_.filled);
   style_.fill = (style_.stroke & 0xffffff00u) | 0x55u;
   if (ImGui::Button("Undo") || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z)) && !ImGui::GetIO().KeyShift)) {
