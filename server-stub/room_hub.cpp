@@ -21,7 +21,6 @@ using protocol::ErrorCode;
 namespace srv = protocol::server;
 namespace cli = protocol::client;
 
-constexpr std::int64_t kCallIdMemoryMs = 3'600'000;    // a call_id may not be rung again for this long
 
 // The settings column holds protocol::settings_to_json; a value that does not read (hand-edited)
 // leaves the defaults.
@@ -353,12 +352,7 @@ void RoomHub::sweep() {
       rooms_.erase(it);
     }
   }
-  for (auto it = calls_.begin(); it != calls_.end();) {
-    it = (!it->second.accepted && now - it->second.started_at > 60'000) ? calls_.erase(it) : std::next(it);
-  }
-  for (auto it = used_call_ids_.begin(); it != used_call_ids_.end();) {
-    it = now - it->second > kCallIdMemoryMs ? used_call_ids_.erase(it) : std::next(it);
-  }
+  carry_out(calls_.tick(now), nullptr, std::nullopt);
   const auto steady_now = std::chrono::steady_clock::now();
   for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &write_bytes_}) {
     buckets->forget_idle(steady_now);

@@ -44,6 +44,7 @@
 #include <nlohmann/json.hpp>
 
 #include "authority/board_rules.h"
+#include "authority/call_rules.h"
 #include "authority/permissions.h"
 #include "authority/room_authority.h"
 #include "connection.h"
@@ -118,12 +119,6 @@ class RoomHub {
     std::shared_ptr<const std::vector<Frame>> board_pages;
     std::shared_ptr<const std::vector<Frame>> chat_pages;
   };
-  struct Call {
-    std::string caller;
-    std::string callee;
-    bool accepted = false;
-    std::int64_t started_at = 0;
-  };
   struct Problem {
     unsigned status;
     protocol::ErrorCode code;
@@ -172,6 +167,10 @@ class RoomHub {
   const std::vector<Frame>& chat_pages(LiveRoom& room);
   void dispatch(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
                 const std::optional<protocol::RequestId>& id);
+  // Carries out a call rule's outcome: its deliveries, or its problem to `connection`; then the ack.
+  void carry_out(const authority::CallOutcome& outcome, const std::shared_ptr<Connection>& connection,
+                 const std::optional<protocol::RequestId>& id);
+  authority::Caller caller(const Connection& connection) const;
   void ring(const std::shared_ptr<Connection>& connection, const protocol::client::CallRing& ring,
             const std::optional<protocol::RequestId>& id);
 
@@ -193,8 +192,7 @@ class RoomHub {
   void refresh_ice_credentials(std::int64_t now);
   std::multimap<std::string, std::weak_ptr<Connection>> online_;  // user_id -> their sockets, for calls
   std::map<authority::ConnId, std::weak_ptr<Connection>> sockets_;  // the rules name sockets by id
-  std::map<std::string, Call> calls_;
-  std::map<std::string, std::int64_t> used_call_ids_;  // call_id -> when first rung; kept an hour
+  authority::CallRules calls_;  // every 1:1 call's rules (authority/call_rules.h)
   std::size_t connection_count_ = 0;
   int pending_password_checks_ = 0;
   KeyedBuckets password_attempts_;   // "room|address"

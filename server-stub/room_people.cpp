@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "protocol/codec.h"
 #include "protocol/validation.h"
 #include "tokens.h"
@@ -96,27 +98,38 @@ ApiReply RoomHub::friends(const Claims& user) {
 }
 
 
-// call:ring reaches friends and people in a room with the caller, nobody else; a call_id is rung once.
+authority::Caller RoomHub::caller(const Connection& connection) const {
+  return {connection.user_id(), connection.claims().name, connection.id()};
+}
+
+void RoomHub::carry_out(const authority::CallOutcome& outcome, const std::shared_ptr<Connection>& connection,
+                        const std::optional<protocol::RequestId>& id) {
+  if (outcome.problem && connection) return reply_problem(connection, {0, outcome.problem->code, outcome.problem->message}, id);
+  for (const authority::Deliver& delivery : outcome.deliveries) {
+    const Frame frame = std::make_shared<const std::string>(protocol::encode(delivery.message));
+    for (const authority::ConnId to : delivery.to) {
+      const auto it = sockets_.find(to);
+      if (auto target = it == sockets_.end() ? nullptr : it->second.lock()) target->send(frame);
+    }
+  }
+  if (id && connection) send(connection, srv::Ack{*id});
+}
+
+// call:ring reaches friends and people in a room with the caller (the shell knows who those are);
+// the rest is the call rules'. A timer wakes them when the ring would run out, so "no answer" comes
+// on time and not at the next sweep.
 void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::CallRing& ring,
                    const std::optional<protocol::RequestId>& id) {
-  const std::string& caller = connection->user_id();
-  if (ring.to_user_id == caller) return reply_error(connection, ErrorCode::bad_request, "You cannot ring yourself.", id);
-  if (used_call_ids_.count(ring.call_id)) {
-    return reply_error(connection, ErrorCode::bad_request, "call:ring.call_id has been used before: make a new one.", id);
-  }
-  if (store_.friendship(caller, ring.to_user_id) != "friends" && !name_in_a_call_with(caller, ring.to_user_id)) {
-    return reply_error(connection, ErrorCode::unauthorized, "You can ring your friends and people in a room with you.", id);
-  }
-  const auto targets = sockets_of(ring.to_user_id);
-  if (targets.empty()) return reply_error(connection, ErrorCode::user_offline, "That person is not online.", id);
-  used_call_ids_.emplace(ring.call_id, now_ms());
-  const bool busy = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
-    return entry.second.accepted && (entry.second.caller == ring.to_user_id || entry.second.callee == ring.to_user_id);
+  const std::string& from = connection->user_id();
+  authority::Callee callee;
+  callee.may_ring = ring.to_user_id != from &&
+                    (store_.friendship(from, ring.to_user_id) == "friends" || name_in_a_call_with(from, ring.to_user_id));
+  for (const auto& target : sockets_of(ring.to_user_id)) callee.sockets.push_back(target->id());
+  carry_out(calls_.ring(caller(*connection), ring, callee, now_ms()), connection, id);
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(authority::kRingMs + 50));
+  timer->async_wait([this, timer](const boost::system::error_code& error) {
+    if (!error) carry_out(calls_.tick(now_ms()), nullptr, std::nullopt);
   });
-  if (busy) return send(connection, srv::CallBusy{ring.call_id});
-  for (const auto& target : targets) send(target, srv::CallIncoming{ring.call_id, caller, connection->claims().name});
-  calls_[ring.call_id] = Call{caller, ring.to_user_id, false, now_ms()};
-  if (id) send(connection, srv::Ack{*id});
 }
 
 }  // namespace mehfil::server

@@ -27,6 +27,7 @@ void RoomHub::connected(const std::shared_ptr<Connection>& connection) {
   sockets_.emplace(connection->id(), connection);
   connection->ice_issued_ms = now_ms();
   send(connection, srv::Hello{1, connection->ice_issued_ms, ice_servers_for(config_.ice, connection->user_id(), now_ms() / 1000)});
+  carry_out(calls_.socket_opened(caller(*connection)), nullptr, std::nullopt);  // a tab opened while it rings rings too
 }
 void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
   --connection_count_;
@@ -35,6 +36,7 @@ void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
     it = (!held || held == connection) ? online_.erase(it) : std::next(it);
   }
   sockets_.erase(connection->id());
+  carry_out(calls_.socket_closed(caller(*connection)), nullptr, std::nullopt);
   // The socket is gone but the member keeps its place for the grace period (room_authority.h).
   if (connection->room_code.empty()) return;
   if (LiveRoom* live = room(connection->room_code)) apply(*live, live->rules.socket_closed(connection->id(), now_ms()));
@@ -72,18 +74,6 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
   const auto ack = [&] {
     if (id) send(connection, srv::Ack{*id});
   };
-  const auto call_reply = [&](const std::string& call_id, auto reply, bool from_callee, bool accept) {
-    const auto it = calls_.find(call_id);
-    if (it == calls_.end()) return reply_error(connection, ErrorCode::not_found, "No such call.", id);
-    Call& call = it->second;
-    if ((from_callee ? call.callee : call.caller) != connection->user_id()) {
-      return reply_error(connection, ErrorCode::not_found, "That call is not yours.", id);
-    }
-    const std::string& other = from_callee ? call.caller : call.callee;
-    for (const auto& target : sockets_of(other)) send(target, reply);
-    if (accept) call.accepted = true; else calls_.erase(it);
-    ack();
-  };
   // The room this socket is in, if it is in one as the member on this socket.
   LiveRoom* live = connection->room_code.empty() ? nullptr : room(connection->room_code);
   const authority::Member* self = live ? live->rules.member_on(connection->id()) : nullptr;
@@ -105,11 +95,11 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
         } else if constexpr (std::is_same_v<T, cli::CallRing>) {
           ring(connection, m, id);
         } else if constexpr (std::is_same_v<T, cli::CallAccept>) {
-          call_reply(m.call_id, srv::CallAccepted{m.call_id}, true, true);
+          carry_out(calls_.accept(caller(*connection), m), connection, id);
         } else if constexpr (std::is_same_v<T, cli::CallReject>) {
-          call_reply(m.call_id, srv::CallRejected{m.call_id}, true, false);
+          carry_out(calls_.reject(caller(*connection), m), connection, id);
         } else if constexpr (std::is_same_v<T, cli::CallCancel>) {
-          call_reply(m.call_id, srv::CallCancelled{m.call_id}, false, false);
+          carry_out(calls_.cancel(caller(*connection), m), connection, id);
         } else if constexpr (std::is_same_v<T, cli::ChatSend>) {
           // The rules say whether this member may chat; then it is stored, and only then told.
           const authority::Outcome allowed = live ? live->rules.message(connection->id(), actor(connection->claims()), message, now_ms())

@@ -131,3 +131,27 @@ TEST_CASE("Intents that make no sense are rejected, never thrown") {
   CHECK(count_of<Rejected>(call.handle(intent, 0)) == 1);
   CHECK(call.state() == CallState::idle);
 }
+
+TEST_CASE("Glare: both ends ring each other at once and settle on the call with the smaller id") {
+  Call ana, ben;
+  ana.handle(PlaceCall{"ben", "call-a"}, 1000);
+  ben.handle(PlaceCall{"ana", "call-b"}, 1000);
+  // Each hears the other's ring. Ana's id is smaller: she waits; Ben cancels his and answers hers.
+  CHECK(from_server(ana, server::CallIncoming{"call-b", "ben", "Ben"}, 1010).empty());
+  CHECK(ana.state() == CallState::calling);
+  const auto out = from_server(ben, server::CallIncoming{"call-a", "ana", "Ana"}, 1010);
+  std::vector<std::string> sent;
+  for (const auto& command : out) {
+    if (const auto* send = std::get_if<SendMessage>(&command)) {
+      if (const auto* cancel = std::get_if<client::CallCancel>(&send->message)) sent.push_back("call:cancel " + cancel->call_id);
+      if (const auto* accept = std::get_if<client::CallAccept>(&send->message)) sent.push_back("call:accept " + accept->call_id);
+    }
+  }
+  CHECK(sent == std::vector<std::string>{"call:cancel call-b", "call:accept call-a"});
+  CHECK(ben.state() == CallState::connected);
+  CHECK(ben.call_id() == "call-a");
+  from_server(ana, server::CallAccepted{"call-a"});
+  CHECK(ana.state() == CallState::connected);
+  // A third person's ring while calling is still refused as busy.
+  CHECK(std::holds_alternative<client::CallReject>(first_of<SendMessage>(from_server(ana, server::CallIncoming{"call-c", "cy", "Cy"})).message));
+}

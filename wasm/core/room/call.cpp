@@ -47,7 +47,18 @@ void Call::on_server(const protocol::ServerMessage& message, Out& out) {
   const bool free = state_ == CallState::idle || state_ == CallState::ended;
   if (const auto* incoming = std::get_if<server::CallIncoming>(&message)) {
     if (!free) {
-      if (incoming->call_id != call_id_) out.push_back(SendMessage{client::CallReject{incoming->call_id}});
+      if (incoming->call_id == call_id_) return;
+      // Glare: the person we ring rings us at the same moment. Both ends see both rings and settle
+      // it alike: the call with the smaller id is the call. The end whose call loses cancels it and
+      // answers the other; the end whose call wins waits for that answer.
+      if (state_ == CallState::calling && incoming->from_user_id == peer_) {
+        if (incoming->call_id > call_id_) return;
+        out.push_back(SendMessage{client::CallCancel{call_id_}});
+        call_id_ = incoming->call_id;
+        out.push_back(SendMessage{client::CallAccept{call_id_}});
+        return to(CallState::connected, CallEnd::none, out);
+      }
+      out.push_back(SendMessage{client::CallReject{incoming->call_id}});
       return;
     }
     call_id_ = incoming->call_id;

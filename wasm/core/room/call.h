@@ -24,6 +24,8 @@
 //   connected  HangUp                         → ended(hung_up)     SendMessage(call:cancel)
 //   connected  call:cancelled                 → ended(hung_up)
 //   connected  InviteToRoom                   → ended(moved_to_room) GrowIntoRoom
+//   calling X  call:incoming from X, smaller id → connected        SendMessage(call:cancel ours, call:accept theirs) (glare)
+//   calling X  call:incoming from X, larger id  → (unchanged)      (glare: X answers ours)
 //   not idle   call:incoming (another id)     → (unchanged)        SendMessage(call:reject) (busy)
 // Messages naming another call id are ignored; intents that make no sense return Rejected.
 // Every transition also returns CallUpdate so the UI can redraw.

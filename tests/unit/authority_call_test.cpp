@@ -1,0 +1,144 @@
+// The server's 1:1 call rules (wasm/core/authority/call_rules.h), headless: each row of the table in
+// its header, and each refusal, read as lines ("c2 call:incoming").
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "authority/call_rules.h"
+
+using namespace mehfil::authority;
+using mehfil::protocol::ErrorCode;
+namespace cli = mehfil::protocol::client;
+
+namespace {
+
+constexpr std::int64_t kStart = 1'000'000;
+
+// Ana is on socket 1; Ben has two tabs, 2 and 3; Cy is on 4.
+const Caller ana{"ana", "Ana", 1}, ben{"ben", "Ben", 2}, ben_tab2{"ben", "Ben", 3}, cy{"cy", "Cy", 4};
+const Callee ben_online{true, {2, 3}}, ana_online{true, {1}}, cy_online{true, {4}};
+
+std::vector<std::string> lines(const CallOutcome& outcome) {
+  std::vector<std::string> out;
+  if (outcome.problem) out.push_back(std::string(mehfil::protocol::to_string(outcome.problem->code)));
+  for (const Deliver& d : outcome.deliveries) {
+    const std::string type(std::visit([](const auto& m) { return std::decay_t<decltype(m)>::type_name; }, d.message));
+    for (ConnId to : d.to) out.push_back("c" + std::to_string(to) + " " + type);
+  }
+  return out;
+}
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("A ring rings every tab of the callee, one accepts, the caller hears and the other tab stops") {
+  CallRules rules;
+  CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming"});
+  CHECK(rules.in_call("ana"));
+  CHECK(rules.in_call("ben"));
+  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c2 call:cancelled"});
+  CHECK(rules.connected_call_of("ana") == "k1");
+  CHECK(lines(rules.cancel(ana, {"k1"})) == Lines{"c3 call:cancelled"});  // hang up: the other end hears
+  CHECK_FALSE(rules.in_call("ben"));
+}
+
+TEST_CASE("A declined ring tells the caller and stops the callee's other tabs") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  CHECK(lines(rules.reject(ben, {"k1"})) == Lines{"c1 call:rejected", "c3 call:cancelled"});
+  CHECK(rules.calls() == 0);
+}
+
+TEST_CASE("A ring runs out after 30 s: both ends hear call:timeout") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  CHECK(lines(rules.tick(kStart + kRingMs - 1)).empty());
+  CHECK(lines(rules.tick(kStart + kRingMs)) == Lines{"c2 call:timeout", "c3 call:timeout", "c1 call:timeout"});
+  CHECK(rules.calls() == 0);
+}
+
+TEST_CASE("Someone in a call is busy, and the caller hears call:busy at once") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  rules.accept(ben, {"k1"});
+  CHECK(lines(rules.ring(cy, {"ben", "k2"}, ben_online, kStart)) == Lines{"c4 call:busy"});
+  // Ringing someone ringing somebody else is busy too, and so is ringing while rung.
+  rules.cancel(ana, {"k1"});
+  rules.ring(ana, {"cy", "k3"}, cy_online, kStart);
+  CHECK(lines(rules.ring(ben, {"ana", "k4"}, ana_online, kStart)) == Lines{"c2 call:busy"});
+  CHECK(lines(rules.ring(ben, {"cy", "k5"}, cy_online, kStart)) == Lines{"c2 call:busy"});
+}
+
+TEST_CASE("Glare: two people ringing each other at once both ring, and a third ring between them is refused") {
+  CallRules rules;
+  CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming"});
+  CHECK(lines(rules.ring(ben, {"ana", "k2"}, ana_online, kStart)) == Lines{"c1 call:incoming"});
+  CHECK(lines(rules.ring(ana, {"ben", "k3"}, ben_online, kStart)) == Lines{"bad_request"});
+  // The clients settle it: Ben's larger id loses; he cancels it and answers Ana's.
+  CHECK(lines(rules.cancel(ben, {"k2"})) == Lines{"c1 call:cancelled"});
+  CHECK(lines(rules.accept(ben, {"k1"})) == Lines{"c1 call:accepted", "c3 call:cancelled"});
+  CHECK(rules.calls() == 1);
+}
+
+TEST_CASE("Sockets closing end what they held: a ringing caller, the last rung tab, either end of a call") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  CHECK(lines(rules.socket_closed(ana)) == Lines{"c2 call:cancelled", "c3 call:cancelled"});
+  rules.ring(ana, {"ben", "k2"}, ben_online, kStart);
+  CHECK(lines(rules.socket_closed(ben)).empty());  // Ben's other tab still rings
+  CHECK(lines(rules.socket_closed(ben_tab2)) == Lines{"c1 call:timeout"});
+  rules.ring(ana, {"cy", "k3"}, cy_online, kStart);
+  rules.accept(cy, {"k3"});
+  CHECK(lines(rules.socket_closed(cy)) == Lines{"c1 call:cancelled"});
+  CHECK(rules.calls() == 0);
+}
+
+TEST_CASE("A tab opened while a call rings for its user rings too") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, Callee{true, {2}}, kStart);
+  CHECK(lines(rules.socket_opened(ben_tab2)) == Lines{"c3 call:incoming"});
+  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c2 call:cancelled"});
+}
+
+TEST_CASE("Refusals say what is wrong and change nothing") {
+  CallRules rules;
+  const auto ring_problem = [&](const Caller& who, cli::CallRing ring, const Callee& callee) {
+    const auto outcome = rules.ring(who, ring, callee, kStart);
+    return outcome.problem ? outcome.problem->code : ErrorCode::internal;
+  };
+  CHECK(ring_problem(ana, {"ana", "k1"}, ana_online) == ErrorCode::bad_request);        // yourself
+  CHECK(ring_problem(ana, {"ben", "k1"}, Callee{false, {2}}) == ErrorCode::unauthorized);  // no friend, no roommate
+  CHECK(ring_problem(ana, {"ben", "k1"}, Callee{true, {}}) == ErrorCode::user_offline);
+  CHECK(rules.calls() == 0);
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  rules.reject(ben, {"k1"});
+  CHECK(ring_problem(ana, {"cy", "k1"}, cy_online) == ErrorCode::bad_request);  // an id rung before
+  rules.ring(ana, {"ben", "k2"}, ben_online, kStart);
+  const auto [what, code] = GENERATE(table<std::string, ErrorCode>({
+      {"accept a call that does not exist", ErrorCode::not_found},
+      {"accept as the caller", ErrorCode::not_found},
+      {"cancel as the callee", ErrorCode::not_found},
+      {"accept as a stranger", ErrorCode::not_found},
+  }));
+  CallOutcome outcome;
+  if (what == "accept a call that does not exist") outcome = rules.accept(ben, {"nope"});
+  if (what == "accept as the caller") outcome = rules.accept(ana, {"k2"});
+  if (what == "cancel as the callee") outcome = rules.cancel(ben, {"k2"});
+  if (what == "accept as a stranger") outcome = rules.accept(cy, {"k2"});
+  INFO(what);
+  REQUIRE(outcome.problem);
+  CHECK(outcome.problem->code == code);
+  CHECK(outcome.deliveries.empty());
+  CHECK(rules.calls() == 1);
+}
+
+TEST_CASE("A call id is remembered for an hour, then forgotten") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  rules.cancel(ana, {"k1"});
+  CHECK(rules.ring(ana, {"ben", "k1"}, ben_online, kStart + 1000).problem);
+  rules.tick(kStart + kIdMemoryMs + 1);
+  CHECK_FALSE(rules.ring(ana, {"ben", "k1"}, ben_online, kStart + kIdMemoryMs + 2).problem);
+}

@@ -1,0 +1,171 @@
+// The 1:1 call rules (the table is in call_rules.h).
+#include "authority/call_rules.h"
+
+#include <algorithm>
+
+namespace mehfil::authority {
+namespace {
+
+using protocol::ErrorCode;
+namespace srv = protocol::server;
+
+CallOutcome refused(ErrorCode code, std::string message) { return {Problem{code, std::move(message)}, {}}; }
+
+void tell(CallOutcome& outcome, std::vector<ConnId> to, protocol::ServerMessage message) {
+  std::erase(to, ConnId{0});
+  if (!to.empty()) outcome.deliveries.push_back(Deliver{std::move(to), std::move(message)});
+}
+
+}  // namespace
+
+bool CallRules::involved_other_than_glare(const std::string& user_id, const std::string& other) const {
+  return std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
+    const LiveCall& call = entry.second;
+    const bool mine = call.caller == user_id || call.callee == user_id;
+    // A ring between the very two people (either way) is glare, which the clients settle.
+    const bool between_them = (call.caller == other && call.callee == user_id) || (call.caller == user_id && call.callee == other);
+    const bool glare = !call.connected && between_them;
+    return mine && !glare;
+  });
+}
+
+CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRing& ring, const Callee& callee,
+                            std::int64_t now) {
+  if (ring.to_user_id == caller.user_id) return refused(ErrorCode::bad_request, "You cannot ring yourself.");
+  if (used_.count(ring.call_id)) return refused(ErrorCode::bad_request, "call:ring.call_id has been used before: make a new one.");
+  if (!callee.may_ring) return refused(ErrorCode::unauthorized, "You can ring your friends and people in a room with you.");
+  if (callee.sockets.empty()) return refused(ErrorCode::user_offline, "That person is not online.");
+  const bool ringing_them_already = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
+    return entry.second.caller == caller.user_id && entry.second.callee == ring.to_user_id;
+  });
+  if (ringing_them_already || involved_other_than_glare(caller.user_id, ring.to_user_id)) {
+    return refused(ErrorCode::bad_request, "You are already in a call: hang up first.");
+  }
+  used_.emplace(ring.call_id, now);
+  CallOutcome outcome;
+  if (involved_other_than_glare(ring.to_user_id, caller.user_id)) {
+    tell(outcome, {caller.conn}, srv::CallBusy{ring.call_id});
+    return outcome;
+  }
+  calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets, 0, false, now};
+  tell(outcome, callee.sockets, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name});
+  return outcome;
+}
+
+CallRules::Calls::iterator CallRules::find_for(const std::string& call_id, const Caller& who, CallOutcome& outcome) {
+  const auto it = calls_.find(call_id);
+  const auto ends_with = [&](const LiveCall& call) {
+    if (call.connected) return who.conn == call.caller_conn || who.conn == call.callee_conn;
+    return who.conn == call.caller_conn || std::find(call.rung.begin(), call.rung.end(), who.conn) != call.rung.end();
+  };
+  if (it == calls_.end() || (it->second.caller != who.user_id && it->second.callee != who.user_id) || !ends_with(it->second)) {
+    outcome.problem = Problem{ErrorCode::not_found, "No such call (it may have ended)."};
+    return calls_.end();
+  }
+  return it;
+}
+
+CallOutcome CallRules::accept(const Caller& who, const protocol::client::CallAccept& accept) {
+  CallOutcome outcome;
+  const auto it = find_for(accept.call_id, who, outcome);
+  if (it == calls_.end()) return outcome;
+  LiveCall& call = it->second;
+  if (call.connected || who.user_id != call.callee) return refused(ErrorCode::not_found, "That call is not ringing for you.");
+  call.connected = true;
+  call.callee_conn = who.conn;
+  std::erase(call.rung, who.conn);
+  tell(outcome, {call.caller_conn}, srv::CallAccepted{accept.call_id});
+  tell(outcome, std::move(call.rung), srv::CallCancelled{accept.call_id});  // the other tabs stop ringing
+  call.rung.clear();
+  return outcome;
+}
+
+CallOutcome CallRules::reject(const Caller& who, const protocol::client::CallReject& reject) {
+  CallOutcome outcome;
+  const auto it = find_for(reject.call_id, who, outcome);
+  if (it == calls_.end()) return outcome;
+  LiveCall& call = it->second;
+  if (call.connected || who.user_id != call.callee) return refused(ErrorCode::not_found, "That call is not ringing for you.");
+  std::erase(call.rung, who.conn);
+  tell(outcome, {call.caller_conn}, srv::CallRejected{reject.call_id});
+  tell(outcome, std::move(call.rung), srv::CallCancelled{reject.call_id});
+  calls_.erase(it);
+  return outcome;
+}
+
+CallOutcome CallRules::cancel(const Caller& who, const protocol::client::CallCancel& cancel) {
+  CallOutcome outcome;
+  const auto it = find_for(cancel.call_id, who, outcome);
+  if (it == calls_.end()) return outcome;
+  LiveCall& call = it->second;
+  if (call.connected) {
+    tell(outcome, {who.conn == call.caller_conn ? call.callee_conn : call.caller_conn}, srv::CallCancelled{cancel.call_id});
+  } else if (who.conn == call.caller_conn) {
+    tell(outcome, std::move(call.rung), srv::CallCancelled{cancel.call_id});
+  } else {
+    return refused(ErrorCode::not_found, "Only the caller can cancel a ringing call; decline it instead.");
+  }
+  calls_.erase(it);
+  return outcome;
+}
+
+CallOutcome CallRules::socket_opened(const Caller& who) {
+  CallOutcome outcome;
+  for (auto& [id, call] : calls_) {
+    if (call.connected || call.callee != who.user_id) continue;
+    call.rung.push_back(who.conn);
+    tell(outcome, {who.conn}, srv::CallIncoming{id, call.caller, call.caller_name});
+  }
+  return outcome;
+}
+
+CallOutcome CallRules::socket_closed(const Caller& who) {
+  CallOutcome outcome;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    LiveCall& call = it->second;
+    bool ends = false;
+    if (call.connected && (who.conn == call.caller_conn || who.conn == call.callee_conn)) {
+      tell(outcome, {who.conn == call.caller_conn ? call.callee_conn : call.caller_conn}, srv::CallCancelled{it->first});
+      ends = true;
+    } else if (!call.connected && who.conn == call.caller_conn) {
+      tell(outcome, call.rung, srv::CallCancelled{it->first});
+      ends = true;
+    } else if (!call.connected && std::erase(call.rung, who.conn) && call.rung.empty()) {
+      tell(outcome, {call.caller_conn}, srv::CallTimeout{it->first});  // nobody is left to answer
+      ends = true;
+    }
+    it = ends ? calls_.erase(it) : std::next(it);
+  }
+  return outcome;
+}
+
+CallOutcome CallRules::tick(std::int64_t now) {
+  CallOutcome outcome;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    LiveCall& call = it->second;
+    if (call.connected || now - call.rung_at < kRingMs) {
+      ++it;
+      continue;
+    }
+    std::vector<ConnId> to = call.rung;
+    to.push_back(call.caller_conn);
+    tell(outcome, std::move(to), srv::CallTimeout{it->first});
+    it = calls_.erase(it);
+  }
+  std::erase_if(used_, [&](const auto& entry) { return now - entry.second > kIdMemoryMs; });
+  return outcome;
+}
+
+bool CallRules::in_call(const std::string& user_id) const {
+  return std::any_of(calls_.begin(), calls_.end(),
+                     [&](const auto& entry) { return entry.second.caller == user_id || entry.second.callee == user_id; });
+}
+
+std::optional<std::string> CallRules::connected_call_of(const std::string& user_id) const {
+  for (const auto& [id, call] : calls_) {
+    if (call.connected && (call.caller == user_id || call.callee == user_id)) return id;
+  }
+  return std::nullopt;
+}
+
+}  // namespace mehfil::authority

@@ -1,0 +1,106 @@
+// CallRules: the server's rules for 1:1 calls (call:ring and what follows), pure. Who may ring whom,
+// who is busy, which of a person's open tabs ring and which stop, when a ring runs out, and what a
+// socket closing does to a call. It exists for the same reason as RoomAuthority: the real server
+// (server-stub/room_people.cpp) and the simulation run these very rules, and the hub only carries
+// out the deliveries.
+//
+// A call is between two users; the caller rings from one socket, the callee's phone rings on every
+// socket they have open, and one of those answers. Each user is in at most one call at a time
+// (ringing or connected), with one exception: glare, two people ringing each other at once. Both
+// rings go through; the clients settle it (room/call.h: the smaller call id wins), so it ends as one
+// call.
+//
+//   state      event                                  → state       deliveries
+//   -          ring, allowed, callee free             → ringing     call:incoming to every callee socket
+//   -          ring, callee in another call           → -           call:busy to the caller
+//   ringing    a callee socket opens                  → ringing     call:incoming to it as well
+//   ringing    accept from a rung callee socket       → connected   call:accepted to the caller;
+//                                                                   call:cancelled to the callee's other sockets
+//   ringing    reject from a rung callee socket       → -           call:rejected to the caller;
+//                                                                   call:cancelled to the callee's other sockets
+//   ringing    cancel from the caller                 → -           call:cancelled to every rung socket
+//   ringing    kRingMs passed (tick)                  → -           call:timeout to the caller and every rung socket
+//   ringing    the caller's socket closes             → -           call:cancelled to every rung socket
+//   ringing    the last rung socket closes            → -           call:timeout to the caller
+//   connected  cancel (hang up) from either end       → -           call:cancelled to the other end
+//   connected  either end's socket closes             → -           call:cancelled to the other end
+//
+// Refusals (a Problem; nothing changes):
+//   bad_request   ringing yourself; a call id rung before (ids are remembered kIdMemoryMs);
+//                 ringing while already in a call (other than answering a glare)
+//   unauthorized  the callee is neither a friend nor in a room with the caller (the shell says which)
+//   user_offline  the callee has no socket open
+//   not_found     accept, reject or cancel of a call that is not ringing or connected, or not yours
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "authority/room_authority.h"
+#include "protocol/messages.h"
+
+namespace mehfil::authority {
+
+inline constexpr std::int64_t kRingMs = 30'000;
+inline constexpr std::int64_t kIdMemoryMs = 3'600'000;
+
+// Someone on one of their sockets.
+struct Caller {
+  std::string user_id;
+  std::string display_name;
+  ConnId conn = 0;
+};
+
+// What the shell knows about the callee when a ring comes: whether the caller may ring them (a
+// friend, or someone in a room with the caller) and which sockets they have open now.
+struct Callee {
+  bool may_ring = false;
+  std::vector<ConnId> sockets;
+};
+
+struct CallOutcome {
+  std::optional<Problem> problem;
+  std::vector<Deliver> deliveries;
+};
+
+class CallRules {
+ public:
+  CallOutcome ring(const Caller& caller, const protocol::client::CallRing& ring, const Callee& callee, std::int64_t now);
+  CallOutcome accept(const Caller& who, const protocol::client::CallAccept& accept);
+  CallOutcome reject(const Caller& who, const protocol::client::CallReject& reject);
+  // Cancelling a ringing call, or hanging up a connected one (there is no other hang-up message).
+  CallOutcome cancel(const Caller& who, const protocol::client::CallCancel& cancel);
+  CallOutcome socket_opened(const Caller& who);
+  CallOutcome socket_closed(const Caller& who);
+  CallOutcome tick(std::int64_t now);
+
+  // "In a call" for presence: ringing or connected, either end.
+  bool in_call(const std::string& user_id) const;
+  // Whether this user is in a connected call (the simulation's invariant).
+  std::optional<std::string> connected_call_of(const std::string& user_id) const;
+  std::size_t calls() const { return calls_.size(); }
+
+ private:
+  struct LiveCall {
+    std::string caller;
+    std::string caller_name;
+    ConnId caller_conn = 0;
+    std::string callee;
+    std::vector<ConnId> rung;  // the callee's sockets that ring (while ringing)
+    ConnId callee_conn = 0;    // the one that answered (once connected)
+    bool connected = false;
+    std::int64_t rung_at = 0;
+  };
+  using Calls = std::map<std::string, LiveCall>;
+
+  Calls::iterator find_for(const std::string& call_id, const Caller& who, CallOutcome& outcome);
+  bool involved_other_than_glare(const std::string& user_id, const std::string& other) const;
+
+  Calls calls_;                                 // call id -> the call, while ringing or connected
+  std::map<std::string, std::int64_t> used_;    // call id -> when it was rung
+};
+
+}  // namespace mehfil::authority
