@@ -155,3 +155,13 @@ TEST_CASE("Glare: both ends ring each other at once and settle on the call with 
   // A third person's ring while calling is still refused as busy.
   CHECK(std::holds_alternative<client::CallReject>(first_of<SendMessage>(from_server(ana, server::CallIncoming{"call-c", "cy", "Cy"})).message));
 }
+
+TEST_CASE("Calling back the person who is ringing you answers their call") {
+  Call call;
+  from_server(call, server::CallIncoming{"call-1", "ana", "Ana"}, 1000);
+  const auto out = call.handle(PlaceCall{"ana", "call-2"}, 1100);
+  CHECK(std::get<client::CallAccept>(first_of<SendMessage>(out).message).call_id == "call-1");
+  CHECK(call.state() == CallState::connected);
+  CHECK(call.call_id() == "call-1");
+  CHECK(count_of<Rejected>(Call{}.handle(PlaceCall{"", "x"}, 0)) == 1);
+}

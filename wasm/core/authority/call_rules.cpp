@@ -168,4 +168,14 @@ std::optional<std::string> CallRules::connected_call_of(const std::string& user_
   return std::nullopt;
 }
 
+std::optional<std::pair<ConnId, ConnId>> CallRules::connected_ends(const std::string& call_id) const {
+  const auto it = calls_.find(call_id);
+  if (it == calls_.end() || !it->second.connected) return std::nullopt;
+  return std::pair{it->second.caller_conn, it->second.callee_conn};
+}
+
+std::size_t CallRules::connected_calls() const {
+  return static_cast<std::size_t>(std::count_if(calls_.begin(), calls_.end(), [](const auto& entry) { return entry.second.connected; }));
+}
+
 }  // namespace mehfil::authority

@@ -37,6 +37,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "authority/room_authority.h"
@@ -79,9 +80,12 @@ class CallRules {
 
   // "In a call" for presence: ringing or connected, either end.
   bool in_call(const std::string& user_id) const;
-  // Whether this user is in a connected call (the simulation's invariant).
+  // For tests and the simulation's invariants: this user's connected call; a connected call's two
+  // sockets (caller's, callee's); how many calls are held, and how many of them are connected.
   std::optional<std::string> connected_call_of(const std::string& user_id) const;
+  std::optional<std::pair<ConnId, ConnId>> connected_ends(const std::string& call_id) const;
   std::size_t calls() const { return calls_.size(); }
+  std::size_t connected_calls() const;
 
  private:
   struct LiveCall {

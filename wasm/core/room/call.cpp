@@ -89,7 +89,11 @@ std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_m
   auto reject = [&](const char* why) { out.push_back(Rejected{std::string(why) + " (call " + std::string(to_string(state_)) + ")"}); };
 
   if (const auto* place = std::get_if<PlaceCall>(&event)) {
-    if (!free) {
+    if (state_ == CallState::ringing && place->to_user_id == peer_) {
+      // Ringing someone who is ringing us answers them: one call, not two crossing rings.
+      out.push_back(SendMessage{client::CallAccept{call_id_}});
+      to(CallState::connected, CallEnd::none, out);
+    } else if (!free) {
       reject("already in a call");
     } else if (place->to_user_id.empty() || place->call_id.empty()) {
       reject("a call needs a callee and an id");

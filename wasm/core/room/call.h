@@ -18,6 +18,7 @@
 //   calling    call:timeout | 30 s (Tick)     → ended(no_answer)   SendMessage(call:cancel) on our own timer
 //   calling    CancelCall                     → ended(cancelled)   SendMessage(call:cancel)
 //   ringing    AcceptCall                     → connected          SendMessage(call:accept)
+//   ringing    PlaceCall to the one ringing us → connected         SendMessage(call:accept) (one call, not two)
 //   ringing    RejectCall                     → ended(rejected)    SendMessage(call:reject)
 //   ringing    call:cancelled                 → ended(cancelled)
 //   ringing    call:timeout | 30 s (Tick)     → ended(missed)
