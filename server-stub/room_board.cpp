@@ -16,7 +16,6 @@ namespace {
 
 using nlohmann::json;
 using protocol::ErrorCode;
-namespace srv = protocol::server;
 
 constexpr int kChatHistory = 200;                      // newest messages a joiner catches up on
 constexpr std::size_t kHistoryPageBytes = 256 * 1024;  // one board page at most (whole elements)

@@ -18,8 +18,6 @@ namespace {
 
 using nlohmann::json;
 using protocol::ErrorCode;
-namespace srv = protocol::server;
-namespace cli = protocol::client;
 
 
 // The settings column holds protocol::settings_to_json; a value that does not read (hand-edited)

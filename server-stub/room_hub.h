@@ -56,6 +56,9 @@
 
 namespace mehfil::server {
 
+namespace srv = protocol::server;  // the messages the hub sends
+namespace cli = protocol::client;  // and those it receives
+
 // A REST answer: a status and a JSON body ({"error": {code, message}} for failures).
 struct ApiReply {
   unsigned status = 200;

@@ -16,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 using protocol::ErrorCode;
-namespace srv = protocol::server;
-namespace cli = protocol::client;
 
 constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
 

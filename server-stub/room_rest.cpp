@@ -21,8 +21,6 @@ namespace {
 
 using nlohmann::json;
 using protocol::ErrorCode;
-namespace srv = protocol::server;
-namespace cli = protocol::client;
 
 }  // namespace
 

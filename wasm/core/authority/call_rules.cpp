@@ -65,32 +65,36 @@ CallRules::Calls::iterator CallRules::find_for(const std::string& call_id, const
   return it;
 }
 
-CallOutcome CallRules::accept(const Caller& who, const protocol::client::CallAccept& accept) {
+// The callee's tab answers: the caller hears which way, and the callee's other tabs stop ringing.
+CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, bool accepted) {
   CallOutcome outcome;
-  const auto it = find_for(accept.call_id, who, outcome);
+  const auto it = find_for(call_id, who, outcome);
   if (it == calls_.end()) return outcome;
   LiveCall& call = it->second;
   if (call.connected || who.user_id != call.callee) return refused(ErrorCode::not_found, "That call is not ringing for you.");
+  std::erase(call.rung, who.conn);
+  if (accepted) {
+    tell(outcome, {call.caller_conn}, srv::CallAccepted{call_id});
+  } else {
+    tell(outcome, {call.caller_conn}, srv::CallRejected{call_id});
+  }
+  tell(outcome, std::move(call.rung), srv::CallCancelled{call_id});
+  call.rung.clear();
+  if (!accepted) {
+    calls_.erase(it);
+    return outcome;
+  }
   call.connected = true;
   call.callee_conn = who.conn;
-  std::erase(call.rung, who.conn);
-  tell(outcome, {call.caller_conn}, srv::CallAccepted{accept.call_id});
-  tell(outcome, std::move(call.rung), srv::CallCancelled{accept.call_id});  // the other tabs stop ringing
-  call.rung.clear();
   return outcome;
 }
 
+CallOutcome CallRules::accept(const Caller& who, const protocol::client::CallAccept& accept) {
+  return answer(who, accept.call_id, true);
+}
+
 CallOutcome CallRules::reject(const Caller& who, const protocol::client::CallReject& reject) {
-  CallOutcome outcome;
-  const auto it = find_for(reject.call_id, who, outcome);
-  if (it == calls_.end()) return outcome;
-  LiveCall& call = it->second;
-  if (call.connected || who.user_id != call.callee) return refused(ErrorCode::not_found, "That call is not ringing for you.");
-  std::erase(call.rung, who.conn);
-  tell(outcome, {call.caller_conn}, srv::CallRejected{reject.call_id});
-  tell(outcome, std::move(call.rung), srv::CallCancelled{reject.call_id});
-  calls_.erase(it);
-  return outcome;
+  return answer(who, reject.call_id, false);
 }
 
 CallOutcome CallRules::cancel(const Caller& who, const protocol::client::CallCancel& cancel) {

@@ -100,6 +100,7 @@ class CallRules {
   };
   using Calls = std::map<std::string, LiveCall>;
 
+  CallOutcome answer(const Caller& who, const std::string& call_id, bool accepted);
   Calls::iterator find_for(const std::string& call_id, const Caller& who, CallOutcome& outcome);
   bool involved_other_than_glare(const std::string& user_id, const std::string& other) const;
 
