@@ -46,7 +46,7 @@ struct Flight {
   std::int64_t at = 0;
   ConnId conn = 0;
   bool to_server = false;
-  std::variant<protocol::ClientMessage, protocol::ServerMessage> message;
+  std::variant<protocol::ClientMessage, protocol::ServerMessage, room::CallRefused> message;
 };
 
 class CallWorld {
@@ -144,7 +144,7 @@ class CallWorld {
   }
 
   // Sends in order on each socket: a message never overtakes an earlier one on the same socket.
-  void send(ConnId conn, bool to_server, std::variant<protocol::ClientMessage, protocol::ServerMessage> message) {
+  void send(ConnId conn, bool to_server, std::variant<protocol::ClientMessage, protocol::ServerMessage, room::CallRefused> message) {
     std::int64_t& last = (to_server ? last_up_ : last_down_)[conn];
     last = std::max(last, now_ + pick(1, 300));
     flights_.push_back(Flight{last, conn, to_server, std::move(message)});
@@ -202,6 +202,16 @@ class CallWorld {
         note("server< c" + std::to_string(tab.conn) + " " + std::string(protocol::type_name(message)) +
              (outcome.problem ? " refused: " + outcome.problem->message : ""));
         carry_out(outcome);
+        // The refusal goes back as an error with the request's ref, which the glue turns into this.
+        if (outcome.problem) {
+          const std::string call_id = std::visit([](const auto& m) -> std::string {
+            if constexpr (requires { m.call_id; }) return m.call_id; else return "";
+          }, message);
+          send(tab.conn, false, room::CallRefused{call_id, outcome.problem->code});
+        }
+      } else if (const auto* refused = std::get_if<room::CallRefused>(&flight.message)) {
+        note("c" + std::to_string(tab.conn) + " < refused " + refused->call_id);
+        run_commands(static_cast<std::size_t>(i), tab.call.handle(*refused, now_));
       } else {
         const auto& message = std::get<protocol::ServerMessage>(flight.message);
         note("c" + std::to_string(tab.conn) + " < " + std::string(protocol::type_name(message)));

@@ -95,10 +95,13 @@ TEST_CASE("Sockets closing end what they held: a ringing caller, the last rung t
   CHECK(rules.calls() == 0);
 }
 
-TEST_CASE("A tab opened while a call rings for its user rings too") {
+TEST_CASE("A tab opened while a call rings for its user rings too, and a video call says so to every tab") {
   CallRules rules;
-  rules.ring(ana, {"ben", "k1"}, Callee{true, {2}}, kStart);
-  CHECK(lines(rules.socket_opened(ben_tab2)) == Lines{"c3 call:incoming"});
+  const auto rung = rules.ring(ana, {"ben", "k1", true}, Callee{true, {2}}, kStart);
+  CHECK(std::get<mehfil::protocol::server::CallIncoming>(rung.deliveries.at(0).message).video);
+  const auto opened = rules.socket_opened(ben_tab2);
+  CHECK(lines(opened) == Lines{"c3 call:incoming"});
+  CHECK(std::get<mehfil::protocol::server::CallIncoming>(opened.deliveries.at(0).message).video);
   CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c2 call:cancelled"});
 }
 

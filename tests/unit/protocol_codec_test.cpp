@@ -238,3 +238,14 @@ TEST_CASE("A room's settings outside a message have the shape messages carry the
     CHECK(settings_from_json(json(), settings));
   }
 }
+
+TEST_CASE("A ring says whether it is a video call, and one that leaves it out is audio only") {
+  CHECK(encode(client::CallRing{"u2", "k1", true}) == R"({"call_id":"k1","to_user_id":"u2","type":"call:ring","video":true})");
+  const auto old_ring = decode_client(R"({"type":"call:ring","to_user_id":"u2","call_id":"k1"})");
+  REQUIRE(old_ring.ok());
+  CHECK_FALSE(std::get<client::CallRing>(*old_ring.message).video);
+  CHECK_FALSE(decode_client(R"({"type":"call:ring","to_user_id":"u2","call_id":"k1","video":"yes"})").ok());
+  const auto incoming = decode_server(R"({"type":"call:incoming","call_id":"k1","from_user_id":"u1","display_name":"Ana","video":true})");
+  REQUIRE(incoming.ok());
+  CHECK(std::get<server::CallIncoming>(*incoming.message).video);
+}

@@ -165,3 +165,32 @@ TEST_CASE("Calling back the person who is ringing you answers their call") {
   CHECK(call.call_id() == "call-1");
   CHECK(count_of<Rejected>(Call{}.handle(PlaceCall{"", "x"}, 0)) == 1);
 }
+
+TEST_CASE("A video call says so at both ends, and a refused ring ends it saying why") {
+  Call caller;
+  auto out = caller.handle(PlaceCall{"ben", "call-1", true}, 0);
+  CHECK(std::get<client::CallRing>(first_of<SendMessage>(out).message).video);
+  CHECK(first_of<CallUpdate>(out).video);
+  Call callee;
+  from_server(callee, server::CallIncoming{"call-1", "ana", "Ana", true});
+  CHECK(callee.video());
+
+  const auto [code, reason] = GENERATE(table<mehfil::protocol::ErrorCode, CallEnd>({
+      {mehfil::protocol::ErrorCode::user_offline, CallEnd::offline},
+      {mehfil::protocol::ErrorCode::unauthorized, CallEnd::refused},
+      {mehfil::protocol::ErrorCode::bad_request, CallEnd::refused},
+  }));
+  CHECK(caller.handle(CallRefused{"call-0", code}, 10).empty());  // about another call: nothing
+  caller.handle(CallRefused{"call-1", code}, 10);
+  CHECK(caller.state() == CallState::ended);
+  CHECK(caller.end_reason() == reason);
+}
+
+TEST_CASE("An answer the server refuses (the caller gave up meanwhile) ends the call as cancelled") {
+  Call callee;
+  from_server(callee, server::CallIncoming{"call-1", "ana", "Ana"});
+  callee.handle(AcceptCall{}, 10);
+  REQUIRE(callee.state() == CallState::connected);
+  callee.handle(CallRefused{"call-1", mehfil::protocol::ErrorCode::not_found}, 20);
+  CHECK(callee.end_reason() == CallEnd::cancelled);
+}

@@ -47,8 +47,8 @@ CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRi
     tell(outcome, {caller.conn}, srv::CallBusy{ring.call_id});
     return outcome;
   }
-  calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets, 0, false, now};
-  tell(outcome, callee.sockets, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name});
+  calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets, 0, false, now, ring.video};
+  tell(outcome, callee.sockets, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name, ring.video});
   return outcome;
 }
 
@@ -118,7 +118,7 @@ CallOutcome CallRules::socket_opened(const Caller& who) {
   for (auto& [id, call] : calls_) {
     if (call.connected || call.callee != who.user_id) continue;
     call.rung.push_back(who.conn);
-    tell(outcome, {who.conn}, srv::CallIncoming{id, call.caller, call.caller_name});
+    tell(outcome, {who.conn}, srv::CallIncoming{id, call.caller, call.caller_name, call.video});
   }
   return outcome;
 }

@@ -97,6 +97,7 @@ class CallRules {
     ConnId callee_conn = 0;    // the one that answered (once connected)
     bool connected = false;
     std::int64_t rung_at = 0;
+    bool video = false;
   };
   using Calls = std::map<std::string, LiveCall>;
 

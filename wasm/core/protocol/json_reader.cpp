@@ -84,6 +84,13 @@ void JsonReader::flag(const char* name, bool& out) {
   out = value->get<bool>();
 }
 
+void JsonReader::flag_or(const char* name, bool& out, bool absent) {
+  out = absent;
+  json* value = find(name, false);
+  if (!value) return;
+  flag(name, out);
+}
+
 void JsonReader::integer(const char* name, std::int64_t& out, std::int64_t min, std::int64_t max) {
   json* value = find(name, true);
   if (!value) return;

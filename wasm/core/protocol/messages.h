@@ -190,6 +190,7 @@ struct CallRing {
   static constexpr std::string_view type_name = "call:ring";
   std::string to_user_id;
   std::string call_id;
+  bool video = false;  // a video call (false or left out: audio only)
   friend bool operator==(const CallRing&, const CallRing&) = default;
 };
 struct CallAccept {
@@ -394,6 +395,7 @@ struct CallIncoming {
   std::string call_id;
   std::string from_user_id;
   std::string display_name;
+  bool video = false;  // the caller asked for a video call
   friend bool operator==(const CallIncoming&, const CallIncoming&) = default;
 };
 struct CallAccepted {

@@ -177,6 +177,7 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.text("to_user_id", m.to_user_id, TextRule::id);
   f.text("call_id", m.call_id, TextRule::id);
+  f.flag_or("video", m.video, false);
 }
 
 template <class F, class M>
@@ -326,6 +327,7 @@ void fields(F& f, M& m) {
   f.text("call_id", m.call_id, TextRule::id);
   f.text("from_user_id", m.from_user_id, TextRule::id);
   f.text("display_name", m.display_name, TextRule::display_name);
+  f.flag_or("video", m.video, false);
 }
 
 template <class F, class M>

@@ -27,6 +27,8 @@ std::string_view to_string(CallEnd reason) {
     case CallEnd::missed: return "missed";
     case CallEnd::hung_up: return "hung_up";
     case CallEnd::moved_to_room: return "moved_to_room";
+    case CallEnd::offline: return "offline";
+    case CallEnd::refused: return "refused";
   }
   return "?";
 }
@@ -35,7 +37,7 @@ void Call::to(CallState state, CallEnd reason, Out& out) {
   state_ = state;
   reason_ = reason;
   if (state != CallState::calling && state != CallState::ringing) ring_deadline_.reset();
-  out.push_back(CallUpdate{state_, reason_, peer_});
+  out.push_back(CallUpdate{state_, reason_, peer_, video_});
 }
 
 void Call::start_ring_timer(std::int64_t now_ms, Out& out) {
@@ -63,6 +65,7 @@ void Call::on_server(const protocol::ServerMessage& message, Out& out) {
     }
     call_id_ = incoming->call_id;
     peer_ = incoming->from_user_id;
+    video_ = incoming->video;
     return to(CallState::ringing, CallEnd::none, out);
   }
   auto mine = [&](const std::string& id) { return !free && id == call_id_; };
@@ -100,7 +103,8 @@ std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_m
     } else {
       call_id_ = place->call_id;
       peer_ = place->to_user_id;
-      out.push_back(SendMessage{client::CallRing{peer_, call_id_}});
+      video_ = place->video;
+      out.push_back(SendMessage{client::CallRing{peer_, call_id_, video_}});
       to(CallState::calling, CallEnd::none, out);
       start_ring_timer(now_ms, out);
     }
@@ -147,6 +151,13 @@ std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_m
     const bool was_ringing = state_ == CallState::ringing;
     on_server(message->message, out);
     if (!was_ringing && state_ == CallState::ringing) start_ring_timer(now_ms, out);
+  } else if (const auto* refused = std::get_if<CallRefused>(&event)) {
+    if (refused->call_id != call_id_) return out;
+    if (state_ == CallState::calling) {
+      to(CallState::ended, refused->code == protocol::ErrorCode::user_offline ? CallEnd::offline : CallEnd::refused, out);
+    } else if (state_ == CallState::connected) {
+      to(CallState::ended, CallEnd::cancelled, out);
+    }
   } else if (std::holds_alternative<Tick>(event)) {
     if (ring_deadline_ && now_ms >= *ring_deadline_) {
       if (state_ == CallState::calling) {

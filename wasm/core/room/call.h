@@ -28,6 +28,9 @@
 //   calling X  call:incoming from X, smaller id → connected        SendMessage(call:cancel ours, call:accept theirs) (glare)
 //   calling X  call:incoming from X, larger id  → (unchanged)      (glare: X answers ours)
 //   not idle   call:incoming (another id)     → (unchanged)        SendMessage(call:reject) (busy)
+//   calling    CallRefused(user_offline)      → ended(offline)     (the ring reached nobody)
+//   calling    CallRefused(other)             → ended(refused)     (not a friend, already in a call...)
+//   connected  CallRefused                    → ended(cancelled)   (our answer came after the call ended)
 // Messages naming another call id are ignored; intents that make no sense return Rejected.
 // Every transition also returns CallUpdate so the UI can redraw.
 #pragma once
@@ -47,7 +50,7 @@ namespace mehfil::room {
 inline constexpr std::int64_t kRingTimeoutMs = 30'000;
 
 enum class CallState { idle, calling, ringing, connected, ended };
-enum class CallEnd { none, rejected, cancelled, busy, no_answer, missed, hung_up, moved_to_room };
+enum class CallEnd { none, rejected, cancelled, busy, no_answer, missed, hung_up, moved_to_room, offline, refused };
 std::string_view to_string(CallState state);
 std::string_view to_string(CallEnd reason);
 
@@ -55,6 +58,7 @@ std::string_view to_string(CallEnd reason);
 struct PlaceCall {
   std::string to_user_id;
   std::string call_id;  // made by the caller (the core has no randomness of its own)
+  bool video = false;
 };
 struct AcceptCall {};
 struct RejectCall {};
@@ -66,12 +70,19 @@ struct InviteToRoom {
 struct CallServerMessage {
   protocol::ServerMessage message;  // call:* (others are ignored)
 };
-using CallEvent = std::variant<PlaceCall, AcceptCall, RejectCall, CancelCall, HangUp, InviteToRoom, CallServerMessage, Tick>;
+// The server refused a request about call `call_id` (the glue matches the error's ref to the
+// request it sent). Only a refused ring or answer of the current call changes anything.
+struct CallRefused {
+  std::string call_id;
+  protocol::ErrorCode code = protocol::ErrorCode::bad_request;
+};
+using CallEvent = std::variant<PlaceCall, AcceptCall, RejectCall, CancelCall, HangUp, InviteToRoom, CallServerMessage, CallRefused, Tick>;
 
 struct CallUpdate {
   CallState state = CallState::idle;
   CallEnd reason = CallEnd::none;
   std::string peer_user_id;
+  bool video = false;
 };
 struct GrowIntoRoom {
   std::string call_id;
@@ -88,6 +99,7 @@ class Call {
   CallEnd end_reason() const { return reason_; }
   const std::string& call_id() const { return call_id_; }
   const std::string& peer_user_id() const { return peer_; }
+  bool video() const { return video_; }
 
  private:
   using Out = std::vector<CallCommand>;
@@ -99,6 +111,7 @@ class Call {
   CallEnd reason_ = CallEnd::none;
   std::string call_id_;
   std::string peer_;
+  bool video_ = false;
   std::optional<std::int64_t> ring_deadline_;
 };
 
