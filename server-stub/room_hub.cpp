@@ -161,11 +161,13 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
             if (auto connection = socket(e.conn)) {
               connection->room_code = live.record.room_code;
               connection->peer_id = e.peer_id;
+              refresh_presence(connection->user_id());
             }
           } else if constexpr (std::is_same_v<T, authority::Unbind>) {
             if (auto connection = socket(e.conn)) {
               connection->room_code.clear();
               connection->peer_id.clear();
+              refresh_presence(connection->user_id());
             }
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             save_member(live, e);
@@ -243,8 +245,7 @@ std::optional<int> RoomHub::take_guest_session(const std::string& address) {
   return guest_sessions_.take(address, 1, std::chrono::steady_clock::now());
 }
 
-template <typename Write>
-void RoomHub::keep(const char* what, Write&& write) {
+void RoomHub::keep(const char* what, const std::function<void()>& write) {
   try {
     write();
   } catch (const StorageError& error) {

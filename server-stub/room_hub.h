@@ -46,6 +46,7 @@
 #include "authority/board_rules.h"
 #include "authority/call_rules.h"
 #include "authority/permissions.h"
+#include "authority/presence.h"
 #include "authority/room_authority.h"
 #include "connection.h"
 #include "protocol/messages.h"
@@ -142,8 +143,7 @@ class RoomHub {
   std::optional<Problem> take_write_bytes(const std::string& user_id, std::size_t bytes);
   // A write that only keeps the room's bookkeeping (who is in, expiry): a failure is logged and the
   // call carries on from memory; the next successful write of the same row catches up.
-  template <typename Write>
-  void keep(const char* what, Write&& write);
+  void keep(const char* what, const std::function<void()>& write);
   Problem storage_problem(const StorageError& error, const char* what);
 
   void ws_join(const std::shared_ptr<Connection>& connection, const protocol::client::JoinRoom& join,
@@ -174,6 +174,9 @@ class RoomHub {
   void carry_out(const authority::CallOutcome& outcome, const std::shared_ptr<Connection>& connection,
                  const std::optional<protocol::RequestId>& id);
   authority::Caller caller(const Connection& connection) const;
+  // Presence (authority/presence.h): what it is now, and telling this user's friends when it changed.
+  protocol::server::Presence presence_now(const std::string& user_id) const;
+  void refresh_presence(const std::string& user_id);
   void ring(const std::shared_ptr<Connection>& connection, const protocol::client::CallRing& ring,
             const std::optional<protocol::RequestId>& id);
 
@@ -196,6 +199,7 @@ class RoomHub {
   std::multimap<std::string, std::weak_ptr<Connection>> online_;  // user_id -> their sockets, for calls
   std::map<authority::ConnId, std::weak_ptr<Connection>> sockets_;  // the rules name sockets by id
   authority::CallRules calls_;  // every 1:1 call's rules (authority/call_rules.h)
+  std::map<std::string, protocol::server::Presence> presence_told_;  // user -> what their friends last heard
   std::size_t connection_count_ = 0;
   int pending_password_checks_ = 0;
   KeyedBuckets password_attempts_;   // "room|address"

@@ -4,6 +4,7 @@
 #include "room_hub.h"
 
 #include <algorithm>
+#include <set>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -90,7 +91,9 @@ std::vector<std::shared_ptr<Connection>> RoomHub::sockets_of(const std::string& 
 ApiReply RoomHub::friends(const Claims& user) {
   json list = json::array();
   for (const FriendRecord& f : store_.friends_of(user.sub)) {
-    list.push_back({{"user_id", f.user_id}, {"display_name", f.display_name}, {"relation", f.relation}});
+    json entry{{"user_id", f.user_id}, {"display_name", f.display_name}, {"relation", f.relation}};
+    if (f.relation == "friends") entry["presence"] = std::string(srv::to_string(presence_now(f.user_id)));
+    list.push_back(std::move(entry));
   }
   return {200, {{"friends", std::move(list)}}};
 }
@@ -103,14 +106,45 @@ authority::Caller RoomHub::caller(const Connection& connection) const {
 void RoomHub::carry_out(const authority::CallOutcome& outcome, const std::shared_ptr<Connection>& connection,
                         const std::optional<protocol::RequestId>& id) {
   if (outcome.problem && connection) return reply_problem(connection, {0, outcome.problem->code, outcome.problem->message}, id);
+  std::set<std::string> touched;  // whose calls changed: their presence may have too
+  if (connection) touched.insert(connection->user_id());
   for (const authority::Deliver& delivery : outcome.deliveries) {
     const Frame frame = std::make_shared<const std::string>(protocol::encode(delivery.message));
     for (const authority::ConnId to : delivery.to) {
       const auto it = sockets_.find(to);
-      if (auto target = it == sockets_.end() ? nullptr : it->second.lock()) target->send(frame);
+      if (auto target = it == sockets_.end() ? nullptr : it->second.lock()) {
+        touched.insert(target->user_id());
+        target->send(frame);
+      }
     }
   }
   if (id && connection) send(connection, srv::Ack{*id});
+  for (const std::string& user_id : touched) refresh_presence(user_id);
+}
+
+srv::Presence RoomHub::presence_now(const std::string& user_id) const {
+  authority::Whereabouts where;
+  for (auto [it, end] = online_.equal_range(user_id); it != end; ++it) {
+    if (const auto connection = it->second.lock()) {
+      ++where.sockets;
+      where.in_room = where.in_room || !connection->room_code.empty();
+    }
+  }
+  where.in_connected_call = calls_.connected_call_of(user_id).has_value();
+  return authority::presence_of(where);
+}
+
+// Friends hear only a change, on every socket they have open.
+void RoomHub::refresh_presence(const std::string& user_id) {
+  const srv::Presence now = presence_now(user_id);
+  const auto told = presence_told_.find(user_id);
+  if ((told == presence_told_.end() ? srv::Presence::offline : told->second) == now) return;
+  if (now == srv::Presence::offline) presence_told_.erase(user_id); else presence_told_[user_id] = now;
+  keep("telling friends of a presence", [&] {
+    for (const FriendRecord& f : store_.friends_of(user_id)) {
+      if (f.relation == "friends") tell_user(f.user_id, srv::FriendPresence{user_id, now});
+    }
+  });
 }
 
 // call:ring reaches friends and people in a room with the caller (the shell knows who those are);

@@ -26,6 +26,7 @@ void RoomHub::connected(const std::shared_ptr<Connection>& connection) {
   connection->ice_issued_ms = now_ms();
   send(connection, srv::Hello{1, connection->ice_issued_ms, ice_servers_for(config_.ice, connection->user_id(), now_ms() / 1000)});
   carry_out(calls_.socket_opened(caller(*connection)), nullptr, std::nullopt);  // a tab opened while it rings rings too
+  refresh_presence(connection->user_id());
 }
 void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
   --connection_count_;
@@ -35,6 +36,7 @@ void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
   }
   sockets_.erase(connection->id());
   carry_out(calls_.socket_closed(caller(*connection)), nullptr, std::nullopt);
+  refresh_presence(connection->user_id());
   // The socket is gone but the member keeps its place for the grace period (room_authority.h).
   if (connection->room_code.empty()) return;
   if (LiveRoom* live = room(connection->room_code)) apply(*live, live->rules.socket_closed(connection->id(), now_ms()));

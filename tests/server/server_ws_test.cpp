@@ -385,3 +385,55 @@ TEST_CASE("Errors say what happened: chat_disabled and screenshare_disabled when
   b.send({{"type", "call:ring"}, {"to_user_id", ana.user_id}, {"call_id", "ring-1"}, {"id", "r3"}});
   CHECK(b.receive_type("error").value()["code"] == "user_offline");
 }
+
+TEST_CASE("Friends see each other online, in a call and offline, live and in the friends list") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  auto a = std::make_unique<WsClient>(server.port(), ana.token);
+  auto b = std::make_unique<WsClient>(server.port(), ben.token);
+  REQUIRE(a->join(code)["type"] == "room:joined");
+  REQUIRE(b->join(code)["type"] == "room:joined");
+  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
+  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  const auto presence_of_ben = [&] {
+    const auto heard = a->receive_type("friend:presence");
+    REQUIRE(heard);
+    CHECK((*heard)["user_id"] == ben.user_id);
+    return (*heard)["presence"].get<std::string>();
+  };
+  const auto listed = [&] {
+    const auto friends = http(server.port(), "GET", "/api/friends", std::nullopt, ana.token).body["friends"];
+    REQUIRE(friends.size() == 1);
+    return friends[0]["presence"].get<std::string>();
+  };
+  CHECK(listed() == "in_call");  // Ben is in the room
+
+  b->send({{"type", "room:leave"}});
+  CHECK(presence_of_ben() == "online");
+  CHECK(listed() == "online");
+  b.reset();  // Ben closes his last tab
+  CHECK(presence_of_ben() == "offline");
+  CHECK(listed() == "offline");
+  b = std::make_unique<WsClient>(server.port(), ben.token);
+  CHECK(presence_of_ben() == "online");
+
+  // A 1:1 call: ringing is still online; answered, both are in a call; hung up, online again.
+  a->send({{"type", "room:leave"}});
+  a->send({{"type", "call:ring"}, {"to_user_id", ben.user_id}, {"call_id", "k1"}, {"video", true}});
+  const auto incoming = b->receive_type("call:incoming");
+  REQUIRE(incoming);
+  CHECK((*incoming)["video"] == true);
+  CHECK_FALSE(a->receive_type("friend:presence", std::chrono::milliseconds(300)));
+  b->send({{"type", "call:accept"}, {"call_id", "k1"}});
+  CHECK(presence_of_ben() == "in_call");
+  // Ben heard Ana too: online when she left the room, in a call now.
+  for (const char* expected : {"online", "in_call"}) {
+    const auto ana_heard = b->receive_type("friend:presence");
+    REQUIRE(ana_heard);
+    CHECK((*ana_heard)["user_id"] == ana.user_id);
+    CHECK((*ana_heard)["presence"] == expected);
+  }
+  a->send({{"type", "call:cancel"}, {"call_id", "k1"}});
+  CHECK(presence_of_ben() == "online");
+}

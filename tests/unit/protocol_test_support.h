@@ -71,6 +71,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::HostAway{"Ab3kP9xz", "u_amira"},
       server::HostChanged{"Ab3kP9xz", "u_jose", "u_amira"},
       server::FriendUpdate{"u_jose", "José", true},
+      server::FriendPresence{"u_jose", server::Presence::in_call},
       server::SettingsChanged{"Ab3kP9xz", true, settings},
       server::RoomClosed{"Ab3kP9xz", "ended_by_host"},
       server::SignalOffer{"p-amira-1", kSdp},

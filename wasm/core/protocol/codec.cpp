@@ -180,4 +180,24 @@ std::optional<Error> settings_from_json(const json& object, RoomSettings& settin
   return std::nullopt;
 }
 
+namespace server {
+
+std::string_view to_string(Presence presence) {
+  switch (presence) {
+    case Presence::offline: return "offline";
+    case Presence::online: return "online";
+    case Presence::in_call: return "in_call";
+  }
+  return "offline";
+}
+
+std::optional<Presence> presence_from_string(std::string_view spelling) {
+  for (Presence presence : {Presence::offline, Presence::online, Presence::in_call}) {
+    if (to_string(presence) == spelling) return presence;
+  }
+  return std::nullopt;
+}
+
+}  // namespace server
+
 }  // namespace mehfil::protocol

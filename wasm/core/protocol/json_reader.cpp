@@ -135,6 +135,18 @@ void JsonReader::choice(const char* name, ErrorCode& out) {
   fail(name, "must be a known error code");
 }
 
+void JsonReader::choice(const char* name, server::Presence& out) {
+  json* value = find(name, true);
+  if (!value) return;
+  if (value->is_string()) {
+    if (const auto presence = server::presence_from_string(value->get_ref<const std::string&>())) {
+      out = *presence;
+      return;
+    }
+  }
+  fail(name, "must be \"offline\", \"online\" or \"in_call\"");
+}
+
 void JsonReader::request_id(const char* name, RequestId& out) {
   json* value = find(name, true);
   if (!value) return;

@@ -41,6 +41,7 @@ class JsonReader {
   void integer(const char* name, std::optional<int>& out, std::int64_t min, std::int64_t max);
   void choice(const char* name, server::HostActionKind& out);
   void choice(const char* name, ErrorCode& out);
+  void choice(const char* name, server::Presence& out);
   void request_id(const char* name, RequestId& out);
   void request_id(const char* name, std::optional<RequestId>& out);
   void opaque_objects(const char* name, std::vector<nlohmann::json>& out, std::size_t max);

@@ -35,6 +35,7 @@ class JsonWriter {
     object_[name] = value == server::HostActionKind::kick ? "kick" : "mute";
   }
   void choice(const char* name, ErrorCode value) { object_[name] = std::string(to_string(value)); }
+  void choice(const char* name, server::Presence value) { object_[name] = std::string(server::to_string(value)); }
   void request_id(const char* name, const RequestId& value) {
     if (const auto* number = std::get_if<std::int64_t>(&value)) {
       object_[name] = *number;

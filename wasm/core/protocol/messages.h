@@ -325,6 +325,18 @@ struct FriendUpdate {
   bool friends = false;
   friend bool operator==(const FriendUpdate&, const FriendUpdate&) = default;
 };
+// Whether a friend can be rung now: "offline" (no socket open), "online", or "in_call" (in a
+// connected 1:1 call or in a room). authority/presence.h is the rule.
+enum class Presence { offline, online, in_call };
+std::string_view to_string(Presence presence);
+std::optional<Presence> presence_from_string(std::string_view spelling);
+// A friend's presence changed; sent to every socket of each of their friends.
+struct FriendPresence {
+  static constexpr std::string_view type_name = "friend:presence";
+  std::string user_id;
+  Presence presence = Presence::offline;
+  friend bool operator==(const FriendPresence&, const FriendPresence&) = default;
+};
 // The host's connection dropped: they keep their place for the resume grace, and anyone may claim
 // the room meanwhile (room:claim-host). room:host-changed ends it: a claim, the grace running out,
 // or the host coming back (host_user_id unchanged).
@@ -442,7 +454,7 @@ struct ErrorReply {
 using ServerMessage =
     std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
                  server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
-                 server::HostChanged, server::FriendUpdate,
+                 server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
                  server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,

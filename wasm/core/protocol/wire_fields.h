@@ -262,6 +262,13 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, server::FriendPresence>
+void fields(F& f, M& m) {
+  f.text("user_id", m.user_id, TextRule::id);
+  f.choice("presence", m.presence);
+}
+
+template <class F, class M>
   requires one_of<M, server::FriendUpdate>
 void fields(F& f, M& m) {
   f.text("user_id", m.user_id, TextRule::id);
