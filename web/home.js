@@ -256,10 +256,23 @@ function roomItem(room, canDelete) {
   return item;
 }
 
-// A friend, or a request either way; a request to us can be accepted here.
+// What a friend is doing, as the server's presence rule says (authority/presence.h).
+const PRESENCE = { online: 'Online', in_call: 'In a call', offline: 'Offline' };
+
+// A friend (online, in a call or offline), or a request either way; a request to us can be
+// accepted here.
 function friendItem(person) {
-  const { item, actions } = listItem(person.display_name,
-    { friends: 'Friend', incoming: 'Wants to be your friend', outgoing: 'Request sent' }[person.relation] ?? '');
+  const presence = person.relation === 'friends' ? PRESENCE[person.presence] : null;
+  const { item, meta, actions } = listItem(person.display_name,
+    presence ?? { friends: 'Friend', incoming: 'Wants to be your friend', outgoing: 'Request sent' }[person.relation] ?? '');
+  if (presence) {
+    const dot = document.createElement('span');
+    dot.className = 'presence-dot';
+    dot.dataset.presence = person.presence;
+    dot.setAttribute('aria-hidden', 'true');
+    meta.prepend(dot);
+    item.dataset.presence = person.presence;
+  }
   if (person.relation === 'incoming') {
     const accept = actionButton('Accept', 'check', async () => {
       try {
@@ -286,9 +299,11 @@ async function loadRooms() {
       toast(problem.message, { tone: 'error' });
     }
   }
-  // Requests to accept first, then friends, then requests sent.
+  // Requests to accept first, then friends (online, in a call, offline), then requests sent.
   const rank = { incoming: 0, friends: 1, outgoing: 2 };
-  const people = lists.friends.sort((a, b) => rank[a.relation] - rank[b.relation]);
+  const awake = { online: 0, in_call: 1, offline: 2 };
+  const people = lists.friends.sort((a, b) => rank[a.relation] - rank[b.relation] ||
+    (awake[a.presence] ?? 3) - (awake[b.presence] ?? 3));
   $('list-friends').replaceChildren(...people.map(friendItem));
   $('count-friends').textContent = String(people.length);
   // Live rooms first, newest first.

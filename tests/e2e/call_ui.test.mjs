@@ -85,7 +85,10 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal(await home.getByRole('tab', { name: /Friends/ }).getAttribute('aria-selected'), 'true');
   await screenshot(home, 'home-friends-request');
   await home.getByRole('button', { name: 'Accept Bela as a friend' }).click();
-  await home.locator('#list-friends').getByText('Friend', { exact: true }).waitFor();
+  // Bela is a friend now, shown as in a call (she is in the room).
+  await home.locator('#list-friends').getByText('In a call', { exact: true }).waitFor();
+  assert.equal(await home.locator('#list-friends li').first().getAttribute('data-presence'), 'in_call');
+  await screenshot(home, 'home-friends-presence');
   // Both calls hear it: Bela gets a toast, and each card says Friends.
   await eventually(async () => (await guest.locator('.mf-toast').allTextContents()).some((t) => t.includes('You and Host are now friends')),
     { what: 'the acceptance reaching Bela' });
