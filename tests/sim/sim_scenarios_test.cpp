@@ -1,7 +1,7 @@
 // Whole rooms under stress, on many seeds: after the network settles, every pair of present peers
 // has exactly one connected link on both sides, every participant list equals the server's, and
 // nobody is a ghost. A failing seed is printed with a trace that replays it:
-//   MEHFIL_SIM_SEED=<seed> build/native-room/bin/mehfil_sim_tests
+//   MEHFIL_SIM_SEED=<seed> build/native/bin/mehfil_sim_tests "<the scenario>"
 // reruns only that seed (in the scenario it belongs to) and prints its full trace;
 // MEHFIL_SIM_SEEDS=<n> runs n seeds per scenario instead of the default (for a longer soak).
 #include <catch2/catch.hpp>
