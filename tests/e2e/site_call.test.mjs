@@ -106,6 +106,9 @@ test('three, then five (six with MEHFIL_BIG_CALLS=1) people in a call through th
   await chrome(pages[3]).getByRole('button', { name: 'More options' }).click();
   await screenshot(pages[3], 'site-call-phone-more');
   assert.equal(await chrome(pages[3]).getByRole('menuitem', { name: 'Invite people' }).isVisible(), true);
+  // Five calls left running would starve the next test of CPU on a two-core machine (its pages
+  // then took minutes to load): each person leaves with their browser.
+  for (const page of pages) await page.context().close();
 });
 
 test('someone who reloads the page in a full room goes straight back in; a stranger sees the room is full', async () => {
@@ -122,4 +125,5 @@ test('someone who reloads the page in a full room goes straight back in; a stran
   const stranger = await newPage(world, { name: 'Jo', session: await guestSession(world, 'Jo') });
   await stranger.goto(`${world.server.url}/room/${room.code}`);
   assert.equal(await screenOf(stranger), 'room_full');
+  for (const page of [...pages, stranger]) await page.context().close();
 });
