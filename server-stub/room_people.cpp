@@ -1,5 +1,6 @@
-// People outside any one room (room_hub.h): friend requests and the friends list, and call:ring,
-// which reaches a friend or someone in a room with the caller on every socket they have open.
+// People outside any one room (room_hub.h): friend requests and the friends list, presence
+// (authority/presence.h) told to friends when it changes, and 1:1 calls, carried out as the call
+// rules (authority/call_rules.h) say.
 // Split from room_hub.cpp, which holds the live rooms and carries out the authority's effects.
 #include "room_hub.h"
 
@@ -30,6 +31,7 @@ std::optional<std::string> RoomHub::name_in_a_call_with(const std::string& a, co
   }
   return std::nullopt;
 }
+
 ApiReply RoomHub::request_friend(const Claims& user, const std::string& target_user_id) {
   if (target_user_id == user.sub) return error({400, ErrorCode::bad_request, "You cannot add yourself as a friend."});
   const auto mine = store_.friendship(user.sub, target_user_id);    // "requested" | "friends"
@@ -97,7 +99,6 @@ ApiReply RoomHub::friends(const Claims& user) {
   }
   return {200, {{"friends", std::move(list)}}};
 }
-
 
 authority::Caller RoomHub::caller(const Connection& connection) const {
   return {connection.user_id(), connection.claims().name, connection.id()};
