@@ -38,7 +38,6 @@ const DEBUG = Symbol.for('mehfil.debug');
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const ACTIVE_STATES = new Set(['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting']);
 
-
 function randomId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
@@ -62,13 +61,13 @@ class Call extends Emitter {
   #socket = new RoomSocket({
     opened: () => {
       if (!this.#marks.ws) this.#marks.ws = now();
-      this.#feed({ type: 'socket-opened' });
+      this.#driver.feed({ type: 'socket-opened' });
     },
     frame: (text) => this.#serverFrame(text),
-    closed: () => this.#feed({ type: 'socket-closed', jitter: Math.random() }),
+    closed: () => this.#driver.feed({ type: 'socket-closed', jitter: Math.random() }),
   });
   #peers = new PeerConnections({
-    report: (peer, event) => this.#feed({ type: 'peer', peer, ...event }),
+    report: (peer, event) => this.#driver.feed({ type: 'peer', peer, ...event }),
     changed: () => { if (!this.#destroyed) this.#render(); },
     connected: () => { if (!this.#marks.ice) this.#marks.ice = now(); },
     media: () => ({ camera: this.#media.camera, screen: this.#media.screen }),
@@ -120,7 +119,7 @@ class Call extends Emitter {
     if (this.#state === 'in_room' || this.#state === 'waiting') return;
     if (this.#state === 'password_needed' && this.#options.password) {
       const waiting = this.#join.wait();
-      this.#feed({ type: 'submit-password', password: this.#options.password });
+      this.#driver.feed({ type: 'submit-password', password: this.#options.password });
       return waiting;
     }
     this.#marks = { join: now() };
@@ -136,7 +135,7 @@ class Call extends Emitter {
       return waiting;
     }
     this.#marks.token = now();
-    this.#feed({
+    this.#driver.feed({
       type: 'join', room_code: this.#options.room, display_name: this.#options.displayName ?? '',
       ...(this.#options.password ? { password: this.#options.password } : {}),
       // An embedder's own STUN/TURN servers and policy; the core checks them like the server's.
@@ -148,7 +147,7 @@ class Call extends Emitter {
 
   async leave() {
     if (this.#destroyed || !ACTIVE_STATES.has(this.#state)) return;
-    this.#feed({ type: 'leave' });
+    this.#driver.feed({ type: 'leave' });
     this.#stopLocalMedia();
     this.emit('left', { reason: 'left' });
   }
@@ -156,7 +155,7 @@ class Call extends Emitter {
   destroy() {
     if (this.#destroyed) return;
     try {
-      if (ACTIVE_STATES.has(this.#state)) this.#feed({ type: 'leave' });
+      if (ACTIVE_STATES.has(this.#state)) this.#driver.feed({ type: 'leave' });
     } catch { /* tearing down regardless */ }
     this.#destroyed = true;
     this.#peers.closeAll();
@@ -269,7 +268,7 @@ class Call extends Emitter {
 
   sendChat(text) {
     const body = String(text ?? '').trim();
-    if (body) this.#feed({ type: 'chat', text: body, client_msg_id: randomId() });
+    if (body) this.#driver.feed({ type: 'chat', text: body, client_msg_id: randomId() });
   }
 
   canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
@@ -287,10 +286,10 @@ class Call extends Emitter {
 
   // The stage: pin a tile (a person's peer id, "<peer id>:screen", or "whiteboard") to hold it on the
   // stage, unpin, or look at another page of the grid. The core keeps them (room/stage.h).
-  pin(tileId) { this.#feed({ type: 'pin', tile: String(tileId ?? '') }); }
-  unpin() { this.#feed({ type: 'unpin' }); }
+  pin(tileId) { this.#driver.feed({ type: 'pin', tile: String(tileId ?? '') }); }
+  unpin() { this.#driver.feed({ type: 'unpin' }); }
   pinned() { return this.#core.stage().pinned_by_user; }
-  showPage(page) { this.#feed({ type: 'page', page: Math.max(0, Math.trunc(Number(page) || 0)) }); }
+  showPage(page) { this.#driver.feed({ type: 'page', page: Math.max(0, Math.trunc(Number(page) || 0)) }); }
 
   // Try to reach the room again now: while the backoff waits, or after the core gave up
   // ("Connection lost"). The core decides whether that makes sense (room/room_client.h).
@@ -315,13 +314,13 @@ class Call extends Emitter {
       send: (ops) => this.#driver.feedQuietly({ type: 'board-ops', ops }),
       sendCursor: (cursor) => this.#driver.feedQuietly({ type: 'board-cursor', ...cursor }),
     });
-    this.#feed({ type: 'whiteboard', open: true });
+    this.#driver.feed({ type: 'whiteboard', open: true });
     if (await mounted) this.emit('whiteboard-change', { open: true });
   }
 
   closeWhiteboard() {
     if (!this.#whiteboard.close()) return;
-    this.#feed({ type: 'whiteboard', open: false });
+    this.#driver.feed({ type: 'whiteboard', open: false });
     this.emit('whiteboard-change', { open: false });
   }
 
@@ -340,8 +339,6 @@ class Call extends Emitter {
 
   // ---------------------------------------------------------------------------------------------
   // the core: events in, commands out
-
-  #feed(event) { this.#driver.feed(event); }
 
   #serverFrame(text) {
     if (!this.#marks.theirs && /"type":"signal:(offer|answer)"/.test(text)) this.#marks.theirs = now();
@@ -405,7 +402,7 @@ class Call extends Emitter {
       } else if (previous === 'reconnecting') {
         this.#announceMedia();
       }
-      this.#links.heartbeat({ tick: () => this.#feed({ type: 'tick' }), sample: () => this.#sampleLinks(), links: () => this.#peers.size });
+      this.#links.heartbeat({ tick: () => this.#driver.feed({ type: 'tick' }), sample: () => this.#sampleLinks(), links: () => this.#peers.size });
     }
     this.#join.state(state);
     if (state === 'reconnecting') {
@@ -428,7 +425,7 @@ class Call extends Emitter {
   // Feeds a user's request to the core; returns the core's reason if it refused, else null.
   #ask(event) {
     this.#lastRejection = null;
-    this.#feed(event);
+    this.#driver.feed(event);
     return this.#lastRejection;
   }
 
@@ -503,7 +500,7 @@ class Call extends Emitter {
   #announceMedia() {
     const media = { audio: this.#media.sendsAudio, video: this.#media.sendsVideo, screen: !!this.#media.screen };
     this.emit('media-change', { ...this.#media.state, ...media });
-    if (this.#state === 'in_room' || this.#state === 'waiting') this.#feed({ type: 'own-media', ...media });
+    if (this.#state === 'in_room' || this.#state === 'waiting') this.#driver.feed({ type: 'own-media', ...media });
     else this.#render();
   }
 
