@@ -86,6 +86,7 @@ RoomHub::LiveRoom* RoomHub::room(const std::string& room_code) {
   facts.is_active = record->is_active;
   facts.closed_reason = record->closed_reason;
   facts.settings = parse_settings(record->settings_json);
+  facts.call_between = record->call_between;
   const authority::Timing timing{config_.resume_grace.count(), config_.reservation.count()};
   return &rooms_.emplace(room_code, LiveRoom{std::move(*record), authority::RoomAuthority(std::move(facts), timing)})
               .first->second;
@@ -112,7 +113,8 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
       case ErrorCode::unauthorized:
       case ErrorCode::kicked:
       case ErrorCode::chat_disabled:
-      case ErrorCode::screenshare_disabled: return 403;
+      case ErrorCode::screenshare_disabled:
+      case ErrorCode::not_invited: return 403;
       case ErrorCode::room_not_found:
       case ErrorCode::not_found:
       case ErrorCode::user_offline: return 404;

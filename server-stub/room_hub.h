@@ -177,6 +177,7 @@ class RoomHub {
   // Presence (authority/presence.h): what it is now, and telling this user's friends when it changed.
   protocol::server::Presence presence_now(const std::string& user_id) const;
   void refresh_presence(const std::string& user_id);
+  void make_call_room(const Claims& caller, const std::string& callee_user_id, const std::string& room_code);
   void ring(const std::shared_ptr<Connection>& connection, const protocol::client::CallRing& ring,
             const std::optional<protocol::RequestId>& id);
 

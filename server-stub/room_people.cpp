@@ -11,6 +11,7 @@
 
 #include "protocol/codec.h"
 #include "protocol/validation.h"
+#include "room_codes.h"
 #include "tokens.h"
 
 namespace mehfil::server {
@@ -121,6 +122,11 @@ void RoomHub::carry_out(const authority::CallOutcome& outcome, const std::shared
   }
   if (id && connection) send(connection, srv::Ack{*id});
   for (const std::string& user_id : touched) refresh_presence(user_id);
+  for (const std::string& room_code : outcome.ended_rooms) {  // a call's room ends with the call
+    keep("ending a call's room", [&] {
+      if (LiveRoom* live = room(room_code)) apply(*live, live->rules.call_ended(now_ms()));
+    });
+  }
 }
 
 srv::Presence RoomHub::presence_now(const std::string& user_id) const {
@@ -149,8 +155,9 @@ void RoomHub::refresh_presence(const std::string& user_id) {
 }
 
 // call:ring reaches friends and people in a room with the caller (the shell knows who those are);
-// the rest is the call rules'. A timer wakes them when the ring would run out, so "no answer" comes
-// on time and not at the next sweep.
+// the rest is the call rules'. A ring that goes through gets its room, for the two of them only
+// (authority/call_rules.h). A timer wakes the rules when the ring would run out, so "no answer"
+// comes on time and not at the next sweep.
 void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::CallRing& ring,
                    const std::optional<protocol::RequestId>& id) {
   const std::string& from = connection->user_id();
@@ -158,11 +165,39 @@ void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::Cal
   callee.may_ring = ring.to_user_id != from &&
                     (store_.friendship(from, ring.to_user_id) == "friends" || name_in_a_call_with(from, ring.to_user_id));
   for (const auto& target : sockets_of(ring.to_user_id)) callee.sockets.push_back(target->id());
-  carry_out(calls_.ring(caller(*connection), ring, callee, now_ms()), connection, id);
+  callee.room_code = new_room_code();
+  authority::CallOutcome outcome = calls_.ring(caller(*connection), ring, callee, now_ms());
+  if (outcome.started_room) {
+    try {
+      make_call_room(connection->claims(), ring.to_user_id, *outcome.started_room);
+    } catch (const StorageError& failure) {
+      calls_.cancel(caller(*connection), cli::CallCancel{ring.call_id});  // nobody was told yet
+      return reply_problem(connection, storage_problem(failure, "making a call's room"), id);
+    }
+  }
+  carry_out(outcome, connection, id);
   auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(authority::kRingMs + 50));
   timer->async_wait([this, timer](const boost::system::error_code& error) {
     if (!error) carry_out(calls_.tick(now_ms()), nullptr, std::nullopt);
   });
+}
+
+// A private room of two, hosted by the caller. It lives in the store like any room, so a reload
+// mid-call resumes in it, but it is nobody's "room" (store.h leaves it out of room lists and quotas).
+void RoomHub::make_call_room(const Claims& caller, const std::string& callee_user_id, const std::string& room_code) {
+  const std::int64_t now = now_ms();
+  store_.upsert_user(caller.sub, caller.name, now);
+  RoomRecord r;
+  r.room_code = room_code;
+  r.room_name = caller.name + " & " + store_.user_name(callee_user_id).value_or("friend");
+  r.host_user_id = caller.sub;
+  r.created_at = now;
+  r.expires_at = now + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
+  r.max_participants = 2;
+  r.settings_json = protocol::settings_to_json({}).dump();
+  r.call_between = {caller.sub, callee_user_id};
+  if (!store_.insert_room(r)) throw StorageError("room code " + room_code + " is taken", false);
+  rooms_.erase(room_code);
 }
 
 }  // namespace mehfil::server

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <sstream>
 #include <stdexcept>
 
 namespace mehfil::server {
@@ -151,11 +152,21 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (user_id, friend_user_id));
     CREATE INDEX friendships_by_friend ON friendships (friend_user_id);
     )sql",
+    // A 1:1 call's room: the two user ids, space-separated (ids have no spaces); '' for other rooms.
+    R"sql(
+    ALTER TABLE rooms ADD COLUMN call_between TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
     "room_code, room_name, host_user_id, created_at, expires_at, max_participants, current_participants, "
-    "is_active, is_public, is_locked, password_hash, settings, closed_reason";
+    "is_active, is_public, is_locked, password_hash, settings, closed_reason, call_between";
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string text;
+  for (const std::string& id : ids) text += (text.empty() ? "" : " ") + id;
+  return text;
+}
 
 template <typename Row>
 RoomRecord read_room(const Row& row) {
@@ -173,6 +184,8 @@ RoomRecord read_room(const Row& row) {
   room.password_hash = row.optional_text(10);
   room.settings_json = row.text(11);
   room.closed_reason = row.text(12);
+  std::istringstream between(row.text(13));
+  for (std::string user_id; between >> user_id;) room.call_between.push_back(user_id);
   return room;
 }
 
@@ -337,11 +350,11 @@ std::vector<FriendRecord> Store::friends_of(const std::string& user_id) {
 
 bool Store::insert_room(const RoomRecord& r) {
   return Statement(*this, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
-                        "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason, "
+                        "call_between) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
       .bind(r.max_participants).bind(r.current_participants).bind(r.is_active).bind(r.is_public).bind(r.is_locked)
-      .bind(r.password_hash).bind(r.settings_json).bind(r.closed_reason)
+      .bind(r.password_hash).bind(r.settings_json).bind(r.closed_reason).bind(joined(r.call_between))
       .run();
 }
 
@@ -355,28 +368,28 @@ std::optional<RoomRecord> Store::find_room(const std::string& room_code) {
 void Store::update_room(const RoomRecord& r) {
   Statement(*this, "UPDATE rooms SET room_name = ?, host_user_id = ?, expires_at = ?, max_participants = ?, "
                  "current_participants = ?, is_active = ?, is_public = ?, is_locked = ?, password_hash = ?, "
-                 "settings = ?, closed_reason = ? WHERE room_code = ?")
+                 "settings = ?, closed_reason = ?, call_between = ? WHERE room_code = ?")
       .bind(r.room_name).bind(r.host_user_id).bind(r.expires_at).bind(r.max_participants).bind(r.current_participants)
       .bind(r.is_active).bind(r.is_public).bind(r.is_locked).bind(r.password_hash).bind(r.settings_json)
-      .bind(r.closed_reason).bind(r.room_code)
+      .bind(r.closed_reason).bind(joined(r.call_between)).bind(r.room_code)
       .run();
 }
 
 int Store::rooms_created_since(const std::string& host_user_id, std::int64_t since) {
-  Statement query(*this, "SELECT COUNT(*) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
+  Statement query(*this, "SELECT COUNT(*) FROM rooms WHERE host_user_id = ? AND created_at >= ? AND call_between = ''");
   query.bind(host_user_id).bind(since);
   return query.step() ? static_cast<int>(query.integer(0)) : 0;
 }
 
 std::optional<std::int64_t> Store::oldest_room_created_since(const std::string& host_user_id, std::int64_t since) {
-  Statement query(*this, "SELECT MIN(created_at) FROM rooms WHERE host_user_id = ? AND created_at >= ?");
+  Statement query(*this, "SELECT MIN(created_at) FROM rooms WHERE host_user_id = ? AND created_at >= ? AND call_between = ''");
   query.bind(host_user_id).bind(since);
   return query.step() ? query.optional_integer(0) : std::nullopt;
 }
 
 std::vector<RoomRecord> Store::rooms_hosted_by(const std::string& user_id) {
   Statement query(*this, (std::string("SELECT ") + kRoomColumns +
-                        " FROM rooms WHERE host_user_id = ? ORDER BY created_at DESC LIMIT 100").c_str());
+                        " FROM rooms WHERE host_user_id = ? AND call_between = '' ORDER BY created_at DESC LIMIT 100").c_str());
   query.bind(user_id);
   std::vector<RoomRecord> rooms;
   while (query.step()) rooms.push_back(read_room(query));
@@ -386,9 +399,9 @@ std::vector<RoomRecord> Store::rooms_hosted_by(const std::string& user_id) {
 std::vector<RoomRecord> Store::rooms_joined_by(const std::string& user_id) {
   Statement query(*this, "SELECT r.room_code, r.room_name, r.host_user_id, r.created_at, r.expires_at, "
                        "r.max_participants, r.current_participants, r.is_active, r.is_public, r.is_locked, "
-                       "r.password_hash, r.settings, r.closed_reason "
+                       "r.password_hash, r.settings, r.closed_reason, r.call_between "
                        "FROM rooms r JOIN room_participants p ON p.room_code = r.room_code "
-                       "WHERE p.user_id = ? AND r.host_user_id != ? AND p.is_kicked = 0 "
+                       "WHERE p.user_id = ? AND r.host_user_id != ? AND p.is_kicked = 0 AND r.call_between = '' "
                        "ORDER BY p.joined_at DESC LIMIT 100");
   query.bind(user_id).bind(user_id);
   std::vector<RoomRecord> rooms;

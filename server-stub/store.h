@@ -48,6 +48,7 @@ struct RoomRecord {
   std::optional<std::string> password_hash;  // argon2id, libsodium's crypto_pwhash_str format
   std::string settings_json;        // protocol::settings_to_json of the room's settings
   std::string closed_reason;       // "ended", "deleted", "expired" once inactive
+  std::vector<std::string> call_between;  // a 1:1 call's room: its two people (not in room lists)
 };
 
 struct ParticipantRecord {

@@ -328,17 +328,22 @@ json WsClient::join(const std::string& room_code, const std::optional<std::strin
   json message = {{"type", "room:join"}, {"room_code", room_code}};
   if (password) message["password"] = *password;
   send(message);
+  // Frames that came before the answer stay for later receive() calls, in order; put back only at
+  // the end, or receive() would hand the same frame back on every turn.
+  std::vector<json> before;
+  json answer{{"type", "timeout"}};
   for (int i = 0; i < 50; ++i) {
     auto frame = receive(std::chrono::milliseconds(5000));
-    if (!frame) return json{{"type", "timeout"}};
-    if ((*frame)["type"] == "room:joined") {
-      peer_id = (*frame)["self"]["peer_id"];
-      return *frame;
+    if (!frame) break;
+    if ((*frame)["type"] == "room:joined") peer_id = (*frame)["self"]["peer_id"];
+    if ((*frame)["type"] == "room:joined" || (*frame)["type"] == "error") {
+      answer = *frame;
+      break;
     }
-    if ((*frame)["type"] == "error") return *frame;
-    pending_.push_back(*frame);
+    before.push_back(*frame);
   }
-  return json{{"type", "timeout"}};
+  pending_.insert(pending_.end(), before.begin(), before.end());
+  return answer;
 }
 
 }  // namespace server_test

@@ -437,3 +437,43 @@ TEST_CASE("Friends see each other online, in a call and offline, live and in the
   a->send({{"type", "call:cancel"}, {"call_id", "k1"}});
   CHECK(presence_of_ben() == "online");
 }
+
+TEST_CASE("A 1:1 call meets in its own room: the caller waits there while it rings, the callee comes in on answering, nobody else can, and hanging up closes it") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
+  for (WsClient* each : {&a, &b, &c}) REQUIRE(each->join(code)["type"] == "room:joined");
+  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
+  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  for (WsClient* each : {&a, &b, &c}) each->send({{"type", "room:leave"}});
+
+  a.send({{"type", "call:ring"}, {"to_user_id", ben.user_id}, {"call_id", "k1"}, {"video", true}});
+  const auto ringing = a.receive_type("call:ringing");
+  REQUIRE(ringing);
+  const std::string call_room = (*ringing)["room_code"];
+  CHECK(call_room != code);
+  const json waiting = a.join(call_room);
+  REQUIRE(waiting["type"] == "room:joined");
+  CHECK(waiting["room"]["is_call"] == true);
+  CHECK(waiting["room"]["max_participants"] == 2);
+  CHECK(c.join(call_room)["code"] == "not_invited");  // a room code that leaked is no way in
+  const json yours = http(server.port(), "GET", "/api/user/rooms", std::nullopt, ana.token).body;
+  CHECK(yours["created"].size() + yours["joined"].size() == 1);  // the call's room is not in Your Rooms
+
+  REQUIRE(b.receive_type("call:incoming"));
+  b.send({{"type", "call:accept"}, {"call_id", "k1"}});
+  const auto accepted = b.receive_type("call:accepted");
+  REQUIRE(accepted);
+  CHECK((*accepted)["room_code"] == call_room);
+  CHECK(a.receive_type("call:accepted").value()["room_code"] == call_room);
+  REQUIRE(b.join(call_room)["type"] == "room:joined");
+  REQUIRE(a.receive_type("room:participant-joined"));
+
+  b.send({{"type", "call:cancel"}, {"call_id", "k1"}});  // Ben hangs up: the call and its room end for both
+  REQUIRE(a.receive_type("call:cancelled"));
+  const auto closed = a.receive_type("room:closed");
+  REQUIRE(closed);
+  CHECK((*closed)["reason"] == "call_ended");
+  CHECK(a.join(call_room)["code"] == "room_not_found");
+}

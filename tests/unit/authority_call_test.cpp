@@ -18,7 +18,7 @@ constexpr std::int64_t kStart = 1'000'000;
 
 // Ana is on socket 1; Ben has two tabs, 2 and 3; Cy is on 4.
 const Caller ana{"ana", "Ana", 1}, ben{"ben", "Ben", 2}, ben_tab2{"ben", "Ben", 3}, cy{"cy", "Cy", 4};
-const Callee ben_online{true, {2, 3}}, ana_online{true, {1}}, cy_online{true, {4}};
+const Callee ben_online{true, {2, 3}, "BenRoom2"}, ana_online{true, {1}, "AnaRoom2"}, cy_online{true, {4}, "CyRoom22"};
 
 std::vector<std::string> lines(const CallOutcome& outcome) {
   std::vector<std::string> out;
@@ -35,10 +35,10 @@ using Lines = std::vector<std::string>;
 
 TEST_CASE("A ring rings every tab of the callee, one accepts, the caller hears and the other tab stops") {
   CallRules rules;
-  CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming"});
+  CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming", "c1 call:ringing"});
   CHECK(rules.in_call("ana"));
   CHECK(rules.in_call("ben"));
-  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c2 call:cancelled"});
+  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
   CHECK(rules.connected_call_of("ana") == "k1");
   CHECK(lines(rules.cancel(ana, {"k1"})) == Lines{"c3 call:cancelled"});  // hang up: the other end hears
   CHECK_FALSE(rules.in_call("ben"));
@@ -73,12 +73,12 @@ TEST_CASE("Someone in a call is busy, and the caller hears call:busy at once") {
 
 TEST_CASE("Glare: two people ringing each other at once both ring, and a third ring between them is refused") {
   CallRules rules;
-  CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming"});
-  CHECK(lines(rules.ring(ben, {"ana", "k2"}, ana_online, kStart)) == Lines{"c1 call:incoming"});
+  CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming", "c1 call:ringing"});
+  CHECK(lines(rules.ring(ben, {"ana", "k2"}, ana_online, kStart)) == Lines{"c1 call:incoming", "c2 call:ringing"});
   CHECK(lines(rules.ring(ana, {"ben", "k3"}, ben_online, kStart)) == Lines{"bad_request"});
   // The clients settle it: Ben's larger id loses; he cancels it and answers Ana's.
   CHECK(lines(rules.cancel(ben, {"k2"})) == Lines{"c1 call:cancelled"});
-  CHECK(lines(rules.accept(ben, {"k1"})) == Lines{"c1 call:accepted", "c3 call:cancelled"});
+  CHECK(lines(rules.accept(ben, {"k1"})) == Lines{"c1 call:accepted", "c2 call:accepted", "c3 call:cancelled"});
   CHECK(rules.calls() == 1);
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("A tab opened while a call rings for its user rings too, and a video c
   const auto opened = rules.socket_opened(ben_tab2);
   CHECK(lines(opened) == Lines{"c3 call:incoming"});
   CHECK(std::get<mehfil::protocol::server::CallIncoming>(opened.deliveries.at(0).message).video);
-  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c2 call:cancelled"});
+  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
 }
 
 TEST_CASE("Refusals say what is wrong and change nothing") {
@@ -144,4 +144,47 @@ TEST_CASE("A call id is remembered for an hour, then forgotten") {
   CHECK(rules.ring(ana, {"ben", "k1"}, ben_online, kStart + 1000).problem);
   rules.tick(kStart + kIdMemoryMs + 1);
   CHECK_FALSE(rules.ring(ana, {"ben", "k1"}, ben_online, kStart + kIdMemoryMs + 2).problem);
+}
+
+TEST_CASE("A call meets in its own room: named to the caller while it rings and to the answering tab, ended with the call") {
+  CallRules rules;
+  namespace srv = mehfil::protocol::server;
+  const auto rung = rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  CHECK(rung.started_room == "BenRoom2");
+  CHECK(std::get<srv::CallRinging>(rung.deliveries.at(1).message).room_code == "BenRoom2");
+  const auto accepted = rules.accept(ben, {"k1"});
+  CHECK(std::get<srv::CallAccepted>(accepted.deliveries.at(0).message).room_code == "BenRoom2");
+  CHECK(accepted.ended_rooms.empty());
+  CHECK(rules.cancel(ben, {"k1"}).ended_rooms == std::vector<std::string>{"BenRoom2"});  // hung up
+
+  // Every other way a call ends ends its room as well.
+  const auto [how, expected_end] = GENERATE(table<std::string, bool>({
+      {"declined", true}, {"cancelled", true}, {"no answer", true}, {"the caller's tab closed", true},
+      {"the callee's last tab closed", true}, {"an accepted call's end closed", true}, {"busy", false}}));
+  INFO(how);
+  CallRules fresh;
+  Callee callee = ben_online;
+  callee.room_code = "Room" + std::to_string(how.size()) + "xyz";
+  if (how == "busy") {
+    fresh.ring(cy, {"ben", "k0"}, callee, kStart);
+    const auto busy = fresh.ring(ana, {"ben", "k2"}, callee, kStart);
+    CHECK_FALSE(busy.started_room);  // nothing rings, so no room is made
+    CHECK(busy.ended_rooms.empty());
+    return;
+  }
+  fresh.ring(ana, {"ben", "k2"}, callee, kStart);
+  CallOutcome end;
+  if (how == "declined") end = fresh.reject(ben, {"k2"});
+  if (how == "cancelled") end = fresh.cancel(ana, {"k2"});
+  if (how == "no answer") end = fresh.tick(kStart + kRingMs);
+  if (how == "the caller's tab closed") end = fresh.socket_closed(ana);
+  if (how == "the callee's last tab closed") {
+    fresh.socket_closed(ben);
+    end = fresh.socket_closed(ben_tab2);
+  }
+  if (how == "an accepted call's end closed") {
+    fresh.accept(ben, {"k2"});
+    end = fresh.socket_closed(ben);
+  }
+  CHECK(end.ended_rooms == std::vector<std::string>{callee.room_code});
 }

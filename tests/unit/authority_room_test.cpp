@@ -418,3 +418,26 @@ TEST_CASE("Asking what a join would meet changes nothing, lets a member with a p
   CHECK(code_of(reserved.rules.admission(stranger, reserved.now + Timing{}.reservation_ms)) == "admitted");
   CHECK(reserved.rules.member("ben") != nullptr);  // still there until a join or a tick gives it up
 }
+
+TEST_CASE("A call's room lets in its two people only, and ends when the call ends") {
+  RoomFacts f = facts(2);
+  f.call_between = {"ana", "ben"};
+  Room room(f);
+  CHECK(code_of(room.join("ana", 1)) == "admitted");
+  const Outcome welcome = room.join("ben", 2);
+  CHECK(code_of(welcome) == "admitted");
+  CHECK(std::get<Welcome>(welcome.effects[2]).joined.room.is_call);
+  CHECK(code_of(room.join("cy", 3)) == "not_invited");  // even with the code, and a place (after ben leaves)
+  room.rules.leave("ben", room.now);
+  CHECK(code_of(room.join("cy", 3)) == "not_invited");
+
+  const Outcome ended = room.rules.call_ended(room.now);
+  CHECK(has(ended, "c1 room:closed"));
+  CHECK(room.rules.phase() == Phase::ended);
+  CHECK(room.rules.facts().closed_reason == "call_ended");
+
+  Room ordinary;  // any other room carries on when some call ends
+  ordinary.join("ana", 1);
+  CHECK(ordinary.rules.call_ended(ordinary.now).effects.empty());
+  CHECK(ordinary.rules.phase() == Phase::active);
+}

@@ -194,3 +194,28 @@ TEST_CASE("An answer the server refuses (the caller gave up meanwhile) ends the 
   callee.handle(CallRefused{"call-1", mehfil::protocol::ErrorCode::not_found}, 20);
   CHECK(callee.end_reason() == CallEnd::cancelled);
 }
+
+TEST_CASE("The call's room comes to the caller with call:ringing and to the callee with call:accepted") {
+  Call caller;
+  auto out = caller.handle(PlaceCall{"ben", "call-1", true, "Ben"}, 1000);
+  CHECK(first_of<CallUpdate>(out).peer_display_name == "Ben");
+  CHECK_FALSE(first_of<CallUpdate>(out).remote_ringing);  // "Calling…"
+  out = from_server(caller, server::CallRinging{"call-1", "Room2345"});
+  const CallUpdate ringing = first_of<CallUpdate>(out);
+  CHECK(ringing.state == CallState::calling);
+  CHECK(ringing.remote_ringing);  // "Ringing…"
+  CHECK(ringing.room_code == "Room2345");
+  CHECK(from_server(caller, server::CallRinging{"call-9", "Room9999"}).empty());  // another call's
+  from_server(caller, server::CallAccepted{"call-1", "Room2345"});
+  CHECK(caller.state() == CallState::connected);
+  CHECK(caller.room_code() == "Room2345");
+
+  Call callee;
+  from_server(callee, server::CallIncoming{"call-1", "ana", "Ana", true});
+  out = callee.handle(AcceptCall{}, 1100);
+  CHECK(first_of<CallUpdate>(out).state == CallState::connected);
+  CHECK(first_of<CallUpdate>(out).room_code.empty());  // not known yet: the camera may open meanwhile
+  out = from_server(callee, server::CallAccepted{"call-1", "Room2345"});
+  CHECK(first_of<CallUpdate>(out).room_code == "Room2345");
+  CHECK(first_of<CallUpdate>(out).peer_display_name == "Ana");
+}

@@ -29,6 +29,11 @@ bool CallRules::involved_other_than_glare(const std::string& user_id, const std:
   });
 }
 
+CallRules::Calls::iterator CallRules::end_call(Calls::iterator it, CallOutcome& outcome) {
+  if (!it->second.room_code.empty()) outcome.ended_rooms.push_back(it->second.room_code);
+  return calls_.erase(it);
+}
+
 CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRing& ring, const Callee& callee,
                             std::int64_t now) {
   if (ring.to_user_id == caller.user_id) return refused(ErrorCode::bad_request, "You cannot ring yourself.");
@@ -47,8 +52,11 @@ CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRi
     tell(outcome, {caller.conn}, srv::CallBusy{ring.call_id});
     return outcome;
   }
-  calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets, 0, false, now, ring.video};
+  calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets,
+                                  0, false, now, ring.video, callee.room_code};
   tell(outcome, callee.sockets, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name, ring.video});
+  tell(outcome, {caller.conn}, srv::CallRinging{ring.call_id, callee.room_code});
+  outcome.started_room = callee.room_code;
   return outcome;
 }
 
@@ -74,14 +82,14 @@ CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, boo
   if (call.connected || who.user_id != call.callee) return refused(ErrorCode::not_found, "That call is not ringing for you.");
   std::erase(call.rung, who.conn);
   if (accepted) {
-    tell(outcome, {call.caller_conn}, srv::CallAccepted{call_id});
+    tell(outcome, {call.caller_conn, who.conn}, srv::CallAccepted{call_id, call.room_code});
   } else {
     tell(outcome, {call.caller_conn}, srv::CallRejected{call_id});
   }
   tell(outcome, std::move(call.rung), srv::CallCancelled{call_id});
   call.rung.clear();
   if (!accepted) {
-    calls_.erase(it);
+    end_call(it, outcome);
     return outcome;
   }
   call.connected = true;
@@ -109,7 +117,7 @@ CallOutcome CallRules::cancel(const Caller& who, const protocol::client::CallCan
   } else {
     return refused(ErrorCode::not_found, "Only the caller can cancel a ringing call; decline it instead.");
   }
-  calls_.erase(it);
+  end_call(it, outcome);
   return outcome;
 }
 
@@ -138,7 +146,7 @@ CallOutcome CallRules::socket_closed(const Caller& who) {
       tell(outcome, {call.caller_conn}, srv::CallTimeout{it->first});  // nobody is left to answer
       ends = true;
     }
-    it = ends ? calls_.erase(it) : std::next(it);
+    it = ends ? end_call(it, outcome) : std::next(it);
   }
   return outcome;
 }
@@ -154,7 +162,7 @@ CallOutcome CallRules::tick(std::int64_t now) {
     std::vector<ConnId> to = call.rung;
     to.push_back(call.caller_conn);
     tell(outcome, std::move(to), srv::CallTimeout{it->first});
-    it = calls_.erase(it);
+    it = end_call(it, outcome);
   }
   std::erase_if(used_, [&](const auto& entry) { return now - entry.second > kIdMemoryMs; });
   return outcome;

@@ -11,11 +11,13 @@
 // call.
 //
 //   state      event                                  → state       deliveries
-//   -          ring, allowed, callee free             → ringing     call:incoming to every callee socket
+//   -          ring, allowed, callee free             → ringing     call:incoming to every callee socket;
+//                                                                   call:ringing {room_code} to the caller
 //   -          ring, callee in another call           → -           call:busy to the caller
 //   ringing    a callee socket opens                  → ringing     call:incoming to it as well
-//   ringing    accept from a rung callee socket       → connected   call:accepted to the caller;
-//                                                                   call:cancelled to the callee's other sockets
+//   ringing    accept from a rung callee socket       → connected   call:accepted {room_code} to the caller and
+//                                                                   that socket; call:cancelled to the callee's
+//                                                                   other sockets
 //   ringing    reject from a rung callee socket       → -           call:rejected to the caller;
 //                                                                   call:cancelled to the callee's other sockets
 //   ringing    cancel from the caller                 → -           call:cancelled to every rung socket
@@ -24,6 +26,11 @@
 //   ringing    the last rung socket closes            → -           call:timeout to the caller
 //   connected  cancel (hang up) from either end       → -           call:cancelled to the other end
 //   connected  either end's socket closes             → -           call:cancelled to the other end
+//
+// The call's media meets in a room the shell makes when a ring goes through (`started_room`): a
+// private room for the two of them (RoomFacts::call_between). The caller goes in while it rings, the
+// callee once they accept, and the same PeerLink as any room connects them. Every row above that
+// ends a call (→ -) lists its room in `ended_rooms`, and the shell ends that room too.
 //
 // Refusals (a Problem; nothing changes):
 //   bad_request   ringing yourself; a call id rung before (ids are remembered kIdMemoryMs);
@@ -60,11 +67,14 @@ struct Caller {
 struct Callee {
   bool may_ring = false;
   std::vector<ConnId> sockets;
+  std::string room_code;  // a fresh room code the call's room will have, if the ring goes through
 };
 
 struct CallOutcome {
   std::optional<Problem> problem;
   std::vector<Deliver> deliveries;
+  std::optional<std::string> started_room;  // make this call's room (its code came in with the Callee)
+  std::vector<std::string> ended_rooms;     // the rooms of the calls that ended: end them too
 };
 
 class CallRules {
@@ -98,12 +108,14 @@ class CallRules {
     bool connected = false;
     std::int64_t rung_at = 0;
     bool video = false;
+    std::string room_code;
   };
   using Calls = std::map<std::string, LiveCall>;
 
   CallOutcome answer(const Caller& who, const std::string& call_id, bool accepted);
   Calls::iterator find_for(const std::string& call_id, const Caller& who, CallOutcome& outcome);
   bool involved_other_than_glare(const std::string& user_id, const std::string& other) const;
+  Calls::iterator end_call(Calls::iterator it, CallOutcome& outcome);
 
   Calls calls_;                                 // call id -> the call, while ringing or connected
   std::map<std::string, std::int64_t> used_;    // call id -> when it was rung

@@ -120,6 +120,10 @@ std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& reque
     return problem(ErrorCode::unauthorized, "This token is for another room.");
   }
   if (request.was_kicked) return problem(ErrorCode::kicked, "The host removed you from this room.");
+  if (!facts_.call_between.empty() &&
+      std::find(facts_.call_between.begin(), facts_.call_between.end(), actor.user_id) == facts_.call_between.end()) {
+    return problem(ErrorCode::not_invited, "This is a call between two other people.");
+  }
   const Member* place = member(actor.user_id);
   if (place && !stale(*place, now)) return std::nullopt;  // already has a place
   if (facts_.is_locked && !request.resumed_peer && facts_.host_user_id != actor.user_id) {
@@ -198,7 +202,7 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   srv::RoomJoined joined;
   joined.self = {m.user_id, m.peer_id, m.display_name, facts_.host_user_id == m.user_id};
   joined.room = {facts_.room_code, facts_.room_name, facts_.host_user_id, facts_.max_participants, facts_.is_locked,
-                 facts_.settings};
+                 facts_.settings, !facts_.call_between.empty()};
   for (const Member& other : members_) {
     if (other.announced && other.user_id != m.user_id) joined.participants.push_back(participant(other));
   }
@@ -247,6 +251,13 @@ void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
   facts_.is_active = false;
   facts_.closed_reason = reason;
   out.push_back(SaveRoom{false});
+}
+
+Outcome RoomAuthority::call_ended(std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (!facts_.call_between.empty() && facts_.is_active) end("call_ended", outcome.effects);
+  return outcome;
 }
 
 Outcome RoomAuthority::leave(const std::string& user_id, std::int64_t now) {

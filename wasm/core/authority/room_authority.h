@@ -26,6 +26,8 @@
 // but not before the host has first arrived: a room waits for the one who made it. That holds when
 // the host's own REST reservation runs out before their socket comes too: the place is let go, the
 // role is not (only a host who came in and then left or dropped past the grace is succeeded).
+// A 1:1 call's room (`call_between`) lets in its two people only (`not_invited` for anyone else)
+// and ends when the call does (`call_ended`).
 #pragma once
 
 #include <cstdint>
@@ -56,8 +58,11 @@ struct RoomFacts {
   bool has_password = false;
   bool is_locked = false;
   bool is_active = true;
-  std::string closed_reason;  // when not active: "expired", "ended_by_host", "deleted"
+  std::string closed_reason;  // when not active: "expired", "ended_by_host", "deleted", "call_ended"
   protocol::RoomSettings settings;
+  // A 1:1 call's room (call_rules.h): only these two people may come in, and the call ending ends
+  // the room. Empty for every other room.
+  std::vector<std::string> call_between;
 };
 
 struct Member {
@@ -164,6 +169,9 @@ class RoomAuthority {
   Outcome tick(std::int64_t now);
   // The store expired the room (idle too long).
   Outcome expire(std::int64_t now);
+  // The 1:1 call this room was made for ended (hung up, declined, cancelled, no answer): a call's
+  // room ends with it, with the reason "call_ended". Any other room carries on.
+  Outcome call_ended(std::int64_t now);
   // A message for everyone here but `except_user`, e.g. a chat message or board ops once stored.
   Outcome tell_everyone(protocol::ServerMessage message, const std::string& except_user = {}) const;
 

@@ -27,6 +27,7 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::screenshare_disabled, "screenshare_disabled"},
     {ErrorCode::user_offline, "user_offline"},
     {ErrorCode::not_found, "not_found"},
+    {ErrorCode::not_invited, "not_invited"},
 };
 
 }  // namespace

@@ -42,6 +42,7 @@ enum class ErrorCode {
   screenshare_disabled,  // the room's screen sharing is turned off, and this member is no host
   user_offline,    // the person rung has no socket open
   not_found,       // no such call, friend request or other thing named by id
+  not_invited,     // the room is a 1:1 call between two other people
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

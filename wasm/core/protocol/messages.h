@@ -273,6 +273,7 @@ struct Room {
   int max_participants = 0;
   bool is_locked = false;
   RoomSettings settings;
+  bool is_call = false;  // a 1:1 call's room: the two people only, shown as one person and a corner
   friend bool operator==(const Room&, const Room&) = default;
 };
 // The snapshot a join (or a resume) starts from. Chat history is not in it: the server sends it
@@ -410,9 +411,19 @@ struct CallIncoming {
   bool video = false;  // the caller asked for a video call
   friend bool operator==(const CallIncoming&, const CallIncoming&) = default;
 };
+// To the caller once the callee's phone rings: the room the call's media will meet in (the caller
+// goes in at once, so its camera and ICE are ready when the callee answers).
+struct CallRinging {
+  static constexpr std::string_view type_name = "call:ringing";
+  std::string call_id;
+  std::string room_code;
+  friend bool operator==(const CallRinging&, const CallRinging&) = default;
+};
+// To the caller and to the callee's tab that answered: meet in this room.
 struct CallAccepted {
   static constexpr std::string_view type_name = "call:accepted";
   std::string call_id;
+  std::string room_code;
   friend bool operator==(const CallAccepted&, const CallAccepted&) = default;
 };
 struct CallRejected {
@@ -457,7 +468,7 @@ using ServerMessage =
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
-                 server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,
+                 server::CallRinging, server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;
 
 // The wire "type" of a message: "chat:send", "room:joined"...

@@ -82,6 +82,7 @@ void fields(F& f, M& m) {
   f.integer("max_participants", m.max_participants, 1, kRoomSize);
   f.flag("is_locked", m.is_locked);
   f.object("settings", m.settings);
+  f.flag_or("is_call", m.is_call, false);
 }
 
 // --- messages without fields ---
@@ -181,13 +182,20 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
-  requires one_of<M, client::CallAccept, client::CallReject, client::CallCancel, server::CallAccepted,
+  requires one_of<M, client::CallAccept, client::CallReject, client::CallCancel,
                   server::CallRejected, server::CallCancelled, server::CallBusy, server::CallTimeout>
 void fields(F& f, M& m) {
   f.text("call_id", m.call_id, TextRule::id);
 }
 
 // --- server → client ---
+
+template <class F, class M>
+  requires one_of<M, server::CallRinging, server::CallAccepted>
+void fields(F& f, M& m) {
+  f.text("call_id", m.call_id, TextRule::id);
+  f.text("room_code", m.room_code, TextRule::room_code);
+}
 
 template <class F, class M>
   requires one_of<M, server::Hello>

@@ -37,7 +37,16 @@ void Call::to(CallState state, CallEnd reason, Out& out) {
   state_ = state;
   reason_ = reason;
   if (state != CallState::calling && state != CallState::ringing) ring_deadline_.reset();
-  out.push_back(CallUpdate{state_, reason_, peer_, video_});
+  out.push_back(CallUpdate{state_, reason_, peer_, video_, call_id_, peer_name_, room_code_, remote_ringing_});
+}
+
+void Call::begin(std::string call_id, std::string peer, std::string peer_name, bool video) {
+  call_id_ = std::move(call_id);
+  peer_ = std::move(peer);
+  peer_name_ = std::move(peer_name);
+  video_ = video;
+  room_code_.clear();
+  remote_ringing_ = false;
 }
 
 void Call::start_ring_timer(std::int64_t now_ms, Out& out) {
@@ -57,20 +66,26 @@ void Call::on_server(const protocol::ServerMessage& message, Out& out) {
         if (incoming->call_id > call_id_) return;
         out.push_back(SendMessage{client::CallCancel{call_id_}});
         call_id_ = incoming->call_id;
+        room_code_.clear();  // ours ends with our call; theirs comes with call:accepted
         out.push_back(SendMessage{client::CallAccept{call_id_}});
         return to(CallState::connected, CallEnd::none, out);
       }
       out.push_back(SendMessage{client::CallReject{incoming->call_id}});
       return;
     }
-    call_id_ = incoming->call_id;
-    peer_ = incoming->from_user_id;
-    video_ = incoming->video;
+    begin(incoming->call_id, incoming->from_user_id, incoming->display_name, incoming->video);
     return to(CallState::ringing, CallEnd::none, out);
   }
   auto mine = [&](const std::string& id) { return !free && id == call_id_; };
-  if (const auto* accepted = std::get_if<server::CallAccepted>(&message)) {
-    if (mine(accepted->call_id) && state_ == CallState::calling) to(CallState::connected, CallEnd::none, out);
+  if (const auto* ringing = std::get_if<server::CallRinging>(&message)) {
+    if (!mine(ringing->call_id) || state_ != CallState::calling) return;
+    room_code_ = ringing->room_code;
+    remote_ringing_ = true;
+    to(CallState::calling, CallEnd::none, out);
+  } else if (const auto* accepted = std::get_if<server::CallAccepted>(&message)) {
+    if (!mine(accepted->call_id) || (state_ != CallState::calling && state_ != CallState::connected)) return;
+    room_code_ = accepted->room_code;
+    to(CallState::connected, CallEnd::none, out);
   } else if (const auto* rejected = std::get_if<server::CallRejected>(&message)) {
     if (mine(rejected->call_id) && state_ == CallState::calling) to(CallState::ended, CallEnd::rejected, out);
   } else if (const auto* busy = std::get_if<server::CallBusy>(&message)) {
@@ -101,9 +116,7 @@ std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_m
     } else if (place->to_user_id.empty() || place->call_id.empty()) {
       reject("a call needs a callee and an id");
     } else {
-      call_id_ = place->call_id;
-      peer_ = place->to_user_id;
-      video_ = place->video;
+      begin(place->call_id, place->to_user_id, place->to_display_name, place->video);
       out.push_back(SendMessage{client::CallRing{peer_, call_id_, video_}});
       to(CallState::calling, CallEnd::none, out);
       start_ring_timer(now_ms, out);

@@ -8,11 +8,16 @@
 // people into it and invite the third; the call itself then ends as moved_to_room.
 //
 // The protocol has no hang-up message, so hanging up a connected call sends call:cancel with its id.
+// The media meets in the call's own room (authority/call_rules.h): the caller learns its code from
+// call:ringing and goes in while it rings, the callee from call:accepted; CallUpdate carries it, and
+// the app joins that room with the ordinary room machinery (RoomClient, PeerLink).
 //
 //   state      event                          → state      commands
 //   idle|ended PlaceCall                      → calling    SendMessage(call:ring), ScheduleTimer(30 s)
 //   idle|ended call:incoming                  → ringing    ScheduleTimer(30 s)
+//   calling    call:ringing                   → calling    (the callee's phone rings; the room to wait in)
 //   calling    call:accepted                  → connected
+//   connected  call:accepted                  → connected  (the answering end learns the call's room)
 //   calling    call:rejected                  → ended(rejected)
 //   calling    call:busy                      → ended(busy)
 //   calling    call:timeout | 30 s (Tick)     → ended(no_answer)   SendMessage(call:cancel) on our own timer
@@ -59,6 +64,7 @@ struct PlaceCall {
   std::string to_user_id;
   std::string call_id;  // made by the caller (the core has no randomness of its own)
   bool video = false;
+  std::string to_display_name;  // for the screens ("Calling Bilal…"); the callee learns ours from the server
 };
 struct AcceptCall {};
 struct RejectCall {};
@@ -83,6 +89,10 @@ struct CallUpdate {
   CallEnd reason = CallEnd::none;
   std::string peer_user_id;
   bool video = false;
+  std::string call_id;
+  std::string peer_display_name;
+  std::string room_code;       // the call's room, once the server has named it
+  bool remote_ringing = false;  // calling: the callee's phone rings now ("Ringing…", not "Calling…")
 };
 struct GrowIntoRoom {
   std::string call_id;
@@ -100,17 +110,22 @@ class Call {
   const std::string& call_id() const { return call_id_; }
   const std::string& peer_user_id() const { return peer_; }
   bool video() const { return video_; }
+  const std::string& room_code() const { return room_code_; }
 
  private:
   using Out = std::vector<CallCommand>;
   void to(CallState state, CallEnd reason, Out& out);
   void on_server(const protocol::ServerMessage& message, Out& out);
   void start_ring_timer(std::int64_t now_ms, Out& out);
+  void begin(std::string call_id, std::string peer, std::string peer_name, bool video);
 
   CallState state_ = CallState::idle;
   CallEnd reason_ = CallEnd::none;
   std::string call_id_;
   std::string peer_;
+  std::string peer_name_;
+  std::string room_code_;
+  bool remote_ringing_ = false;
   bool video_ = false;
   std::optional<std::int64_t> ring_deadline_;
 };
