@@ -1,8 +1,9 @@
 // CallFrame: what a call puts in its element. A shadow root (so a host page's styles and ours never
 // meet) with the embed's styles, the stage the tiles go on, a banner ("Trying to reconnect…"), an
-// overlay for full-screen messages, and, unless the embedder said `ui: false`, the in-call UI
+// overlay for full-screen messages, a 1:1 call's status strip (call-status.js), and, unless the embedder said `ui: false`, the in-call UI
 // (call-ui.js, loaded once per page and shared by every call on it) mounted around the stage.
 import { BASE_CSS } from './embed-css.js';
+import { CallStatus } from './call-status.js';
 
 const moduleUrl = import.meta.url;
 let uiModule;
@@ -24,6 +25,7 @@ export class CallFrame {
   stage = div('mehfil-stage');
   banner = div('mehfil-banner', 'status');
   overlay = div('mehfil-overlay', 'alert');
+  callStatus = new CallStatus();
   ui = null; // call-ui.js's module once mounted
   #root;
   #handle = null;
@@ -46,15 +48,16 @@ export class CallFrame {
       this.#root.append(stylesheet('./call-ui.css'));
       this.ui = ui;
       this.#handle = ui.mountCallUi({ root: this.#root, call, stage: this.stage });
-      this.#root.append(this.banner, this.overlay);
+      this.#root.append(this.banner, this.callStatus.element, this.overlay);
     } else {
       const frame = div('mehfil-root');
-      frame.append(this.stage, this.banner, this.overlay);
+      frame.append(this.stage, this.banner, this.callStatus.element, this.overlay);
       this.#root.append(frame);
     }
   }
 
   destroy() {
+    this.callStatus.destroy();
     this.#handle?.destroy?.();
     this.#root.replaceChildren();
   }

@@ -32,6 +32,14 @@ export const BASE_CSS = `
 .mehfil-banner { position: absolute; top: 8px; left: 50%; transform: translateX(-50%); z-index: 4;
   background: #b7791f; color: #fff; padding: 4px 12px; border-radius: 6px; }
 .mehfil-banner[hidden] { display: none; }
+/* A 1:1 call's status strip (call-status.js): "Calling Ben…", "Ringing…", then the running time. */
+.mehfil-call-status { position: absolute; top: 10px; left: 50%; transform: translateX(-50%); z-index: 4; display: flex;
+  align-items: center; gap: 10px; padding: 6px 8px 6px 14px; border-radius: 999px; background: rgb(22 24 28 / 0.82);
+  color: #eef0f3; font-variant-numeric: tabular-nums; box-shadow: 0 2px 10px rgb(0 0 0 / 0.35); white-space: nowrap; }
+.mehfil-call-status[hidden] { display: none; }
+.mehfil-call-status button { font: inherit; padding: 4px 12px; border-radius: 999px; border: 0; background: #c53030;
+  color: #fff; cursor: pointer; }
+.mehfil-call-status button[hidden] { display: none; }
 /* The grid's pager (pager.js): under the tiles, in room the stage keeps free for it while it shows. */
 .mehfil-stage.mehfil-paged { padding-bottom: 52px; }
 .mehfil-pager { position: absolute; left: 50%; bottom: 8px; transform: translateX(-50%); z-index: 3; display: flex;

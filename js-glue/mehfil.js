@@ -32,6 +32,7 @@ import { CallFrame } from './call-frame.js';
 import { roomElement } from './mehfil-element.js';
 import { CoreDriver, now } from './core-driver.js';
 import { JoinOutcome } from './join-outcome.js';
+import { ring, onIncomingCall } from './ring.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -91,7 +92,8 @@ class Call extends Emitter {
   constructor(container, options) {
     super();
     if (!(container instanceof HTMLElement)) throw new TypeError('Mehfil.create needs an element to render into');
-    if (!options || typeof options.server !== 'string' || typeof options.room !== 'string') {
+    // The room is a code, or a promise of one (a 1:1 call's room is named once it rings: ring.js).
+    if (!options || typeof options.server !== 'string' || (typeof options.room !== 'string' && typeof options.room?.then !== 'function')) {
       throw new TypeError('Mehfil.create needs {server, room}');
     }
     this.#options = { audio: true, video: true, ui: true, ...options };
@@ -107,6 +109,7 @@ class Call extends Emitter {
       showPage: (page) => this.showPage(page),
     });
     this.#uiReady = this.#frame.mount(this, this.#options.ui !== false, () => this.#destroyed);
+    this.on('call-status', (status) => this.#frame.callStatus.show(status, () => this.leave()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -135,8 +138,14 @@ class Call extends Emitter {
       return waiting;
     }
     this.#marks.token = now();
+    const roomCode = await this.#options.room;
+    if (this.#destroyed || !roomCode) { // a 1:1 call that ended before it had a room
+      this.#stopLocalMedia();
+      this.#join.fail('cancelled', 'The call ended before it connected.');
+      return waiting;
+    }
     this.#driver.feed({
-      type: 'join', room_code: this.#options.room, display_name: this.#options.displayName ?? '',
+      type: 'join', room_code: roomCode, display_name: this.#options.displayName ?? '',
       ...(this.#options.password ? { password: this.#options.password } : {}),
       // An embedder's own STUN/TURN servers and policy; the core checks them like the server's.
       ...(this.#options.iceServers ? { ice_servers: this.#options.iceServers } : {}),
@@ -538,9 +547,12 @@ class Call extends Emitter {
   }
 }
 
+const create = (container, options) => new Call(container, options);
 export const Mehfil = {
   version: VERSION,
-  create(container, options) { return new Call(container, options); },
+  create,
+  ring: (container, options) => ring(create, container, options),
+  onIncomingCall: (server, token, handler) => onIncomingCall(create, server, token, handler),
 };
 export default Mehfil;
 

@@ -7,6 +7,7 @@ import {
   api, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
   shareRoom, toast, wireDialog,
 } from './site.js';
+import { callFriend, startCalls } from './home-calls.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();
@@ -286,6 +287,17 @@ function friendItem(person) {
     accept.setAttribute('aria-label', `Accept ${person.display_name} as a friend`);
     actions.append(accept);
   }
+  if (person.relation === 'friends') {
+    // Their accessible names are the words "Call" and "Video call"; the row names the friend.
+    for (const [label, iconName, video] of [['Call', 'phone', false], ['Video call', 'video', true]]) {
+      const call = actionButton(label, iconName, () => {
+        roomsDialog.close();
+        callFriend(person, video);
+      });
+      call.title = `${label} ${person.display_name}`;
+      actions.append(call);
+    }
+  }
   return item;
 }
 
@@ -349,4 +361,6 @@ const params = new URLSearchParams(location.search);
 if (params.has('create')) openCreate();
 else if (params.has('join')) openJoin(parseRoomCode(params.get('join')) ?? '');
 if (params.has('create') || params.has('join')) history.replaceState(null, '', '/');
+// Friends' presence changes while the list is open: it is read again.
+startCalls({ onPresence: () => { if (roomsDialog.open) loadRooms(); } });
 document.body.dataset.ready = 'true';

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "event_reader.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
 #include "room/host_rules.h"
@@ -19,57 +20,6 @@ namespace rm = mehfil::room;
 namespace proto = mehfil::protocol;
 
 namespace {
-
-// --- reading, without exceptions: a missing or mistyped field gives the default and a note ----------
-
-struct Reader {
-  const json& object;
-  std::string problem;
-
-  const json* field(const char* name) const {
-    const auto found = object.find(name);
-    return found == object.end() || found->is_null() ? nullptr : &*found;
-  }
-  std::string text(const char* name) {
-    const json* value = field(name);
-    if (value && value->is_string()) return value->get<std::string>();
-    if (value) note(name, "a string");
-    return {};
-  }
-  std::optional<std::string> optional_text(const char* name) {
-    const json* value = field(name);
-    if (!value) return std::nullopt;
-    if (!value->is_string()) {
-      note(name, "a string");
-      return std::nullopt;
-    }
-    return value->get<std::string>();
-  }
-  bool flag(const char* name, bool fallback = false) {
-    const json* value = field(name);
-    if (value && value->is_boolean()) return value->get<bool>();
-    if (value) note(name, "true or false");
-    return fallback;
-  }
-  double number(const char* name, double fallback = 0) {
-    const json* value = field(name);
-    if (value && value->is_number()) return value->get<double>();
-    if (value) note(name, "a number");
-    return fallback;
-  }
-  rm::OpId op() {
-    const json* value = field("op");
-    if (value && value->is_number_unsigned()) return value->get<rm::OpId>();
-    if (value && value->is_number_integer() && value->get<std::int64_t>() >= 0) {
-      return static_cast<rm::OpId>(value->get<std::int64_t>());
-    }
-    note("op", "a non-negative integer");
-    return 0;
-  }
-  void note(const char* name, const char* what) {
-    if (problem.empty()) problem = std::string(name) + " must be " + what;
-  }
-};
 
 // An embedder's RTCIceServer list, held to the same rules as the ones a server sends in hello: a URL
 // (or an array of them) that is stun:, turn: or turns:, and a username and credential within limits.
@@ -374,12 +324,6 @@ json command_json(const rm::RoomCommand& command) {
         }
       },
       command);
-}
-
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string rejected(std::string reason) {
-  return dump(json::array({json{{"type", "rejected"}, {"reason", std::move(reason)}}}));
 }
 
 json role_json(rm::Role role) { return {{"is_host", role.is_host}, {"is_cohost", role.is_cohost}}; }

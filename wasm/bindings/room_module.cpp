@@ -1,5 +1,5 @@
-// Embind face of the call engine (mehfil-core.mjs): one CallBridge per call, addressed by an integer
-// handle, so JS never holds a C++ object (nothing to .delete(), nothing to leak when a page forgets
+// Embind face of the call engine (mehfil-core.mjs): one CallBridge per call (and one LobbyBridge per
+// page that rings), addressed by an integer handle, so JS never holds a C++ object (nothing to .delete(), nothing to leak when a page forgets
 // to destroy a call). The layout engine's functions come from layout_module.cpp, linked into the
 // same module, so one wasm file serves a whole call. room_module_post.js wraps both for JS.
 //
@@ -12,6 +12,7 @@
 
 #include <emscripten/bind.h>
 
+#include "lobby_bridge.h"
 #include "room_bridge.h"
 
 namespace {
@@ -82,6 +83,27 @@ std::string room_link_stats(int handle, const std::string& samples_json) {
   return call ? call->link_stats(samples_json) : std::string("{}");
 }
 
+// The lobby (lobby_bridge.h): one per page, by handle like the calls.
+std::map<int, std::unique_ptr<mehfil::bindings::LobbyBridge>> lobbies;
+
+int lobby_create() {
+  const int handle = next_handle++;
+  lobbies.emplace(handle, std::make_unique<mehfil::bindings::LobbyBridge>());
+  return handle;
+}
+
+void lobby_destroy(int handle) { lobbies.erase(handle); }
+
+std::string lobby_event(int handle, const std::string& event_json, double now_ms) {
+  const auto found = lobbies.find(handle);
+  return found == lobbies.end() ? kNoCall : found->second->handle_event(event_json, static_cast<std::int64_t>(now_ms));
+}
+
+std::string lobby_server_frame(int handle, const std::string& frame, double now_ms) {
+  const auto found = lobbies.find(handle);
+  return found == lobbies.end() ? kNoCall : found->second->handle_server_frame(frame, static_cast<std::int64_t>(now_ms));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mehfil_room) {
@@ -96,4 +118,8 @@ EMSCRIPTEN_BINDINGS(mehfil_room) {
   emscripten::function("roomSpeaking", &room_speaking);
   emscripten::function("roomLinkStats", &room_link_stats);
   emscripten::function("roomStage", &room_stage);
+  emscripten::function("lobbyCreate", &lobby_create);
+  emscripten::function("lobbyDestroy", &lobby_destroy);
+  emscripten::function("lobbyEvent", &lobby_event);
+  emscripten::function("lobbyServerFrame", &lobby_server_frame);
 }

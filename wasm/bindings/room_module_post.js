@@ -35,3 +35,17 @@ export class RoomCore {
   }
 }
 
+/**
+ * A page's lobby core: ringing, presence, its socket's reconnects (wasm/bindings/lobby_bridge.h).
+ */
+export class LobbyCore {
+  #handle;
+  constructor() { this.#handle = engine.lobbyCreate(); }
+  event(event, nowMs) { return JSON.parse(engine.lobbyEvent(this.#handle, JSON.stringify(event), nowMs)); }
+  serverFrame(text, nowMs) { return JSON.parse(engine.lobbyServerFrame(this.#handle, text, nowMs)); }
+  destroy() {
+    if (this.#handle) engine.lobbyDestroy(this.#handle);
+    this.#handle = 0;
+  }
+}
+

@@ -1,0 +1,98 @@
+// Lobby: a page's link to its Mehfil server outside any room (wasm/bindings/lobby_bridge.h). One
+// socket that rings and is rung, hears friends come and go, and reconnects on the core's table. The
+// core decides (the 1:1 call's states, glare, busy, the ring's 30 s); this file carries its commands
+// out and tells listeners:
+//   'call'     the core's call update {state, reason, call_id, peer_user_id, peer_display_name,
+//              video, room_code, remote_ringing}
+//   'presence' {user_id, presence}   'friend' {user_id, display_name, friends}   'error' {code, message}
+// One lobby per server and token on a page (Lobby.for): the site's pages, Mehfil.ring and
+// Mehfil.onIncomingCall share it, so a page never rings twice.
+import { LobbyCore } from './mehfil-core.mjs';
+import { RoomSocket } from './room-socket.js';
+import { CoreDriver } from './core-driver.js';
+import { Emitter } from './emitter.js';
+
+const lobbies = new Map(); // "origin token" -> Lobby
+
+export function randomCallId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return 'c' + Array.from(bytes, (b) => (b % 36).toString(36)).join('');
+}
+
+export class Lobby extends Emitter {
+  static for(server, token) {
+    const key = `${new URL(server, location.href).origin} ${token}`;
+    let lobby = lobbies.get(key);
+    if (!lobby) lobbies.set(key, (lobby = new Lobby(server, token)));
+    return lobby;
+  }
+
+  #core = new LobbyCore();
+  #server;
+  #token;
+  #opened = null; // resolves when the socket is open (again)
+  #markOpen = () => {};
+  #socket = new RoomSocket({
+    opened: () => {
+      this.#driver.feed({ type: 'socket-opened' });
+      this.#markOpen();
+    },
+    frame: (text) => this.#driver.serverFrame(text),
+    closed: () => {
+      this.#expectOpen();
+      this.#driver.feed({ type: 'socket-closed', jitter: Math.random() });
+    },
+  });
+  #driver = new CoreDriver(this.#core, {
+    execute: (command) => this.#execute(command),
+    after: () => {},
+    gone: () => false,
+  });
+  call = null; // the core's last call update
+
+  constructor(server, token) {
+    super();
+    this.#server = server;
+    this.#token = token;
+    this.#expectOpen();
+    this.#driver.feed({ type: 'start' });
+  }
+
+  // Resolves once the socket is open, so a ring placed now is sent, not lost.
+  ready() { return this.#opened; }
+
+  // Rings `userId`; the call's id (this page made it: the core has no randomness).
+  async ring(userId, { video = false, displayName = '' } = {}) {
+    await this.ready();
+    const callId = randomCallId();
+    this.#driver.feed({ type: 'place', to_user_id: String(userId), to_display_name: displayName, call_id: callId, video: !!video });
+    return callId;
+  }
+
+  accept() { this.#driver.feed({ type: 'accept' }); }
+  decline() { this.#driver.feed({ type: 'reject' }); }
+  cancel() { this.#driver.feed({ type: 'cancel' }); }
+  hangUp() { this.#driver.feed({ type: 'hang-up' }); }
+
+  #expectOpen() {
+    if (this.#socket.open) return;
+    this.#opened = new Promise((resolve) => { this.#markOpen = resolve; });
+  }
+
+  #execute(c) {
+    switch (c.type) {
+      case 'send': return this.#socket.send(c.text);
+      case 'open-socket': return this.#socket.connect(this.#server, this.#token);
+      case 'timer': return this.#driver.schedule(c.key, c.at);
+      case 'call':
+        this.call = c;
+        return this.emit('call', c);
+      case 'presence':
+      case 'friend':
+      case 'error':
+        return this.emit(c.type, c);
+      case 'rejected': return console.warn('mehfil lobby: the core rejected an event:', c.reason);
+      default: return undefined;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// 1:1 calls in the embed API: Mehfil.ring (call someone) and Mehfil.onIncomingCall (be called).
+//
+// The ringing is the lobby core's (lobby.js, room/call.h); the media meets in the call's own room,
+// which the server makes when the ring goes through (authority/call_rules.h). So a 1:1 call is an
+// ordinary call object (mehfil.js) whose room code comes later: the caller's call opens its camera
+// and goes into the room while it rings (the callee then finds it there, ICE and all), the callee's
+// once they accept. This file ties the two together: it hands the call its room when the core names
+// it, turns the core's call updates into the call's events and its status strip, and ends one when
+// the other ends (hanging up leaves the room; the room closing ends the ring).
+//
+// Events on the call object (mehfil.d.ts): 'call-ringing', 'call-accepted', 'call-ended' {reason},
+// and, for the call UI's status strip (call-status.js), 'call-status' {phase, name, video, since}.
+import { Lobby } from './lobby.js';
+
+// The core's end reasons (room/call.h) as the embed API spells them.
+const REASONS = {
+  rejected: 'declined', no_answer: 'no-answer', busy: 'busy', offline: 'offline', cancelled: 'cancelled',
+  hung_up: 'hung-up', missed: 'missed', refused: 'refused', moved_to_room: 'moved-to-room',
+};
+
+export function endReason(coreReason) { return REASONS[coreReason] ?? coreReason; }
+
+// The room a call will meet in: a promise the call's join() waits for, and how to settle it.
+function laterRoom() {
+  let give;
+  const room = new Promise((resolve) => { give = resolve; });
+  return { room, give };
+}
+
+// Follows the lobby's call for one call object until it ends. `name`: the other person's name;
+// giveRoom(code) hands the call its room once the core names it.
+function follow(call, lobby, giveRoom, { name, video }) {
+  let accepted = false;
+  let ended = false;
+  const stop = () => {
+    offCall();
+    offLeft();
+    offClosed();
+  };
+  const end = (reason) => {
+    if (ended) return;
+    ended = true;
+    stop();
+    giveRoom(null); // a call still waiting for its room stops waiting (and closes its camera)
+    call.emit('call-status', { phase: 'ended', name, video, reason });
+    call.emit('call-ended', { reason });
+    call.leave();
+  };
+  const offCall = lobby.on('call', (u) => {
+    if (u.peer_display_name) name = u.peer_display_name;
+    if (u.room_code) giveRoom(u.room_code);
+    if (u.state === 'calling') {
+      call.emit('call-status', { phase: u.remote_ringing ? 'ringing' : 'calling', name, video });
+      if (u.remote_ringing) call.emit('call-ringing', { call_id: u.call_id });
+    } else if (u.state === 'connected' && !accepted) {
+      accepted = true;
+      call.emit('call-status', { phase: 'connected', name, video, since: Date.now() });
+      call.emit('call-accepted', { call_id: u.call_id });
+    } else if (u.state === 'ended') {
+      end(endReason(u.reason));
+    }
+  });
+  // Leaving the call's room (the UI's Leave, call.leave()) ends the 1:1 call for both.
+  const offLeft = call.on('left', () => {
+    if (ended) return;
+    if (lobby.call?.state === 'calling') lobby.cancel();
+    else if (lobby.call?.state === 'connected') lobby.hangUp();
+  });
+  // The server closed the call's room: the call is over, whatever the lobby heard first.
+  const offClosed = call.on('room-closed', () => end('hung-up'));
+}
+
+// Mehfil.ring(container, {server, token, to, video, toName}) → a call object that rings `to`.
+export function ring(create, container, options) {
+  if (!options || typeof options.server !== 'string' || typeof options.token !== 'string' || !options.to) {
+    throw new TypeError('Mehfil.ring needs {server, token, to}');
+  }
+  const video = !!options.video;
+  const lobby = Lobby.for(options.server, options.token);
+  const name = options.toName ?? '';
+  const { room, give } = laterRoom();
+  const call = create(container, { ...options, video, room });
+  follow(call, lobby, give, { name, video });
+  call.emit('call-status', { phase: 'calling', name, video });
+  lobby.ring(options.to, { video, displayName: name }).then(() => call.join()).catch(() => {});
+  return call;
+}
+
+// Mehfil.onIncomingCall(server, token, handler) → unsubscribe. handler gets
+// {call_id, from: {user_id, display_name}, video, accept(container, options) → call, decline(), ended}
+// where `ended` resolves with {reason} if the ring stops without an answer here.
+export function onIncomingCall(create, server, token, handler) {
+  const lobby = Lobby.for(server, token);
+  let current = null;
+  return lobby.on('call', (u) => {
+    if (u.state === 'ringing' && current?.call_id !== u.call_id) {
+      let settle;
+      const ended = new Promise((resolve) => { settle = resolve; });
+      current = { call_id: u.call_id, settle, answered: false };
+      const ringing = current;
+      handler({
+        call_id: u.call_id,
+        from: { user_id: u.peer_user_id, display_name: u.peer_display_name },
+        video: u.video,
+        ended,
+        accept(container, options = {}) {
+          ringing.answered = true;
+          const video = u.video && options.video !== false;
+          const { room, give } = laterRoom();
+          const call = create(container, { audio: true, ...options, server, token, video, room });
+          follow(call, lobby, give, { name: u.peer_display_name, video });
+          lobby.accept();
+          call.join().catch(() => {});
+          return call;
+        },
+        decline() { lobby.decline(); },
+      });
+    } else if (u.state === 'ended' && current && !current.answered) {
+      current.settle({ reason: endReason(u.reason) });
+      current = null;
+    } else if (u.state !== 'ringing' && current?.answered) {
+      current = null;
+    }
+  });
+}
