@@ -304,10 +304,10 @@ export function mountCallUi({ root, call, stage }) {
     return item;
   };
   const settingsItem = menuItem('Room settings', 'settings', () => openPanel('settings'));
+  const sharingItems = [menuItem('Invite people', 'user-plus', () => openInvite()),
+    menuItem('Copy room code', 'copy', copyCode), menuItem('Copy room link', 'link', copyLink)];
   const moreMenu = el('div', { className: 'mf-menu', role: 'menu', hidden: true },
-    menuItem('Invite people', 'user-plus', () => openInvite()),
-    menuItem('Copy room code', 'copy', copyCode),
-    menuItem('Copy room link', 'link', copyLink),
+    ...sharingItems,
     menuItem('Show participants', 'users', () => openPanel('people')),
     menuItem('Camera and microphone', 'video', () => openPanel('devices')),
     menuItem('Connection info', 'wifi', () => openPanel('connection')),
@@ -380,7 +380,10 @@ export function mountCallUi({ root, call, stage }) {
     codeTag.textContent = info?.room_code ?? '';
     waitingCode.textContent = info?.room_code ?? '';
     count.textContent = info ? `${everyone.length}/${info.max_participants}` : '';
-    waiting.hidden = !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
+    // A 1:1 call's room is for the two of them: no code to share, nobody to invite, no host.
+    const isCall = !!info?.is_call;
+    for (const part of [codeTag, count.parentElement, copyButton, inviteButton, floatingInvite, ...sharingItems]) part.hidden = isCall;
+    waiting.hidden = isCall || !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
     showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'in_room' && info?.host_away ? 'host-left' : null);
     const self = call.self();
     const audio = self?.audio ?? true;

@@ -37,6 +37,7 @@ export const BASE_CSS = `
   align-items: center; gap: 10px; padding: 6px 8px 6px 14px; border-radius: 999px; background: rgb(22 24 28 / 0.82);
   color: #eef0f3; font-variant-numeric: tabular-nums; box-shadow: 0 2px 10px rgb(0 0 0 / 0.35); white-space: nowrap; }
 .mehfil-call-status[hidden] { display: none; }
+@media (max-width: 600px) { .mehfil-call-status { top: 52px; } }
 .mehfil-call-status button { font: inherit; padding: 4px 12px; border-radius: 999px; border: 0; background: #c53030;
   color: #fff; cursor: pointer; }
 .mehfil-call-status button[hidden] { display: none; }

@@ -54,6 +54,7 @@ export interface RoomInfo {
   max_participants: number;
   is_locked: boolean;
   host_away: boolean; // the host's connection dropped; anyone may claimHost() until they are back
+  is_call: boolean;   // a 1:1 call's own room (Mehfil.ring): the two of them only, and no host
   settings: RoomSettings;
   link: string;      // absolute URL of the room page
 }
@@ -80,7 +81,7 @@ export interface Devices {
 
 export interface CreateOptions {
   server: string;            // the Mehfil server's origin, e.g. "https://meet.example.com"
-  room: string;              // the 8-character room code
+  room: string | Promise<string>; // the 8-character room code (join() waits for a promised one)
   token?: string;            // a JWT minted by your site (README, "Embedding"); else a guest session is made
   displayName?: string;      // for a guest session
   password?: string;
@@ -111,6 +112,35 @@ export interface CallEvents {
   'room-updated': RoomInfo;      // the host, the lock, the settings or host_away changed
   'whiteboard-change': { open: boolean };
   'error': MehfilError;
+  // A 1:1 call (Mehfil.ring, IncomingCall.accept) only:
+  'call-ringing': { call_id: string };   // the callee's phone rings now
+  'call-accepted': { call_id: string };  // answered: the two meet in the call's room
+  'call-ended': { reason: CallEndReason };
+}
+
+// How a 1:1 call ended: the callee declined, nobody answered in 30 s, the callee was in another
+// call, was offline, the caller cancelled, either side hung up; 'missed' is the callee's side of
+// 'no-answer', 'refused' a ring the server would not place (not a friend, nobody in a room with you).
+export type CallEndReason =
+  | 'declined' | 'no-answer' | 'busy' | 'offline' | 'cancelled' | 'hung-up' | 'missed' | 'refused';
+
+export interface RingOptions extends Omit<CreateOptions, 'room' | 'token'> {
+  token: string;             // the caller's session (a JWT your site minted, or a guest session)
+  to: string;                // the user id to ring: a friend, or someone in a room with the caller
+  video?: boolean;           // a video call (default false: audio only)
+  toName?: string;           // their name, for "Calling Ben…"
+}
+
+// A ring coming in (Mehfil.onIncomingCall): show your own card, then accept or decline.
+export interface IncomingCall {
+  call_id: string;
+  from: { user_id: string; display_name: string };
+  video: boolean;
+  // The call, rendered into `container` like Mehfil.create's; it joins the call's room at once.
+  accept(container: HTMLElement, options?: Partial<Omit<CreateOptions, 'server' | 'room' | 'token'>>): Call;
+  decline(): void;
+  // Settles if the ring stops without being answered here: cancelled, missed, or answered in another tab.
+  ended: Promise<{ reason: CallEndReason }>;
 }
 
 export interface Call {
@@ -166,6 +196,11 @@ export interface Call {
 
 export declare const Mehfil: {
   create(container: HTMLElement, options: CreateOptions): Call;
+  // Rings a friend: the call object shows "Calling…", then "Ringing…" (with Cancel), then the call;
+  // call.leave() cancels or hangs up. Events: call-ringing, call-accepted, call-ended.
+  ring(container: HTMLElement, options: RingOptions): Call;
+  // Calls `handler` for each ring coming in for this user on this page; returns the unsubscribe.
+  onIncomingCall(server: string, token: string, handler: (incoming: IncomingCall) => void): () => void;
   version: string;
 };
 export default Mehfil;

@@ -426,7 +426,15 @@ TEST_CASE("A call's room lets in its two people only, and ends when the call end
   CHECK(code_of(room.join("ana", 1)) == "admitted");
   const Outcome welcome = room.join("ben", 2);
   CHECK(code_of(welcome) == "admitted");
-  CHECK(std::get<Welcome>(welcome.effects[2]).joined.room.is_call);
+  const auto& joined = std::get<Welcome>(welcome.effects[2]).joined;
+  CHECK(joined.room.is_call);
+  // Nobody is host in a call: no powers, nobody shown as host, no "host away" when the maker drops.
+  CHECK_FALSE(joined.participants.at(0).is_host);
+  CHECK(room.rules.role_of("ana") == Role{});
+  CHECK(room.rules.use_power(person("ana"), Power::kick, "ben", room.now).problem->code == ErrorCode::not_host);
+  CHECK_FALSE(has(room.rules.socket_closed(1, room.now), "c2 room:host-away"));
+  CHECK(room.send(2, "ben", cli::ClaimHost{}).problem->code == ErrorCode::not_host);
+  room.join("ana", 1);
   CHECK(code_of(room.join("cy", 3)) == "not_invited");  // even with the code, and a place (after ben leaves)
   room.rules.leave("ben", room.now);
   CHECK(code_of(room.join("cy", 3)) == "not_invited");

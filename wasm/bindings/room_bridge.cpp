@@ -435,6 +435,7 @@ std::string CallBridge::snapshot() const {
                                              {"max_participants", room.max_participants},
                                              {"is_locked", room.is_locked},
                                              {"host_away", client_.host_away()},
+                                             {"is_call", room.is_call},
                                              {"settings", proto::settings_to_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},

@@ -55,7 +55,9 @@ const Member* RoomAuthority::member_on(ConnId conn) const {
   return it == members_.end() ? nullptr : &*it;
 }
 
+// A 1:1 call has no host: two people in it are equals, and nobody mutes or removes the other.
 Role RoomAuthority::role_of(const std::string& user_id) const {
+  if (!facts_.call_between.empty()) return Role{};
   const Member* m = member(user_id);
   return Role{facts_.host_user_id == user_id, m && m->is_cohost};
 }
@@ -68,7 +70,7 @@ Role RoomAuthority::role_of(const Actor& actor) const {
 }
 
 protocol::Participant RoomAuthority::participant(const Member& m) const {
-  return {m.user_id, m.peer_id, m.display_name, facts_.host_user_id == m.user_id, m.is_cohost, m.audio, m.video, m.screen};
+  return {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host, m.is_cohost, m.audio, m.video, m.screen};
 }
 
 int RoomAuthority::announced_count() const {
@@ -200,7 +202,7 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   save(m, out);
 
   srv::RoomJoined joined;
-  joined.self = {m.user_id, m.peer_id, m.display_name, facts_.host_user_id == m.user_id};
+  joined.self = {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host};
   joined.room = {facts_.room_code, facts_.room_name, facts_.host_user_id, facts_.max_participants, facts_.is_locked,
                  facts_.settings, !facts_.call_between.empty()};
   for (const Member& other : members_) {
@@ -208,6 +210,7 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   }
   out.push_back(Welcome{conn, std::move(joined)});
   if (first_arrival) broadcast(srv::ParticipantJoined{facts_.room_code, participant(m), announced_count()}, out, m.user_id);
+  if (!hosted()) return;  // a 1:1 call: nobody is host, nobody is told of one
   if (host_returns) {
     broadcast(srv::HostChanged{facts_.room_code, m.user_id, m.user_id}, out, m.user_id);
   } else if (const Member* host = member(facts_.host_user_id); host && host->announced && host->conn == 0) {
@@ -231,7 +234,7 @@ void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<
   // A host who never came in hands over nothing: when the maker's own reservation runs out (or is
   // given up) before their socket comes, the room waits for them as it did before they reserved.
   const auto present = std::find_if(members_.begin(), members_.end(), [](const Member& m) { return m.announced; });
-  if (facts_.host_user_id == gone.user_id && gone.announced && present != members_.end()) {
+  if (hosted() && facts_.host_user_id == gone.user_id && gone.announced && present != members_.end()) {
     auto next = std::find_if(members_.begin(), members_.end(), [](const Member& m) { return m.is_cohost && m.announced; });
     if (next == members_.end()) next = present;
     facts_.host_user_id = next->user_id;
@@ -278,7 +281,7 @@ Outcome RoomAuthority::socket_closed(ConnId conn, std::int64_t now) {
   if (!m) return outcome;
   m->conn = 0;
   m->detached_at = now;
-  if (m->user_id == facts_.host_user_id && m->announced) {
+  if (hosted() && m->user_id == facts_.host_user_id && m->announced) {
     broadcast(srv::HostAway{facts_.room_code, m->user_id}, outcome.effects);
   }
   return outcome;
@@ -379,6 +382,10 @@ Outcome RoomAuthority::delete_room(const Actor& actor, std::int64_t now) {
 // "Become Host": anyone in the room may take it over while the host is away, so a dropped host does
 // not leave the room without powers for the whole grace period.
 void RoomAuthority::claim_host(Member& self, Outcome& outcome) {
+  if (!hosted()) {
+    outcome.problem = problem(ErrorCode::not_host, "A call has no host.");
+    return;
+  }
   const std::string previous = facts_.host_user_id;
   if (previous == self.user_id) return;
   const Member* host = member(previous);

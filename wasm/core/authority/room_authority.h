@@ -26,8 +26,9 @@
 // but not before the host has first arrived: a room waits for the one who made it. That holds when
 // the host's own REST reservation runs out before their socket comes too: the place is let go, the
 // role is not (only a host who came in and then left or dropped past the grace is succeeded).
-// A 1:1 call's room (`call_between`) lets in its two people only (`not_invited` for anyone else)
-// and ends when the call does (`call_ended`).
+// A 1:1 call's room (`call_between`) lets in its two people only (`not_invited` for anyone else),
+// has no host (both are equals: no host powers, nobody shown as host), and ends when the call does
+// (`call_ended`).
 #pragma once
 
 #include <cstdint>
@@ -188,6 +189,7 @@ class RoomAuthority {
 
  private:
   Member* find(const std::string& user_id);
+  bool hosted() const { return facts_.call_between.empty(); }  // every room but a 1:1 call's
   bool stale(const Member& member, std::int64_t now) const;  // a reservation whose socket never came
   std::optional<Problem> admission_problem(const JoinRequest& request, std::int64_t now) const;
   std::optional<Problem> power_problem(const Actor& actor, Power power, const std::string& target_user_id) const;
