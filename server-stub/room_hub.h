@@ -99,6 +99,7 @@ class RoomHub {
   // you friends. friends() lists friends and requests both ways.
   ApiReply request_friend(const Claims& user, const std::string& target_user_id);
   ApiReply accept_friend(const Claims& user, const std::string& from_user_id);
+  ApiReply call_history(const Claims& user);  // GET /api/calls
   ApiReply friends(const Claims& user);
 
   // WebSocket.

@@ -1,6 +1,6 @@
 // People outside any one room (room_hub.h): friend requests and the friends list, presence
 // (authority/presence.h) told to friends when it changes, and 1:1 calls, carried out as the call
-// rules (authority/call_rules.h) say.
+// rules (authority/call_rules.h) say: their rooms made and ended, their history kept.
 // Split from room_hub.cpp, which holds the live rooms and carries out the authority's effects.
 #include "room_hub.h"
 
@@ -21,6 +21,8 @@ using nlohmann::json;
 using protocol::ErrorCode;
 
 constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
+constexpr int kCallsKeptPerCaller = 200;  // the call history keeps each caller's latest rings
+constexpr int kCallsListed = 50;
 
 }  // namespace
 
@@ -101,12 +103,38 @@ ApiReply RoomHub::friends(const Claims& user) {
   return {200, {{"friends", std::move(list)}}};
 }
 
+// The user's calls, newest first, as the home page's history lists them: who, which way, audio or
+// video, answered (and for how long) or not, and how it ended.
+ApiReply RoomHub::call_history(const Claims& user) {
+  json list = json::array();
+  for (const CallRecord& c : store_.calls_of(user.sub, kCallsListed)) {
+    const bool outgoing = c.caller == user.sub;
+    list.push_back({{"call_id", c.call_id},
+                    {"direction", outgoing ? "outgoing" : "incoming"},
+                    {"user_id", outgoing ? c.callee : c.caller},
+                    {"display_name", c.other_name},
+                    {"video", c.video},
+                    {"answered", c.answered_at.has_value()},
+                    {"duration_ms", c.answered_at ? c.ended_at - *c.answered_at : 0},
+                    {"end", c.end},
+                    {"at", c.rung_at}});
+  }
+  return {200, {{"calls", std::move(list)}}};
+}
+
 authority::Caller RoomHub::caller(const Connection& connection) const {
   return {connection.user_id(), connection.claims().name, connection.id()};
 }
 
 void RoomHub::carry_out(const authority::CallOutcome& outcome, const std::shared_ptr<Connection>& connection,
                         const std::optional<protocol::RequestId>& id) {
+  // First: a refused ring (offline) is history too.
+  for (const authority::EndedCall& e : outcome.ended) {
+    keep("saving the call history", [&] {
+      store_.insert_call({e.call_id, e.caller, e.callee, e.video, e.rung_at, e.answered_at, e.ended_at, e.end, ""},
+                         kCallsKeptPerCaller);
+    });
+  }
   if (outcome.problem && connection) return reply_problem(connection, {0, outcome.problem->code, outcome.problem->message}, id);
   std::set<std::string> touched;  // whose calls changed: their presence may have too
   if (connection) touched.insert(connection->user_id());
@@ -171,7 +199,7 @@ void RoomHub::ring(const std::shared_ptr<Connection>& connection, const cli::Cal
     try {
       make_call_room(connection->claims(), ring.to_user_id, *outcome.started_room);
     } catch (const StorageError& failure) {
-      calls_.cancel(caller(*connection), cli::CallCancel{ring.call_id});  // nobody was told yet
+      calls_.cancel(caller(*connection), cli::CallCancel{ring.call_id}, now_ms());  // nobody was told yet
       return reply_problem(connection, storage_problem(failure, "making a call's room"), id);
     }
   }

@@ -35,7 +35,7 @@ void RoomHub::disconnected(const std::shared_ptr<Connection>& connection) {
     it = (!held || held == connection) ? online_.erase(it) : std::next(it);
   }
   sockets_.erase(connection->id());
-  carry_out(calls_.socket_closed(caller(*connection)), nullptr, std::nullopt);
+  carry_out(calls_.socket_closed(caller(*connection), now_ms()), nullptr, std::nullopt);
   refresh_presence(connection->user_id());
   // The socket is gone but the member keeps its place for the grace period (room_authority.h).
   if (connection->room_code.empty()) return;
@@ -95,11 +95,11 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
         } else if constexpr (std::is_same_v<T, cli::CallRing>) {
           ring(connection, m, id);
         } else if constexpr (std::is_same_v<T, cli::CallAccept>) {
-          carry_out(calls_.accept(caller(*connection), m), connection, id);
+          carry_out(calls_.accept(caller(*connection), m, now_ms()), connection, id);
         } else if constexpr (std::is_same_v<T, cli::CallReject>) {
-          carry_out(calls_.reject(caller(*connection), m), connection, id);
+          carry_out(calls_.reject(caller(*connection), m, now_ms()), connection, id);
         } else if constexpr (std::is_same_v<T, cli::CallCancel>) {
-          carry_out(calls_.cancel(caller(*connection), m), connection, id);
+          carry_out(calls_.cancel(caller(*connection), m, now_ms()), connection, id);
         } else if constexpr (std::is_same_v<T, cli::ChatSend>) {
           // The rules say whether this member may chat; then it is stored, and only then told.
           const authority::Outcome allowed = live ? live->rules.message(connection->id(), actor(connection->claims()), message, now_ms())

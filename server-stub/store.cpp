@@ -156,6 +156,20 @@ constexpr const char* kMigrations[] = {
     R"sql(
     ALTER TABLE rooms ADD COLUMN call_between TEXT NOT NULL DEFAULT '';
     )sql",
+    // The 1:1 call history (authority::EndedCall): written when a call ends, never changed after.
+    R"sql(
+    CREATE TABLE calls (
+      call_id TEXT PRIMARY KEY,
+      caller TEXT NOT NULL,
+      callee TEXT NOT NULL,
+      video INTEGER NOT NULL,
+      rung_at INTEGER NOT NULL,
+      answered_at INTEGER,
+      ended_at INTEGER NOT NULL,
+      end_reason TEXT NOT NULL);
+    CREATE INDEX calls_by_caller ON calls (caller, rung_at);
+    CREATE INDEX calls_by_callee ON calls (callee, rung_at);
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -346,6 +360,35 @@ std::vector<FriendRecord> Store::friends_of(const std::string& user_id) {
   std::vector<FriendRecord> friends;
   while (query.step()) friends.push_back({query.text(0), query.text(1), query.text(2)});
   return friends;
+}
+
+void Store::insert_call(const CallRecord& c, int keep_per_caller) {
+  transaction([&] {
+    Statement(*this, "INSERT OR IGNORE INTO calls (call_id, caller, callee, video, rung_at, answered_at, ended_at, end_reason) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(c.call_id).bind(c.caller).bind(c.callee).bind(c.video).bind(c.rung_at).bind(c.answered_at)
+        .bind(c.ended_at).bind(c.end)
+        .run();
+    Statement(*this, "DELETE FROM calls WHERE caller = ? AND call_id NOT IN "
+                   "(SELECT call_id FROM calls WHERE caller = ? ORDER BY rung_at DESC LIMIT ?)")
+        .bind(c.caller).bind(c.caller).bind(keep_per_caller)
+        .run();
+  });
+}
+
+std::vector<CallRecord> Store::calls_of(const std::string& user_id, int limit) {
+  Statement query(*this,
+                  "SELECT c.call_id, c.caller, c.callee, c.video, c.rung_at, c.answered_at, c.ended_at, c.end_reason, "
+                  "COALESCE(u.display_name, '') FROM calls c LEFT JOIN users u "
+                  "ON u.user_id = CASE WHEN c.caller = ? THEN c.callee ELSE c.caller END "
+                  "WHERE c.caller = ? OR c.callee = ? ORDER BY c.rung_at DESC LIMIT ?");
+  query.bind(user_id).bind(user_id).bind(user_id).bind(limit);
+  std::vector<CallRecord> calls;
+  while (query.step()) {
+    calls.push_back({query.text(0), query.text(1), query.text(2), query.integer(3) != 0, query.integer(4),
+                     query.optional_integer(5), query.integer(6), query.text(7), query.text(8)});
+  }
+  return calls;
 }
 
 bool Store::insert_room(const RoomRecord& r) {

@@ -80,6 +80,19 @@ struct FriendRecord {
   std::string relation;  // "friends", "incoming" (they asked us) or "outgoing" (we asked them)
 };
 
+// One 1:1 call, as the call history shows it to `viewer` (see Store::calls_of).
+struct CallRecord {
+  std::string call_id;
+  std::string caller;
+  std::string callee;
+  bool video = false;
+  std::int64_t rung_at = 0;
+  std::optional<std::int64_t> answered_at;
+  std::int64_t ended_at = 0;
+  std::string end;          // authority::EndedCall::end: declined, no_answer, busy, offline, cancelled, hung_up
+  std::string other_name;   // the other person's display name, as the store knows it ('' if it does not)
+};
+
 class Store {
  public:
   // Opens (creating if needed) and migrates the database. Throws std::runtime_error on failure.
@@ -100,6 +113,10 @@ class Store {
   void make_friends(const std::string& a, const std::string& b, std::int64_t now);
   int friendships_of(const std::string& user_id);  // rows it owns: friends and requests sent
   std::vector<FriendRecord> friends_of(const std::string& user_id);
+
+  // The call history: each call once it ended; a caller's oldest beyond `keep_per_caller` go.
+  void insert_call(const CallRecord& call, int keep_per_caller);
+  std::vector<CallRecord> calls_of(const std::string& user_id, int limit);  // newest first, either end
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken
   std::optional<RoomRecord> find_room(const std::string& room_code);

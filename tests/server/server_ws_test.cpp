@@ -477,3 +477,56 @@ TEST_CASE("A 1:1 call meets in its own room: the caller waits there while it rin
   CHECK((*closed)["reason"] == "call_ended");
   CHECK(a.join(call_room)["code"] == "room_not_found");
 }
+
+TEST_CASE("The call history lists each end's calls: answered with a duration, declined, missed, busy and offline, newest first") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  auto a = std::make_unique<WsClient>(server.port(), ana.token);
+  auto b = std::make_unique<WsClient>(server.port(), ben.token);
+  WsClient c(server.port(), cy.token);
+  for (WsClient* each : {a.get(), b.get(), &c}) REQUIRE(each->join(code)["type"] == "room:joined");  // roommates may ring
+  const auto ring = [&](WsClient& from, const User& to, const std::string& id) {
+    from.send({{"type", "call:ring"}, {"to_user_id", to.user_id}, {"call_id", id}});
+  };
+  ring(*a, ben, "h1");
+  REQUIRE(b->receive_type("call:incoming"));
+  b->send({{"type", "call:accept"}, {"call_id", "h1"}});
+  REQUIRE(a->receive_type("call:accepted"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  a->send({{"type", "call:cancel"}, {"call_id", "h1"}});  // hung up after ~300 ms
+  REQUIRE(b->receive_type("call:cancelled"));
+  ring(*a, ben, "h2");
+  REQUIRE(b->receive_type("call:incoming"));
+  b->send({{"type", "call:reject"}, {"call_id", "h2"}});
+  REQUIRE(a->receive_type("call:rejected"));
+  ring(c, ben, "h3");  // Cy rings Ben, and while it rings Ana is told he is busy
+  REQUIRE(b->receive_type("call:incoming"));
+  ring(*a, ben, "h4");
+  REQUIRE(a->receive_type("call:busy"));
+  c.send({{"type", "call:cancel"}, {"call_id", "h3"}});
+  REQUIRE(b->receive_type("call:cancelled"));
+  b.reset();  // Ben goes offline
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ring(*a, ben, "h5");
+  CHECK(a->receive_type("error").value()["code"] == "user_offline");
+
+  const auto history = [&](const User& who) { return http(server.port(), "GET", "/api/calls", std::nullopt, who.token).body["calls"]; };
+  const json anas = history(ana);
+  REQUIRE(anas.size() == 4);
+  std::vector<std::string> ends;
+  for (const json& call : anas) ends.push_back(call["end"]);
+  CHECK(ends == std::vector<std::string>{"offline", "busy", "declined", "hung_up"});
+  CHECK(anas[3]["direction"] == "outgoing");
+  CHECK(anas[3]["display_name"] == "Ben");
+  CHECK(anas[3]["answered"] == true);
+  CHECK(anas[3]["duration_ms"].get<std::int64_t>() >= 250);
+  const json bens = history(ben);
+  REQUIRE(bens.size() == 5);  // the rings that found him busy or offline are his missed calls too
+  CHECK(bens[1]["end"] == "busy");
+  CHECK(bens[2]["direction"] == "incoming");
+  CHECK(bens[2]["display_name"] == "Cy");
+  CHECK(bens[2]["answered"] == false);
+  CHECK(bens[2]["end"] == "cancelled");
+  CHECK(history(cy).size() == 1);
+}

@@ -191,11 +191,11 @@ class CallWorld {
                 }
                 outcome = rules_.ring(who, m, callee, now_);
               } else if constexpr (std::is_same_v<T, protocol::client::CallAccept>) {
-                outcome = rules_.accept(who, m);
+                outcome = rules_.accept(who, m, now_);
               } else if constexpr (std::is_same_v<T, protocol::client::CallReject>) {
-                outcome = rules_.reject(who, m);
+                outcome = rules_.reject(who, m, now_);
               } else if constexpr (std::is_same_v<T, protocol::client::CallCancel>) {
-                outcome = rules_.cancel(who, m);
+                outcome = rules_.cancel(who, m, now_);
               }
             },
             message);
@@ -241,7 +241,7 @@ class CallWorld {
     const int what = pick(0, 9);
     if (what == 0) {  // the tab is closed (or crashes); the person opens a new one later
       note("close " + tab.user + " c" + std::to_string(tab.conn));
-      carry_out(rules_.socket_closed(caller_of(tab)));
+      carry_out(rules_.socket_closed(caller_of(tab), now_));
       tab.conn = 0;
       open_tab(tab.user);
       return;

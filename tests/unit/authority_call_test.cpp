@@ -38,16 +38,16 @@ TEST_CASE("A ring rings every tab of the callee, one accepts, the caller hears a
   CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming", "c1 call:ringing"});
   CHECK(rules.in_call("ana"));
   CHECK(rules.in_call("ben"));
-  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
+  CHECK(lines(rules.accept(ben_tab2, {"k1"}, kStart)) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
   CHECK(rules.connected_call_of("ana") == "k1");
-  CHECK(lines(rules.cancel(ana, {"k1"})) == Lines{"c3 call:cancelled"});  // hang up: the other end hears
+  CHECK(lines(rules.cancel(ana, {"k1"}, kStart)) == Lines{"c3 call:cancelled"});  // hang up: the other end hears
   CHECK_FALSE(rules.in_call("ben"));
 }
 
 TEST_CASE("A declined ring tells the caller and stops the callee's other tabs") {
   CallRules rules;
   rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
-  CHECK(lines(rules.reject(ben, {"k1"})) == Lines{"c1 call:rejected", "c3 call:cancelled"});
+  CHECK(lines(rules.reject(ben, {"k1"}, kStart)) == Lines{"c1 call:rejected", "c3 call:cancelled"});
   CHECK(rules.calls() == 0);
 }
 
@@ -62,10 +62,10 @@ TEST_CASE("A ring runs out after 30 s: both ends hear call:timeout") {
 TEST_CASE("Someone in a call is busy, and the caller hears call:busy at once") {
   CallRules rules;
   rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
-  rules.accept(ben, {"k1"});
+  rules.accept(ben, {"k1"}, kStart);
   CHECK(lines(rules.ring(cy, {"ben", "k2"}, ben_online, kStart)) == Lines{"c4 call:busy"});
   // Ringing someone ringing somebody else is busy too, and so is ringing while rung.
-  rules.cancel(ana, {"k1"});
+  rules.cancel(ana, {"k1"}, kStart);
   rules.ring(ana, {"cy", "k3"}, cy_online, kStart);
   CHECK(lines(rules.ring(ben, {"ana", "k4"}, ana_online, kStart)) == Lines{"c2 call:busy"});
   CHECK(lines(rules.ring(ben, {"cy", "k5"}, cy_online, kStart)) == Lines{"c2 call:busy"});
@@ -77,21 +77,21 @@ TEST_CASE("Glare: two people ringing each other at once both ring, and a third r
   CHECK(lines(rules.ring(ben, {"ana", "k2"}, ana_online, kStart)) == Lines{"c1 call:incoming", "c2 call:ringing"});
   CHECK(lines(rules.ring(ana, {"ben", "k3"}, ben_online, kStart)) == Lines{"bad_request"});
   // The clients settle it: Ben's larger id loses; he cancels it and answers Ana's.
-  CHECK(lines(rules.cancel(ben, {"k2"})) == Lines{"c1 call:cancelled"});
-  CHECK(lines(rules.accept(ben, {"k1"})) == Lines{"c1 call:accepted", "c2 call:accepted", "c3 call:cancelled"});
+  CHECK(lines(rules.cancel(ben, {"k2"}, kStart)) == Lines{"c1 call:cancelled"});
+  CHECK(lines(rules.accept(ben, {"k1"}, kStart)) == Lines{"c1 call:accepted", "c2 call:accepted", "c3 call:cancelled"});
   CHECK(rules.calls() == 1);
 }
 
 TEST_CASE("Sockets closing end what they held: a ringing caller, the last rung tab, either end of a call") {
   CallRules rules;
   rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
-  CHECK(lines(rules.socket_closed(ana)) == Lines{"c2 call:cancelled", "c3 call:cancelled"});
+  CHECK(lines(rules.socket_closed(ana, kStart)) == Lines{"c2 call:cancelled", "c3 call:cancelled"});
   rules.ring(ana, {"ben", "k2"}, ben_online, kStart);
-  CHECK(lines(rules.socket_closed(ben)).empty());  // Ben's other tab still rings
-  CHECK(lines(rules.socket_closed(ben_tab2)) == Lines{"c1 call:timeout"});
+  CHECK(lines(rules.socket_closed(ben, kStart)).empty());  // Ben's other tab still rings
+  CHECK(lines(rules.socket_closed(ben_tab2, kStart)) == Lines{"c1 call:timeout"});
   rules.ring(ana, {"cy", "k3"}, cy_online, kStart);
-  rules.accept(cy, {"k3"});
-  CHECK(lines(rules.socket_closed(cy)) == Lines{"c1 call:cancelled"});
+  rules.accept(cy, {"k3"}, kStart);
+  CHECK(lines(rules.socket_closed(cy, kStart)) == Lines{"c1 call:cancelled"});
   CHECK(rules.calls() == 0);
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("A tab opened while a call rings for its user rings too, and a video c
   const auto opened = rules.socket_opened(ben_tab2);
   CHECK(lines(opened) == Lines{"c3 call:incoming"});
   CHECK(std::get<mehfil::protocol::server::CallIncoming>(opened.deliveries.at(0).message).video);
-  CHECK(lines(rules.accept(ben_tab2, {"k1"})) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
+  CHECK(lines(rules.accept(ben_tab2, {"k1"}, kStart)) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
 }
 
 TEST_CASE("Refusals say what is wrong and change nothing") {
@@ -116,7 +116,7 @@ TEST_CASE("Refusals say what is wrong and change nothing") {
   CHECK(ring_problem(ana, {"ben", "k1"}, Callee{true, {}}) == ErrorCode::user_offline);
   CHECK(rules.calls() == 0);
   rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
-  rules.reject(ben, {"k1"});
+  rules.reject(ben, {"k1"}, kStart);
   CHECK(ring_problem(ana, {"cy", "k1"}, cy_online) == ErrorCode::bad_request);  // an id rung before
   rules.ring(ana, {"ben", "k2"}, ben_online, kStart);
   const auto [what, code] = GENERATE(table<std::string, ErrorCode>({
@@ -126,10 +126,10 @@ TEST_CASE("Refusals say what is wrong and change nothing") {
       {"accept as a stranger", ErrorCode::not_found},
   }));
   CallOutcome outcome;
-  if (what == "accept a call that does not exist") outcome = rules.accept(ben, {"nope"});
-  if (what == "accept as the caller") outcome = rules.accept(ana, {"k2"});
-  if (what == "cancel as the callee") outcome = rules.cancel(ben, {"k2"});
-  if (what == "accept as a stranger") outcome = rules.accept(cy, {"k2"});
+  if (what == "accept a call that does not exist") outcome = rules.accept(ben, {"nope"}, kStart);
+  if (what == "accept as the caller") outcome = rules.accept(ana, {"k2"}, kStart);
+  if (what == "cancel as the callee") outcome = rules.cancel(ben, {"k2"}, kStart);
+  if (what == "accept as a stranger") outcome = rules.accept(cy, {"k2"}, kStart);
   INFO(what);
   REQUIRE(outcome.problem);
   CHECK(outcome.problem->code == code);
@@ -140,7 +140,7 @@ TEST_CASE("Refusals say what is wrong and change nothing") {
 TEST_CASE("A call id is remembered for an hour, then forgotten") {
   CallRules rules;
   rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
-  rules.cancel(ana, {"k1"});
+  rules.cancel(ana, {"k1"}, kStart);
   CHECK(rules.ring(ana, {"ben", "k1"}, ben_online, kStart + 1000).problem);
   rules.tick(kStart + kIdMemoryMs + 1);
   CHECK_FALSE(rules.ring(ana, {"ben", "k1"}, ben_online, kStart + kIdMemoryMs + 2).problem);
@@ -152,10 +152,10 @@ TEST_CASE("A call meets in its own room: named to the caller while it rings and 
   const auto rung = rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
   CHECK(rung.started_room == "BenRoom2");
   CHECK(std::get<srv::CallRinging>(rung.deliveries.at(1).message).room_code == "BenRoom2");
-  const auto accepted = rules.accept(ben, {"k1"});
+  const auto accepted = rules.accept(ben, {"k1"}, kStart);
   CHECK(std::get<srv::CallAccepted>(accepted.deliveries.at(0).message).room_code == "BenRoom2");
   CHECK(accepted.ended_rooms.empty());
-  CHECK(rules.cancel(ben, {"k1"}).ended_rooms == std::vector<std::string>{"BenRoom2"});  // hung up
+  CHECK(rules.cancel(ben, {"k1"}, kStart).ended_rooms == std::vector<std::string>{"BenRoom2"});  // hung up
 
   // Every other way a call ends ends its room as well.
   const auto [how, expected_end] = GENERATE(table<std::string, bool>({
@@ -174,17 +174,50 @@ TEST_CASE("A call meets in its own room: named to the caller while it rings and 
   }
   fresh.ring(ana, {"ben", "k2"}, callee, kStart);
   CallOutcome end;
-  if (how == "declined") end = fresh.reject(ben, {"k2"});
-  if (how == "cancelled") end = fresh.cancel(ana, {"k2"});
+  if (how == "declined") end = fresh.reject(ben, {"k2"}, kStart);
+  if (how == "cancelled") end = fresh.cancel(ana, {"k2"}, kStart);
   if (how == "no answer") end = fresh.tick(kStart + kRingMs);
-  if (how == "the caller's tab closed") end = fresh.socket_closed(ana);
+  if (how == "the caller's tab closed") end = fresh.socket_closed(ana, kStart);
   if (how == "the callee's last tab closed") {
-    fresh.socket_closed(ben);
-    end = fresh.socket_closed(ben_tab2);
+    fresh.socket_closed(ben, kStart);
+    end = fresh.socket_closed(ben_tab2, kStart);
   }
   if (how == "an accepted call's end closed") {
-    fresh.accept(ben, {"k2"});
-    end = fresh.socket_closed(ben);
+    fresh.accept(ben, {"k2"}, kStart);
+    end = fresh.socket_closed(ben, kStart);
   }
   CHECK(end.ended_rooms == std::vector<std::string>{callee.room_code});
+}
+
+TEST_CASE("Every call that ends goes to the call history: answered with its times, declined, cancelled, unanswered, busy and offline rings too") {
+  CallRules rules;
+  const auto only = [](const CallOutcome& outcome) {
+    REQUIRE(outcome.ended.size() == 1);
+    return outcome.ended.front();
+  };
+  rules.ring(ana, {"ben", "k1", true}, ben_online, kStart);
+  CHECK(rules.accept(ben, {"k1"}, kStart + 2000).ended.empty());
+  const EndedCall talked = only(rules.cancel(ben, {"k1"}, kStart + 62000));
+  CHECK(talked.caller == "ana");
+  CHECK(talked.callee == "ben");
+  CHECK(talked.video);
+  CHECK(talked.answered_at == kStart + 2000);
+  CHECK(talked.ended_at - *talked.answered_at == 60000);
+  CHECK(talked.end == "hung_up");
+
+  rules.ring(ana, {"ben", "k2"}, ben_online, kStart);
+  CHECK(only(rules.reject(ben, {"k2"}, kStart)).end == "declined");
+  rules.ring(ana, {"ben", "k3"}, ben_online, kStart);
+  CHECK(only(rules.cancel(ana, {"k3"}, kStart)).end == "cancelled");
+  rules.ring(ana, {"ben", "k4"}, ben_online, kStart);
+  const EndedCall unanswered = only(rules.tick(kStart + kRingMs));
+  CHECK(unanswered.end == "no_answer");
+  CHECK_FALSE(unanswered.answered_at);
+
+  rules.ring(cy, {"ben", "k5"}, ben_online, kStart);
+  CHECK(only(rules.ring(ana, {"ben", "k6"}, ben_online, kStart)).end == "busy");
+  const CallOutcome offline = rules.ring(ana, {"dee", "k7"}, Callee{true, {}}, kStart);
+  CHECK(offline.problem->code == ErrorCode::user_offline);
+  CHECK(only(offline).end == "offline");
+  CHECK(rules.ring(ana, {"dee", "k8"}, Callee{false, {}}, kStart).ended.empty());  // not allowed at all: no history
 }

@@ -29,8 +29,12 @@ bool CallRules::involved_other_than_glare(const std::string& user_id, const std:
   });
 }
 
-CallRules::Calls::iterator CallRules::end_call(Calls::iterator it, CallOutcome& outcome) {
-  if (!it->second.room_code.empty()) outcome.ended_rooms.push_back(it->second.room_code);
+CallRules::Calls::iterator CallRules::end_call(Calls::iterator it, CallOutcome& outcome, const char* end, std::int64_t now) {
+  const LiveCall& call = it->second;
+  if (!call.room_code.empty()) outcome.ended_rooms.push_back(call.room_code);
+  outcome.ended.push_back(EndedCall{it->first, call.caller, call.callee, call.video, call.rung_at,
+                                    call.connected ? std::optional(call.answered_at) : std::nullopt, now,
+                                    call.connected ? "hung_up" : end});
   return calls_.erase(it);
 }
 
@@ -39,7 +43,15 @@ CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRi
   if (ring.to_user_id == caller.user_id) return refused(ErrorCode::bad_request, "You cannot ring yourself.");
   if (used_.count(ring.call_id)) return refused(ErrorCode::bad_request, "call:ring.call_id has been used before: make a new one.");
   if (!callee.may_ring) return refused(ErrorCode::unauthorized, "You can ring your friends and people in a room with you.");
-  if (callee.sockets.empty()) return refused(ErrorCode::user_offline, "That person is not online.");
+  if (callee.sockets.empty()) {
+    if (!involved_other_than_glare(caller.user_id, ring.to_user_id)) {  // a ring that was tried: for the history
+      used_.emplace(ring.call_id, now);
+      CallOutcome outcome = refused(ErrorCode::user_offline, "That person is not online.");
+      outcome.ended.push_back(EndedCall{ring.call_id, caller.user_id, ring.to_user_id, ring.video, now, std::nullopt, now, "offline"});
+      return outcome;
+    }
+    return refused(ErrorCode::user_offline, "That person is not online.");
+  }
   const bool ringing_them_already = std::any_of(calls_.begin(), calls_.end(), [&](const auto& entry) {
     return entry.second.caller == caller.user_id && entry.second.callee == ring.to_user_id;
   });
@@ -50,6 +62,7 @@ CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRi
   CallOutcome outcome;
   if (involved_other_than_glare(ring.to_user_id, caller.user_id)) {
     tell(outcome, {caller.conn}, srv::CallBusy{ring.call_id});
+    outcome.ended.push_back(EndedCall{ring.call_id, caller.user_id, ring.to_user_id, ring.video, now, std::nullopt, now, "busy"});
     return outcome;
   }
   calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets,
@@ -74,7 +87,7 @@ CallRules::Calls::iterator CallRules::find_for(const std::string& call_id, const
 }
 
 // The callee's tab answers: the caller hears which way, and the callee's other tabs stop ringing.
-CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, bool accepted) {
+CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, bool accepted, std::int64_t now) {
   CallOutcome outcome;
   const auto it = find_for(call_id, who, outcome);
   if (it == calls_.end()) return outcome;
@@ -89,23 +102,24 @@ CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, boo
   tell(outcome, std::move(call.rung), srv::CallCancelled{call_id});
   call.rung.clear();
   if (!accepted) {
-    end_call(it, outcome);
+    end_call(it, outcome, "declined", now);
     return outcome;
   }
   call.connected = true;
   call.callee_conn = who.conn;
+  call.answered_at = now;
   return outcome;
 }
 
-CallOutcome CallRules::accept(const Caller& who, const protocol::client::CallAccept& accept) {
-  return answer(who, accept.call_id, true);
+CallOutcome CallRules::accept(const Caller& who, const protocol::client::CallAccept& accept, std::int64_t now) {
+  return answer(who, accept.call_id, true, now);
 }
 
-CallOutcome CallRules::reject(const Caller& who, const protocol::client::CallReject& reject) {
-  return answer(who, reject.call_id, false);
+CallOutcome CallRules::reject(const Caller& who, const protocol::client::CallReject& reject, std::int64_t now) {
+  return answer(who, reject.call_id, false, now);
 }
 
-CallOutcome CallRules::cancel(const Caller& who, const protocol::client::CallCancel& cancel) {
+CallOutcome CallRules::cancel(const Caller& who, const protocol::client::CallCancel& cancel, std::int64_t now) {
   CallOutcome outcome;
   const auto it = find_for(cancel.call_id, who, outcome);
   if (it == calls_.end()) return outcome;
@@ -117,7 +131,7 @@ CallOutcome CallRules::cancel(const Caller& who, const protocol::client::CallCan
   } else {
     return refused(ErrorCode::not_found, "Only the caller can cancel a ringing call; decline it instead.");
   }
-  end_call(it, outcome);
+  end_call(it, outcome, "cancelled", now);
   return outcome;
 }
 
@@ -131,22 +145,22 @@ CallOutcome CallRules::socket_opened(const Caller& who) {
   return outcome;
 }
 
-CallOutcome CallRules::socket_closed(const Caller& who) {
+CallOutcome CallRules::socket_closed(const Caller& who, std::int64_t now) {
   CallOutcome outcome;
   for (auto it = calls_.begin(); it != calls_.end();) {
     LiveCall& call = it->second;
-    bool ends = false;
+    const char* ends = nullptr;
     if (call.connected && (who.conn == call.caller_conn || who.conn == call.callee_conn)) {
       tell(outcome, {who.conn == call.caller_conn ? call.callee_conn : call.caller_conn}, srv::CallCancelled{it->first});
-      ends = true;
+      ends = "hung_up";
     } else if (!call.connected && who.conn == call.caller_conn) {
       tell(outcome, call.rung, srv::CallCancelled{it->first});
-      ends = true;
+      ends = "cancelled";
     } else if (!call.connected && std::erase(call.rung, who.conn) && call.rung.empty()) {
       tell(outcome, {call.caller_conn}, srv::CallTimeout{it->first});  // nobody is left to answer
-      ends = true;
+      ends = "no_answer";
     }
-    it = ends ? end_call(it, outcome) : std::next(it);
+    it = ends ? end_call(it, outcome, ends, now) : std::next(it);
   }
   return outcome;
 }
@@ -162,7 +176,7 @@ CallOutcome CallRules::tick(std::int64_t now) {
     std::vector<ConnId> to = call.rung;
     to.push_back(call.caller_conn);
     tell(outcome, std::move(to), srv::CallTimeout{it->first});
-    it = end_call(it, outcome);
+    it = end_call(it, outcome, "no_answer", now);
   }
   std::erase_if(used_, [&](const auto& entry) { return now - entry.second > kIdMemoryMs; });
   return outcome;

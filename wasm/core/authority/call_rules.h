@@ -32,6 +32,9 @@
 // callee once they accept, and the same PeerLink as any room connects them. Every row above that
 // ends a call (→ -) lists its room in `ended_rooms`, and the shell ends that room too.
 //
+// Every call that ends is in `ended` (EndedCall) for the call history, and so are the rings that
+// met a busy or offline callee (the second refusal below still tells the history it happened).
+//
 // Refusals (a Problem; nothing changes):
 //   bad_request   ringing yourself; a call id rung before (ids are remembered kIdMemoryMs);
 //                 ringing while already in a call (other than answering a glare)
@@ -70,22 +73,37 @@ struct Callee {
   std::string room_code;  // a fresh room code the call's room will have, if the ring goes through
 };
 
+// A call that is over, for the call history: who rang whom, when, whether it was answered, how it
+// ended. end: "declined", "no_answer", "busy", "offline", "cancelled" (by the caller, or the
+// caller's tab closed, while it rang), "hung_up" (after it was answered).
+struct EndedCall {
+  std::string call_id;
+  std::string caller;
+  std::string callee;
+  bool video = false;
+  std::int64_t rung_at = 0;
+  std::optional<std::int64_t> answered_at;
+  std::int64_t ended_at = 0;
+  std::string end;
+};
+
 struct CallOutcome {
   std::optional<Problem> problem;
   std::vector<Deliver> deliveries;
   std::optional<std::string> started_room;  // make this call's room (its code came in with the Callee)
   std::vector<std::string> ended_rooms;     // the rooms of the calls that ended: end them too
+  std::vector<EndedCall> ended;             // for the history: every call that ended, busy and offline rings too
 };
 
 class CallRules {
  public:
   CallOutcome ring(const Caller& caller, const protocol::client::CallRing& ring, const Callee& callee, std::int64_t now);
-  CallOutcome accept(const Caller& who, const protocol::client::CallAccept& accept);
-  CallOutcome reject(const Caller& who, const protocol::client::CallReject& reject);
+  CallOutcome accept(const Caller& who, const protocol::client::CallAccept& accept, std::int64_t now);
+  CallOutcome reject(const Caller& who, const protocol::client::CallReject& reject, std::int64_t now);
   // Cancelling a ringing call, or hanging up a connected one (there is no other hang-up message).
-  CallOutcome cancel(const Caller& who, const protocol::client::CallCancel& cancel);
+  CallOutcome cancel(const Caller& who, const protocol::client::CallCancel& cancel, std::int64_t now);
   CallOutcome socket_opened(const Caller& who);
-  CallOutcome socket_closed(const Caller& who);
+  CallOutcome socket_closed(const Caller& who, std::int64_t now);
   CallOutcome tick(std::int64_t now);
 
   // "In a call" for presence: ringing or connected, either end.
@@ -109,13 +127,14 @@ class CallRules {
     std::int64_t rung_at = 0;
     bool video = false;
     std::string room_code;
+    std::int64_t answered_at = 0;
   };
   using Calls = std::map<std::string, LiveCall>;
 
-  CallOutcome answer(const Caller& who, const std::string& call_id, bool accepted);
+  CallOutcome answer(const Caller& who, const std::string& call_id, bool accepted, std::int64_t now);
   Calls::iterator find_for(const std::string& call_id, const Caller& who, CallOutcome& outcome);
   bool involved_other_than_glare(const std::string& user_id, const std::string& other) const;
-  Calls::iterator end_call(Calls::iterator it, CallOutcome& outcome);
+  Calls::iterator end_call(Calls::iterator it, CallOutcome& outcome, const char* end, std::int64_t now);
 
   Calls calls_;                                 // call id -> the call, while ringing or connected
   std::map<std::string, std::int64_t> used_;    // call id -> when it was rung
