@@ -120,9 +120,10 @@ export interface CallEvents {
 
 // How a 1:1 call ended: the callee declined, nobody answered in 30 s, the callee was in another
 // call, was offline, the caller cancelled, either side hung up; 'missed' is the callee's side of
-// 'no-answer', 'refused' a ring the server would not place (not a friend, nobody in a room with you).
+// 'no-answer', 'refused' a ring the server would not place (not a friend, nobody in a room with you),
+// 'answered-elsewhere' the callee's other tab answered or declined it.
 export type CallEndReason =
-  | 'declined' | 'no-answer' | 'busy' | 'offline' | 'cancelled' | 'hung-up' | 'missed' | 'refused';
+  | 'declined' | 'no-answer' | 'busy' | 'offline' | 'cancelled' | 'hung-up' | 'missed' | 'refused' | 'answered-elsewhere';
 
 export interface RingOptions extends Omit<CreateOptions, 'room' | 'token'> {
   token: string;             // the caller's session (a JWT your site minted, or a guest session)
@@ -139,7 +140,7 @@ export interface IncomingCall {
   // The call, rendered into `container` like Mehfil.create's; it joins the call's room at once.
   accept(container: HTMLElement, options?: Partial<Omit<CreateOptions, 'server' | 'room' | 'token'>>): Call;
   decline(): void;
-  // Settles if the ring stops without being answered here: cancelled, missed, or answered in another tab.
+  // Settles if the ring stops without being answered here: 'cancelled', 'missed', 'answered-elsewhere'.
   ended: Promise<{ reason: CallEndReason }>;
 }
 

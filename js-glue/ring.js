@@ -15,7 +15,7 @@ import { Lobby } from './lobby.js';
 // The core's end reasons (room/call.h) as the embed API spells them.
 const REASONS = {
   rejected: 'declined', no_answer: 'no-answer', busy: 'busy', offline: 'offline', cancelled: 'cancelled',
-  hung_up: 'hung-up', missed: 'missed', refused: 'refused', moved_to_room: 'moved-to-room',
+  hung_up: 'hung-up', missed: 'missed', refused: 'refused', moved_to_room: 'moved-to-room', elsewhere: 'answered-elsewhere',
 };
 
 export function endReason(coreReason) { return REASONS[coreReason] ?? coreReason; }

@@ -23,6 +23,7 @@ function show(call, name) {
   view.call = call;
   call.on('call-ended', ({ reason }) => {
     toast(callEndText(reason, name), { tone: ENDS_QUIETLY.has(reason) ? 'info' : 'error' });
+    changed();
     const ending = view;
     setTimeout(() => {
       ending.call.destroy();
@@ -32,11 +33,15 @@ function show(call, name) {
   });
 }
 
-// Rings this page for the signed-in user and keeps `onPresence({user_id, presence})` told.
-export function startCalls({ onPresence }) {
+let changed = () => {};
+
+// Rings this page for the signed-in user; `onChange()` when a friend's presence changes or a call
+// ends (the friends list and the call history are then out of date).
+export function startCalls({ onChange }) {
   const session = currentSession();
   if (!session) return;
-  Lobby.for(location.origin, session.token).on('presence', onPresence);
+  changed = onChange;
+  Lobby.for(location.origin, session.token).on('presence', () => changed());
   Mehfil.onIncomingCall(location.origin, session.token, (incoming) => {
     const name = incoming.from.display_name;
     showIncomingCall(incoming, {
@@ -46,7 +51,9 @@ export function startCalls({ onPresence }) {
       },
     });
     incoming.ended.then(({ reason }) => {
-      if (reason === 'missed') toast(callEndText('missed', name), { tone: 'error' });
+      // Unanswered, whether the caller gave up first or the 30 s ran out: a missed call either way.
+      if (reason === 'missed' || reason === 'cancelled') toast(callEndText('missed', name), { tone: 'error' });
+      changed();
     });
   });
 }
@@ -59,4 +66,23 @@ export function callFriend(person, video) {
     server: location.origin, token: session.token, to: person.user_id, toName: person.display_name, video,
   });
   show(call, person.display_name);
+}
+
+// How the history words one call of GET /api/calls: {title, line, missed}.
+const OUTGOING_ENDS = { declined: 'Declined', no_answer: 'No answer', busy: 'Busy', offline: 'Offline', cancelled: 'Cancelled' };
+
+function duration(ms) {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+export function describeCall(call) {
+  const kind = call.video ? 'Video call' : 'Audio call';
+  const when = new Date(call.at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  const missed = call.direction === 'incoming' && !call.answered;
+  let how;
+  if (call.answered) how = `${call.direction === 'outgoing' ? 'Outgoing' : 'Incoming'} · ${duration(call.duration_ms)}`;
+  else if (missed) how = call.end === 'declined' ? 'Declined' : 'Missed';
+  else how = `Outgoing · ${OUTGOING_ENDS[call.end] ?? 'Not answered'}`;
+  return { title: call.display_name || 'Someone', line: `${kind} · ${how} · ${when}`, missed };
 }

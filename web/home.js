@@ -7,7 +7,7 @@ import {
   api, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
   shareRoom, toast, wireDialog,
 } from './site.js';
-import { callFriend, startCalls } from './home-calls.js';
+import { callFriend, describeCall, startCalls } from './home-calls.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();
@@ -168,11 +168,12 @@ joinForm.addEventListener('submit', async (event) => {
 // ---------------------------------------------------------------------------------------------
 // Your Rooms
 
-const TABS = ['created', 'joined', 'friends'];
+const TABS = ['created', 'joined', 'friends', 'calls'];
 const EMPTY_NOTES = {
   created: 'Rooms you create will show up here.',
   joined: 'Rooms you join will show up here.',
   friends: 'People you add with Add Friend in a call show up here.',
+  calls: 'Calls with your friends show up here.',
 };
 const selectedTab = () => TABS.find((name) => $(`tab-${name}`).getAttribute('aria-selected') === 'true') ?? 'created';
 
@@ -301,12 +302,26 @@ function friendItem(person) {
   return item;
 }
 
+// One call of the history: who, which way, audio or video, how it went, and Call back.
+function callItem(call) {
+  const { title, line, missed } = describeCall(call);
+  const { item, actions } = listItem(title, line);
+  item.dataset.end = missed ? 'missed' : call.end;
+  const back = actionButton('Call back', call.video ? 'video' : 'phone', () => {
+    roomsDialog.close();
+    callFriend({ user_id: call.user_id, display_name: call.display_name }, call.video);
+  });
+  back.title = `Call ${call.display_name} back`;
+  actions.append(back);
+  return item;
+}
+
 async function loadRooms() {
-  const lists = { created: [], joined: [], friends: [] };
+  const lists = { created: [], joined: [], friends: [], calls: [] };
   if (currentSession()) {
     try {
-      const [rooms, friends] = await Promise.all([api('GET', '/api/user/rooms'), api('GET', '/api/friends')]);
-      Object.assign(lists, rooms, friends);
+      const [rooms, friends, calls] = await Promise.all([api('GET', '/api/user/rooms'), api('GET', '/api/friends'), api('GET', '/api/calls')]);
+      Object.assign(lists, rooms, friends, calls);
     } catch (problem) {
       toast(problem.message, { tone: 'error' });
     }
@@ -318,6 +333,8 @@ async function loadRooms() {
     (awake[a.presence] ?? 3) - (awake[b.presence] ?? 3));
   $('list-friends').replaceChildren(...people.map(friendItem));
   $('count-friends').textContent = String(people.length);
+  $('list-calls').replaceChildren(...lists.calls.map(callItem));
+  $('count-calls').textContent = String(lists.calls.length);
   // Live rooms first, newest first.
   const order = (a, b) => (a.is_active === b.is_active ? (b.created_at ?? 0) - (a.created_at ?? 0) : a.is_active ? -1 : 1);
   for (const which of ['created', 'joined']) {
@@ -361,6 +378,6 @@ const params = new URLSearchParams(location.search);
 if (params.has('create')) openCreate();
 else if (params.has('join')) openJoin(parseRoomCode(params.get('join')) ?? '');
 if (params.has('create') || params.has('join')) history.replaceState(null, '', '/');
-// Friends' presence changes while the list is open: it is read again.
-startCalls({ onPresence: () => { if (roomsDialog.open) loadRooms(); } });
+// Friends' presence changes, or a call ended, while the list is open: it is read again.
+startCalls({ onChange: () => { if (roomsDialog.open) loadRooms(); } });
 document.body.dataset.ready = 'true';

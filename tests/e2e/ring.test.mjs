@@ -57,6 +57,24 @@ test('A declined ring tells the caller, and a ring cancelled while it rings take
   await ben.page.context().close();
 });
 
+test('Every open tab of the callee rings, and answering on one stops the others', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  const benTab2 = await ben.page.context().newPage();  // the same browser: the same session
+  await benTab2.goto(`${world.server.url}/`);
+  await benTab2.waitForSelector('body[data-ready="true"]');
+  await ring(ana, ben, { video: false });
+  await card(ben.page).waitFor({ timeout: 15000 });
+  await card(benTab2).waitFor({ timeout: 15000 });
+  await card(benTab2).getByRole('button', { name: 'Accept', exact: true }).click();
+  await card(ben.page).waitFor({ state: 'detached', timeout: 10000 });
+  await eventually(async () => /Ana · /.test(await status(benTab2).textContent()), { what: 'the call on the tab that answered' });
+  assert.deepEqual(await toasts(ben.page), [], 'the other tab says nothing of a missed call');
+  await ana.page.context().close();
+  await ben.page.context().close();
+});
+
 test('Ringing a friend who is in another call says they are busy', async () => {
   const ana = await person('Ana');
   const ben = await person('Ben');
@@ -69,6 +87,36 @@ test('Ringing a friend who is in another call says they are busy', async () => {
   await ring(ana, ben, { video: false });
   await eventually(async () => (await toasts(ana.page)).includes('Ben is in another call.'), { what: 'the busy toast' });
   for (const who of [ana, ben, cy]) await who.page.context().close();
+});
+
+test('A ring nobody answers stops after 30 s: the caller hears "didn\'t answer", the callee has a missed call in the history, with Call back', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  await ring(ana, ben, { video: true });
+  await card(ben.page).waitFor({ timeout: 15000 });
+  await card(ben.page).waitFor({ state: 'detached', timeout: 40000 });
+  await eventually(async () => (await toasts(ana.page)).includes('Ben didn\'t answer.'), { what: 'the no-answer toast' });
+  await eventually(async () => (await toasts(ben.page)).includes('Missed call from Ana.'), { what: 'the missed-call toast' });
+  await ben.page.getByRole('button', { name: 'Your Rooms' }).click();
+  await ben.page.getByRole('tab', { name: /Calls/ }).click();
+  const missed = ben.page.locator('#list-calls li').first();
+  await missed.waitFor();
+  assert.equal(await missed.getAttribute('data-end'), 'missed');
+  assert.match(await missed.textContent(), /Ana.*Video call · Missed/);
+  assert.equal(await ben.page.getByRole('tab', { name: /Calls/ }).getAttribute('aria-selected'), 'true');
+  await screenshot(ben.page, 'ring-history-desktop');
+  // Call back rings Ana from the history.
+  await missed.getByRole('button', { name: 'Call back' }).click();
+  await card(ana.page).waitFor({ timeout: 15000 });
+  assert.match(await card(ana.page).textContent(), /Ben.*Incoming video call/);
+  await card(ana.page).getByRole('button', { name: 'Decline', exact: true }).click();
+  await ana.page.getByRole('button', { name: 'Your Rooms' }).click();
+  await ana.page.getByRole('tab', { name: /Calls/ }).click();
+  await ana.page.locator('#list-calls li').nth(1).waitFor();
+  assert.match(await ana.page.locator('#list-calls li').nth(1).textContent(), /Ben.*Outgoing · No answer/);
+  await ana.page.context().close();
+  await ben.page.context().close();
 });
 
 test('The call at phone size, in the dark theme', async () => {

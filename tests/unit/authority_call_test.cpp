@@ -38,7 +38,9 @@ TEST_CASE("A ring rings every tab of the callee, one accepts, the caller hears a
   CHECK(lines(rules.ring(ana, {"ben", "k1"}, ben_online, kStart)) == Lines{"c2 call:incoming", "c3 call:incoming", "c1 call:ringing"});
   CHECK(rules.in_call("ana"));
   CHECK(rules.in_call("ben"));
-  CHECK(lines(rules.accept(ben_tab2, {"k1"}, kStart)) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
+  const auto accepted = rules.accept(ben_tab2, {"k1"}, kStart);
+  CHECK(lines(accepted) == Lines{"c1 call:accepted", "c3 call:accepted", "c2 call:cancelled"});
+  CHECK(std::get<mehfil::protocol::server::CallCancelled>(accepted.deliveries.at(1).message).elsewhere);
   CHECK(rules.connected_call_of("ana") == "k1");
   CHECK(lines(rules.cancel(ana, {"k1"}, kStart)) == Lines{"c3 call:cancelled"});  // hang up: the other end hears
   CHECK_FALSE(rules.in_call("ben"));

@@ -84,7 +84,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::CallRinging{"call-1", "Cq4Rt7Wm"},
       server::CallAccepted{"call-1", "Cq4Rt7Wm"},
       server::CallRejected{"call-1"},
-      server::CallCancelled{"call-1"},
+      server::CallCancelled{"call-1", true},
       server::CallBusy{"call-1"},
       server::CallTimeout{"call-1"},
       server::Pong{},

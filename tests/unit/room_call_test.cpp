@@ -17,20 +17,20 @@ std::vector<CallCommand> from_server(Call& call, mehfil::protocol::ServerMessage
 
 }  // namespace
 
-TEST_CASE("Calling someone rings them and waits 30 s for an answer") {
+TEST_CASE("Calling someone rings them and waits 30 s for an answer (the server says when; our own timer waits 2 s more)") {
   Call call;
   auto out = call.handle(PlaceCall{"u2", "call-1"}, 1000);
   CHECK(call.state() == CallState::calling);
   const auto ring = std::get<client::CallRing>(first_of<SendMessage>(out).message);
   CHECK(ring.to_user_id == "u2");
   CHECK(ring.call_id == "call-1");
-  CHECK(first_of<ScheduleTimer>(out).at_ms == 1000 + kRingTimeoutMs);
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 1000 + kOwnRingTimerMs);
   CHECK(count_of<Rejected>(call.handle(PlaceCall{"u3", "call-2"}, 1001)) == 1);
 
   SECTION("accepted") {
     from_server(call, server::CallAccepted{"call-1"});
     CHECK(call.state() == CallState::connected);
-    CHECK(call.handle(Tick{}, 1000 + kRingTimeoutMs).empty());  // the ring timer no longer matters
+    CHECK(call.handle(Tick{}, 1000 + kOwnRingTimerMs).empty());  // the ring timer no longer matters
   }
   SECTION("rejected") {
     from_server(call, server::CallRejected{"call-1"});
@@ -46,8 +46,8 @@ TEST_CASE("Calling someone rings them and waits 30 s for an answer") {
     CHECK(call.end_reason() == CallEnd::cancelled);
   }
   SECTION("no answer: our own timer cancels the ring") {
-    CHECK(call.handle(Tick{}, 1000 + kRingTimeoutMs - 1).size() == 0);
-    out = call.handle(Tick{}, 1000 + kRingTimeoutMs);
+    CHECK(call.handle(Tick{}, 1000 + kOwnRingTimerMs - 1).size() == 0);
+    out = call.handle(Tick{}, 1000 + kOwnRingTimerMs);
     CHECK(std::holds_alternative<client::CallCancel>(first_of<SendMessage>(out).message));
     CHECK(call.end_reason() == CallEnd::no_answer);
   }
@@ -66,7 +66,7 @@ TEST_CASE("An incoming call rings until it is answered, declined, cancelled or m
   auto out = from_server(call, server::CallIncoming{"call-7", "u3", "Ravi"}, 500);
   CHECK(call.state() == CallState::ringing);
   CHECK(call.peer_user_id() == "u3");
-  CHECK(first_of<ScheduleTimer>(out).at_ms == 500 + kRingTimeoutMs);
+  CHECK(first_of<ScheduleTimer>(out).at_ms == 500 + kOwnRingTimerMs);
   SECTION("accept") {
     out = call.handle(AcceptCall{}, 600);
     CHECK(std::get<client::CallAccept>(first_of<SendMessage>(out).message).call_id == "call-7");
@@ -81,8 +81,12 @@ TEST_CASE("An incoming call rings until it is answered, declined, cancelled or m
     from_server(call, server::CallCancelled{"call-7"});
     CHECK(call.end_reason() == CallEnd::cancelled);
   }
+  SECTION("another tab of ours answers it") {
+    from_server(call, server::CallCancelled{"call-7", true});
+    CHECK(call.end_reason() == CallEnd::elsewhere);
+  }
   SECTION("nobody picks up") {
-    call.handle(Tick{}, 500 + kRingTimeoutMs);
+    call.handle(Tick{}, 500 + kOwnRingTimerMs);
     CHECK(call.end_reason() == CallEnd::missed);
   }
   SECTION("a second incoming call is refused as busy") {

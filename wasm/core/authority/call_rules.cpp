@@ -99,7 +99,7 @@ CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, boo
   } else {
     tell(outcome, {call.caller_conn}, srv::CallRejected{call_id});
   }
-  tell(outcome, std::move(call.rung), srv::CallCancelled{call_id});
+  tell(outcome, std::move(call.rung), srv::CallCancelled{call_id, true});
   call.rung.clear();
   if (!accepted) {
     end_call(it, outcome, "declined", now);

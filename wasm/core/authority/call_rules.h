@@ -16,10 +16,11 @@
 //   -          ring, callee in another call           → -           call:busy to the caller
 //   ringing    a callee socket opens                  → ringing     call:incoming to it as well
 //   ringing    accept from a rung callee socket       → connected   call:accepted {room_code} to the caller and
-//                                                                   that socket; call:cancelled to the callee's
-//                                                                   other sockets
+//                                                                   that socket; call:cancelled {elsewhere} to
+//                                                                   the callee's other sockets
 //   ringing    reject from a rung callee socket       → -           call:rejected to the caller;
-//                                                                   call:cancelled to the callee's other sockets
+//                                                                   call:cancelled {elsewhere} to the callee's
+//                                                                   other sockets
 //   ringing    cancel from the caller                 → -           call:cancelled to every rung socket
 //   ringing    kRingMs passed (tick)                  → -           call:timeout to the caller and every rung socket
 //   ringing    the caller's socket closes             → -           call:cancelled to every rung socket

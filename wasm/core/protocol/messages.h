@@ -434,6 +434,7 @@ struct CallRejected {
 struct CallCancelled {
   static constexpr std::string_view type_name = "call:cancelled";
   std::string call_id;
+  bool elsewhere = false;  // to the callee's other tabs: the call was answered or declined on another
   friend bool operator==(const CallCancelled&, const CallCancelled&) = default;
 };
 struct CallBusy {

@@ -183,9 +183,16 @@ void fields(F& f, M& m) {
 
 template <class F, class M>
   requires one_of<M, client::CallAccept, client::CallReject, client::CallCancel,
-                  server::CallRejected, server::CallCancelled, server::CallBusy, server::CallTimeout>
+                  server::CallRejected, server::CallBusy, server::CallTimeout>
 void fields(F& f, M& m) {
   f.text("call_id", m.call_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CallCancelled>
+void fields(F& f, M& m) {
+  f.text("call_id", m.call_id, TextRule::id);
+  f.flag_or("elsewhere", m.elsewhere, false);
 }
 
 // --- server → client ---

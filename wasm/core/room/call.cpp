@@ -29,6 +29,7 @@ std::string_view to_string(CallEnd reason) {
     case CallEnd::moved_to_room: return "moved_to_room";
     case CallEnd::offline: return "offline";
     case CallEnd::refused: return "refused";
+    case CallEnd::elsewhere: return "elsewhere";
   }
   return "?";
 }
@@ -50,7 +51,7 @@ void Call::begin(std::string call_id, std::string peer, std::string peer_name, b
 }
 
 void Call::start_ring_timer(std::int64_t now_ms, Out& out) {
-  ring_deadline_ = now_ms + kRingTimeoutMs;
+  ring_deadline_ = now_ms + kOwnRingTimerMs;
   out.push_back(ScheduleTimer{"call:ring", *ring_deadline_});
 }
 
@@ -92,7 +93,7 @@ void Call::on_server(const protocol::ServerMessage& message, Out& out) {
     if (mine(busy->call_id) && state_ == CallState::calling) to(CallState::ended, CallEnd::busy, out);
   } else if (const auto* cancelled = std::get_if<server::CallCancelled>(&message)) {
     if (!mine(cancelled->call_id)) return;
-    if (state_ == CallState::ringing) to(CallState::ended, CallEnd::cancelled, out);
+    if (state_ == CallState::ringing) to(CallState::ended, cancelled->elsewhere ? CallEnd::elsewhere : CallEnd::cancelled, out);
     if (state_ == CallState::connected) to(CallState::ended, CallEnd::hung_up, out);
   } else if (const auto* timeout = std::get_if<server::CallTimeout>(&message)) {
     if (!mine(timeout->call_id)) return;

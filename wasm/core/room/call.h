@@ -3,7 +3,7 @@
 // The caller rings (call:ring), the callee's phone rings (call:incoming), and it ends one of the ways
 // people expect: accepted, rejected, cancelled by the caller, busy (the callee is already in a call:
 // a second incoming call is refused at once), or nobody answered within kRingTimeoutMs (both ends
-// keep their own timer, so a lost call:timeout still ends the ringing). A connected call can grow
+// keep their own timer, kOwnRingTimerMs, so a lost call:timeout still ends the ringing). A connected call can grow
 // into a group room by inviting a third person: GrowIntoRoom asks the app to create a room, move both
 // people into it and invite the third; the call itself then ends as moved_to_room.
 //
@@ -13,20 +13,20 @@
 // the app joins that room with the ordinary room machinery (RoomClient, PeerLink).
 //
 //   state      event                          → state      commands
-//   idle|ended PlaceCall                      → calling    SendMessage(call:ring), ScheduleTimer(30 s)
-//   idle|ended call:incoming                  → ringing    ScheduleTimer(30 s)
+//   idle|ended PlaceCall                      → calling    SendMessage(call:ring), ScheduleTimer(32 s)
+//   idle|ended call:incoming                  → ringing    ScheduleTimer(32 s)
 //   calling    call:ringing                   → calling    (the callee's phone rings; the room to wait in)
 //   calling    call:accepted                  → connected
 //   connected  call:accepted                  → connected  (the answering end learns the call's room)
 //   calling    call:rejected                  → ended(rejected)
 //   calling    call:busy                      → ended(busy)
-//   calling    call:timeout | 30 s (Tick)     → ended(no_answer)   SendMessage(call:cancel) on our own timer
+//   calling    call:timeout | 32 s (Tick)     → ended(no_answer)   SendMessage(call:cancel) on our own timer
 //   calling    CancelCall                     → ended(cancelled)   SendMessage(call:cancel)
 //   ringing    AcceptCall                     → connected          SendMessage(call:accept)
 //   ringing    PlaceCall to the one ringing us → connected         SendMessage(call:accept) (one call, not two)
 //   ringing    RejectCall                     → ended(rejected)    SendMessage(call:reject)
-//   ringing    call:cancelled                 → ended(cancelled)
-//   ringing    call:timeout | 30 s (Tick)     → ended(missed)
+//   ringing    call:cancelled                 → ended(cancelled), or ended(elsewhere) when another tab answered
+//   ringing    call:timeout | 32 s (Tick)     → ended(missed)
 //   connected  HangUp                         → ended(hung_up)     SendMessage(call:cancel)
 //   connected  call:cancelled                 → ended(hung_up)
 //   connected  InviteToRoom                   → ended(moved_to_room) GrowIntoRoom
@@ -53,9 +53,13 @@
 namespace mehfil::room {
 
 inline constexpr std::int64_t kRingTimeoutMs = 30'000;
+// Our own timer only stands in for a call:timeout that never came, so it waits a little longer than
+// the server (authority::kRingMs): a ring that runs out is "no answer" in both people's call
+// history, never a cancel that won the race by a few milliseconds.
+inline constexpr std::int64_t kOwnRingTimerMs = kRingTimeoutMs + 2'000;
 
 enum class CallState { idle, calling, ringing, connected, ended };
-enum class CallEnd { none, rejected, cancelled, busy, no_answer, missed, hung_up, moved_to_room, offline, refused };
+enum class CallEnd { none, rejected, cancelled, busy, no_answer, missed, hung_up, moved_to_room, offline, refused, elsewhere };
 std::string_view to_string(CallState state);
 std::string_view to_string(CallEnd reason);
 
