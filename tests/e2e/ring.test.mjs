@@ -57,6 +57,25 @@ test('A declined ring tells the caller, and a ring cancelled while it rings take
   await ben.page.context().close();
 });
 
+test('An audio call shows the other person\'s initials, and turning the camera on makes it a video call', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  await ring(ana, ben, { video: false });
+  await card(ben.page).getByRole('button', { name: 'Accept', exact: true }).click();
+  await eventually(async () => /Ana · /.test(await status(ben.page).textContent()), { what: 'the audio call connected' });
+  const remoteTile = ben.page.locator('.call-overlay .tile[data-local="false"]');
+  await eventually(async () => (await remoteTile.getAttribute('data-video')) === 'false', { what: 'Ana without video' });
+  await remoteTile.locator('.mf-card-avatar').waitFor();
+  assert.equal((await remoteTile.locator('.mf-card-avatar').textContent()).trim(), 'A');
+  await screenshot(ben.page, 'ring-connected-audio-desktop');
+  await ana.page.locator('.call-overlay').getByRole('button', { name: 'Turn the camera on' }).click();
+  await eventually(async () => (await remoteTile.getAttribute('data-video')) === 'true' &&
+    await remoteTile.locator('video').evaluate((v) => v.videoWidth > 0), { what: 'Ana\'s video reaching Ben' });
+  await ana.page.context().close();
+  await ben.page.context().close();
+});
+
 test('Every open tab of the callee rings, and answering on one stops the others', async () => {
   const ana = await person('Ana');
   const ben = await person('Ben');
