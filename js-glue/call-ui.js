@@ -165,6 +165,14 @@ export function mountCallUi({ root, call, stage }) {
           icon(p.audio ? 'mic' : 'mic-off', { size: 16 }), icon(p.video ? 'video' : 'video-off', { size: 16 })));
       const actions = !p.is_local && hostActions(p, call);
       if (actions) item.append(actions);
+      // A friend here can be rung 1:1; the page decides what that means for this room (ring-request).
+      if (!p.is_local && !call.room()?.is_call && call.friendRelation(p.user_id) === 'friends') {
+        item.append(el('span', { className: 'mf-person-calls' }, ...[['Call', 'phone', false], ['Video call', 'video', true]].map(([label, name, video]) => {
+          const button = textButton(label, () => call.emit('ring-request', { user_id: p.user_id, display_name: p.display_name, video }), 'mf-button mf-button-small', name);
+          button.title = `${label} ${p.display_name}`;
+          return button;
+        })));
+      }
       return item;
     }));
   }

@@ -112,6 +112,9 @@ export interface CallEvents {
   'room-updated': RoomInfo;      // the host, the lock, the settings or host_away changed
   'whiteboard-change': { open: boolean };
   'error': MehfilError;
+  // Call or Video call pressed for a friend in the participants panel: ring them (Mehfil.ring) if
+  // your page wants that; the site's room page leaves the room and rings.
+  'ring-request': { user_id: string; display_name: string; video: boolean };
   // A 1:1 call (Mehfil.ring, IncomingCall.accept) only:
   'call-ringing': { call_id: string };   // the callee's phone rings now
   'call-accepted': { call_id: string };  // answered: the two meet in the call's room

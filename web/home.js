@@ -7,7 +7,7 @@ import {
   api, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
   shareRoom, toast, wireDialog,
 } from './site.js';
-import { callFriend, describeCall, startCalls } from './home-calls.js';
+import { callFriend, describeCall, startCalls } from './site-calls.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();

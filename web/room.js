@@ -8,6 +8,7 @@ import { el } from './dom.js';
 import { LevelMeter } from './level-meter.js';
 import { devicePicker, listDevices } from './device-picker.js';
 import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
+import { callFriend, startCalls } from './site-calls.js';
 
 const main = document.getElementById('main');
 const callHost = document.getElementById('call-host');
@@ -277,6 +278,8 @@ async function enterCall(session, room, { password, audio, video, stream }) {
     password, audio, video, stream,
   });
   window.mehfilCall = call;  // for tests and the curious
+  // Call or Video call in the participants panel: a 1:1 call with that friend (this room is left).
+  call.on('ring-request', ({ user_id, display_name, video }) => callFriend({ user_id, display_name }, video));
   const leaveCall = (screen) => {
     call.destroy();
     callHost.hidden = true;
@@ -317,6 +320,8 @@ async function enterCall(session, room, { password, audio, video, stream }) {
 async function start() {
   if (!isRoomCode(code)) return showNotFound();
   const session = currentSession() ?? (await askName());
+  // This page rings too; answering (or placing) a 1:1 call leaves the room first.
+  startCalls({ before: () => window.mehfilCall?.leave() });
   let room;
   try {
     room = await api('GET', `/api/rooms/${code}`);

@@ -5,7 +5,7 @@
 // caller's "Ringing…", the connected call at desktop and phone size, light and dark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, eventually, screenshot } from './support.mjs';
+import { setUp, eventually, screenshot, openRoomPage, rest } from './support.mjs';
 import { ringSupport } from './ring_support.mjs';
 
 const world = setUp({ chromium: { webrtc: true } });
@@ -134,6 +134,29 @@ test('A ring nobody answers stops after 30 s: the caller hears "didn\'t answer",
   await ana.page.getByRole('tab', { name: /Calls/ }).click();
   await ana.page.locator('#list-calls li').nth(1).waitFor();
   assert.match(await ana.page.locator('#list-calls li').nth(1).textContent(), /Ben.*Outgoing · No answer/);
+  await ana.page.context().close();
+  await ben.page.context().close();
+});
+
+test('In a room, a friend has Call in the participants panel; the room page rings, and answering leaves the room for the call', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  const room = await rest(world, '/api/rooms/create', { room_name: 'Study group', max_participants: 4 }, ana.session.token);
+  for (const who of [ana, ben]) {
+    await openRoomPage(world, who.page, room.room_code, who.name);
+    await who.page.getByRole('button', { name: 'Join Room' }).click();
+    await who.page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
+  }
+  await ben.page.getByRole('button', { name: 'Participants' }).click();
+  const anaInPanel = ben.page.locator('.mf-person').filter({ hasText: 'Ana' });
+  await anaInPanel.getByRole('button', { name: 'Video call', exact: true }).click();
+  await card(ana.page).waitFor({ timeout: 15000 });
+  await card(ana.page).getByRole('button', { name: 'Accept', exact: true }).click();
+  await bothPlay([ana.page, ben.page]);
+  // Both left the room for the call: the room is empty now.
+  await eventually(async () => (await rest(world, `/api/rooms/${room.room_code}`, undefined, ana.session.token)).participant_count === 0,
+    { what: 'the room left behind' });
   await ana.page.context().close();
   await ben.page.context().close();
 });

@@ -1,6 +1,8 @@
-// The home page's 1:1 calls: friends' presence kept live, Call and Video call, the incoming-call
-// card, and the call itself full screen over the page. The rules are the core's (the lobby, ring.js);
-// this file only places the call on the page and says how it ended.
+// 1:1 calls on the site's pages (the home page and the room page): friends' presence kept live, Call
+// and Video call, the incoming-call card, and the call itself full screen over the page. The rules
+// are the core's (the lobby, ring.js); this file only places the call on the page and says how it
+// ended. A page already in a room leaves it before a 1:1 call starts (`beforeCall`), as answering a
+// phone call puts the other one down.
 import { Mehfil } from './mehfil.js';
 import { Lobby } from './lobby.js';
 import { showIncomingCall } from './incoming-call-card.js';
@@ -34,19 +36,23 @@ function show(call, name) {
 }
 
 let changed = () => {};
+let beforeCall = () => {};
 
 // Rings this page for the signed-in user; `onChange()` when a friend's presence changes or a call
-// ends (the friends list and the call history are then out of date).
-export function startCalls({ onChange }) {
+// ends (the friends list and the call history are then out of date); `before()` just before this
+// page places or answers a call.
+export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
   const session = currentSession();
   if (!session) return;
   changed = onChange;
+  beforeCall = before;
   Lobby.for(location.origin, session.token).on('presence', () => changed());
   Mehfil.onIncomingCall(location.origin, session.token, (incoming) => {
     const name = incoming.from.display_name;
     showIncomingCall(incoming, {
       onAccept: () => {
         if (view) return incoming.decline();
+        beforeCall();
         show(incoming.accept(openCallView()), name);
       },
     });
@@ -62,6 +68,7 @@ export function callFriend(person, video) {
   const session = currentSession();
   if (!session) return;
   if (view) return toast('You are already in a call.', { tone: 'error' });
+  beforeCall();
   const call = Mehfil.ring(openCallView(), {
     server: location.origin, token: session.token, to: person.user_id, toName: person.display_name, video,
   });
