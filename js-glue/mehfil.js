@@ -128,8 +128,9 @@ class Call extends Emitter {
     this.#marks = { join: now() };
     this.#join.lastError = null;
     const waiting = this.#join.wait();
-    await this.#uiReady;
+    // The camera first: it is the slowest step, and nothing it does waits for the UI.
     if (!this.#mediaReady) this.#mediaReady = this.#startMedia();
+    await this.#uiReady;
     try {
       this.#token = this.#options.token ?? this.#token ?? (await this.#guestSession());
     } catch (error) {

@@ -23,6 +23,7 @@ function openCallView() {
 
 function show(call, name) {
   view.call = call;
+  window.mehfilOneToOne = call;  // for tests and the curious
   call.on('call-ended', ({ reason }) => {
     toast(callEndText(reason, name), { tone: ENDS_QUIETLY.has(reason) ? 'info' : 'error' });
     changed();

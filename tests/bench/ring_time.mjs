@@ -46,6 +46,7 @@ const FIRST_REMOTE_FRAME = (hostSelector) => new Promise((resolve) => {
 const world = { server: await startServer(), browser: await launchChromium({ webrtc: true }) };
 const { person, befriend, ring, card, bothPlay } = ringSupport(world);
 const results = { 'ring → card': [], 'accept → first frame': [], 'baseline: join → first frame': [] };
+const steps = [];
 try {
   const ana = await person('Ana');
   const ben = await person('Ben');
@@ -69,6 +70,12 @@ try {
     const accepted = await card(ben.page).getByRole('button', { name: 'Accept', exact: true })
       .evaluate((button) => { const at = Date.now(); button.click(); return at; });
     results['accept → first frame'].push((await frame) - accepted);
+    // Where the callee's time went, from its join() (called right after the click): js-glue's marks.
+    const marks = await ben.page.evaluate(() => {
+      const m = window.mehfilOneToOne[Symbol.for('mehfil.debug')]().marks;
+      return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v - m.join)]));
+    });
+    steps.push(marks);
     await bothPlay([ana.page, ben.page]);
     await ben.page.locator('.call-overlay').getByRole('button', { name: 'Leave', exact: true }).first().click();
     await ana.page.locator('.call-overlay').waitFor({ state: 'detached', timeout: 10000 });
@@ -102,6 +109,8 @@ console.log(`1:1 calls on loopback, median of ${runs} (ms)`);
 for (const [label, values] of Object.entries(results)) {
   console.log(`${label.padEnd(32)}${String(median(values)).padStart(6)}   [${values.join(', ')}]`);
 }
+const stepNames = [...new Set(steps.flatMap((m) => Object.keys(m)))].filter((k) => k !== 'join');
+console.log(`the callee's steps after accepting, median ms since its join(): ${stepNames.map((k) => `${k} ${median(steps.map((m) => m[k]))}`).join(', ')}`);
 const accept = median(results['accept → first frame']);
 const baseline = median(results['baseline: join → first frame']);
 console.log(`accept → first frame / plain join → first frame: ${(accept / baseline).toFixed(2)}×`);
