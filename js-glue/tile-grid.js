@@ -1,7 +1,9 @@
 // TileGrid: places one element per tile at the rects the layout engine computes, inside a container.
 // The rules (how many columns, who takes the stage, pagination) live in the wasm engine; this only
 // moves elements. A tile that joins scales in, one that leaves scales out, the others glide to their
-// new rects (styles in tile-grid.css), and nothing is re-created, so a <video> never flickers.
+// new rects (styles in tile-grid.css), and nothing is re-created, so a <video> never flickers. The
+// picture-in-picture tile of a 1:1 call can be dragged: it follows the pointer, and when let go the
+// engine places it in the corner nearest to where it was dropped (Input.pip_corner).
 //
 //   const grid = new TileGrid(container, { computeLayout, createTile: (id) => element });
 //   grid.update(tiles, { mode: 'auto' });   // tiles: [{id, kind, pinned, speaking, has_video, is_local}]
@@ -13,6 +15,7 @@ export class TileGrid {
   #leaving = new Map(); // id -> {element, timer}: scaling out, revived if the id comes back
   #tiles = [];
   #options = {};
+  #pipCorner = 'bottom-right';
   #resizeObserver;
   lastLayout = null;
 
@@ -54,7 +57,7 @@ export class TileGrid {
     const width = this.#container.clientWidth - left - (parseFloat(style.paddingRight) || 0);
     const height = this.#container.clientHeight - top - (parseFloat(style.paddingBottom) || 0);
     if (width <= 0 || height <= 0) return this.lastLayout;
-    const layout = this.#computeLayout({ ...this.#options, viewport: { width, height }, tiles: this.#tiles });
+    const layout = this.#computeLayout({ pip_corner: this.#pipCorner, ...this.#options, viewport: { width, height }, tiles: this.#tiles });
     this.lastLayout = layout;
 
     const present = new Set();
@@ -66,6 +69,7 @@ export class TileGrid {
         element = this.#createTile(rect.id);
         element.classList.add('tile', 'tile-entering');
         element.dataset.tileId = rect.id;
+        element.addEventListener('pointerdown', (event) => this.#dragPip(event, element));
         this.#elements.set(rect.id, element);
         this.#container.append(element);
       }
@@ -93,6 +97,32 @@ export class TileGrid {
       this.#leaving.set(id, { element, timer });
     }
     return layout;
+  }
+
+  // A drag of the picture-in-picture tile (a press on its buttons is no drag).
+  #dragPip(event, element) {
+    if (!element.classList.contains('tile-pip') || event.button !== 0 || event.target.closest('button')) return;
+    event.preventDefault();
+    element.setPointerCapture?.(event.pointerId);
+    const start = element.getBoundingClientRect();
+    const from = { x: event.clientX, y: event.clientY };
+    element.classList.add('tile-dragging');
+    const move = (e) => { element.style.translate = `${e.clientX - from.x}px ${e.clientY - from.y}px`; };
+    const drop = (e) => {
+      element.removeEventListener('pointermove', move);
+      element.removeEventListener('pointerup', drop);
+      element.removeEventListener('pointercancel', drop);
+      element.classList.remove('tile-dragging');
+      element.style.translate = '';
+      const box = this.#container.getBoundingClientRect();
+      const centreX = start.left + start.width / 2 + (e.clientX - from.x) - box.left;
+      const centreY = start.top + start.height / 2 + (e.clientY - from.y) - box.top;
+      this.#pipCorner = `${centreY < box.height / 2 ? 'top' : 'bottom'}-${centreX < box.width / 2 ? 'left' : 'right'}`;
+      this.#render();
+    };
+    element.addEventListener('pointermove', move);
+    element.addEventListener('pointerup', drop);
+    element.addEventListener('pointercancel', drop);
   }
 
   // Someone who left a moment ago is back (a quick rejoin): keep their element, no flicker.

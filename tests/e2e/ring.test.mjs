@@ -28,6 +28,19 @@ test('A video call rung from the friends list rings the friend, who accepts; bot
   assert.match(await status(ana.page).textContent(), /Ben · 00:0\d/);
   await screenshot(ana.page, 'ring-connected-video-desktop');
 
+  // Ana drags her own picture to the top-left corner; the layout engine puts it there.
+  const pip = ana.page.locator('.call-overlay .tile.tile-pip');
+  const box = await pip.boundingBox();
+  await ana.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await ana.page.mouse.down();
+  await ana.page.mouse.move(200, 200, { steps: 8 });
+  await ana.page.mouse.up();
+  await eventually(async () => {
+    const moved = await pip.boundingBox();
+    return moved.x < 640 && moved.y < 360;
+  }, { what: 'the picture in the top-left corner' });
+  assert.equal(await pip.getAttribute('data-local'), 'true');
+
   // Ben hangs up: Ana's call ends too, with a toast, and her page is the home page again.
   await ben.page.locator('.call-overlay').getByRole('button', { name: 'Leave', exact: true }).first().click();
   await eventually(async () => (await toasts(ana.page)).includes('The call ended.'), { what: 'the hang-up toast' });

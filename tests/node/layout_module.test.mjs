@@ -34,6 +34,7 @@ function* generatedInputs(count) {
       policy: next() < 0.5 ? 'table' : 'best-fit',
       ...(next() < 0.5 ? { gap: Math.round(next() * 20) } : {}),
       ...(next() < 0.3 ? { page: Math.floor(next() * 3) } : {}),
+      ...(next() < 0.3 ? { pip_corner: ['bottom-right', 'bottom-left', 'top-right', 'top-left'][Math.floor(next() * 4)] } : {}),
       tiles,
     };
   }
@@ -76,6 +77,8 @@ const badInputs = [
   [{ viewport: { width: 800, height: 600 }, tiles: [{ id: 'a', kind: 'hologram' }] }, 'tiles[0].kind must be "camera" or "screen"'],
   [{ viewport: { width: 800, height: 600 }, mode: 'mosaic', tiles: [] }, 'mode must be "grid", "spotlight" or "auto"'],
   [{ viewport: { width: 800, height: 600 }, page: 0.5, tiles: [] }, 'page must be a whole number'],
+  [{ viewport: { width: 800, height: 600 }, pip_corner: 'middle', tiles: [] }, 'pip_corner must be "bottom-right", "bottom-left", "top-right" or "top-left"'],
+  [{ viewport: { width: 800, height: 600 }, pip_corner: 'toString', tiles: [] }, 'pip_corner must be'],
   [{ viewport: { width: 800, height: 600 }, tiles: Array.from({ length: 100000 }, (_, i) => ({ id: `${i}` })) }, 'tiles must hold at most 10000 tiles'],
 ];
 

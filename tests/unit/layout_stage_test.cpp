@@ -84,6 +84,21 @@ TEST_CASE("Two cameras in auto mode, one local: the remote fills the view, the l
   CHECK(local.y + local.height > 720 - 20);
   CHECK(broken_invariant(input, out) == "");
 
+  SECTION("dragged to another corner, it sits there, inside the remote tile") {
+    const auto [corner, left, top] = GENERATE(table<Corner, bool, bool>({{Corner::bottom_left, true, false},
+                                                                       {Corner::top_right, false, true},
+                                                                       {Corner::top_left, true, true}}));
+    input.pip_corner = corner;
+    const Output moved = compute(input);
+    const TileRect& pip = rect_of(moved, "t0");
+    CHECK((pip.x < 1280 / 2) == left);
+    CHECK((pip.y < 720 / 2) == top);
+    CHECK(pip.x >= remote.x);
+    CHECK(pip.y >= remote.y);
+    CHECK(pip.x + pip.width <= remote.x + remote.width);
+    CHECK(pip.y + pip.height <= remote.y + remote.height);
+    CHECK(broken_invariant(input, moved) == "");
+  }
   SECTION("in grid mode the two sit side by side") {
     input.mode = Mode::grid;
     CHECK(compute(input).pip == std::nullopt);

@@ -6,11 +6,12 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
 const engine = await createLayoutEngine(
   isNode ? { wasmBinary: (await import('node:fs')).readFileSync(wasmUrl) } : {});
 
-const HEADER = 10;
+const HEADER = 11;
 const PER_TILE = 6;
 const MODES = { grid: 0, spotlight: 1, auto: 2 };
 const POLICIES = { table: 0, 'best-fit': 1 };
 const KINDS = { camera: 0, screen: 1 };
+const CORNERS = { 'bottom-right': 0, 'bottom-left': 1, 'top-right': 2, 'top-left': 3 };
 const MAX_TILES = 10000;
 const utf8 = new TextEncoder();
 
@@ -22,11 +23,12 @@ const flag = (value) => (value === undefined ? -1 : value === true ? 1 : value =
 // The flat path; undefined when the input has a shape it can't carry (the JSON path then explains).
 function computeFlat(input) {
   if (!isObject(input) || !isObject(input.viewport) || !Array.isArray(input.tiles)) return undefined;
-  const { viewport, tiles, gap, aspect, min_tile_width: minTileWidth, mode, policy, page } = input;
+  const { viewport, tiles, gap, aspect, min_tile_width: minTileWidth, mode, policy, page, pip_corner: pipCorner } = input;
   if (typeof viewport.width !== 'number' || typeof viewport.height !== 'number') return undefined;
   if (!absentOr(gap, 'number') || !absentOr(aspect, 'number') || !absentOr(minTileWidth, 'number')) return undefined;
   if ((mode !== undefined && !(mode in MODES)) || (policy !== undefined && !(policy in POLICIES))) return undefined;
   if (page !== undefined && !Number.isInteger(page)) return undefined;
+  if (pipCorner !== undefined && !Object.hasOwn(CORNERS, pipCorner)) return undefined;
   if (tiles.length > MAX_TILES) return undefined;
 
   let idCapacity = 0;
@@ -39,7 +41,7 @@ function computeFlat(input) {
   const bytes = engine.HEAPU8; // read after both reservations: memory may have grown
   const n = engine.HEAPF64;
   n[numbersAt] = (gap !== undefined) | ((aspect !== undefined) << 1) | ((minTileWidth !== undefined) << 2) |
-    ((mode !== undefined) << 3) | ((policy !== undefined) << 4) | ((page !== undefined) << 5);
+    ((mode !== undefined) << 3) | ((policy !== undefined) << 4) | ((page !== undefined) << 5) | ((pipCorner !== undefined) << 6);
   n[numbersAt + 1] = viewport.width;
   n[numbersAt + 2] = viewport.height;
   n[numbersAt + 3] = gap ?? 0;
@@ -49,6 +51,7 @@ function computeFlat(input) {
   n[numbersAt + 7] = POLICIES[policy] ?? 0;
   n[numbersAt + 8] = page ?? 0;
   n[numbersAt + 9] = tiles.length;
+  n[numbersAt + 10] = CORNERS[pipCorner] ?? 0;
   let byteOffset = bytesAt;
   for (let i = 0; i < tiles.length; i++) {
     const tile = tiles[i];

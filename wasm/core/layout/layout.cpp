@@ -223,7 +223,7 @@ void layout_stage(const Input& input, std::size_t stage_index, Output& out) {
   }
 }
 
-// One-to-one call: the remote tile fills the viewport, the local one sits in its bottom-right corner.
+// One-to-one call: the remote tile fills the viewport, the local one sits in the corner asked for.
 void layout_picture_in_picture(const Input& input, std::size_t remote, std::size_t local, Output& out) {
   const Viewport& viewport = input.viewport;
   const Size stage = fit({viewport.width, viewport.height}, input.aspect);
@@ -239,8 +239,10 @@ void layout_picture_in_picture(const Input& input, std::size_t remote, std::size
   TileRect& remote_tile = out.tiles[remote];
   remote_tile = {remote_tile.id, x, y, stage.width, stage.height, true, 0};
   TileRect& local_tile = out.tiles[local];
-  local_tile = {local_tile.id, x + stage.width - pip_width - margin, y + stage.height - pip_height - margin,
-                pip_width, pip_height, true, 0};
+  const bool right = input.pip_corner == Corner::bottom_right || input.pip_corner == Corner::top_right;
+  const bool bottom = input.pip_corner == Corner::bottom_right || input.pip_corner == Corner::bottom_left;
+  local_tile = {local_tile.id, right ? x + stage.width - pip_width - margin : x + margin,
+                bottom ? y + stage.height - pip_height - margin : y + margin, pip_width, pip_height, true, 0};
 }
 
 template <typename Predicate>

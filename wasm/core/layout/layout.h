@@ -12,8 +12,9 @@
 //     The others form a filmstrip: a column on the right of a landscape viewport, a row at the
 //     bottom of a portrait one, paginated when it doesn't fit.
 //  2. Picture in picture. In `auto`, exactly two camera tiles, one of them local and none pinned:
-//     the remote tile fills the viewport and the local one sits small in its bottom-right corner
-//     (the only overlap the engine ever produces; Output::pip names it).
+//     the remote tile fills the viewport and the local one sits small in one of its corners,
+//     `pip_corner` (bottom-right unless the person dragged it elsewhere; the only overlap the engine
+//     ever produces; Output::pip names it).
 //  3. Grid columns. `table` on a landscape viewport follows the table our users asked for
 //     (1 → 1, 2 → 2, 3 → 3, 4 → 2, 5–6 → 3, 7–9 → 3, 10 → 4); beyond 10 tiles, and for `best-fit`,
 //     the column count that gives the largest tiles wins (every count is tried, as Jitsi and
@@ -42,6 +43,7 @@ namespace mehfil::layout {
 enum class Mode { grid, spotlight, automatic };  // "grid" | "spotlight" | "auto" on the wire
 enum class Policy { table, best_fit };           // "table" | "best-fit"
 enum class TileKind { camera, screen };
+enum class Corner { bottom_right, bottom_left, top_right, top_left };  // "bottom-right" | ... on the wire
 
 struct Viewport {
   double width = 0;
@@ -65,6 +67,7 @@ struct Input {
   Mode mode = Mode::grid;
   Policy policy = Policy::table;
   int page = 0;                  // clamped to the last page when it is past it
+  Corner pip_corner = Corner::bottom_right;
   std::vector<TileInput> tiles;  // in join order
 };
 

@@ -11,6 +11,10 @@ using nlohmann::json;
 constexpr std::pair<const char*, Mode> kModes[] = {
     {"grid", Mode::grid}, {"spotlight", Mode::spotlight}, {"auto", Mode::automatic}};
 constexpr std::pair<const char*, Policy> kPolicies[] = {{"table", Policy::table}, {"best-fit", Policy::best_fit}};
+constexpr std::pair<const char*, Corner> kCorners[] = {{"bottom-right", Corner::bottom_right},
+                                                     {"bottom-left", Corner::bottom_left},
+                                                     {"top-right", Corner::top_right},
+                                                     {"top-left", Corner::top_left}};
 constexpr std::pair<const char*, TileKind> kKinds[] = {{"camera", TileKind::camera}, {"screen", TileKind::screen}};
 
 // Reads fields into typed values and remembers the first problem; later reads after a problem do
@@ -92,6 +96,8 @@ std::string read_input(const json& object, Input& input) {
   read.number(object, "min_tile_width", "", input.min_tile_width);
   read.one_of(object, "mode", "", input.mode, kModes, "\"grid\", \"spotlight\" or \"auto\"");
   read.one_of(object, "policy", "", input.policy, kPolicies, "\"table\" or \"best-fit\"");
+  read.one_of(object, "pip_corner", "", input.pip_corner, kCorners,
+              "\"bottom-right\", \"bottom-left\", \"top-right\" or \"top-left\"");
   if (const json* page = read.field(object, "page", "", false)) {
     if (!page->is_number_integer() || page->get<std::int64_t>() < 0 || page->get<std::int64_t>() > 1'000'000) {
       read.fail("page", "must be a whole number from 0 to 1000000");
