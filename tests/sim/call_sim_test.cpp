@@ -7,7 +7,11 @@
 //   - no call with nobody: a connected tab's call is connected on the server with this tab at one
 //     end, and the other end is a tab of the other person, connected to the same call;
 //   - every call the server holds is connected, and both its ends say so;
-//   - no tab still rings or calls.
+//   - no tab still rings or calls;
+//   - the calls' rooms: each ring that went through made one, each call that ended ended its own
+//     (never one twice, never one that was not made), and the rooms still open are exactly the
+//     connected calls' — no room outlives its call, no call is without its room;
+//   - every call that ended is in the history once.
 // MEHFIL_SIM_SEED=<seed> reruns one seed and prints its trace; MEHFIL_SIM_SEEDS=<n> runs n seeds.
 #include <catch2/catch.hpp>
 
@@ -109,6 +113,10 @@ class CallWorld {
       if (ids.size() > 1) problems << user << " is in " << ids.size() << " calls\n";
     }
     if (rules_.calls() != rules_.connected_calls()) problems << "the server still rings " << rules_.calls() - rules_.connected_calls() << " calls\n";
+    problems << room_problems_;
+    if (open_rooms_.size() != rules_.connected_calls()) {
+      problems << open_rooms_.size() << " call rooms are open for " << rules_.connected_calls() << " connected calls\n";
+    }
     return problems.str();
   }
 
@@ -154,6 +162,15 @@ class CallWorld {
     for (const authority::Deliver& delivery : outcome.deliveries) {
       for (const ConnId to : delivery.to) send(to, false, delivery.message);
     }
+    if (outcome.started_room && !open_rooms_.insert(*outcome.started_room).second) {
+      room_problems_ += "room " + *outcome.started_room + " made twice\n";
+    }
+    for (const std::string& room : outcome.ended_rooms) {
+      if (open_rooms_.erase(room) == 0) room_problems_ += "room " + room + " ended but not open\n";
+    }
+    for (const authority::EndedCall& ended : outcome.ended) {
+      if (!history_.insert(ended.call_id).second) room_problems_ += "call " + ended.call_id + " ended twice in the history\n";
+    }
   }
 
   void run_commands(std::size_t i, const std::vector<room::CallCommand>& commands) {
@@ -185,7 +202,7 @@ class CallWorld {
             [&](const auto& m) {
               using T = std::decay_t<decltype(m)>;
               if constexpr (std::is_same_v<T, protocol::client::CallRing>) {
-                authority::Callee callee{true, {}};
+                authority::Callee callee{true, {}, "room-" + m.call_id};
                 for (const Tab& other : tabs_) {
                   if (other.user == m.to_user_id && other.conn) callee.sockets.push_back(other.conn);
                 }
@@ -280,6 +297,9 @@ class CallWorld {
   bool glare_;
   std::int64_t ana_rings_at_ = -1, ben_rings_at_ = -1;
   std::string trace_;
+  std::set<std::string> open_rooms_;  // call rooms made and not yet ended
+  std::set<std::string> history_;     // call ids the history has been told of
+  std::string room_problems_;
   std::int64_t now_ = 0;
   std::vector<Tab> tabs_;  // closed tabs stay, with conn 0
   std::deque<Flight> flights_;
