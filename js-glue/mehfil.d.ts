@@ -92,6 +92,10 @@ export interface CreateOptions {
   // ends. Without audio it is ignored (stopped) and the call asks for the camera and mic itself.
   stream?: MediaStream;
   ui?: boolean;              // render the call UI (default true); false renders the video grid only
+  // This page also rings for the user of `token` (needed) while the call object lives: an incoming
+  // 1:1 call shows a card with Accept / Decline, and an answered call fills the window over the page
+  // (the room is left first).
+  ringing?: boolean;
   // Your own STUN/TURN servers, used instead of the ones the Mehfil server hands out.
   iceServers?: RTCIceServer[];
   // "relay": every connection goes through your TURN server (no addresses of the user are shared).

@@ -33,6 +33,7 @@ import { roomElement } from './mehfil-element.js';
 import { CoreDriver, now } from './core-driver.js';
 import { JoinOutcome } from './join-outcome.js';
 import { ring, onIncomingCall } from './ring.js';
+import { ringHere } from './ring-here.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -88,6 +89,7 @@ class Call extends Emitter {
   #whiteboard = new CallWhiteboard();
   #friends = new Friends((path, json) => this.#api(path, json));
   #links = new LinkReports();
+  #stopRinging = () => {};
 
   constructor(container, options) {
     super();
@@ -110,6 +112,8 @@ class Call extends Emitter {
     });
     this.#uiReady = this.#frame.mount(this, this.#options.ui !== false, () => this.#destroyed);
     this.on('call-status', (status) => this.#frame.callStatus.show(status, () => this.leave()));
+    // `ringing: true`: the page also rings for this user while this call lives (ring-here.js).
+    if (this.#options.ringing) this.#stopRinging = ringHere(create, this, this.#options);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -168,6 +172,7 @@ class Call extends Emitter {
       if (ACTIVE_STATES.has(this.#state)) this.#driver.feed({ type: 'leave' });
     } catch { /* tearing down regardless */ }
     this.#destroyed = true;
+    this.#stopRinging();
     this.#peers.closeAll();
     this.#socket.close();
     this.#driver.stop();

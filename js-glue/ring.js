@@ -115,11 +115,11 @@ export function onIncomingCall(create, server, token, handler) {
         },
         decline() { lobby.decline(); },
       });
-    } else if (u.state === 'ended' && current && !current.answered) {
-      current.settle({ reason: endReason(u.reason) });
-      current = null;
-    } else if (u.state !== 'ringing' && current?.answered) {
-      current = null;
+      return;
     }
+    if (u.state === 'ringing' || !current) return;
+    // The ring is over: unanswered here, or answered through another handler on this page.
+    if (!current.answered) current.settle({ reason: u.state === 'ended' ? endReason(u.reason) : 'answered-elsewhere' });
+    current = null;
   });
 }

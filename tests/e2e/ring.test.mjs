@@ -174,6 +174,30 @@ test('In a room, a friend has Call in the participants panel; the room page ring
   await ben.page.context().close();
 });
 
+test('An embed made with ringing: true rings its user, and answering takes the call over the page', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  // Ben's page embeds a room (not joined) and rings.
+  const room = await rest(world, '/api/rooms/create', { room_name: 'Embedded', max_participants: 4 }, ben.session.token);
+  await ben.page.evaluate(async ({ code, token }) => {
+    const { Mehfil } = await import('/mehfil.js');
+    const host = Object.assign(document.createElement('div'), { style: 'height: 300px' });
+    document.body.append(host);
+    window.embedded = Mehfil.create(host, { server: location.origin, room: code, token, ringing: true });
+  }, { code: room.room_code, token: ben.session.token });
+  await ring(ana, ben, { video: true });
+  await eventually(async () => await card(ben.page).count() === 2, { what: 'the site\'s card and the embed\'s' });
+  await card(ben.page).last().getByRole('button', { name: 'Accept', exact: true }).click();
+  await eventually(async () => await card(ben.page).count() === 0, { what: 'both cards gone once one answered' });
+  await eventually(async () => (await ben.page.evaluate(() => {
+    const root = document.querySelector('.mehfil-ring-overlay')?.shadowRoot;
+    return [...(root?.querySelectorAll('.tile video') ?? [])].filter((v) => v.videoWidth > 0).length;
+  })) === 2, { what: 'the call over Ben\'s page', timeout: 60000 });
+  await ana.page.context().close();
+  await ben.page.context().close();
+});
+
 test('The call at phone size, in the dark theme', async () => {
   const ana = await person('Ana', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   const ben = await person('Ben', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
