@@ -137,6 +137,7 @@ test('A ring nobody answers stops after 30 s: the caller hears "didn\'t answer",
   assert.equal(await missed.getAttribute('data-end'), 'missed');
   assert.match(await missed.textContent(), /Ana.*Video call · Missed/);
   assert.equal(await ben.page.getByRole('tab', { name: /Calls/ }).getAttribute('aria-selected'), 'true');
+  await ben.page.waitForTimeout(400);  // a page in the background paints late: let the selected tab show
   await screenshot(ben.page, 'ring-history-desktop');
   // Call back rings Ana from the history.
   await missed.getByRole('button', { name: 'Call back' }).click();
