@@ -107,12 +107,12 @@ ApiReply RoomHub::friends(const Claims& user) {
 // video, answered (and for how long) or not, and how it ended.
 ApiReply RoomHub::call_history(const Claims& user) {
   json list = json::array();
-  for (const CallRecord& c : store_.calls_of(user.sub, kCallsListed)) {
+  for (const auto& [c, other_name] : store_.calls_of(user.sub, kCallsListed)) {
     const bool outgoing = c.caller == user.sub;
     list.push_back({{"call_id", c.call_id},
                     {"direction", outgoing ? "outgoing" : "incoming"},
                     {"user_id", outgoing ? c.callee : c.caller},
-                    {"display_name", c.other_name},
+                    {"display_name", other_name},
                     {"video", c.video},
                     {"answered", c.answered_at.has_value()},
                     {"duration_ms", c.answered_at ? c.ended_at - *c.answered_at : 0},
@@ -131,8 +131,7 @@ void RoomHub::carry_out(const authority::CallOutcome& outcome, const std::shared
   // First: a refused ring (offline) is history too.
   for (const authority::EndedCall& e : outcome.ended) {
     keep("saving the call history", [&] {
-      store_.insert_call({e.call_id, e.caller, e.callee, e.video, e.rung_at, e.answered_at, e.ended_at, e.end, ""},
-                         kCallsKeptPerCaller);
+      store_.insert_call(e, kCallsKeptPerCaller);
     });
   }
   if (outcome.problem && connection) return reply_problem(connection, {0, outcome.problem->code, outcome.problem->message}, id);

@@ -362,7 +362,7 @@ std::vector<FriendRecord> Store::friends_of(const std::string& user_id) {
   return friends;
 }
 
-void Store::insert_call(const CallRecord& c, int keep_per_caller) {
+void Store::insert_call(const authority::EndedCall& c, int keep_per_caller) {
   transaction([&] {
     Statement(*this, "INSERT OR IGNORE INTO calls (call_id, caller, callee, video, rung_at, answered_at, ended_at, end_reason) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -385,8 +385,9 @@ std::vector<CallRecord> Store::calls_of(const std::string& user_id, int limit) {
   query.bind(user_id).bind(user_id).bind(user_id).bind(limit);
   std::vector<CallRecord> calls;
   while (query.step()) {
-    calls.push_back({query.text(0), query.text(1), query.text(2), query.integer(3) != 0, query.integer(4),
-                     query.optional_integer(5), query.integer(6), query.text(7), query.text(8)});
+    calls.push_back({{query.text(0), query.text(1), query.text(2), query.integer(3) != 0, query.integer(4),
+                      query.optional_integer(5), query.integer(6), query.text(7)},
+                     query.text(8)});
   }
   return calls;
 }

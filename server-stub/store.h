@@ -19,6 +19,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "authority/call_rules.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -80,17 +82,11 @@ struct FriendRecord {
   std::string relation;  // "friends", "incoming" (they asked us) or "outgoing" (we asked them)
 };
 
-// One 1:1 call, as the call history shows it to `viewer` (see Store::calls_of).
+// One 1:1 call of someone's history (Store::calls_of): the call as the call rules ended it, and the
+// other person's display name as the store knows it ('' if it does not).
 struct CallRecord {
-  std::string call_id;
-  std::string caller;
-  std::string callee;
-  bool video = false;
-  std::int64_t rung_at = 0;
-  std::optional<std::int64_t> answered_at;
-  std::int64_t ended_at = 0;
-  std::string end;          // authority::EndedCall::end: declined, no_answer, busy, offline, cancelled, hung_up
-  std::string other_name;   // the other person's display name, as the store knows it ('' if it does not)
+  authority::EndedCall call;
+  std::string other_name;
 };
 
 class Store {
@@ -115,7 +111,7 @@ class Store {
   std::vector<FriendRecord> friends_of(const std::string& user_id);
 
   // The call history: each call once it ended; a caller's oldest beyond `keep_per_caller` go.
-  void insert_call(const CallRecord& call, int keep_per_caller);
+  void insert_call(const authority::EndedCall& call, int keep_per_caller);
   std::vector<CallRecord> calls_of(const std::string& user_id, int limit);  // newest first, either end
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken

@@ -15,24 +15,16 @@
 //   node tests/bench/join_time.mjs --quick   (2 joins each: ctest keeps it from rotting)
 // All traffic stays on loopback: outside a network namespace with only `lo`, the script re-runs
 // itself inside one (unshare --net), as the browser tests do.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stayOnLoopback } from './loopback_only.mjs';
 import { gzipSync } from 'node:zlib';
 
 const quick = process.argv.includes('--quick') || process.env.MEHFIL_BENCH_QUICK === '1';
 const runs = quick ? 2 : 10;
 
-const onlyLoopback = Object.entries(networkInterfaces()).every(([, addresses]) => addresses.every((a) => a.internal));
-if (!onlyLoopback) {
-  const self = fileURLToPath(import.meta.url);
-  const inner = `ip link set lo up && exec node ${JSON.stringify(self)} ${quick ? '--quick' : ''}`;
-  const args = process.getuid?.() === 0 ? ['--net', '--', 'bash', '-c', inner] : ['--net', '--map-root-user', '--', 'bash', '-c', inner];
-  const result = spawnSync('unshare', args, { stdio: 'inherit' });
-  process.exit(result.status ?? 1);
-}
+stayOnLoopback(import.meta.url, { quick });
 
 const { startServer, launchChromium, createRoom, webDir } = await import('../e2e/support.mjs');
 const { openCall, join: joinCall, allVideosPlaying } = await import('../e2e/call_support.mjs');

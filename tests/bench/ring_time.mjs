@@ -11,21 +11,12 @@
 //   node tests/bench/ring_time.mjs [--quick]      (scripts/bench runs it)
 // All traffic stays on loopback: outside a network namespace with only `lo`, the script re-runs
 // itself inside one (unshare --net), as the browser tests do.
-import { spawnSync } from 'node:child_process';
-import { networkInterfaces } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { stayOnLoopback } from './loopback_only.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.MEHFIL_BENCH_QUICK === '1';
 const runs = quick ? 2 : 10;
 
-const onlyLoopback = Object.entries(networkInterfaces()).every(([, addresses]) => addresses.every((a) => a.internal));
-if (!onlyLoopback) {
-  const self = fileURLToPath(import.meta.url);
-  const inner = `ip link set lo up && exec node ${JSON.stringify(self)} ${quick ? '--quick' : ''}`;
-  const args = process.getuid?.() === 0 ? ['--net', '--', 'bash', '-c', inner] : ['--net', '--map-root-user', '--', 'bash', '-c', inner];
-  const result = spawnSync('unshare', args, { stdio: 'inherit' });
-  process.exit(result.status ?? 1);
-}
+stayOnLoopback(import.meta.url, { quick });
 
 const { startServer, launchChromium, rest } = await import('../e2e/support.mjs');
 const { ringSupport } = await import('../e2e/ring_support.mjs');
