@@ -37,11 +37,11 @@ export class CallStatus {
     this.element.append(this.#text, this.#cancel);
   }
 
-  // status: {phase: calling | ringing | connected | ended, name, video, since, reason}
+  // status: {phase: calling | ringing | connected | ended | moved, name, video, since, reason}
   show({ phase, name, video, since, reason }, cancel) {
     clearInterval(this.#timer);
     this.#timer = null;
-    this.element.hidden = false;
+    this.element.hidden = phase === 'moved'; // a room now: the room's own header says the rest
     this.element.dataset.phase = phase;
     this.#cancel.hidden = phase !== 'calling' && phase !== 'ringing';
     this.#cancel.onclick = cancel;

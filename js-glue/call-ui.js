@@ -91,6 +91,7 @@ export function mountCallUi({ root, call, stage }) {
   const inviteButton = textButton('Invite', () => openInvite(), 'mf-button', 'user-plus');
   const settingsButton = textButton('Settings', () => togglePanel('settings'), 'mf-button', 'settings');
   const leaveTop = textButton('Leave', () => call.leave(), 'mf-button mf-button-danger', 'leave');
+  const addPeople = textButton('Add people', () => call.addPeople(), 'mf-button', 'user-plus');
   // Narrow calls show these as icons only: the name must not depend on the visible text.
   for (const [button, label] of [[copyButton, 'Copy Code'], [inviteButton, 'Invite'], [settingsButton, 'Settings'], [leaveTop, 'Leave']]) {
     button.setAttribute('aria-label', label);
@@ -98,7 +99,7 @@ export function mountCallUi({ root, call, stage }) {
   }
   const top = el('header', { className: 'mf-topbar' },
     el('div', { className: 'mf-title' }, title, codeTag, el('span', { className: 'mf-count-pill' }, icon('users', { size: 14 }), count)),
-    el('div', { className: 'mf-top-actions' }, copyButton, inviteButton, settingsButton, leaveTop));
+    el('div', { className: 'mf-top-actions' }, addPeople, copyButton, inviteButton, settingsButton, leaveTop));
 
   // the stage, with a waiting card while alone and a notice bar for connection trouble
   const waitingCode = el('span', { className: 'mf-waiting-code' });
@@ -391,6 +392,7 @@ export function mountCallUi({ root, call, stage }) {
     // A 1:1 call's room is for the two of them: no code to share, nobody to invite, no host.
     const isCall = !!info?.is_call;
     for (const part of [codeTag, count.parentElement, copyButton, inviteButton, floatingInvite, ...sharingItems]) part.hidden = isCall;
+    addPeople.hidden = !isCall;
     waiting.hidden = isCall || !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
     showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'in_room' && info?.host_away ? 'host-left' : null);
     const self = call.self();

@@ -128,9 +128,11 @@ export interface CallEvents {
 // How a 1:1 call ended: the callee declined, nobody answered in 30 s, the callee was in another
 // call, was offline, the caller cancelled, either side hung up; 'missed' is the callee's side of
 // 'no-answer', 'refused' a ring the server would not place (not a friend, nobody in a room with you),
-// 'answered-elsewhere' the callee's other tab answered or declined it.
+// 'answered-elsewhere' the callee's other tab answered or declined it, 'moved-to-room' someone
+// pressed Add people: the call object goes on, in an ordinary room.
 export type CallEndReason =
-  | 'declined' | 'no-answer' | 'busy' | 'offline' | 'cancelled' | 'hung-up' | 'missed' | 'refused' | 'answered-elsewhere';
+  | 'declined' | 'no-answer' | 'busy' | 'offline' | 'cancelled' | 'hung-up' | 'missed' | 'refused' | 'answered-elsewhere'
+  | 'moved-to-room';
 
 export interface RingOptions extends Omit<CreateOptions, 'room' | 'token'> {
   token: string;             // the caller's session (a JWT your site minted, or a guest session)
@@ -175,6 +177,9 @@ export interface Call {
   kick(userId: string): void;
   makeCohost(userId: string): void;
   claimHost(): void; // "Become Host", only while room().host_away; 'error' otherwise
+  // "Add people" in a 1:1 call: its room becomes an ordinary room with both inside (its code and
+  // link work for others now) and the one who did it hosts it; the call ends as 'moved-to-room'.
+  addPeople(): void;
   /** Tries to reach the room again now: while reconnecting, or after "Connection lost" (the tries ran out). */
   reconnect(): void;
   addFriend(userId: string): Promise<'outgoing' | 'friends'>; // a friend request to someone in this call

@@ -313,6 +313,9 @@ class Call extends Emitter {
   }
 
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
+  // "Add people": a 1:1 call's room becomes an ordinary room (room().is_call turns false).
+  addPeople() { this.#ask({ type: 'grow' }); }
+
   claimHost() {
     if (this.#ask({ type: 'claim-host' })) this.emit('error', { code: 'not_allowed', message: 'The room has a host.' });
   }

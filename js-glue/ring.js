@@ -42,9 +42,9 @@ function follow(call, lobby, giveRoom, { name, video }) {
     ended = true;
     stop();
     giveRoom(null); // a call still waiting for its room stops waiting (and closes its camera)
-    call.emit('call-status', { phase: 'ended', name, video, reason });
+    call.emit('call-status', { phase: reason === 'moved-to-room' ? 'moved' : 'ended', name, video, reason });
     call.emit('call-ended', { reason });
-    call.leave();
+    if (reason !== 'moved-to-room') call.leave(); // Add people: the call goes on as an ordinary room
   };
   const offCall = lobby.on('call', (u) => {
     if (u.peer_display_name) name = u.peer_display_name;

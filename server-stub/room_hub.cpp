@@ -298,6 +298,8 @@ void RoomHub::save_room(LiveRoom& live, bool touched) {
   r.is_active = facts.is_active;
   r.closed_reason = facts.closed_reason;
   r.settings_json = protocol::settings_to_json(facts.settings).dump();
+  r.max_participants = facts.max_participants;  // a call's room that grew (room:grow)
+  r.call_between = facts.call_between;
   r.current_participants = facts.is_active ? static_cast<int>(live.rules.members().size()) : 0;
   if (touched) {
     r.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();

@@ -119,6 +119,12 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
           whiteboard_ops(connection, *live, m.ops, id);
+        } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
+          // "Add people": the room's rules open it up; then the call that met in it is over as a call.
+          room_message();
+          if (live && live->rules.facts().call_between.empty()) {
+            carry_out(calls_.room_grew(live->rules.facts().room_code, now_ms()), nullptr, std::nullopt);
+          }
         } else {
           room_message();
         }

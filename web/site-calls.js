@@ -24,16 +24,26 @@ function openCallView() {
 function show(call, name) {
   view.call = call;
   window.mehfilOneToOne = call;  // for tests and the curious
-  call.on('call-ended', ({ reason }) => {
-    toast(callEndText(reason, name), { tone: ENDS_QUIETLY.has(reason) ? 'info' : 'error' });
-    changed();
-    const ending = view;
+  const shown = view;
+  let closing = false;
+  const close = (after) => {
+    if (closing) return;
+    closing = true;
     setTimeout(() => {
-      ending.call.destroy();
-      ending.overlay.remove();
-      if (view === ending) view = null;
-    }, 1500);
+      shown.call.destroy();
+      shown.overlay.remove();
+      if (view === shown) view = null;
+    }, after);
+  };
+  call.on('call-ended', ({ reason }) => {
+    changed();
+    if (reason === 'moved-to-room') return toast('This call is a room now: share its code to bring people in.');
+    toast(callEndText(reason, name), { tone: ENDS_QUIETLY.has(reason) ? 'info' : 'error' });
+    close(1500);
   });
+  // A call that became a room ends like a room: leaving it, or the room closing.
+  call.on('left', () => close(0));
+  call.on('room-closed', () => close(1500));
 }
 
 let changed = () => {};

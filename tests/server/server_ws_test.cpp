@@ -530,3 +530,38 @@ TEST_CASE("The call history lists each end's calls: answered with a duration, de
   CHECK(bens[2]["end"] == "cancelled");
   CHECK(history(cy).size() == 1);
 }
+
+TEST_CASE("Add people opens a call's room: both stay in, the call ends as moved, and a third person can come in") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
+  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  a.send({{"type", "room:leave"}});
+  b.send({{"type", "room:leave"}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  a.send({{"type", "call:ring"}, {"to_user_id", ben.user_id}, {"call_id", "g1"}});
+  const std::string call_room = a.receive_type("call:ringing").value()["room_code"];
+  REQUIRE(a.join(call_room)["type"] == "room:joined");
+  REQUIRE(b.receive_type("call:incoming"));
+  b.send({{"type", "call:accept"}, {"call_id", "g1"}});
+  REQUIRE(b.receive_type("call:accepted"));
+  REQUIRE(b.join(call_room)["type"] == "room:joined");
+  CHECK(c.join(call_room)["code"] == "not_invited");
+
+  b.send({{"type", "room:grow"}});
+  const auto grown = a.receive_type("room:grown");
+  REQUIRE(grown);
+  CHECK((*grown)["host_user_id"] == ben.user_id);
+  CHECK((*grown)["max_participants"] == 10);
+  CHECK(a.receive_type("call:moved").value()["room_code"] == call_room);
+  CHECK(b.receive_type("call:moved"));
+  CHECK_FALSE(a.receive_type("room:closed", std::chrono::milliseconds(300)));  // the room goes on
+  const json third = c.join(call_room);
+  REQUIRE(third["type"] == "room:joined");
+  CHECK(third["room"]["is_call"] == false);
+  CHECK(third["participants"].size() == 2);
+}

@@ -223,3 +223,19 @@ TEST_CASE("Every call that ends goes to the call history: answered with its time
   CHECK(only(offline).end == "offline");
   CHECK(rules.ring(ana, {"dee", "k8"}, Callee{false, {}}, kStart).ended.empty());  // not allowed at all: no history
 }
+
+TEST_CASE("A call whose room grew is over as a call: both ends hear call:moved and the room is not ended") {
+  CallRules rules;
+  rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  rules.accept(ben_tab2, {"k1"}, kStart);
+  const CallOutcome moved = rules.room_grew("BenRoom2", kStart + 5000);
+  CHECK(lines(moved) == Lines{"c1 call:moved", "c3 call:moved"});
+  CHECK(moved.ended_rooms.empty());
+  REQUIRE(moved.ended.size() == 1);
+  CHECK(moved.ended[0].answered_at == kStart);
+  CHECK_FALSE(rules.in_call("ana"));
+  CHECK(lines(rules.room_grew("BenRoom2", kStart)).empty());  // nothing left to move
+
+  rules.ring(ana, {"ben", "k2"}, ben_online, kStart);  // still ringing: the rung tabs stop
+  CHECK(lines(rules.room_grew("BenRoom2", kStart)) == Lines{"c1 call:moved", "c2 call:cancelled", "c3 call:cancelled"});
+}

@@ -449,3 +449,23 @@ TEST_CASE("A call's room lets in its two people only, and ends when the call end
   CHECK(ordinary.rules.call_ended(ordinary.now).effects.empty());
   CHECK(ordinary.rules.phase() == Phase::active);
 }
+
+TEST_CASE("Add people: either of a call's two opens its room up, hosts it, and anyone with the code may come") {
+  RoomFacts f = facts(2);
+  f.call_between = {"ana", "ben"};
+  Room room(f);
+  room.join("ana", 1);
+  room.join("ben", 2);
+  CHECK(code_of(room.join("cy", 3)) == "not_invited");
+  const Outcome grown = room.send(2, "ben", cli::GrowRoom{});
+  REQUIRE_FALSE(grown.problem);
+  CHECK(has(grown, "c1 room:grown"));
+  CHECK(has(grown, "c2 room:grown"));
+  CHECK(has(grown, "save room"));
+  CHECK(room.rules.facts().call_between.empty());
+  CHECK(room.rules.facts().max_participants == kGrownRoomSize);
+  CHECK(room.rules.role_of("ben").is_host);  // the one who opened it up
+  CHECK(code_of(room.join("cy", 3)) == "admitted");
+  CHECK(room.rules.call_ended(room.now).effects.empty());  // the call is over; the room goes on
+  CHECK(room.send(1, "ana", cli::GrowRoom{}).problem->code == ErrorCode::bad_request);  // once
+}

@@ -49,6 +49,7 @@ inline std::vector<ClientMessage> every_client_message() {
       client::CallAccept{"call-1"},
       client::CallReject{"call-1"},
       client::CallCancel{"call-1"},
+      client::GrowRoom{},
       client::Ping{},
   };
 }
@@ -83,6 +84,8 @@ inline std::vector<ServerMessage> every_server_message() {
       server::CallIncoming{"call-1", "u_amira", "Amira", true},
       server::CallRinging{"call-1", "Cq4Rt7Wm"},
       server::CallAccepted{"call-1", "Cq4Rt7Wm"},
+      server::CallMoved{"call-1", "Cq4Rt7Wm"},
+      server::RoomGrown{"Cq4Rt7Wm", "u_amira", 10},
       server::CallRejected{"call-1"},
       server::CallCancelled{"call-1", true},
       server::CallBusy{"call-1"},

@@ -97,21 +97,16 @@ TEST_CASE("An incoming call rings until it is answered, declined, cancelled or m
   }
 }
 
-TEST_CASE("A connected call hangs up or grows into a room") {
+TEST_CASE("A connected call hangs up, or its room grows into an ordinary room") {
   Call call;
   call.handle(PlaceCall{"u2", "call-1"}, 0);
   from_server(call, server::CallAccepted{"call-1"});
   REQUIRE(call.state() == CallState::connected);
-  SECTION("inviting a third person asks for a room with all three") {
-    const auto out = call.handle(InviteToRoom{"u3"}, 10);
-    const auto grow = first_of<GrowIntoRoom>(out);
-    CHECK(grow.call_id == "call-1");
-    CHECK(grow.peer_user_id == "u2");
-    CHECK(grow.invite_user_id == "u3");
-    CHECK(call.end_reason() == CallEnd::moved_to_room);
-  }
-  SECTION("inviting the person already in the call is refused") {
-    CHECK(count_of<Rejected>(call.handle(InviteToRoom{"u2"}, 10)) == 1);
+  SECTION("its room grew into an ordinary room (Add people): the call is over, the room goes on") {
+    const auto out = from_server(call, server::CallMoved{"call-1", "Room2345"});
+    CHECK(first_of<CallUpdate>(out).reason == CallEnd::moved_to_room);
+    CHECK(count_of<SendMessage>(out) == 0);  // nothing to hang up
+    CHECK(from_server(call, server::CallMoved{"call-9", "Room9999"}).empty());
   }
   SECTION("we hang up") {
     call.handle(HangUp{}, 10);
@@ -131,7 +126,7 @@ TEST_CASE("A connected call hangs up or grows into a room") {
 TEST_CASE("Intents that make no sense are rejected, never thrown") {
   Call call;
   const auto intent = GENERATE(CallEvent{AcceptCall{}}, CallEvent{RejectCall{}}, CallEvent{CancelCall{}},
-                               CallEvent{HangUp{}}, CallEvent{InviteToRoom{"u3"}}, CallEvent{PlaceCall{"", "x"}});
+                               CallEvent{HangUp{}}, CallEvent{PlaceCall{"", "x"}});
   CHECK(count_of<Rejected>(call.handle(intent, 0)) == 1);
   CHECK(call.state() == CallState::idle);
 }

@@ -415,3 +415,22 @@ TEST_CASE("Reconnect while the backoff waits tries at once, Reconnect in the roo
   CHECK(count_of<OpenSocket>(room.handle(Reconnect{}, 1300)) == 1);
   CHECK(room.reconnect_attempt() == 0);
 }
+
+TEST_CASE("In a 1:1 call's room, Add people sends room:grow, and room:grown makes it an ordinary room with its host") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  server::RoomJoined joined = snapshot("5", {person("1")});
+  joined.room.is_call = true;
+  joined.room.max_participants = 2;
+  joined.self.is_host = false;  // a call has no host
+  receive(room, joined, 20);
+  REQUIRE(room.state() == RoomState::in_room);
+  const auto out = room.handle(GrowRoom{}, 30);
+  CHECK(std::holds_alternative<client::GrowRoom>(first_of<SendMessage>(out).message));
+  receive(room, server::RoomGrown{"AbCdEf23", "u5", 10}, 40);
+  CHECK_FALSE(room.room().is_call);
+  CHECK(room.room().max_participants == 10);
+  CHECK(room.role().is_host);
+  CHECK(count_of<Rejected>(room.handle(GrowRoom{}, 50)) == 1);  // an ordinary room does not grow
+}

@@ -47,12 +47,9 @@ std::string LobbyBridge::run(const rm::CallEvent& event, std::int64_t now_ms, st
             out.push_back({{"type", "timer"}, {"key", c.key}, {"at", c.at_ms}});
           } else if constexpr (std::is_same_v<T, rm::CallUpdate>) {
             out.push_back(update_json(c));
-          } else if constexpr (std::is_same_v<T, rm::Rejected>) {
-            out.push_back({{"type", "rejected"}, {"reason", c.reason}});
           } else {
-            static_assert(std::is_same_v<T, rm::GrowIntoRoom>);
-            out.push_back({{"type", "grow"}, {"call_id", c.call_id}, {"peer_user_id", c.peer_user_id},
-                           {"invite_user_id", c.invite_user_id}});
+            static_assert(std::is_same_v<T, rm::Rejected>);
+            out.push_back({{"type", "rejected"}, {"reason", c.reason}});
           }
         },
         command);

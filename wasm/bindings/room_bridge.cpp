@@ -199,6 +199,8 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = intent;
   } else if (type == "claim-host") {
     event = rm::ClaimHost{};
+  } else if (type == "grow") {
+    event = rm::GrowRoom{};
   } else if (type == "reconnect") {
     event = rm::Reconnect{};
   } else if (type == "chat") {

@@ -182,6 +182,18 @@ CallOutcome CallRules::tick(std::int64_t now) {
   return outcome;
 }
 
+CallOutcome CallRules::room_grew(const std::string& room_code, std::int64_t now) {
+  CallOutcome outcome;
+  const auto it = std::find_if(calls_.begin(), calls_.end(), [&](const auto& entry) { return entry.second.room_code == room_code; });
+  if (it == calls_.end()) return outcome;
+  LiveCall& call = it->second;
+  tell(outcome, {call.caller_conn, call.connected ? call.callee_conn : 0}, srv::CallMoved{it->first, room_code});
+  if (!call.connected) tell(outcome, call.rung, srv::CallCancelled{it->first});
+  call.room_code.clear();  // the room goes on: end_call must not end it
+  end_call(it, outcome, "cancelled", now);
+  return outcome;
+}
+
 bool CallRules::in_call(const std::string& user_id) const {
   return std::any_of(calls_.begin(), calls_.end(),
                      [&](const auto& entry) { return entry.second.caller == user_id || entry.second.callee == user_id; });

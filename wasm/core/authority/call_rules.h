@@ -27,6 +27,9 @@
 //   ringing    the last rung socket closes            → -           call:timeout to the caller
 //   connected  cancel (hang up) from either end       → -           call:cancelled to the other end
 //   connected  either end's socket closes             → -           call:cancelled to the other end
+//   any        its room grew (room:grow)              → -           call:moved to the caller and a connected
+//                                                                   callee, call:cancelled to rung tabs;
+//                                                                   the room is NOT ended
 //
 // The call's media meets in a room the shell makes when a ring goes through (`started_room`): a
 // private room for the two of them (RoomFacts::call_between). The caller goes in while it rings, the
@@ -106,6 +109,9 @@ class CallRules {
   CallOutcome socket_opened(const Caller& who);
   CallOutcome socket_closed(const Caller& who, std::int64_t now);
   CallOutcome tick(std::int64_t now);
+  // The call's room grew into an ordinary room (room:grow): the call is over as a call and its room
+  // goes on. Both ends hear call:moved (a callee still ringing hears call:cancelled).
+  CallOutcome room_grew(const std::string& room_code, std::int64_t now);
 
   // "In a call" for presence: ringing or connected, either end.
   bool in_call(const std::string& user_id) const;

@@ -476,6 +476,14 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           apply_power(actor, Power::change_settings, {}, out);
         } else if constexpr (std::is_same_v<T, cli::EndRoom>) {
           power(Power::end_room);
+        } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
+          // "Add people": either of the two opens the call's room up; they host it from now on.
+          if (hosted()) return refuse(ErrorCode::bad_request, "This room is open to more people already.");
+          facts_.call_between.clear();
+          facts_.max_participants = kGrownRoomSize;
+          facts_.host_user_id = self->user_id;
+          broadcast(srv::RoomGrown{facts_.room_code, self->user_id, facts_.max_participants}, out);
+          out.push_back(SaveRoom{});
         } else {
           // room:join, ping and the call:* messages are not about this room: the shell answers them.
           static_assert(std::is_same_v<T, cli::JoinRoom> || std::is_same_v<T, cli::Ping> || std::is_same_v<T, cli::CallRing> ||

@@ -28,7 +28,9 @@
 // role is not (only a host who came in and then left or dropped past the grace is succeeded).
 // A 1:1 call's room (`call_between`) lets in its two people only (`not_invited` for anyone else),
 // has no host (both are equals: no host powers, nobody shown as host), and ends when the call does
-// (`call_ended`).
+// (`call_ended`). Either of them may open it up (room:grow, "Add people"): it becomes an ordinary
+// room of kGrownRoomSize with them inside, hosted by the one who opened it, and the call is over as
+// a call (call_rules.h: room_grew) while the room goes on.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +47,8 @@ namespace mehfil::authority {
 using ConnId = std::uint64_t;  // 0 is "no socket"
 
 // How long places are kept; the server's --resume-grace-ms and --reservation-ms default to these.
+inline constexpr int kGrownRoomSize = 10;  // a 1:1 call's room after "Add people"
+
 struct Timing {
   std::int64_t resume_grace_ms = 30'000;
   std::int64_t reservation_ms = 15'000;

@@ -208,6 +208,11 @@ struct CallCancel {
   std::string call_id;
   friend bool operator==(const CallCancel&, const CallCancel&) = default;
 };
+// "Add people": a 1:1 call's room opens up into an ordinary room, with both already inside.
+struct GrowRoom {
+  static constexpr std::string_view type_name = "room:grow";
+  friend bool operator==(const GrowRoom&, const GrowRoom&) = default;
+};
 struct Ping {
   static constexpr std::string_view type_name = "ping";
   friend bool operator==(const Ping&, const Ping&) = default;
@@ -220,7 +225,8 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::ChangeSettings, client::EndRoom, client::MediaState,
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
                                    client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CallRing,
-                                   client::CallAccept, client::CallReject, client::CallCancel, client::Ping>;
+                                   client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
+                                   client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -361,6 +367,15 @@ struct SettingsChanged {
   RoomSettings settings;
   friend bool operator==(const SettingsChanged&, const SettingsChanged&) = default;
 };
+// A 1:1 call's room is an ordinary room now: anyone with the code may come, up to
+// max_participants, and the one who opened it up is its host.
+struct RoomGrown {
+  static constexpr std::string_view type_name = "room:grown";
+  std::string room_code;
+  std::string host_user_id;
+  int max_participants = 0;
+  friend bool operator==(const RoomGrown&, const RoomGrown&) = default;
+};
 struct RoomClosed {
   static constexpr std::string_view type_name = "room:closed";
   std::string room_code;
@@ -419,6 +434,14 @@ struct CallRinging {
   std::string room_code;
   friend bool operator==(const CallRinging&, const CallRinging&) = default;
 };
+// To both ends of a call whose room grew into an ordinary room (room:grow): the call is over as a
+// call, and both stay in the room.
+struct CallMoved {
+  static constexpr std::string_view type_name = "call:moved";
+  std::string call_id;
+  std::string room_code;
+  friend bool operator==(const CallMoved&, const CallMoved&) = default;
+};
 // To the caller and to the callee's tab that answered: meet in this room.
 struct CallAccepted {
   static constexpr std::string_view type_name = "call:accepted";
@@ -469,7 +492,7 @@ using ServerMessage =
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
-                 server::CallRinging, server::CallAccepted, server::CallRejected, server::CallCancelled, server::CallBusy,
+                 server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;
 
 // The wire "type" of a message: "chat:send", "room:joined"...

@@ -88,7 +88,7 @@ void fields(F& f, M& m) {
 // --- messages without fields ---
 
 template <class F, class M>
-  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::Ping, server::Pong>
+  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::GrowRoom, client::Ping, server::Pong>
 void fields(F&, M&) {}
 
 // --- client → server ---
@@ -198,7 +198,7 @@ void fields(F& f, M& m) {
 // --- server → client ---
 
 template <class F, class M>
-  requires one_of<M, server::CallRinging, server::CallAccepted>
+  requires one_of<M, server::CallRinging, server::CallAccepted, server::CallMoved>
 void fields(F& f, M& m) {
   f.text("call_id", m.call_id, TextRule::id);
   f.text("room_code", m.room_code, TextRule::room_code);
@@ -312,6 +312,14 @@ void fields(F& f, M& m) {
   f.text("room_code", m.room_code, TextRule::room_code);
   f.flag("is_locked", m.is_locked);
   f.object("settings", m.settings);
+}
+
+template <class F, class M>
+  requires one_of<M, server::RoomGrown>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("host_user_id", m.host_user_id, TextRule::id);
+  f.integer("max_participants", m.max_participants, 1, kRoomSize);
 }
 
 template <class F, class M>

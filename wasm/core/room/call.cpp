@@ -83,6 +83,10 @@ void Call::on_server(const protocol::ServerMessage& message, Out& out) {
     room_code_ = ringing->room_code;
     remote_ringing_ = true;
     to(CallState::calling, CallEnd::none, out);
+  } else if (const auto* moved = std::get_if<server::CallMoved>(&message)) {
+    if (mine(moved->call_id) && (state_ == CallState::connected || state_ == CallState::calling)) {
+      to(CallState::ended, CallEnd::moved_to_room, out);
+    }
   } else if (const auto* accepted = std::get_if<server::CallAccepted>(&message)) {
     if (!mine(accepted->call_id) || (state_ != CallState::calling && state_ != CallState::connected)) return;
     room_code_ = accepted->room_code;
@@ -150,17 +154,6 @@ std::vector<CallCommand> Call::handle(const CallEvent& event, std::int64_t now_m
     }
     out.push_back(SendMessage{client::CallCancel{call_id_}});
     to(CallState::ended, CallEnd::hung_up, out);
-  } else if (const auto* invite = std::get_if<InviteToRoom>(&event)) {
-    if (state_ != CallState::connected) {
-      reject("only a connected call can grow into a room");
-      return out;
-    }
-    if (invite->user_id.empty() || invite->user_id == peer_) {
-      reject("invite someone new");
-      return out;
-    }
-    out.push_back(GrowIntoRoom{call_id_, peer_, invite->user_id});
-    to(CallState::ended, CallEnd::moved_to_room, out);
   } else if (const auto* message = std::get_if<CallServerMessage>(&event)) {
     const bool was_ringing = state_ == CallState::ringing;
     on_server(message->message, out);

@@ -3,9 +3,9 @@
 // The caller rings (call:ring), the callee's phone rings (call:incoming), and it ends one of the ways
 // people expect: accepted, rejected, cancelled by the caller, busy (the callee is already in a call:
 // a second incoming call is refused at once), or nobody answered within kRingTimeoutMs (both ends
-// keep their own timer, kOwnRingTimerMs, so a lost call:timeout still ends the ringing). A connected call can grow
-// into a group room by inviting a third person: GrowIntoRoom asks the app to create a room, move both
-// people into it and invite the third; the call itself then ends as moved_to_room.
+// keep their own timer, kOwnRingTimerMs, so a lost call:timeout still ends the ringing). A connected
+// call's room can grow into an ordinary room ("Add people", room:grow on the room's socket); the
+// server then says call:moved and the call ends as moved_to_room, with both still in the room.
 //
 // The protocol has no hang-up message, so hanging up a connected call sends call:cancel with its id.
 // The media meets in the call's own room (authority/call_rules.h): the caller learns its code from
@@ -29,7 +29,7 @@
 //   ringing    call:timeout | 32 s (Tick)     → ended(missed)
 //   connected  HangUp                         → ended(hung_up)     SendMessage(call:cancel)
 //   connected  call:cancelled                 → ended(hung_up)
-//   connected  InviteToRoom                   → ended(moved_to_room) GrowIntoRoom
+//   connected  call:moved                     → ended(moved_to_room)  (its room grew: both stay in it)
 //   calling X  call:incoming from X, smaller id → connected        SendMessage(call:cancel ours, call:accept theirs) (glare)
 //   calling X  call:incoming from X, larger id  → (unchanged)      (glare: X answers ours)
 //   not idle   call:incoming (another id)     → (unchanged)        SendMessage(call:reject) (busy)
@@ -74,9 +74,6 @@ struct AcceptCall {};
 struct RejectCall {};
 struct CancelCall {};
 struct HangUp {};
-struct InviteToRoom {
-  std::string user_id;
-};
 struct CallServerMessage {
   protocol::ServerMessage message;  // call:* (others are ignored)
 };
@@ -86,7 +83,7 @@ struct CallRefused {
   std::string call_id;
   protocol::ErrorCode code = protocol::ErrorCode::bad_request;
 };
-using CallEvent = std::variant<PlaceCall, AcceptCall, RejectCall, CancelCall, HangUp, InviteToRoom, CallServerMessage, CallRefused, Tick>;
+using CallEvent = std::variant<PlaceCall, AcceptCall, RejectCall, CancelCall, HangUp, CallServerMessage, CallRefused, Tick>;
 
 struct CallUpdate {
   CallState state = CallState::idle;
@@ -98,12 +95,7 @@ struct CallUpdate {
   std::string room_code;       // the call's room, once the server has named it
   bool remote_ringing = false;  // calling: the callee's phone rings now ("Ringing…", not "Calling…")
 };
-struct GrowIntoRoom {
-  std::string call_id;
-  std::string peer_user_id;    // the person already in the call
-  std::string invite_user_id;  // the third person
-};
-using CallCommand = std::variant<SendMessage, ScheduleTimer, CallUpdate, GrowIntoRoom, Rejected>;
+using CallCommand = std::variant<SendMessage, ScheduleTimer, CallUpdate, Rejected>;
 
 class Call {
  public:

@@ -368,6 +368,13 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (self_.is_host && !was_host) out.push_back(ShowToast{Toast::you_are_host, {}});
     if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
     apply_participants(out);
+  } else if (const auto* grown = std::get_if<server::RoomGrown>(&message)) {
+    room_.is_call = false;
+    room_.max_participants = grown->max_participants;
+    room_.host_user_id = grown->host_user_id;
+    self_.is_host = self_.user_id == grown->host_user_id;
+    for (auto& p : participants_) p.is_host = p.user_id == grown->host_user_id;
+    apply_participants(out);
   } else if (const auto* settings = std::get_if<server::SettingsChanged>(&message)) {
     room_.is_locked = settings->is_locked;
     room_.settings = settings->settings;
@@ -498,6 +505,12 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("the room has a host", out);
     } else {
       send(client::ClaimHost{}, out);
+    }
+  } else if (std::holds_alternative<GrowRoom>(event)) {
+    if ((state_ != RoomState::in_room && state_ != RoomState::waiting) || !room_.is_call) {
+      reject("only a 1:1 call's room can be opened up", out);
+    } else {
+      send(client::GrowRoom{}, out);
     }
   } else if (const auto* intent = std::get_if<HostIntent>(&event)) {
     on_host_intent(*intent, out);

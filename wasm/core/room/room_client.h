@@ -40,6 +40,8 @@
 //   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
 //   in_room          room:host-away naming our host          → in_room          (host_away() until room:host-changed)
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
+//   waiting|in_room  GrowRoom in a 1:1 call's room           → (unchanged)      SendMessage(room:grow)
+//   any              room:grown                              → (unchanged)      the room is an ordinary one now
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
@@ -106,6 +108,7 @@ struct HostIntent {  // a host or co-host action from the UI
   protocol::RoomSettings settings;        // settings
 };
 struct ClaimHost {};  // "Become Host": only while the host is away
+struct GrowRoom {};   // "Add people": a 1:1 call's room opens up into an ordinary room
 struct Reconnect {};  // "Reconnect": try now, while reconnecting or after giving up
 struct SendChat {
   std::string text;
@@ -134,7 +137,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, Reconnect, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, Reconnect, SendChat,
                                SendBoardOps, SendBoardCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
