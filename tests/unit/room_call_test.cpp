@@ -17,7 +17,7 @@ std::vector<CallCommand> from_server(Call& call, mehfil::protocol::ServerMessage
 
 }  // namespace
 
-TEST_CASE("Calling someone rings them and waits 30 s for an answer (the server says when; our own timer waits 2 s more)") {
+TEST_CASE("Calling someone rings them and waits 30 s for an answer (the server says when, and our own timer waits 2 s more)") {
   Call call;
   auto out = call.handle(PlaceCall{"u2", "call-1"}, 1000);
   CHECK(call.state() == CallState::calling);
