@@ -199,6 +199,33 @@ test('An embed made with ringing: true rings its user, and answering takes the c
   await ben.page.context().close();
 });
 
+test('Add people turns the call into a room with both inside: its code appears, and a third person joins it', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  await ring(ana, ben, { video: true });
+  await card(ben.page).getByRole('button', { name: 'Accept', exact: true }).click();
+  await bothPlay([ana.page, ben.page]);
+  await ben.page.locator('.call-overlay').getByRole('button', { name: 'Add people' }).click();
+  const code = ana.page.locator('.call-overlay .mf-code');
+  await eventually(async () => (await code.isVisible()) && /^[A-Za-z0-9]{8}$/.test((await code.textContent()).trim()),
+    { what: 'the room code on the caller\'s page' });
+  const roomCode = (await code.textContent()).trim();
+  await eventually(async () => (await toasts(ana.page)).includes('This call is a room now: share its code to bring people in.'),
+    { what: 'the toast' });
+  const cy = await person('Cy');
+  await openRoomPage(world, cy.page, roomCode, 'Cy');
+  await cy.page.getByRole('button', { name: 'Join Room' }).click();
+  await cy.page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
+  await eventually(async () => {
+    for (const page of [ana.page, ben.page]) {
+      if ((await callTiles(page)).playing !== 3) return false;
+    }
+    return true;
+  }, { timeout: 60000, what: 'three playing tiles on Ana\'s and Ben\'s pages' });
+  for (const who of [ana, ben, cy]) await who.page.context().close();
+});
+
 test('The call at phone size, in the dark theme', async () => {
   const ana = await person('Ana', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   const ben = await person('Ben', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
