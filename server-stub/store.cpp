@@ -381,7 +381,7 @@ std::vector<CallRecord> Store::calls_of(const std::string& user_id, int limit) {
                   "SELECT c.call_id, c.caller, c.callee, c.video, c.rung_at, c.answered_at, c.ended_at, c.end_reason, "
                   "COALESCE(u.display_name, '') FROM calls c LEFT JOIN users u "
                   "ON u.user_id = CASE WHEN c.caller = ? THEN c.callee ELSE c.caller END "
-                  "WHERE c.caller = ? OR c.callee = ? ORDER BY c.rung_at DESC LIMIT ?");
+                  "WHERE c.caller = ? OR c.callee = ? ORDER BY c.rung_at DESC, c.rowid DESC LIMIT ?");
   query.bind(user_id).bind(user_id).bind(user_id).bind(limit);
   std::vector<CallRecord> calls;
   while (query.step()) {
