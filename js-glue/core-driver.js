@@ -7,6 +7,11 @@
 // through is kept for the debug view: the first thing to read when a call does not connect.
 
 export const now = () => Math.round(performance.now());
+// The core takes its random ids from us (it has no randomness of its own): chat message ids, call ids.
+export function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
+}
 const TRACE_LINES = 400;
 
 export class CoreDriver {

@@ -9,15 +9,10 @@
 // Mehfil.onIncomingCall share it, so a page never rings twice.
 import { LobbyCore } from './mehfil-core.mjs';
 import { RoomSocket } from './room-socket.js';
-import { CoreDriver } from './core-driver.js';
+import { CoreDriver, randomId } from './core-driver.js';
 import { Emitter } from './emitter.js';
 
 const lobbies = new Map(); // "origin token" -> Lobby
-
-export function randomCallId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return 'c' + Array.from(bytes, (b) => (b % 36).toString(36)).join('');
-}
 
 export class Lobby extends Emitter {
   static for(server, token) {
@@ -64,7 +59,7 @@ export class Lobby extends Emitter {
   // Rings `userId`; the call's id (this page made it: the core has no randomness).
   async ring(userId, { video = false, displayName = '' } = {}) {
     await this.ready();
-    const callId = randomCallId();
+    const callId = `c${randomId()}`;
     this.#driver.feed({ type: 'place', to_user_id: String(userId), to_display_name: displayName, call_id: callId, video: !!video });
     return callId;
   }

@@ -30,7 +30,8 @@ import { Emitter, mehfilError } from './emitter.js';
 import { restCall } from './rest-client.js';
 import { CallFrame } from './call-frame.js';
 import { roomElement } from './mehfil-element.js';
-import { CoreDriver, now } from './core-driver.js';
+import { CoreDriver, now, randomId } from './core-driver.js';
+import { inStageOrder, publicParticipant } from './participants.js';
 import { JoinOutcome } from './join-outcome.js';
 import { ring, onIncomingCall } from './ring.js';
 import { ringHere } from './ring-here.js';
@@ -40,10 +41,6 @@ const DEBUG = Symbol.for('mehfil.debug');
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const ACTIVE_STATES = new Set(['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting']);
 
-function randomId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => (b % 36).toString(36)).join('');
-}
 
 class Call extends Emitter {
   #options;
@@ -252,15 +249,7 @@ class Call extends Emitter {
   }
 
   // Everyone in the room, self included, in the stage's order (those who were here before us first).
-  participants() { return this.#people(this.#core.stage()); }
-
-  #people(stage) {
-    const self = this.self();
-    const others = new Map(this.#participants.map((p) => [p.peer_id, this.#publicParticipant(p, false)]));
-    const order = stage.tiles.filter((t) => t.content === 'camera').map((t) => t.peer_id);
-    if (!order.length) return [...others.values(), ...(self ? [self] : [])];
-    return order.map((id) => (id === self?.peer_id ? self : others.get(id))).filter(Boolean);
-  }
+  participants() { return inStageOrder(this.#core.stage(), this.self(), this.#participants, this.#speaking); }
 
   self() {
     const self = this.#snapshot?.self;
@@ -478,18 +467,11 @@ class Call extends Emitter {
   // ---------------------------------------------------------------------------------------------
   // participants, chat
 
-  #publicParticipant(p, isLocal) {
-    return {
-      user_id: p.user_id, peer_id: p.peer_id, display_name: p.display_name, is_host: p.is_host, is_cohost: p.is_cohost,
-      audio: p.audio, video: p.video, screen: p.screen, is_local: isLocal, speaking: this.#speaking.has(p.peer_id),
-    };
-  }
-
   // The core names who came, went and changed (the first list after joining names nobody).
   #applyParticipants({ participants, joined, left, updated }) {
     this.#participants = participants;
-    for (const p of joined) this.emit('participant-joined', this.#publicParticipant(p, false));
-    for (const p of updated) this.emit('participant-updated', this.#publicParticipant(p, false));
+    for (const p of joined) this.emit('participant-joined', publicParticipant(p, false, this.#speaking));
+    for (const p of updated) this.emit('participant-updated', publicParticipant(p, false, this.#speaking));
     for (const p of left) this.emit('participant-left', { user_id: p.user_id, peer_id: p.peer_id });
   }
 
@@ -530,7 +512,7 @@ class Call extends Emitter {
     const stage = this.#core.stage();
     this.#tiles.draw({
       stage,
-      people: new Map(this.#people(stage).map((p) => [p.peer_id, p])),
+      people: new Map(inStageOrder(stage, this.self(), this.#participants, this.#speaking).map((p) => [p.peer_id, p])),
       streamOf: (tile) => (tile.is_local ? (tile.content === 'screen' ? this.#media.screen : this.#media.camera)
         : this.#peers.remoteStreams(tile.peer_id)[tile.content === 'screen' ? 'screen' : 'camera']),
       linkOf: (tile) => (tile.is_local || tile.content !== 'camera' ? null : this.#snapshot?.links?.[tile.peer_id]),
