@@ -43,7 +43,9 @@ export function toastText(kind, detail, nameOf) {
     case 'reconnected': return 'Reconnected.';
     case 'participant_removed': return `${nameOf(detail) || 'Someone'} was removed by the host.`;
     case 'friend_request': return `${detail} wants to be your friend`;
+    case 'friend_sent': return `Friend request sent to ${nameOf(detail) || 'them'}`;
     case 'now_friends': return `You and ${detail} are now friends`;
+    case 'invites_sent': return detail === '1' ? 'Invite sent' : `Invites sent to ${detail} friends`;
     default: return detail;
   }
 }

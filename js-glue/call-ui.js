@@ -11,6 +11,7 @@ import { el, textButton, initials } from './dom.js';
 import { createConnectionPane } from './call-connection.js';
 import { devicePicker } from './device-picker.js';
 import { hostActions, createTileCard } from './call-card.js';
+import { inviteFriendsSection } from './invite-friends.js';
 
 export { createTileCard };
 
@@ -268,7 +269,8 @@ export function mountCallUi({ root, call, stage }) {
       el('div', { className: 'mf-row' },
         share('WhatsApp', 'whatsapp', `https://wa.me/?text=${text}`),
         share('Email', 'mail', `mailto:?subject=${encodeURIComponent('Join my Mehfil room')}&body=${text}`),
-        share('Twitter', 'twitter', `https://twitter.com/intent/tweet?text=${text}`))));
+        share('Twitter', 'twitter', `https://twitter.com/intent/tweet?text=${text}`)),
+      info?.is_call ? null : inviteFriendsSection(call, { sent: () => inviteDialog.close() })));
     inviteDialog.showModal();
   }
 

@@ -3,6 +3,7 @@
 // relation() to word their Add Friend button.
 export class Friends {
   #relations = new Map(); // user id -> 'friends' | 'outgoing' | 'incoming'
+  #friends = []; // [{user_id, display_name, presence}] as last loaded, friends only
   #api;
 
   // api(path, json?): the call's REST client (resolves to the body, throws a MehfilError).
@@ -18,8 +19,12 @@ export class Friends {
     const body = await this.#api('/api/friends').catch(() => null);
     if (!body) return false;
     this.#relations = new Map(body.friends.map((f) => [f.user_id, f.relation]));
+    this.#friends = body.friends.filter((f) => f.relation === 'friends')
+      .map(({ user_id, display_name, presence }) => ({ user_id, display_name, presence }));
     return true;
   }
+
+  list() { return this.#friends.map((f) => ({ ...f })); }
 
   // A friend request (or the acceptance of theirs); resolves to the relation now.
   async add(userId) {

@@ -5,6 +5,8 @@
 //   'call'     the core's call update {state, reason, call_id, peer_user_id, peer_display_name,
 //              video, room_code, remote_ringing}
 //   'presence' {user_id, presence}   'friend' {user_id, display_name, friends}   'error' {code, message}
+//   'invite' {invite_id, room_code, room_name, from_user_id, from_display_name, sent_at}
+//   'invite-gone' {invite_id}   (dismissed or used, on this tab or another)
 // One lobby per server and token on a page (Lobby.for): the site's pages, Mehfil.ring and
 // Mehfil.onIncomingCall share it, so a page never rings twice.
 import { LobbyCore } from './mehfil-core.mjs';
@@ -68,6 +70,7 @@ export class Lobby extends Emitter {
   decline() { this.#driver.feed({ type: 'reject' }); }
   cancel() { this.#driver.feed({ type: 'cancel' }); }
   hangUp() { this.#driver.feed({ type: 'hang-up' }); }
+  dismissInvite(inviteId) { this.#driver.feed({ type: 'dismiss-invite', invite_id: String(inviteId) }); }
 
   #expectOpen() {
     if (this.#socket.open) return;
@@ -84,6 +87,8 @@ export class Lobby extends Emitter {
         return this.emit('call', c);
       case 'presence':
       case 'friend':
+      case 'invite':
+      case 'invite-gone':
       case 'error':
         return this.emit(c.type, c);
       case 'rejected': return console.warn('mehfil lobby: the core rejected an event:', c.reason);

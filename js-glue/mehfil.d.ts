@@ -153,6 +153,19 @@ export interface IncomingCall {
   ended: Promise<{ reason: CallEndReason }>;
 }
 
+// A friend's invite to a room (Mehfil.onInvite), live while it lasts: join it with
+// Mehfil.create(container, {server, token, room: room_code}) or your own room page.
+export interface Invite {
+  invite_id: string;
+  room_code: string;
+  room_name: string;
+  from: { user_id: string; display_name: string };
+  sent_at: number; // ms since the epoch
+  dismiss(): void; // gone from every tab and from Your Rooms
+  // Resolves when the invite is over: dismissed, or used to join, here or in another tab.
+  gone: Promise<void>;
+}
+
 export interface Call {
   readonly state: CallState;
   join(): Promise<void>;          // resolves once in the room (or waiting); rejects with a MehfilError
@@ -180,6 +193,12 @@ export interface Call {
   // "Add people" in a 1:1 call: its room becomes an ordinary room with both inside (its code and
   // link work for others now) and the one who did it hosts it; the call ends as 'moved-to-room'.
   addPeople(): void;
+  // The user's friends and whether each is online now (loaded from the server on each call).
+  friends(): Promise<{ user_id: string; display_name: string; presence: 'online' | 'in_call' | 'offline' }[]>;
+  // "Send Invites": each friend gets an invite card (Join / Dismiss) wherever they have Mehfil open,
+  // and the invite under Your Rooms; an 'invites_sent' toast follows. Only in an open room (not a
+  // 1:1 call before addPeople()).
+  inviteFriends(userIds: string[]): void;
   /** Tries to reach the room again now: while reconnecting, or after "Connection lost" (the tries ran out). */
   reconnect(): void;
   addFriend(userId: string): Promise<'outgoing' | 'friends'>; // a friend request to someone in this call
@@ -214,6 +233,8 @@ export declare const Mehfil: {
   ring(container: HTMLElement, options: RingOptions): Call;
   // Calls `handler` for each ring coming in for this user on this page; returns the unsubscribe.
   onIncomingCall(server: string, token: string, handler: (incoming: IncomingCall) => void): () => void;
+  // Invites from friends as they arrive on this page; returns the unsubscribe function.
+  onInvite(server: string, token: string, handler: (invite: Invite) => void): () => void;
   version: string;
 };
 export default Mehfil;

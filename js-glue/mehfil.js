@@ -34,13 +34,13 @@ import { CoreDriver, now, randomId } from './core-driver.js';
 import { inStageOrder, publicParticipant } from './participants.js';
 import { JoinOutcome } from './join-outcome.js';
 import { ring, onIncomingCall } from './ring.js';
+import { onInvite } from './invites.js';
 import { ringHere } from './ring-here.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
 const ACTIVE_STATES = new Set(['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting']);
-
 
 class Call extends Emitter {
   #options;
@@ -197,9 +197,8 @@ class Call extends Emitter {
   // (request sent), 'friends'.
   async addFriend(userId) {
     const relation = await this.#friends.add(userId);
-    const name = this.#participants.find((p) => p.user_id === userId)?.display_name ?? 'them';
     // "You are now friends" comes from the server (friend:update) to every tab of both people.
-    if (relation === 'outgoing') this.emit('toast', { kind: 'friend', detail: userId, text: `Friend request sent to ${name}` });
+    if (relation === 'outgoing') this.#toast('friend_sent', userId);
     this.#render();
     return relation;
   }
@@ -297,17 +296,16 @@ class Call extends Emitter {
 
   // Try to reach the room again now: while the backoff waits, or after the core gave up
   // ("Connection lost"). The core decides whether that makes sense (room/room_client.h).
-  reconnect() {
-    if (this.#ask({ type: 'reconnect' })) this.emit('error', { code: 'not_allowed', message: 'The call is connected.' });
-  }
+  reconnect() { this.#request({ type: 'reconnect' }, 'The call is connected.'); }
+
+  // "Add people": a 1:1 call's room becomes an ordinary room (room().is_call turns false).
+  addPeople() { this.#request({ type: 'grow' }); }
+  // The Invite dialog's friends (presence fresh from the server), and its Send Invites.
+  async friends() { return (await this.#friends.load()) ? this.#friends.list() : []; }
+  inviteFriends(userIds) { this.#request({ type: 'invite', user_ids: [...userIds].map(String) }); }
 
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
-  // "Add people": a 1:1 call's room becomes an ordinary room (room().is_call turns false).
-  addPeople() { this.#ask({ type: 'grow' }); }
-
-  claimHost() {
-    if (this.#ask({ type: 'claim-host' })) this.emit('error', { code: 'not_allowed', message: 'The room has a host.' });
-  }
+  claimHost() { this.#request({ type: 'claim-host' }, 'The room has a host.'); }
 
   // The shared whiteboard: it takes the stage like a screen share (the layout engine places it as a
   // screen tile). Its ops travel through the core (board-ops) on this call's socket; the board itself
@@ -424,16 +422,16 @@ class Call extends Emitter {
     }
   }
 
-  #host(intent) {
-    const refused = this.#ask({ type: 'host', ...intent });
-    if (refused) this.emit('error', { code: 'not_allowed', message: refused });
-  }
+  #host(intent) { this.#request({ type: 'host', ...intent }); }
 
-  // Feeds a user's request to the core; returns the core's reason if it refused, else null.
-  #ask(event) {
+  // Feeds a user's request to the core; a refusal is an 'error' event (`message`, else the core's
+  // reason), and the reason is returned (else null).
+  #request(event, message) {
     this.#lastRejection = null;
     this.#driver.feed(event);
-    return this.#lastRejection;
+    const refused = this.#lastRejection;
+    if (refused) this.emit('error', { code: 'not_allowed', message: message ?? refused });
+    return refused;
   }
 
   async #guestSession() {
@@ -544,6 +542,7 @@ export const Mehfil = {
   create,
   ring: (container, options) => ring(create, container, options),
   onIncomingCall: (server, token, handler) => onIncomingCall(create, server, token, handler),
+  onInvite,
 };
 export default Mehfil;
 

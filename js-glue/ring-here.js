@@ -1,9 +1,12 @@
 // An embed that rings (Mehfil.create with `ringing: true`): the page shows the incoming-call card
-// (incoming-call-card.js) for the embed's user, and an answered call fills the window over the page
-// until it ends. Answering leaves the embed's room first, as answering a phone call puts the other
-// one down; the embed's call object stays the embedder's (it says 'left').
+// (incoming-call-card.js) and friends' invite cards (invite-card.js) for the embed's user. An
+// answered call, or a joined invite, fills the window over the page until it ends. Either leaves
+// the embed's room first, as answering a phone call puts the other one down; the embed's call
+// object stays the embedder's (it says 'left').
 import { onIncomingCall } from './ring.js';
+import { onInvite } from './invites.js';
 import { showIncomingCall } from './incoming-call-card.js';
+import { showInvite } from './invite-card.js';
 
 const OVERLAY_CSS = 'position: fixed; inset: 0; z-index: 2147482000; background: #101215;';
 
@@ -14,21 +17,47 @@ export function ringHere(create, roomCall, { server, token }) {
     return () => {};
   }
   let overlay = null;
-  return onIncomingCall(create, server, token, (incoming) => {
+  // Opens `start(overlay)`'s call over the page; it goes when the call ends or is left.
+  const cover = (start) => {
+    roomCall.leave();
+    overlay = Object.assign(document.createElement('div'), { className: 'mehfil-ring-overlay' });
+    overlay.style.cssText = OVERLAY_CSS;
+    document.body.append(overlay);
+    const shown = overlay;
+    const call = start(overlay);
+    let closing = false;
+    const close = (after) => {
+      if (closing) return;
+      closing = true;
+      setTimeout(() => {
+        call.destroy();
+        shown.remove();
+        if (overlay === shown) overlay = null;
+      }, after);
+    };
+    call.on('call-ended', () => close(1500));
+    call.on('left', () => close(0));
+    call.on('room-closed', () => close(1500));
+  };
+  const stopCalls = onIncomingCall(create, server, token, (incoming) => {
     showIncomingCall(incoming, {
-      onAccept: () => {
-        if (overlay) return incoming.decline();
-        roomCall.leave();
-        overlay = Object.assign(document.createElement('div'), { className: 'mehfil-ring-overlay' });
-        overlay.style.cssText = OVERLAY_CSS;
-        document.body.append(overlay);
-        const call = incoming.accept(overlay);
-        call.on('call-ended', () => setTimeout(() => {
-          call.destroy();
-          overlay?.remove();
-          overlay = null;
-        }, 1500));
+      onAccept: () => (overlay ? incoming.decline() : cover((into) => incoming.accept(into))),
+    });
+  });
+  const stopInvites = onInvite(server, token, (invite) => {
+    showInvite(invite, {
+      onJoin: () => {
+        if (overlay) return;
+        cover((into) => {
+          const call = create(into, { server, token, room: invite.room_code });
+          call.join().catch(() => {});
+          return call;
+        });
       },
     });
   });
+  return () => {
+    stopCalls();
+    stopInvites();
+  };
 }

@@ -117,6 +117,7 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--password-attempts") ok = number(value, 1, 1000000, n), config.password_attempts_per_room_per_address = static_cast<int>(n);
     else if (flag == "--password-queue") ok = number(value, 1, 100000, n), config.max_pending_password_checks = static_cast<int>(n);
     else if (flag == "--friend-requests-per-hour") ok = number(value, 1, 1000000, n), config.friend_requests_per_hour = static_cast<int>(n);
+    else if (flag == "--invites-per-hour") ok = number(value, 1, 1000000, n), config.invites_per_hour = static_cast<int>(n);
     else if (flag == "--board-bytes-per-room") ok = number(value, 1024, 1LL << 32, n), config.board_bytes_per_room = static_cast<std::size_t>(n);
     else if (flag == "--board-elements-per-room") ok = number(value, 1, 10000000, n), config.board_elements_per_room = static_cast<std::size_t>(n);
     else if (flag == "--chat-messages-per-room") ok = number(value, 1, 10000000, n), config.chat_messages_per_room = static_cast<int>(n);

@@ -59,10 +59,10 @@ void startup(const ServerConfig& c, unsigned short port) {
                c.tls_cert.empty() ? "off" : "on (" + c.tls_cert + ")");
   spdlog::info("limits: connections {} ({} per address), {} msg/s burst {}, queue {} B, guest sessions {}/min per "
                "address, password attempts {}/10 min per room and address, password queue {}, friend requests {}/h, "
-               "rooms {}/h per user",
+               "invites {}/h, rooms {}/h per user",
                c.max_connections, c.max_connections_per_address, c.messages_per_second, c.message_burst,
                c.max_queued_bytes, c.guest_sessions_per_address_per_minute, c.password_attempts_per_room_per_address,
-               c.max_pending_password_checks, c.friend_requests_per_hour, c.rooms_per_user_per_hour);
+               c.max_pending_password_checks, c.friend_requests_per_hour, c.invites_per_hour, c.rooms_per_user_per_hour);
   spdlog::info("quotas: board {} B and {} elements per room, chat {} messages per room (oldest pruned), {} B/min "
                "written per user, {} others' elements erased/min, version step {}",
                c.board_bytes_per_room, c.board_elements_per_room, c.chat_messages_per_room,

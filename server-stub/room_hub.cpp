@@ -40,6 +40,7 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
       password_attempts_(config.password_attempts_per_room_per_address, std::chrono::minutes(10)),
       guest_sessions_(config.guest_sessions_per_address_per_minute, std::chrono::minutes(1)),
       friend_requests_(config.friend_requests_per_hour, std::chrono::hours(1)),
+      invites_(config.invites_per_hour, std::chrono::hours(1)),
       write_bytes_(static_cast<double>(config.user_write_bytes_per_minute), std::chrono::minutes(1)),
       board_rules_(authority::BoardLimits{config.board_version_step, config.board_elements_per_room,
                                           config.board_bytes_per_room, config.board_erase_others_per_minute}) {
@@ -114,7 +115,8 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
       case ErrorCode::kicked:
       case ErrorCode::chat_disabled:
       case ErrorCode::screenshare_disabled:
-      case ErrorCode::not_invited: return 403;
+      case ErrorCode::not_invited:
+      case ErrorCode::not_friends: return 403;
       case ErrorCode::room_not_found:
       case ErrorCode::not_found:
       case ErrorCode::user_offline: return 404;
@@ -159,6 +161,7 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
             send(connection, joined);
             connection->send_history(chat_pages(live));
             connection->send_history(board_pages(live));
+            invites_used(joined.self.user_id, live.record.room_code);
           } else if constexpr (std::is_same_v<T, authority::Bind>) {
             if (auto connection = socket(e.conn)) {
               connection->room_code = live.record.room_code;
@@ -173,6 +176,8 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
             }
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             save_member(live, e);
+          } else if constexpr (std::is_same_v<T, authority::SendInvites>) {
+            send_invites(live, e);
           } else {
             static_assert(std::is_same_v<T, authority::SaveRoom>);
             save_room(live, e.touched);
@@ -357,7 +362,7 @@ void RoomHub::sweep() {
   }
   carry_out(calls_.tick(now), nullptr, std::nullopt);
   const auto steady_now = std::chrono::steady_clock::now();
-  for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &write_bytes_}) {
+  for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &invites_, &write_bytes_}) {
     buckets->forget_idle(steady_now);
   }
   board_rules_.forget_idle(now);

@@ -178,6 +178,15 @@ class RoomHub {
   // Presence (authority/presence.h): what it is now, and telling this user's friends when it changed.
   protocol::server::Presence presence_now(const std::string& user_id) const;
   void refresh_presence(const std::string& user_id);
+  // Invites (room:invite): stored and told to every socket of each friend; taken away when used
+  // to join (invite:gone to their tabs) or dismissed.
+  void send_invites(const LiveRoom& room, const authority::SendInvites& invites);
+  void invites_used(const std::string& user_id, const std::string& room_code);
+  void invite(const std::shared_ptr<Connection>& connection, LiveRoom* room, const protocol::client::InviteFriends& invite,
+              const std::optional<protocol::RequestId>& id);
+  void dismiss_invite(const std::shared_ptr<Connection>& connection, const protocol::client::DismissInvite& dismiss,
+                      const std::optional<protocol::RequestId>& id);
+  ApiReply invites(const Claims& user);
   void make_call_room(const Claims& caller, const std::string& callee_user_id, const std::string& room_code);
   void ring(const std::shared_ptr<Connection>& connection, const protocol::client::CallRing& ring,
             const std::optional<protocol::RequestId>& id);
@@ -207,6 +216,7 @@ class RoomHub {
   KeyedBuckets password_attempts_;   // "room|address"
   KeyedBuckets guest_sessions_;      // address
   KeyedBuckets friend_requests_;     // user id
+  KeyedBuckets invites_;             // user id: friends invited
   KeyedBuckets write_bytes_;         // user id
   authority::BoardRules board_rules_;  // what wb:ops may do; keeps each user's erase budget
 };

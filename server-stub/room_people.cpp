@@ -23,6 +23,7 @@ using protocol::ErrorCode;
 constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
 constexpr int kCallsKeptPerCaller = 200;  // the call history keeps each caller's latest rings
 constexpr int kCallsListed = 50;
+constexpr int kInvitesListed = 50;
 
 }  // namespace
 
@@ -225,6 +226,74 @@ void RoomHub::make_call_room(const Claims& caller, const std::string& callee_use
   r.call_between = {caller.sub, callee_user_id};
   if (!store_.insert_room(r)) throw StorageError("room code " + room_code + " is taken", false);
   rooms_.erase(room_code);
+}
+
+// room:invite: the room's rules decide (room_authority.h: invite), given which of the named people
+// are the sender's friends; then the sender's hourly budget is spent, one per friend invited.
+void RoomHub::invite(const std::shared_ptr<Connection>& connection, LiveRoom* live, const cli::InviteFriends& invite,
+                     const std::optional<protocol::RequestId>& id) {
+  if (!live) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
+  std::vector<std::string> friends;
+  for (const cli::Invitee& invitee : invite.friends) {
+    if (store_.friendship(connection->user_id(), invitee.user_id) == "friends") friends.push_back(invitee.user_id);
+  }
+  const authority::Outcome outcome = live->rules.invite(connection->id(), actor(connection->claims()), invite, friends, now_ms());
+  if (!outcome.problem) {
+    for (const authority::Effect& effect : outcome.effects) {
+      const auto* send = std::get_if<authority::SendInvites>(&effect);
+      const double count = send ? static_cast<double>(send->to_user_ids.size()) : 0;
+      if (const auto wait = send ? invites_.take(connection->user_id(), count, std::chrono::steady_clock::now()) : std::nullopt) {
+        return reply_problem(connection, {429, ErrorCode::rate_limited,
+                                          "You can invite " + std::to_string(config_.invites_per_hour) + " friends an hour.", wait},
+                             id);
+      }
+    }
+  }
+  reply_ws(connection, *live, outcome, id);
+}
+
+// Each friend's invite is kept (a fresh one replaces the last to the same room, whose card goes),
+// then told to every socket of theirs. A storage failure skips that friend and is logged.
+void RoomHub::send_invites(const LiveRoom& live, const authority::SendInvites& invites) {
+  for (const std::string& to : invites.to_user_ids) {
+    InviteRecord record{"i" + random_token(9), live.record.room_code, invites.from_user_id, invites.from_display_name, to,
+                        now_ms(), live.rules.facts().room_name};
+    keep("saving an invite", [&] {
+      if (const auto replaced = store_.put_invite(record)) tell_user(to, srv::InviteGone{*replaced});
+      tell_user(to, srv::InviteReceived{record.invite_id, record.room_code, record.room_name, record.from_user_id,
+                                        record.from_display_name, record.sent_at});
+    });
+  }
+}
+
+// They came in: their invites to this room are used, and their cards go from every tab.
+void RoomHub::invites_used(const std::string& user_id, const std::string& room_code) {
+  keep("clearing used invites", [&] {
+    for (const std::string& invite_id : store_.delete_invites(room_code, user_id)) tell_user(user_id, srv::InviteGone{invite_id});
+  });
+}
+
+void RoomHub::dismiss_invite(const std::shared_ptr<Connection>& connection, const cli::DismissInvite& dismiss,
+                             const std::optional<protocol::RequestId>& id) {
+  if (!store_.delete_invite(dismiss.invite_id, connection->user_id())) {
+    return reply_error(connection, ErrorCode::not_found, "There is no such invite.", id);
+  }
+  tell_user(connection->user_id(), srv::InviteGone{dismiss.invite_id});
+  if (id) send(connection, srv::Ack{*id});
+}
+
+// The invites waiting for this user (to rooms still open), for Your Rooms.
+ApiReply RoomHub::invites(const Claims& user) {
+  json list = json::array();
+  for (const InviteRecord& i : store_.invites_to(user.sub, kInvitesListed)) {
+    list.push_back({{"invite_id", i.invite_id},
+                    {"room_code", i.room_code},
+                    {"room_name", i.room_name},
+                    {"from_user_id", i.from_user_id},
+                    {"from_display_name", i.from_display_name},
+                    {"sent_at", i.sent_at}});
+  }
+  return {200, {{"invites", std::move(list)}}};
 }
 
 }  // namespace mehfil::server

@@ -82,7 +82,8 @@ ApiReply RoomHub::preview(const Claims& user, const std::string& room_code) {
     return error({410, ErrorCode::expired, "The room \"" + room_code + "\" has expired."});
   }
   json body = room_json(*live);
-  const authority::JoinRequest request{actor(user), 0, {}, std::nullopt, was_kicked(*live, user.sub), false, false};
+  const authority::JoinRequest request{actor(user), 0, {}, std::nullopt, was_kicked(*live, user.sub), false, false,
+                                            store_.has_invite(room_code, user.sub)};
   const authority::Outcome verdict = live->rules.admission(request, now_ms());
   body["admission"] = !verdict.problem ? "ok"
                       : verdict.problem->code == ErrorCode::wrong_password ? "password"
@@ -94,7 +95,7 @@ void RoomHub::join(const Claims& user, const std::string& address, const std::st
   LiveRoom* live = room(room_code);
   if (!live) return done(error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."}));
   authority::JoinRequest request{actor(user), 0, "p" + random_token(9), std::nullopt, was_kicked(*live, user.sub),
-                                 password.has_value(), false};
+                                 password.has_value(), false, store_.has_invite(room_code, user.sub)};
   const auto answer = [this](LiveRoom& in, const authority::Outcome& outcome) {
     ApiReply reply = reply_rest(in, outcome, {});
     return reply.status == 200 ? ApiReply{200, room_json(in)} : reply;
@@ -144,7 +145,9 @@ ApiReply RoomHub::user_rooms(const Claims& user) {
     }
     return list;
   };
-  return {200, {{"created", describe(store_.rooms_hosted_by(user.sub))}, {"joined", describe(store_.rooms_joined_by(user.sub))}}};
+  return {200, {{"created", describe(store_.rooms_hosted_by(user.sub))},
+                {"joined", describe(store_.rooms_joined_by(user.sub))},
+                {"invited", invites(user).body["invites"]}}};
 }
 
 }  // namespace mehfil::server

@@ -119,6 +119,10 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
           whiteboard_ops(connection, *live, m.ops, id);
+        } else if constexpr (std::is_same_v<T, cli::InviteFriends>) {
+          invite(connection, live, m, id);
+        } else if constexpr (std::is_same_v<T, cli::DismissInvite>) {
+          dismiss_invite(connection, m, id);
         } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
           // "Add people": the room's rules open it up; then the call that met in it is over as a call.
           room_message();
@@ -140,7 +144,8 @@ void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::
   }
   // A resume token proves this user was admitted as this peer: no password again, lock or not.
   authority::JoinRequest request{actor(connection->claims()), connection->id(), "p" + random_token(9), std::nullopt,
-                                 was_kicked(*live, connection->user_id()), join.password.has_value(), false};
+                                 was_kicked(*live, connection->user_id()), join.password.has_value(), false,
+                                 store_.has_invite(join.room_code, connection->user_id())};
   if (join.resume_token) {
     const auto claims = verify_token(*join.resume_token, secret_, now_ms() / 1000);
     if (claims && claims->sub == connection->user_id() && claims->room == join.room_code) request.resumed_peer = claims->peer;

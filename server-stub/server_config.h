@@ -50,6 +50,7 @@ struct ServerConfig {
   int password_attempts_per_room_per_address = 10; // wrong passwords per 10 minutes, then rate_limited
   int max_pending_password_checks = 32;            // argon2 queue; full answers rate_limited at once
   int friend_requests_per_hour = 30;               // per sender
+  int invites_per_hour = 60;                       // friends invited to rooms (room:invite), per sender
 
   // Storage quotas. Hitting one is `quota_exceeded`; nothing is dropped silently except chat, which
   // keeps the newest `chat_messages_per_room` and prunes the oldest.

@@ -170,6 +170,18 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX calls_by_caller ON calls (caller, rung_at);
     CREATE INDEX calls_by_callee ON calls (callee, rung_at);
     )sql",
+    // Invites to rooms (room:invite) until the invitee joins or dismisses them.
+    R"sql(
+    CREATE TABLE invites (
+      invite_id TEXT PRIMARY KEY,
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      from_user_id TEXT NOT NULL,
+      from_display_name TEXT NOT NULL,
+      to_user_id TEXT NOT NULL,
+      sent_at INTEGER NOT NULL,
+      UNIQUE (room_code, to_user_id));
+    CREATE INDEX invites_by_invitee ON invites (to_user_id, sent_at);
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -390,6 +402,56 @@ std::vector<CallRecord> Store::calls_of(const std::string& user_id, int limit) {
                      query.text(8)});
   }
   return calls;
+}
+
+std::optional<std::string> Store::put_invite(const InviteRecord& i) {
+  std::optional<std::string> replaced;
+  transaction([&] {
+    Statement old(*this, "SELECT invite_id FROM invites WHERE room_code = ? AND to_user_id = ?");
+    old.bind(i.room_code).bind(i.to_user_id);
+    if (old.step()) replaced = old.text(0);
+    Statement(*this, "DELETE FROM invites WHERE room_code = ? AND to_user_id = ?").bind(i.room_code).bind(i.to_user_id).run();
+    Statement(*this, "INSERT INTO invites (invite_id, room_code, from_user_id, from_display_name, to_user_id, sent_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(i.invite_id).bind(i.room_code).bind(i.from_user_id).bind(i.from_display_name).bind(i.to_user_id).bind(i.sent_at)
+        .run();
+  });
+  return replaced;
+}
+
+bool Store::has_invite(const std::string& room_code, const std::string& to_user_id) {
+  Statement query(*this, "SELECT 1 FROM invites WHERE room_code = ? AND to_user_id = ?");
+  query.bind(room_code).bind(to_user_id);
+  return query.step();
+}
+
+bool Store::delete_invite(const std::string& invite_id, const std::string& to_user_id) {
+  Statement(*this, "DELETE FROM invites WHERE invite_id = ? AND to_user_id = ?").bind(invite_id).bind(to_user_id).run();
+  return sqlite3_changes(db_) > 0;
+}
+
+std::vector<std::string> Store::delete_invites(const std::string& room_code, const std::string& to_user_id) {
+  std::vector<std::string> ids;
+  transaction([&] {
+    Statement query(*this, "SELECT invite_id FROM invites WHERE room_code = ? AND to_user_id = ?");
+    query.bind(room_code).bind(to_user_id);
+    while (query.step()) ids.push_back(query.text(0));
+    Statement(*this, "DELETE FROM invites WHERE room_code = ? AND to_user_id = ?").bind(room_code).bind(to_user_id).run();
+  });
+  return ids;
+}
+
+std::vector<InviteRecord> Store::invites_to(const std::string& user_id, int limit) {
+  Statement query(*this,
+                  "SELECT i.invite_id, i.room_code, i.from_user_id, i.from_display_name, i.to_user_id, i.sent_at, r.room_name "
+                  "FROM invites i JOIN rooms r ON r.room_code = i.room_code "
+                  "WHERE i.to_user_id = ? AND r.is_active = 1 ORDER BY i.sent_at DESC, i.rowid DESC LIMIT ?");
+  query.bind(user_id).bind(limit);
+  std::vector<InviteRecord> invites;
+  while (query.step()) {
+    invites.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), query.text(6)});
+  }
+  return invites;
 }
 
 bool Store::insert_room(const RoomRecord& r) {

@@ -82,6 +82,18 @@ struct FriendRecord {
   std::string relation;  // "friends", "incoming" (they asked us) or "outgoing" (we asked them)
 };
 
+// An invite to a room (room:invite) a friend has not yet used or dismissed. One per room and invitee:
+// inviting again replaces it. room_name is filled in when it is read.
+struct InviteRecord {
+  std::string invite_id;
+  std::string room_code;
+  std::string from_user_id;
+  std::string from_display_name;
+  std::string to_user_id;
+  std::int64_t sent_at = 0;
+  std::string room_name;
+};
+
 // One 1:1 call of someone's history (Store::calls_of): the call as the call rules ended it, and the
 // other person's display name as the store knows it ('' if it does not).
 struct CallRecord {
@@ -113,6 +125,14 @@ class Store {
   // The call history: each call once it ended; a caller's oldest beyond `keep_per_caller` go.
   void insert_call(const authority::EndedCall& call, int keep_per_caller);
   std::vector<CallRecord> calls_of(const std::string& user_id, int limit);  // newest first, either end
+
+  // Invites: put one (returning the id of the one it replaced, if any), whether one is held, and
+  // taking them away (dismissed: that one, if it is `to_user_id`'s; joined: all of theirs to the room).
+  std::optional<std::string> put_invite(const InviteRecord& invite);
+  bool has_invite(const std::string& room_code, const std::string& to_user_id);
+  bool delete_invite(const std::string& invite_id, const std::string& to_user_id);
+  std::vector<std::string> delete_invites(const std::string& room_code, const std::string& to_user_id);
+  std::vector<InviteRecord> invites_to(const std::string& user_id, int limit);  // to live rooms, newest first
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken
   std::optional<RoomRecord> find_room(const std::string& room_code);

@@ -7,7 +7,7 @@ import {
   api, canShare, copyText, currentSession, ensureSession, formatCount, parseRoomCode, roomLink,
   shareRoom, toast, wireDialog,
 } from './site.js';
-import { callFriend, describeCall, startCalls } from './site-calls.js';
+import { callFriend, describeCall, dismissInvite, startCalls } from './site-calls.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();
@@ -168,10 +168,11 @@ joinForm.addEventListener('submit', async (event) => {
 // ---------------------------------------------------------------------------------------------
 // Your Rooms
 
-const TABS = ['created', 'joined', 'friends', 'calls'];
+const TABS = ['created', 'joined', 'invited', 'friends', 'calls'];
 const EMPTY_NOTES = {
   created: 'Rooms you create will show up here.',
   joined: 'Rooms you join will show up here.',
+  invited: 'When a friend invites you to a room, the invite waits here.',
   friends: 'People you add with Add Friend in a call show up here.',
   calls: 'Calls with your friends show up here.',
 };
@@ -258,6 +259,26 @@ function roomItem(room, canDelete) {
   return item;
 }
 
+// An invite from a friend to a room still open: Join, or Dismiss (gone from every tab too).
+function inviteItem(invite) {
+  const when = new Date(invite.sent_at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  const { item, actions } = listItem(invite.room_name, `${invite.from_display_name} invited you · ${invite.room_code} · ${when}`);
+  const join = document.createElement('a');
+  join.className = 'btn btn-small btn-primary';
+  join.href = `/room/${invite.room_code}`;
+  join.append(icon('enter', { size: 16 }), Object.assign(document.createElement('span'), { textContent: 'Join' }));
+  join.setAttribute('aria-label', `Join ${invite.room_name}`);
+  const dismiss = actionButton('Dismiss', 'close', () => {
+    dismissInvite(invite.invite_id);
+    item.remove();
+    $('count-invited').textContent = String($('list-invited').children.length);
+    updateEmptyNote();
+  });
+  dismiss.setAttribute('aria-label', `Dismiss the invite to ${invite.room_name}`);
+  actions.append(join, dismiss);
+  return item;
+}
+
 // What a friend is doing, as the server's presence rule says (authority/presence.h).
 const PRESENCE = { online: 'Online', in_call: 'In a call', offline: 'Offline' };
 
@@ -317,7 +338,7 @@ function callItem(call) {
 }
 
 async function loadRooms() {
-  const lists = { created: [], joined: [], friends: [], calls: [] };
+  const lists = { created: [], joined: [], invited: [], friends: [], calls: [] };
   if (currentSession()) {
     try {
       const [rooms, friends, calls] = await Promise.all([api('GET', '/api/user/rooms'), api('GET', '/api/friends'), api('GET', '/api/calls')]);
@@ -333,6 +354,8 @@ async function loadRooms() {
     (awake[a.presence] ?? 3) - (awake[b.presence] ?? 3));
   $('list-friends').replaceChildren(...people.map(friendItem));
   $('count-friends').textContent = String(people.length);
+  $('list-invited').replaceChildren(...lists.invited.map(inviteItem));
+  $('count-invited').textContent = String(lists.invited.length);
   $('list-calls').replaceChildren(...lists.calls.map(callItem));
   $('count-calls').textContent = String(lists.calls.length);
   // Live rooms first, newest first.
@@ -378,6 +401,7 @@ const params = new URLSearchParams(location.search);
 if (params.has('create')) openCreate();
 else if (params.has('join')) openJoin(parseRoomCode(params.get('join')) ?? '');
 if (params.has('create') || params.has('join')) history.replaceState(null, '', '/');
-// Friends' presence changes, or a call ended, while the list is open: it is read again.
+// Friends' presence changes, a call ended, or an invite came or went while the list is open: it is
+// read again.
 startCalls({ onChange: () => { if (roomsDialog.open) loadRooms(); } });
 document.body.dataset.ready = 'true';

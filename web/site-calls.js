@@ -1,11 +1,13 @@
 // 1:1 calls on the site's pages (the home page and the room page): friends' presence kept live, Call
-// and Video call, the incoming-call card, and the call itself full screen over the page. The rules
+// and Video call, the incoming-call card, and the call itself full screen over the page. Invites to
+// rooms from friends show here too, as cards whose Join opens the room's page. The rules
 // are the core's (the lobby, ring.js); this file only places the call on the page and says how it
 // ended. A page already in a room leaves it before a 1:1 call starts (`beforeCall`), as answering a
 // phone call puts the other one down.
 import { Mehfil } from './mehfil.js';
 import { Lobby } from './lobby.js';
 import { showIncomingCall } from './incoming-call-card.js';
+import { showInvite } from './invite-card.js';
 import { callEndText } from './call-status.js';
 import { currentSession, toast } from './site.js';
 
@@ -57,7 +59,13 @@ export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
   if (!session) return;
   changed = onChange;
   beforeCall = before;
-  Lobby.for(location.origin, session.token).on('presence', () => changed());
+  const lobby = Lobby.for(location.origin, session.token);
+  lobby.on('presence', () => changed());
+  lobby.on('invite-gone', () => changed());
+  Mehfil.onInvite(location.origin, session.token, (invite) => {
+    showInvite(invite, { onJoin: () => location.assign(`/room/${invite.room_code}`) });
+    changed();
+  });
   Mehfil.onIncomingCall(location.origin, session.token, (incoming) => {
     const name = incoming.from.display_name;
     showIncomingCall(incoming, {
@@ -73,6 +81,12 @@ export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
       changed();
     });
   });
+}
+
+// Dismiss on Your Rooms' Invites list: the server takes it from every tab (invite:gone).
+export function dismissInvite(inviteId) {
+  const session = currentSession();
+  if (session) Lobby.for(location.origin, session.token).dismissInvite(inviteId);
 }
 
 export function callFriend(person, video) {

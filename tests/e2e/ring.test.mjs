@@ -199,22 +199,37 @@ test('An embed made with ringing: true rings its user, and answering takes the c
   await ben.page.context().close();
 });
 
-test('Add people turns the call into a room with both inside: its code appears, and a third person joins it', async () => {
+test('Add people turns the call into a room with both inside, and a friend invited from the Invite dialog joins from the invite card', async () => {
   const ana = await person('Ana');
   const ben = await person('Ben');
+  const cy = await person('Cy');
   await befriend(ana, ben);
+  await befriend(ben, cy);
   await ring(ana, ben, { video: true });
   await card(ben.page).getByRole('button', { name: 'Accept', exact: true }).click();
   await bothPlay([ana.page, ben.page]);
-  await ben.page.locator('.call-overlay').getByRole('button', { name: 'Add people' }).click();
+  const bens = ben.page.locator('.call-overlay');
+  await bens.getByRole('button', { name: 'Add people' }).click();
   const code = ana.page.locator('.call-overlay .mf-code');
   await eventually(async () => (await code.isVisible()) && /^[A-Za-z0-9]{8}$/.test((await code.textContent()).trim()),
     { what: 'the room code on the caller\'s page' });
-  const roomCode = (await code.textContent()).trim();
   await eventually(async () => (await toasts(ana.page)).includes('This call is a room now: share its code to bring people in.'),
     { what: 'the toast' });
-  const cy = await person('Cy');
-  await openRoomPage(world, cy.page, roomCode, 'Cy');
+
+  // Ben invites Cy from his friends list; Ana (here already) cannot be ticked.
+  await bens.getByRole('button', { name: 'Invite', exact: true }).click();
+  const dialog = bens.getByRole('dialog', { name: 'Invite people' });
+  await dialog.getByRole('checkbox', { name: /Cy/ }).check();
+  assert.equal(await dialog.getByRole('checkbox', { name: /Ana/ }).isDisabled(), true);
+  await screenshot(ben.page, 'invite-friends-dialog-desktop');
+  await dialog.getByRole('button', { name: 'Send Invites' }).click();
+  await eventually(async () => (await bens.locator('.mf-toast').allTextContents()).includes('Invite sent'), { what: 'Invite sent' });
+
+  const invite = cy.page.getByRole('alertdialog', { name: /Ben invites you to/ });
+  await invite.waitFor({ timeout: 15000 });
+  await screenshot(cy.page, 'invite-card-desktop');
+  await invite.getByRole('button', { name: 'Join', exact: true }).click();
+  await cy.page.waitForURL(/\/room\//);
   await cy.page.getByRole('button', { name: 'Join Room' }).click();
   await cy.page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
   await eventually(async () => {
@@ -224,6 +239,29 @@ test('Add people turns the call into a room with both inside: its code appears, 
     return true;
   }, { timeout: 60000, what: 'three playing tiles on Ana\'s and Ben\'s pages' });
   for (const who of [ana, ben, cy]) await who.page.context().close();
+});
+
+test('An invite waits under Your Rooms, and Dismiss there takes its card from every open tab', async () => {
+  const ana = await person('Ana');
+  const ben = await person('Ben');
+  await befriend(ana, ben);
+  const room = await rest(world, '/api/rooms/create', { room_name: 'Book club', max_participants: 4 }, ana.session.token);
+  await openRoomPage(world, ana.page, room.room_code, 'Ana');
+  await ana.page.getByRole('button', { name: 'Join Room' }).click();
+  await ana.page.waitForFunction(() => window.mehfilCall?.state === 'in_room', null, { timeout: 45000 });
+  await ana.page.evaluate((id) => window.mehfilCall.inviteFriends([id]), ben.session.user_id);
+  const invite = ben.page.getByRole('alertdialog', { name: 'Ana invites you to Book club' });
+  await invite.waitFor({ timeout: 15000 });
+  await ben.page.getByRole('button', { name: 'Your Rooms' }).click();
+  await ben.page.getByRole('tab', { name: /Invites/ }).click();
+  assert.equal(await ben.page.getByRole('tab', { name: /Invites/ }).getAttribute('aria-selected'), 'true');
+  const row = ben.page.locator('#list-invited li').filter({ hasText: 'Book club' });
+  assert.match(await row.textContent(), /Ana invited you/);
+  await screenshot(ben.page, 'your-rooms-invites-desktop');
+  await row.getByRole('button', { name: 'Dismiss the invite to Book club' }).click();
+  await invite.waitFor({ state: 'detached', timeout: 15000 });
+  await ana.page.context().close();
+  await ben.page.context().close();
 });
 
 test('The call at phone size, in the dark theme', async () => {

@@ -576,3 +576,64 @@ TEST_CASE("Add people opens a call's room: both stay in, the call ends as moved,
   CHECK(third["room"]["is_call"] == false);
   CHECK(third["participants"].size() == 2);
 }
+
+TEST_CASE("Invite from friends: each invited friend hears it on every socket, finds it in Your Rooms, and comes in without the password") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), cy = new_user(server.port(), "Cy"), eve = new_user(server.port(), "Eve");
+  const std::string meet = new_room(server.port(), ana);
+  {  // ana and cy become friends while in a call together
+    WsClient a(server.port(), ana.token), c(server.port(), cy.token);
+    REQUIRE(a.join(meet)["type"] == "room:joined");
+    REQUIRE(c.join(meet)["type"] == "room:joined");
+    REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", cy.user_id}}, ana.token).status == 200);
+    REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, cy.token).status == 200);
+  }
+  const std::string code = new_room(server.port(), ana, json{{"password", "open sesame"}});
+  WsClient a(server.port(), ana.token), c1(server.port(), cy.token), c2(server.port(), cy.token), e(server.port(), eve.token);
+  REQUIRE(a.join(code, "open sesame")["type"] == "room:joined");
+
+  a.send({{"type", "room:invite"}, {"id", "x1"}, {"friends", json::array({{{"user_id", eve.user_id}}})}});
+  CHECK(a.receive_type("error").value()["code"] == "not_friends");
+  CHECK_FALSE(e.receive_type("invite:received", std::chrono::milliseconds(200)));
+
+  a.send({{"type", "room:invite"}, {"id", "x2"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
+  CHECK(a.receive_type("room:invites-sent").value()["friends"][0]["user_id"] == cy.user_id);
+  const json card = c1.receive_type("invite:received").value();
+  CHECK(card["room_code"] == code);
+  CHECK(card["from_display_name"] == "Ana");
+  CHECK(c2.receive_type("invite:received").value()["invite_id"] == card["invite_id"]);  // every tab
+
+  const json rooms = http(server.port(), "GET", "/api/user/rooms", std::nullopt, cy.token).body;
+  REQUIRE(rooms["invited"].size() == 1);
+  CHECK(rooms["invited"][0]["invite_id"] == card["invite_id"]);
+  CHECK(rooms["invited"][0]["room_name"].is_string());
+  CHECK(http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, cy.token).body["admission"] == "ok");
+  CHECK(http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, eve.token).body["admission"] == "password");
+
+  REQUIRE(c1.join(code)["type"] == "room:joined");  // no password: the invite lets them in
+  CHECK(c2.receive_type("invite:gone").value()["invite_id"] == card["invite_id"]);
+  CHECK(http(server.port(), "GET", "/api/user/rooms", std::nullopt, cy.token).body["invited"].empty());
+}
+
+TEST_CASE("Dismissing an invite takes it from every tab and from Your Rooms, and only its invitee may") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), c1(server.port(), cy.token), c2(server.port(), cy.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(c1.join(code)["type"] == "room:joined");
+  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", cy.user_id}}, ana.token).status == 200);
+  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, cy.token).status == 200);
+  c1.send({{"type", "room:leave"}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  a.send({{"type", "room:invite"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
+  const std::string invite_id = c1.receive_type("invite:received").value()["invite_id"];
+  REQUIRE(c2.receive_type("invite:received"));
+
+  a.send({{"type", "invite:dismiss"}, {"id", "d0"}, {"invite_id", invite_id}});  // not ana's to dismiss
+  CHECK(a.receive_type("error").value()["code"] == "not_found");
+  c2.send({{"type", "invite:dismiss"}, {"id", "d1"}, {"invite_id", invite_id}});
+  CHECK(c1.receive_type("invite:gone").value()["invite_id"] == invite_id);
+  CHECK(c2.receive_type("invite:gone"));
+  CHECK(http(server.port(), "GET", "/api/user/rooms", std::nullopt, cy.token).body["invited"].empty());
+}

@@ -115,7 +115,8 @@ void SimServer::apply(const std::string& code, const authority::Outcome& outcome
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             if (e.kicked) stored_[code].kicked.insert(e.member.user_id);
           } else {
-            static_assert(std::is_same_v<T, authority::SaveRoom>);  // nothing to keep in memory
+            // Nothing to keep in memory (the simulation sends no invites).
+            static_assert(std::is_same_v<T, authority::SaveRoom> || std::is_same_v<T, authority::SendInvites>);
           }
         },
         effect);

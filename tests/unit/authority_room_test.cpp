@@ -47,6 +47,10 @@ std::vector<std::string> lines(const Outcome& outcome) {
             out.push_back("unbind c" + std::to_string(e.conn));
           } else if constexpr (std::is_same_v<T, SaveMember>) {
             out.push_back("save " + e.member.user_id + (e.left_at ? " left" : "") + (e.kicked ? " kicked" : ""));
+          } else if constexpr (std::is_same_v<T, SendInvites>) {
+            std::string to;
+            for (const std::string& user_id : e.to_user_ids) to += (to.empty() ? "" : ",") + user_id;
+            out.push_back("invite " + to + " from " + e.from_user_id);
           } else {
             out.push_back("save room");
           }
@@ -468,4 +472,64 @@ TEST_CASE("Add people: either of a call's two opens its room up, hosts it, and a
   CHECK(code_of(room.join("cy", 3)) == "admitted");
   CHECK(room.rules.call_ended(room.now).effects.empty());  // the call is over; the room goes on
   CHECK(room.send(1, "ana", cli::GrowRoom{}).problem->code == ErrorCode::bad_request);  // once
+}
+
+TEST_CASE("Invites: anyone in an open room may invite friends who are not here yet, and the invited need no password") {
+  // ana hosts, ben is in; cy and dan are ana's friends, eve is not.
+  const std::vector<std::string> anas_friends{"cy", "dan"};
+  const auto invite = [](std::vector<std::string> ids) {
+    cli::InviteFriends m;
+    for (auto& id : ids) m.friends.push_back({id});
+    return m;
+  };
+  const auto [what, locked, max, is_call, from, named, expected] =
+      GENERATE(table<std::string, bool, int, bool, std::string, std::vector<std::string>, std::string>({
+          {"two friends", false, 4, false, "ana", {"cy", "dan"}, "invite cy,dan from ana"},
+          {"a friend named twice, and one already here", false, 4, false, "ana", {"cy", "cy", "ben"}, "invite cy from ana"},
+          {"someone who is not a friend", false, 4, false, "ana", {"cy", "eve"}, "not_friends"},
+          {"nobody", false, 4, false, "ana", {}, "bad_request"},
+          {"only people already here", false, 4, false, "ana", {"ben"}, "bad_request"},
+          {"oneself", false, 4, false, "ana", {"ana"}, "bad_request"},
+          {"into a locked room", true, 4, false, "ana", {"cy"}, "room_locked"},
+          {"into a full room", false, 2, false, "ana", {"cy"}, "room_full"},
+          {"from a 1:1 call not yet opened up", false, 2, true, "ana", {"cy"}, "bad_request"},
+          {"from someone not in the room", false, 4, false, "zed", {"cy"}, "not_in_room"},
+      }));
+  INFO(what);
+  RoomFacts f = facts(max);
+  f.is_locked = locked;
+  if (is_call) f.call_between = {"ana", "ben"};
+  Room room(f);
+  room.join("ana", 1);
+  room.join("ben", 2);
+  // ben is in the room, so "ben" counts as a friend of ana's here: being here is what leaves him out.
+  std::vector<std::string> friends = anas_friends;
+  friends.push_back("ben");
+  friends.push_back("ana");
+  const Outcome outcome = room.rules.invite(from == "ana" ? 1 : 9, person(from), invite(named), friends, room.now);
+  if (outcome.problem) {
+    CHECK(code_of(outcome) == expected);
+    CHECK(outcome.effects.empty());
+  } else {
+    CHECK(lines(outcome) == std::vector<std::string>{expected, "c1 room:invites-sent"});
+  }
+}
+
+TEST_CASE("An invited friend comes into a password room without the password, but not past a lock or a kick") {
+  RoomFacts f = facts(4);
+  f.has_password = true;
+  Room room(f);
+  room.join("ana", 1);
+  JoinRequest cy;
+  cy.actor = person("cy");
+  cy.conn = 3;
+  cy.fresh_peer_id = "p-cy";
+  CHECK(code_of(room.rules.admission(cy, room.now)) == "wrong_password");
+  cy.invited = true;
+  CHECK(code_of(room.rules.admission(cy, room.now)) == "admitted");
+  cy.was_kicked = true;
+  CHECK(code_of(room.rules.admission(cy, room.now)) == "kicked");
+  cy.was_kicked = false;
+  REQUIRE_FALSE(room.send(1, "ana", cli::LockRoom{true}).problem);
+  CHECK(code_of(room.rules.admission(cy, room.now)) == "room_locked");
 }

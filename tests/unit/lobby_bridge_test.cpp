@@ -74,3 +74,15 @@ TEST_CASE("A dropped lobby socket comes back after the reconnect table's wait, s
   event(lobby, {{"type", "socket-opened"}});
   CHECK(event(lobby, {{"type", "socket-closed"}, {"jitter", 0}}, 5000)[0]["at"] == 5000);
 }
+
+TEST_CASE("Invites come and go as commands, and Dismiss sends invite:dismiss") {
+  LobbyBridge lobby;
+  const json invite = frame(lobby, {{"type", "invite:received"}, {"invite_id", "i1"}, {"room_code", "Cq4Rt7Wm"}, {"room_name", "Study"},
+                                    {"from_user_id", "ana"}, {"from_display_name", "Ana"}, {"sent_at", 5}});
+  CHECK(invite[0] == json{{"type", "invite"}, {"invite_id", "i1"}, {"room_code", "Cq4Rt7Wm"}, {"room_name", "Study"},
+                          {"from_user_id", "ana"}, {"from_display_name", "Ana"}, {"sent_at", 5}});
+  CHECK(frame(lobby, {{"type", "invite:gone"}, {"invite_id", "i1"}})[0] == json{{"type", "invite-gone"}, {"invite_id", "i1"}});
+  const json dismissed = event(lobby, {{"type", "dismiss-invite"}, {"invite_id", "i1"}});
+  CHECK(json::parse(dismissed[0]["text"].get<std::string>()) == json{{"type", "invite:dismiss"}, {"invite_id", "i1"}});
+  CHECK(event(lobby, {{"type", "dismiss-invite"}})[0]["type"] == "rejected");
+}

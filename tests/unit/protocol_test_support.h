@@ -50,6 +50,8 @@ inline std::vector<ClientMessage> every_client_message() {
       client::CallReject{"call-1"},
       client::CallCancel{"call-1"},
       client::GrowRoom{},
+      client::InviteFriends{{{"u_ben"}, {"u_cara"}}},
+      client::DismissInvite{"i_Xq2"},
       client::Ping{},
   };
 }
@@ -86,6 +88,9 @@ inline std::vector<ServerMessage> every_server_message() {
       server::CallAccepted{"call-1", "Cq4Rt7Wm"},
       server::CallMoved{"call-1", "Cq4Rt7Wm"},
       server::RoomGrown{"Cq4Rt7Wm", "u_amira", 10},
+      server::InvitesSent{{{"u_ben"}}},
+      server::InviteReceived{"i_Xq2", "Cq4Rt7Wm", "Study group", "u_amira", "Amira", 1767225600000},
+      server::InviteGone{"i_Xq2"},
       server::CallRejected{"call-1"},
       server::CallCancelled{"call-1", true},
       server::CallBusy{"call-1"},

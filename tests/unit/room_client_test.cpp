@@ -434,3 +434,31 @@ TEST_CASE("In a 1:1 call's room, Add people sends room:grow, and room:grown make
   CHECK(room.role().is_host);
   CHECK(count_of<Rejected>(room.handle(GrowRoom{}, 50)) == 1);  // an ordinary room does not grow
 }
+
+TEST_CASE("Send Invites in an open room sends room:invite, and room:invites-sent is a toast of how many were invited") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  receive(room, snapshot("5", {person("1")}), 20);
+  REQUIRE(room.state() == RoomState::in_room);
+  const auto out = room.handle(InviteFriends{{"u7", "u8"}}, 30);
+  const auto sent = std::get<client::InviteFriends>(first_of<SendMessage>(out).message);
+  REQUIRE(sent.friends.size() == 2);
+  CHECK(sent.friends[1].user_id == "u8");
+  CHECK(count_of<Rejected>(room.handle(InviteFriends{{}}, 35)) == 1);
+  const auto told = receive(room, server::InvitesSent{{{"u7"}, {"u8"}}}, 40);
+  CHECK(first_of<ShowToast>(told).kind == Toast::invites_sent);
+  CHECK(first_of<ShowToast>(told).detail == "2");
+}
+
+TEST_CASE("A 1:1 call's room invites nobody until Add people opens it up") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  server::RoomJoined joined = snapshot("5", {person("1")});
+  joined.room.is_call = true;
+  receive(room, joined, 20);
+  CHECK(count_of<Rejected>(room.handle(InviteFriends{{"u7"}}, 30)) == 1);
+  receive(room, server::RoomGrown{"AbCdEf23", "u5", 10}, 40);
+  CHECK(count_of<SendMessage>(room.handle(InviteFriends{{"u7"}}, 50)) == 1);
+}

@@ -92,6 +92,11 @@ std::string LobbyBridge::handle_event(std::string_view event_json, std::int64_t 
     return run(rm::CancelCall{}, now_ms);
   } else if (type == "hang-up") {
     return run(rm::HangUp{}, now_ms);
+  } else if (type == "dismiss-invite") {
+    const std::string invite_id = r.text("invite_id");
+    if (invite_id.empty()) return rejected("invite_id must be a non-empty string");
+    const std::string text = proto::encode(proto::client::DismissInvite{invite_id});
+    answer = dump(json::array({{{"type", "send"}, {"text", text}}}));
   } else {
     return rejected("unknown event type \"" + type + "\"");
   }
@@ -108,6 +113,18 @@ std::string LobbyBridge::handle_server_frame(std::string_view frame, std::int64_
   if (const auto* update = std::get_if<proto::server::FriendUpdate>(&message)) {
     return dump(json::array(
         {{{"type", "friend"}, {"user_id", update->user_id}, {"display_name", update->display_name}, {"friends", update->friends}}}));
+  }
+  if (const auto* invite = std::get_if<proto::server::InviteReceived>(&message)) {
+    return dump(json::array({{{"type", "invite"},
+                              {"invite_id", invite->invite_id},
+                              {"room_code", invite->room_code},
+                              {"room_name", invite->room_name},
+                              {"from_user_id", invite->from_user_id},
+                              {"from_display_name", invite->from_display_name},
+                              {"sent_at", invite->sent_at}}}));
+  }
+  if (const auto* gone = std::get_if<proto::server::InviteGone>(&message)) {
+    return dump(json::array({{{"type", "invite-gone"}, {"invite_id", gone->invite_id}}}));
   }
   if (const auto* error = std::get_if<proto::server::ErrorReply>(&message)) {
     const std::string* ref = error->ref ? std::get_if<std::string>(&*error->ref) : nullptr;

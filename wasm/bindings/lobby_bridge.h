@@ -8,13 +8,17 @@
 // Events in (JSON objects, "type" first):
 //   start | socket-opened | socket-closed {jitter} | tick (a timer the bridge asked for came due)
 //   place {to_user_id, to_display_name, call_id, video} | accept | reject | cancel | hang-up
+//   dismiss-invite {invite_id}
 // Server frames come in as the text the WebSocket received.
 //
 // Commands out (a JSON array, run in order):
 //   send {text} | open-socket | timer {key, at}
 //   call {state, reason, call_id, peer_user_id, peer_display_name, video, room_code, remote_ringing}
 //   presence {user_id, presence} | friend {user_id, display_name, friends} | error {code, message}
-//   rejected {reason}
+//   invite {invite_id, room_code, room_name, from_user_id, from_display_name, sent_at}
+//   invite-gone {invite_id} | rejected {reason}
+// Invites to rooms (room:invite from a friend) are passed on as they come and go; the server keeps
+// them (Your Rooms lists them), so the lobby holds no list of its own.
 // A refused ring or answer comes back as an error frame whose ref is the request's id; the bridge
 // remembers which call each request was about and hands the core CallRefused.
 #pragma once

@@ -201,6 +201,15 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = rm::ClaimHost{};
   } else if (type == "grow") {
     event = rm::GrowRoom{};
+  } else if (type == "invite") {
+    const json* ids = r.field("user_ids");
+    if (!ids || !ids->is_array()) return std::string("user_ids must be an array");
+    rm::InviteFriends invite;
+    for (const json& id : *ids) {
+      if (!id.is_string()) return std::string("every user id must be a string");
+      invite.user_ids.push_back(id.get<std::string>());
+    }
+    event = std::move(invite);
   } else if (type == "reconnect") {
     event = rm::Reconnect{};
   } else if (type == "chat") {

@@ -145,7 +145,8 @@ Outcome RoomAuthority::admission(const JoinRequest& request, std::int64_t now) c
   if (outcome.problem) return outcome;
   // A resume token proves this user was admitted as this peer; a place or being the host does too.
   const Member* place = member(request.actor.user_id);
-  const bool admitted_before = request.resumed_peer || (place && !stale(*place, now)) || facts_.host_user_id == request.actor.user_id;
+  const bool admitted_before = request.resumed_peer || (place && !stale(*place, now)) ||
+                               facts_.host_user_id == request.actor.user_id || request.invited;
   if (facts_.has_password && !admitted_before && !request.password_checked) {
     if (!request.password_given) outcome.problem = problem(ErrorCode::wrong_password, "This room needs a password.");
     else outcome.needs_password = true;
@@ -485,14 +486,56 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           broadcast(srv::RoomGrown{facts_.room_code, self->user_id, facts_.max_participants}, out);
           out.push_back(SaveRoom{});
         } else {
-          // room:join, ping and the call:* messages are not about this room: the shell answers them.
+          // room:join, ping, invites and the call:* messages: the shell answers them (room:invite
+          // through invite(), which needs to know who the sender's friends are).
           static_assert(std::is_same_v<T, cli::JoinRoom> || std::is_same_v<T, cli::Ping> || std::is_same_v<T, cli::CallRing> ||
                         std::is_same_v<T, cli::CallAccept> || std::is_same_v<T, cli::CallReject> ||
-                        std::is_same_v<T, cli::CallCancel>);
+                        std::is_same_v<T, cli::CallCancel> || std::is_same_v<T, cli::InviteFriends> ||
+                        std::is_same_v<T, cli::DismissInvite>);
           refuse(ErrorCode::unknown_type, "This server does not handle that message.");
         }
       },
       message);
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// invites
+
+Outcome RoomAuthority::invite(ConnId conn, const Actor& actor, const cli::InviteFriends& invite,
+                              const std::vector<std::string>& friends, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  const Member* self = member_on(conn);
+  if (!self || self->user_id != actor.user_id) {
+    outcome.problem = problem(ErrorCode::not_in_room, "Join a room first.");
+    return outcome;
+  }
+  const auto refuse = [&](ErrorCode code, std::string text) {
+    outcome.problem = problem(code, std::move(text));
+    return outcome;
+  };
+  if (!hosted()) return refuse(ErrorCode::bad_request, "A 1:1 call takes nobody else: use Add people first.");
+  if (facts_.is_locked) return refuse(ErrorCode::room_locked, "The host has locked this room.");
+  if (invite.friends.empty()) return refuse(ErrorCode::bad_request, "Choose at least one friend to invite.");
+  SendInvites send{self->user_id, self->display_name, {}};
+  for (const cli::Invitee& invitee : invite.friends) {
+    if (invitee.user_id == self->user_id) return refuse(ErrorCode::bad_request, "You are here already.");
+    if (std::find(friends.begin(), friends.end(), invitee.user_id) == friends.end()) {
+      return refuse(ErrorCode::not_friends, "You can invite your friends only.");
+    }
+    const Member* here = member(invitee.user_id);
+    const bool listed = std::find(send.to_user_ids.begin(), send.to_user_ids.end(), invitee.user_id) != send.to_user_ids.end();
+    if ((here && here->announced) || listed) continue;
+    send.to_user_ids.push_back(invitee.user_id);
+  }
+  if (send.to_user_ids.empty()) return refuse(ErrorCode::bad_request, "Everyone you chose is here already.");
+  const auto taken = std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return !stale(m, now); });
+  if (taken >= facts_.max_participants) return refuse(ErrorCode::room_full, "This room is full: nobody else can come in.");
+  srv::InvitesSent told;
+  for (const std::string& user_id : send.to_user_ids) told.friends.push_back({user_id});
+  outcome.effects.push_back(std::move(send));
+  outcome.effects.push_back(Deliver{{conn}, std::move(told)});
   return outcome;
 }
 

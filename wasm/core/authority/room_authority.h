@@ -14,6 +14,8 @@
 //   Bind/Unbind  a socket is now this member's / is in no room any more
 //   SaveMember   a member's row changed (left_at set when they left; kicked when removed)
 //   SaveRoom     the room's facts or head count changed (`touched`: it was used, so it lives on)
+//   SendInvites  invite these friends (room:invite): the shell stores each invite and tells every
+//                socket of theirs (invite:received)
 //
 // The room's life (DESIGN's server-side state machine), as phase():
 //   waiting (nobody here) <-> active (someone here) -> ended (by the host, or deleted)
@@ -31,6 +33,12 @@
 // (`call_ended`). Either of them may open it up (room:grow, "Add people"): it becomes an ordinary
 // room of kGrownRoomSize with them inside, hosted by the one who opened it, and the call is over as
 // a call (call_rules.h: room_grew) while the room goes on.
+//
+// Invites (room:invite, "Invite from Friends List"): anyone in an open room may invite their
+// friends (the shell says which of the named people are), while the room is not locked and has a
+// free place; people already here are left out. An invited friend comes in without the password
+// (JoinRequest::invited: the shell holds the invite until they join or dismiss it); a lock, a kick
+// and a full room still keep them out.
 #pragma once
 
 #include <cstdint>
@@ -124,7 +132,12 @@ struct SaveMember {
 struct SaveRoom {
   bool touched = true;
 };
-using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom>;
+struct SendInvites {
+  std::string from_user_id;
+  std::string from_display_name;
+  std::vector<std::string> to_user_ids;
+};
+using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom, SendInvites>;
 
 struct Outcome {
   std::optional<Problem> problem;
@@ -141,6 +154,7 @@ struct JoinRequest {
   bool was_kicked = false;                  // the store remembers a kick from this room
   bool password_given = false;
   bool password_checked = false;            // the shell verified the given password
+  bool invited = false;                     // the shell holds an invite of this user to this room
 };
 
 enum class Phase { waiting, active, ended, expired };
@@ -165,6 +179,10 @@ class RoomAuthority {
   Outcome socket_closed(ConnId conn, std::int64_t now);
   // A room message from the socket `conn` of `actor` (not join, ping or calls).
   Outcome message(ConnId conn, const Actor& actor, const protocol::ClientMessage& message, std::int64_t now);
+  // room:invite from the socket `conn` of `actor`; `friends`: those of the named people who are the
+  // actor's friends (the shell's store knows).
+  Outcome invite(ConnId conn, const Actor& actor, const protocol::client::InviteFriends& invite,
+                 const std::vector<std::string>& friends, std::int64_t now);
   // A host power used over REST (mute, kick) or deleting the room (end_room).
   Outcome use_power(const Actor& actor, Power power, const std::string& target_user_id, std::int64_t now);
   // Deleting the room over REST: the end_room power, with the reason "deleted"; an ended room

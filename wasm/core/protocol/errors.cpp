@@ -28,6 +28,7 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::user_offline, "user_offline"},
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::not_invited, "not_invited"},
+    {ErrorCode::not_friends, "not_friends"},
 };
 
 }  // namespace

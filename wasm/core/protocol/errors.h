@@ -43,6 +43,7 @@ enum class ErrorCode {
   user_offline,    // the person rung has no socket open
   not_found,       // no such call, friend request or other thing named by id
   not_invited,     // the room is a 1:1 call between two other people
+  not_friends,     // room:invite named someone who is not the sender's friend
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

@@ -208,6 +208,25 @@ struct CallCancel {
   std::string call_id;
   friend bool operator==(const CallCancel&, const CallCancel&) = default;
 };
+// A friend named in room:invite (and in room:invites-sent): an object, so an invite may carry more
+// about each person later without a new message.
+struct Invitee {
+  std::string user_id;
+  friend bool operator==(const Invitee&, const Invitee&) = default;
+};
+// "Invite from Friends List": ask these friends to the room we are in. Each gets invite:received on
+// every socket they have open, and the invite in Your Rooms until they join or dismiss it.
+struct InviteFriends {
+  static constexpr std::string_view type_name = "room:invite";
+  std::vector<Invitee> friends;  // 1..kMaxInvitees (validation.h)
+  friend bool operator==(const InviteFriends&, const InviteFriends&) = default;
+};
+// "Dismiss" on an invite card: the invite goes from every tab and from Your Rooms.
+struct DismissInvite {
+  static constexpr std::string_view type_name = "invite:dismiss";
+  std::string invite_id;
+  friend bool operator==(const DismissInvite&, const DismissInvite&) = default;
+};
 // "Add people": a 1:1 call's room opens up into an ordinary room, with both already inside.
 struct GrowRoom {
   static constexpr std::string_view type_name = "room:grow";
@@ -226,7 +245,7 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
                                    client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CallRing,
                                    client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
-                                   client::Ping>;
+                                   client::InviteFriends, client::DismissInvite, client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -376,6 +395,29 @@ struct RoomGrown {
   int max_participants = 0;
   friend bool operator==(const RoomGrown&, const RoomGrown&) = default;
 };
+// To the one who sent room:invite: these friends were invited (those already here are left out).
+struct InvitesSent {
+  static constexpr std::string_view type_name = "room:invites-sent";
+  std::vector<client::Invitee> friends;
+  friend bool operator==(const InvitesSent&, const InvitesSent&) = default;
+};
+// To every socket of an invited friend, wherever they are: a live invite card (Join / Dismiss).
+struct InviteReceived {
+  static constexpr std::string_view type_name = "invite:received";
+  std::string invite_id;
+  std::string room_code;
+  std::string room_name;
+  std::string from_user_id;
+  std::string from_display_name;
+  std::int64_t sent_at = 0;
+  friend bool operator==(const InviteReceived&, const InviteReceived&) = default;
+};
+// To every socket of the invited: that invite is over (dismissed, used to join, or sent again).
+struct InviteGone {
+  static constexpr std::string_view type_name = "invite:gone";
+  std::string invite_id;
+  friend bool operator==(const InviteGone&, const InviteGone&) = default;
+};
 struct RoomClosed {
   static constexpr std::string_view type_name = "room:closed";
   std::string room_code;
@@ -492,7 +534,8 @@ using ServerMessage =
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
-                 server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::CallRejected, server::CallCancelled, server::CallBusy,
+                 server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::InvitesSent,
+                 server::InviteReceived, server::InviteGone, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;
 
 // The wire "type" of a message: "chat:send", "room:joined"...

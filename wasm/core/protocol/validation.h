@@ -53,6 +53,7 @@ inline constexpr std::size_t kMaxRoomNameChars = 128;
 inline constexpr std::size_t kMaxErrorMessageChars = 1024;
 inline constexpr std::size_t kMaxWhiteboardOps = 256;  // per wb:ops message
 inline constexpr std::size_t kMaxRoomSize = 1000;      // participant counts and lists
+inline constexpr std::size_t kMaxInvitees = 50;        // friends named in one room:invite
 
 // Room codes: 8 characters from an alphabet without the look-alikes 0, O, 1, I and l, so a code
 // read aloud or copied by hand still works.

@@ -174,6 +174,35 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, client::Invitee>
+void fields(F& f, M& m) {
+  f.text("user_id", m.user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::InviteFriends, server::InvitesSent>
+void fields(F& f, M& m) {
+  f.objects("friends", m.friends, kMaxInvitees);
+}
+
+template <class F, class M>
+  requires one_of<M, client::DismissInvite, server::InviteGone>
+void fields(F& f, M& m) {
+  f.text("invite_id", m.invite_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::InviteReceived>
+void fields(F& f, M& m) {
+  f.text("invite_id", m.invite_id, TextRule::id);
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("room_name", m.room_name, TextRule::room_name);
+  f.text("from_user_id", m.from_user_id, TextRule::id);
+  f.text("from_display_name", m.from_display_name, TextRule::display_name);
+  f.integer("sent_at", m.sent_at, 0, kLatestTime);
+}
+
+template <class F, class M>
   requires one_of<M, client::CallRing>
 void fields(F& f, M& m) {
   f.text("to_user_id", m.to_user_id, TextRule::id);

@@ -40,6 +40,7 @@ std::string_view to_string(Toast toast) {
     case Toast::refused: return "refused";
     case Toast::friend_request: return "friend_request";
     case Toast::now_friends: return "now_friends";
+    case Toast::invites_sent: return "invites_sent";
   }
   return "?";
 }
@@ -368,6 +369,8 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (self_.is_host && !was_host) out.push_back(ShowToast{Toast::you_are_host, {}});
     if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
     apply_participants(out);
+  } else if (const auto* sent = std::get_if<server::InvitesSent>(&message)) {
+    out.push_back(ShowToast{Toast::invites_sent, std::to_string(sent->friends.size())});
   } else if (const auto* grown = std::get_if<server::RoomGrown>(&message)) {
     room_.is_call = false;
     room_.max_participants = grown->max_participants;
@@ -511,6 +514,16 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("only a 1:1 call's room can be opened up", out);
     } else {
       send(client::GrowRoom{}, out);
+    }
+  } else if (const auto* invite = std::get_if<InviteFriends>(&event)) {
+    if (state_ != RoomState::in_room || room_.is_call) {
+      reject("friends are invited from inside an open room", out);
+    } else if (invite->user_ids.empty()) {
+      reject("name at least one friend to invite", out);
+    } else {
+      client::InviteFriends message;
+      for (const std::string& user_id : invite->user_ids) message.friends.push_back({user_id});
+      send(std::move(message), out);
     }
   } else if (const auto* intent = std::get_if<HostIntent>(&event)) {
     on_host_intent(*intent, out);

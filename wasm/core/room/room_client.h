@@ -42,6 +42,8 @@
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
 //   waiting|in_room  GrowRoom in a 1:1 call's room           → (unchanged)      SendMessage(room:grow)
 //   any              room:grown                              → (unchanged)      the room is an ordinary one now
+//   in_room          InviteFriends in an open room           → in_room          SendMessage(room:invite)
+//   in_room          room:invites-sent                       → in_room          ShowToast(invites_sent, how many)
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
@@ -109,6 +111,9 @@ struct HostIntent {  // a host or co-host action from the UI
 };
 struct ClaimHost {};  // "Become Host": only while the host is away
 struct GrowRoom {};   // "Add people": a 1:1 call's room opens up into an ordinary room
+struct InviteFriends {  // "Send Invites" in the Invite dialog
+  std::vector<std::string> user_ids;
+};
 struct Reconnect {};  // "Reconnect": try now, while reconnecting or after giving up
 struct SendChat {
   std::string text;
@@ -137,7 +142,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, Reconnect, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, InviteFriends, Reconnect, SendChat,
                                SendBoardOps, SendBoardCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +151,8 @@ using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwn
 struct OpenSocket {};
 struct CloseSocket {};
 enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused,
-                   friend_request, now_friends };  // the last two: detail = their display name
+                   friend_request, now_friends,  // detail = their display name
+                   invites_sent };               // detail = how many friends were invited
 std::string_view to_string(Toast toast);
 struct ShowToast {
   Toast kind = Toast::refused;
