@@ -67,6 +67,10 @@ try {
       return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v - m.join)]));
     });
     steps.push(marks);
+    // MEHFIL_BENCH_TRACE=1: the callee's signaling trace of each run, to see where the time goes.
+    if (process.env.MEHFIL_BENCH_TRACE) {
+      console.log((await ben.page.evaluate(() => window.mehfilOneToOne[Symbol.for('mehfil.debug')]().trace)).join('\n'));
+    }
     await bothPlay([ana.page, ben.page]);
     await ben.page.locator('.call-overlay').getByRole('button', { name: 'Leave', exact: true }).first().click();
     await ana.page.locator('.call-overlay').waitFor({ state: 'detached', timeout: 10000 });
