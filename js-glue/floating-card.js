@@ -2,8 +2,10 @@
 // to a room (invite-card.js). They stack in the bottom right corner (across the bottom on a phone),
 // newest at the bottom, each with who it is from, a line of what it is, and two buttons. Light DOM
 // with its own stylesheet, so it looks the same on every page that shows one.
-//   floatingCard({label, avatar, who, kind, buttons: [{label, className, action}], pulse, host}) → {card, close}
-// `className` is 'accept' (green) or 'decline' (red); the last button takes the focus.
+//   floatingCard({label, avatar, who, kind, buttons: [{label, className, action}], pulse, focus, host}) → {card, close}
+// A button's `className` is 'accept' (green), 'decline' (red) or 'dismiss' (grey). With `focus`, the
+// last button takes the keyboard focus: for a ringing call, not for an invite (someone typing in a
+// chat must not press Join by accident).
 
 const STYLE_ID = 'mehfil-floating-card-style';
 const CSS = `
@@ -43,7 +45,7 @@ function stack(host) {
   return cards;
 }
 
-export function floatingCard({ label, avatar, who, kind, buttons, pulse = false, className = '', host = document.body }) {
+export function floatingCard({ label, avatar, who, kind, buttons, pulse = false, focus = false, className = '', host = document.body }) {
   const card = document.createElement('div');
   card.className = `mehfil-card ${className}`.trim();
   card.setAttribute('role', 'alertdialog');
@@ -62,7 +64,7 @@ export function floatingCard({ label, avatar, who, kind, buttons, pulse = false,
   card.append(face, text, actions);
   const cards = stack(host);
   cards.append(card);
-  actions.lastElementChild?.focus({ preventScroll: true });
+  if (focus) actions.lastElementChild?.focus({ preventScroll: true });
   const close = () => {
     card.remove();
     if (!cards.childElementCount) cards.remove();

@@ -52,6 +52,7 @@ export function showIncomingCall(incoming, { onAccept, host = document.body } = 
     who: name,
     kind: incoming.video ? 'Incoming video call…' : 'Incoming audio call…',
     pulse: true,
+    focus: true,
     className: 'mehfil-incoming',
     host,
     buttons: [

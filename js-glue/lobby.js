@@ -70,7 +70,10 @@ export class Lobby extends Emitter {
   decline() { this.#driver.feed({ type: 'reject' }); }
   cancel() { this.#driver.feed({ type: 'cancel' }); }
   hangUp() { this.#driver.feed({ type: 'hang-up' }); }
-  dismissInvite(inviteId) { this.#driver.feed({ type: 'dismiss-invite', invite_id: String(inviteId) }); }
+  async dismissInvite(inviteId) {
+    await this.ready(); // not lost while the socket reconnects
+    this.#driver.feed({ type: 'dismiss-invite', invite_id: String(inviteId) });
+  }
 
   #expectOpen() {
     if (this.#socket.open) return;

@@ -18,6 +18,7 @@ export class LocalMedia {
   #peers;
   #report;
   #gone;
+  #adding = null; // the camera being asked for (#addCamera)
 
   // core: RoomCore (mediaStart/mediaEvent); peers: PeerConnections; report(code, message): an error
   // event for the embedder; gone(): the call was destroyed meanwhile.
@@ -36,9 +37,13 @@ export class LocalMedia {
     for (const track of this.camera?.getAudioTracks() ?? []) track.enabled = this.audioOn;
   }
 
+  // Returns a promise when turning the camera on has to ask for it first (a call that started with
+  // it off: MediaAccess camera_off); it resolves once the camera is on, or refused.
   setVideo(on) {
     this.videoOn = !!on;
     for (const track of this.camera?.getVideoTracks() ?? []) track.enabled = this.videoOn;
+    if (this.videoOn && this.state.state === 'camera_off') return this.#addCamera();
+    return null;
   }
 
   // Camera and microphone, as MediaAccess decides; `given` is options.stream (used once). Resolves
@@ -50,7 +55,7 @@ export class LocalMedia {
       this.state = this.#core.mediaEvent('continue');
       return;
     }
-    let result = this.#core.mediaStart();
+    let result = this.#core.mediaStart(this.videoOn);
     const stream = this.#usable(given);
     if (stream) {
       // The same answers the camera would have given: no video in it means the camera was refused.
@@ -145,6 +150,30 @@ export class LocalMedia {
     this.camera = null;
     for (const track of this.screen?.getTracks() ?? []) track.stop();
     this.screen = null;
+  }
+
+  // The camera, asked for only now: added to the call's stream and sent to every peer (which
+  // renegotiates). One request at a time, however often the button is pressed.
+  #addCamera() {
+    this.#adding ??= (async () => {
+      const request = this.#core.mediaEvent('add-camera').commands.find((c) => c.type === 'request-media');
+      if (!request) return;
+      let result;
+      try {
+        const [track] = (await navigator.mediaDevices.getUserMedia({ video: CAMERA })).getVideoTracks();
+        if (this.#gone() || !this.camera) return void track.stop();
+        track.enabled = this.videoOn;
+        this.camera.addTrack(track);
+        result = this.#core.mediaEvent('granted-both');
+        this.#peers.sendCamera();
+      } catch {
+        if (this.#gone()) return;
+        result = this.#core.mediaEvent('camera-denied');
+        this.#report('camera_denied', result.message);
+      }
+      this.state = { state: result.state, message: result.message };
+    })().finally(() => { this.#adding = null; });
+    return this.#adding;
   }
 
   // options.stream: live and with a microphone, or stopped and forgotten.

@@ -188,7 +188,7 @@ class Call extends Emitter {
   }
 
   setLocalVideo(on) {
-    this.#media.setVideo(on);
+    this.#media.setVideo(on)?.then(() => this.#announceMedia()); // a camera asked for only now
     this.#announceMedia();
   }
 

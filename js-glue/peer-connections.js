@@ -156,10 +156,15 @@ export class PeerConnections {
     if (pc) pc.setConfiguration({ ...pc.getConfiguration(), ...change });
   }
 
+  // Every track of the camera stream not yet sent to this peer: all of them at first, and the camera
+  // alone when a call that started with it off turns it on (addTrack renegotiates).
   #addCamera(peer) {
     const { camera } = this.#media();
-    if (!camera || peer.localSenders.length || peer.pc.signalingState === 'closed') return;
-    for (const track of camera.getTracks()) peer.localSenders.push(peer.pc.addTrack(track, camera));
+    if (!camera || peer.pc.signalingState === 'closed') return;
+    const sent = new Set(peer.localSenders.map((sender) => sender.track));
+    for (const track of camera.getTracks()) {
+      if (!sent.has(track)) peer.localSenders.push(peer.pc.addTrack(track, camera));
+    }
     this.#applyCap(peer);
   }
 

@@ -38,6 +38,8 @@ export function ringHere(create, roomCall, { server, token }) {
     call.on('call-ended', () => close(1500));
     call.on('left', () => close(0));
     call.on('room-closed', () => close(1500));
+    call.on('kicked', () => close(3000));
+    return { call, close };
   };
   const stopCalls = onIncomingCall(create, server, token, (incoming) => {
     showIncomingCall(incoming, {
@@ -48,11 +50,8 @@ export function ringHere(create, roomCall, { server, token }) {
     showInvite(invite, {
       onJoin: () => {
         if (overlay) return;
-        cover((into) => {
-          const call = create(into, { server, token, room: invite.room_code });
-          call.join().catch(() => {});
-          return call;
-        });
+        const { call, close } = cover((into) => create(into, { server, token, room: invite.room_code }));
+        call.join().catch(() => close(3000)); // full, locked, ended: its screen says why, then the page is back
       },
     });
   });

@@ -310,6 +310,7 @@ void RoomHub::save_room(LiveRoom& live, bool touched) {
     r.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
   }
   keep(facts.is_active ? "updating a room" : "closing a room", [&] { store_.update_room(r); });
+  if (!facts.is_active) withdraw_invites(r.room_code);
 }
 void RoomHub::save_member(const LiveRoom& live, const authority::SaveMember& row) {
   const authority::Member& m = row.member;
@@ -328,6 +329,7 @@ void RoomHub::save_member(const LiveRoom& live, const authority::SaveMember& row
     p.is_kicked = p.is_kicked || row.kicked;
     store_.upsert_participant(p);
   });
+  if (row.kicked) withdraw_invites(live.record.room_code, m.user_id);  // theirs no longer let anyone in
 }
 
 // TURN credentials last --turn-ttl; a socket open for half of that gets fresh ones (ice:servers),

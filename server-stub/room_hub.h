@@ -182,6 +182,8 @@ class RoomHub {
   // to join (invite:gone to their tabs) or dismissed.
   void send_invites(const LiveRoom& room, const authority::SendInvites& invites);
   void invites_used(const std::string& user_id, const std::string& room_code);
+  void withdraw_invites(const std::string& room_code, const std::string& from_user_id = {});
+  bool invited(const std::string& room_code, const std::string& user_id);  // an invite that still stands
   void invite(const std::shared_ptr<Connection>& connection, LiveRoom* room, const protocol::client::InviteFriends& invite,
               const std::optional<protocol::RequestId>& id);
   void dismiss_invite(const std::shared_ptr<Connection>& connection, const protocol::client::DismissInvite& dismiss,

@@ -24,6 +24,7 @@ constexpr int kMaxFriendships = 500;  // friends and requests sent, per user
 constexpr int kCallsKeptPerCaller = 200;  // the call history keeps each caller's latest rings
 constexpr int kCallsListed = 50;
 constexpr int kInvitesListed = 50;
+constexpr std::int64_t kInviteLifetimeMs = 7LL * 24 * 3600 * 1000;  // an invite older than a week is stale
 
 }  // namespace
 
@@ -233,11 +234,16 @@ void RoomHub::make_call_room(const Claims& caller, const std::string& callee_use
 void RoomHub::invite(const std::shared_ptr<Connection>& connection, LiveRoom* live, const cli::InviteFriends& invite,
                      const std::optional<protocol::RequestId>& id) {
   if (!live) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
-  std::vector<std::string> friends;
-  for (const cli::Invitee& invitee : invite.friends) {
-    if (store_.friendship(connection->user_id(), invitee.user_id) == "friends") friends.push_back(invitee.user_id);
+  if (invite.friends.size() > static_cast<std::size_t>(config_.invites_per_hour)) {
+    return reply_error(connection, ErrorCode::bad_request,
+                       "You can invite " + std::to_string(config_.invites_per_hour) + " friends an hour.", id);
   }
-  const authority::Outcome outcome = live->rules.invite(connection->id(), actor(connection->claims()), invite, friends, now_ms());
+  authority::InviteFacts facts;
+  for (const cli::Invitee& invitee : invite.friends) {
+    if (store_.friendship(connection->user_id(), invitee.user_id) == "friends") facts.friends.push_back(invitee.user_id);
+    if (was_kicked(*live, invitee.user_id)) facts.kicked.push_back(invitee.user_id);
+  }
+  const authority::Outcome outcome = live->rules.invite(connection->id(), actor(connection->claims()), invite, facts, now_ms());
   if (!outcome.problem) {
     for (const authority::Effect& effect : outcome.effects) {
       const auto* send = std::get_if<authority::SendInvites>(&effect);
@@ -266,6 +272,18 @@ void RoomHub::send_invites(const LiveRoom& live, const authority::SendInvites& i
   }
 }
 
+bool RoomHub::invited(const std::string& room_code, const std::string& user_id) {
+  return store_.has_invite(room_code, user_id, now_ms() - kInviteLifetimeMs);
+}
+
+// Invites that no longer stand: to a room that closed, or sent by someone the host removed. Their
+// cards go from every tab of the invited.
+void RoomHub::withdraw_invites(const std::string& room_code, const std::string& from_user_id) {
+  keep("withdrawing invites", [&] {
+    for (const InviteRecord& gone : store_.withdraw_invites(room_code, from_user_id)) tell_user(gone.to_user_id, srv::InviteGone{gone.invite_id});
+  });
+}
+
 // They came in: their invites to this room are used, and their cards go from every tab.
 void RoomHub::invites_used(const std::string& user_id, const std::string& room_code) {
   keep("clearing used invites", [&] {
@@ -273,6 +291,7 @@ void RoomHub::invites_used(const std::string& user_id, const std::string& room_c
   });
 }
 
+// Dismiss: sent on the lobby's socket, which may be in no room.
 void RoomHub::dismiss_invite(const std::shared_ptr<Connection>& connection, const cli::DismissInvite& dismiss,
                              const std::optional<protocol::RequestId>& id) {
   if (!store_.delete_invite(dismiss.invite_id, connection->user_id())) {
@@ -285,7 +304,7 @@ void RoomHub::dismiss_invite(const std::shared_ptr<Connection>& connection, cons
 // The invites waiting for this user (to rooms still open), for Your Rooms.
 ApiReply RoomHub::invites(const Claims& user) {
   json list = json::array();
-  for (const InviteRecord& i : store_.invites_to(user.sub, kInvitesListed)) {
+  for (const InviteRecord& i : store_.invites_to(user.sub, now_ms() - kInviteLifetimeMs, kInvitesListed)) {
     list.push_back({{"invite_id", i.invite_id},
                     {"room_code", i.room_code},
                     {"room_name", i.room_name},

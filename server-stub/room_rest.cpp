@@ -83,7 +83,7 @@ ApiReply RoomHub::preview(const Claims& user, const std::string& room_code) {
   }
   json body = room_json(*live);
   const authority::JoinRequest request{actor(user), 0, {}, std::nullopt, was_kicked(*live, user.sub), false, false,
-                                            store_.has_invite(room_code, user.sub)};
+                                            invited(room_code, user.sub)};
   const authority::Outcome verdict = live->rules.admission(request, now_ms());
   body["admission"] = !verdict.problem ? "ok"
                       : verdict.problem->code == ErrorCode::wrong_password ? "password"
@@ -95,7 +95,7 @@ void RoomHub::join(const Claims& user, const std::string& address, const std::st
   LiveRoom* live = room(room_code);
   if (!live) return done(error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."}));
   authority::JoinRequest request{actor(user), 0, "p" + random_token(9), std::nullopt, was_kicked(*live, user.sub),
-                                 password.has_value(), false, store_.has_invite(room_code, user.sub)};
+                                 password.has_value(), false, invited(room_code, user.sub)};
   const auto answer = [this](LiveRoom& in, const authority::Outcome& outcome) {
     ApiReply reply = reply_rest(in, outcome, {});
     return reply.status == 200 ? ApiReply{200, room_json(in)} : reply;

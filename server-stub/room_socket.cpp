@@ -145,7 +145,7 @@ void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::
   // A resume token proves this user was admitted as this peer: no password again, lock or not.
   authority::JoinRequest request{actor(connection->claims()), connection->id(), "p" + random_token(9), std::nullopt,
                                  was_kicked(*live, connection->user_id()), join.password.has_value(), false,
-                                 store_.has_invite(join.room_code, connection->user_id())};
+                                 invited(join.room_code, connection->user_id())};
   if (join.resume_token) {
     const auto claims = verify_token(*join.resume_token, secret_, now_ms() / 1000);
     if (claims && claims->sub == connection->user_id() && claims->room == join.room_code) request.resumed_peer = claims->peer;

@@ -419,10 +419,26 @@ std::optional<std::string> Store::put_invite(const InviteRecord& i) {
   return replaced;
 }
 
-bool Store::has_invite(const std::string& room_code, const std::string& to_user_id) {
-  Statement query(*this, "SELECT 1 FROM invites WHERE room_code = ? AND to_user_id = ?");
-  query.bind(room_code).bind(to_user_id);
+bool Store::has_invite(const std::string& room_code, const std::string& to_user_id, std::int64_t since) {
+  Statement query(*this, "SELECT 1 FROM invites WHERE room_code = ? AND to_user_id = ? AND sent_at >= ?");
+  query.bind(room_code).bind(to_user_id).bind(since);
   return query.step();
+}
+
+std::vector<InviteRecord> Store::withdraw_invites(const std::string& room_code, const std::string& from_user_id) {
+  std::vector<InviteRecord> gone;
+  transaction([&] {
+    Statement query(*this, "SELECT invite_id, room_code, from_user_id, from_display_name, to_user_id, sent_at FROM invites "
+                           "WHERE room_code = ? AND (? = '' OR from_user_id = ?)");
+    query.bind(room_code).bind(from_user_id).bind(from_user_id);
+    while (query.step()) {
+      gone.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), {}});
+    }
+    Statement(*this, "DELETE FROM invites WHERE room_code = ? AND (? = '' OR from_user_id = ?)")
+        .bind(room_code).bind(from_user_id).bind(from_user_id)
+        .run();
+  });
+  return gone;
 }
 
 bool Store::delete_invite(const std::string& invite_id, const std::string& to_user_id) {
@@ -441,12 +457,12 @@ std::vector<std::string> Store::delete_invites(const std::string& room_code, con
   return ids;
 }
 
-std::vector<InviteRecord> Store::invites_to(const std::string& user_id, int limit) {
+std::vector<InviteRecord> Store::invites_to(const std::string& user_id, std::int64_t since, int limit) {
   Statement query(*this,
                   "SELECT i.invite_id, i.room_code, i.from_user_id, i.from_display_name, i.to_user_id, i.sent_at, r.room_name "
                   "FROM invites i JOIN rooms r ON r.room_code = i.room_code "
-                  "WHERE i.to_user_id = ? AND r.is_active = 1 ORDER BY i.sent_at DESC, i.rowid DESC LIMIT ?");
-  query.bind(user_id).bind(limit);
+                  "WHERE i.to_user_id = ? AND r.is_active = 1 AND i.sent_at >= ? ORDER BY i.sent_at DESC, i.rowid DESC LIMIT ?");
+  query.bind(user_id).bind(since).bind(limit);
   std::vector<InviteRecord> invites;
   while (query.step()) {
     invites.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), query.text(6)});

@@ -126,13 +126,16 @@ class Store {
   void insert_call(const authority::EndedCall& call, int keep_per_caller);
   std::vector<CallRecord> calls_of(const std::string& user_id, int limit);  // newest first, either end
 
-  // Invites: put one (returning the id of the one it replaced, if any), whether one is held, and
-  // taking them away (dismissed: that one, if it is `to_user_id`'s; joined: all of theirs to the room).
+  // Invites: put one (returning the id of the one it replaced, if any), whether one sent since
+  // `since` is held, and taking them away (dismissed: that one, if it is `to_user_id`'s; joined: all
+  // of theirs to the room; withdrawn: all to a room that closed, or all its kicked member sent).
   std::optional<std::string> put_invite(const InviteRecord& invite);
-  bool has_invite(const std::string& room_code, const std::string& to_user_id);
+  bool has_invite(const std::string& room_code, const std::string& to_user_id, std::int64_t since);
   bool delete_invite(const std::string& invite_id, const std::string& to_user_id);
   std::vector<std::string> delete_invites(const std::string& room_code, const std::string& to_user_id);
-  std::vector<InviteRecord> invites_to(const std::string& user_id, int limit);  // to live rooms, newest first
+  std::vector<InviteRecord> withdraw_invites(const std::string& room_code, const std::string& from_user_id = {});
+  // To live rooms, sent since `since`, newest first.
+  std::vector<InviteRecord> invites_to(const std::string& user_id, std::int64_t since, int limit);
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken
   std::optional<RoomRecord> find_room(const std::string& room_code);

@@ -70,7 +70,7 @@ test('A declined ring tells the caller, and a ring cancelled while it rings take
   await ben.page.context().close();
 });
 
-test('An audio call shows the other person\'s initials, and turning the camera on makes it a video call', async () => {
+test('An audio call shows the other person\'s initials, opens no camera, and turning the camera on asks for it and makes it a video call', async () => {
   const ana = await person('Ana');
   const ben = await person('Ben');
   await befriend(ana, ben);
@@ -82,9 +82,16 @@ test('An audio call shows the other person\'s initials, and turning the camera o
   await remoteTile.locator('.mf-card-avatar').waitFor();
   assert.equal((await remoteTile.locator('.mf-card-avatar').textContent()).trim(), 'A');
   await screenshot(ben.page, 'ring-connected-audio-desktop');
+  // Neither end asked for a camera: its light stays off in an audio call.
+  const cameras = (page) => page.evaluate(() => {
+    const { localStream, mediaState } = window.mehfilOneToOne[Symbol.for('mehfil.debug')]();
+    return { tracks: localStream.getVideoTracks().length, state: mediaState.state };
+  });
+  for (const page of [ana.page, ben.page]) assert.deepEqual(await cameras(page), { tracks: 0, state: 'camera_off' });
   await ana.page.locator('.call-overlay').getByRole('button', { name: 'Turn the camera on' }).click();
   await eventually(async () => (await remoteTile.getAttribute('data-video')) === 'true' &&
     await remoteTile.locator('video').evaluate((v) => v.videoWidth > 0), { what: 'Ana\'s video reaching Ben' });
+  assert.deepEqual(await cameras(ana.page), { tracks: 1, state: 'camera_and_mic' });
   await ana.page.context().close();
   await ben.page.context().close();
 });

@@ -625,7 +625,7 @@ TEST_CASE("Dismissing an invite takes it from every tab and from Your Rooms, and
   REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", cy.user_id}}, ana.token).status == 200);
   REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, cy.token).status == 200);
   c1.send({{"type", "room:leave"}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(a.receive_type("room:participant-left"));
   a.send({{"type", "room:invite"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
   const std::string invite_id = c1.receive_type("invite:received").value()["invite_id"];
   REQUIRE(c2.receive_type("invite:received"));
@@ -635,5 +635,39 @@ TEST_CASE("Dismissing an invite takes it from every tab and from Your Rooms, and
   c2.send({{"type", "invite:dismiss"}, {"id", "d1"}, {"invite_id", invite_id}});
   CHECK(c1.receive_type("invite:gone").value()["invite_id"] == invite_id);
   CHECK(c2.receive_type("invite:gone"));
+  CHECK(http(server.port(), "GET", "/api/user/rooms", std::nullopt, cy.token).body["invited"].empty());
+}
+
+TEST_CASE("Invites stop standing when their sender is removed by the host, or their room ends: the cards go and the password is needed again") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana, json{{"password", "open sesame"}});
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code, "open sesame")["type"] == "room:joined");
+  REQUIRE(c.join(code, "open sesame")["type"] == "room:joined");
+  for (const User* other : {&ben, &cy}) {  // everyone befriends everyone while they are together
+    for (const User* one : {&ana, &ben}) {
+      if (one == other) continue;
+      http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", other->user_id}}, one->token);
+      http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", one->user_id}}, other->token);
+    }
+  }
+  c.send({{"type", "room:leave"}});
+  REQUIRE(a.receive_type("room:participant-left"));
+
+  b.send({{"type", "room:invite"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
+  const std::string from_ben = c.receive_type("invite:received").value()["invite_id"];
+  CHECK(http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, cy.token).body["admission"] == "ok");
+  a.send({{"type", "room:host-kick"}, {"target_user_id", ben.user_id}});
+  CHECK(c.receive_type("invite:gone").value()["invite_id"] == from_ben);
+  CHECK(http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, cy.token).body["admission"] == "password");
+  b.send({{"type", "room:invite"}, {"id", "k1"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
+  CHECK(b.receive_type("error").value()["code"] == "not_in_room");
+
+  a.send({{"type", "room:invite"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
+  const std::string from_ana = c.receive_type("invite:received").value()["invite_id"];
+  a.send({{"type", "room:end"}});
+  CHECK(c.receive_type("invite:gone").value()["invite_id"] == from_ana);
   CHECK(http(server.port(), "GET", "/api/user/rooms", std::nullopt, cy.token).body["invited"].empty());
 }

@@ -475,16 +475,16 @@ TEST_CASE("Add people: either of a call's two opens its room up, hosts it, and a
 }
 
 TEST_CASE("Invites: anyone in an open room may invite friends who are not here yet, and the invited need no password") {
-  // ana hosts, ben is in; cy and dan are ana's friends, eve is not.
-  const std::vector<std::string> anas_friends{"cy", "dan"};
+  // ana hosts, ben is in; cy, dan and fay are ana's friends, eve is not.
+  const std::vector<std::string> anas_friends{"cy", "dan", "fay"};
   const auto invite = [](std::vector<std::string> ids) {
     cli::InviteFriends m;
     for (auto& id : ids) m.friends.push_back({id});
     return m;
   };
-  const auto [what, locked, max, is_call, from, named, expected] =
+  const auto [what, locked, max, is_call, from, named, expected] =  // dan was removed from this room once
       GENERATE(table<std::string, bool, int, bool, std::string, std::vector<std::string>, std::string>({
-          {"two friends", false, 4, false, "ana", {"cy", "dan"}, "invite cy,dan from ana"},
+          {"two friends", false, 4, false, "ana", {"cy", "fay"}, "invite cy,fay from ana"},
           {"a friend named twice, and one already here", false, 4, false, "ana", {"cy", "cy", "ben"}, "invite cy from ana"},
           {"someone who is not a friend", false, 4, false, "ana", {"cy", "eve"}, "not_friends"},
           {"nobody", false, 4, false, "ana", {}, "bad_request"},
@@ -494,6 +494,7 @@ TEST_CASE("Invites: anyone in an open room may invite friends who are not here y
           {"into a full room", false, 2, false, "ana", {"cy"}, "room_full"},
           {"from a 1:1 call not yet opened up", false, 2, true, "ana", {"cy"}, "bad_request"},
           {"from someone not in the room", false, 4, false, "zed", {"cy"}, "not_in_room"},
+          {"a friend the host removed", false, 4, false, "ana", {"cy", "dan"}, "kicked"},
       }));
   INFO(what);
   RoomFacts f = facts(max);
@@ -502,11 +503,11 @@ TEST_CASE("Invites: anyone in an open room may invite friends who are not here y
   Room room(f);
   room.join("ana", 1);
   room.join("ben", 2);
-  // ben is in the room, so "ben" counts as a friend of ana's here: being here is what leaves him out.
-  std::vector<std::string> friends = anas_friends;
-  friends.push_back("ben");
-  friends.push_back("ana");
-  const Outcome outcome = room.rules.invite(from == "ana" ? 1 : 9, person(from), invite(named), friends, room.now);
+  // ben is in the room and counts as a friend of ana's here: being here is what leaves him out.
+  InviteFacts facts{anas_friends, {"dan"}};
+  facts.friends.push_back("ben");
+  facts.friends.push_back("ana");
+  const Outcome outcome = room.rules.invite(from == "ana" ? 1 : 9, person(from), invite(named), facts, room.now);
   if (outcome.problem) {
     CHECK(code_of(outcome) == expected);
     CHECK(outcome.effects.empty());

@@ -58,3 +58,29 @@ TEST_CASE("Events that make no sense are rejected and change nothing") {
   CHECK(count_of<Rejected>(media.handle(Continue{})) == 1);
   CHECK(media.state() == MediaAccessState::camera_and_mic);
 }
+
+TEST_CASE("A call that starts with the camera off asks for the microphone alone, and the camera only when it is turned on") {
+  MediaAccess media;
+  const auto asked = first_of<RequestMedia>(media.start(false));
+  CHECK(asked.audio);
+  CHECK_FALSE(asked.video);  // the camera's light stays off
+  media.handle(Granted{false, true});
+  CHECK(media.state() == MediaAccessState::camera_off);
+  CHECK(media.sends_audio());
+  CHECK_FALSE(media.sends_video());
+  CHECK(message_for(media.state()).empty());  // nothing went wrong: no warning
+  const auto camera = first_of<RequestMedia>(media.handle(AddCamera{}));
+  CHECK(camera.video);
+  CHECK_FALSE(camera.audio);  // the microphone is there already
+  SECTION("granted") {
+    media.handle(Granted{true, true});
+    CHECK(media.state() == MediaAccessState::camera_and_mic);
+    CHECK(media.sends_video());
+  }
+  SECTION("refused: audio only, with its message") {
+    media.handle(CameraDenied{});
+    CHECK(media.state() == MediaAccessState::audio_only);
+    CHECK_FALSE(message_for(media.state()).empty());
+    CHECK(count_of<Rejected>(media.handle(AddCamera{})) == 1);  // Retry asks for both again instead
+  }
+}

@@ -370,9 +370,9 @@ std::string CallBridge::handle_server_frame(std::string_view frame, std::int64_t
   return run(rm::ServerMessageReceived{std::move(*decoded.message)}, now_ms);
 }
 
-std::string CallBridge::media_start() {
+std::string CallBridge::media_start(bool camera) {
   json commands = json::array();
-  for (const auto& command : media_.start()) {
+  for (const auto& command : media_.start(camera)) {
     if (const auto* request = std::get_if<rm::RequestMedia>(&command)) {
       commands.push_back({{"type", "request-media"}, {"audio", request->audio}, {"video", request->video}});
     }
@@ -396,6 +396,8 @@ std::string CallBridge::media_event(std::string_view name) {
     event = rm::Continue{};
   } else if (name == "retry") {
     event = rm::Retry{};
+  } else if (name == "add-camera") {
+    event = rm::AddCamera{};
   } else {
     return dump(json{{"commands", json::array({json{{"type", "rejected"}, {"reason", "unknown media event"}}})},
                      {"state", rm::to_string(media_.state())},

@@ -57,7 +57,7 @@ class CallBridge {
   std::string handle_server_frame(std::string_view frame, std::int64_t now_ms);
 
   // MediaAccess: {"commands": [request-media {audio, video} | rejected], "state", "message"}.
-  std::string media_start();
+  std::string media_start(bool camera = true);  // false: the call starts with the camera off
   std::string media_event(std::string_view event_name);  // granted-both | granted-mic | camera-denied | mic-denied | continue | retry
 
   // {state, room_code, self, room, role: {is_host, is_cohost}, participants, links: {peer: {state, polite}},

@@ -48,9 +48,9 @@ std::string room_server_frame(int handle, const std::string& frame, double now_m
   return call ? call->handle_server_frame(frame, static_cast<std::int64_t>(now_ms)) : kNoCall;
 }
 
-std::string room_media_start(int handle) {
+std::string room_media_start(int handle, bool camera) {
   CallBridge* call = find(handle);
-  return call ? call->media_start() : std::string("{}");
+  return call ? call->media_start(camera) : std::string("{}");
 }
 
 std::string room_media_event(int handle, const std::string& name) {

@@ -18,7 +18,7 @@ export class RoomCore {
   event(event, nowMs) { return JSON.parse(engine.roomEvent(this.#handle, JSON.stringify(event), nowMs)); }
   /** A WebSocket text frame from the server → commands. */
   serverFrame(text, nowMs) { return JSON.parse(engine.roomServerFrame(this.#handle, text, nowMs)); }
-  mediaStart() { return JSON.parse(engine.roomMediaStart(this.#handle)); }
+  mediaStart(camera = true) { return JSON.parse(engine.roomMediaStart(this.#handle, !!camera)); }
   /** granted-both | granted-mic | camera-denied | mic-denied | continue | retry */
   mediaEvent(name) { return JSON.parse(engine.roomMediaEvent(this.#handle, name)); }
   snapshot() { return JSON.parse(engine.roomSnapshot(this.#handle)); }

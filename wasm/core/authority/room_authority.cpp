@@ -503,7 +503,7 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
 // invites
 
 Outcome RoomAuthority::invite(ConnId conn, const Actor& actor, const cli::InviteFriends& invite,
-                              const std::vector<std::string>& friends, std::int64_t now) {
+                              const InviteFacts& facts, std::int64_t now) {
   now_ = now;
   Outcome outcome;
   const Member* self = member_on(conn);
@@ -521,9 +521,11 @@ Outcome RoomAuthority::invite(ConnId conn, const Actor& actor, const cli::Invite
   SendInvites send{self->user_id, self->display_name, {}};
   for (const cli::Invitee& invitee : invite.friends) {
     if (invitee.user_id == self->user_id) return refuse(ErrorCode::bad_request, "You are here already.");
-    if (std::find(friends.begin(), friends.end(), invitee.user_id) == friends.end()) {
-      return refuse(ErrorCode::not_friends, "You can invite your friends only.");
-    }
+    const auto named = [&](const std::vector<std::string>& list) {
+      return std::find(list.begin(), list.end(), invitee.user_id) != list.end();
+    };
+    if (!named(facts.friends)) return refuse(ErrorCode::not_friends, "You can invite your friends only.");
+    if (named(facts.kicked)) return refuse(ErrorCode::kicked, "The host removed someone you chose from this room.");
     const Member* here = member(invitee.user_id);
     const bool listed = std::find(send.to_user_ids.begin(), send.to_user_ids.end(), invitee.user_id) != send.to_user_ids.end();
     if ((here && here->announced) || listed) continue;

@@ -36,7 +36,7 @@
 //
 // Invites (room:invite, "Invite from Friends List"): anyone in an open room may invite their
 // friends (the shell says which of the named people are), while the room is not locked and has a
-// free place; people already here are left out. An invited friend comes in without the password
+// free place; people already here are left out, and people the host removed may not be invited. An invited friend comes in without the password
 // (JoinRequest::invited: the shell holds the invite until they join or dismiss it); a lock, a kick
 // and a full room still keep them out.
 #pragma once
@@ -145,6 +145,12 @@ struct Outcome {
   bool needs_password = false;  // join: admitted once the shell has checked the password
 };
 
+// What the store knows about the people a room:invite names.
+struct InviteFacts {
+  std::vector<std::string> friends;  // those who are the sender's friends
+  std::vector<std::string> kicked;   // those the host removed from this room
+};
+
 // A join, by REST (conn 0: reserve a place) or by a socket.
 struct JoinRequest {
   Actor actor;
@@ -179,10 +185,9 @@ class RoomAuthority {
   Outcome socket_closed(ConnId conn, std::int64_t now);
   // A room message from the socket `conn` of `actor` (not join, ping or calls).
   Outcome message(ConnId conn, const Actor& actor, const protocol::ClientMessage& message, std::int64_t now);
-  // room:invite from the socket `conn` of `actor`; `friends`: those of the named people who are the
-  // actor's friends (the shell's store knows).
-  Outcome invite(ConnId conn, const Actor& actor, const protocol::client::InviteFriends& invite,
-                 const std::vector<std::string>& friends, std::int64_t now);
+  // room:invite from the socket `conn` of `actor`, with what the shell's store knows of the people named.
+  Outcome invite(ConnId conn, const Actor& actor, const protocol::client::InviteFriends& invite, const InviteFacts& facts,
+                 std::int64_t now);
   // A host power used over REST (mute, kick) or deleting the room (end_room).
   Outcome use_power(const Actor& actor, Power power, const std::string& target_user_id, std::int64_t now);
   // Deleting the room over REST: the end_room power, with the reason "deleted"; an ended room

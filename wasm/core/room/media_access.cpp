@@ -13,6 +13,7 @@ std::string_view to_string(MediaAccessState state) {
     case MediaAccessState::audio_only: return "audio_only";
     case MediaAccessState::mic_denied: return "mic_denied";
     case MediaAccessState::listen_only: return "listen_only";
+    case MediaAccessState::camera_off: return "camera_off";
   }
   return "?";
 }
@@ -27,13 +28,15 @@ std::string_view message_for(MediaAccessState state) {
     case MediaAccessState::mic_denied:
       return "Your microphone is blocked. Allow it in your browser's site settings and retry, or continue to listen only.";
     case MediaAccessState::listen_only: return "You're listening only. Others can't see or hear you.";
+    case MediaAccessState::camera_off: return "";
   }
   return "";
 }
 
-std::vector<MediaAccessCommand> MediaAccess::start() {
+std::vector<MediaAccessCommand> MediaAccess::start(bool camera) {
   state_ = MediaAccessState::requesting;
-  return {RequestMedia{true, true}};
+  camera_asked_ = camera;
+  return {RequestMedia{true, camera}};
 }
 
 std::vector<MediaAccessCommand> MediaAccess::handle(const MediaAccessEvent& event) {
@@ -43,15 +46,19 @@ std::vector<MediaAccessCommand> MediaAccess::handle(const MediaAccessEvent& even
     out.push_back(Rejected{std::string(what) + " in " + std::string(to_string(state_))});
   };
   if (const auto* granted = std::get_if<Granted>(&event)) {
-    if (state_ == S::requesting && granted->camera && granted->mic) {
+    if ((state_ == S::requesting && granted->camera && granted->mic) || (state_ == S::camera_off && granted->camera)) {
       state_ = S::camera_and_mic;
+    } else if (state_ == S::requesting && granted->mic && !camera_asked_) {
+      state_ = S::camera_off;
     } else if ((state_ == S::requesting || state_ == S::camera_denied) && granted->mic) {
       state_ = S::audio_only;
     } else {
       reject("a grant that changes nothing");
     }
   } else if (std::holds_alternative<CameraDenied>(event)) {
-    if (state_ == S::requesting || state_ == S::camera_and_mic) {
+    if (state_ == S::camera_off) {
+      state_ = S::audio_only;  // the microphone is there already
+    } else if (state_ == S::requesting || state_ == S::camera_and_mic) {
       state_ = S::camera_denied;
       out.push_back(RequestMedia{true, false});
     } else {
@@ -70,11 +77,18 @@ std::vector<MediaAccessCommand> MediaAccess::handle(const MediaAccessEvent& even
       reject("continue");
     }
   } else if (std::holds_alternative<Retry>(event)) {
-    if (state_ == S::camera_and_mic) {
+    if (state_ == S::camera_and_mic || state_ == S::camera_off) {
       reject("retry with nothing to retry");
     } else {
       state_ = S::requesting;
+      camera_asked_ = true;
       out.push_back(RequestMedia{true, true});
+    }
+  } else if (std::holds_alternative<AddCamera>(event)) {
+    if (state_ == S::camera_off) {
+      out.push_back(RequestMedia{false, true});
+    } else {
+      reject("adding the camera");
     }
   }
   return out;

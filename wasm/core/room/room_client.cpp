@@ -516,7 +516,7 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       send(client::GrowRoom{}, out);
     }
   } else if (const auto* invite = std::get_if<InviteFriends>(&event)) {
-    if (state_ != RoomState::in_room || room_.is_call) {
+    if ((state_ != RoomState::in_room && state_ != RoomState::waiting) || room_.is_call) {
       reject("friends are invited from inside an open room", out);
     } else if (invite->user_ids.empty()) {
       reject("name at least one friend to invite", out);

@@ -42,7 +42,7 @@
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
 //   waiting|in_room  GrowRoom in a 1:1 call's room           → (unchanged)      SendMessage(room:grow)
 //   any              room:grown                              → (unchanged)      the room is an ordinary one now
-//   in_room          InviteFriends in an open room           → in_room          SendMessage(room:invite)
+//   waiting|in_room  InviteFriends in an open room           → (unchanged)      SendMessage(room:invite)
 //   in_room          room:invites-sent                       → in_room          ShowToast(invites_sent, how many)
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
