@@ -12,6 +12,7 @@ const END_TEXT = {
   'hung-up': () => 'The call ended.',
   missed: (name) => `Missed call from ${name || 'someone'}.`,
   refused: () => 'You can call your friends and people in a room with you.',
+  'in-another-call': () => 'You are in a call already: hang up first.',
 };
 
 export function callEndText(reason, name) { return (END_TEXT[reason] ?? (() => 'The call ended.'))(name); }

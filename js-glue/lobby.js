@@ -12,7 +12,7 @@
 import { LobbyCore } from './mehfil-core.mjs';
 import { RoomSocket } from './room-socket.js';
 import { CoreDriver, randomId } from './core-driver.js';
-import { Emitter } from './emitter.js';
+import { Emitter, mehfilError } from './emitter.js';
 
 const lobbies = new Map(); // "origin token" -> Lobby
 
@@ -46,6 +46,7 @@ export class Lobby extends Emitter {
     gone: () => false,
   });
   call = null; // the core's last call update
+  #refusal = null; // the core's reason for refusing the last event, if it did
 
   constructor(server, token) {
     super();
@@ -58,11 +59,14 @@ export class Lobby extends Emitter {
   // Resolves once the socket is open, so a ring placed now is sent, not lost.
   ready() { return this.#opened; }
 
-  // Rings `userId`; the call's id (this page made it: the core has no randomness).
+  // Rings `userId`; the call's id (this page made it: the core has no randomness). Rejects with
+  // 'in_another_call' when the core refuses because this page is in a 1:1 call already.
   async ring(userId, { video = false, displayName = '' } = {}) {
     await this.ready();
     const callId = `c${randomId()}`;
+    this.#refusal = null;
     this.#driver.feed({ type: 'place', to_user_id: String(userId), to_display_name: displayName, call_id: callId, video: !!video });
+    if (this.#refusal) throw mehfilError('in_another_call', 'You are in a call already: hang up first.');
     return callId;
   }
 
@@ -94,7 +98,9 @@ export class Lobby extends Emitter {
       case 'invite-gone':
       case 'error':
         return this.emit(c.type, c);
-      case 'rejected': return console.warn('mehfil lobby: the core rejected an event:', c.reason);
+      case 'rejected':
+        this.#refusal = c.reason;
+        return console.debug('mehfil lobby: the core refused:', c.reason);
       default: return undefined;
     }
   }

@@ -129,10 +129,11 @@ export interface CallEvents {
 // call, was offline, the caller cancelled, either side hung up; 'missed' is the callee's side of
 // 'no-answer', 'refused' a ring the server would not place (not a friend, nobody in a room with you),
 // 'answered-elsewhere' the callee's other tab answered or declined it, 'moved-to-room' someone
-// pressed Add people: the call object goes on, in an ordinary room.
+// pressed Add people: the call object goes on, in an ordinary room; 'in-another-call' Mehfil.ring on a
+// page already in a 1:1 call (nothing was rung; an 'error' {code: 'in_another_call'} comes first).
 export type CallEndReason =
   | 'declined' | 'no-answer' | 'busy' | 'offline' | 'cancelled' | 'hung-up' | 'missed' | 'refused' | 'answered-elsewhere'
-  | 'moved-to-room';
+  | 'moved-to-room' | 'in-another-call';
 
 export interface RingOptions extends Omit<CreateOptions, 'room' | 'token'> {
   token: string;             // the caller's session (a JWT your site minted, or a guest session)

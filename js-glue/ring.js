@@ -80,9 +80,18 @@ export function ring(create, container, options) {
   const name = options.toName ?? '';
   const { room, give } = laterRoom();
   const call = create(container, { ...options, video, room });
-  follow(call, lobby, give, { name, video });
   call.emit('call-status', { phase: 'calling', name, video });
-  lobby.ring(options.to, { video, displayName: name }).then(() => call.join()).catch(() => {});
+  // Followed only once the core took the ring: a page in another call must not follow that one.
+  lobby.ring(options.to, { video, displayName: name }).then(() => {
+    follow(call, lobby, give, { name, video });
+    return call.join();
+  }).catch((error) => {
+    if (error?.code !== 'in_another_call') return;
+    give(null);
+    call.emit('error', { code: error.code, message: error.message });
+    call.emit('call-status', { phase: 'ended', name, video, reason: 'in-another-call' });
+    call.emit('call-ended', { reason: 'in-another-call' });
+  });
   return call;
 }
 

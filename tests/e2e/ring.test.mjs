@@ -41,6 +41,22 @@ test('A video call rung from the friends list rings the friend, who accepts; bot
   }, { what: 'the picture in the top-left corner' });
   assert.equal(await pip.getAttribute('data-local'), 'true');
 
+  // Mehfil.ring on Ana's page while she is in this call rings nobody and ends at once; hers goes on.
+  const second = await ana.page.evaluate(async ({ to, token }) => {
+    const { Mehfil } = await import('/mehfil.js');
+    const host = document.body.appendChild(document.createElement('div'));
+    const call = Mehfil.ring(host, { server: location.origin, token, to });
+    const seen = {};
+    call.on('error', ({ code }) => { seen.error = code; });
+    await new Promise((ended) => call.on('call-ended', ({ reason }) => { seen.reason = reason; ended(); }));
+    call.destroy();
+    host.remove();
+    return seen;
+  }, { to: ben.session.user_id, token: ana.session.token });
+  assert.deepEqual(second, { error: 'in_another_call', reason: 'in-another-call' });
+  assert.equal(await card(ben.page).count(), 0);
+  assert.equal((await callTiles(ana.page)).playing, 2);
+
   // Ben hangs up: Ana's call ends too, with a toast, and her page is the home page again.
   await ben.page.locator('.call-overlay').getByRole('button', { name: 'Leave', exact: true }).first().click();
   await eventually(async () => (await toasts(ana.page)).includes('The call ended.'), { what: 'the hang-up toast' });
@@ -250,7 +266,7 @@ test('Add people turns the call into a room with both inside, and a friend invit
 
 test('An invite waits under Your Rooms, and Dismiss there takes its card from every open tab', async () => {
   const ana = await person('Ana');
-  const ben = await person('Ben');
+  const ben = await person('Ben', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await befriend(ana, ben);
   const room = await rest(world, '/api/rooms/create', { room_name: 'Book club', max_participants: 4 }, ana.session.token);
   await openRoomPage(world, ana.page, room.room_code, 'Ana');
@@ -259,13 +275,16 @@ test('An invite waits under Your Rooms, and Dismiss there takes its card from ev
   await ana.page.evaluate((id) => window.mehfilCall.inviteFriends([id]), ben.session.user_id);
   const invite = ben.page.getByRole('alertdialog', { name: 'Ana invites you to Book club' });
   await invite.waitFor({ timeout: 15000 });
+  await screenshot(ben.page, 'invite-card-phone-dark');
   await ben.page.getByRole('button', { name: 'Your Rooms' }).click();
   await ben.page.getByRole('tab', { name: /Invites/ }).click();
   assert.equal(await ben.page.getByRole('tab', { name: /Invites/ }).getAttribute('aria-selected'), 'true');
   const row = ben.page.locator('#list-invited li').filter({ hasText: 'Book club' });
   assert.match(await row.textContent(), /Ana invited you/);
-  await screenshot(ben.page, 'your-rooms-invites-desktop');
+  await screenshot(ben.page, 'your-rooms-invites-phone-dark');
   await row.getByRole('button', { name: 'Dismiss the invite to Book club' }).click();
+  await ben.page.getByRole('tab', { name: /Calls/ }).click();  // the last tab is reachable on a phone too
+  assert.equal(await ben.page.getByRole('tab', { name: /Calls/ }).getAttribute('aria-selected'), 'true');
   await invite.waitFor({ state: 'detached', timeout: 15000 });
   await ana.page.context().close();
   await ben.page.context().close();
