@@ -170,8 +170,7 @@ TEST_CASE("call:ring reaches friends and people in a room with the caller, and n
   CHECK(answer_code(request(a, {{"type", "call:cancel"}, {"call_id", "room1"}}, 3)) == "ack");
 
   // A friend who is in no room with the caller any more.
-  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
-  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  REQUIRE(make_friends(server.port(), ana, ben));
   REQUIRE(answer_code(request(b, {{"type", "room:leave"}}, "leave")) == "ack");
   CHECK(answer_code(request(a, {{"type", "call:ring"}, {"to_user_id", ben.user_id}, {"call_id", "friend1"}}, 4)) == "ack");
   const auto as_friend = b.receive_type("call:incoming");

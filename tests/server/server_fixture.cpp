@@ -236,6 +236,11 @@ std::string new_room(unsigned short port, const User& host, json options) {
   return result.body["room_code"];
 }
 
+bool make_friends(unsigned short port, const User& from, const User& to) {
+  return http(port, "POST", "/api/friends/request", json{{"target_user_id", to.user_id}}, from.token).status == 200 &&
+         http(port, "POST", "/api/friends/accept", json{{"target_user_id", from.user_id}}, to.token).status == 200;
+}
+
 WsClient::WsClient(unsigned short port, const std::string& token, const std::string& origin) : ws_(io_) {
   beast::get_lowest_layer(ws_).connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
   if (!origin.empty()) {

@@ -100,6 +100,9 @@ struct User {
 };
 User new_user(unsigned short port, const std::string& name);
 std::string new_room(unsigned short port, const User& host, json options = json::object());
+// `from` asks `to` to be friends and `to` accepts (they must be in a call together, the server's
+// rule); true when both steps succeeded.
+bool make_friends(unsigned short port, const User& from, const User& to);
 
 class WsClient {
  public:

@@ -395,8 +395,7 @@ TEST_CASE("Friends see each other online, in a call and offline, live and in the
   auto b = std::make_unique<WsClient>(server.port(), ben.token);
   REQUIRE(a->join(code)["type"] == "room:joined");
   REQUIRE(b->join(code)["type"] == "room:joined");
-  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
-  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  REQUIRE(make_friends(server.port(), ana, ben));
   const auto presence_of_ben = [&] {
     const auto heard = a->receive_type("friend:presence");
     REQUIRE(heard);
@@ -445,8 +444,7 @@ TEST_CASE("A 1:1 call meets in its own room: the caller waits there while it rin
   const std::string code = new_room(server.port(), ana);
   WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
   for (WsClient* each : {&a, &b, &c}) REQUIRE(each->join(code)["type"] == "room:joined");
-  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
-  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  REQUIRE(make_friends(server.port(), ana, ben));
   for (WsClient* each : {&a, &b, &c}) each->send({{"type", "room:leave"}});
 
   a.send({{"type", "call:ring"}, {"to_user_id", ben.user_id}, {"call_id", "k1"}, {"video", true}});
@@ -549,8 +547,7 @@ TEST_CASE("Add people opens a call's room: both stay in, the call ends as moved,
   WsClient a(server.port(), ana.token), b(server.port(), ben.token), c(server.port(), cy.token);
   REQUIRE(a.join(code)["type"] == "room:joined");
   REQUIRE(b.join(code)["type"] == "room:joined");
-  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", ben.user_id}}, ana.token).status == 200);
-  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, ben.token).status == 200);
+  REQUIRE(make_friends(server.port(), ana, ben));
   a.send({{"type", "room:leave"}});
   b.send({{"type", "room:leave"}});
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -585,8 +582,7 @@ TEST_CASE("Invite from friends: each invited friend hears it on every socket, fi
     WsClient a(server.port(), ana.token), c(server.port(), cy.token);
     REQUIRE(a.join(meet)["type"] == "room:joined");
     REQUIRE(c.join(meet)["type"] == "room:joined");
-    REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", cy.user_id}}, ana.token).status == 200);
-    REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, cy.token).status == 200);
+    REQUIRE(make_friends(server.port(), ana, cy));
   }
   const std::string code = new_room(server.port(), ana, json{{"password", "open sesame"}});
   WsClient a(server.port(), ana.token), c1(server.port(), cy.token), c2(server.port(), cy.token), e(server.port(), eve.token);
@@ -622,8 +618,7 @@ TEST_CASE("Dismissing an invite takes it from every tab and from Your Rooms, and
   WsClient a(server.port(), ana.token), c1(server.port(), cy.token), c2(server.port(), cy.token);
   REQUIRE(a.join(code)["type"] == "room:joined");
   REQUIRE(c1.join(code)["type"] == "room:joined");
-  REQUIRE(http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", cy.user_id}}, ana.token).status == 200);
-  REQUIRE(http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", ana.user_id}}, cy.token).status == 200);
+  REQUIRE(make_friends(server.port(), ana, cy));
   c1.send({{"type", "room:leave"}});
   REQUIRE(a.receive_type("room:participant-left"));
   a.send({{"type", "room:invite"}, {"friends", json::array({{{"user_id", cy.user_id}}})}});
@@ -649,8 +644,7 @@ TEST_CASE("Invites stop standing when their sender is removed by the host, or th
   for (const User* other : {&ben, &cy}) {  // everyone befriends everyone while they are together
     for (const User* one : {&ana, &ben}) {
       if (one == other) continue;
-      http(server.port(), "POST", "/api/friends/request", json{{"target_user_id", other->user_id}}, one->token);
-      http(server.port(), "POST", "/api/friends/accept", json{{"target_user_id", one->user_id}}, other->token);
+      REQUIRE(make_friends(server.port(), *one, *other));
     }
   }
   c.send({{"type", "room:leave"}});
