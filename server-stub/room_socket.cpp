@@ -119,6 +119,10 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
           whiteboard_ops(connection, *live, m.ops, id);
+        } else if constexpr (std::is_same_v<T, cli::LeaveRoom>) {
+          // Leaving is idempotent: a room that closed (a 1:1 call's, as it ends) has let go already.
+          if (!live) return ack();
+          room_message();
         } else if constexpr (std::is_same_v<T, cli::InviteFriends>) {
           invite(connection, live, m, id);
         } else if constexpr (std::is_same_v<T, cli::DismissInvite>) {

@@ -85,6 +85,21 @@ TEST_CASE("Messages before joining a room are refused with not_in_room") {
   CHECK((*refused)["ref"] == "r1");
 }
 
+TEST_CASE("Leaving a room that already closed is acked, not refused: both ends of a call may leave as it ends") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  a.send({{"type", "room:end"}});
+  REQUIRE(b.receive_type("room:closed"));
+  b.send({{"type", "room:leave"}, {"id", "bye"}});
+  const auto answer = b.receive_type("ack");
+  REQUIRE(answer);
+  CHECK((*answer)["id"] == "bye");
+}
+
 TEST_CASE("The host mutes, kicks, locks and ends, others may not") {
   ServerProcess server;
   const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
