@@ -45,6 +45,7 @@ export function toastText(kind, detail, nameOf) {
     case 'friend_request': return `${detail} wants to be your friend`;
     case 'friend_sent': return `Friend request sent to ${nameOf(detail) || 'them'}`;
     case 'now_friends': return `You and ${detail} are now friends`;
+    case 'recording': return { recording: 'This call is being recorded.', paused: 'Recording paused.', off: 'Recording stopped.' }[detail] ?? '';
     case 'invites_sent': return detail === '1' ? 'Invite sent' : `Invites sent to ${detail} friends`;
     default: return detail;
   }

@@ -86,6 +86,8 @@ export function mountCallUi({ root, call, stage }) {
   // top bar: what room this is, and the room-wide actions
   const title = el('strong', { className: 'mf-room-name' });
   const codeTag = el('span', { className: 'mf-code' });
+  // Red while the room is recorded, for everyone in it (room().recording, the server's word).
+  const recordingTag = el('span', { className: 'mf-recording', role: 'status', hidden: true });
   const count = el('span', { className: 'mf-count' });
   count.setAttribute('aria-label', 'People in the room');
   const copyButton = textButton('Copy Code', copyCode, 'mf-button', 'copy');
@@ -99,7 +101,7 @@ export function mountCallUi({ root, call, stage }) {
     button.title = label;
   }
   const top = el('header', { className: 'mf-topbar' },
-    el('div', { className: 'mf-title' }, title, codeTag, el('span', { className: 'mf-count-pill' }, icon('users', { size: 14 }), count)),
+    el('div', { className: 'mf-title' }, title, codeTag, el('span', { className: 'mf-count-pill' }, icon('users', { size: 14 }), count), recordingTag),
     el('div', { className: 'mf-top-actions' }, addPeople, copyButton, inviteButton, settingsButton, leaveTop));
 
   // the stage, with a waiting card while alone and a notice bar for connection trouble
@@ -315,6 +317,14 @@ export function mountCallUi({ root, call, stage }) {
     return item;
   };
   const settingsItem = menuItem('Room settings', 'settings', () => openPanel('settings'));
+  // Recording, for the host and co-hosts: start or pause or resume, and stop.
+  const recordItem = menuItem('Start recording', 'record', () => {
+    const state = call.room()?.recording;
+    if (state === 'recording') call.pauseRecording();
+    else if (state === 'paused') call.resumeRecording();
+    else call.startRecording();
+  });
+  const stopRecordItem = menuItem('Stop recording', 'stop', () => call.stopRecording());
   const sharingItems = [menuItem('Invite people', 'user-plus', () => openInvite()),
     menuItem('Copy room code', 'copy', copyCode), menuItem('Copy room link', 'link', copyLink)];
   const moreMenu = el('div', { className: 'mf-menu', role: 'menu', hidden: true },
@@ -322,7 +332,7 @@ export function mountCallUi({ root, call, stage }) {
     menuItem('Show participants', 'users', () => openPanel('people')),
     menuItem('Camera and microphone', 'video', () => openPanel('devices')),
     menuItem('Connection info', 'wifi', () => openPanel('connection')),
-    settingsItem,
+    settingsItem, recordItem, stopRecordItem,
     menuItem('Leave room', 'leave', () => call.leave()));
   moreMenu.setAttribute('aria-label', 'More options');
   const items = () => [...moreMenu.querySelectorAll('[role="menuitem"]')].filter((i) => !i.hidden);
@@ -395,6 +405,13 @@ export function mountCallUi({ root, call, stage }) {
     const isCall = !!info?.is_call;
     for (const part of [codeTag, count.parentElement, copyButton, inviteButton, floatingInvite, ...sharingItems]) part.hidden = isCall;
     addPeople.hidden = !isCall;
+    const recording = info?.recording ?? 'off';
+    recordingTag.hidden = recording === 'off';
+    recordingTag.textContent = recording === 'paused' ? 'Recording paused' : 'Recording';
+    recordingTag.classList.toggle('mf-recording-paused', recording === 'paused');
+    recordItem.hidden = isCall || !call.mayRecord();
+    recordItem.querySelector('span').textContent = { recording: 'Pause recording', paused: 'Resume recording' }[recording] ?? 'Start recording';
+    stopRecordItem.hidden = recordItem.hidden || recording === 'off';
     waiting.hidden = isCall || !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
     showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'in_room' && info?.host_away ? 'host-left' : null);
     const self = call.self();

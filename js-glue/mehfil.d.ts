@@ -55,6 +55,7 @@ export interface RoomInfo {
   is_locked: boolean;
   host_away: boolean; // the host's connection dropped; anyone may claimHost() until they are back
   is_call: boolean;   // a 1:1 call's own room (Mehfil.ring): the two of them only, and no host
+  recording: 'recording' | 'paused' | 'off'; // the room's recording, as the server last said
   settings: RoomSettings;
   link: string;      // absolute URL of the room page
 }
@@ -123,6 +124,10 @@ export interface CallEvents {
   'call-ringing': { call_id: string };   // the callee's phone rings now
   'call-accepted': { call_id: string };  // answered: the two meet in the call's room
   'call-ended': { reason: CallEndReason };
+  // The room's recording changed (someone started, resumed, paused or stopped it).
+  'recording-started': { state: 'recording' };
+  'recording-paused': { state: 'paused' };
+  'recording-stopped': { state: 'off' };
 }
 
 // How a 1:1 call ended: the callee declined, nobody answered in 30 s, the callee was in another
@@ -191,6 +196,13 @@ export interface Call {
   kick(userId: string): void;
   makeCohost(userId: string): void;
   claimHost(): void; // "Become Host", only while room().host_away; 'error' otherwise
+  // Recording the room: the host and co-hosts only (mayRecord()); anyone else gets an 'error'. The
+  // room's state is room().recording; everyone in the room gets the recording-* events.
+  startRecording(): void;
+  pauseRecording(): void;
+  resumeRecording(): void;
+  stopRecording(): void;
+  mayRecord(): boolean;
   // "Add people" in a 1:1 call: its room becomes an ordinary room with both inside (its code and
   // link work for others now) and the one who did it hosts it; the call ends as 'moved-to-room'.
   addPeople(): void;

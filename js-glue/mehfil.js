@@ -27,7 +27,7 @@ import { SCREEN_MESSAGES, showPlainScreen, toastText } from './call-messages.js'
 import { CallWhiteboard } from './call-whiteboard.js';
 import { Friends } from './friends.js';
 import { Emitter, mehfilError } from './emitter.js';
-import { restCall } from './rest-client.js';
+import { guestSession, restCall } from './rest-client.js';
 import { CallFrame } from './call-frame.js';
 import { roomElement } from './mehfil-element.js';
 import { CoreDriver, now, randomId } from './core-driver.js';
@@ -133,7 +133,7 @@ class Call extends Emitter {
     if (!this.#mediaReady) this.#mediaReady = this.#startMedia();
     await this.#uiReady;
     try {
-      this.#token = this.#options.token ?? this.#token ?? (await this.#guestSession());
+      this.#token = this.#options.token ?? this.#token ?? (await guestSession(this.#options.server, this.#options.displayName));
     } catch (error) {
       this.#join.fail(error.code ?? 'connection_lost', error.message);
       this.emit('error', { ...this.#join.lastError });
@@ -207,9 +207,7 @@ class Call extends Emitter {
   friendRelation(userId) { return this.#friends.relation(userId); }
 
   // One REST call with this call's session (rest-client.js): a refusal is a MehfilError with the server's code.
-  #api(path, json, { auth = true } = {}) {
-    return restCall(this.#options.server, path, { token: auth ? this.#token : null, json });
-  }
+  #api(path, json) { return restCall(this.#options.server, path, { token: this.#token, json }); }
 
   devices() { return this.#media.devices(); }
 
@@ -303,6 +301,14 @@ class Call extends Emitter {
   // The Invite dialog's friends (presence fresh from the server), and its Send Invites.
   async friends() { return (await this.#friends.load()) ? this.#friends.list() : []; }
   inviteFriends(userIds) { this.#request({ type: 'invite', user_ids: [...userIds].map(String) }); }
+
+  // Recording the room (host and co-hosts; the server decides). room().recording is its state.
+  startRecording() { this.#record('start'); }
+  pauseRecording() { this.#record('pause'); }
+  resumeRecording() { this.#record('resume'); }
+  stopRecording() { this.#record('stop'); }
+  mayRecord() { return !!this.#snapshot?.may_record; }
+  #record(action) { this.#request({ type: 'record', action }, 'Only the host or a co-host can record the room.'); }
 
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
   claimHost() { this.#request({ type: 'claim-host' }, 'The room has a host.'); }
@@ -434,15 +440,10 @@ class Call extends Emitter {
     return refused;
   }
 
-  async #guestSession() {
-    const body = await this.#api('/api/session', { display_name: this.#options.displayName || 'Guest' }, { auth: false });
-    if (!body.token) throw mehfilError('unauthorized', 'No session could be made.');
-    return body.token;
-  }
-
   #toast(kind, detail) {
     const nameOf = (userId) => this.participants().find((p) => p.user_id === userId)?.display_name ?? '';
     this.emit('toast', { kind, detail, text: toastText(kind, detail, nameOf) });
+    if (kind === 'recording') this.emit(`recording-${{ off: 'stopped', paused: 'paused' }[detail] ?? 'started'}`, { state: detail });
   }
 
   // The core's screen, with what it is about: the server's code and message, who removed us, why

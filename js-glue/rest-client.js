@@ -10,6 +10,13 @@
 // that cannot be reached at all, `connection_lost`.
 import { mehfilError } from './emitter.js';
 
+// A guest session for someone without a token: its token (POST /api/session).
+export async function guestSession(server, displayName) {
+  const body = await restCall(server, '/api/session', { json: { display_name: displayName || 'Guest' } });
+  if (!body.token) throw mehfilError('unauthorized', 'No session could be made.');
+  return body.token;
+}
+
 export async function restCall(server, path, { token, json, method = json === undefined ? 'GET' : 'POST' } = {}) {
   const headers = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;

@@ -291,6 +291,7 @@ json RoomHub::room_json(const LiveRoom& live) const {
           {"max_participants", facts.max_participants},
           {"participant_count", static_cast<int>(live.rules.members().size())},
           {"settings", protocol::settings_to_json(facts.settings)},
+          {"recording", facts.recording.state},  // a joiner is told before they come in
           {"created_at", r.created_at},
           {"expires_at", r.expires_at}};
 }

@@ -148,3 +148,44 @@ test('when the host drops out, the others are told and one of them can become ho
   await guest.locator('.mf-people').getByRole('button', { name: /Mute Omar/ }).click();
   await eventually(() => other.evaluate(() => window.call.self()?.audio === false), { what: 'Omar to be muted by the new host' });
 });
+
+test('the host starts, pauses and stops recording from the More menu, and everyone sees the red Recording indicator', async () => {
+  const recorded = await createRoom(world, { hostName: 'Host' });
+  const host = await openCall(world, { room: recorded.code, name: 'Host', token: recorded.hostToken });
+  const guest = await openCall(world, { room: recorded.code, name: 'Bela', viewport: { width: 390, height: 844 } });
+  assert.equal(await join(host), 'in_room');
+  assert.equal(await join(guest), 'in_room');
+  const menu = (page, item) => page.getByRole('menuitem', { name: item });
+  const indicator = (page) => page.getByRole('status').filter({ hasText: /^Recording/ });
+
+  // Bela is no host: the menu offers her nothing, and the server would refuse her anyway.
+  await guest.getByRole('button', { name: 'More options' }).click();
+  assert.equal(await menu(guest, 'Start recording').isVisible(), false);
+  await guest.keyboard.press('Escape');
+  const refused = await guest.evaluate(() => new Promise((resolve) => {
+    window.call.once('error', ({ code }) => resolve(code));
+    window.call.startRecording();
+  }));
+  assert.equal(refused, 'not_allowed');
+
+  await host.getByRole('button', { name: 'More options' }).click();
+  await menu(host, 'Start recording').click();
+  for (const page of [host, guest]) {
+    await indicator(page).waitFor({ timeout: 10000 });
+    await eventually(async () => (await page.locator('.mf-toast').allTextContents()).includes('This call is being recorded.'),
+      { what: 'the recording toast' });
+  }
+  assert.equal(await guest.evaluate(() => window.call.room().recording), 'recording');
+  await screenshot(host, 'recording-indicator-desktop');
+  await screenshot(guest, 'recording-indicator-phone');
+
+  await host.getByRole('button', { name: 'More options' }).click();
+  await menu(host, 'Pause recording').click();
+  await eventually(async () => (await indicator(guest).textContent()) === 'Recording paused', { what: 'paused on Bela\'s page' });
+  await host.getByRole('button', { name: 'More options' }).click();
+  await menu(host, 'Stop recording').click();
+  await indicator(guest).waitFor({ state: 'hidden', timeout: 10000 });
+  assert.equal(await guest.evaluate(() => window.call.room().recording), 'off');
+  await host.context().close();
+  await guest.context().close();
+});

@@ -680,3 +680,27 @@ TEST_CASE("Invites stop standing when their sender is removed by the host, or th
   CHECK(c.receive_type("invite:gone").value()["invite_id"] == from_ana);
   CHECK(http(server.port(), "GET", "/api/user/rooms", std::nullopt, cy.token).body["invited"].empty());
 }
+
+TEST_CASE("Recording goes through the room's rules: the host starts it, a member may not, everyone hears it, and the room's preview says so") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben"), cy = new_user(server.port(), "Cy");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  b.send({{"type", "recording:start"}, {"id", "r1"}});
+  CHECK(b.receive_type("error").value()["code"] == "not_host");
+  CHECK(http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, cy.token).body["recording"] == "off");
+
+  a.send({{"type", "recording:start"}, {"id", "r2"}});
+  const json told = b.receive_type("room:recording").value();
+  CHECK(told["state"] == "recording");
+  CHECK(told["recorder_user_id"] == ana.user_id);
+  CHECK(http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, cy.token).body["recording"] == "recording");
+  WsClient c(server.port(), cy.token);
+  REQUIRE(c.join(code)["type"] == "room:joined");
+  CHECK(c.receive_type("room:recording").value()["recording_id"] == told["recording_id"]);
+
+  a.send({{"type", "recording:stop"}});
+  CHECK(c.receive_type("room:recording").value()["state"] == "off");
+}

@@ -534,3 +534,65 @@ TEST_CASE("An invited friend comes into a password room without the password, bu
   REQUIRE_FALSE(room.send(1, "ana", cli::LockRoom{true}).problem);
   CHECK(code_of(room.rules.admission(cy, room.now)) == "room_locked");
 }
+
+TEST_CASE("Recording: the host or a co-host starts, pauses, resumes and stops it, and everyone hears each change") {
+  Room room;
+  room.join("ana", 1);  // host
+  room.join("ben", 2);
+  room.join("cy", 3);
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"cy"}).problem);
+  CHECK(room.send(2, "ben", cli::StartRecording{}).problem->code == ErrorCode::not_host);
+  const Outcome started = room.send(3, "cy", cli::StartRecording{});  // a co-host may
+  REQUIRE_FALSE(started.problem);
+  for (const char* to : {"c1 room:recording", "c2 room:recording", "c3 room:recording"}) CHECK(has(started, to));
+  const auto& state = std::get<srv::RecordingState>(std::get<Deliver>(started.effects[0]).message);
+  CHECK(state.state == "recording");
+  CHECK(state.recorder_user_id == "cy");
+  CHECK(state.recording_id == "Room2345-" + std::to_string(room.now));
+
+  const auto [step, expected_state, refused] = GENERATE(table<std::string, std::string, std::string>({
+      {"start again", "recording", "bad_request"},
+      {"resume while recording", "recording", "bad_request"},
+      {"pause", "paused", ""},
+      {"stop", "off", ""},
+  }));
+  INFO(step);
+  mehfil::protocol::ClientMessage message = cli::StartRecording{};
+  if (step == "resume while recording") message = cli::ResumeRecording{};
+  if (step == "pause") message = cli::PauseRecording{};
+  if (step == "stop") message = cli::StopRecording{};
+  const Outcome outcome = room.send(1, "ana", message);
+  CHECK(code_of(outcome) == (refused.empty() ? "admitted" : refused));
+  CHECK(room.rules.facts().recording.state == expected_state);
+  if (step == "pause") {
+    CHECK(code_of(room.send(1, "ana", cli::PauseRecording{})) == "bad_request");
+    REQUIRE_FALSE(room.send(1, "ana", cli::ResumeRecording{}).problem);
+    CHECK(room.rules.facts().recording.state == "recording");
+  }
+}
+
+TEST_CASE("A joiner hears the recording after room:joined, and when the recorder goes another host or co-host takes it over, until nobody is left") {
+  Room room;
+  room.join("ana", 1);  // host
+  room.join("ben", 2);
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  REQUIRE_FALSE(room.send(1, "ana", cli::StartRecording{}).problem);
+  const Outcome joined = room.join("cy", 3);
+  CHECK(has(joined, "c3 room:joined"));
+  CHECK(has(joined, "c3 room:recording"));
+
+  const Outcome dropped = room.rules.socket_closed(1, room.now);  // the recorder's tab died
+  CHECK(has(dropped, "c2 room:recording"));
+  CHECK(room.rules.facts().recording.recorder_user_id == "ben");
+  CHECK(room.rules.facts().recording.state == "recording");
+
+  room.rules.socket_closed(2, room.now);  // ben's too: nobody here may record; it waits for them
+  CHECK(room.rules.facts().recording.state == "recording");
+  room.now += 60'000;  // past the grace their places go: cy is host now, and records
+  const Outcome gone = room.rules.tick(room.now);
+  CHECK(has(gone, "c3 room:recording"));
+  CHECK(room.rules.role_of("cy").is_host);
+  CHECK(room.rules.facts().recording.recorder_user_id == "cy");
+  REQUIRE_FALSE(room.send(3, "cy", cli::LeaveRoom{}).problem);  // the last one leaves: it stops
+  CHECK(room.rules.facts().recording.state == "off");
+}

@@ -52,6 +52,10 @@ inline std::vector<ClientMessage> every_client_message() {
       client::GrowRoom{},
       client::InviteFriends{{{"u_ben"}, {"u_cara"}}},
       client::DismissInvite{"i_Xq2"},
+      client::StartRecording{},
+      client::PauseRecording{},
+      client::ResumeRecording{},
+      client::StopRecording{},
       client::Ping{},
   };
 }
@@ -91,6 +95,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::InvitesSent{{{"u_ben"}}},
       server::InviteReceived{"i_Xq2", "Cq4Rt7Wm", "Study group", "u_amira", "Amira", 1767225600000},
       server::InviteGone{"i_Xq2"},
+      server::RecordingState{"Cq4Rt7Wm", "Cq4Rt7Wm-1767225600000", "recording", "u_amira", 1767225600000},
       server::CallRejected{"call-1"},
       server::CallCancelled{"call-1", true},
       server::CallBusy{"call-1"},

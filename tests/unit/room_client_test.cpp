@@ -462,3 +462,20 @@ TEST_CASE("A 1:1 call's room invites nobody until Add people opens it up") {
   receive(room, server::RoomGrown{"AbCdEf23", "u5", 10}, 40);
   CHECK(count_of<SendMessage>(room.handle(InviteFriends{{"u7"}}, 50)) == 1);
 }
+
+TEST_CASE("Recording: the host's Record sends recording:start, a member's is refused, and room:recording is kept and toasted on each change") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  receive(room, snapshot("5", {person("1")}, "u5"), 20);  // User 5 is the host here
+  REQUIRE(room.role().is_host);
+  CHECK(std::holds_alternative<client::StartRecording>(first_of<SendMessage>(room.handle(Record{Record::Action::start}, 30)).message));
+  CHECK(std::holds_alternative<client::StopRecording>(first_of<SendMessage>(room.handle(Record{Record::Action::stop}, 31)).message));
+  const auto told = receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40}, 40);
+  CHECK(first_of<ShowToast>(told).kind == Toast::recording);
+  CHECK(first_of<ShowToast>(told).detail == "recording");
+  CHECK(room.recording().recording_id == "AbCdEf23-40");
+  CHECK(count_of<ShowToast>(receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u1", 40}, 50)) == 0);
+  receive(room, server::HostChanged{"AbCdEf23", "u1", "u5"}, 60);  // no longer host: no controls
+  CHECK(count_of<Rejected>(room.handle(Record{Record::Action::pause}, 70)) == 1);
+}

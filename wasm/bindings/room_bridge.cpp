@@ -201,6 +201,15 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = rm::ClaimHost{};
   } else if (type == "grow") {
     event = rm::GrowRoom{};
+  } else if (type == "record") {
+    const std::string action = r.text("action");
+    rm::Record record;
+    if (action == "start") record.action = rm::Record::Action::start;
+    else if (action == "pause") record.action = rm::Record::Action::pause;
+    else if (action == "resume") record.action = rm::Record::Action::resume;
+    else if (action == "stop") record.action = rm::Record::Action::stop;
+    else return std::string("action must be start, pause, resume or stop");
+    event = record;
   } else if (type == "invite") {
     const json* ids = r.field("user_ids");
     if (!ids || !ids->is_array()) return std::string("user_ids must be an array");
@@ -449,10 +458,12 @@ std::string CallBridge::snapshot() const {
                                              {"is_locked", room.is_locked},
                                              {"host_away", client_.host_away()},
                                              {"is_call", room.is_call},
+                                             {"recording", client_.recording().state},
                                              {"settings", proto::settings_to_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},
       {"may_share_screen", rm::may_share_screen(client_.role(), room.settings)},
+      {"may_record", rm::may_record(client_.role())},
       {"participants", std::move(participants)},
       {"links", std::move(links)},
       {"media", {{"state", rm::to_string(media_.state())},

@@ -8,7 +8,7 @@
 // Events in (JSON objects, snake_case, "type" first):
 //   preview | join {room_code, display_name, password?} | submit-password {password} | leave
 //   own-media {audio, video, screen} | host {action, target_user_id?, locked?, settings?} | grow
-//   invite {user_ids}
+//   invite {user_ids} | record {action: start | pause | resume | stop}
 //   chat {text, client_msg_id} | board-ops {ops} | board-cursor {x, y, laser}
 //   socket-opened | socket-closed {jitter} | tick
 //   pin {tile} | unpin | page {page} | whiteboard {open}       the stage (room/stage.h)

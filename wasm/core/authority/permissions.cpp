@@ -84,4 +84,9 @@ std::optional<Refusal> check_screen_share(Role actor, bool room_allows) {
   return Refusal{ErrorCode::screenshare_disabled, "The host has turned screen sharing off."};
 }
 
+std::optional<Refusal> check_recording(Role actor) {
+  if (actor.is_host || actor.is_cohost) return std::nullopt;
+  return Refusal{ErrorCode::not_host, "Only the host or a co-host can record the room."};
+}
+
 }  // namespace mehfil::authority

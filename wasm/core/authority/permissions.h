@@ -33,6 +33,9 @@
 //                existing co-host or the host a co-host, handing the room to its own host)
 // The messages are sentences for people, sent as they are in `error.message` and REST bodies.
 //
+// Recording (start, pause, resume, stop) is the host's and the co-hosts' (check_recording); it is
+// no power on the table because it acts on nobody and changes no setting.
+//
 // Sharing a screen is no host power but a room switch (settings.screenshare): while it is off only
 // the host and co-hosts may start a share; anyone else gets screenshare_disabled.
 #pragma once
@@ -73,5 +76,8 @@ std::optional<Refusal> check_power(Role actor, Power power, std::optional<Role> 
 
 // Whether `actor` may start sharing a screen in a room whose screenshare switch is `room_allows`.
 std::optional<Refusal> check_screen_share(Role actor, bool room_allows);
+
+// Whether `actor` may start, pause, resume or stop recording the room: the host and co-hosts.
+std::optional<Refusal> check_recording(Role actor);
 
 }  // namespace mehfil::authority

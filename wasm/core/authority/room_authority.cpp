@@ -210,6 +210,7 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
     if (other.announced && other.user_id != m.user_id) joined.participants.push_back(participant(other));
   }
   out.push_back(Welcome{conn, std::move(joined)});
+  if (facts_.recording.state != "off") out.push_back(Deliver{{conn}, recording_state()});
   if (first_arrival) broadcast(srv::ParticipantJoined{facts_.room_code, participant(m), announced_count()}, out, m.user_id);
   if (!hosted()) return;  // a 1:1 call: nobody is host, nobody is told of one
   if (host_returns) {
@@ -242,7 +243,32 @@ void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<
     save(*next, out);
     broadcast(srv::HostChanged{facts_.room_code, next->user_id, gone.user_id}, out);
   }
+  recorder_gone(gone.user_id, true, out);
   out.push_back(SaveRoom{});
+}
+
+srv::RecordingState RoomAuthority::recording_state() const {
+  const Recording& r = facts_.recording;
+  return {facts_.room_code, r.id, r.state, r.recorder_user_id, r.started_at};
+}
+
+void RoomAuthority::recorder_gone(const std::string& user_id, bool stop_if_nobody, std::vector<Effect>& out) {
+  Recording& r = facts_.recording;
+  if (r.state == "off" || r.recorder_user_id != user_id) return;
+  const Member* next = nullptr;
+  for (const Member& m : members_) {
+    const Role role = role_of(m.user_id);
+    if (m.user_id == user_id || m.conn == 0 || !(role.is_host || role.is_cohost)) continue;
+    if (!next || role.is_host) next = &m;
+  }
+  if (next) {
+    r.recorder_user_id = next->user_id;
+  } else if (stop_if_nobody) {
+    r.state = "off";
+  } else {
+    return;
+  }
+  broadcast(recording_state(), out);
 }
 
 void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
@@ -252,6 +278,7 @@ void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
     save(m, out, now_);
   }
   members_.clear();
+  facts_.recording.state = "off";  // the recording ends with the room
   facts_.is_active = false;
   facts_.closed_reason = reason;
   out.push_back(SaveRoom{false});
@@ -285,6 +312,7 @@ Outcome RoomAuthority::socket_closed(ConnId conn, std::int64_t now) {
   if (hosted() && m->user_id == facts_.host_user_id && m->announced) {
     broadcast(srv::HostAway{facts_.room_code, m->user_id}, outcome.effects);
   }
+  recorder_gone(m->user_id, false, outcome.effects);
   return outcome;
 }
 
@@ -477,6 +505,24 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           apply_power(actor, Power::change_settings, {}, out);
         } else if constexpr (std::is_same_v<T, cli::EndRoom>) {
           power(Power::end_room);
+        } else if constexpr (std::is_same_v<T, cli::StartRecording> || std::is_same_v<T, cli::PauseRecording> ||
+                             std::is_same_v<T, cli::ResumeRecording> || std::is_same_v<T, cli::StopRecording>) {
+          if (const auto refusal = check_recording(role_of(actor))) return void(outcome.problem = refusal_problem(*refusal));
+          Recording& r = facts_.recording;
+          if constexpr (std::is_same_v<T, cli::StartRecording>) {
+            if (r.state != "off") return refuse(ErrorCode::bad_request, "The room is being recorded already.");
+            r = {facts_.room_code + "-" + std::to_string(now), "recording", self->user_id, now};
+          } else if constexpr (std::is_same_v<T, cli::PauseRecording>) {
+            if (r.state != "recording") return refuse(ErrorCode::bad_request, "Nothing is being recorded.");
+            r.state = "paused";
+          } else if constexpr (std::is_same_v<T, cli::ResumeRecording>) {
+            if (r.state != "paused") return refuse(ErrorCode::bad_request, "The recording is not paused.");
+            r.state = "recording";
+          } else {
+            if (r.state == "off") return refuse(ErrorCode::bad_request, "Nothing is being recorded.");
+            r.state = "off";
+          }
+          broadcast(recording_state(), out);
         } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
           // "Add people": either of the two opens the call's room up; they host it from now on.
           if (hosted()) return refuse(ErrorCode::bad_request, "This room is open to more people already.");

@@ -34,6 +34,13 @@
 // room of kGrownRoomSize with them inside, hosted by the one who opened it, and the call is over as
 // a call (call_rules.h: room_grew) while the room goes on.
 //
+// Recording (recording:start, :pause, :resume, :stop) is the host's and co-hosts' (check_recording):
+//   off --start--> recording --pause--> paused --resume--> recording;  recording|paused --stop--> off
+// Each change is room:recording to everyone, and a joiner hears it after room:joined. The one who
+// starts it records; when their socket goes, another host or co-host who is here takes it over, and
+// when their place goes with nobody to take over, the recording stops. Another of the same (start
+// while recording, pause while paused...) is bad_request.
+//
 // Invites (room:invite, "Invite from Friends List"): anyone in an open room may invite their
 // friends (the shell says which of the named people are), while the room is not locked and has a
 // free place; people already here are left out, and people the host removed may not be invited. An invited friend comes in without the password
@@ -63,6 +70,15 @@ struct Timing {
 };
 
 // What the store keeps about a room and these rules read or change.
+// The room's recording (room:recording): which one, whether it runs, and whose browser records it.
+// Kept with the live room; a server restart ends it (what was uploaded stays).
+struct Recording {
+  std::string id;               // "<room code>-<ms it started>"
+  std::string state = "off";    // "recording", "paused", "off"
+  std::string recorder_user_id;
+  std::int64_t started_at = 0;
+};
+
 struct RoomFacts {
   std::string room_code;
   std::string room_name;
@@ -76,6 +92,7 @@ struct RoomFacts {
   // A 1:1 call's room (call_rules.h): only these two people may come in, and the call ending ends
   // the room. Empty for every other room.
   std::vector<std::string> call_between;
+  Recording recording;
 };
 
 struct Member {
@@ -223,6 +240,10 @@ class RoomAuthority {
   void welcome(ConnId conn, Member& member, std::vector<Effect>& out);
   void remove(const std::string& user_id, bool kicked, std::vector<Effect>& out);
   void end(const std::string& reason, std::vector<Effect>& out);
+  // The recorder's socket or place went: another host or co-host here records; with nobody, the
+  // recording stops if `stop_if_nobody` (their place went), else waits for them.
+  void recorder_gone(const std::string& user_id, bool stop_if_nobody, std::vector<Effect>& out);
+  protocol::server::RecordingState recording_state() const;
   void apply_power(const Actor& actor, Power power, const std::string& target_user_id, std::vector<Effect>& out);
   void claim_host(Member& self, Outcome& outcome);
   void broadcast(protocol::ServerMessage message, std::vector<Effect>& out, const std::string& except_user = {}) const;

@@ -227,6 +227,24 @@ struct DismissInvite {
   std::string invite_id;
   friend bool operator==(const DismissInvite&, const DismissInvite&) = default;
 };
+// Recording the room (the host or a co-host): start, pause, resume, stop. Everyone hears
+// room:recording with the new state; the one who started it records in their browser.
+struct StartRecording {
+  static constexpr std::string_view type_name = "recording:start";
+  friend bool operator==(const StartRecording&, const StartRecording&) = default;
+};
+struct PauseRecording {
+  static constexpr std::string_view type_name = "recording:pause";
+  friend bool operator==(const PauseRecording&, const PauseRecording&) = default;
+};
+struct ResumeRecording {
+  static constexpr std::string_view type_name = "recording:resume";
+  friend bool operator==(const ResumeRecording&, const ResumeRecording&) = default;
+};
+struct StopRecording {
+  static constexpr std::string_view type_name = "recording:stop";
+  friend bool operator==(const StopRecording&, const StopRecording&) = default;
+};
 // "Add people": a 1:1 call's room opens up into an ordinary room, with both already inside.
 struct GrowRoom {
   static constexpr std::string_view type_name = "room:grow";
@@ -245,7 +263,8 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
                                    client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CallRing,
                                    client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
-                                   client::InviteFriends, client::DismissInvite, client::Ping>;
+                                   client::InviteFriends, client::DismissInvite, client::StartRecording,
+                                   client::PauseRecording, client::ResumeRecording, client::StopRecording, client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -395,6 +414,18 @@ struct RoomGrown {
   int max_participants = 0;
   friend bool operator==(const RoomGrown&, const RoomGrown&) = default;
 };
+// The room's recording, to everyone in it whenever it changes, and to each joiner while it runs.
+// state: "recording", "paused" or "off" (stopped: recording_id names the recording that ended).
+// recorder_user_id: whose browser records (it passes to another host or co-host if theirs goes).
+struct RecordingState {
+  static constexpr std::string_view type_name = "room:recording";
+  std::string room_code;
+  std::string recording_id;
+  std::string state;
+  std::string recorder_user_id;
+  std::int64_t started_at = 0;
+  friend bool operator==(const RecordingState&, const RecordingState&) = default;
+};
 // To the one who sent room:invite: these friends were invited (those already here are left out).
 struct InvitesSent {
   static constexpr std::string_view type_name = "room:invites-sent";
@@ -535,7 +566,7 @@ using ServerMessage =
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
                  server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::InvitesSent,
-                 server::InviteReceived, server::InviteGone, server::CallRejected, server::CallCancelled, server::CallBusy,
+                 server::InviteReceived, server::InviteGone, server::RecordingState, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;
 
 // The wire "type" of a message: "chat:send", "room:joined"...

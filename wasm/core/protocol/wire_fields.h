@@ -88,7 +88,8 @@ void fields(F& f, M& m) {
 // --- messages without fields ---
 
 template <class F, class M>
-  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::GrowRoom, client::Ping, server::Pong>
+  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::GrowRoom, client::Ping, server::Pong,
+                 client::StartRecording, client::PauseRecording, client::ResumeRecording, client::StopRecording>
 void fields(F&, M&) {}
 
 // --- client → server ---
@@ -189,6 +190,16 @@ template <class F, class M>
   requires one_of<M, client::DismissInvite, server::InviteGone>
 void fields(F& f, M& m) {
   f.text("invite_id", m.invite_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::RecordingState>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("recording_id", m.recording_id, TextRule::id);
+  f.text("state", m.state, TextRule::id);
+  f.text("recorder_user_id", m.recorder_user_id, TextRule::id);
+  f.integer("started_at", m.started_at, 0, kLatestTime);
 }
 
 template <class F, class M>

@@ -52,4 +52,6 @@ bool may_share_screen(Role me, const protocol::RoomSettings& settings) {
   return !authority::check_screen_share(me, settings.screenshare);
 }
 
+bool may_record(Role me) { return !authority::check_recording(me); }
+
 }  // namespace mehfil::room

@@ -39,5 +39,7 @@ std::vector<HostActionKind> actions_on(Role me, const protocol::Participant& tar
 std::vector<HostActionKind> room_actions(Role me);
 // Whether to offer this user "Share your screen" in a room with these settings.
 bool may_share_screen(Role me, const protocol::RoomSettings& settings);
+// Whether this user may start, pause, resume or stop recording (authority::check_recording).
+bool may_record(Role me);
 
 }  // namespace mehfil::room

@@ -41,6 +41,7 @@ std::string_view to_string(Toast toast) {
     case Toast::friend_request: return "friend_request";
     case Toast::now_friends: return "now_friends";
     case Toast::invites_sent: return "invites_sent";
+    case Toast::recording: return "recording";
   }
   return "?";
 }
@@ -369,6 +370,10 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (self_.is_host && !was_host) out.push_back(ShowToast{Toast::you_are_host, {}});
     if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
     apply_participants(out);
+  } else if (const auto* recording = std::get_if<server::RecordingState>(&message)) {
+    const bool changed = recording->state != recording_.state;
+    recording_ = *recording;
+    if (changed) out.push_back(ShowToast{Toast::recording, recording->state});
   } else if (const auto* sent = std::get_if<server::InvitesSent>(&message)) {
     out.push_back(ShowToast{Toast::invites_sent, std::to_string(sent->friends.size())});
   } else if (const auto* grown = std::get_if<server::RoomGrown>(&message)) {
@@ -514,6 +519,19 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("only a 1:1 call's room can be opened up", out);
     } else {
       send(client::GrowRoom{}, out);
+    }
+  } else if (const auto* record = std::get_if<Record>(&event)) {
+    if (state_ != RoomState::in_room && state_ != RoomState::waiting) {
+      reject("recording is from inside a room", out);
+    } else if (!may_record(role())) {
+      reject("only the host or a co-host can record", out);
+    } else {
+      switch (record->action) {
+        case Record::Action::start: send(client::StartRecording{}, out); break;
+        case Record::Action::pause: send(client::PauseRecording{}, out); break;
+        case Record::Action::resume: send(client::ResumeRecording{}, out); break;
+        case Record::Action::stop: send(client::StopRecording{}, out); break;
+      }
     }
   } else if (const auto* invite = std::get_if<InviteFriends>(&event)) {
     if ((state_ != RoomState::in_room && state_ != RoomState::waiting) || room_.is_call) {

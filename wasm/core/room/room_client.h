@@ -44,6 +44,9 @@
 //   any              room:grown                              → (unchanged)      the room is an ordinary one now
 //   waiting|in_room  InviteFriends in an open room           → (unchanged)      SendMessage(room:invite)
 //   in_room          room:invites-sent                       → in_room          ShowToast(invites_sent, how many)
+//   waiting|in_room  Record{action}, host or co-host         → (unchanged)      SendMessage(recording:<action>)
+//   any              room:recording                          → (unchanged)      recording() is it; ShowToast(recording,
+//                                                                               its state) when the state changed
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
@@ -111,6 +114,9 @@ struct HostIntent {  // a host or co-host action from the UI
 };
 struct ClaimHost {};  // "Become Host": only while the host is away
 struct GrowRoom {};   // "Add people": a 1:1 call's room opens up into an ordinary room
+struct Record {  // the host's recording controls
+  enum class Action { start, pause, resume, stop } action = Action::start;
+};
 struct InviteFriends {  // "Send Invites" in the Invite dialog
   std::vector<std::string> user_ids;
 };
@@ -142,7 +148,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, InviteFriends, Reconnect, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
                                SendBoardOps, SendBoardCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +158,8 @@ struct OpenSocket {};
 struct CloseSocket {};
 enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused,
                    friend_request, now_friends,  // detail = their display name
-                   invites_sent };               // detail = how many friends were invited
+                   invites_sent,                 // detail = how many friends were invited
+                   recording };                  // detail = "recording", "paused" or "off"
 std::string_view to_string(Toast toast);
 struct ShowToast {
   Toast kind = Toast::refused;
@@ -225,6 +232,8 @@ class RoomClient {
   const std::string& room_code() const { return room_code_; }
   const protocol::server::Self& self() const { return self_; }
   const protocol::server::Room& room() const { return room_; }
+  // The room's recording as the server last told it (state "off" when none runs).
+  const protocol::server::RecordingState& recording() const { return recording_; }
   // The others, in join order.
   const std::vector<protocol::Participant>& participants() const { return participants_; }
   // Whether this peer was in the room when we joined: they come before us in the room's order.
@@ -270,6 +279,7 @@ class RoomClient {
   std::optional<std::string> resume_token_;
   protocol::server::Self self_;
   protocol::server::Room room_;
+  protocol::server::RecordingState recording_{{}, {}, "off", {}, 0};
   bool self_is_cohost_ = false;
   bool host_away_ = false;
   std::vector<protocol::Participant> participants_;
