@@ -292,8 +292,7 @@ class Call extends Emitter {
   pinned() { return this.#core.stage().pinned_by_user; }
   showPage(page) { this.#driver.feed({ type: 'page', page: Math.max(0, Math.trunc(Number(page) || 0)) }); }
 
-  // Try to reach the room again now: while the backoff waits, or after the core gave up
-  // ("Connection lost"). The core decides whether that makes sense (room/room_client.h).
+  // Try again now, while the backoff waits or after "Connection lost"; the core decides (room_client.h).
   reconnect() { this.#request({ type: 'reconnect' }, 'The call is connected.'); }
 
   // "Add people": a 1:1 call's room becomes an ordinary room (room().is_call turns false).
@@ -343,8 +342,7 @@ class Call extends Emitter {
     return {
       marks: { ...this.#marks }, trace: this.#driver.trace, snapshot: this.#core.snapshot(), layout: this.#tiles.layout,
       tiles: this.#tiles.tileIds(), localStream: this.#media.camera, screenStream: this.#media.screen,
-      peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#frame.stage, screen: this.#join.screenName,
-      mediaState: { ...this.#media.state },
+      peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#frame.stage, screen: this.#join.screenName, mediaState: { ...this.#media.state },
     };
   }
 
