@@ -1,6 +1,7 @@
 // REST routes (api_routes.h).
 #include "api_routes.h"
 
+#include <charconv>
 #include <chrono>
 
 #include "log.h"
@@ -118,6 +119,48 @@ std::optional<std::string> target_of(const json& body, ApiReply& problem) {
 void route(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
            ApiCallback done);
 
+// A query parameter's raw value (the recording routes' values need no decoding: ids, digits, 1).
+std::optional<std::string> query_param(std::string_view target, std::string_view name) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return std::nullopt;
+  for (std::string_view query = target.substr(question + 1); !query.empty();) {
+    const std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (pair.substr(0, pair.find('=')) == name) {
+      return std::string(pair.find('=') == std::string_view::npos ? "" : pair.substr(pair.find('=') + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+// /api/recordings/:id[/chunks|/poster] (recordings.h). The chunk's body is bytes, not JSON.
+ApiReply recording_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
+                         const std::string& rest) {
+  const auto user = authenticate(request, context.secret);
+  if (!user) return failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token.");
+  const std::string id = rest.substr(0, rest.find('/'));
+  const std::string action = rest.size() > id.size() ? rest.substr(id.size() + 1) : "";
+  const auto method = request.method();
+  const bool get = method == http::verb::get || method == http::verb::head;
+  if (action == "chunks") {
+    if (method != http::verb::put) return failure(405, ErrorCode::bad_request, "Use PUT.");
+    ChunkUpload upload;
+    upload.segment = query_param(target, "segment").value_or("");
+    const std::string offset = query_param(target, "offset").value_or("");
+    const auto [end, ec] = std::from_chars(offset.data(), offset.data() + offset.size(), upload.offset);
+    if (offset.empty() || ec != std::errc() || end != offset.data() + offset.size()) {
+      return failure(400, ErrorCode::bad_request, "A chunk needs ?segment=NAME&offset=BYTES.");
+    }
+    upload.final = query_param(target, "final") == "1";
+    return context.recordings.upload(*user, id, upload, request.body());
+  }
+  const std::string range(request[http::field::range]);
+  if (action.empty() && get) return context.recordings.file(*user, id, false, range);
+  if (action == "poster" && get) return context.recordings.file(*user, id, true, range);
+  if (action.empty() && method == http::verb::delete_) return context.recordings.remove(*user, id);
+  return failure(404, ErrorCode::bad_request, "No such API endpoint.");
+}
+
 }  // namespace
 
 std::optional<Claims> authenticate(const http::request<http::string_body>& request, const std::string& secret) {
@@ -155,6 +198,8 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   const std::string_view target(request.target().data(), request.target().size());
   const std::string path(target.substr(0, target.find('?')));
   const auto method = request.method();
+  constexpr std::string_view kRecordings = "/api/recordings/";
+  if (path.rfind(kRecordings, 0) == 0) return done(recording_route(context, request, target, path.substr(kRecordings.size())));
   auto body = body_object(request);
   if (auto* bad = std::get_if<ApiReply>(&body)) return done(*bad);
   const json& fields = std::get<json>(body);
@@ -191,6 +236,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
     }
     if (action.empty() && method == http::verb::get) return done(context.hub.preview(*user, code));
     if (action.empty() && method == http::verb::delete_) return done(context.hub.remove_room(*user, code));
+    if (action == "recordings" && method == http::verb::get) return done(context.recordings.list(*user, code));
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Method not allowed here."));
     if (action == "join") {
       std::optional<std::string> password;

@@ -12,12 +12,14 @@
 //   POST   /api/rooms/:code/kick        {target_user_id}       (host or co-host)
 //   POST   /api/rooms/:code/mute        {target_user_id}       (host or co-host)
 //   GET    /api/user/rooms                                                -> {created: [...], joined: [...]}
+//   /api/recordings/... and GET /api/rooms/:code/recordings: recordings.h
 #pragma once
 
 #include <string>
 
 #include <boost/beast/http.hpp>
 
+#include "recordings.h"
 #include "room_hub.h"
 #include "store.h"
 
@@ -26,6 +28,7 @@ namespace mehfil::server {
 struct ApiContext {
   RoomHub& hub;
   Store& store;
+  Recordings& recordings;
   const std::string& secret;
 };
 

@@ -40,6 +40,7 @@ constexpr const char* kUsage =
     "  --board-bytes-per-room N [8388608]  --board-elements-per-room N [20000]\n"
     "  --chat-messages-per-room N [2000] (the oldest are pruned)  --user-write-bytes-per-minute N [2097152]\n"
     "  --board-erase-others-per-minute N [120]  --board-version-step N [1000]\n"
+    "  --recording-retention-days N [0: kept until deleted]  --recording-bytes-per-room N [2147483648] (0: no cap)\n"
     "Test knobs, in milliseconds: --handshake-timeout-ms, --idle-ping-ms, --idle-drop-ms, --resume-grace-ms,\n"
     "  --reservation-ms,"
     "  --sweep-ms, --ice-refresh-ms (TURN credentials re-issued; default half of --turn-ttl); and --room-lifetime-hours.\n";
@@ -123,6 +124,8 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--chat-messages-per-room") ok = number(value, 1, 10000000, n), config.chat_messages_per_room = static_cast<int>(n);
     else if (flag == "--user-write-bytes-per-minute") ok = number(value, 1024, 1LL << 32, n), config.user_write_bytes_per_minute = static_cast<std::size_t>(n);
     else if (flag == "--board-erase-others-per-minute") ok = number(value, 1, 1000000, n), config.board_erase_others_per_minute = static_cast<int>(n);
+    else if (flag == "--recording-retention-days") ok = number(value, 0, 100000, n), config.recording_retention_days = static_cast<int>(n);
+    else if (flag == "--recording-bytes-per-room") ok = number(value, 0, 1LL << 50, n), config.recording_bytes_per_room = n;
     else if (flag == "--board-version-step") ok = number(value, 1, 1LL << 40, n), config.board_version_step = n;
     else if (flag == "--handshake-timeout-ms") ok = number(value, 1, 3600000, n), config.handshake_timeout = std::chrono::milliseconds(n);
     else if (flag == "--idle-ping-ms") ok = number(value, 1, 3600000, n), config.idle_ping_after = std::chrono::milliseconds(n);

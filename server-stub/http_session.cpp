@@ -5,6 +5,7 @@
 #include <chrono>
 #include <type_traits>
 
+#include "authority/recording_rules.h"
 #include "static_files.h"
 #include "websocket_session.h"
 
@@ -47,10 +48,27 @@ void HttpSession<Stream>::run() { read(); }
 template <class Stream>
 void HttpSession<Stream>::read() {
   parser_.emplace();
-  parser_->body_limit(config_.max_body_bytes);
+  // The largest body any route takes (a recording's chunk); on_header holds the rest to less.
+  parser_->body_limit(std::max<std::uint64_t>(config_.max_body_bytes, authority::kMaxChunkBytes));
   parser_->header_limit(16 * 1024);
   // A request must arrive in time (slowloris).
   beast::get_lowest_layer(stream_).expires_after(slot_ ? config_.handshake_timeout : std::min<std::chrono::milliseconds>(config_.handshake_timeout, kRefusedReadTimeout));
+  http::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_header(ec);
+  });
+}
+
+// The header is in: only a recording's chunk may be bigger than max_body_bytes (recording_rules.h).
+template <class Stream>
+void HttpSession<Stream>::on_header(beast::error_code header_ec) {
+  if (header_ec) return on_read(header_ec);
+  const auto& head = parser_->get();
+  if (head.method() != http::verb::put || !view(head.target()).starts_with("/api/recordings/")) {
+    parser_->body_limit(config_.max_body_bytes);  // a chunked body is held to it as it comes
+    if (const auto length = parser_->content_length(); length && *length > config_.max_body_bytes) {
+      return on_read(http::error::body_limit);
+    }
+  }
   http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_read(ec);
   });
@@ -128,12 +146,13 @@ void HttpSession<Stream>::api(Request&& request) {
     }
     http::response<http::string_body> response{http::status::no_content, version_};
     if (allowed) policy_.add_preflight_headers(response, origin);
-    response.set(http::field::allow, "GET, POST, DELETE, OPTIONS");
+    response.set(http::field::allow, "GET, POST, PUT, DELETE, OPTIONS");
     return write(std::move(response));
   }
   // A request from an origin not allowed is still answered, without CORS headers: the browser then
   // keeps the answer from the page, and without a token in Authorization it could do little anyway.
   handle_api(context_, request, address_, [self = this->shared_from_this()](ApiReply reply) {
+    if (reply.file) return self->write_file(reply);
     self->write_json(reply.status, reply.body, reply.retry_after_s);
   });
 }
@@ -227,6 +246,60 @@ template <class Stream>
 void HttpSession<Stream>::write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after) {
   auto response = json_response(status, body);
   if (retry_after) response.set(http::field::retry_after, std::to_string(*retry_after));
+  write(std::move(response));
+}
+
+// A Range is read into memory up to kMaxSliceBytes (a player asks again for the rest); the whole
+// file goes out from disk.
+template <class Stream>
+void HttpSession<Stream>::write_file(const ApiReply& reply) {
+  constexpr std::uint64_t kMaxSliceBytes = 4 * 1024 * 1024;
+  const FileSlice& file = *reply.file;
+  if (reply.status == 416) {
+    auto response = json_response(416, reply.body);
+    response.set(http::field::content_range, "bytes */" + std::to_string(file.total));
+    return write(std::move(response));
+  }
+  const auto headers = [&](auto& response, std::uint64_t length) {
+    response.set(http::field::content_type, file.content_type);
+    response.set(http::field::cache_control, "private, no-store");
+    response.set(http::field::accept_ranges, "bytes");
+    if (file.partial) {
+      response.set(http::field::content_range, "bytes " + std::to_string(file.first) + "-" +
+                                                   std::to_string(file.first + length - 1) + "/" + std::to_string(file.total));
+    }
+  };
+  const std::uint64_t length = file.partial ? std::min(file.length, kMaxSliceBytes) : file.total;
+  const auto status = file.partial ? http::status::partial_content : http::status::ok;
+  if (head_) {
+    http::response<http::empty_body> response{status, version_};
+    headers(response, length);
+    response.content_length(length);
+    return write(std::move(response));
+  }
+  beast::error_code ec;
+  if (!file.partial) {
+    http::file_body::value_type body;
+    body.open(file.path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return write_error(404, "not_found", "The recording's file is missing.");
+    http::response<http::file_body> response{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                             std::make_tuple(status, version_)};
+    headers(response, length);
+    return write(std::move(response));
+  }
+  beast::file in;
+  in.open(file.path.c_str(), beast::file_mode::read, ec);
+  if (!ec) in.seek(file.first, ec);
+  std::string bytes(length, '\0');
+  for (std::size_t done = 0; !ec && done < bytes.size();) {
+    const std::size_t n = in.read(bytes.data() + done, bytes.size() - done, ec);
+    if (n == 0) break;
+    done += n;
+  }
+  if (ec) return write_error(404, "not_found", "The recording's file is missing.");
+  http::response<http::string_body> response{status, version_};
+  headers(response, length);
+  response.body() = std::move(bytes);
   write(std::move(response));
 }
 

@@ -44,6 +44,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   void read();
+  void on_header(boost::beast::error_code ec);
   void on_read(boost::beast::error_code ec);
   void route(Request&& request);
   void api(Request&& request);
@@ -53,6 +54,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void write(Response&& response);
   boost::beast::http::response<boost::beast::http::string_body> json_response(unsigned status, const nlohmann::json& body) const;
   void write_json(unsigned status, const nlohmann::json& body, std::optional<long> retry_after = std::nullopt);
+  void write_file(const ApiReply& reply);  // a recording or its poster, whole or a Range of it
   void write_error(unsigned status, const char* code, const char* message);
   void end(bool answered);
 

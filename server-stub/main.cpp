@@ -19,6 +19,7 @@
 #include "http_policy.h"
 #include "listener.h"
 #include "log.h"
+#include "recordings.h"
 #include "room_hub.h"
 #include "server_config.h"
 #include "store.h"
@@ -88,8 +89,11 @@ int main(int argc, char** argv) {
     ConnectionLimits limits(config->max_connections, config->max_connections_per_address);
     boost::asio::io_context io(1);
     boost::asio::thread_pool hashing(2);
-    RoomHub hub(store, *config, io, hashing, secret);
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, secret}, *config, policy, limits,
+    // Recordings sit beside the database: data/recordings/.
+    Recordings recordings(store, io, (std::filesystem::path(config->db_path).parent_path() / "recordings").string(),
+                          config->recording_retention_days, config->recording_bytes_per_room);
+    RoomHub hub(store, *config, io, hashing, recordings, secret);
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);
     std::printf("mehfil-server listening on %s://%s:%u/\n", tls ? "https" : "http", config->host.c_str(), listener->port());
     if (!config->public_url.empty()) std::printf("people open %s\n", config->public_url.c_str());

@@ -10,6 +10,7 @@
 #include "passwords.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
+#include "recordings.h"
 #include "room_codes.h"
 #include "tokens.h"
 
@@ -31,11 +32,12 @@ protocol::RoomSettings parse_settings(const std::string& text) {
 }  // namespace
 
 RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io,
-                 boost::asio::thread_pool& hashing, std::string secret)
+                 boost::asio::thread_pool& hashing, Recordings& recordings, std::string secret)
     : store_(store),
       config_(config),
       io_(io),
       hashing_(hashing),
+      recordings_(recordings),
       secret_(std::move(secret)),
       password_attempts_(config.password_attempts_per_room_per_address, std::chrono::minutes(10)),
       guest_sessions_(config.guest_sessions_per_address_per_minute, std::chrono::minutes(1)),
@@ -108,7 +110,9 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
       case ErrorCode::quota_exceeded: return 429;
       case ErrorCode::not_in_room:
       case ErrorCode::room_full:
-      case ErrorCode::room_locked: return 409;
+      case ErrorCode::room_locked:
+      case ErrorCode::bad_offset:
+      case ErrorCode::recording_stopped: return 409;
       case ErrorCode::not_host:
       case ErrorCode::wrong_password:
       case ErrorCode::unauthorized:
@@ -116,7 +120,9 @@ RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
       case ErrorCode::chat_disabled:
       case ErrorCode::screenshare_disabled:
       case ErrorCode::not_invited:
-      case ErrorCode::not_friends: return 403;
+      case ErrorCode::not_friends:
+      case ErrorCode::not_member:
+      case ErrorCode::not_recorder: return 403;
       case ErrorCode::room_not_found:
       case ErrorCode::not_found:
       case ErrorCode::user_offline: return 404;
@@ -178,6 +184,8 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
             save_member(live, e);
           } else if constexpr (std::is_same_v<T, authority::SendInvites>) {
             send_invites(live, e);
+          } else if constexpr (std::is_same_v<T, authority::SaveRecording>) {
+            recordings_.saved(live.record.room_code, e.recording);
           } else {
             static_assert(std::is_same_v<T, authority::SaveRoom>);
             save_room(live, e.touched);
@@ -364,6 +372,7 @@ void RoomHub::sweep() {
     }
   }
   carry_out(calls_.tick(now), nullptr, std::nullopt);
+  keep("deleting old recordings", [&] { recordings_.sweep(now); });
   const auto steady_now = std::chrono::steady_clock::now();
   for (KeyedBuckets* buckets : {&password_attempts_, &guest_sessions_, &friend_requests_, &invites_, &write_bytes_}) {
     buckets->forget_idle(steady_now);

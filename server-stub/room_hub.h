@@ -61,12 +61,26 @@ namespace srv = protocol::server;  // the messages the hub sends
 namespace cli = protocol::client;  // and those it receives
 
 // A REST answer: a status and a JSON body ({"error": {code, message}} for failures).
+// A file to send instead of JSON (a recording): its bytes first..first+length-1 of total, as a 206
+// when `partial` (a Range request), else a 200.
+struct FileSlice {
+  std::string path;
+  std::string content_type;
+  std::uint64_t first = 0;
+  std::uint64_t length = 0;
+  std::uint64_t total = 0;
+  bool partial = false;
+};
+
 struct ApiReply {
   unsigned status = 200;
   nlohmann::json body = nlohmann::json::object();
   std::optional<long> retry_after_s;
+  std::optional<FileSlice> file;
 };
 using ApiCallback = std::function<void(ApiReply)>;
+
+class Recordings;
 
 struct CreateRoomRequest {
   std::string room_name;
@@ -79,7 +93,7 @@ struct CreateRoomRequest {
 class RoomHub {
  public:
   RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io, boost::asio::thread_pool& hashing,
-          std::string secret);
+          Recordings& recordings, std::string secret);
 
   // REST (api_routes.cpp parses and validates the requests, then calls these).
   void create_room(const Claims& user, CreateRoomRequest request, ApiCallback done);
@@ -113,6 +127,9 @@ class RoomHub {
 
   std::size_t connection_count() const { return connection_count_; }
   bool storage_healthy() const { return store_.healthy(); }
+
+  // A refusal of the rules as a REST answer: the one place a code gets its HTTP status.
+  static ApiReply refusal(const authority::Problem& problem) { return error(rules_problem(problem)); }
 
  private:
   struct LiveRoom {
@@ -206,6 +223,7 @@ class RoomHub {
   const ServerConfig& config_;
   boost::asio::io_context& io_;
   boost::asio::thread_pool& hashing_;
+  Recordings& recordings_;  // what the rooms' recordings keep on disk (recordings.h)
   std::string secret_;
   std::map<std::string, LiveRoom> rooms_;
   void refresh_ice_credentials(std::int64_t now);

@@ -61,6 +61,10 @@ struct ServerConfig {
   int board_erase_others_per_minute = 120;         // others' elements one user may delete per minute
   std::int64_t board_version_step = 1000;          // how far past the stored version an edit may jump
   std::chrono::hours room_idle_lifetime{24};
+  // Recordings (recordings.h): kept this many days (0: until deleted), and at most this many bytes
+  // per room (0: no cap); a chunk past the cap is quota_exceeded.
+  int recording_retention_days = 0;
+  std::int64_t recording_bytes_per_room = 2LL * 1024 * 1024 * 1024;
   std::chrono::milliseconds sweep_every{60000};
   std::optional<std::chrono::milliseconds> ice_refresh;  // re-issue TURN credentials this often; default: half the TTL
   int io_threads = 1;  // the room state lives on one strand; see server.cpp

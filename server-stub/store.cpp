@@ -110,6 +110,30 @@ constexpr const char* kMigrations[] = {
       UNIQUE (room_code, to_user_id));
     CREATE INDEX invites_by_invitee ON invites (to_user_id, sent_at);
     )sql",
+    // Recordings (authority/recording_rules.h): one row each, and one per uploaded segment. The
+    // bytes are files under the data directory (recordings.h).
+    R"sql(
+    CREATE TABLE recordings (
+      recording_id TEXT PRIMARY KEY,
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      started_by TEXT NOT NULL,
+      recorder_user_id TEXT NOT NULL,
+      state TEXT NOT NULL,
+      started_at INTEGER NOT NULL,
+      stopped_at INTEGER NOT NULL DEFAULT 0,
+      duration_ms INTEGER NOT NULL DEFAULT 0,
+      size_bytes INTEGER NOT NULL DEFAULT 0,
+      has_poster INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX recordings_by_room ON recordings (room_code, started_at);
+    CREATE TABLE recording_segments (
+      recording_id TEXT NOT NULL REFERENCES recordings (recording_id),
+      segment TEXT NOT NULL,
+      owner_user_id TEXT NOT NULL,
+      size INTEGER NOT NULL DEFAULT 0,
+      final INTEGER NOT NULL DEFAULT 0,
+      opened_at INTEGER NOT NULL,
+      PRIMARY KEY (recording_id, segment));
+    )sql",
 };
 
 constexpr const char* kRoomColumns =

@@ -20,6 +20,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "authority/call_rules.h"
+#include "authority/recording_rules.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -94,6 +95,15 @@ struct InviteRecord {
   std::string room_name;
 };
 
+// One recording as the store keeps it: the facts its rules read, and what finishing it found.
+struct RecordingRecord {
+  authority::RecordingFacts facts;
+  std::int64_t started_at = 0;
+  std::int64_t duration_ms = 0;  // of the finished file
+  std::int64_t size_bytes = 0;   // of the finished file
+  bool has_poster = false;
+};
+
 // One 1:1 call of someone's history (Store::calls_of): the call as the call rules ended it, and the
 // other person's display name as the store knows it ('' if it does not).
 struct CallRecord {
@@ -136,6 +146,23 @@ class Store {
   std::vector<InviteRecord> withdraw_invites(const std::string& room_code, const std::string& from_user_id = {});
   // To live rooms, sent since `since`, newest first.
   std::vector<InviteRecord> invites_to(const std::string& user_id, std::int64_t since, int limit);
+
+  // Recordings (store_recordings.cpp). save_recording keeps what the room's rules changed: a new
+  // one, paused or resumed, handed over, or stopped ("off" is kept as "stopping" until finished).
+  void save_recording(const std::string& room_code, const authority::Recording& recording, std::int64_t now);
+  std::optional<RecordingRecord> find_recording(const std::string& recording_id);  // with its segments
+  std::vector<RecordingRecord> recordings_of_room(const std::string& room_code);   // not deleted, newest first
+  std::vector<std::string> unfinished_recordings();  // recording, paused or stopping
+  // A chunk landed: the segment's size (opening it if new) and whether it is complete.
+  void save_chunk(const std::string& recording_id, const authority::SegmentFacts& segment, std::int64_t now);
+  void finish_recording(const std::string& recording_id, const std::string& state, std::int64_t duration_ms,
+                        std::int64_t size_bytes, bool has_poster);
+  // Bytes the room's recordings take: finished files and the segments of those not finished yet.
+  std::int64_t room_recording_bytes(const std::string& room_code);
+  // Finished recordings that started before `before` (retention), oldest first.
+  std::vector<std::string> recordings_started_before(std::int64_t before);
+  // The asker as the recording rules see them in a room: were they in it, removed, its host.
+  authority::RecordingViewer recording_viewer(const std::string& room_code, const std::string& user_id);
 
   bool insert_room(const RoomRecord& room);  // false if the code is taken
   std::optional<RoomRecord> find_room(const std::string& room_code);

@@ -166,6 +166,7 @@ HttpResult result_of(const http_ns::response<http_ns::string_body>& response) {
   result.status = response.result_int();
   for (const auto& field : response) result.headers[std::string(field.name_string())] = std::string(field.value());
   result.body = json::parse(response.body(), nullptr, false);
+  result.raw = response.body();
   return result;
 }
 

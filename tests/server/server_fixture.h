@@ -77,6 +77,7 @@ struct HttpResult {
   unsigned status = 0;
   json body;
   std::map<std::string, std::string, HeaderNameLess> headers;
+  std::string raw;  // the body as it came (a file, not JSON)
 };
 
 // One request on a fresh connection.

@@ -115,8 +115,9 @@ void SimServer::apply(const std::string& code, const authority::Outcome& outcome
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             if (e.kicked) stored_[code].kicked.insert(e.member.user_id);
           } else {
-            // Nothing to keep in memory (the simulation sends no invites).
-            static_assert(std::is_same_v<T, authority::SaveRoom> || std::is_same_v<T, authority::SendInvites>);
+            // Nothing to keep in memory (the simulation sends no invites and uploads no recordings).
+            static_assert(std::is_same_v<T, authority::SaveRoom> || std::is_same_v<T, authority::SendInvites> ||
+                          std::is_same_v<T, authority::SaveRecording>);
           }
         },
         effect);

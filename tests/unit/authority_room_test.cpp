@@ -51,6 +51,8 @@ std::vector<std::string> lines(const Outcome& outcome) {
             std::string to;
             for (const std::string& user_id : e.to_user_ids) to += (to.empty() ? "" : ",") + user_id;
             out.push_back("invite " + to + " from " + e.from_user_id);
+          } else if constexpr (std::is_same_v<T, SaveRecording>) {
+            out.push_back("recording " + e.recording.state + " by " + e.recording.recorder_user_id);
           } else {
             out.push_back("save room");
           }
@@ -545,6 +547,7 @@ TEST_CASE("Recording: the host or a co-host starts, pauses, resumes and stops it
   const Outcome started = room.send(3, "cy", cli::StartRecording{});  // a co-host may
   REQUIRE_FALSE(started.problem);
   for (const char* to : {"c1 room:recording", "c2 room:recording", "c3 room:recording"}) CHECK(has(started, to));
+  CHECK(has(started, "recording recording by cy"));  // the shell keeps its row
   const auto& state = std::get<srv::RecordingState>(std::get<Deliver>(started.effects[0]).message);
   CHECK(state.state == "recording");
   CHECK(state.recorder_user_id == "cy");
@@ -583,6 +586,7 @@ TEST_CASE("A joiner hears the recording after room:joined, and when the recorder
 
   const Outcome dropped = room.rules.socket_closed(1, room.now);  // the recorder's tab died
   CHECK(has(dropped, "c2 room:recording"));
+  CHECK(has(dropped, "recording recording by ben"));
   CHECK(room.rules.facts().recording.recorder_user_id == "ben");
   CHECK(room.rules.facts().recording.state == "recording");
 
@@ -593,6 +597,8 @@ TEST_CASE("A joiner hears the recording after room:joined, and when the recorder
   CHECK(has(gone, "c3 room:recording"));
   CHECK(room.rules.role_of("cy").is_host);
   CHECK(room.rules.facts().recording.recorder_user_id == "cy");
-  REQUIRE_FALSE(room.send(3, "cy", cli::LeaveRoom{}).problem);  // the last one leaves: it stops
+  const Outcome left = room.send(3, "cy", cli::LeaveRoom{});  // the last one leaves: it stops
+  REQUIRE_FALSE(left.problem);
+  CHECK(has(left, "recording off by cy"));
   CHECK(room.rules.facts().recording.state == "off");
 }

@@ -269,6 +269,7 @@ void RoomAuthority::recorder_gone(const std::string& user_id, bool stop_if_nobod
     return;
   }
   broadcast(recording_state(), out);
+  out.push_back(SaveRecording{r});
 }
 
 void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
@@ -278,7 +279,10 @@ void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
     save(m, out, now_);
   }
   members_.clear();
-  facts_.recording.state = "off";  // the recording ends with the room
+  if (facts_.recording.state != "off") {  // the recording ends with the room
+    facts_.recording.state = "off";
+    out.push_back(SaveRecording{facts_.recording});
+  }
   facts_.is_active = false;
   facts_.closed_reason = reason;
   out.push_back(SaveRoom{false});
@@ -523,6 +527,7 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
             r.state = "off";
           }
           broadcast(recording_state(), out);
+          out.push_back(SaveRecording{r});
         } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
           // "Add people": either of the two opens the call's room up; they host it from now on.
           if (hosted()) return refuse(ErrorCode::bad_request, "This room is open to more people already.");

@@ -154,7 +154,12 @@ struct SendInvites {
   std::string from_display_name;
   std::vector<std::string> to_user_ids;
 };
-using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom, SendInvites>;
+// The recording changed (started, paused, resumed, handed over, stopped): the shell keeps its row
+// (authority/recording_rules.h says what happens to its bytes).
+struct SaveRecording {
+  Recording recording;
+};
+using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom, SendInvites, SaveRecording>;
 
 struct Outcome {
   std::optional<Problem> problem;

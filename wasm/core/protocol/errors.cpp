@@ -29,6 +29,10 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::not_invited, "not_invited"},
     {ErrorCode::not_friends, "not_friends"},
+    {ErrorCode::bad_offset, "bad_offset"},
+    {ErrorCode::recording_stopped, "recording_stopped"},
+    {ErrorCode::not_member, "not_member"},
+    {ErrorCode::not_recorder, "not_recorder"},
 };
 
 }  // namespace

@@ -44,6 +44,10 @@ enum class ErrorCode {
   not_found,       // no such call, friend request or other thing named by id
   not_invited,     // the room is a 1:1 call between two other people
   not_friends,     // room:invite named someone who is not the sender's friend
+  bad_offset,      // a recording chunk does not start where its segment ends (the answer says where)
+  recording_stopped,  // a chunk for a recording (or segment) that is finished
+  not_member,      // the room's recordings are for the people who were in it
+  not_recorder,    // only the browser recording the room uploads to its recording
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

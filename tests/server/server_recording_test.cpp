@@ -1,0 +1,203 @@
+// Recordings on the real server with real ffmpeg (server-stub/recordings.h): chunks uploaded while
+// the room records, finished into a seekable WebM, listed, played with Range, deleted; and the
+// refusals (authority/recording_rules.h) that leave what is stored untouched.
+//
+// The WebM uploaded here is made by ffmpeg writing to a pipe, so like MediaRecorder's it has no
+// cues (no index to seek with): the finished file having them is the server's doing.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "server_fixture.h"
+
+using namespace server_test;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string run(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    pclose(pipe);
+  }
+  return out;
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("mehfil-recording-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir / name;
+}
+
+// `seconds` of a test picture with a tone, VP8 + Opus in WebM, streamed (no duration, no cues).
+std::string streamed_webm(int seconds) {
+  const fs::path path = scratch("streamed-" + std::to_string(seconds) + ".webm");
+  run("ffmpeg -nostdin -v error -f lavfi -i testsrc=size=320x240:rate=15 -f lavfi -i sine=frequency=440 -t " +
+      std::to_string(seconds) + " -c:v libvpx -b:v 200k -c:a libopus -f webm pipe:1 > " + path.string());
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Whether a WebM has its Cues element (EBML id 1C 53 BB 6B): the index a player seeks with.
+bool has_cues(const std::string& bytes) { return bytes.find("\x1C\x53\xBB\x6B") != std::string::npos; }
+
+// ffprobe's duration in seconds of a file's bytes, or "N/A".
+std::string probed_duration(const std::string& bytes) {
+  const fs::path path = scratch("probe.webm");
+  std::ofstream(path, std::ios::binary) << bytes;
+  std::string out = run("ffprobe -v error -show_entries format=duration -of default=nw=1:nk=1 " + path.string());
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+HttpResult put_chunk(unsigned short port, const User& who, const std::string& id, const std::string& segment,
+                     std::size_t offset, const std::string& bytes, bool final = false) {
+  return http_raw_body(port, "PUT", "/api/recordings/" + id + "/chunks?segment=" + segment + "&offset=" +
+                                        std::to_string(offset) + (final ? "&final=1" : ""),
+                       bytes, who.token);
+}
+
+// The room's recordings as `who` lists them, once the first is no longer being made.
+json finished_list(unsigned short port, const User& who, const std::string& code) {
+  json list;
+  for (int i = 0; i < 300; ++i) {
+    list = http(port, "GET", "/api/rooms/" + code + "/recordings", std::nullopt, who.token).body;
+    const std::string state = list["recordings"].empty() ? "" : list["recordings"][0]["state"].get<std::string>();
+    if (state == "ready" || state == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return list;
+}
+
+}  // namespace
+
+TEST_CASE("A recording uploaded in chunks is finished into a seekable file that the room's members play with Range, and only its host deletes") {
+  ServerProcess server;
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana"), ben = new_user(port, "Ben"), eve = new_user(port, "Eve");
+  const std::string code = new_room(port, ana);
+  WsClient a(port, ana.token), b(port, ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+  a.send({{"type", "recording:start"}});
+  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+
+  const std::string webm = streamed_webm(3);
+  REQUIRE(webm.size() > 3000);
+  REQUIRE_FALSE(has_cues(webm));  // as MediaRecorder makes it: a player cannot seek in it
+  const std::size_t third = webm.size() / 3;
+  const std::string first = webm.substr(0, third), second = webm.substr(third, third), last = webm.substr(2 * third);
+
+  CHECK(put_chunk(port, ana, id, "s1", 0, first).body["size"] == third);
+  const auto again = put_chunk(port, ana, id, "s1", 0, first);  // a retry after a lost answer
+  CHECK(again.status == 200);
+  CHECK(again.body["duplicate"] == true);
+  const auto gap = put_chunk(port, ana, id, "s1", 2 * third, last);  // the second chunk was lost
+  CHECK(gap.status == 409);
+  CHECK(gap.body["error"]["code"] == "bad_offset");
+  CHECK(gap.body["error"]["size"] == third);  // where to go on from
+  CHECK(put_chunk(port, ben, id, "s1", third, second).body["error"]["code"] == "not_recorder");
+  CHECK(put_chunk(port, ana, id, "s1", third, second).body["size"] == 2 * third);
+  CHECK(put_chunk(port, ana, id, "s1", 2 * third, last, true).body["size"] == webm.size());
+  a.send({{"type", "recording:stop"}});
+
+  const json list = finished_list(port, ben, code);
+  REQUIRE(list["recordings"].size() == 1);
+  const json recording = list["recordings"][0];
+  CHECK(recording["state"] == "ready");
+  CHECK(recording["recording_id"] == id);
+  CHECK(recording["started_by"] == ana.user_id);
+  CHECK(recording["duration_ms"].get<int>() == Approx(3000).margin(300));
+  CHECK(recording["has_poster"] == true);
+  CHECK(http(port, "GET", "/api/rooms/" + code + "/recordings", std::nullopt, eve.token).body["error"]["code"] == "not_member");
+
+  // The member plays it: the whole file (the player's ?token=, as a <video> cannot send headers)...
+  const auto whole = http(port, "GET", "/api/recordings/" + id + "?token=" + ben.token);
+  REQUIRE(whole.status == 200);
+  CHECK(whole.headers.at("Content-Type") == "video/webm");
+  CHECK(whole.raw.size() == recording["size_bytes"].get<std::size_t>());
+  CHECK(has_cues(whole.raw));  // seekable now
+  CHECK(std::stod(probed_duration(whole.raw)) == Approx(3.0).margin(0.3));
+  // ...and a range of it, as a player seeking asks.
+  const auto part = http(port, "GET", "/api/recordings/" + id, std::nullopt, ben.token, {{"Range", "bytes=100-199"}});
+  CHECK(part.status == 206);
+  CHECK(part.headers.at("Content-Range") == "bytes 100-199/" + std::to_string(whole.raw.size()));
+  CHECK(part.raw == whole.raw.substr(100, 100));
+  const auto past = http(port, "GET", "/api/recordings/" + id, std::nullopt, ben.token, {{"Range", "bytes=99999999-"}});
+  CHECK(past.status == 416);
+  const auto poster = http(port, "GET", "/api/recordings/" + id + "/poster", std::nullopt, ben.token);
+  CHECK(poster.status == 200);
+  CHECK(poster.raw.substr(0, 2) == "\xFF\xD8");  // a JPEG
+  CHECK(http(port, "GET", "/api/recordings/" + id, std::nullopt, eve.token).body["error"]["code"] == "not_member");
+  CHECK(http(port, "GET", "/api/recordings/" + id).status == 401);
+
+  // Finished: more bytes are refused and change nothing.
+  CHECK(put_chunk(port, ana, id, "s1", webm.size(), "more").body["error"]["code"] == "recording_stopped");
+  CHECK(http(port, "GET", "/api/recordings/" + id, std::nullopt, ben.token).raw == whole.raw);
+
+  CHECK(http(port, "DELETE", "/api/recordings/" + id, std::nullopt, eve.token).body["error"]["code"] == "not_member");
+  CHECK(http(port, "DELETE", "/api/recordings/" + id, std::nullopt, ben.token).body["error"]["code"] == "not_host");
+  CHECK(http(port, "DELETE", "/api/recordings/" + id, std::nullopt, ana.token).status == 200);
+  CHECK(http(port, "GET", "/api/recordings/" + id, std::nullopt, ben.token).status == 404);
+  CHECK(http(port, "GET", "/api/rooms/" + code + "/recordings", std::nullopt, ben.token).body["recordings"].empty());
+}
+
+TEST_CASE("Chunk uploads that are oversize, malformed or for an unknown recording get clear errors and the connection survives") {
+  ServerProcess server;
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana");
+  const std::string code = new_room(port, ana);
+  WsClient a(port, ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  a.send({{"type", "recording:start"}});
+  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+
+  // Refused from its header, before the 8 MB come (so none are sent here).
+  const auto huge = http_exchange(port, "PUT /api/recordings/" + id + "/chunks?segment=s1&offset=0 HTTP/1.1\r\n"
+                                  "Host: 127.0.0.1\r\nAuthorization: Bearer " + ana.token + "\r\n"
+                                  "Content-Length: " + std::to_string(8 * 1024 * 1024 + 1) + "\r\n\r\n");
+  REQUIRE(huge);
+  CHECK(huge->status == 413);
+  CHECK(huge->body["error"]["code"] == "too_large");
+  // Anything else is held to the ordinary limit.
+  CHECK(http_raw_body(port, "POST", "/api/rooms/create", std::string(100 * 1024, ' '), ana.token).status == 413);
+  CHECK(put_chunk(port, ana, code + "-1", "s1", 0, "abc").body["error"]["code"] == "not_found");
+  CHECK(put_chunk(port, ana, "../../etc", "s1", 0, "abc").status == 404);
+  CHECK(put_chunk(port, ana, id, "..", 0, "abc").body["error"]["code"] == "bad_request");
+  CHECK(http_raw_body(port, "PUT", "/api/recordings/" + id + "/chunks?segment=s1", "abc", ana.token).status == 400);
+  CHECK(put_chunk(port, ana, id, "s1", 0, "abc").body["size"] == 3);  // nothing above was kept
+  a.send({{"type", "ping"}});
+  CHECK(a.receive_type("pong").has_value());
+}
+
+TEST_CASE("When the recorder's tab dies mid-upload, what arrived is finished into a playable recording") {
+  ServerProcess server({"--resume-grace-ms", "300", "--sweep-ms", "100"});
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana");
+  const std::string code = new_room(port, ana);
+  auto a = std::make_unique<WsClient>(port, ana.token);
+  REQUIRE(a->join(code)["type"] == "room:joined");
+  a->send({{"type", "recording:start"}});
+  const std::string id = a->receive_type("room:recording").value()["recording_id"];
+  const std::string webm = streamed_webm(4);
+  const std::size_t cut = webm.size() * 3 / 4;  // the rest never came
+  CHECK(put_chunk(port, ana, id, "s1", 0, webm.substr(0, cut)).status == 200);
+  a.reset();  // the tab is gone: its place goes after the grace, the recording stops, the finishing grace runs out
+
+  const json list = finished_list(port, ana, code);
+  REQUIRE(list["recordings"].size() == 1);
+  CHECK(list["recordings"][0]["state"] == "ready");
+  const int kept = list["recordings"][0]["duration_ms"];
+  CHECK(kept > 1500);
+  CHECK(kept < 4000);
+  const auto file = http(port, "GET", "/api/recordings/" + id, std::nullopt, ana.token);
+  CHECK(std::stod(probed_duration(file.raw)) * 1000 == Approx(kept).margin(100));
+}
