@@ -479,3 +479,19 @@ TEST_CASE("Recording: the host's Record sends recording:start, a member's is ref
   receive(room, server::HostChanged{"AbCdEf23", "u1", "u5"}, 60);  // no longer host: no controls
   CHECK(count_of<Rejected>(room.handle(Record{Record::Action::pause}, 70)) == 1);
 }
+
+TEST_CASE("A rejoin forgets the recording until the server tells it again, and the same recording is not toasted twice") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  receive(room, snapshot("5", {person("1")}, "u5"), 20);
+  receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40}, 40);
+  CHECK(room.records_here());  // this browser records the room
+  receive(room, snapshot("5", {person("1")}, "u5"), 50);  // a reconnect's fresh picture of the room
+  CHECK(room.recording().state == "off");  // it may have stopped meanwhile: the server re-sends it if not
+  CHECK_FALSE(room.records_here());
+  CHECK(count_of<ShowToast>(receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40}, 60)) == 0);
+  CHECK(room.records_here());
+  receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u1", 40}, 70);  // handed over
+  CHECK_FALSE(room.records_here());
+}

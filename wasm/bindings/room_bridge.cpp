@@ -459,11 +459,13 @@ std::string CallBridge::snapshot() const {
                                              {"host_away", client_.host_away()},
                                              {"is_call", room.is_call},
                                              {"recording", client_.recording().state},
+                                             {"recording_id", client_.recording().recording_id},
                                              {"settings", proto::settings_to_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},
       {"may_share_screen", rm::may_share_screen(client_.role(), room.settings)},
       {"may_record", rm::may_record(client_.role())},
+      {"records_here", client_.records_here()},  // this browser records the room (call-recorder.js)
       {"participants", std::move(participants)},
       {"links", std::move(links)},
       {"media", {{"state", rm::to_string(media_.state())},

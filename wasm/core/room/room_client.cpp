@@ -246,6 +246,8 @@ void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms
   }
   self_ = joined.self;
   room_ = joined.room;
+  // The recording may have stopped while we were away; the server tells a running one after this.
+  recording_ = {room_.room_code, {}, "off", {}, 0};
   resume_token_ = joined.resume_token;
   attempt_ = 0;
   reconnect_at_.reset();
@@ -371,9 +373,11 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
     apply_participants(out);
   } else if (const auto* recording = std::get_if<server::RecordingState>(&message)) {
-    const bool changed = recording->state != recording_.state;
+    // Toasted once per change: a rejoin hearing the same recording again is no news.
+    const bool news = recording->state != toasted_recording_.state || recording->recording_id != toasted_recording_.recording_id;
     recording_ = *recording;
-    if (changed) out.push_back(ShowToast{Toast::recording, recording->state});
+    if (news) out.push_back(ShowToast{Toast::recording, recording->state});
+    toasted_recording_ = *recording;
   } else if (const auto* sent = std::get_if<server::InvitesSent>(&message)) {
     out.push_back(ShowToast{Toast::invites_sent, std::to_string(sent->friends.size())});
   } else if (const auto* grown = std::get_if<server::RoomGrown>(&message)) {

@@ -46,7 +46,8 @@
 //   in_room          room:invites-sent                       → in_room          ShowToast(invites_sent, how many)
 //   waiting|in_room  Record{action}, host or co-host         → (unchanged)      SendMessage(recording:<action>)
 //   any              room:recording                          → (unchanged)      recording() is it; ShowToast(recording,
-//                                                                               its state) when the state changed
+//                                                                               its state) when it is news (a rejoin
+//                                                                               forgets it until told again)
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
@@ -234,6 +235,8 @@ class RoomClient {
   const protocol::server::Room& room() const { return room_; }
   // The room's recording as the server last told it (state "off" when none runs).
   const protocol::server::RecordingState& recording() const { return recording_; }
+  // Whether this browser is the one recording the room now (the recorder, js-glue/call-recorder.js).
+  bool records_here() const { return recording_.state != "off" && recording_.recorder_user_id == self_.user_id; }
   // The others, in join order.
   const std::vector<protocol::Participant>& participants() const { return participants_; }
   // Whether this peer was in the room when we joined: they come before us in the room's order.
@@ -280,6 +283,7 @@ class RoomClient {
   protocol::server::Self self_;
   protocol::server::Room room_;
   protocol::server::RecordingState recording_{{}, {}, "off", {}, 0};
+  protocol::server::RecordingState toasted_recording_{{}, {}, "off", {}, 0};  // the last one told as a toast
   bool self_is_cohost_ = false;
   bool host_away_ = false;
   std::vector<protocol::Participant> participants_;
