@@ -14,12 +14,15 @@ export class CallStage {
   #views;
   #pager;
   #meters;
+  #whiteboardTile;
+  #scene = { tiles: [], options: {}, people: new Map(), audio: [] };
 
   // element: the stage's container. call: the Call (cards call its methods). ui(): call-ui.js's
   // module or null. whiteboardTile(): the whiteboard's tile element. onLayout(layout), onFirstFrame(at),
   // onLevels(levels), showPage(page): what the call does with the grid's news.
   constructor({ element, call, ui, whiteboardTile, onLayout, onFirstFrame, onLevels, showPage }) {
     this.#views = new TileViews({ ui, call, onFirstFrame });
+    this.#whiteboardTile = whiteboardTile;
     this.#grid = new TileGrid(element, {
       computeLayout: (input) => {
         const layout = computeLayout(input);
@@ -34,6 +37,19 @@ export class CallStage {
   }
 
   get layout() { return this.#grid.lastLayout; }
+
+  // What a recording draws (room-recorder.js): the layout engine's input as the grid last had it,
+  // and per tile its <video> (or the whiteboard's <canvas>), name and whether they speak; and every
+  // camera's microphone, ours included, for the mix.
+  scene() {
+    const people = new Map();
+    for (const [id, person] of this.#scene.people) {
+      people.set(id, { ...person, video: this.#views.video(id) });
+    }
+    const board = this.#whiteboardTile?.()?.querySelector?.('canvas') ?? null;
+    if (board) people.set('whiteboard', { name: 'Whiteboard', kind: 'whiteboard', canvas: board });
+    return { tiles: this.#scene.tiles, options: this.#scene.options, people, audio: this.#scene.audio };
+  }
   tileIds() { return this.#views.ids(); }
   setQuality(peerId, report) { this.#views.setQuality(peerId, report); }
 
@@ -59,6 +75,13 @@ export class CallStage {
       if (track) tracks.set(w.participant.peer_id, { track, silent: w.participant.audio === false });
     }
     this.#meters.sync(tracks);
+    this.#scene = {
+      tiles, options: { mode: 'auto', page: stage.page },
+      people: new Map(wanted.map((w) => [w.id, {
+        name: w.participant.display_name, kind: w.kind, speaking: !!w.participant.speaking, camera: !!w.participant.video,
+      }])),
+      audio: wanted.flatMap((w) => (w.kind === 'camera' ? w.stream?.getAudioTracks() ?? [] : [])),
+    };
   }
 
   destroy() {

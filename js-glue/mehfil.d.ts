@@ -56,8 +56,23 @@ export interface RoomInfo {
   host_away: boolean; // the host's connection dropped; anyone may claimHost() until they are back
   is_call: boolean;   // a 1:1 call's own room (Mehfil.ring): the two of them only, and no host
   recording: 'recording' | 'paused' | 'off'; // the room's recording, as the server last said
+  recording_id: string; // which one ('' when none runs)
   settings: RoomSettings;
   link: string;      // absolute URL of the room page
+}
+
+// A finished (or finishing) recording of a room (GET /api/rooms/CODE/recordings).
+export interface MehfilRecording {
+  recording_id: string;
+  room_code: string;
+  started_by: string; // user id
+  state: 'recording' | 'paused' | 'stopping' | 'ready' | 'failed';
+  started_at: number; // ms since the epoch
+  duration_ms: number;
+  size_bytes: number;
+  has_poster: boolean;
+  url: string;        // the WebM, for a <video src> (seekable; carries the member's token)
+  poster_url: string | null;
 }
 
 export interface MehfilError {
@@ -203,6 +218,9 @@ export interface Call {
   resumeRecording(): void;
   stopRecording(): void;
   mayRecord(): boolean;
+  // The room's recordings, newest first (for the people who were in the room; anyone else gets a
+  // MehfilError 'not_member'). The browser the server picks records and uploads while it runs.
+  recordings(): Promise<MehfilRecording[]>;
   // "Add people" in a 1:1 call: its room becomes an ordinary room with both inside (its code and
   // link work for others now) and the one who did it hosts it; the call ends as 'moved-to-room'.
   addPeople(): void;

@@ -1,15 +1,11 @@
 // Mehfil embed API (mehfil.d.ts is the contract): a video room inside any element of a page.
 //
-// This file is the imperative shell around the call engine in mehfil-core.wasm (docs/ARCHITECTURE.md):
-// the RoomCore decides (who is polite, when to offer, roll back or restart ICE, the reconnect backoff,
-// host rules, which screen to show and what it says, who came and went, the bitrate caps, who is
-// speaking, which tiles exist, the pin and the page), and this file carries its commands out and
-// reports what happened as events. The carrying is split by job: feeding the core and running its
-// commands in order (core-driver.js), how join() ends (join-outcome.js), the socket (room-socket.js),
-// peer connections (peer-connections.js), camera, microphone and screen (local-media.js), tile views
-// (tile-views.js) at the layout engine's rects (tile-grid.js), level meters (speaking-meters.js),
-// link quality (link-stats.js).
-// Browser objects live in maps keyed by the ids the core uses; the core never holds a JS object.
+// The imperative shell around the call engine in mehfil-core.wasm (docs/ARCHITECTURE.md): the RoomCore
+// decides (negotiation, reconnect backoff, host rules, screens, who came and went, bitrate caps, who
+// speaks, which tiles exist, the pin and the page, who records), and this file carries its commands
+// out and reports what happened as events. The carrying is split by job: core-driver.js, join-outcome.js,
+// room-socket.js, peer-connections.js, local-media.js, call-stage.js (tiles at the layout engine's
+// rects), link-stats.js, call-recorder.js. Browser objects live in maps keyed by the core's ids.
 //
 //   const call = Mehfil.create(element, { server, room, displayName });
 //   call.on('participant-joined', (p) => ...); await call.join();
@@ -36,6 +32,8 @@ import { JoinOutcome } from './join-outcome.js';
 import { ring, onIncomingCall } from './ring.js';
 import { onInvite } from './invites.js';
 import { ringHere } from './ring-here.js';
+import { CallRecorder } from './call-recorder.js';
+import { roomRecordings } from './recordings.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -87,6 +85,7 @@ class Call extends Emitter {
   #friends = new Friends((path, json) => this.#api(path, json));
   #links = new LinkReports();
   #stopRinging = () => {};
+  #recorder; // CallRecorder: records the room here while the core says this browser is the recorder
 
   constructor(container, options) {
     super();
@@ -109,6 +108,8 @@ class Call extends Emitter {
     });
     this.#uiReady = this.#frame.mount(this, this.#options.ui !== false, () => this.#destroyed);
     this.on('call-status', (status) => this.#frame.callStatus.show(status, () => this.leave()));
+    this.#recorder = new CallRecorder({ server: this.#options.server, token: () => this.#token,
+      scene: () => this.#tiles.scene(), report: (code, message) => this.emit('error', { code, message }) });
     // `ringing: true`: the page also rings for this user while this call lives (ring-here.js).
     if (this.#options.ringing) this.#stopRinging = ringHere(create, this, this.#options);
   }
@@ -170,6 +171,7 @@ class Call extends Emitter {
     } catch { /* tearing down regardless */ }
     this.#destroyed = true;
     this.#stopRinging();
+    this.#recorder.stop();
     this.#peers.closeAll();
     this.#socket.close();
     this.#driver.stop();
@@ -182,22 +184,17 @@ class Call extends Emitter {
     this.clear();
   }
 
-  setLocalAudio(on) {
-    this.#media.setAudio(on);
-    this.#announceMedia();
-  }
+  setLocalAudio(on) { this.#media.setAudio(on); this.#announceMedia(); }
 
   setLocalVideo(on) {
     this.#media.setVideo(on)?.then(() => this.#announceMedia()); // a camera asked for only now
     this.#announceMedia();
   }
 
-  // Add Friend: a friend request to someone in this call (the server keeps it; a request back, or
-  // adding someone who asked you, makes you friends). Resolves to the relation now: 'outgoing'
-  // (request sent), 'friends'.
+  // Add Friend: a request to someone in this call (a request back makes friends, and the server tells
+  // every tab of both). Resolves to the relation now: 'outgoing' (request sent), 'friends'.
   async addFriend(userId) {
     const relation = await this.#friends.add(userId);
-    // "You are now friends" comes from the server (friend:update) to every tab of both people.
     if (relation === 'outgoing') this.#toast('friend_sent', userId);
     this.#render();
     return relation;
@@ -307,6 +304,8 @@ class Call extends Emitter {
   resumeRecording() { this.#record('resume'); }
   stopRecording() { this.#record('stop'); }
   mayRecord() { return !!this.#snapshot?.may_record; }
+  // The room's recordings (its members only), each with `url` and `poster_url` to play it.
+  recordings() { return roomRecordings(this.#options.server, this.#token, this.room()?.room_code ?? ''); }
   #record(action) { this.#request({ type: 'record', action }, 'Only the host or a co-host can record the room.'); }
 
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
@@ -341,7 +340,7 @@ class Call extends Emitter {
   [DEBUG]() {
     return {
       marks: { ...this.#marks }, trace: this.#driver.trace, snapshot: this.#core.snapshot(), layout: this.#tiles.layout,
-      tiles: this.#tiles.tileIds(), localStream: this.#media.camera, screenStream: this.#media.screen,
+      tiles: this.#tiles.tileIds(), scene: this.#tiles.scene(), localStream: this.#media.camera, screenStream: this.#media.screen,
       peers: this.#peers.ids(), pcs: this.#peers.pcs(), stage: this.#frame.stage, screen: this.#join.screenName, mediaState: { ...this.#media.state },
     };
   }
@@ -388,6 +387,7 @@ class Call extends Emitter {
     if (this.#destroyed) return;
     const roomBefore = JSON.stringify(this.#snapshot?.room ?? null);
     this.#snapshot = this.#core.snapshot();
+    this.#recorder.follow(this.#snapshot);
     const state = this.#snapshot.state;
     if (state !== this.#state) {
       const previous = this.#state;

@@ -25,6 +25,7 @@ export class TileViews {
   }
 
   element(id) { return this.#views.get(id)?.element; }
+  video(id) { return this.#views.get(id)?.video ?? null; }
   ids() { return [...this.#views.keys()]; }
   setQuality(id, report) { this.#views.get(id)?.card?.setQuality(report); }
 

@@ -1,0 +1,228 @@
+// Recording in real Chromium against the real server, checked with real ffmpeg: the host's browser
+// draws the room at the layout engine's rects for 1280×720, mixes everyone's sound, records it with
+// MediaRecorder and uploads it while it records; the server finishes it into a seekable WebM. What
+// the file holds is read back with ffprobe and with frames ffmpeg decodes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join, tiles } from './call_support.mjs';
+
+// A short grace, so a recorder whose tab closed gives up its place (and its recording) quickly.
+const world = setUp({ chromium: { webrtc: true }, serverFlags: ['--resume-grace-ms', '1000', '--sweep-ms', '200'] });
+const scratch = mkdtempSync(joinPath(tmpdir(), 'mehfil-recording-'));
+const WIDTH = 1280;
+const HEIGHT = 720;
+
+const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+// A call whose camera is a small canvas in one colour and whose microphone is a tone: three
+// Chromium pages with full fake cameras would spend this machine's two cores on their own calls,
+// and the recording is what is under test (the recorder's CPU is tests/bench/recording_cpu.mjs's).
+async function lightCall(world, room, name, hue, token) {
+  const page = await openCall(world, { room, name, token });
+  await page.evaluate((colour) => {
+    window.call.destroy();
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 180 });
+    const g = canvas.getContext('2d');
+    let tick = 0;
+    setInterval(() => {
+      g.fillStyle = `hsl(${colour} 70% ${45 + (tick++ % 10)}%)`;
+      g.fillRect(0, 0, 320, 180);
+    }, 66);
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const out = audio.createMediaStreamDestination();
+    tone.connect(out);
+    tone.start();
+    window.makeCall({ stream: new MediaStream([...canvas.captureStream(15).getVideoTracks(), ...out.stream.getAudioTracks()]) });
+  }, hue);
+  return page;
+}
+
+async function recordingsOf(page) {
+  return page.evaluate(() => window.call.recordings());
+}
+
+// The room's newest recording once the server has finished it, downloaded to a file.
+async function finishedRecording(page, what) {
+  const recording = await eventually(async () => {
+    const [newest] = await recordingsOf(page);
+    return newest && (newest.state === 'ready' || newest.state === 'failed') ? newest : false;
+  }, { timeout: 40000, what });
+  assert.equal(recording.state, 'ready');
+  const response = await fetch(recording.url);
+  assert.equal(response.status, 200);
+  const path = joinPath(scratch, `${recording.recording_id}.webm`);
+  writeFileSync(path, Buffer.from(await response.arrayBuffer()));
+  return { recording, path };
+}
+
+function probe(path) {
+  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height',
+    '-show_entries', 'format=duration', '-of', 'json', path]).toString());
+}
+
+// The frame at `seconds` as RGB bytes.
+function frameAt(path, seconds) {
+  return execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', String(seconds), '-i', path, '-frames:v', '1',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: WIDTH * HEIGHT * 4 });
+}
+
+// Where the recorder puts each tile now: the engine's layout of the host's scene for 1280×720.
+async function recordedLayout(page) {
+  return page.evaluate(async ([width, height]) => {
+    const { computeLayout } = await import('/mehfil-core.mjs');
+    const { tiles: sceneTiles, options } = window.call[Symbol.for('mehfil.debug')]().scene;
+    return computeLayout({ ...options, viewport: { width, height }, tiles: sceneTiles });
+  }, [WIDTH, HEIGHT]);
+}
+
+// Compares a decoded frame with the engine's rects: inside each visible tile the picture is not
+// the background; outside every tile it is. (The fake cameras and the shared canvas are bright.)
+function matchesLayout(frame, layout) {
+  const rects = layout.tiles.filter((t) => t.visible);
+  // The room's background as decoded (the encoder's colour range shifts it a little), from the top
+  // left corner, which no tile covers in these layouts.
+  const background = [...frame.subarray(0, 3)];
+  const isBackground = (x, y) => {
+    const i = (y * WIDTH + x) * 3;
+    return background.every((c, k) => Math.abs(frame[i + k] - c) <= 12);
+  };
+  const inside = (x, y) => rects.some((r) => x >= r.x - 2 && x < r.x + r.width + 2 && y >= r.y - 2 && y < r.y + r.height + 2);
+  let outside = 0;
+  let outsideBackground = 0;
+  for (let y = 4; y < HEIGHT; y += 16) {
+    for (let x = 4; x < WIDTH; x += 16) {
+      if (inside(x, y)) continue;
+      outside += 1;
+      if (isBackground(x, y)) outsideBackground += 1;
+    }
+  }
+  const tilesFilled = rects.map((r) => {
+    let samples = 0;
+    let filled = 0;
+    for (let y = r.y + r.height * 0.1; y < r.y + r.height * 0.9; y += r.height / 10) {
+      for (let x = r.x + r.width * 0.1; x < r.x + r.width * 0.9; x += r.width / 10) {
+        samples += 1;
+        if (!isBackground(Math.round(x), Math.round(y))) filled += 1;
+      }
+    }
+    return filled / samples;
+  });
+  return { outsideBackground: outside ? outsideBackground / outside : 1, tilesFilled, tiles: rects.length };
+}
+
+test('three people recorded for 10 s with a screen share from halfway: a 1280×720 file with sound, 10 s long, showing the grid and then the stage at the engine\'s rects', async () => {
+  const room = await createRoom(world, { hostName: 'Ana' });
+  const ana = await lightCall(world, room.code, 'Ana', 20, room.hostToken);
+  const bela = await lightCall(world, room.code, 'Bela', 140);
+  const cyrus = await lightCall(world, room.code, 'Cyrus', 260);
+  try {
+    await recordThreePeople(ana, bela, cyrus);
+  } finally {
+    for (const page of [ana, bela, cyrus]) await page.context().close();
+  }
+});
+
+async function recordThreePeople(ana, bela, cyrus) {
+  for (const page of [ana, bela, cyrus]) assert.equal(await join(page), 'in_room');
+  await eventually(async () => (await tiles(ana)).filter((t) => t.videoWidth > 0).length === 3, { what: 'three playing tiles on Ana\'s page' });
+  // Headless Chromium cannot capture a screen: Bela shares a canvas that keeps drawing.
+  await bela.evaluate(() => {
+    navigator.mediaDevices.getDisplayMedia = async () => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 1280, height: 720 });
+      const g = canvas.getContext('2d');
+      let frame = 0;
+      setInterval(() => {
+        g.fillStyle = `hsl(${(frame += 3) % 360} 60% 50%)`;
+        g.fillRect(0, 0, 1280, 720);
+      }, 50);
+      return canvas.captureStream(15);
+    };
+  });
+
+  await ana.evaluate(() => window.call.startRecording());
+  await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+  const started = Date.now();
+  await wait(2000);
+  const grid = await recordedLayout(ana);
+  await wait(5000 - (Date.now() - started));
+  await bela.evaluate(() => window.call.startScreenShare());
+  const belaScreen = `${await bela.evaluate(() => window.call.self().peer_id)}:screen`;
+  await eventually(async () => (await recordedLayout(ana)).stage === belaScreen, { what: 'Bela\'s screen on the stage' });
+  await wait(8000 - (Date.now() - started));
+  const stage = await recordedLayout(ana);
+  await screenshot(ana, 'recording-host-sharing');
+  await wait(10000 - (Date.now() - started));
+  await ana.evaluate(() => window.call.stopRecording());
+
+  const { path } = await finishedRecording(ana, 'the recording to be finished');
+  const probed = probe(path);
+  const video = probed.streams.filter((s) => s.codec_type === 'video');
+  const audio = probed.streams.filter((s) => s.codec_type === 'audio');
+  assert.equal(video.length, 1);
+  assert.equal(audio.length, 1);
+  assert.deepEqual([video[0].width, video[0].height], [WIDTH, HEIGHT]);
+  const seconds = Number(probed.format.duration);
+  assert.ok(Math.abs(seconds - 10) <= 1, `10 s ± 1 s, not ${seconds}`);
+
+  assert.equal(grid.tiles.length, 3);
+  assert.equal(grid.stage, null);
+  assert.equal(stage.stage, belaScreen);
+  for (const [at, layout] of [[2, grid], [8, stage]]) {
+    const seen = matchesLayout(frameAt(path, at), layout);
+    assert.ok(seen.outsideBackground > 0.95, `at ${at} s the room's background is outside the tiles: ${JSON.stringify(seen)}`);
+    assert.ok(seen.tilesFilled.every((f) => f > 0.9), `at ${at} s every tile the engine placed is drawn: ${JSON.stringify(seen)}`);
+  }
+}
+
+test('a recording paused for 3 s leaves the pause out', async () => {
+  const room = await createRoom(world, { hostName: 'Ana' });
+  const ana = await openCall(world, { room: room.code, name: 'Ana', token: room.hostToken });
+  try {
+    await pauseThreeSeconds(ana);
+  } finally {
+    await ana.context().close();
+  }
+});
+
+async function pauseThreeSeconds(ana) {
+  assert.equal(await join(ana), 'in_room');
+  await ana.evaluate(() => window.call.startRecording());
+  await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+  await wait(3000);
+  await ana.evaluate(() => window.call.pauseRecording());
+  await eventually(() => ana.evaluate(() => window.call.room().recording === 'paused'), { what: 'the pause' });
+  await wait(3000);
+  await ana.evaluate(() => window.call.resumeRecording());
+  await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the resume' });
+  await wait(3000);
+  await ana.evaluate(() => window.call.stopRecording());
+  const { path } = await finishedRecording(ana, 'the paused recording to be finished');
+  const seconds = Number(probe(path).format.duration);
+  assert.ok(Math.abs(seconds - 6) <= 1, `6 s ± 1 s without the pause, not ${seconds}`);
+}
+
+test('the recorder\'s page closed at 6 s without stopping: what it uploaded is kept and plays for at least 4 s', async () => {
+  const room = await createRoom(world, { hostName: 'Ana' });
+  const ana = await openCall(world, { room: room.code, name: 'Ana', token: room.hostToken });
+  assert.equal(await join(ana), 'in_room');
+  await ana.evaluate(() => window.call.startRecording());
+  await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+  await wait(6000);
+  await ana.context().close(); // no stop, no last chunk
+  // Someone who was in the room looks later: Ana, from a new tab.
+  const later = await openCall(world, { room: room.code, name: 'Ana', token: room.hostToken });
+  try {
+    assert.equal(await join(later), 'in_room');
+    const { path } = await finishedRecording(later, 'the cut-off recording to be finished');
+    const seconds = Number(probe(path).format.duration);
+    assert.ok(seconds >= 4, `at least 4 s kept, not ${seconds}`);
+  } finally {
+    await later.context().close();
+  }
+});
