@@ -214,6 +214,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   if (path == "/api/user/rooms" && method == http::verb::get) return done(context.hub.user_rooms(*user));
   if (path == "/api/friends" && method == http::verb::get) return done(context.hub.friends(*user));
   if (path == "/api/calls" && method == http::verb::get) return done(context.hub.call_history(*user));
+  if (path == "/api/user/recordings" && method == http::verb::get) return done(context.recordings.of_user(*user));
   if (path == "/api/friends/request" || path == "/api/friends/accept") {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     ApiReply problem;

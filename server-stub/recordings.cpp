@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -52,10 +53,12 @@ bool write_at(const std::string& path, std::int64_t offset, const std::string& b
   return ok;
 }
 
-json to_json(const RecordingRecord& r) {
-  return {{"recording_id", r.facts.recording_id}, {"room_code", r.facts.room_code}, {"started_by", r.facts.started_by},
-          {"state", r.facts.state}, {"started_at", r.started_at}, {"duration_ms", r.duration_ms},
-          {"size_bytes", r.size_bytes}, {"has_poster", r.has_poster}};
+// One recording as a member sees it; `can_delete` is what the access rule says for them.
+json to_json(const RecordingRecord& r, const std::string& room_name, bool can_delete) {
+  return {{"recording_id", r.facts.recording_id}, {"room_code", r.facts.room_code}, {"room_name", room_name},
+          {"started_by", r.facts.started_by}, {"state", r.facts.state}, {"started_at", r.started_at},
+          {"duration_ms", r.duration_ms}, {"size_bytes", r.size_bytes}, {"has_poster", r.has_poster},
+          {"can_delete", can_delete}};
 }
 
 }  // namespace
@@ -190,9 +193,32 @@ std::optional<ApiReply> Recordings::may_see(const Claims& user, const std::strin
 
 ApiReply Recordings::list(const Claims& user, const std::string& room_code) {
   if (auto no = may_see(user, room_code, authority::RecordingAccess::list)) return *no;
+  return {200, {{"room_code", room_code}, {"recordings", listed(user, room_code)}}};
+}
+
+json Recordings::listed(const Claims& user, const std::string& room_code) {
   json recordings = json::array();
-  for (const RecordingRecord& record : store_.recordings_of_room(room_code)) recordings.push_back(to_json(record));
-  return {200, {{"room_code", room_code}, {"recordings", std::move(recordings)}}};
+  const auto viewer = store_.recording_viewer(room_code, user.sub);
+  if (authority::check_recording_access(authority::RecordingAccess::list, viewer)) return recordings;
+  const bool can_delete = !authority::check_recording_access(authority::RecordingAccess::remove, viewer);
+  const auto room = store_.find_room(room_code);
+  for (const RecordingRecord& record : store_.recordings_of_room(room_code)) {
+    recordings.push_back(to_json(record, room ? room->room_name : "", can_delete));
+  }
+  return recordings;
+}
+
+ApiReply Recordings::of_user(const Claims& user) {
+  json recordings = json::array();
+  for (const auto& rooms : {store_.rooms_hosted_by(user.sub), store_.rooms_joined_by(user.sub)}) {
+    for (const RoomRecord& room : rooms) {
+      for (json& recording : listed(user, room.room_code)) recordings.push_back(std::move(recording));
+    }
+  }
+  std::sort(recordings.begin(), recordings.end(),
+            [](const json& a, const json& b) { return a["started_at"].get<std::int64_t>() > b["started_at"].get<std::int64_t>(); });
+  if (recordings.size() > 200) recordings.erase(recordings.begin() + 200, recordings.end());
+  return {200, {{"recordings", std::move(recordings)}}};
 }
 
 ApiReply Recordings::file(const Claims& user, const std::string& recording_id, bool poster, const std::string& range) {

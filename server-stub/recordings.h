@@ -10,6 +10,7 @@
 //
 //   PUT    /api/recordings/:id/chunks?segment=S&offset=N[&final=1]   body: the bytes  -> {segment, size}
 //   GET    /api/rooms/:code/recordings                                -> {recordings: [...]}
+//   GET    /api/user/recordings           every room's the user may see (Your Rooms → Recordings)
 //   GET    /api/recordings/:id            the file (Range works)      (members; ?token= for <video>)
 //   GET    /api/recordings/:id/poster     the poster JPEG
 //   DELETE /api/recordings/:id                                        (the room's host)
@@ -54,6 +55,7 @@ class Recordings {
 
   ApiReply upload(const Claims& user, const std::string& recording_id, const ChunkUpload& chunk, const std::string& bytes);
   ApiReply list(const Claims& user, const std::string& room_code);
+  ApiReply of_user(const Claims& user);  // every room's they may see, newest first (Your Rooms)
   // The finished file (or its poster) for a member; `range` is the request's Range header.
   ApiReply file(const Claims& user, const std::string& recording_id, bool poster, const std::string& range);
   ApiReply remove(const Claims& user, const std::string& recording_id);
@@ -67,6 +69,7 @@ class Recordings {
   // Finishes it if the rules say it is ready, else makes sure a timer looks again when the grace ends.
   void finish_if_ready(const std::string& recording_id);
   void delete_files(const std::string& recording_id);
+  nlohmann::json listed(const Claims& user, const std::string& room_code);  // [] when they may not
   std::optional<ApiReply> may_see(const Claims& user, const std::string& room_code, authority::RecordingAccess access);
 
   Store& store_;

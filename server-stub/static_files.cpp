@@ -62,8 +62,9 @@ std::optional<StaticFile> find_static_file(const std::string& web_root, std::str
   auto path = clean_path(target);
   if (!path) return std::nullopt;
   if (path->back() == '/') *path += "index.html";
-  // Single-page routes: the room page handles /room/CODE itself.
+  // Single-page routes: the room page handles /room/CODE itself, the player /recording/ID.
   if (path->rfind("/room/", 0) == 0) *path = "/room.html";
+  if (path->rfind("/recording/", 0) == 0) *path = "/recording.html";  // the player: /recording/ID
   const auto open = [&](const std::string& relative) -> std::optional<StaticFile> {
     const auto resolved = resolve_inside(web_root, relative);
     if (!resolved) return std::nullopt;

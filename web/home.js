@@ -8,6 +8,7 @@ import {
   shareRoom, toast, wireDialog,
 } from './site.js';
 import { callFriend, describeCall, dismissInvite, startCalls } from './site-calls.js';
+import { recordingItem } from './recording-items.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();
@@ -168,13 +169,14 @@ joinForm.addEventListener('submit', async (event) => {
 // ---------------------------------------------------------------------------------------------
 // Your Rooms
 
-const TABS = ['created', 'joined', 'invited', 'friends', 'calls'];
+const TABS = ['created', 'joined', 'invited', 'friends', 'calls', 'recordings'];
 const EMPTY_NOTES = {
   created: 'Rooms you create will show up here.',
   joined: 'Rooms you join will show up here.',
   invited: 'When a friend invites you to a room, the invite waits here.',
   friends: 'People you add with Add Friend in a call show up here.',
   calls: 'Calls with your friends show up here.',
+  recordings: 'Recordings of the rooms you were in show up here.',
 };
 const selectedTab = () => TABS.find((name) => $(`tab-${name}`).getAttribute('aria-selected') === 'true') ?? 'created';
 
@@ -338,11 +340,12 @@ function callItem(call) {
 }
 
 async function loadRooms() {
-  const lists = { created: [], joined: [], invited: [], friends: [], calls: [] };
+  const lists = { created: [], joined: [], invited: [], friends: [], calls: [], recordings: [] };
   if (currentSession()) {
     try {
-      const [rooms, friends, calls] = await Promise.all([api('GET', '/api/user/rooms'), api('GET', '/api/friends'), api('GET', '/api/calls')]);
-      Object.assign(lists, rooms, friends, calls);
+      const [rooms, friends, calls, recordings] = await Promise.all([api('GET', '/api/user/rooms'), api('GET', '/api/friends'),
+        api('GET', '/api/calls'), api('GET', '/api/user/recordings')]);
+      Object.assign(lists, rooms, friends, calls, recordings);
     } catch (problem) {
       toast(problem.message, { tone: 'error' });
     }
@@ -358,6 +361,8 @@ async function loadRooms() {
   $('count-invited').textContent = String(lists.invited.length);
   $('list-calls').replaceChildren(...lists.calls.map(callItem));
   $('count-calls').textContent = String(lists.calls.length);
+  $('list-recordings').replaceChildren(...lists.recordings.map((r) => recordingItem(r, currentSession(), loadRooms)));
+  $('count-recordings').textContent = String(lists.recordings.length);
   // Live rooms first, newest first.
   const order = (a, b) => (a.is_active === b.is_active ? (b.created_at ?? 0) - (a.created_at ?? 0) : a.is_active ? -1 : 1);
   for (const which of ['created', 'joined']) {

@@ -9,6 +9,7 @@ import { LevelMeter } from './level-meter.js';
 import { devicePicker, listDevices } from './device-picker.js';
 import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
 import { callFriend, startCalls } from './site-calls.js';
+import { loadRecordings, recordingItem } from './recording-items.js';
 
 const main = document.getElementById('main');
 const callHost = document.getElementById('call-host');
@@ -219,7 +220,11 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
       el('ul', { className: 'room-facts' },
         el('li', {}, icon('crown', { size: 18 }), `Hosted by ${room.host_name || 'someone'}`),
         el('li', {}, icon('users', { size: 18 }), `${room.participant_count}/${room.max_participants} in the room`),
-        el('li', {}, icon('link', { size: 18 }), el('span', { className: 'code-tag' }, room.room_code))),
+        el('li', {}, icon('link', { size: 18 }), el('span', { className: 'code-tag' }, room.room_code)),
+        // Told before joining, as the room's rules promise (authority/room_authority.h).
+        room.recording && room.recording !== 'off'
+          ? el('li', { className: 'recording-notice', role: 'note' }, icon('record', { size: 18 }), 'This room is being recorded')
+          : null),
       nameField,
       password ? el('label', { className: 'field' }, el('span', {}, 'Room password'), password) : null,
       problem,
@@ -255,6 +260,7 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
     });
   });
   show(form);
+  showRecordings(form, session, room);
   await startPreview(video, meter, note, devices);
   previewed = true;
   const noteObserver = new MutationObserver(() => { mediaActions.hidden = note.hidden; });
@@ -315,6 +321,24 @@ async function enterCall(session, room, { password, audio, video, stream }) {
     if (error.code === 'wrong_password') return prejoin(session, room, { passwordProblem: 'That password is not right. Try again.' });
     showProblem(error, room);
   }
+}
+
+// The room's recordings under the pre-join screen, for the people who were in it (the server says
+// not_member to anyone else, and then nothing is shown).
+async function showRecordings(form, session, room) {
+  let recordings;
+  try {
+    recordings = await loadRecordings(room.room_code);
+  } catch {
+    return;
+  }
+  if (!recordings.length || !form.isConnected) return;
+  const list = el('ul', {});
+  const section = el('section', { className: 'card room-recordings', ariaLabel: 'Recordings of this room' },
+    el('h2', {}, 'Recordings'), list);
+  const refresh = async () => list.replaceChildren(...(await loadRecordings(room.room_code)).map((r) => recordingItem(r, session, refresh)));
+  list.replaceChildren(...recordings.map((r) => recordingItem(r, session, refresh)));
+  form.append(section);
 }
 
 async function start() {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { setUp, createRoom, eventually, screenshot, guestSession, newPage, openRoomPage } from './support.mjs';
 import { openCall, join, tiles } from './call_support.mjs';
 
 // A short grace, so a recorder whose tab closed gives up its place (and its recording) quickly.
@@ -224,5 +224,64 @@ test('the recorder\'s page closed at 6 s without stopping: what it uploaded is k
     assert.ok(seconds >= 4, `at least 4 s kept, not ${seconds}`);
   } finally {
     await later.context().close();
+  }
+});
+
+test('members find a recording under Your Rooms and on the room page, watch and seek it on the player page, and only the host deletes it', async () => {
+  const ana = await guestSession(world, 'Ana');
+  const bela = await guestSession(world, 'Bela');
+  const room = await createRoom(world, { host: ana, room_name: 'Tuesday lesson' });
+  const anaCall = await openCall(world, { room: room.code, name: 'Ana', token: ana.token });
+  const belaCall = await openCall(world, { room: room.code, name: 'Bela', token: bela.token });
+  const pages = [anaCall, belaCall];
+  try {
+    for (const page of [anaCall, belaCall]) assert.equal(await join(page), 'in_room');
+    await anaCall.evaluate(() => window.call.startRecording());
+    // Someone about to join is told first.
+    const visitor = await newPage(world, { name: 'Cyrus' });
+    pages.push(visitor);
+    await openRoomPage(world, visitor, room.code, 'Cyrus');
+    await visitor.getByRole('note').filter({ hasText: 'This room is being recorded' }).waitFor({ timeout: 10000 });
+    await screenshot(visitor, 'recording-prejoin-notice');
+    await wait(3000);
+    await anaCall.evaluate(() => window.call.stopRecording());
+    const { recording } = await finishedRecording(anaCall, 'the lesson\'s recording');
+
+    // Bela, a member: Your Rooms → Recordings, then the player.
+    const site = await newPage(world, { name: 'Bela site', session: bela });
+    pages.push(site);
+    await site.goto(world.server.url);
+    await site.getByRole('button', { name: 'Your Rooms' }).click();
+    await site.getByRole('tab', { name: /Recordings/ }).click();
+    const watch = site.getByRole('link', { name: /^Watch the recording of Tuesday lesson/ });
+    await watch.waitFor();
+    assert.equal(await site.getByRole('button', { name: /^Delete the recording/ }).count(), 0, 'only the host deletes');
+    await screenshot(site, 'recordings-list-desktop');
+    await watch.click();
+    await site.waitForURL(`**/recording/${recording.recording_id}`);
+    const player = site.locator('video.recording-video');
+    await eventually(() => player.evaluate((v) => v.readyState >= 1 && Number.isFinite(v.duration)), { what: 'the player to load' });
+    const duration = await player.evaluate((v) => v.duration);
+    assert.ok(Math.abs(duration - recording.duration_ms / 1000) < 0.5, `the player knows the length: ${duration}`);
+    // Seeking to the middle: the server answers the Range requests this makes.
+    const seeked = await player.evaluate((v) => new Promise((resolve) => {
+      v.addEventListener('seeked', () => resolve(v.currentTime), { once: true });
+      v.currentTime = v.duration / 2;
+    }));
+    assert.ok(Math.abs(seeked - duration / 2) < 0.5);
+    await screenshot(site, 'recording-player-desktop');
+
+    // Ana, the host, on her phone in dark mode: the player offers Delete.
+    const phone = await newPage(world, { name: 'Ana phone', session: ana, viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    pages.push(phone);
+    await phone.goto(`${world.server.url}/recording/${recording.recording_id}`);
+    await phone.locator('video.recording-video').waitFor();
+    await screenshot(phone, 'recording-player-phone-dark');
+    phone.once('dialog', (dialog) => dialog.accept());
+    await phone.getByRole('button', { name: /^Delete the recording/ }).click();
+    await phone.waitForURL(`**/room/${room.code}`);
+    assert.deepEqual(await anaCall.evaluate(() => window.call.recordings()), []);
+  } finally {
+    for (const page of pages) await page.context().close();
   }
 });

@@ -118,6 +118,14 @@ TEST_CASE("A recording uploaded in chunks is finished into a seekable file that 
   CHECK(recording["duration_ms"].get<int>() == Approx(3000).margin(300));
   CHECK(recording["has_poster"] == true);
   CHECK(http(port, "GET", "/api/rooms/" + code + "/recordings", std::nullopt, eve.token).body["error"]["code"] == "not_member");
+  // Your Rooms → Recordings: every room's, with what each may do.
+  const json bens = http(port, "GET", "/api/user/recordings", std::nullopt, ben.token).body["recordings"];
+  REQUIRE(bens.size() == 1);
+  CHECK(bens[0]["recording_id"] == id);
+  CHECK(bens[0]["room_name"] == http(port, "GET", "/api/rooms/" + code, std::nullopt, ben.token).body["room_name"]);
+  CHECK(bens[0]["can_delete"] == false);
+  CHECK(http(port, "GET", "/api/user/recordings", std::nullopt, ana.token).body["recordings"][0]["can_delete"] == true);
+  CHECK(http(port, "GET", "/api/user/recordings", std::nullopt, eve.token).body["recordings"].empty());
 
   // The member plays it: the whole file (the player's ?token=, as a <video> cannot send headers)...
   const auto whole = http(port, "GET", "/api/recordings/" + id + "?token=" + ben.token);
