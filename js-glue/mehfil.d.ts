@@ -45,6 +45,7 @@ export interface RoomSettings {
   chat: boolean;        // off: the server refuses chat messages (chat_disabled)
   video: boolean;       // carried for older clients; nothing enforces it (true unless set)
   audio: boolean;       // carried for older clients; nothing enforces it (true unless set)
+  record_automatically?: boolean; // the host's arrival starts a recording (false unless set)
 }
 
 export interface RoomInfo {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { setUp, createRoom, eventually, screenshot, guestSession, newPage, openRoomPage } from './support.mjs';
+import { setUp, createRoom, eventually, screenshot, guestSession, newPage, openRoomPage, rest } from './support.mjs';
 import { openCall, join, tiles } from './call_support.mjs';
 
 // A short grace, so a recorder whose tab closed gives up its place (and its recording) quickly.
@@ -215,6 +215,9 @@ test('the recorder\'s page closed at 6 s without stopping: what it uploaded is k
   await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
   await wait(6000);
   await ana.context().close(); // no stop, no last chunk
+  // Nobody else may record: once her place is gone (the grace), the recording stops.
+  await eventually(async () => (await rest(world, `/api/rooms/${room.code}`, undefined, room.hostToken)).recording === 'off',
+    { what: 'the recording to stop with its recorder gone' });
   // Someone who was in the room looks later: Ana, from a new tab.
   const later = await openCall(world, { room: room.code, name: 'Ana', token: room.hostToken });
   try {
@@ -227,16 +230,17 @@ test('the recorder\'s page closed at 6 s without stopping: what it uploaded is k
   }
 });
 
-test('members find a recording under Your Rooms and on the room page, watch and seek it on the player page, and only the host deletes it', async () => {
+test('a room set to record automatically is recorded from the host\'s arrival, and its members find it under Your Rooms and on the room page, watch and seek it on the player page, and only the host deletes it', async () => {
   const ana = await guestSession(world, 'Ana');
   const bela = await guestSession(world, 'Bela');
-  const room = await createRoom(world, { host: ana, room_name: 'Tuesday lesson' });
+  // A tutor's lesson, recorded automatically from the moment the host is in.
+  const room = await createRoom(world, { host: ana, room_name: 'Tuesday lesson', settings: { record_automatically: true } });
   const anaCall = await openCall(world, { room: room.code, name: 'Ana', token: ana.token });
   const belaCall = await openCall(world, { room: room.code, name: 'Bela', token: bela.token });
   const pages = [anaCall, belaCall];
   try {
     for (const page of [anaCall, belaCall]) assert.equal(await join(page), 'in_room');
-    await anaCall.evaluate(() => window.call.startRecording());
+    await eventually(() => belaCall.evaluate(() => window.call.room().recording === 'recording'), { what: 'the lesson to be recorded' });
     // Someone about to join is told first.
     const visitor = await newPage(world, { name: 'Cyrus' });
     pages.push(visitor);

@@ -602,3 +602,21 @@ TEST_CASE("A joiner hears the recording after room:joined, and when the recorder
   CHECK(has(left, "recording off by cy"));
   CHECK(room.rules.facts().recording.state == "off");
 }
+
+TEST_CASE("With Record automatically, the host's arrival starts a recording the host records, and nothing else does") {
+  RoomFacts f = facts();
+  f.settings.record_automatically = true;
+  Room room(f);
+  const Outcome early = room.join("ben", 2);  // a member before the host: nothing yet
+  CHECK_FALSE(has(early, "recording recording by ben"));
+  CHECK(room.rules.facts().recording.state == "off");
+  const Outcome host = room.join("ana", 1);
+  CHECK(has(host, "recording recording by ana"));
+  CHECK(has(host, "c1 room:recording"));  // the host's browser hears it is the recorder
+  CHECK(has(host, "c2 room:recording"));
+  CHECK(room.rules.facts().recording.recorder_user_id == "ana");
+  REQUIRE_FALSE(room.send(1, "ana", cli::StopRecording{}).problem);
+  room.rules.socket_closed(1, room.now);  // the host's socket drops and comes back: not recorded again
+  CHECK_FALSE(has(room.join("ana", 3), "recording recording by ana"));
+  CHECK(room.rules.facts().recording.state == "off");
+}

@@ -31,7 +31,8 @@ namespace mehfil::protocol {
 using RequestId = std::variant<std::int64_t, std::string>;
 
 // What a room allows; the host changes it with room:settings. This is the one shape of a room's
-// settings, {"screenshare": bool, "chat": bool, "video": bool, "audio": bool}, wherever they appear:
+// settings, {"screenshare": bool, "chat": bool, "video": bool, "audio": bool, "record_automatically":
+// bool (optional, false when left out)}, wherever they appear:
 // in room:settings, room:joined and room:settings-changed; in the REST API (create's `settings`,
 // which may leave flags out, and every room it answers with); in the server's store; and in the
 // embed API (mehfil.d.ts: RoomInfo.settings, updateSettings). codec.h reads and writes it outside a
@@ -47,6 +48,7 @@ struct RoomSettings {
   bool audio = true;  // carried, not enforced
   bool screenshare = true;
   bool chat = true;
+  bool record_automatically = false;  // the host's arrival starts a recording (authority/room_authority.h)
   friend bool operator==(const RoomSettings&, const RoomSettings&) = default;
 };
 

@@ -33,6 +33,7 @@ void fields(F& f, M& m) {
   f.flag("audio", m.audio);
   f.flag("screenshare", m.screenshare);
   f.flag("chat", m.chat);
+  f.flag_or("record_automatically", m.record_automatically, false);
 }
 
 template <class F, class M>
