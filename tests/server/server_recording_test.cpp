@@ -209,3 +209,39 @@ TEST_CASE("When the recorder's tab dies mid-upload, what arrived is finished int
   const auto file = http(port, "GET", "/api/recordings/" + id, std::nullopt, ana.token);
   CHECK(std::stod(probed_duration(file.raw)) * 1000 == Approx(kept).margin(100));
 }
+
+TEST_CASE("A server that stops mid-recording finishes what was uploaded when it starts again") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana");
+  const std::string code = new_room(server.port(), ana);
+  std::string id;
+  const std::string webm = streamed_webm(3);
+  {
+    WsClient a(server.port(), ana.token);
+    REQUIRE(a.join(code)["type"] == "room:joined");
+    a.send({{"type", "recording:start"}});
+    id = a.receive_type("room:recording").value()["recording_id"];
+    CHECK(put_chunk(server.port(), ana, id, "s1", 0, webm.substr(0, webm.size() / 2)).status == 200);
+    server.kill_hard();  // mid-recording, nothing told
+  }
+  server.restart();
+  const json list = finished_list(server.port(), ana, code);
+  REQUIRE(list["recordings"].size() == 1);
+  CHECK(list["recordings"][0]["state"] == "ready");
+  CHECK(list["recordings"][0]["duration_ms"].get<int>() > 500);
+}
+
+TEST_CASE("A room's recordings may not pass the room's cap: the chunk past it is quota_exceeded and nothing of it is kept") {
+  ServerProcess server({"--recording-bytes-per-room", "5000"});
+  const User ana = new_user(server.port(), "Ana");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  a.send({{"type", "recording:start"}});
+  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+  CHECK(put_chunk(server.port(), ana, id, "s1", 0, std::string(4000, 'x')).status == 200);
+  const auto over = put_chunk(server.port(), ana, id, "s1", 4000, std::string(2000, 'x'));
+  CHECK(over.status == 429);
+  CHECK(over.body["error"]["code"] == "quota_exceeded");
+  CHECK(put_chunk(server.port(), ana, id, "s1", 4000, std::string(1000, 'x')).body["size"] == 5000);  // up to the cap
+}
