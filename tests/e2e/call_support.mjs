@@ -26,6 +26,30 @@ export async function openCall(world, { room, name, token, ui = true, viewport =
   return page;
 }
 
+// A call whose camera is a small canvas in one colour and whose microphone is a tone: three
+// Chromium pages with full fake cameras would spend this machine's two cores on their own calls,
+// and what is under test is elsewhere (the recording tests, the recorder's CPU benchmark).
+export async function lightCall(world, room, name, hue, token) {
+  const page = await openCall(world, { room, name, token });
+  await page.evaluate((colour) => {
+    window.call.destroy();
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 180 });
+    const g = canvas.getContext('2d');
+    let tick = 0;
+    setInterval(() => {
+      g.fillStyle = `hsl(${colour} 70% ${45 + (tick++ % 10)}%)`;
+      g.fillRect(0, 0, 320, 180);
+    }, 66);
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const out = audio.createMediaStreamDestination();
+    tone.connect(out);
+    tone.start();
+    window.makeCall({ stream: new MediaStream([...canvas.captureStream(15).getVideoTracks(), ...out.stream.getAudioTracks()]) });
+  }, hue);
+  return page;
+}
+
 export async function join(page) {
   return page.evaluate(() => window.call.join().then(() => window.call.state));
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { setUp, createRoom, eventually, screenshot, guestSession, newPage, openRoomPage, rest } from './support.mjs';
-import { openCall, join, tiles } from './call_support.mjs';
+import { openCall, join, tiles, lightCall } from './call_support.mjs';
 
 // A short grace, so a recorder whose tab closed gives up its place (and its recording) quickly.
 const world = setUp({ chromium: { webrtc: true }, serverFlags: ['--resume-grace-ms', '1000', '--sweep-ms', '200'] });
@@ -18,30 +18,6 @@ const WIDTH = 1280;
 const HEIGHT = 720;
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
-
-// A call whose camera is a small canvas in one colour and whose microphone is a tone: three
-// Chromium pages with full fake cameras would spend this machine's two cores on their own calls,
-// and the recording is what is under test (the recorder's CPU is tests/bench/recording_cpu.mjs's).
-async function lightCall(world, room, name, hue, token) {
-  const page = await openCall(world, { room, name, token });
-  await page.evaluate((colour) => {
-    window.call.destroy();
-    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 180 });
-    const g = canvas.getContext('2d');
-    let tick = 0;
-    setInterval(() => {
-      g.fillStyle = `hsl(${colour} 70% ${45 + (tick++ % 10)}%)`;
-      g.fillRect(0, 0, 320, 180);
-    }, 66);
-    const audio = new AudioContext();
-    const tone = audio.createOscillator();
-    const out = audio.createMediaStreamDestination();
-    tone.connect(out);
-    tone.start();
-    window.makeCall({ stream: new MediaStream([...canvas.captureStream(15).getVideoTracks(), ...out.stream.getAudioTracks()]) });
-  }, hue);
-  return page;
-}
 
 async function recordingsOf(page) {
   return page.evaluate(() => window.call.recordings());
