@@ -26,6 +26,8 @@ export class RoomRecorder {
   #audio = null; // {context, destination, sources: Map track -> node}
   #recorder = null;
   #stopped = null;
+  #layout = { key: '', value: null }; // the engine's answer for the scene it was last asked about
+  #mixedAt = 0;
 
   // scene(): CallStage.scene(). onChunk(blob): each encoded chunk, in order. size: 720 or 1080.
   constructor({ scene, onChunk, size = 720, fps = 30, chunkMs = 1000, videoBitsPerSecond = 2_500_000 }) {
@@ -96,19 +98,33 @@ export class RoomRecorder {
     const { width, height } = this.#size;
     const g = this.#g;
     const scene = this.#scene();
-    if (this.#audio) this.#mixAudio();
+    // Who speaks into the mix changes rarely: looked at once a second, not every frame.
+    if (this.#audio && performance.now() - this.#mixedAt > 1000) {
+      this.#mixedAt = performance.now();
+      this.#mixAudio();
+    }
     g.fillStyle = BACKGROUND;
     g.fillRect(0, 0, width, height);
     if (!scene.tiles.length) return;
-    let layout;
-    try {
-      layout = computeLayout({ ...scene.options, viewport: { width, height }, tiles: scene.tiles });
-    } catch {
-      return; // a scene caught between two states: the next frame draws it
-    }
+    const layout = this.#layoutOf(scene);
+    if (!layout) return;
     // The picture-in-picture corner goes over the tile it sits on.
     const rects = layout.tiles.filter((r) => r.visible).sort((a, b) => (a.id === layout.pip) - (b.id === layout.pip));
     for (const rect of rects) this.#drawTile(rect, scene.people.get(rect.id), scene.tiles.find((t) => t.id === rect.id));
+  }
+
+  // The engine is asked again only when its input changed (a tile came, went, spoke or was pinned).
+  #layoutOf(scene) {
+    const input = { ...scene.options, viewport: this.#size, tiles: scene.tiles };
+    const key = JSON.stringify(input);
+    if (key !== this.#layout.key) {
+      try {
+        this.#layout = { key, value: computeLayout(input) };
+      } catch {
+        return null; // a scene caught between two states: the next frame draws it
+      }
+    }
+    return this.#layout.value;
   }
 
   #drawTile(rect, person, tile) {
