@@ -14,7 +14,6 @@ export class CallStage {
   #views;
   #pager;
   #meters;
-  #whiteboardTile;
   #scene = { tiles: [], options: {}, people: new Map(), audio: [] };
 
   // element: the stage's container. call: the Call (cards call its methods). ui(): call-ui.js's
@@ -22,7 +21,6 @@ export class CallStage {
   // onLevels(levels), showPage(page): what the call does with the grid's news.
   constructor({ element, call, ui, whiteboardTile, onLayout, onFirstFrame, onLevels, showPage }) {
     this.#views = new TileViews({ ui, call, onFirstFrame });
-    this.#whiteboardTile = whiteboardTile;
     this.#grid = new TileGrid(element, {
       computeLayout: (input) => {
         const layout = computeLayout(input);
@@ -46,7 +44,9 @@ export class CallStage {
     for (const [id, person] of this.#scene.people) {
       people.set(id, { ...person, video: this.#views.video(id) });
     }
-    const board = this.#whiteboardTile?.()?.querySelector?.('canvas') ?? null;
+    // The board's canvas where the grid shows it (whiteboardTile() would make a new tile and move
+    // the board out of the one on the page).
+    const board = this.#grid.element('whiteboard')?.querySelector('canvas') ?? null;
     if (board) people.set('whiteboard', { name: 'Whiteboard', kind: 'whiteboard', canvas: board });
     return { tiles: this.#scene.tiles, options: this.#scene.options, people, audio: this.#scene.audio };
   }
