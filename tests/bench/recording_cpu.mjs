@@ -57,15 +57,16 @@ async function startRecording(host) {
 }
 
 // CPU seconds (utime + stime) of a process and its descendants (those whose command line has
-// `only`), from /proc.
+// `only`), from /proc. A command line is read only for our own processes: reading another's may wait.
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+const cmdline = (pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
 function processes() {
-  const procs = new Map(); // pid -> {ppid, ticks, cmdline}
+  const procs = new Map(); // pid -> {ppid, ticks}
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(pid), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
+      procs.set(Number(pid), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
     } catch { /* gone in between */ }
   }
   return procs;
@@ -76,7 +77,7 @@ function treeSeconds(procs, root, only = '') {
     return false;
   };
   let ticks = 0;
-  for (const [pid, proc] of procs) if (proc.cmdline.includes(only) && under(pid)) ticks += proc.ticks;
+  for (const [pid, proc] of procs) if (under(pid) && (!only || cmdline(pid).includes(only))) ticks += proc.ticks;
   return ticks / TICKS;
 }
 // CPU seconds the whole machine has been busy (every core; /proc/stat's first line less idle, iowait).
@@ -86,7 +87,7 @@ function machineSeconds() {
 }
 // Launches a Chromium and returns it with the pid of its main process (a child of this one).
 async function launchWithPid() {
-  const chromiumChildren = () => [...processes()].filter(([, p]) => p.ppid === process.pid && p.cmdline.includes('chrom')).map(([pid]) => pid);
+  const chromiumChildren = () => [...processes()].filter(([pid, p]) => p.ppid === process.pid && cmdline(pid).includes('chrom')).map(([pid]) => pid);
   const before = new Set(chromiumChildren());
   const browser = await launchChromium({ webrtc: true });
   const [pid] = chromiumChildren().filter((p) => !before.has(p));
@@ -102,11 +103,11 @@ async function sample(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const metric = (name) => metrics.find((m) => m.name === name)?.value ?? NaN;
   const page = { wall: (start + performance.now()) / 2000, task: metric('TaskDuration'), script: metric('ScriptDuration') };
+  const machine = { wall: performance.now() / 1000, machine: machineSeconds() };
   start = performance.now();
-  const machine = machineSeconds();
   const procs = processes();
-  return [page, {
-    wall: (start + performance.now()) / 2000, machine, host: treeSeconds(procs, hostBrowser.pid),
+  return [page, machine, {
+    wall: (start + performance.now()) / 2000, host: treeSeconds(procs, hostBrowser.pid),
     renderer: treeSeconds(procs, hostBrowser.pid, '--type=renderer'), others: treeSeconds(procs, othersBrowser.pid),
   }];
 }
@@ -134,7 +135,7 @@ try {
     if (state !== 'in_room') throw new Error(`a page joined as ${state}`);
   }
   const host = pages[0];
-  await allVideosPlaying(host, PEOPLE.length);
+  await allVideosPlaying(host, PEOPLE.length, { timeout: 60000 });
   await wait(quick ? 2000 : 5000); // the calls' encoders settle on their bitrates
   const cdp = await host.context().newCDPSession(host);
   await cdp.send('Performance.enable');
