@@ -151,6 +151,13 @@ void RoomHub::carry_out(const authority::CallOutcome& outcome, const std::shared
   }
   if (id && connection) send(connection, srv::Ack{*id});
   for (const std::string& user_id : touched) refresh_presence(user_id);
+  if (outcome.answered) {  // the callee is held back in the call's room no more
+    keep("letting an answered call's callee in", [&] {
+      if (LiveRoom* live = room(outcome.answered->room_code)) {
+        apply(*live, live->rules.call_answered(outcome.answered->in_waiting_tab, now_ms()));
+      }
+    });
+  }
   for (const std::string& room_code : outcome.ended_rooms) {  // a call's room ends with the call
     keep("ending a call's room", [&] {
       if (LiveRoom* live = room(room_code)) apply(*live, live->rules.call_ended(now_ms()));

@@ -56,6 +56,8 @@ std::string describe(const RoomCommand& command) {
         } else if constexpr (std::is_same_v<T, SetSendCap>) {
           return "send-cap " + c.peer_id + " " + std::to_string(c.cap.max_bitrate_bps) + " /" +
                  std::to_string(c.cap.scale_down_by) + " " + std::to_string(c.cap.max_framerate) + "fps";
+        } else if constexpr (std::is_same_v<T, HoldMedia>) {
+          return (c.held ? "hold-media " : "send-media ") + c.peer_id;
         } else if constexpr (std::is_same_v<T, ScheduleTimer>) {
           return "timer " + c.key + " @" + std::to_string(c.at_ms);
         } else if constexpr (std::is_same_v<T, AppendChat>) {

@@ -153,7 +153,7 @@ TEST_CASE("A call meets in its own room: named to the caller while it rings and 
   namespace srv = mehfil::protocol::server;
   const auto rung = rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
   CHECK(rung.started_room == "BenRoom2");
-  CHECK(std::get<srv::CallRinging>(rung.deliveries.at(1).message).room_code == "BenRoom2");
+  CHECK(std::get<srv::CallRinging>(rung.deliveries.at(2).message).room_code == "BenRoom2");
   const auto accepted = rules.accept(ben, {"k1"}, kStart);
   CHECK(std::get<srv::CallAccepted>(accepted.deliveries.at(0).message).room_code == "BenRoom2");
   CHECK(accepted.ended_rooms.empty());
@@ -189,6 +189,25 @@ TEST_CASE("A call meets in its own room: named to the caller while it rings and 
     end = fresh.socket_closed(ben, kStart);
   }
   CHECK(end.ended_rooms == std::vector<std::string>{callee.room_code});
+}
+
+TEST_CASE("The callee's first ringing tab is told the call's room to wait in, and the answer says whether that tab answered") {
+  namespace srv = mehfil::protocol::server;
+  const auto [answering, in_waiting_tab] = GENERATE(table<Caller, bool>({{ben, true}, {ben_tab2, false}}));
+  CallRules rules;
+  const auto rung = rules.ring(ana, {"ben", "k1"}, ben_online, kStart);
+  REQUIRE(lines(rung) == Lines{"c2 call:incoming", "c3 call:incoming", "c1 call:ringing"});
+  CHECK(std::get<srv::CallIncoming>(rung.deliveries.at(0).message).room_code == "BenRoom2");
+  CHECK_FALSE(std::get<srv::CallIncoming>(rung.deliveries.at(1).message).room_code);  // one tab waits, not two
+  CHECK(rules.rings_in("BenRoom2"));
+  CHECK_FALSE(rules.ring(cy, {"ben", "k2"}, ben_online, kStart).answered);  // busy: nothing answered
+
+  const auto accepted = rules.accept(answering, {"k1"}, kStart + 5);
+  REQUIRE(accepted.answered);
+  CHECK(accepted.answered->room_code == "BenRoom2");
+  CHECK(accepted.answered->in_waiting_tab == in_waiting_tab);
+  CHECK_FALSE(rules.rings_in("BenRoom2"));
+  CHECK_FALSE(rules.reject(ben, {"k1"}, kStart).answered);
 }
 
 TEST_CASE("Every call that ends goes to the call history: answered with its times, declined, cancelled, unanswered, busy and offline rings too") {

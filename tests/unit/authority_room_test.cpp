@@ -456,6 +456,48 @@ TEST_CASE("A call's room lets in its two people only, and ends when the call end
   CHECK(ordinary.rules.phase() == Phase::active);
 }
 
+TEST_CASE("A callee whose phone rings waits in the call's room held back, and is let in when they answer") {
+  RoomFacts f = facts(2);
+  f.call_between = {"ana", "ben"};
+  f.call_ringing = true;
+  Room room(f);
+  room.join("ana", 1);
+  const Outcome waits = room.join("ben", 2);  // Ben's ringing tab
+  const auto joined = std::find_if(waits.effects.begin(), waits.effects.end(), [](const Effect& e) {
+    const auto* d = std::get_if<Deliver>(&e);
+    return d && std::holds_alternative<srv::ParticipantJoined>(d->message);
+  });
+  REQUIRE(joined != waits.effects.end());
+  CHECK(std::get<srv::ParticipantJoined>(std::get<Deliver>(*joined).message).user.ringing);  // Ana's core holds him back
+  CHECK_FALSE(std::get<Welcome>(waits.effects[2]).joined.participants.at(0).ringing);       // Ana is no callee
+
+  const Outcome answered = room.rules.call_answered(true, room.now);
+  REQUIRE(answered.effects.size() == 1);
+  const auto& updated = std::get<srv::ParticipantUpdated>(std::get<Deliver>(answered.effects[0]).message);
+  CHECK(updated.user.user_id == "ben");
+  CHECK_FALSE(updated.user.ringing);
+  CHECK(std::get<Deliver>(answered.effects[0]).to == std::vector<ConnId>{1, 2});
+  CHECK(room.rules.call_answered(true, room.now).effects.empty());  // once
+
+  // Answered on another tab: the waiting tab's place goes, so that tab's link goes with it and the
+  // answering tab comes in as a newcomer.
+  Room other(f);
+  other.join("ana", 1);
+  other.join("ben", 2);
+  CHECK(lines(other.rules.call_answered(false, other.now)) ==
+        std::vector<std::string>{"c2 room:closed", "save ben left", "unbind c2", "c1 room:participant-left", "save room"});
+  CHECK(other.rules.member("ben") == nullptr);
+  CHECK(code_of(other.join("ben", 3)) == "admitted");
+  CHECK_FALSE(other.rules.participant(*other.rules.member("ben")).ringing);
+
+  // Nobody is held back in an ordinary room, nor in a call's room once answered.
+  Room ordinary;
+  ordinary.join("ana", 1);
+  ordinary.join("ben", 2);
+  CHECK_FALSE(ordinary.rules.participant(*ordinary.rules.member("ben")).ringing);
+  CHECK(ordinary.rules.call_answered(true, ordinary.now).effects.empty());
+}
+
 TEST_CASE("Add people: either of a call's two opens its room up, hosts it, and anyone with the code may come") {
   RoomFacts f = facts(2);
   f.call_between = {"ana", "ben"};

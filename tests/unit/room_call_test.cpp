@@ -194,7 +194,7 @@ TEST_CASE("An answer the server refuses (the caller gave up meanwhile) ends the 
   CHECK(callee.end_reason() == CallEnd::cancelled);
 }
 
-TEST_CASE("The call's room comes to the caller with call:ringing and to the callee with call:accepted") {
+TEST_CASE("The call's room comes to the caller with call:ringing, to the callee with call:accepted, and to the tab that waits in it with call:incoming") {
   Call caller;
   auto out = caller.handle(PlaceCall{"ben", "call-1", true, "Ben"}, 1000);
   CHECK(first_of<CallUpdate>(out).peer_display_name == "Ben");
@@ -217,4 +217,9 @@ TEST_CASE("The call's room comes to the caller with call:ringing and to the call
   out = from_server(callee, server::CallAccepted{"call-1", "Room2345"});
   CHECK(first_of<CallUpdate>(out).room_code == "Room2345");
   CHECK(first_of<CallUpdate>(out).peer_display_name == "Ana");
+
+  Call waiting;  // the callee's tab the server names to wait in the room while it rings
+  out = from_server(waiting, server::CallIncoming{"call-2", "ana", "Ana", true, "Room3456"});
+  CHECK(first_of<CallUpdate>(out).state == CallState::ringing);
+  CHECK(first_of<CallUpdate>(out).room_code == "Room3456");
 }

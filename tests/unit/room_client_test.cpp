@@ -495,3 +495,43 @@ TEST_CASE("A rejoin forgets the recording until the server tells it again, and t
   receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u1", 40}, 70);  // handed over
   CHECK_FALSE(room.records_here());
 }
+
+TEST_CASE("A callee whose phone still rings gets a link but no tile, and no media until they answer") {
+  RoomClient room = in_room();
+  auto callee = person("3");
+  callee.ringing = true;
+  auto out = receive(room, server::ParticipantJoined{"AbCdEf23", callee, 4});
+  // The link negotiates now (so the answer finds it connected) with the media held back: the hold
+  // comes after the peer is made, in the same batch, before any offer could carry media.
+  const auto made = std::find_if(out.begin(), out.end(), [](const RoomCommand& c) { return std::holds_alternative<CreatePeer>(c); });
+  const auto held = std::find_if(out.begin(), out.end(), [](const RoomCommand& c) { return std::holds_alternative<HoldMedia>(c); });
+  REQUIRE(made != out.end());
+  REQUIRE(held != out.end());
+  CHECK(made < held);
+  CHECK(std::get<HoldMedia>(*held).peer_id == "p3");
+  CHECK(std::get<HoldMedia>(*held).held);
+  CHECK(room.link("p3") != nullptr);
+  // Not here yet: no tile, nobody "joined", no host action on them.
+  CHECK(first_of<ApplyParticipants>(out).participants.size() == 2);
+  CHECK(first_of<ApplyParticipants>(out).joined.empty());
+  CHECK(room.participants().size() == 2);
+
+  callee.ringing = false;  // they answered
+  out = receive(room, server::ParticipantUpdated{"AbCdEf23", callee});
+  CHECK(first_of<HoldMedia>(out).peer_id == "p3");
+  CHECK_FALSE(first_of<HoldMedia>(out).held);
+  REQUIRE(first_of<ApplyParticipants>(out).joined.size() == 1);
+  CHECK(first_of<ApplyParticipants>(out).joined[0].peer_id == "p3");
+  CHECK(room.participants().size() == 3);
+  CHECK(count_of<HoldMedia>(receive(room, server::ParticipantUpdated{"AbCdEf23", callee})) == 0);  // told once
+
+  // Found ringing in the room we join: the same.
+  RoomClient caller;
+  caller.handle(Join{"AbCdEf23", "Ana", std::nullopt}, 0);
+  caller.handle(SocketOpened{}, 10);
+  callee.ringing = true;
+  out = receive(caller, snapshot("5", {callee}), 20);
+  CHECK(count_of<CreatePeer>(out) == 1);
+  CHECK(first_of<HoldMedia>(out).held);
+  CHECK(first_of<ApplyParticipants>(out).participants.empty());
+}

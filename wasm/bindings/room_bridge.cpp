@@ -337,6 +337,8 @@ json command_json(const rm::RoomCommand& command) {
         } else if constexpr (std::is_same_v<T, rm::SetSendCap>) {
           return {{"type", "send-cap"}, {"peer", c.peer_id}, {"bps", c.cap.max_bitrate_bps},
                   {"scale", c.cap.scale_down_by}, {"fps", c.cap.max_framerate}};
+        } else if constexpr (std::is_same_v<T, rm::HoldMedia>) {
+          return {{"type", "hold-media"}, {"peer", c.peer_id}, {"held", c.held}};
         } else if constexpr (std::is_same_v<T, rm::ScheduleTimer>) {
           return {{"type", "timer"}, {"key", c.key}, {"at", c.at_ms}};
         } else {

@@ -67,7 +67,13 @@ CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRi
   }
   calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets,
                                   0, false, now, ring.video, callee.room_code};
-  tell(outcome, callee.sockets, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name, ring.video});
+  // One tab may wait in the call's room while it rings (the first: a phone rings on one tab at a
+  // time in practice); two waiting tabs of one user would push each other out of the room.
+  LiveCall& call = calls_[ring.call_id];
+  call.waiting_conn = callee.sockets.front();
+  tell(outcome, {call.waiting_conn}, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name, ring.video, callee.room_code});
+  tell(outcome, std::vector<ConnId>(callee.sockets.begin() + 1, callee.sockets.end()),
+       srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name, ring.video});
   tell(outcome, {caller.conn}, srv::CallRinging{ring.call_id, callee.room_code});
   outcome.started_room = callee.room_code;
   return outcome;
@@ -108,7 +114,13 @@ CallOutcome CallRules::answer(const Caller& who, const std::string& call_id, boo
   call.connected = true;
   call.callee_conn = who.conn;
   call.answered_at = now;
+  outcome.answered = AnsweredCall{call.room_code, who.conn == call.waiting_conn};
   return outcome;
+}
+
+bool CallRules::rings_in(const std::string& room_code) const {
+  return std::any_of(calls_.begin(), calls_.end(),
+                     [&](const auto& entry) { return !entry.second.connected && entry.second.room_code == room_code; });
 }
 
 CallOutcome CallRules::accept(const Caller& who, const protocol::client::CallAccept& accept, std::int64_t now) {

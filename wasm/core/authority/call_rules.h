@@ -11,13 +11,16 @@
 // call.
 //
 //   state      event                                  → state       deliveries
-//   -          ring, allowed, callee free             → ringing     call:incoming to every callee socket;
-//                                                                   call:ringing {room_code} to the caller
+//   -          ring, allowed, callee free             → ringing     call:incoming to every callee socket, with
+//                                                                   {room_code} to the first of them (it may wait
+//                                                                   in the room); call:ringing {room_code} to the
+//                                                                   caller
 //   -          ring, callee in another call           → -           call:busy to the caller
 //   ringing    a callee socket opens                  → ringing     call:incoming to it as well
 //   ringing    accept from a rung callee socket       → connected   call:accepted {room_code} to the caller and
 //                                                                   that socket; call:cancelled {elsewhere} to
-//                                                                   the callee's other sockets
+//                                                                   the callee's other sockets; `answered` for
+//                                                                   the room (RoomAuthority::call_answered)
 //   ringing    reject from a rung callee socket       → -           call:rejected to the caller;
 //                                                                   call:cancelled {elsewhere} to the callee's
 //                                                                   other sockets
@@ -32,8 +35,12 @@
 //                                                                   the room is NOT ended
 //
 // The call's media meets in a room the shell makes when a ring goes through (`started_room`): a
-// private room for the two of them (RoomFacts::call_between). The caller goes in while it rings, the
-// callee once they accept, and the same PeerLink as any room connects them. Every row above that
+// private room for the two of them (RoomFacts::call_between), and the same PeerLink as any room
+// connects them. The caller goes in while it rings. So does the callee's first ringing tab, held
+// back (Participant::ringing): its link to the caller connects while it rings, with no media, so
+// answering costs a replaceTrack and a key frame instead of a join, a negotiation and ICE. Once
+// answered (`answered`) the room lets it go (RoomAuthority::call_answered); an answer from another
+// tab lets the waiting tab's place go and that tab joins as usual. Every row above that
 // ends a call (→ -) lists its room in `ended_rooms`, and the shell ends that room too.
 //
 // Every call that ends is in `ended` (EndedCall) for the call history, and so are the rings that
@@ -91,8 +98,16 @@ struct EndedCall {
   std::string end;
 };
 
+// A ring was answered: its room stops holding the callee back. `in_waiting_tab`: the tab that waits
+// in the room answered (else that tab's place is let go, and the answering tab joins).
+struct AnsweredCall {
+  std::string room_code;
+  bool in_waiting_tab = false;
+};
+
 struct CallOutcome {
   std::optional<Problem> problem;
+  std::optional<AnsweredCall> answered;
   std::vector<Deliver> deliveries;
   std::optional<std::string> started_room;  // make this call's room (its code came in with the Callee)
   std::vector<std::string> ended_rooms;     // the rooms of the calls that ended: end them too
@@ -113,6 +128,8 @@ class CallRules {
   // goes on. Both ends hear call:moved (a callee still ringing hears call:cancelled).
   CallOutcome room_grew(const std::string& room_code, std::int64_t now);
 
+  // Whether a call still rings whose room this is (its callee is held back there).
+  bool rings_in(const std::string& room_code) const;
   // "In a call" for presence: ringing or connected, either end.
   bool in_call(const std::string& user_id) const;
   // For tests and the simulation's invariants: this user's connected call; a connected call's two
@@ -135,6 +152,7 @@ class CallRules {
     bool video = false;
     std::string room_code;
     std::int64_t answered_at = 0;
+    ConnId waiting_conn = 0;  // the rung socket told the room to wait in
   };
   using Calls = std::map<std::string, LiveCall>;
 

@@ -70,7 +70,8 @@ Role RoomAuthority::role_of(const Actor& actor) const {
 }
 
 protocol::Participant RoomAuthority::participant(const Member& m) const {
-  return {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host, m.is_cohost, m.audio, m.video, m.screen};
+  const bool ringing = facts_.call_ringing && facts_.call_between.size() == 2 && m.user_id == facts_.call_between[1];
+  return {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host, m.is_cohost, m.audio, m.video, m.screen, ringing};
 }
 
 int RoomAuthority::announced_count() const {
@@ -294,6 +295,22 @@ void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
   facts_.is_active = false;
   facts_.closed_reason = reason;
   out.push_back(SaveRoom{false});
+}
+
+Outcome RoomAuthority::call_answered(bool in_waiting_tab, std::int64_t now) {
+  now_ = now;
+  Outcome outcome;
+  if (!facts_.call_ringing) return outcome;
+  facts_.call_ringing = false;
+  const Member* callee = facts_.call_between.size() == 2 ? member(facts_.call_between[1]) : nullptr;
+  if (!callee) return outcome;
+  if (!in_waiting_tab) {
+    if (callee->conn != 0) outcome.effects.push_back(Deliver{{callee->conn}, srv::RoomClosed{facts_.room_code, "joined_elsewhere"}});
+    remove(callee->user_id, false, outcome.effects);  // the tab that answered joins afresh
+  } else if (callee->announced) {
+    broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*callee)}, outcome.effects);
+  }
+  return outcome;
 }
 
 Outcome RoomAuthority::call_ended(std::int64_t now) {

@@ -94,6 +94,9 @@ struct RoomFacts {
   // A 1:1 call's room (call_rules.h): only these two people may come in, and the call ending ends
   // the room. Empty for every other room.
   std::vector<std::string> call_between;
+  // ... and while the callee's phone rings (call_rules.h): the callee (call_between[1]) may wait in
+  // the room, shown to the caller as Participant::ringing, until call_answered.
+  bool call_ringing = false;
   Recording recording;
 };
 
@@ -221,6 +224,11 @@ class RoomAuthority {
   Outcome tick(std::int64_t now);
   // The store expired the room (idle too long).
   Outcome expire(std::int64_t now);
+  // The 1:1 call this room was made for was answered: the callee is held back no more, and everyone
+  // hears it (room:participant-updated, ringing false). `in_waiting_tab`: answered on the tab that
+  // waits here; if another tab answered, the waiting one's place is let go (room:participant-left)
+  // and the answering tab joins as a newcomer, so no link is left negotiated with a tab that is gone.
+  Outcome call_answered(bool in_waiting_tab, std::int64_t now);
   // The 1:1 call this room was made for ended (hung up, declined, cancelled, no answer): a call's
   // room ends with it, with the reason "call_ended". Any other room carries on.
   Outcome call_ended(std::int64_t now);

@@ -36,6 +36,7 @@ class JsonReader {
   void text(const char* name, std::optional<std::string>& out, TextRule rule);
   void flag(const char* name, bool& out);
   void flag_or(const char* name, bool& out, bool absent);  // optional: `absent` when left out
+  void flag_if(const char* name, bool& out) { flag_or(name, out, false); }  // written only when true
   void integer(const char* name, int& out, std::int64_t min, std::int64_t max);
   void integer(const char* name, std::int64_t& out, std::int64_t min, std::int64_t max);
   void integer(const char* name, std::optional<int>& out, std::int64_t min, std::int64_t max);

@@ -27,6 +27,9 @@ class JsonWriter {
   }
   void flag(const char* name, bool value) { object_[name] = value; }
   void flag_or(const char* name, bool value, bool) { object_[name] = value; }
+  void flag_if(const char* name, bool value) {  // a rare state: on the wire only when true
+    if (value) object_[name] = true;
+  }
   void integer(const char* name, std::int64_t value, std::int64_t, std::int64_t) { object_[name] = value; }
   void integer(const char* name, const std::optional<int>& value, std::int64_t, std::int64_t) {
     if (value) object_[name] = *value;

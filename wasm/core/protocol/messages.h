@@ -79,6 +79,10 @@ struct Participant {
   bool audio = false;
   bool video = false;
   bool screen = false;
+  // A 1:1 call's callee whose phone still rings: their tab waits in the call's room so the link is
+  // ready when they answer, but they are not "here" yet. Others keep them off the stage and send
+  // them no media until this is false (room/room_client.h). On the wire only when true.
+  bool ringing = false;
   friend bool operator==(const Participant&, const Participant&) = default;
 };
 
@@ -499,6 +503,9 @@ struct CallIncoming {
   std::string from_user_id;
   std::string display_name;
   bool video = false;  // the caller asked for a video call
+  // To one of the callee's ringing tabs only: the call's room, to wait in while it rings (held back,
+  // authority/call_rules.h), so that answering only has to start the media.
+  std::optional<std::string> room_code;
   friend bool operator==(const CallIncoming&, const CallIncoming&) = default;
 };
 // To the caller once the callee's phone rings: the room the call's media will meet in (the caller

@@ -63,6 +63,7 @@ void fields(F& f, M& m) {
   f.flag("audio", m.audio);
   f.flag("video", m.video);
   f.flag("screen", m.screen);
+  f.flag_if("ringing", m.ringing);
 }
 
 template <class F, class M>
@@ -399,6 +400,7 @@ void fields(F& f, M& m) {
   f.text("from_user_id", m.from_user_id, TextRule::id);
   f.text("display_name", m.display_name, TextRule::display_name);
   f.flag_or("video", m.video, false);
+  f.text("room_code", m.room_code, TextRule::room_code);
 }
 
 template <class F, class M>

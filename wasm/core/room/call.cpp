@@ -75,6 +75,7 @@ void Call::on_server(const protocol::ServerMessage& message, Out& out) {
       return;
     }
     begin(incoming->call_id, incoming->from_user_id, incoming->display_name, incoming->video);
+    room_code_ = incoming->room_code.value_or("");  // this tab may wait in the call's room while it rings
     return to(CallState::ringing, CallEnd::none, out);
   }
   auto mine = [&](const std::string& id) { return !free && id == call_id_; };

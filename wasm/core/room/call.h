@@ -10,7 +10,9 @@
 // The protocol has no hang-up message, so hanging up a connected call sends call:cancel with its id.
 // The media meets in the call's own room (authority/call_rules.h): the caller learns its code from
 // call:ringing and goes in while it rings, the callee from call:accepted; CallUpdate carries it, and
-// the app joins that room with the ordinary room machinery (RoomClient, PeerLink).
+// the app joins that room with the ordinary room machinery (RoomClient, PeerLink). One of the
+// callee's ringing tabs learns the room already from call:incoming and waits in it, held back, so
+// that answering only has to start the media (authority/call_rules.h).
 //
 //   state      event                          → state      commands
 //   idle|ended PlaceCall                      → calling    SendMessage(call:ring), ScheduleTimer(32 s)

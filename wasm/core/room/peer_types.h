@@ -97,6 +97,13 @@ struct SetSendCap {
   std::string peer_id;
   SendCap cap;
 };
+// Send this peer no media for now (`held`), or send it again: the senders keep their place in the
+// negotiated session and only their tracks come and go (RTCRtpSender.replaceTrack), so neither way
+// renegotiates. A 1:1 call's callee is held while their phone rings (Participant::ringing).
+struct HoldMedia {
+  std::string peer_id;
+  bool held = false;
+};
 // Call back with a Tick at or after `at_ms`. A later timer with the same key replaces an earlier one;
 // a spurious Tick is harmless, every deadline is checked against `now_ms`.
 struct ScheduleTimer {

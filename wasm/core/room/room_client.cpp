@@ -2,6 +2,7 @@
 #include "room/room_client.h"
 
 #include <algorithm>
+#include <iterator>
 #include <type_traits>
 #include <utility>
 
@@ -92,6 +93,7 @@ void RoomClient::open_link(const std::string& peer_id, bool newcomer, Out& out) 
 void RoomClient::close_link(const std::string& peer_id, Out& out) {
   const auto found = links_.find(peer_id);
   if (found == links_.end()) return;
+  held_.erase(peer_id);
   append(found->second.close(), out);
   links_.erase(found);
 }
@@ -99,10 +101,20 @@ void RoomClient::close_link(const std::string& peer_id, Out& out) {
 void RoomClient::close_all_links(Out& out) {
   for (auto& [peer_id, link] : links_) append(link.close(), out);
   links_.clear();
+  held_.clear();
+}
+
+std::vector<protocol::Participant> RoomClient::participants() const {
+  std::vector<protocol::Participant> here;
+  std::copy_if(participants_.begin(), participants_.end(), std::back_inserter(here), [](const auto& p) { return !p.ringing; });
+  return here;
 }
 
 void RoomClient::apply_participants(Out& out) {
-  ApplyParticipants apply{participants_, {}, {}, {}};
+  hold_media(out);
+  // Someone whose phone still rings is not here yet: no tile, no "joined", until they answer.
+  const std::vector<protocol::Participant> here = participants();
+  ApplyParticipants apply{here, {}, {}, {}};
   if (first_list_) {
     first_list_ = false;  // the room as we found it: nobody "joined"
     for (const auto& p : participants_) before_us_.insert(p.peer_id);
@@ -110,7 +122,7 @@ void RoomClient::apply_participants(Out& out) {
     const auto find = [](const std::vector<protocol::Participant>& list, const std::string& peer_id) {
       return std::find_if(list.begin(), list.end(), [&](const protocol::Participant& p) { return p.peer_id == peer_id; });
     };
-    for (const auto& p : participants_) {
+    for (const auto& p : here) {
       const auto before = find(announced_, p.peer_id);
       if (before == announced_.end()) {
         apply.joined.push_back(p);
@@ -119,13 +131,21 @@ void RoomClient::apply_participants(Out& out) {
       }
     }
     for (const auto& p : announced_) {
-      if (find(participants_, p.peer_id) == participants_.end()) apply.left.push_back(p);
+      if (find(here, p.peer_id) == here.end()) apply.left.push_back(p);
     }
   }
-  announced_ = participants_;
+  announced_ = here;
   out.push_back(std::move(apply));
   const SendCap cap = send_cap(static_cast<int>(participants_.size()) + 1);
   for (auto& [peer_id, link] : links_) append(link.set_send_cap(cap), out);
+}
+
+void RoomClient::hold_media(Out& out) {
+  for (const auto& p : participants_) {
+    if (!links_.count(p.peer_id) || p.ringing == held_.count(p.peer_id) > 0) continue;
+    if (p.ringing) held_.insert(p.peer_id); else held_.erase(p.peer_id);
+    out.push_back(HoldMedia{p.peer_id, p.ringing});
+  }
 }
 
 void RoomClient::end(RoomState state, std::optional<ShowScreen> screen, Out& out) {

@@ -37,6 +37,9 @@
 //   reconnecting     room:joined                             → in_room          reconcile links, ApplyParticipants
 //   reconnecting     error room_not_found|expired            → failed           ShowScreen, close links
 //   in_room          room:participant-joined/left/updated    → in_room          links, ApplyParticipants{joined|left|updated}, bitrate caps
+//   in_room          a participant `ringing` (a 1:1 callee   → in_room          their link opens and HoldMedia{held}; they are
+//                    whose phone rings, waiting in the room)                    in no ApplyParticipants list until updated to
+//                                                                               not ringing: then `joined`, and HoldMedia{!held}
 //   in_room          room:host-changed                       → in_room          ShowToast(you_are_host) when it names us
 //   in_room          room:host-away naming our host          → in_room          (host_away() until room:host-changed)
 //   in_room          ClaimHost while the host is away        → in_room          SendMessage(room:claim-host)
@@ -218,7 +221,7 @@ struct MuteMicrophone {};  // the host muted us: turn the local microphone track
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
                                  FriendChanged, BoardOps, BoardCursor, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
-                                 SetIceServers, ClosePeer, SetSendCap, ScheduleTimer>;
+                                 SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 
 // The room's socket is watched while in a room: a ping when it has been kPingEveryMs since the last,
 // and a socket silent for kSilentSocketMs (no pong, no frame) is taken for dead and reconnected.
@@ -237,8 +240,9 @@ class RoomClient {
   const protocol::server::RecordingState& recording() const { return recording_; }
   // Whether this browser is the one recording the room now (the recorder, js-glue/call-recorder.js).
   bool records_here() const { return recording_.state != "off" && recording_.recorder_user_id == self_.user_id; }
-  // The others, in join order.
-  const std::vector<protocol::Participant>& participants() const { return participants_; }
+  // The others here, in join order: a 1:1 callee whose phone still rings (Participant::ringing) has a
+  // link but is not here yet, so no tile, no participant list, no host actions.
+  std::vector<protocol::Participant> participants() const;
   // Whether this peer was in the room when we joined: they come before us in the room's order.
   bool joined_before_us(const std::string& peer_id) const { return before_us_.count(peer_id) > 0; }
   // What this user last said they send (SetOwnMedia).
@@ -270,6 +274,7 @@ class RoomClient {
   void close_all_links(Out& out);
   void end(RoomState state, std::optional<ShowScreen> screen, Out& out);
   void apply_participants(Out& out);
+  void hold_media(Out& out);  // HoldMedia for each link whose peer started or stopped ringing
   void enter_room(std::int64_t now_ms, Out& out);
   void schedule_reconnect(double jitter, std::int64_t now_ms, Out& out);
   void reject(std::string reason, Out& out);
@@ -292,6 +297,7 @@ class RoomClient {
   std::set<std::string> before_us_;
   SetOwnMedia own_media_;
   std::map<std::string, PeerLink> links_;
+  std::set<std::string> held_;  // peers sent no media (ringing), as the last HoldMedia said
   std::vector<protocol::IceServer> ice_servers_;  // from the server's hello (or the join's), for every new pc
   bool own_ice_servers_ = false;                  // the join named its own: hello's are not used
   bool relay_only_ = false;                       // Join::relay_only
