@@ -168,7 +168,9 @@ export interface IncomingCall {
   call_id: string;
   from: { user_id: string; display_name: string };
   video: boolean;
-  // The call, rendered into `container` like Mehfil.create's; it joins the call's room at once.
+  // The call, rendered into an element added to `container`. With no options this page's call is
+  // usually connected already (it waited in the call's room while it rang, with no camera), and
+  // the caller's picture arrives at once; options of its own make a new call that joins now.
   accept(container: HTMLElement, options?: Partial<Omit<CreateOptions, 'server' | 'room' | 'token'>>): Call;
   decline(): void;
   // Settles if the ring stops without being answered here: 'cancelled', 'missed', 'answered-elsewhere'.

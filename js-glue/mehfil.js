@@ -482,6 +482,8 @@ class Call extends Emitter {
   // local media
 
   async #startMedia() {
+    await this.#options.mediaAfter; // a callee waiting in the call's room opens nothing until answered (ring.js)
+    if (this.#destroyed) return;
     const given = this.#options.stream;
     this.#options.stream = null; // used once
     await this.#media.start(given, () => { if (!this.#marks.media) this.#marks.media = now(); });

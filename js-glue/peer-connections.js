@@ -9,10 +9,20 @@
 // (wasm/core/room/peer_link.h); the caps on what each sender sends are too (room/bitrate.h).
 
 const PEER_COMMANDS = new Set(['create-peer', 'create-offer', 'create-answer', 'set-local', 'set-remote', 'add-ice',
-  'restart-ice', 'set-ice-servers', 'use-relay-only', 'close-peer', 'send-cap']);
+  'restart-ice', 'set-ice-servers', 'use-relay-only', 'close-peer', 'send-cap', 'hold-media']);
+
+// A copy of a track that sends black frames or silence (MediaStreamTrack.enabled false).
+function blank(track) {
+  const copy = track.clone();
+  copy.enabled = false;
+  return copy;
+}
 
 export class PeerConnections {
-  #peers = new Map(); // peer id -> {pc, cap, streams: Map, localSenders: [], screenSenders: []}
+  // peer id -> {pc, cap, streams: Map, localSenders: [], screenSenders: [], held, sending: Map}
+  // `sending`: the track each camera sender is meant to send; a held sender sends a disabled copy
+  // of it instead (hold-media)
+  #peers = new Map();
   #report;
   #changed;
   #connected;
@@ -49,6 +59,7 @@ export class PeerConnections {
       case 'set-ice-servers': this.#configure(c.peer, { iceServers: c.ice_servers }); break;  // used by the next ICE restart
       case 'use-relay-only': this.#configure(c.peer, { iceTransportPolicy: 'relay' }); break;
       case 'close-peer': this.close(c.peer); break;
+      case 'hold-media': this.#hold(c.peer, c.held); break;
       case 'send-cap': {
         const peer = this.#peers.get(c.peer);
         if (peer) {
@@ -75,8 +86,11 @@ export class PeerConnections {
 
   // A new camera or microphone in place of `old` on every sender that sends it.
   replaceTrack(old, track) {
-    return Promise.all([...this.#peers.values()].flatMap((peer) => peer.pc.getSenders()
-      .filter((sender) => sender.track === old).map((sender) => sender.replaceTrack(track).catch(() => {}))));
+    return Promise.all([...this.#peers.values()].flatMap((peer) => {
+      for (const [sender, meant] of peer.sending) if (meant === old) peer.sending.set(sender, track);
+      if (peer.held) return [];
+      return peer.pc.getSenders().filter((sender) => sender.track === old).map((sender) => sender.replaceTrack(track).catch(() => {}));
+    }));
   }
 
   // Which of a peer's streams is the camera and which the screen: the camera stream carries the
@@ -106,6 +120,8 @@ export class PeerConnections {
     const peer = this.#peers.get(peerId);
     if (!peer) return;
     this.#peers.delete(peerId);
+    // A held sender's copy of the camera keeps the camera open until it is stopped.
+    for (const [sender, track] of peer.sending) if (sender.track && sender.track !== track) sender.track.stop();
     peer.pc.onnegotiationneeded = peer.pc.onicecandidate = peer.pc.onconnectionstatechange = null;
     peer.pc.onsignalingstatechange = peer.pc.ontrack = null;
     peer.pc.close();
@@ -118,7 +134,7 @@ export class PeerConnections {
   #create(peerId, offersFirst, iceServers = [], relayOnly = false) {
     if (this.#peers.has(peerId)) return;
     const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' });
-    const peer = { pc, cap: null, streams: new Map(), localSenders: [], screenSenders: [] };
+    const peer = { pc, cap: null, streams: new Map(), localSenders: [], screenSenders: [], held: false, sending: new Map() };
     this.#peers.set(peerId, peer);
     const report = (event) => {
       if (this.#peers.get(peerId) === peer) this.#report(peerId, event);
@@ -151,6 +167,22 @@ export class PeerConnections {
     }
   }
 
+  // The core holds a peer's media (a 1:1 callee whose phone still rings). Each camera sender sends
+  // a disabled copy of its track: black frames and silence, nothing of the picture or the sound.
+  // The encoders run all along, so on release the next camera frame goes out as it is: no
+  // renegotiation, and no encoder starting cold (which took a quarter of a second and more when
+  // a held sender had no track at all). A screen shared meanwhile is added on release.
+  #hold(peerId, held) {
+    const peer = this.#peers.get(peerId);
+    if (!peer || peer.held === held) return;
+    peer.held = held;
+    for (const [sender, track] of peer.sending) {
+      const previous = sender.track;
+      sender.replaceTrack(held ? blank(track) : track).then(() => { if (previous !== track) previous?.stop(); }, () => {});
+    }
+    if (!held) this.#addScreen(peer);
+  }
+
   #configure(peerId, change) {
     const pc = this.#peers.get(peerId)?.pc;
     if (pc) pc.setConfiguration({ ...pc.getConfiguration(), ...change });
@@ -161,16 +193,19 @@ export class PeerConnections {
   #addCamera(peer) {
     const { camera } = this.#media();
     if (!camera || peer.pc.signalingState === 'closed') return;
-    const sent = new Set(peer.localSenders.map((sender) => sender.track));
+    const sent = new Set(peer.sending.values());
     for (const track of camera.getTracks()) {
-      if (!sent.has(track)) peer.localSenders.push(peer.pc.addTrack(track, camera));
+      if (sent.has(track)) continue;
+      const sender = peer.pc.addTrack(peer.held ? blank(track) : track, camera);
+      peer.localSenders.push(sender);
+      peer.sending.set(sender, track);
     }
     this.#applyCap(peer);
   }
 
   #addScreen(peer) {
     const { screen } = this.#media();
-    if (!screen || peer.pc.signalingState === 'closed' || peer.screenSenders.length) return;
+    if (!screen || peer.held || peer.pc.signalingState === 'closed' || peer.screenSenders.length) return;
     for (const track of screen.getVideoTracks()) peer.screenSenders.push(peer.pc.addTrack(track, screen));
     this.#applyCap(peer);
   }

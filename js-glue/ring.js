@@ -3,8 +3,10 @@
 // The ringing is the lobby core's (lobby.js, room/call.h); the media meets in the call's own room,
 // which the server makes when the ring goes through (authority/call_rules.h). So a 1:1 call is an
 // ordinary call object (mehfil.js) whose room code comes later: the caller's call opens its camera
-// and goes into the room while it rings (the callee then finds it there, ICE and all), the callee's
-// once they accept. This file ties the two together: it hands the call its room when the core names
+// and goes into the room while it rings. So does one of the callee's ringing tabs (the one the
+// core names, with the ring's room_code), out of sight and with no camera: the core holds it back
+// and the caller sends it no media (Participant::ringing), but its link connects, so Accept only
+// shows the call and opens the camera. Any other tab's call joins once they accept. This file ties the two together: it hands the call its room when the core names
 // it, turns the core's call updates into the call's events and its status strip, and ends one when
 // the other ends (hanging up leaves the room; the room closing ends the ring).
 //
@@ -95,6 +97,37 @@ export function ring(create, container, options) {
   return call;
 }
 
+// The call's element inside the page's container: a call answered here may have been made before the
+// page had a container for it (waitInRoom).
+function callElement() {
+  const element = document.createElement('div');
+  element.className = 'mehfil-call';
+  element.style.cssText = 'display: block; width: 100%; height: 100%';
+  return element;
+}
+
+// The callee's call while it rings, in the call's room already, in an element on no page yet. It
+// opens no camera until answered (`mediaAfter`). answer(container) puts it on the page and opens the
+// camera; drop() ends it.
+function waitInRoom(create, { server, token, video, room }) {
+  const element = callElement();
+  let answered;
+  const mediaAfter = new Promise((resolve) => { answered = resolve; });
+  const call = create(element, { audio: true, server, token, video, room, mediaAfter });
+  call.join().catch(() => {});
+  return {
+    answer(container) {
+      container.append(element);
+      answered();
+      return call;
+    },
+    drop() {
+      answered();
+      call.destroy();
+    },
+  };
+}
+
 // Mehfil.onIncomingCall(server, token, handler) → unsubscribe. handler gets
 // {call_id, from: {user_id, display_name}, video, accept(container, options) → call, decline(), ended}
 // where `ended` resolves with {reason} if the ring stops without an answer here.
@@ -105,18 +138,31 @@ export function onIncomingCall(create, server, token, handler) {
     if (u.state === 'ringing' && current?.call_id !== u.call_id) {
       let settle;
       const ended = new Promise((resolve) => { settle = resolve; });
-      current = { call_id: u.call_id, settle, answered: false };
+      const waiting = u.room_code ? waitInRoom(create, { server, token, video: u.video, room: u.room_code }) : null;
+      current = { call_id: u.call_id, settle, answered: false, waiting };
       const ringing = current;
       handler({
         call_id: u.call_id,
         from: { user_id: u.peer_user_id, display_name: u.peer_display_name },
         video: u.video,
         ended,
+        // With no options, the call that waits in the room answers (the fastest); options of
+        // its own (no video, a stream, no UI...) make a new call.
         accept(container, options = {}) {
           ringing.answered = true;
           const video = u.video && options.video !== false;
+          if (waiting && !Object.keys(options).length) {
+            ringing.waiting = null;
+            lobby.accept();
+            const call = waiting.answer(container);
+            follow(call, lobby, () => {}, { name: u.peer_display_name, video });
+            return call;
+          }
+          ringing.waiting?.drop(); // it leaves the room before this call comes in as a newcomer
+          ringing.waiting = null;
           const { room, give } = laterRoom();
-          const call = create(container, { audio: true, ...options, server, token, video, room });
+          const element = container.appendChild(callElement());
+          const call = create(element, { audio: true, ...options, server, token, video, room });
           follow(call, lobby, give, { name: u.peer_display_name, video });
           lobby.accept();
           call.join().catch(() => {});
@@ -127,6 +173,7 @@ export function onIncomingCall(create, server, token, handler) {
       return;
     }
     if (u.state === 'ringing' || !current) return;
+    current.waiting?.drop();
     // The ring is over: unanswered here, or answered through another handler on this page.
     if (!current.answered) current.settle({ reason: u.state === 'ended' ? endReason(u.reason) : 'answered-elsewhere' });
     current = null;

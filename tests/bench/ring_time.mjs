@@ -1,8 +1,9 @@
 // 1:1 call speed, in real Chromium against the real server on loopback, two people on the site's
 // home page (tests/e2e/ring_support.mjs):
 //  - ring → card: from Ana's click on Video call to the incoming card on Ben's page;
-//  - accept → first frame: from Ben's click on Accept to the first frame of Ana's video on his page
-//    (target ≤ 200 ms, warm: the page and its wasm are loaded, Ana is already waiting in the room);
+//  - accept → first frame: from Ben's click on Accept to the first picture of Ana's video on his
+//    page, a frame that is not black (target ≤ 200 ms, warm: the page and its wasm are loaded, Ana
+//    waits in the room, and Ben's card has rung for a second, in which his tab waits there too);
 //  - baseline, in the same browsers: Ben joining an ordinary room where Ana waits, from join() to
 //    her first frame — the same work (camera, socket, join, negotiation) without the ringing. The
 //    ratio says what answering costs over a plain join.
@@ -22,12 +23,22 @@ const { startServer, launchChromium, rest } = await import('../e2e/support.mjs')
 const { ringSupport } = await import('../e2e/ring_support.mjs');
 const { median } = await import('./join_marks.mjs');
 
-// In a page: resolves with Date.now() at the first frame of a remote video inside `host`'s shadow root.
+// In a page: resolves with Date.now() at the first picture of a remote video inside `host`'s shadow
+// root: a frame that is not black (the fake camera's picture is bright), since a callee's link may
+// carry black frames before the answer (js-glue/peer-connections.js, hold-media).
 const FIRST_REMOTE_FRAME = (hostSelector) => new Promise((resolve) => {
+  const canvas = Object.assign(document.createElement('canvas'), { width: 16, height: 12 });
+  const context = canvas.getContext('2d', { willReadFrequently: true });
   const poll = setInterval(() => {
-    const root = document.querySelector(hostSelector)?.shadowRoot;
+    const host = document.querySelector(hostSelector);
+    const root = host?.shadowRoot ?? host?.querySelector('.mehfil-call')?.shadowRoot; // the callee's call is inside (ring.js)
     const video = root?.querySelector('.tile:not([data-local="true"]):not(.tile-leaving) video');
-    if (video && video.videoWidth > 0) {
+    if (!video || video.videoWidth === 0) return;
+    context.drawImage(video, 0, 0, 16, 12);
+    const pixels = context.getImageData(0, 0, 16, 12).data;
+    let sum = 0;
+    for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
+    if (sum / (pixels.length / 4) > 30) {
       clearInterval(poll);
       resolve(Date.now());
     }
@@ -54,14 +65,17 @@ try {
     const videoCall = ana.page.locator('#list-friends li').filter({ hasText: 'Ben' }).getByRole('button', { name: 'Video call', exact: true });
     const clicked = await videoCall.evaluate((button) => { const at = Date.now(); button.click(); return at; });
     results['ring → card'].push((await shown) - clicked);
-    // accept → first frame, once Ana waits in the call's room (her page says Ringing…)
+    // accept → first frame, once Ana waits in the call's room (her page says Ringing…) and Ben's
+    // card has rung for a second, about the least a person takes to reach Accept: his waiting call
+    // joins the room and connects meanwhile (js-glue/ring.js)
     await ana.page.locator('.call-overlay [part="call-status"]').filter({ hasText: 'Ringing…' }).waitFor();
-    await ana.page.waitForTimeout(300);
+    await ben.page.waitForTimeout(Math.max(0, 1000 - (Date.now() - (await shown))));
     const frame = ben.page.evaluate(FIRST_REMOTE_FRAME, '.call-overlay');
     const accepted = await card(ben.page).getByRole('button', { name: 'Accept', exact: true })
       .evaluate((button) => { const at = Date.now(); button.click(); return at; });
     results['accept → first frame'].push((await frame) - accepted);
-    // Where the callee's time went, from its join() (called right after the click): js-glue's marks.
+    // Where the callee's time went, from its join(): js-glue's marks. Its call joined while it rang
+    // (steps before the click) and opened the camera once answered (media).
     const marks = await ben.page.evaluate(() => {
       const m = window.mehfilOneToOne[Symbol.for('mehfil.debug')]().marks;
       return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v - m.join)]));
@@ -105,7 +119,7 @@ for (const [label, values] of Object.entries(results)) {
   console.log(`${label.padEnd(32)}${String(median(values)).padStart(6)}   [${values.join(', ')}]`);
 }
 const stepNames = [...new Set(steps.flatMap((m) => Object.keys(m)))].filter((k) => k !== 'join');
-console.log(`the callee's steps after accepting, median ms since its join(): ${stepNames.map((k) => `${k} ${median(steps.map((m) => m[k]))}`).join(', ')}`);
+console.log(`the callee's steps, median ms since its join() (while it rang; the click came at about 1000): ${stepNames.map((k) => `${k} ${median(steps.map((m) => m[k]))}`).join(', ')}`);
 const accept = median(results['accept → first frame']);
 const baseline = median(results['baseline: join → first frame']);
 console.log(`accept → first frame / plain join → first frame: ${(accept / baseline).toFixed(2)}×`);

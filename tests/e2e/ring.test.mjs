@@ -21,10 +21,27 @@ test('A video call rung from the friends list rings the friend, who accepts; bot
   await eventually(async () => /Ringing…/.test(await status(ana.page).textContent()), { what: 'Ringing… on the caller' });
   await screenshot(ben.page, 'ring-incoming-desktop');
   await screenshot(ana.page, 'ring-calling-desktop');
+  // While it rings, Ben's tab already waits in the call's room: Ana's link to it connects, but she
+  // shows no tile for him and sends him only black frames and silence (disabled copies of her
+  // camera and microphone), so answering does not wait for a join, a negotiation and ICE.
+  const ringing = () => ana.page.evaluate(() => {
+    const debug = window.mehfilOneToOne[Symbol.for('mehfil.debug')]();
+    const links = Object.values(debug.snapshot.links);
+    const senders = Object.values(debug.pcs).flatMap((pc) => pc.getSenders()).filter((s) => s.track);
+    return {
+      connected: links.length === 1 && links[0].connection === 'connected',
+      sendsNothing: senders.length === 2 && senders.every((s) => !s.track.enabled),
+      participants: debug.snapshot.participants.length,
+    };
+  });
+  await eventually(async () => (await ringing()).connected, { what: 'Ana\'s link to Ben\'s ringing tab connected' });
+  assert.deepEqual(await ringing(), { connected: true, sendsNothing: true, participants: 0 });
+  assert.equal((await callTiles(ana.page)).tiles, 1, 'only Ana\'s own tile while it rings');
 
   await card(ben.page).getByRole('button', { name: 'Accept', exact: true }).click();
   await card(ben.page).waitFor({ state: 'detached' });
   await bothPlay([ana.page, ben.page]);
+  assert.equal((await ringing()).sendsNothing, false, 'answered: Ana sends her camera and microphone');
   assert.match(await status(ana.page).textContent(), /Ben · 00:0\d/);
   await screenshot(ana.page, 'ring-connected-video-desktop');
 
@@ -215,7 +232,7 @@ test('An embed made with ringing: true rings its user, and answering takes the c
   await card(ben.page).last().getByRole('button', { name: 'Accept', exact: true }).click();
   await eventually(async () => await card(ben.page).count() === 0, { what: 'both cards gone once one answered' });
   await eventually(async () => (await ben.page.evaluate(() => {
-    const root = document.querySelector('.mehfil-ring-overlay')?.shadowRoot;
+    const root = document.querySelector('.mehfil-ring-overlay .mehfil-call')?.shadowRoot;
     return [...(root?.querySelectorAll('.tile video') ?? [])].filter((v) => v.videoWidth > 0).length;
   })) === 2, { what: 'the call over Ben\'s page', timeout: 60000 });
   await ana.page.context().close();

@@ -48,7 +48,9 @@ export function ringSupport(world) {
 
   // The call's tiles on the page: how many, how many play, and the layout engine's PiP tile.
   const callTiles = (page) => page.evaluate(() => {
-    const root = document.querySelector('.call-overlay')?.shadowRoot;
+    // The caller's call is the overlay's own; the callee's is an element inside it (ring.js).
+    const overlay = document.querySelector('.call-overlay');
+    const root = overlay?.shadowRoot ?? overlay?.querySelector('.mehfil-call')?.shadowRoot;
     const tiles = root ? [...root.querySelectorAll('.tile:not(.tile-leaving)')] : [];
     return {
       tiles: tiles.length,
