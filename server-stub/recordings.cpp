@@ -113,7 +113,7 @@ void Recordings::finish_if_ready(const std::string& recording_id) {
     auto& timer = grace_timers_[recording_id];
     if (!timer) {
       timer = std::make_unique<boost::asio::steady_timer>(io_);
-      timer->expires_after(std::chrono::milliseconds(record->facts.stopped_at + authority::kFinishGraceMs - now));
+      timer->expires_after(std::chrono::milliseconds(authority::finish_deadline(record->facts) - now));
       timer->async_wait([this, recording_id, alive = alive_](boost::system::error_code ec) {
         if (ec || !*alive) return;
         grace_timers_.erase(recording_id);
@@ -180,7 +180,7 @@ ApiReply Recordings::upload(const Claims& user, const std::string& recording_id,
   }
   const std::int64_t size = upload.offset + static_cast<std::int64_t>(bytes.size());
   store_.save_chunk(recording_id, {upload.segment, user.sub, size, ok.finishes_segment}, now_ms());
-  if (ok.finishes_segment) finish_if_ready(recording_id);
+  if (ok.finishes_segment) finish_if_ready(recording_id);  // else a grace timer waits, and now longer (finish_deadline)
   return {200, {{"segment", upload.segment}, {"size", size}}};
 }
 

@@ -134,6 +134,10 @@ constexpr const char* kMigrations[] = {
       opened_at INTEGER NOT NULL,
       PRIMARY KEY (recording_id, segment));
     )sql",
+    // When a segment's last chunk was stored: a stopped recording waits for a recorder still uploading.
+    R"sql(
+    ALTER TABLE recording_segments ADD COLUMN last_chunk_at INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 constexpr const char* kRoomColumns =

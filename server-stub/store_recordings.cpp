@@ -27,11 +27,12 @@ std::optional<RecordingRecord> Store::find_recording(const std::string& recordin
   if (!query.step()) return std::nullopt;
   RecordingRecord record{{query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), {}},
                          query.integer(6), query.integer(7), query.integer(8), query.integer(9) != 0};
-  Statement segments(*this, "SELECT segment, owner_user_id, size, final FROM recording_segments WHERE recording_id = ? "
-                            "ORDER BY opened_at, rowid");
+  Statement segments(*this, "SELECT segment, owner_user_id, size, final, last_chunk_at FROM recording_segments "
+                            "WHERE recording_id = ? ORDER BY opened_at, rowid");
   segments.bind(recording_id);
   while (segments.step()) {
-    record.facts.segments.push_back({segments.text(0), segments.text(1), segments.integer(2), segments.integer(3) != 0});
+    record.facts.segments.push_back(
+        {segments.text(0), segments.text(1), segments.integer(2), segments.integer(3) != 0, segments.integer(4)});
   }
   return record;
 }
@@ -59,10 +60,10 @@ std::vector<std::string> Store::unfinished_recordings() {
 }
 
 void Store::save_chunk(const std::string& recording_id, const authority::SegmentFacts& s, std::int64_t now) {
-  Statement(*this, "INSERT INTO recording_segments (recording_id, segment, owner_user_id, size, final, opened_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (recording_id, segment) DO UPDATE SET "
-                   "size = excluded.size, final = excluded.final")
-      .bind(recording_id).bind(s.segment).bind(s.owner_user_id).bind(s.size).bind(s.final).bind(now)
+  Statement(*this, "INSERT INTO recording_segments (recording_id, segment, owner_user_id, size, final, opened_at, last_chunk_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recording_id, segment) DO UPDATE SET "
+                   "size = excluded.size, final = excluded.final, last_chunk_at = excluded.last_chunk_at")
+      .bind(recording_id).bind(s.segment).bind(s.owner_user_id).bind(s.size).bind(s.final).bind(now).bind(now)
       .run();
 }
 

@@ -210,6 +210,33 @@ TEST_CASE("When the recorder's tab dies mid-upload, what arrived is finished int
   CHECK(std::stod(probed_duration(file.raw)) * 1000 == Approx(kept).margin(100));
 }
 
+TEST_CASE("A recorder still uploading after the stop is waited for, and its late chunks are kept") {
+  // A busy page sends what it recorded seconds after the room stopped: 6 s, then 12 s after the stop,
+  // past the 10 s a dead tab gets, but never 10 s apart.
+  ServerProcess server;
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana");
+  const std::string code = new_room(port, ana);
+  WsClient a(port, ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  a.send({{"type", "recording:start"}});
+  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+  const std::string webm = streamed_webm(4);
+  const std::size_t third = webm.size() / 3;
+  CHECK(put_chunk(port, ana, id, "s1", 0, webm.substr(0, third)).status == 200);
+  a.send({{"type", "recording:stop"}});
+  REQUIRE(a.receive_type("room:recording").value()["state"] == "off");
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  CHECK(put_chunk(port, ana, id, "s1", third, webm.substr(third, third)).status == 200);
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  const auto last = put_chunk(port, ana, id, "s1", 2 * third, webm.substr(2 * third), true);
+  CHECK(last.status == 200);  // was 409 recording_stopped: finished 10 s after the stop with a third of it
+  const json list = finished_list(port, ana, code);
+  REQUIRE(list["recordings"].size() == 1);
+  CHECK(list["recordings"][0]["state"] == "ready");
+  CHECK(list["recordings"][0]["duration_ms"].get<int>() == Approx(4000).margin(200));
+}
+
 TEST_CASE("A server that stops mid-recording finishes what was uploaded when it starts again") {
   ServerProcess server;
   const User ana = new_user(server.port(), "Ana");

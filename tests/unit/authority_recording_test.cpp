@@ -96,6 +96,19 @@ TEST_CASE("A stopping recording is finished once its last segment is complete, o
   CHECK_FALSE(ready_to_finish(r, 1'000'000));  // still running
 }
 
+TEST_CASE("A recorder still uploading after the stop is waited for: the grace counts from its last chunk") {
+  // A busy page sends what it recorded seconds late; finishing 10 s after the stop would refuse its
+  // last chunks (recording_stopped) and keep a short file, or nothing.
+  RecordingFacts r = recording("stopping");
+  r.stopped_at = 5'000;
+  r.segments[0].last_chunk_at = 12'000;  // a chunk came 7 s after the stop
+  CHECK_FALSE(ready_to_finish(r, 5'000 + kFinishGraceMs));
+  CHECK(finish_deadline(r) == 12'000 + kFinishGraceMs);
+  CHECK(ready_to_finish(r, 12'000 + kFinishGraceMs));  // then nothing for the grace: a tab that died
+  r.segments[0].last_chunk_at = 1'000;                  // chunks before the stop: the stop counts
+  CHECK(finish_deadline(r) == 5'000 + kFinishGraceMs);
+}
+
 TEST_CASE("The room's members list and watch its recordings, and only its host deletes them") {
   const auto [who, member, kicked, host, list, remove] =
       GENERATE(table<std::string, bool, bool, bool, std::string, std::string>({

@@ -60,9 +60,15 @@ std::variant<ChunkDecision, ChunkRefusal> check_chunk(const RecordingFacts& reco
   return ChunkDecision{false, segment == nullptr, chunk.final};
 }
 
+std::int64_t finish_deadline(const RecordingFacts& recording) {
+  std::int64_t last = recording.stopped_at;
+  for (const SegmentFacts& segment : recording.segments) last = std::max(last, segment.last_chunk_at);
+  return last + kFinishGraceMs;
+}
+
 bool ready_to_finish(const RecordingFacts& recording, std::int64_t now) {
   if (recording.state != "stopping") return false;
-  if (now - recording.stopped_at >= kFinishGraceMs) return true;
+  if (now >= finish_deadline(recording)) return true;
   // A segment is done when its last chunk came, or when a later segment began (its tab handed over).
   for (std::size_t i = 0; i < recording.segments.size(); ++i) {
     if (!recording.segments[i].final && i + 1 == recording.segments.size()) return false;

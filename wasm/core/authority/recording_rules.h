@@ -24,7 +24,8 @@
 //
 // A stopping recording is finished (`ready_to_finish`) once every segment is final, or its recorder
 // left the segment unfinished by handing over (another owner's segment is done when a later one
-// began), or kFinishGraceMs passed since it stopped (a tab that died never sends its last chunk).
+// began), or kFinishGraceMs passed since it stopped and since its last chunk came (a tab that died
+// never sends its last chunk; a busy one still uploading sends it late, and is waited for).
 //
 // Access: the room's members (anyone who was in it and was not removed) list and watch; the host of
 // the room deletes. A recording of a room someone never joined does not exist for them (not_member).
@@ -48,6 +49,7 @@ struct SegmentFacts {
   std::string owner_user_id;  // whose browser uploads it
   std::int64_t size = 0;      // bytes stored so far
   bool final = false;         // its last chunk arrived
+  std::int64_t last_chunk_at = 0;  // when a chunk of it was last stored
 };
 
 // What the store keeps about one recording.
@@ -91,6 +93,8 @@ std::variant<ChunkDecision, ChunkRefusal> check_chunk(const RecordingFacts& reco
 
 // Whether a recording's file can be made now (state "stopping"; see above).
 bool ready_to_finish(const RecordingFacts& recording, std::int64_t now);
+// When a stopping recording is finished with what came, if its last segment never completes.
+std::int64_t finish_deadline(const RecordingFacts& recording);
 
 // The segment names a recorder may pick: 1-32 of [a-z0-9-].
 bool is_segment_name(const std::string& name);
