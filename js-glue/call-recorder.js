@@ -3,14 +3,15 @@
 // pick the recorder and hand it over, authority/room_authority.h). It starts a RoomRecorder
 // (room-recorder.js) feeding a ChunkUploader (chunk-uploader.js) for the recording, pauses and
 // resumes it with the room, and on stop (or when the part passes to someone else, or we leave)
-// sends the last chunk and marks the segment complete.
+// sends the last chunk and marks the segment complete. A reconnecting socket stops nothing: the
+// picture goes on, and the rejoin's room:joined says whether the recording still runs.
 //
 // Each browser that records a recording uploads its own segment: a tab that reloads, or a co-host
 // who takes over, starts a new one; the server joins them when it finishes the file.
 import { RoomRecorder } from './room-recorder.js';
 import { ChunkUploader } from './chunk-uploader.js';
 
-const RECORDING_STATES = new Set(['in_room', 'waiting']);
+const RECORDING_STATES = new Set(['in_room', 'waiting', 'reconnecting']); // a reconnect does not stop the picture
 
 export class CallRecorder {
   #server;

@@ -183,6 +183,47 @@ async function pauseThreeSeconds(ana) {
   assert.ok(Math.abs(seconds - 6) <= 1, `6 s ± 1 s without the pause, not ${seconds}`);
 }
 
+test('a recording goes on through a reconnect of the recorder\'s socket: one segment, no gap', async () => {
+  const room = await createRoom(world, { hostName: 'Ana' });
+  const ana = await openCall(world, {
+    room: room.code, name: 'Ana', token: room.hostToken,
+    // Every socket the page opens, and the segment of every chunk it uploads.
+    prepare: (page) => page.addInitScript(() => {
+      window.testSockets = [];
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(...args) { super(...args); window.testSockets.push(this); }
+      };
+      window.testSegments = new Set();
+      const fetchNative = window.fetch;
+      window.fetch = (url, options) => {
+        if (options?.method === 'PUT') window.testSegments.add(new URL(url, location.href).searchParams.get('segment'));
+        return fetchNative(url, options);
+      };
+    }),
+  });
+  try {
+    assert.equal(await join(ana), 'in_room');
+    await ana.evaluate(() => window.call.startRecording());
+    await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+    await wait(3000);
+    const started = Date.now();
+    await ana.evaluate(() => { for (const socket of window.testSockets) socket.close(); });  // the room's socket drops
+    await eventually(() => ana.evaluate(() => window.call.state === 'in_room' && window.testSockets.length >= 2),
+      { what: 'the call to rejoin on a new socket' });
+    console.log(`rejoined ${Date.now() - started} ms after the socket closed`);
+    await wait(3000);
+    await ana.evaluate(() => window.call.stopRecording());
+    const { path } = await finishedRecording(ana, 'the recording to be finished');
+    const segments = await ana.evaluate(() => [...window.testSegments]);
+    assert.equal(segments.length, 1, `one segment, not ${segments.join(', ')}`);
+    const seconds = Number(probe(path).format.duration);
+    assert.ok(seconds >= 5.5, `about 6 s recorded, not ${seconds}`);
+  } finally {
+    await ana.context().close();
+  }
+});
+
 test('the recorder\'s page closed at 6 s without stopping: what it uploaded is kept and plays for at least 4 s', async () => {
   const room = await createRoom(world, { hostName: 'Ana' });
   const ana = await openCall(world, { room: room.code, name: 'Ana', token: room.hostToken });

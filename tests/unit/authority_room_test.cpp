@@ -624,7 +624,13 @@ TEST_CASE("A joiner hears the recording after room:joined, and when the recorder
   REQUIRE_FALSE(room.send(1, "ana", cli::StartRecording{}).problem);
   const Outcome joined = room.join("cy", 3);
   CHECK(has(joined, "c3 room:joined"));
-  CHECK(has(joined, "c3 room:recording"));
+  CHECK_FALSE(has(joined, "c3 room:recording"));  // it comes with the room, not after it
+  const auto welcome = std::find_if(joined.effects.begin(), joined.effects.end(), [](const Effect& e) { return std::holds_alternative<Welcome>(e); });
+  REQUIRE(welcome != joined.effects.end());
+  const auto& found = std::get<Welcome>(*welcome).joined.recording;
+  REQUIRE(found);
+  CHECK(found->state == "recording");
+  CHECK(found->recorder_user_id == "ana");
 
   const Outcome dropped = room.rules.socket_closed(1, room.now);  // the recorder's tab died
   CHECK(has(dropped, "c2 room:recording"));
@@ -654,7 +660,10 @@ TEST_CASE("With Record automatically, the host's arrival starts a recording the 
   CHECK(room.rules.facts().recording.state == "off");
   const Outcome host = room.join("ana", 1);
   CHECK(has(host, "recording recording by ana"));
-  CHECK(has(host, "c1 room:recording"));  // the host's browser hears it is the recorder
+  const auto welcome = std::find_if(host.effects.begin(), host.effects.end(), [](const Effect& e) { return std::holds_alternative<Welcome>(e); });
+  REQUIRE(welcome != host.effects.end());
+  REQUIRE(std::get<Welcome>(*welcome).joined.recording);  // the host's browser hears it is the recorder, with the room
+  CHECK(std::get<Welcome>(*welcome).joined.recording->recorder_user_id == "ana");
   CHECK(has(host, "c2 room:recording"));
   CHECK(room.rules.facts().recording.recorder_user_id == "ana");
   REQUIRE_FALSE(room.send(1, "ana", cli::StopRecording{}).problem);

@@ -480,19 +480,26 @@ TEST_CASE("Recording: the host's Record sends recording:start, a member's is ref
   CHECK(count_of<Rejected>(room.handle(Record{Record::Action::pause}, 70)) == 1);
 }
 
-TEST_CASE("A rejoin forgets the recording until the server tells it again, and the same recording is not toasted twice") {
+TEST_CASE("A rejoin takes the recording from room:joined: the recorder records on through a reconnect, and one that stopped meanwhile is gone") {
   RoomClient room;
   room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
   room.handle(SocketOpened{}, 10);
   receive(room, snapshot("5", {person("1")}, "u5"), 20);
-  receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40}, 40);
+  const server::RecordingState running{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40};
+  receive(room, running, 40);
   CHECK(room.records_here());  // this browser records the room
-  receive(room, snapshot("5", {person("1")}, "u5"), 50);  // a reconnect's fresh picture of the room
-  CHECK(room.recording().state == "off");  // it may have stopped meanwhile: the server re-sends it if not
-  CHECK_FALSE(room.records_here());
-  CHECK(count_of<ShowToast>(receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40}, 60)) == 0);
-  CHECK(room.records_here());
+  room.handle(SocketClosed{0.5}, 45);
+  CHECK(room.state() == RoomState::reconnecting);
+  CHECK(room.records_here());  // media and the recorder go on while the socket comes back
+  auto rejoined = snapshot("5", {person("1")}, "u5");
+  rejoined.recording = running;
+  CHECK(count_of<ShowToast>(receive(room, rejoined, 50)) == 1);  // "reconnected"; the same recording is no news
+  CHECK(room.records_here());  // never a moment without it: the recorder's segment goes on
   receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u1", 40}, 70);  // handed over
+  CHECK_FALSE(room.records_here());
+
+  receive(room, snapshot("5", {person("1")}, "u5"), 80);  // a rejoin finds it stopped while we were away
+  CHECK(room.recording().state == "off");
   CHECK_FALSE(room.records_here());
 }
 

@@ -210,16 +210,17 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   for (const Member& other : members_) {
     if (other.announced && other.user_id != m.user_id) joined.participants.push_back(participant(other));
   }
-  out.push_back(Welcome{conn, std::move(joined)});
   // "Record automatically": the host's arrival starts it, recorded in the host's browser.
   // Their arrival only: a host whose socket came back (or who stopped it by hand) is not recorded again.
-  if (facts_.settings.record_automatically && first_arrival && facts_.recording.state == "off" && hosted() &&
-      role_of(m.user_id).is_host) {
-    facts_.recording = {facts_.room_code + "-" + std::to_string(now_), "recording", m.user_id, now_};
+  const bool starts_recording = facts_.settings.record_automatically && first_arrival && facts_.recording.state == "off" &&
+                                hosted() && role_of(m.user_id).is_host;
+  if (starts_recording) facts_.recording = {facts_.room_code + "-" + std::to_string(now_), "recording", m.user_id, now_};
+  if (facts_.recording.state != "off") joined.recording = recording_state();
+  out.push_back(Welcome{conn, std::move(joined)});
+  if (starts_recording) {
     broadcast(recording_state(), out, m.user_id);
     out.push_back(SaveRecording{facts_.recording});
   }
-  if (facts_.recording.state != "off") out.push_back(Deliver{{conn}, recording_state()});
   if (first_arrival) broadcast(srv::ParticipantJoined{facts_.room_code, participant(m), announced_count()}, out, m.user_id);
   if (!hosted()) return;  // a 1:1 call: nobody is host, nobody is told of one
   if (host_returns) {

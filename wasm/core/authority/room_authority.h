@@ -36,7 +36,7 @@
 //
 // Recording (recording:start, :pause, :resume, :stop) is the host's and co-hosts' (check_recording):
 //   off --start--> recording --pause--> paused --resume--> recording;  recording|paused --stop--> off
-// Each change is room:recording to everyone, and a joiner hears it after room:joined. With the room
+// Each change is room:recording to everyone, and a joiner finds it in room:joined. With the room
 // setting record_automatically, the host's arrival (while nothing is recorded) starts a recording,
 // recorded by the host. The one who
 // starts it records; when their socket goes, another host or co-host who is here takes it over, and

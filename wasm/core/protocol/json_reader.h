@@ -57,6 +57,13 @@ class JsonReader {
   }
 
   template <class Struct>
+  void object(const char* name, std::optional<Struct>& out) {  // optional: left out when absent
+    out.reset();
+    if (!find(name, false)) return;
+    object(name, out.emplace());
+  }
+
+  template <class Struct>
   void objects(const char* name, std::vector<Struct>& out, std::size_t max) {
     nlohmann::json* value = find(name, true);
     if (!value) return;

@@ -62,6 +62,11 @@ class JsonWriter {
   }
 
   template <class Struct>
+  void object(const char* name, const std::optional<Struct>& value) {
+    if (value) object(name, *value);
+  }
+
+  template <class Struct>
   void objects(const char* name, const std::vector<Struct>& values, std::size_t) {
     nlohmann::json::array_t items;
     items.reserve(values.size());

@@ -326,6 +326,18 @@ struct Room {
   bool is_call = false;  // a 1:1 call's room: the two people only, shown as one person and a corner
   friend bool operator==(const Room&, const Room&) = default;
 };
+// The room's recording, to everyone in it whenever it changes (a joiner finds it in room:joined).
+// state: "recording", "paused" or "off" (stopped: recording_id names the recording that ended).
+// recorder_user_id: whose browser records (it passes to another host or co-host if theirs goes).
+struct RecordingState {
+  static constexpr std::string_view type_name = "room:recording";
+  std::string room_code;
+  std::string recording_id;
+  std::string state;
+  std::string recorder_user_id;
+  std::int64_t started_at = 0;
+  friend bool operator==(const RecordingState&, const RecordingState&) = default;
+};
 // The snapshot a join (or a resume) starts from. Chat history is not in it: the server sends it
 // as ordinary chat:message frames right after this one, oldest first, in bounded pages, so one
 // room's chat never makes one huge frame. After a resume the history comes again; the client
@@ -336,6 +348,9 @@ struct RoomJoined {
   Room room;
   std::vector<Participant> participants;  // the others, in join order
   std::string resume_token;
+  // The recording running now, if one is: told with the room so that a rejoin (a resumed socket)
+  // never sees a moment without it and the recorder records on through a reconnect.
+  std::optional<RecordingState> recording;
   friend bool operator==(const RoomJoined&, const RoomJoined&) = default;
 };
 struct ParticipantJoined {
@@ -419,18 +434,6 @@ struct RoomGrown {
   std::string host_user_id;
   int max_participants = 0;
   friend bool operator==(const RoomGrown&, const RoomGrown&) = default;
-};
-// The room's recording, to everyone in it whenever it changes, and to each joiner while it runs.
-// state: "recording", "paused" or "off" (stopped: recording_id names the recording that ended).
-// recorder_user_id: whose browser records (it passes to another host or co-host if theirs goes).
-struct RecordingState {
-  static constexpr std::string_view type_name = "room:recording";
-  std::string room_code;
-  std::string recording_id;
-  std::string state;
-  std::string recorder_user_id;
-  std::int64_t started_at = 0;
-  friend bool operator==(const RecordingState&, const RecordingState&) = default;
 };
 // To the one who sent room:invite: these friends were invited (those already here are left out).
 struct InvitesSent {

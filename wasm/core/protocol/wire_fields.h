@@ -284,6 +284,7 @@ void fields(F& f, M& m) {
   f.object("room", m.room);
   f.objects("participants", m.participants, kMaxRoomSize);
   f.text("resume_token", m.resume_token, TextRule::resume_token);
+  f.object("recording", m.recording);
 }
 
 template <class F, class M>

@@ -140,6 +140,15 @@ void RoomClient::apply_participants(Out& out) {
   for (auto& [peer_id, link] : links_) append(link.set_send_cap(cap), out);
 }
 
+// Toasted once per change: a rejoin finding the same recording again is no news, nor is a room
+// found with nothing recorded; one that stopped while we were away is.
+void RoomClient::take_recording(const server::RecordingState& recording, Out& out) {
+  const bool news = recording.state != toasted_recording_.state || recording.recording_id != toasted_recording_.recording_id;
+  recording_ = recording;
+  if (news) out.push_back(ShowToast{Toast::recording, recording.state});
+  toasted_recording_ = recording;
+}
+
 void RoomClient::hold_media(Out& out) {
   for (const auto& p : participants_) {
     if (!links_.count(p.peer_id) || p.ringing == held_.count(p.peer_id) > 0) continue;
@@ -266,8 +275,9 @@ void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms
   }
   self_ = joined.self;
   room_ = joined.room;
-  // The recording may have stopped while we were away; the server tells a running one after this.
-  recording_ = {room_.room_code, {}, "off", {}, 0};
+  // The recording as it is now: one that stopped while we were away is gone, one that runs goes on
+  // (its recorder records through the reconnect).
+  take_recording(joined.recording.value_or(server::RecordingState{room_.room_code, {}, "off", {}, 0}), out);
   resume_token_ = joined.resume_token;
   attempt_ = 0;
   reconnect_at_.reset();
@@ -393,11 +403,7 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
     apply_participants(out);
   } else if (const auto* recording = std::get_if<server::RecordingState>(&message)) {
-    // Toasted once per change: a rejoin hearing the same recording again is no news.
-    const bool news = recording->state != toasted_recording_.state || recording->recording_id != toasted_recording_.recording_id;
-    recording_ = *recording;
-    if (news) out.push_back(ShowToast{Toast::recording, recording->state});
-    toasted_recording_ = *recording;
+    take_recording(*recording, out);
   } else if (const auto* sent = std::get_if<server::InvitesSent>(&message)) {
     out.push_back(ShowToast{Toast::invites_sent, std::to_string(sent->friends.size())});
   } else if (const auto* grown = std::get_if<server::RoomGrown>(&message)) {

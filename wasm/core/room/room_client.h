@@ -48,9 +48,9 @@
 //   waiting|in_room  InviteFriends in an open room           → (unchanged)      SendMessage(room:invite)
 //   in_room          room:invites-sent                       → in_room          ShowToast(invites_sent, how many)
 //   waiting|in_room  Record{action}, host or co-host         → (unchanged)      SendMessage(recording:<action>)
-//   any              room:recording                          → (unchanged)      recording() is it; ShowToast(recording,
+//   any              room:recording, or room:joined's        → (unchanged)      recording() is it; ShowToast(recording,
 //                                                                               its state) when it is news (a rejoin
-//                                                                               forgets it until told again)
+//                                                                               finding the same one goes on quietly)
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
@@ -274,7 +274,8 @@ class RoomClient {
   void close_all_links(Out& out);
   void end(RoomState state, std::optional<ShowScreen> screen, Out& out);
   void apply_participants(Out& out);
-  void hold_media(Out& out);  // HoldMedia for each link whose peer started or stopped ringing
+  void hold_media(Out& out);
+  void take_recording(const protocol::server::RecordingState& recording, Out& out);  // room:recording, or room:joined's  // HoldMedia for each link whose peer started or stopped ringing
   void enter_room(std::int64_t now_ms, Out& out);
   void schedule_reconnect(double jitter, std::int64_t now_ms, Out& out);
   void reject(std::string reason, Out& out);
