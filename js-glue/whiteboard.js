@@ -22,6 +22,10 @@ export async function mountWhiteboard(container, { author, isHost = false, send,
   canvas.addEventListener('contextmenu', (event) => event.preventDefault());
   frame.append(bar, canvas);
   container.append(frame);
+  // The recorder copies this canvas into its picture between the board's frames (room-recorder.js):
+  // WebGL clears a drawing buffer once shown unless asked to keep it, and the copy was empty.
+  const getContext = canvas.getContext.bind(canvas);
+  canvas.getContext = (type, attributes) => getContext(type, { ...attributes, preserveDrawingBuffer: true });
 
   // One module instance per board, given its canvas directly (a canvas in a shadow root is not
   // found by Emscripten's selector lookups).

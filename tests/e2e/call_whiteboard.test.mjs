@@ -1,9 +1,10 @@
 // The whiteboard inside a call: it opens from the call UI's whiteboard button, takes the stage like a screen share, and two people drawing at once end with the same
-// board; someone who joins later opens it and sees the same board.
+// board; someone who joins later opens it and sees the same board; a recording shows it on the stage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
 import { openCall, join } from './call_support.mjs';
+import { wait, finishedRecording, frameAt, recordedLayout, matchesLayout, WIDTH } from './recording_support.mjs';
 
 let room;
 const pages = [];
@@ -57,4 +58,38 @@ test('the whiteboard takes the stage and two people drawing at once see the same
   await pages[0].getByRole('button', { name: 'Close the whiteboard' }).click();
   const after = await pages[0].evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout.stage);
   assert.notEqual(after, 'whiteboard');
+});
+
+test('a recording made while the whiteboard holds the stage shows the board there, with the cameras in the filmstrip', async () => {
+  const host = pages[0];
+  await openBoard(host);
+  await host.evaluate(() => window.call.startRecording());
+  await eventually(() => host.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+  await wait(4000);
+  const layout = await recordedLayout(host);
+  await host.evaluate(() => window.call.stopRecording());
+  const { path } = await finishedRecording(host, 'the recording of the board to be finished');
+  const frame = frameAt(path, 2);
+  const board = layout.tiles.find((t) => t.id === 'whiteboard');
+  assert.ok(board?.visible, 'the board has a place in the recorded layout');
+  assert.equal(layout.stage, 'whiteboard');
+  const seen = matchesLayout(frame, layout);
+  assert.ok(seen.outsideBackground > 0.95, `outside the tiles is the room: ${JSON.stringify(seen)}`);
+  for (const filled of seen.tilesFilled) assert.ok(filled > 0.9, `every tile has a picture: ${JSON.stringify(seen)}`);
+  // The board itself, not an empty or black rectangle: its light surface and the strokes drawn on it.
+  let light = 0;
+  let dark = 0;
+  let samples = 0;
+  for (let y = board.y + 4; y < board.y + board.height - 4; y += 2) {
+    for (let x = board.x + 4; x < board.x + board.width - 4; x += 2) {
+      const i = (Math.round(y) * WIDTH + Math.round(x)) * 3;
+      const sum = frame[i] + frame[i + 1] + frame[i + 2];
+      samples += 1;
+      if (sum > 600) light += 1;
+      if (sum < 300) dark += 1;
+    }
+  }
+  console.log(`the board's rect in the recording: ${(100 * light / samples).toFixed(1)}% light, ${(100 * dark / samples).toFixed(1)}% dark`);
+  assert.ok(light / samples > 0.5, 'mostly the board\'s light surface');
+  assert.ok(dark > 0, 'the strokes drawn on it');
 });

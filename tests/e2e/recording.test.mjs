@@ -4,93 +4,12 @@
 // the file holds is read back with ffprobe and with frames ffmpeg decodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import { setUp, createRoom, eventually, screenshot, guestSession, newPage, openRoomPage, rest } from './support.mjs';
 import { openCall, join, tiles, lightCall } from './call_support.mjs';
+import { WIDTH, HEIGHT, wait, finishedRecording, probe, frameAt, recordedLayout, matchesLayout } from './recording_support.mjs';
 
 // A short grace, so a recorder whose tab closed gives up its place (and its recording) quickly.
 const world = setUp({ chromium: { webrtc: true }, serverFlags: ['--resume-grace-ms', '1000', '--sweep-ms', '200'] });
-const scratch = mkdtempSync(joinPath(tmpdir(), 'mehfil-recording-'));
-const WIDTH = 1280;
-const HEIGHT = 720;
-
-const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
-
-async function recordingsOf(page) {
-  return page.evaluate(() => window.call.recordings());
-}
-
-// The room's newest recording once the server has finished it, downloaded to a file.
-async function finishedRecording(page, what) {
-  const recording = await eventually(async () => {
-    const [newest] = await recordingsOf(page);
-    return newest && (newest.state === 'ready' || newest.state === 'failed') ? newest : false;
-  }, { timeout: 40000, what });
-  assert.equal(recording.state, 'ready');
-  const response = await fetch(recording.url);
-  assert.equal(response.status, 200);
-  const path = joinPath(scratch, `${recording.recording_id}.webm`);
-  writeFileSync(path, Buffer.from(await response.arrayBuffer()));
-  return { recording, path };
-}
-
-function probe(path) {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height',
-    '-show_entries', 'format=duration', '-of', 'json', path]).toString());
-}
-
-// The frame at `seconds` as RGB bytes.
-function frameAt(path, seconds) {
-  return execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', String(seconds), '-i', path, '-frames:v', '1',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: WIDTH * HEIGHT * 4 });
-}
-
-// Where the recorder puts each tile now: the engine's layout of the host's scene for 1280×720.
-async function recordedLayout(page) {
-  return page.evaluate(async ([width, height]) => {
-    const { computeLayout } = await import('/mehfil-core.mjs');
-    const { tiles: sceneTiles, options } = window.call[Symbol.for('mehfil.debug')]().scene;
-    return computeLayout({ ...options, viewport: { width, height }, tiles: sceneTiles });
-  }, [WIDTH, HEIGHT]);
-}
-
-// Compares a decoded frame with the engine's rects: inside each visible tile the picture is not
-// the background; outside every tile it is. (The fake cameras and the shared canvas are bright.)
-function matchesLayout(frame, layout) {
-  const rects = layout.tiles.filter((t) => t.visible);
-  // The room's background as decoded (the encoder's colour range shifts it a little), from the top
-  // left corner, which no tile covers in these layouts.
-  const background = [...frame.subarray(0, 3)];
-  const isBackground = (x, y) => {
-    const i = (y * WIDTH + x) * 3;
-    return background.every((c, k) => Math.abs(frame[i + k] - c) <= 12);
-  };
-  const inside = (x, y) => rects.some((r) => x >= r.x - 2 && x < r.x + r.width + 2 && y >= r.y - 2 && y < r.y + r.height + 2);
-  let outside = 0;
-  let outsideBackground = 0;
-  for (let y = 4; y < HEIGHT; y += 16) {
-    for (let x = 4; x < WIDTH; x += 16) {
-      if (inside(x, y)) continue;
-      outside += 1;
-      if (isBackground(x, y)) outsideBackground += 1;
-    }
-  }
-  const tilesFilled = rects.map((r) => {
-    let samples = 0;
-    let filled = 0;
-    for (let y = r.y + r.height * 0.1; y < r.y + r.height * 0.9; y += r.height / 10) {
-      for (let x = r.x + r.width * 0.1; x < r.x + r.width * 0.9; x += r.width / 10) {
-        samples += 1;
-        if (!isBackground(Math.round(x), Math.round(y))) filled += 1;
-      }
-    }
-    return filled / samples;
-  });
-  return { outsideBackground: outside ? outsideBackground / outside : 1, tilesFilled, tiles: rects.length };
-}
 
 test('three people recorded for 10 s with a screen share from halfway: a 1280×720 file with sound, 10 s long, showing the grid and then the stage at the engine\'s rects', async () => {
   const room = await createRoom(world, { hostName: 'Ana' });

@@ -1,0 +1,89 @@
+// What a recording holds, read back from the server's file with real ffmpeg and compared with the
+// layout engine: shared by the recording tests and the whiteboard's (which needs WebGL, so its own
+// browser). `finishedRecording(page, what)` waits for the room's newest recording to be finished and
+// downloads it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { eventually } from './support.mjs';
+
+const scratch = mkdtempSync(joinPath(tmpdir(), 'mehfil-recording-'));
+export const WIDTH = 1280;
+export const HEIGHT = 720;
+
+export const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+export async function recordingsOf(page) {
+  return page.evaluate(() => window.call.recordings());
+}
+
+// The room's newest recording once the server has finished it, downloaded to a file.
+export async function finishedRecording(page, what) {
+  const recording = await eventually(async () => {
+    const [newest] = await recordingsOf(page);
+    return newest && (newest.state === 'ready' || newest.state === 'failed') ? newest : false;
+  }, { timeout: 40000, what });
+  assert.equal(recording.state, 'ready');
+  const response = await fetch(recording.url);
+  assert.equal(response.status, 200);
+  const path = joinPath(scratch, `${recording.recording_id}.webm`);
+  writeFileSync(path, Buffer.from(await response.arrayBuffer()));
+  return { recording, path };
+}
+
+export function probe(path) {
+  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height',
+    '-show_entries', 'format=duration', '-of', 'json', path]).toString());
+}
+
+// The frame at `seconds` as RGB bytes.
+export function frameAt(path, seconds) {
+  return execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', String(seconds), '-i', path, '-frames:v', '1',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: WIDTH * HEIGHT * 4 });
+}
+
+// Where the recorder puts each tile now: the engine's layout of the host's scene for 1280×720.
+export async function recordedLayout(page) {
+  return page.evaluate(async ([width, height]) => {
+    const { computeLayout } = await import('/mehfil-core.mjs');
+    const { tiles: sceneTiles, options } = window.call[Symbol.for('mehfil.debug')]().scene;
+    return computeLayout({ ...options, viewport: { width, height }, tiles: sceneTiles });
+  }, [WIDTH, HEIGHT]);
+}
+
+// Compares a decoded frame with the engine's rects: inside each visible tile the picture is not
+// the background; outside every tile it is. (The fake cameras and the shared canvas are bright.)
+export function matchesLayout(frame, layout) {
+  const rects = layout.tiles.filter((t) => t.visible);
+  // The room's background as decoded (the encoder's colour range shifts it a little), from the top
+  // left corner, which no tile covers in these layouts.
+  const background = [...frame.subarray(0, 3)];
+  const isBackground = (x, y) => {
+    const i = (y * WIDTH + x) * 3;
+    return background.every((c, k) => Math.abs(frame[i + k] - c) <= 12);
+  };
+  const inside = (x, y) => rects.some((r) => x >= r.x - 2 && x < r.x + r.width + 2 && y >= r.y - 2 && y < r.y + r.height + 2);
+  let outside = 0;
+  let outsideBackground = 0;
+  for (let y = 4; y < HEIGHT; y += 16) {
+    for (let x = 4; x < WIDTH; x += 16) {
+      if (inside(x, y)) continue;
+      outside += 1;
+      if (isBackground(x, y)) outsideBackground += 1;
+    }
+  }
+  const tilesFilled = rects.map((r) => {
+    let samples = 0;
+    let filled = 0;
+    for (let y = r.y + r.height * 0.1; y < r.y + r.height * 0.9; y += r.height / 10) {
+      for (let x = r.x + r.width * 0.1; x < r.x + r.width * 0.9; x += r.width / 10) {
+        samples += 1;
+        if (!isBackground(Math.round(x), Math.round(y))) filled += 1;
+      }
+    }
+    return filled / samples;
+  });
+  return { outsideBackground: outside ? outsideBackground / outside : 1, tilesFilled, tiles: rects.length };
+}
