@@ -6,9 +6,10 @@
 // and goes into the room while it rings. So does one of the callee's ringing tabs (the one the
 // core names, with the ring's room_code), out of sight and with no camera: the core holds it back
 // and the caller sends it no media (Participant::ringing), but its link connects, so Accept only
-// shows the call and opens the camera. Any other tab's call joins once they accept. This file ties the two together: it hands the call its room when the core names
-// it, turns the core's call updates into the call's events and its status strip, and ends one when
-// the other ends (hanging up leaves the room; the room closing ends the ring).
+// shows the call and opens the camera. Any other tab's call joins once they accept. This file ties
+// the two together: it hands the call its room when the core names it, turns the core's call
+// updates into the call's events and its status strip, and ends one when the other ends (hanging
+// up leaves the room; the room closing ends the ring).
 //
 // Events on the call object (mehfil.d.ts): 'call-ringing', 'call-accepted', 'call-ended' {reason},
 // and, for the call UI's status strip (call-status.js), 'call-status' {phase, name, video, since}.
@@ -116,6 +117,8 @@ function waitInRoom(create, { server, token, video, room }) {
   const call = create(element, { audio: true, server, token, video, room, mediaAfter });
   call.join().catch(() => {});
   return {
+    // Whether it is still in the room, or on its way in (a join that failed answers nothing).
+    usable: () => !['left', 'kicked', 'closed', 'failed'].includes(call.state),
     answer(container) {
       container.append(element);
       answered();
@@ -151,7 +154,7 @@ export function onIncomingCall(create, server, token, handler) {
         accept(container, options = {}) {
           ringing.answered = true;
           const video = u.video && options.video !== false;
-          if (waiting && !Object.keys(options).length) {
+          if (waiting?.usable() && !Object.keys(options).length) {
             ringing.waiting = null;
             lobby.accept();
             const call = waiting.answer(container);

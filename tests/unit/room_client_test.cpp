@@ -498,9 +498,11 @@ TEST_CASE("A rejoin takes the recording from room:joined: the recorder records o
   receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u1", 40}, 70);  // handed over
   CHECK_FALSE(room.records_here());
 
-  receive(room, snapshot("5", {person("1")}, "u5"), 80);  // a rejoin finds it stopped while we were away
+  auto out = receive(room, snapshot("5", {person("1")}, "u5"), 80);  // a rejoin finds it stopped while we were away
   CHECK(room.recording().state == "off");
   CHECK_FALSE(room.records_here());
+  CHECK(first_of<ShowToast>(out).detail == "off");                             // "Recording stopped", once
+  CHECK(count_of<ShowToast>(receive(room, snapshot("5", {person("1")}, "u5"), 90)) == 0);  // the next rejoin: no news
 }
 
 TEST_CASE("A callee whose phone still rings gets a link but no tile, and no media until they answer") {

@@ -141,9 +141,10 @@ void RoomClient::apply_participants(Out& out) {
 }
 
 // Toasted once per change: a rejoin finding the same recording again is no news, nor is a room
-// found with nothing recorded; one that stopped while we were away is.
+// found with nothing recorded after one stopped; one that stopped while we were away is.
 void RoomClient::take_recording(const server::RecordingState& recording, Out& out) {
-  const bool news = recording.state != toasted_recording_.state || recording.recording_id != toasted_recording_.recording_id;
+  const bool news = recording.state != toasted_recording_.state ||
+                    (!recording.recording_id.empty() && recording.recording_id != toasted_recording_.recording_id);
   recording_ = recording;
   if (news) out.push_back(ShowToast{Toast::recording, recording.state});
   toasted_recording_ = recording;
