@@ -77,6 +77,13 @@ json finished_list(unsigned short port, const User& who, const std::string& code
   return list;
 }
 
+// Joins `code` on `socket` and starts a recording there: its id.
+std::string join_and_record(WsClient& socket, const std::string& code) {
+  REQUIRE(socket.join(code)["type"] == "room:joined");
+  socket.send({{"type", "recording:start"}});
+  return socket.receive_type("room:recording").value()["recording_id"];
+}
+
 }  // namespace
 
 TEST_CASE("A recording uploaded in chunks is finished into a seekable file that the room's members play with Range, and only its host deletes") {
@@ -164,9 +171,7 @@ TEST_CASE("Chunk uploads that are oversize, malformed or for an unknown recordin
   const User ana = new_user(port, "Ana");
   const std::string code = new_room(port, ana);
   WsClient a(port, ana.token);
-  REQUIRE(a.join(code)["type"] == "room:joined");
-  a.send({{"type", "recording:start"}});
-  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+  const std::string id = join_and_record(a, code);
 
   // Refused from its header, before the 8 MB come (so none are sent here).
   const auto huge = http_exchange(port, "PUT /api/recordings/" + id + "/chunks?segment=s1&offset=0 HTTP/1.1\r\n"
@@ -192,9 +197,7 @@ TEST_CASE("When the recorder's tab dies mid-upload, what arrived is finished int
   const User ana = new_user(port, "Ana");
   const std::string code = new_room(port, ana);
   auto a = std::make_unique<WsClient>(port, ana.token);
-  REQUIRE(a->join(code)["type"] == "room:joined");
-  a->send({{"type", "recording:start"}});
-  const std::string id = a->receive_type("room:recording").value()["recording_id"];
+  const std::string id = join_and_record(*a, code);
   const std::string webm = streamed_webm(4);
   const std::size_t cut = webm.size() * 3 / 4;  // the rest never came
   CHECK(put_chunk(port, ana, id, "s1", 0, webm.substr(0, cut)).status == 200);
@@ -218,9 +221,7 @@ TEST_CASE("A recorder still uploading after the stop is waited for, and its late
   const User ana = new_user(port, "Ana");
   const std::string code = new_room(port, ana);
   WsClient a(port, ana.token);
-  REQUIRE(a.join(code)["type"] == "room:joined");
-  a.send({{"type", "recording:start"}});
-  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+  const std::string id = join_and_record(a, code);
   const std::string webm = streamed_webm(4);
   const std::size_t third = webm.size() / 3;
   CHECK(put_chunk(port, ana, id, "s1", 0, webm.substr(0, third)).status == 200);
@@ -245,9 +246,7 @@ TEST_CASE("A server that stops mid-recording finishes what was uploaded when it 
   const std::string webm = streamed_webm(3);
   {
     WsClient a(server.port(), ana.token);
-    REQUIRE(a.join(code)["type"] == "room:joined");
-    a.send({{"type", "recording:start"}});
-    id = a.receive_type("room:recording").value()["recording_id"];
+    id = join_and_record(a, code);
     CHECK(put_chunk(server.port(), ana, id, "s1", 0, webm.substr(0, webm.size() / 2)).status == 200);
     server.kill_hard();  // mid-recording, nothing told
   }
@@ -263,9 +262,7 @@ TEST_CASE("A room's recordings may not pass the room's cap: the chunk past it is
   const User ana = new_user(server.port(), "Ana");
   const std::string code = new_room(server.port(), ana);
   WsClient a(server.port(), ana.token);
-  REQUIRE(a.join(code)["type"] == "room:joined");
-  a.send({{"type", "recording:start"}});
-  const std::string id = a.receive_type("room:recording").value()["recording_id"];
+  const std::string id = join_and_record(a, code);
   CHECK(put_chunk(server.port(), ana, id, "s1", 0, std::string(4000, 'x')).status == 200);
   const auto over = put_chunk(server.port(), ana, id, "s1", 4000, std::string(2000, 'x'));
   CHECK(over.status == 429);
