@@ -67,8 +67,8 @@ CallOutcome CallRules::ring(const Caller& caller, const protocol::client::CallRi
   }
   calls_[ring.call_id] = LiveCall{caller.user_id, caller.display_name, caller.conn, ring.to_user_id, callee.sockets,
                                   0, false, now, ring.video, callee.room_code};
-  // One tab may wait in the call's room while it rings (the first: a phone rings on one tab at a
-  // time in practice); two waiting tabs of one user would push each other out of the room.
+  // One tab waits in the call's room while it rings, the first: two waiting tabs of one user would
+  // push each other out of the room (the newest socket wins a member's place).
   LiveCall& call = calls_[ring.call_id];
   call.waiting_conn = callee.sockets.front();
   tell(outcome, {call.waiting_conn}, srv::CallIncoming{ring.call_id, caller.user_id, caller.display_name, ring.video, callee.room_code});
