@@ -50,6 +50,7 @@ async function recordThreePeople(ana, bela, cyrus) {
   const belaScreen = `${await bela.evaluate(() => window.call.self().peer_id)}:screen`;
   await eventually(async () => (await recordedLayout(ana)).stage === belaScreen, { what: 'Bela\'s screen on the stage' });
   await wait(8000 - (Date.now() - started));
+  const stageAt = Math.round((Date.now() - started) / 100) / 10;  // 8 s, or later on a busy machine
   const stage = await recordedLayout(ana);
   await screenshot(ana, 'recording-host-sharing');
   await wait(10000 - (Date.now() - started));
@@ -70,7 +71,7 @@ async function recordThreePeople(ana, bela, cyrus) {
   assert.equal(grid.tiles.length, 3);
   assert.equal(grid.stage, null);
   assert.equal(stage.stage, belaScreen);
-  for (const [at, layout] of [[2, grid], [8, stage]]) {
+  for (const [at, layout] of [[2, grid], [stageAt, stage]]) {
     const seen = matchesLayout(frameAt(path, at), layout);
     assert.ok(seen.outsideBackground > 0.95, `at ${at} s the room's background is outside the tiles: ${JSON.stringify(seen)}`);
     assert.ok(seen.tilesFilled.every((f) => f > 0.9), `at ${at} s every tile the engine placed is drawn: ${JSON.stringify(seen)}`);
