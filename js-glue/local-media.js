@@ -18,15 +18,18 @@ export class LocalMedia {
   #peers;
   #report;
   #gone;
+  #answered;
   #adding = null; // the camera being asked for (#addCamera)
 
   // core: RoomCore (mediaStart/mediaEvent); peers: PeerConnections; report(code, message): an error
-  // event for the embedder; gone(): the call was destroyed meanwhile.
-  constructor({ core, peers, report, gone }) {
+  // event for the embedder; gone(): the call was destroyed meanwhile; answered(): a promise to wait
+  // for before asking for anything (a callee's call waiting in its room while it rings, ring.js).
+  constructor({ core, peers, report, gone, answered = () => null }) {
     this.#core = core;
     this.#peers = peers;
     this.#report = report;
     this.#gone = gone;
+    this.#answered = answered;
   }
 
   get sendsAudio() { return this.audioOn && !!this.camera?.getAudioTracks().length; }
@@ -49,6 +52,8 @@ export class LocalMedia {
   // Camera and microphone, as MediaAccess decides; `given` is options.stream (used once). Resolves
   // when the core's media state is final.
   async start(given, onStream) {
+    await this.#answered();
+    if (this.#gone()) return;
     if (!navigator.mediaDevices?.getUserMedia && !given) {
       this.#core.mediaEvent('camera-denied');
       this.#core.mediaEvent('mic-denied');

@@ -70,7 +70,7 @@ class Call extends Emitter {
     media: () => ({ camera: this.#media.camera, screen: this.#media.screen }),
   });
   #media = new LocalMedia({
-    core: this.#core, peers: this.#peers, gone: () => this.#destroyed,
+    core: this.#core, peers: this.#peers, gone: () => this.#destroyed, answered: () => this.#options.mediaAfter,
     report: (code, message) => this.emit('error', { code, message }),
   });
   #mediaReady = null;
@@ -482,8 +482,6 @@ class Call extends Emitter {
   // local media
 
   async #startMedia() {
-    await this.#options.mediaAfter; // a callee waiting in the call's room opens nothing until answered (ring.js)
-    if (this.#destroyed) return;
     const given = this.#options.stream;
     this.#options.stream = null; // used once
     await this.#media.start(given, () => { if (!this.#marks.media) this.#marks.media = now(); });
