@@ -5,6 +5,9 @@
 const moduleUrl = import.meta.url;
 
 export class CallWhiteboard {
+  // What the board's tile holds, one for the call's life: the grid may bring back a tile still
+  // scaling out (closed and opened again at once), and that tile must show the board open now.
+  #slot = Object.assign(document.createElement('div'), { className: 'mehfil-whiteboard-slot' });
   #host = null;
   #board = null;
   #heard = [];
@@ -19,6 +22,7 @@ export class CallWhiteboard {
     const host = document.createElement('div');
     host.className = 'mehfil-whiteboard-host';
     this.#host = host;
+    this.#slot.replaceChildren(host);
     const { mountWhiteboard } = await import(new URL('./whiteboard.js', moduleUrl).href);
     if (this.#host !== host) return false;
     const board = await mountWhiteboard(host, options);
@@ -35,6 +39,7 @@ export class CallWhiteboard {
     if (!this.#host) return false;
     this.#board?.destroy();
     this.#board = null;
+    this.#host.remove();
     this.#host = null;
     return true;
   }
@@ -46,11 +51,11 @@ export class CallWhiteboard {
 
   receiveCursor(cursor) { this.#board?.receiveCursor(cursor); }
 
-  // The tile element TileGrid places: the board's host while open.
+  // A new tile element for TileGrid to place, holding the board's host while open.
   tile() {
     const element = document.createElement('div');
     element.dataset.kind = 'whiteboard';
-    if (this.#host) element.append(this.#host);
+    element.append(this.#slot);
     return element;
   }
 }

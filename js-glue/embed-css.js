@@ -54,7 +54,7 @@ export const BASE_CSS = `
 .mehfil-pager button:disabled { opacity: 0.35; cursor: default; }
 .mehfil-pager button:focus-visible { outline: 2px solid #3cc3ad; }
 .tile[data-kind="whiteboard"], .mehfil-whiteboard-host { background: #fff; }
-.mehfil-whiteboard-host { width: 100%; height: 100%; }
+.mehfil-whiteboard-slot, .mehfil-whiteboard-host { width: 100%; height: 100%; }
 .mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
 .mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .mehfil-whiteboard-host .whiteboard-exports { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; z-index: 1; }

@@ -63,6 +63,11 @@ test('the whiteboard takes the stage and two people drawing at once see the same
 test('a recording made while the whiteboard holds the stage shows the board there, with the cameras in the filmstrip', async () => {
   const host = pages[0];
   await openBoard(host);
+  // Closed and opened again at once (the closed tile still scaling out): the tile shows the new board.
+  await host.evaluate(() => { window.call.closeWhiteboard(); return window.call.openWhiteboard(); });
+  await eventually(() => host.evaluate(() => window.call.whiteboard() !== null), { what: 'the board to load again' });
+  const shown = await host.locator('[data-tile-id="whiteboard"] canvas.whiteboard-canvas').count();
+  assert.equal(shown, 1, 'the whiteboard tile holds the new board\'s canvas');
   await host.evaluate(() => window.call.startRecording());
   await eventually(() => host.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
   await wait(4000);
