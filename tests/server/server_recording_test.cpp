@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "server_fixture.h"
 
 using namespace server_test;
@@ -268,4 +270,46 @@ TEST_CASE("A room's recordings may not pass the room's cap: the chunk past it is
   CHECK(over.status == 429);
   CHECK(over.body["error"]["code"] == "quota_exceeded");
   CHECK(put_chunk(server.port(), ana, id, "s1", 4000, std::string(1000, 'x')).body["size"] == 5000);  // up to the cap
+}
+
+TEST_CASE("Recordings older than --recording-retention-days are deleted with their files, and newer ones stay") {
+  ServerProcess server({"--recording-retention-days", "1", "--sweep-ms", "100"});
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana");
+  const std::string code = new_room(port, ana);
+  const std::string webm = streamed_webm(2);
+  WsClient a(port, ana.token);
+  std::vector<std::string> ids;
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  for (int i = 0; i < 2; ++i) {
+    a.send({{"type", "recording:start"}});
+    json started;
+    do started = a.receive_type("room:recording").value(); while (started["state"] != "recording");
+    ids.push_back(started["recording_id"]);
+    REQUIRE(put_chunk(port, ana, ids.back(), "s1", 0, webm, true).status == 200);
+    a.send({{"type", "recording:stop"}});
+    REQUIRE(finished_list(port, ana, code)["recordings"][0]["state"] == "ready");
+  }
+  const fs::path files = fs::path(server.db_path()).parent_path() / "recordings";
+  REQUIRE(fs::exists(files / (ids[0] + ".webm")));
+
+  // The first was made two days ago, as far as the database knows.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(server.db_path().c_str(), &db) == SQLITE_OK);
+  sqlite3_busy_timeout(db, 2000);
+  const std::string age = "UPDATE recordings SET started_at = started_at - 2 * 24 * 3600 * 1000 WHERE recording_id = '" + ids[0] + "'";
+  CHECK(sqlite3_exec(db, age.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  json list;
+  for (int i = 0; i < 100 && (list = finished_list(port, ana, code))["recordings"].size() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(list["recordings"].size() == 1);
+  CHECK(list["recordings"][0]["recording_id"] == ids[1]);
+  CHECK(http(port, "GET", "/api/recordings/" + ids[0], std::nullopt, ana.token).status == 404);
+  CHECK_FALSE(fs::exists(files / (ids[0] + ".webm")));
+  CHECK_FALSE(fs::exists(files / (ids[0] + ".jpg")));
+  CHECK(http(port, "GET", "/api/recordings/" + ids[1], std::nullopt, ana.token).status == 200);
+  CHECK(fs::exists(files / (ids[1] + ".webm")));
 }
