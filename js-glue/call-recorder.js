@@ -36,7 +36,7 @@ export class CallRecorder {
     const id = here ? room.recording_id : null;
     if (this.#current && this.#current.id !== id) this.stop();
     if (!id) return;
-    if (!this.#current && this.#failed !== id) this.#start(id);
+    if (!this.#current && this.#failed !== id) this.#start(id, room.recording_height);
     if (!this.#current) return;
     if (room.recording === 'paused') this.#current.recorder.pause();
     else this.#current.recorder.resume();
@@ -50,12 +50,13 @@ export class CallRecorder {
     return current.recorder.stop().then(() => current.uploader.finish());
   }
 
-  #start(id) {
+  // height: 720 or 1080, the recording's (every segment of it the same, so they join into one file).
+  #start(id, height) {
     const uploader = new ChunkUploader({
       server: this.#server, token: this.#token(), recordingId: id, segment: `s${Date.now().toString(36)}`,
       onRefused: (code) => this.#report(code, 'The recording could not be uploaded from this browser.'),
     });
-    const recorder = new RoomRecorder({ scene: this.#scene, onChunk: (blob) => uploader.push(blob) });
+    const recorder = new RoomRecorder({ scene: this.#scene, size: height, onChunk: (blob) => uploader.push(blob) });
     this.#current = { id, recorder, uploader };
     try {
       recorder.start();

@@ -325,6 +325,8 @@ export function mountCallUi({ root, call, stage }) {
     else if (state === 'paused') call.resumeRecording();
     else call.startRecording();
   });
+  // Full HD is a choice at the start: a recording keeps one size to the end.
+  const recordFullHdItem = menuItem('Start recording in 1080p', 'record', () => call.startRecording({ height: 1080 }));
   const stopRecordItem = menuItem('Stop recording', 'stop', () => call.stopRecording());
   const sharingItems = [menuItem('Invite people', 'user-plus', () => openInvite()),
     menuItem('Copy room code', 'copy', copyCode), menuItem('Copy room link', 'link', copyLink)];
@@ -333,7 +335,7 @@ export function mountCallUi({ root, call, stage }) {
     menuItem('Show participants', 'users', () => openPanel('people')),
     menuItem('Camera and microphone', 'video', () => openPanel('devices')),
     menuItem('Connection info', 'wifi', () => openPanel('connection')),
-    settingsItem, recordItem, stopRecordItem,
+    settingsItem, recordItem, recordFullHdItem, stopRecordItem,
     menuItem('Leave room', 'leave', () => call.leave()));
   moreMenu.setAttribute('aria-label', 'More options');
   const items = () => [...moreMenu.querySelectorAll('[role="menuitem"]')].filter((i) => !i.hidden);
@@ -413,6 +415,7 @@ export function mountCallUi({ root, call, stage }) {
     recordItem.hidden = isCall || !call.mayRecord();
     recordItem.querySelector('span').textContent = { recording: 'Pause recording', paused: 'Resume recording' }[recording] ?? 'Start recording';
     stopRecordItem.hidden = recordItem.hidden || recording === 'off';
+    recordFullHdItem.hidden = recordItem.hidden || recording !== 'off';
     waiting.hidden = isCall || !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
     showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'in_room' && info?.host_away ? 'host-left' : null);
     const self = call.self();

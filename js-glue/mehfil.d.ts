@@ -58,6 +58,7 @@ export interface RoomInfo {
   is_call: boolean;   // a 1:1 call's own room (Mehfil.ring): the two of them only, and no host
   recording: 'recording' | 'paused' | 'off'; // the room's recording, as the server last said
   recording_id: string; // which one ('' when none runs)
+  recording_height: 720 | 1080; // its picture's height (1280×720 or 1920×1080)
   settings: RoomSettings;
   link: string;      // absolute URL of the room page
 }
@@ -216,7 +217,8 @@ export interface Call {
   claimHost(): void; // "Become Host", only while room().host_away; 'error' otherwise
   // Recording the room: the host and co-hosts only (mayRecord()); anyone else gets an 'error'. The
   // room's state is room().recording; everyone in the room gets the recording-* events.
-  startRecording(): void;
+  // height: 720 (1280×720, the default) or 1080 (1920×1080), kept to the recording's end.
+  startRecording(options?: { height?: 720 | 1080 }): void;
   pauseRecording(): void;
   resumeRecording(): void;
   stopRecording(): void;

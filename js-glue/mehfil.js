@@ -299,14 +299,14 @@ class Call extends Emitter {
   inviteFriends(userIds) { this.#request({ type: 'invite', user_ids: [...userIds].map(String) }); }
 
   // Recording the room (host and co-hosts; the server decides). room().recording is its state.
-  startRecording() { this.#record('start'); }
+  startRecording({ height = 720 } = {}) { this.#record('start', { height }); }
   pauseRecording() { this.#record('pause'); }
   resumeRecording() { this.#record('resume'); }
   stopRecording() { this.#record('stop'); }
   mayRecord() { return !!this.#snapshot?.may_record; }
   // The room's recordings (its members only), each with `url` and `poster_url` to play it.
   recordings() { return roomRecordings(this.#options.server, this.#token, this.room()?.room_code ?? ''); }
-  #record(action) { this.#request({ type: 'record', action }, 'Only the host or a co-host can record the room.'); }
+  #record(action, more) { this.#request({ type: 'record', action, ...more }, 'Only the host or a co-host can record the room.'); }
 
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
   claimHost() { this.#request({ type: 'claim-host' }, 'The room has a host.'); }

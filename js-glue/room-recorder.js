@@ -29,8 +29,9 @@ export class RoomRecorder {
   #layout = { key: '', value: null }; // the engine's answer for the scene it was last asked about
   #mixedAt = 0;
 
-  // scene(): CallStage.scene(). onChunk(blob): each encoded chunk, in order. size: 720 or 1080.
-  constructor({ scene, onChunk, size = 720, fps = 30, chunkMs = 1000, videoBitsPerSecond = 2_500_000 }) {
+  // scene(): CallStage.scene(). onChunk(blob): each encoded chunk, in order. size: 720 or 1080 (2.25
+  // times the pixels, so twice the bits).
+  constructor({ scene, onChunk, size = 720, fps = 30, chunkMs = 1000, videoBitsPerSecond = size === 1080 ? 5_000_000 : 2_500_000 }) {
     this.#scene = scene;
     this.#onChunk = onChunk;
     this.#size = size === 1080 ? { width: 1920, height: 1080 } : { width: 1280, height: 720 };

@@ -155,7 +155,7 @@ test('the host starts, pauses and stops recording from the More menu, and everyo
   const guest = await openCall(world, { room: recorded.code, name: 'Bela', viewport: { width: 390, height: 844 } });
   assert.equal(await join(host), 'in_room');
   assert.equal(await join(guest), 'in_room');
-  const menu = (page, item) => page.getByRole('menuitem', { name: item });
+  const menu = (page, item) => page.getByRole('menuitem', { name: item, exact: true });
   const indicator = (page) => page.getByRole('status').filter({ hasText: /^Recording/ });
 
   // Bela is no host: the menu offers her nothing, and the server would refuse her anyway.
@@ -169,6 +169,8 @@ test('the host starts, pauses and stops recording from the More menu, and everyo
   assert.equal(refused, 'not_allowed');
 
   await host.getByRole('button', { name: 'More options' }).click();
+  assert.equal(await menu(host, 'Start recording in 1080p').isVisible(), true);  // a size is chosen at the start
+  await screenshot(host, 'recording-menu-desktop');
   await menu(host, 'Start recording').click();
   for (const page of [host, guest]) {
     await indicator(page).waitFor({ timeout: 10000 });
@@ -182,6 +184,7 @@ test('the host starts, pauses and stops recording from the More menu, and everyo
   await screenshot(guest, 'recording-indicator-phone');
 
   await host.getByRole('button', { name: 'More options' }).click();
+  assert.equal(await menu(host, 'Start recording in 1080p').isVisible(), false);
   await menu(host, 'Pause recording').click();
   await eventually(async () => (await indicator(guest).textContent()) === 'Recording paused', { what: 'paused on Bela\'s page' });
   await host.getByRole('button', { name: 'More options' }).click();

@@ -78,7 +78,7 @@ async function recordThreePeople(ana, bela, cyrus) {
   }
 }
 
-test('a recording paused for 3 s leaves the pause out', async () => {
+test('a recording started in 1080p is 1920×1080, and paused for 3 s it leaves the pause out', async () => {
   const room = await createRoom(world, { hostName: 'Ana' });
   const ana = await openCall(world, { room: room.code, name: 'Ana', token: room.hostToken });
   try {
@@ -90,8 +90,9 @@ test('a recording paused for 3 s leaves the pause out', async () => {
 
 async function pauseThreeSeconds(ana) {
   assert.equal(await join(ana), 'in_room');
-  await ana.evaluate(() => window.call.startRecording());
+  await ana.evaluate(() => window.call.startRecording({ height: 1080 }));
   await eventually(() => ana.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+  assert.equal(await ana.evaluate(() => window.call.room().recording_height), 1080);
   await wait(3000);
   await ana.evaluate(() => window.call.pauseRecording());
   await eventually(() => ana.evaluate(() => window.call.room().recording === 'paused'), { what: 'the pause' });
@@ -101,7 +102,10 @@ async function pauseThreeSeconds(ana) {
   await wait(3000);
   await ana.evaluate(() => window.call.stopRecording());
   const { path } = await finishedRecording(ana, 'the paused recording to be finished');
-  const seconds = Number(probe(path).format.duration);
+  const probed = probe(path);
+  const video = probed.streams.find((s) => s.codec_type === 'video');
+  assert.deepEqual([video.width, video.height], [1920, 1080]);
+  const seconds = Number(probed.format.duration);
   assert.ok(Math.abs(seconds - 6) <= 1, `6 s ± 1 s without the pause, not ${seconds}`);
 }
 

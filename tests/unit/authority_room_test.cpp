@@ -651,6 +651,28 @@ TEST_CASE("A joiner hears the recording after room:joined, and when the recorder
   CHECK(room.rules.facts().recording.state == "off");
 }
 
+TEST_CASE("A recording keeps the size it started with, through a handover, and only 720 or 1080 lines are a size") {
+  Room room;
+  room.join("ana", 1);  // host
+  room.join("ben", 2);
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  const auto [height, refused] = GENERATE(table<int, bool>({{721, true}, {1080, false}}));
+  INFO(height);
+  const Outcome started = room.send(1, "ana", cli::StartRecording{height});
+  CHECK(code_of(started) == (refused ? "bad_request" : "admitted"));
+  if (refused) {
+    CHECK(room.rules.facts().recording.state == "off");
+    CHECK(code_of(room.send(1, "ana", cli::StartRecording{})) == "admitted");  // left out: 720
+    CHECK(room.rules.facts().recording.height == 720);
+    return;
+  }
+  CHECK(std::get<srv::RecordingState>(std::get<Deliver>(started.effects[0]).message).height == 1080);
+  const Outcome dropped = room.rules.socket_closed(1, room.now);  // ben takes it over at the same size
+  CHECK(has(dropped, "c2 room:recording"));
+  CHECK(room.rules.facts().recording.recorder_user_id == "ben");
+  CHECK(room.rules.facts().recording.height == 1080);
+}
+
 TEST_CASE("With Record automatically, the host's arrival starts a recording the host records, and nothing else does") {
   RoomFacts f = facts();
   f.settings.record_automatically = true;

@@ -470,6 +470,8 @@ TEST_CASE("Recording: the host's Record sends recording:start, a member's is ref
   receive(room, snapshot("5", {person("1")}, "u5"), 20);  // User 5 is the host here
   REQUIRE(room.role().is_host);
   CHECK(std::holds_alternative<client::StartRecording>(first_of<SendMessage>(room.handle(Record{Record::Action::start}, 30)).message));
+  const auto full_hd = first_of<SendMessage>(room.handle(Record{Record::Action::start, 1080}, 30)).message;
+  CHECK(std::get<client::StartRecording>(full_hd).height == 1080);
   CHECK(std::holds_alternative<client::StopRecording>(first_of<SendMessage>(room.handle(Record{Record::Action::stop}, 31)).message));
   const auto told = receive(room, server::RecordingState{"AbCdEf23", "AbCdEf23-40", "recording", "u5", 40}, 40);
   CHECK(first_of<ShowToast>(told).kind == Toast::recording);

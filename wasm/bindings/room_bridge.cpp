@@ -209,6 +209,10 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     else if (action == "resume") record.action = rm::Record::Action::resume;
     else if (action == "stop") record.action = rm::Record::Action::stop;
     else return std::string("action must be start, pause, resume or stop");
+    if (const json* height = r.field("height")) {
+      if (!height->is_number_integer()) return std::string("height must be 720 or 1080");
+      record.height = height->get<int>();
+    }
     event = record;
   } else if (type == "invite") {
     const json* ids = r.field("user_ids");
@@ -462,6 +466,7 @@ std::string CallBridge::snapshot() const {
                                              {"is_call", room.is_call},
                                              {"recording", client_.recording().state},
                                              {"recording_id", client_.recording().recording_id},
+                                             {"recording_height", client_.recording().height},
                                              {"settings", proto::settings_to_json(room.settings)}}},
       {"role", role_json(client_.role())},
       {"room_actions", actions_json(rm::room_actions(client_.role()))},

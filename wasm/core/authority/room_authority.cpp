@@ -259,7 +259,7 @@ void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<
 
 srv::RecordingState RoomAuthority::recording_state() const {
   const Recording& r = facts_.recording;
-  return {facts_.room_code, r.id, r.state, r.recorder_user_id, r.started_at};
+  return {facts_.room_code, r.id, r.state, r.recorder_user_id, r.started_at, r.height};
 }
 
 void RoomAuthority::recorder_gone(const std::string& user_id, bool stop_if_nobody, std::vector<Effect>& out) {
@@ -541,7 +541,9 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           Recording& r = facts_.recording;
           if constexpr (std::is_same_v<T, cli::StartRecording>) {
             if (r.state != "off") return refuse(ErrorCode::bad_request, "The room is being recorded already.");
-            r = {facts_.room_code + "-" + std::to_string(now), "recording", self->user_id, now};
+            const int height = m.height.value_or(720);
+            if (height != 720 && height != 1080) return refuse(ErrorCode::bad_request, "A recording is 720 or 1080 lines high.");
+            r = {facts_.room_code + "-" + std::to_string(now), "recording", self->user_id, now, height};
           } else if constexpr (std::is_same_v<T, cli::PauseRecording>) {
             if (r.state != "recording") return refuse(ErrorCode::bad_request, "Nothing is being recorded.");
             r.state = "paused";

@@ -79,6 +79,7 @@ struct Recording {
   std::string state = "off";    // "recording", "paused", "off"
   std::string recorder_user_id;
   std::int64_t started_at = 0;
+  int height = 720;             // 720 (1280×720) or 1080 (1920×1080), for every segment
 };
 
 struct RoomFacts {

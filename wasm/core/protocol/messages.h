@@ -237,6 +237,7 @@ struct DismissInvite {
 // room:recording with the new state; the one who started it records in their browser.
 struct StartRecording {
   static constexpr std::string_view type_name = "recording:start";
+  std::optional<int> height;  // the picture: 720 (1280×720, when left out) or 1080 (1920×1080)
   friend bool operator==(const StartRecording&, const StartRecording&) = default;
 };
 struct PauseRecording {
@@ -336,6 +337,7 @@ struct RecordingState {
   std::string state;
   std::string recorder_user_id;
   std::int64_t started_at = 0;
+  int height = 720;  // the picture every segment is recorded at: 720 or 1080
   friend bool operator==(const RecordingState&, const RecordingState&) = default;
 };
 // The snapshot a join (or a resume) starts from. Chat history is not in it: the server sends it

@@ -91,8 +91,14 @@ void fields(F& f, M& m) {
 
 template <class F, class M>
   requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::GrowRoom, client::Ping, server::Pong,
-                 client::StartRecording, client::PauseRecording, client::ResumeRecording, client::StopRecording>
+                 client::PauseRecording, client::ResumeRecording, client::StopRecording>
 void fields(F&, M&) {}
+
+template <class F, class M>
+  requires one_of<M, client::StartRecording>
+void fields(F& f, M& m) {
+  f.integer("height", m.height, 720, 1080);
+}
 
 // --- client → server ---
 
@@ -202,6 +208,7 @@ void fields(F& f, M& m) {
   f.text("state", m.state, TextRule::id);
   f.text("recorder_user_id", m.recorder_user_id, TextRule::id);
   f.integer("started_at", m.started_at, 0, kLatestTime);
+  f.integer("height", m.height, 720, 1080);
 }
 
 template <class F, class M>

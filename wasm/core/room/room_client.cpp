@@ -558,7 +558,7 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("only the host or a co-host can record", out);
     } else {
       switch (record->action) {
-        case Record::Action::start: send(client::StartRecording{}, out); break;
+        case Record::Action::start: send(client::StartRecording{record->height}, out); break;
         case Record::Action::pause: send(client::PauseRecording{}, out); break;
         case Record::Action::resume: send(client::ResumeRecording{}, out); break;
         case Record::Action::stop: send(client::StopRecording{}, out); break;

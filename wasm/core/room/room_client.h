@@ -120,6 +120,7 @@ struct ClaimHost {};  // "Become Host": only while the host is away
 struct GrowRoom {};   // "Add people": a 1:1 call's room opens up into an ordinary room
 struct Record {  // the host's recording controls
   enum class Action { start, pause, resume, stop } action = Action::start;
+  int height = 720;  // start: 720 or 1080
 };
 struct InviteFriends {  // "Send Invites" in the Invite dialog
   std::vector<std::string> user_ids;
