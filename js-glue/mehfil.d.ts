@@ -73,7 +73,8 @@ export interface MehfilRecording {
   duration_ms: number;
   size_bytes: number;
   has_poster: boolean;
-  url: string;        // the WebM, for a <video src> (seekable; carries the member's token)
+  url: string;        // the WebM, for a <video src> (seekable; carries its media_token, for it alone, two hours)
+  media_token: string; // the pass url and poster_url carry (GET ?access=): this recording only, two hours
   poster_url: string | null;
 }
 

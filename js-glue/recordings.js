@@ -1,20 +1,22 @@
 // A room's recordings as its members see them (GET /api/rooms/CODE/recordings, README "Recording"),
 // each with the addresses a <video> and an <img> can load: a <video> sends no Authorization header,
-// so the member's token goes in the query, as for the room's socket.
+// so the recording's own pass (its media_token, good for that recording alone and for two hours)
+// goes in the query; the session's token never goes into a URL.
 import { restCall } from './rest-client.js';
 
 export async function roomRecordings(server, token, roomCode) {
   const { recordings } = await restCall(server, `/api/rooms/${encodeURIComponent(roomCode)}/recordings`, { token });
   return recordings.map((r) => ({
     ...r,
-    url: recordingUrl(server, token, r.recording_id),
-    poster_url: r.has_poster ? recordingUrl(server, token, r.recording_id, '/poster') : null,
+    url: recordingUrl(server, r),
+    poster_url: r.has_poster ? recordingUrl(server, r, '/poster') : null,
   }));
 }
 
-export function recordingUrl(server, token, recordingId, part = '') {
-  const url = new URL(`/api/recordings/${encodeURIComponent(recordingId)}${part}`, server);
-  url.searchParams.set('token', token);
+// `recording`: a row of a recordings list (recording_id, media_token).
+export function recordingUrl(server, recording, part = '') {
+  const url = new URL(`/api/recordings/${encodeURIComponent(recording.recording_id)}${part}`, server);
+  url.searchParams.set('access', recording.media_token);
   return url.href;
 }
 

@@ -133,15 +133,32 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
   return std::nullopt;
 }
 
+// Who asks for recording `id`: the session in the Authorization header, or, for a <video> or <img>
+// (which send no header), the recording's own pass in ?access= (its list's media_token). A session
+// token in a recording's URL is refused: such URLs end up in histories and logs.
+std::optional<Claims> recording_viewer(ApiContext context, const http::request<http::string_body>& request,
+                                       std::string_view target, const std::string& id, bool get) {
+  if (const auto access = query_param(target, "access")) {
+    auto pass = verify_token(*access, context.secret, now_s());
+    if (!get || !pass || pass->rec != id) return std::nullopt;
+    return pass;
+  }
+  if (!request[http::field::authorization].starts_with("Bearer ")) return std::nullopt;
+  return authenticate(request, context.secret);
+}
+
 // /api/recordings/:id[/chunks|/poster] (recordings.h). The chunk's body is bytes, not JSON.
 ApiReply recording_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
                          const std::string& rest) {
-  const auto user = authenticate(request, context.secret);
-  if (!user) return failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token.");
   const std::string id = rest.substr(0, rest.find('/'));
   const std::string action = rest.size() > id.size() ? rest.substr(id.size() + 1) : "";
   const auto method = request.method();
   const bool get = method == http::verb::get || method == http::verb::head;
+  const auto user = recording_viewer(context, request, target, id, get);
+  if (!user) {
+    return failure(401, ErrorCode::unauthorized,
+                   "Send your session's token in the Authorization header, or the recording's media_token as ?access=.");
+  }
   if (action == "chunks") {
     if (method != http::verb::put) return failure(405, ErrorCode::bad_request, "Use PUT.");
     ChunkUpload upload;
@@ -176,7 +193,9 @@ std::optional<Claims> authenticate(const http::request<http::string_body>& reque
     }
   }
   if (token.empty()) return std::nullopt;
-  return verify_token(token, secret, now_s());
+  auto claims = verify_token(token, secret, now_s());
+  if (claims && claims->rec) return std::nullopt;  // a recording's pass is no session
+  return claims;
 }
 
 void handle_api(ApiContext context, const http::request<http::string_body>& request, const std::string& address,

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     boost::asio::thread_pool hashing(2);
     // Recordings sit beside the database: data/recordings/.
     Recordings recordings(store, io, (std::filesystem::path(config->db_path).parent_path() / "recordings").string(),
-                          config->recording_retention_days, config->recording_bytes_per_room);
+                          config->recording_retention_days, config->recording_bytes_per_room, secret);
     RoomHub hub(store, *config, io, hashing, recordings, secret);
     auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);

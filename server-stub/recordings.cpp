@@ -27,6 +27,8 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+constexpr std::int64_t kPassSeconds = 2 * 3600;
+
 ApiReply refused(ErrorCode code, std::string message) { return RoomHub::refusal({code, std::move(message), std::nullopt}); }
 
 // "<room code>-<ms>": checked before it becomes part of a path.
@@ -64,8 +66,9 @@ json to_json(const RecordingRecord& r, const std::string& room_name, bool can_de
 }  // namespace
 
 Recordings::Recordings(Store& store, boost::asio::io_context& io, std::string directory, int retention_days,
-                       std::int64_t room_cap_bytes)
-    : store_(store), io_(io), directory_(std::move(directory)), retention_days_(retention_days), room_cap_bytes_(room_cap_bytes) {
+                       std::int64_t room_cap_bytes, std::string secret)
+    : store_(store), io_(io), directory_(std::move(directory)), retention_days_(retention_days), room_cap_bytes_(room_cap_bytes),
+      secret_(std::move(secret)) {
   std::error_code ec;
   fs::create_directories(directory_, ec);
   // The server stopped while these were being made (a restart ends a recording): keep what came.
@@ -203,7 +206,12 @@ json Recordings::listed(const Claims& user, const std::string& room_code) {
   const bool can_delete = !authority::check_recording_access(authority::RecordingAccess::remove, viewer);
   const auto room = store_.find_room(room_code);
   for (const RecordingRecord& record : store_.recordings_of_room(room_code)) {
-    recordings.push_back(to_json(record, room ? room->room_name : "", can_delete));
+    json row = to_json(record, room ? room->room_name : "", can_delete);
+    // The pass a <video> or <img> loads it with: this recording only, for two hours, for this member.
+    Claims pass{user.sub, user.name, now_ms() / 1000 + kPassSeconds, room_code, std::nullopt, std::nullopt,
+                record.facts.recording_id};
+    row["media_token"] = mint_token(pass, secret_);
+    recordings.push_back(std::move(row));
   }
   return recordings;
 }

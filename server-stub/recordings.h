@@ -43,9 +43,10 @@ struct ChunkUpload {
 
 class Recordings {
  public:
-  // `directory`: where the files go; `retention_days` 0 keeps them; `room_cap_bytes` 0: no cap.
+  // `directory`: where the files go; `retention_days` 0 keeps them; `room_cap_bytes` 0: no cap;
+  // `secret` signs the passes each listed recording carries (`media_token`).
   Recordings(Store& store, boost::asio::io_context& io, std::string directory, int retention_days,
-             std::int64_t room_cap_bytes);
+             std::int64_t room_cap_bytes, std::string secret);
   ~Recordings();
   Recordings(const Recordings&) = delete;
   Recordings& operator=(const Recordings&) = delete;
@@ -77,6 +78,7 @@ class Recordings {
   std::string directory_;
   int retention_days_;
   std::int64_t room_cap_bytes_;
+  std::string secret_;
   boost::asio::thread_pool finisher_{1};
   std::map<std::string, std::unique_ptr<boost::asio::steady_timer>> grace_timers_;  // stopping recordings
   std::map<std::string, bool> finishing_;  // handed to the finisher, not back yet

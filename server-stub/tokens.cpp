@@ -59,6 +59,7 @@ std::string mint_token(const Claims& claims, const std::string& secret) {
   if (claims.room) payload["room"] = *claims.room;
   if (claims.role) payload["role"] = *claims.role;
   if (claims.peer) payload["peer"] = *claims.peer;
+  if (claims.rec) payload["rec"] = *claims.rec;
   const std::string signing_input = header() + "." + base64url(payload.dump());
   return signing_input + "." + base64url(hmac_sha256(signing_input, secret));
 }
@@ -95,6 +96,8 @@ std::optional<Claims> verify_token(std::string_view token, const std::string& se
   claims.role = optional_string(payload, "role");
   claims.peer = optional_string(payload, "peer");
   if (claims.peer && !protocol::is_id(*claims.peer)) return std::nullopt;
+  claims.rec = optional_string(payload, "rec");
+  if (claims.rec && !protocol::is_id(*claims.rec)) return std::nullopt;
   if (protocol::check_text(protocol::TextRule::display_name, claims.name)) return std::nullopt;
   return claims;
 }

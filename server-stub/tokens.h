@@ -8,6 +8,10 @@
 //   exp   expiry, seconds since the epoch           (required)
 //   room  a room code the token is limited to       (optional)
 //   role  "host" to let the user manage that room   (optional)
+//
+// The server also mints two kinds for itself: resume tokens (`peer`) and recording passes (`rec`:
+// one recording's file and poster, for a <video> that cannot send a header, so no session token
+// goes into a URL). A pass is no session: authenticate() refuses it.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +28,7 @@ struct Claims {
   std::optional<std::string> room;
   std::optional<std::string> role;
   std::optional<std::string> peer;  // resume tokens only: the peer id to take back
+  std::optional<std::string> rec;   // recording passes only: the recording it opens
 };
 
 std::string mint_token(const Claims& claims, const std::string& secret);

@@ -30,20 +30,20 @@ export function downloadName(recording) {
   return `mehfil-${recording.room_code}-${day}.webm`;
 }
 
-// `session`: the site's session (its token goes into the URLs); `deleted()`: after a Delete.
+// `session`: the site's session (for Delete); `deleted()`: after a Delete.
 export function recordingItem(recording, session, deleted) {
   const ready = recording.state === 'ready';
   const title = recording.room_name || recording.room_code;
   const meta = `${formatWhen(recording.started_at)} · ${ready ? formatDuration(recording.duration_ms) : STATES[recording.state] ?? recording.state}`;
   const poster = recording.has_poster
-    ? el('img', { className: 'recording-poster', alt: '', loading: 'lazy', src: recordingUrl(location.origin, session.token, recording.recording_id, '/poster') })
+    ? el('img', { className: 'recording-poster', alt: '', loading: 'lazy', src: recordingUrl(location.origin, recording, '/poster') })
     : el('span', { className: 'recording-poster' }, icon('record', { size: 20 }));
   const actions = el('div', { className: 'room-actions' });
   if (ready) {
     const watch = el('a', { className: 'btn btn-small btn-primary', href: `/recording/${recording.recording_id}` },
       icon('play', { size: 16 }), el('span', {}, 'Watch'));
     watch.setAttribute('aria-label', `Watch the recording of ${title} from ${formatWhen(recording.started_at)}`);
-    const download = el('a', { className: 'btn btn-small', href: recordingUrl(location.origin, session.token, recording.recording_id), download: downloadName(recording) },
+    const download = el('a', { className: 'btn btn-small', href: recordingUrl(location.origin, recording), download: downloadName(recording) },
       icon('download', { size: 16 }), el('span', {}, 'Download'));
     actions.append(watch, download);
   }

@@ -35,9 +35,9 @@ async function start() {
   if (!recording || recording.state !== 'ready') return problem('No such recording', 'It may have been deleted, or it is still being saved.');
   const title = recording.room_name || recording.room_code;
   document.title = `${title} — recording — Mehfil`;
-  const url = recordingUrl(location.origin, session.token, id);
+  const url = recordingUrl(location.origin, recording);
   const video = el('video', { className: 'recording-video', controls: true, preload: 'metadata', src: url, playsInline: true });
-  if (recording.has_poster) video.poster = recordingUrl(location.origin, session.token, id, '/poster');
+  if (recording.has_poster) video.poster = recordingUrl(location.origin, recording, '/poster');
   video.setAttribute('aria-label', `Recording of ${title}`);
   const download = el('a', { className: 'btn', href: url, download: downloadName(recording) }, icon('download', { size: 18 }), el('span', {}, 'Download'));
   // The row's Delete (host only) goes back to the room's page afterwards.

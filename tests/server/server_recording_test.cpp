@@ -86,6 +86,18 @@ std::string join_and_record(WsClient& socket, const std::string& code) {
   return socket.receive_type("room:recording").value()["recording_id"];
 }
 
+// On `socket`, in the room it joined: records one finished recording of `webm`. Its id.
+std::string record_one(WsClient& socket, unsigned short port, const User& who, const std::string& code, const std::string& webm) {
+  socket.send({{"type", "recording:start"}});
+  json started;
+  do started = socket.receive_type("room:recording").value(); while (started["state"] != "recording");
+  const std::string id = started["recording_id"];
+  REQUIRE(put_chunk(port, who, id, "s1", 0, webm, true).status == 200);
+  socket.send({{"type", "recording:stop"}});
+  REQUIRE(finished_list(port, who, code)["recordings"][0]["state"] == "ready");
+  return id;
+}
+
 }  // namespace
 
 TEST_CASE("A recording uploaded in chunks is finished into a seekable file that the room's members play with Range, and only its host deletes") {
@@ -136,8 +148,8 @@ TEST_CASE("A recording uploaded in chunks is finished into a seekable file that 
   CHECK(http(port, "GET", "/api/user/recordings", std::nullopt, ana.token).body["recordings"][0]["can_delete"] == true);
   CHECK(http(port, "GET", "/api/user/recordings", std::nullopt, eve.token).body["recordings"].empty());
 
-  // The member plays it: the whole file (the player's ?token=, as a <video> cannot send headers)...
-  const auto whole = http(port, "GET", "/api/recordings/" + id + "?token=" + ben.token);
+  // The member plays it: the whole file (with the recording's pass, as a <video> sends no header)...
+  const auto whole = http(port, "GET", "/api/recordings/" + id + "?access=" + bens[0]["media_token"].get<std::string>());
   REQUIRE(whole.status == 200);
   CHECK(whole.headers.at("Content-Type") == "video/webm");
   CHECK(whole.raw.size() == recording["size_bytes"].get<std::size_t>());
@@ -279,17 +291,8 @@ TEST_CASE("Recordings older than --recording-retention-days are deleted with the
   const std::string code = new_room(port, ana);
   const std::string webm = streamed_webm(2);
   WsClient a(port, ana.token);
-  std::vector<std::string> ids;
   REQUIRE(a.join(code)["type"] == "room:joined");
-  for (int i = 0; i < 2; ++i) {
-    a.send({{"type", "recording:start"}});
-    json started;
-    do started = a.receive_type("room:recording").value(); while (started["state"] != "recording");
-    ids.push_back(started["recording_id"]);
-    REQUIRE(put_chunk(port, ana, ids.back(), "s1", 0, webm, true).status == 200);
-    a.send({{"type", "recording:stop"}});
-    REQUIRE(finished_list(port, ana, code)["recordings"][0]["state"] == "ready");
-  }
+  const std::vector<std::string> ids{record_one(a, port, ana, code, webm), record_one(a, port, ana, code, webm)};
   const fs::path files = fs::path(server.db_path()).parent_path() / "recordings";
   REQUIRE(fs::exists(files / (ids[0] + ".webm")));
 
@@ -312,4 +315,37 @@ TEST_CASE("Recordings older than --recording-retention-days are deleted with the
   CHECK_FALSE(fs::exists(files / (ids[0] + ".jpg")));
   CHECK(http(port, "GET", "/api/recordings/" + ids[1], std::nullopt, ana.token).status == 200);
   CHECK(fs::exists(files / (ids[1] + ".webm")));
+}
+
+TEST_CASE("A recording's media_token opens that recording alone, only to read it, and a session token in its URL opens nothing") {
+  ServerProcess server;
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana");
+  const std::string code = new_room(port, ana);
+  const std::string webm = streamed_webm(2);
+  WsClient a(port, ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  const std::string first = record_one(a, port, ana, code, webm);
+  const std::string second = record_one(a, port, ana, code, webm);
+  json passes;
+  const json list = finished_list(port, ana, code);
+  for (const json& r : list["recordings"]) passes[r["recording_id"].get<std::string>()] = r["media_token"];
+  const std::string pass = passes[first];
+
+  CHECK(http(port, "GET", "/api/recordings/" + first + "?access=" + pass).status == 200);
+  CHECK(http(port, "GET", "/api/recordings/" + first + "/poster?access=" + pass).status == 200);
+  CHECK(http(port, "GET", "/api/recordings/" + first, std::nullopt, "", {{"Range", "bytes=0-9"}}).status == 401);
+  const auto [what, target, method, body_token] = GENERATE_COPY(table<std::string, std::string, std::string, bool>({
+      {"the other recording", "/api/recordings/" + second + "?access=" + pass, "GET", false},
+      {"a chunk upload", "/api/recordings/" + first + "/chunks?segment=s2&offset=0&access=" + pass, "PUT", false},
+      {"a delete", "/api/recordings/" + first + "?access=" + pass, "DELETE", false},
+      {"the session's token in the URL", "/api/recordings/" + first + "?token=" + ana.token, "GET", false},
+      {"the pass as a session", "/api/user/rooms", "GET", true},
+  }));
+  INFO(what);
+  const auto answer = method == "PUT" ? http_raw_body(port, "PUT", target, "bytes", "")
+                                      : http(port, method, target, std::nullopt, body_token ? pass : "");
+  CHECK(answer.status == 401);
+  CHECK(answer.body["error"]["code"] == "unauthorized");
+  CHECK(http(port, "GET", "/api/recordings/" + first, std::nullopt, ana.token).status == 200);  // nothing went
 }
