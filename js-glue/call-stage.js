@@ -17,9 +17,9 @@ export class CallStage {
   #scene = { tiles: [], options: {}, people: new Map(), audio: [] };
 
   // element: the stage's container. call: the Call (cards call its methods). ui(): call-ui.js's
-  // module or null. whiteboardTile(): the whiteboard's tile element. onLayout(layout), onFirstFrame(at),
+  // module or null. toolTile(id): a shared tool's tile element (whiteboard, code), else null. onLayout(layout), onFirstFrame(at),
   // onLevels(levels), showPage(page): what the call does with the grid's news.
-  constructor({ element, call, ui, whiteboardTile, onLayout, onFirstFrame, onLevels, showPage }) {
+  constructor({ element, call, ui, toolTile, onLayout, onFirstFrame, onLevels, showPage }) {
     this.#views = new TileViews({ ui, call, onFirstFrame });
     this.#grid = new TileGrid(element, {
       computeLayout: (input) => {
@@ -28,7 +28,7 @@ export class CallStage {
         onLayout(layout);
         return layout;
       },
-      createTile: (id) => (id === 'whiteboard' ? whiteboardTile() : this.#views.element(id) ?? document.createElement('div')),
+      createTile: (id) => toolTile(id) ?? this.#views.element(id) ?? document.createElement('div'),
     });
     this.#pager = new Pager(element, showPage);
     this.#meters = new SpeakingMeters(onLevels);
@@ -44,10 +44,12 @@ export class CallStage {
     for (const [id, person] of this.#scene.people) {
       people.set(id, { ...person, video: this.#views.video(id) });
     }
-    // The board's canvas where the grid shows it (whiteboardTile() would make a new tile and move
-    // the board out of the one on the page).
+    // The board's canvas where the grid shows it (toolTile() would make a new tile and move the
+    // board out of the one on the page). The code editor is text in the page, not a picture: a
+    // recording shows its tile named.
     const board = this.#grid.element('whiteboard')?.querySelector('canvas') ?? null;
     if (board) people.set('whiteboard', { name: 'Whiteboard', kind: 'whiteboard', canvas: board });
+    if (this.#grid.element('code')) people.set('code', { name: 'Code', kind: 'code' });
     return { tiles: this.#scene.tiles, options: this.#scene.options, people, audio: this.#scene.audio };
   }
   tileIds() { return this.#views.ids(); }
@@ -60,7 +62,7 @@ export class CallStage {
     const wanted = [];
     for (const tile of stage.tiles) {
       const participant = people.get(tile.peer_id);
-      if (tile.content === 'whiteboard' || !participant) continue;
+      if (tile.content === 'whiteboard' || tile.content === 'code' || !participant) continue;
       wanted.push({
         id: tile.id, kind: tile.content, participant, stream: streamOf(tile), isLocal: tile.is_local, pinned: tile.pinned, link: linkOf(tile),
       });

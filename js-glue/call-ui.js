@@ -303,6 +303,10 @@ export function mountCallUi({ root, call, stage }) {
     if (call.whiteboardOpen) call.closeWhiteboard();
     else call.openWhiteboard();
   });
+  const codeButton = control('code', 'Open the code editor', () => {
+    if (call.codeEditorOpen) call.closeCodeEditor();
+    else call.openCodeEditor();
+  });
   const people = control('users', 'Participants', () => togglePanel('people'));
   const more = control('more', 'More options', () => (moreMenu.hidden ? openMore() : closeMore()));
   more.setAttribute('aria-haspopup', 'menu');
@@ -367,7 +371,7 @@ export function mountCallUi({ root, call, stage }) {
 
   const bottom = el('nav', { className: 'mf-bottombar' },
     el('div', { className: 'mf-bar-group' }, mic, camera, screen),
-    el('div', { className: 'mf-bar-group' }, chat, board, people, el('div', { className: 'mf-more-wrap' }, more, moreMenu)),
+    el('div', { className: 'mf-bar-group' }, chat, board, codeButton, people, el('div', { className: 'mf-more-wrap' }, more, moreMenu)),
     el('div', { className: 'mf-bar-group' }, leave));
   bottom.setAttribute('aria-label', 'Call controls');
   const floatingInvite = control('invite', 'Invite people', () => openInvite(), 'user-plus');
@@ -416,7 +420,7 @@ export function mountCallUi({ root, call, stage }) {
     recordItem.querySelector('span').textContent = { recording: 'Pause recording', paused: 'Resume recording' }[recording] ?? 'Start recording';
     stopRecordItem.hidden = recordItem.hidden || recording === 'off';
     recordFullHdItem.hidden = recordItem.hidden || recording !== 'off';
-    waiting.hidden = isCall || !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen;
+    waiting.hidden = isCall || !(call.state === 'in_room' || call.state === 'waiting') || everyone.length > 1 || !!call.whiteboardOpen || !!call.codeEditorOpen;
     showNotice(call.state === 'reconnecting' ? 'reconnecting' : call.state === 'in_room' && info?.host_away ? 'host-left' : null);
     const self = call.self();
     const audio = self?.audio ?? true;
@@ -435,6 +439,8 @@ export function mountCallUi({ root, call, stage }) {
     chat.setAttribute('aria-label', panelKind === 'chat' ? 'Close the chat' : 'Open the chat');
     board.setAttribute('aria-pressed', String(!!call.whiteboardOpen));
     board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
+    codeButton.setAttribute('aria-pressed', String(!!call.codeEditorOpen));
+    codeButton.setAttribute('aria-label', call.codeEditorOpen ? 'Close the code editor' : 'Open the code editor');
     people.setAttribute('aria-pressed', String(panelKind === 'people'));
     badge.hidden = unread === 0;
     badge.textContent = String(unread);
@@ -476,7 +482,7 @@ export function mountCallUi({ root, call, stage }) {
   on('error', ({ code, message }) => {
     if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host'].includes(code)) toast(message);
   });
-  for (const event of ['participant-updated', 'media-change', 'whiteboard-change', 'state-change', 'room-updated']) on(event, refresh);
+  for (const event of ['participant-updated', 'media-change', 'whiteboard-change', 'code-editor-change', 'state-change', 'room-updated']) on(event, refresh);
   refresh();
   return {
     destroy() {

@@ -55,6 +55,22 @@ export const BASE_CSS = `
 .mehfil-pager button:focus-visible { outline: 2px solid #3cc3ad; }
 .tile[data-kind="whiteboard"], .mehfil-whiteboard-host { background: #fff; }
 .mehfil-whiteboard-slot, .mehfil-whiteboard-host { width: 100%; height: 100%; }
+.mehfil-code-slot, .mehfil-code-host { width: 100%; height: 100%; }
+.mehfil-code { display: flex; flex-direction: column; height: 100%; background: #fff; color: #1d2127; }
+.mehfil-code-bar { display: flex; align-items: center; gap: 6px; padding: 6px 8px; border-bottom: 1px solid #dde1e6; }
+.mehfil-code-tabs { display: flex; gap: 4px; flex: 1; min-width: 0; overflow-x: auto; }
+.mehfil-code-tab { display: flex; align-items: center; border-radius: 6px; background: #eef1f4; }
+.mehfil-code-bar button, .mehfil-code-bar select { font: inherit; font-size: 13px; border: 0; background: transparent; color: inherit;
+  padding: 4px 8px; border-radius: 6px; cursor: pointer; }
+.mehfil-code-tab [aria-selected="true"] { font-weight: 600; }
+.mehfil-code-bar select, .mehfil-code-run { border: 1px solid #ccd3db; }
+.mehfil-code-view { flex: 1; min-height: 0; }
+@media (prefers-color-scheme: dark) {
+  .mehfil-code { background: #282c34; color: #e6e8ec; }
+  .mehfil-code-bar { border-color: #3a404b; }
+  .mehfil-code-tab { background: #333944; }
+  .mehfil-code-bar select, .mehfil-code-run { border-color: #4a515d; background: #282c34; }
+}
 .mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
 .mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .mehfil-whiteboard-host .whiteboard-exports { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; z-index: 1; }

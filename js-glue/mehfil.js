@@ -20,7 +20,7 @@ import { PeerConnections } from './peer-connections.js';
 import { LocalMedia } from './local-media.js';
 import { RoomSocket } from './room-socket.js';
 import { SCREEN_MESSAGES, showPlainScreen, toastText } from './call-messages.js';
-import { CallWhiteboard } from './call-whiteboard.js';
+import { SharedTools } from './call-tools.js';
 import { Friends } from './friends.js';
 import { Emitter, mehfilError } from './emitter.js';
 import { guestSession, restCall } from './rest-client.js';
@@ -81,7 +81,9 @@ class Call extends Emitter {
   #activeSpeaker = null;
   #lastRejection = null;
   #marks = {};
-  #whiteboard = new CallWhiteboard();
+  #tools = new SharedTools({
+    feed: (c) => this.#driver.feed(c), feedQuietly: (c) => this.#driver.feedQuietly(c), emit: (n, d) => this.emit(n, d),
+    self: () => this.self(), canManage: () => this.canManage(), destroyed: () => this.#destroyed });
   #friends = new Friends((path, json) => this.#api(path, json));
   #links = new LinkReports();
   #stopRinging = () => {};
@@ -100,7 +102,7 @@ class Call extends Emitter {
     this.#frame = new CallFrame(container);
     this.#tiles = new CallStage({
       element: this.#frame.stage, call: this, ui: () => this.#frame.ui,
-      whiteboardTile: () => this.#whiteboard.tile(),
+      toolTile: (id) => this.#tools.tile(id),
       onLayout: (layout) => this.emit('layout', layout),
       onFirstFrame: (at) => { if (!this.#marks.frame) this.#marks.frame = at; },
       onLevels: (levels) => this.#heard(levels),
@@ -177,6 +179,7 @@ class Call extends Emitter {
     this.#driver.stop();
     this.#links.stopHeartbeat();
     this.#stopLocalMedia();
+    this.#tools.destroy();
     this.#tiles.destroy();
     this.#frame.destroy();
     this.#core.destroy();
@@ -311,30 +314,16 @@ class Call extends Emitter {
   // "Become Host" while the host is away (room().host_away); the server lets the first claim win.
   claimHost() { this.#request({ type: 'claim-host' }, 'The room has a host.'); }
 
-  // The shared whiteboard: it takes the stage like a screen share (the layout engine places it as a
-  // screen tile). Its ops travel through the core (board-ops) on this call's socket; the board itself
-  // (merging, tools, drawing) is the whiteboard wasm module.
-  get whiteboardOpen() { return this.#whiteboard.open; }
-
-  async openWhiteboard() {
-    if (this.#whiteboard.open || this.#destroyed) return;
-    const mounted = this.#whiteboard.mount({
-      author: this.self()?.user_id ?? 'guest', isHost: this.canManage(),
-      send: (ops) => this.#driver.feedQuietly({ type: 'board-ops', ops }),
-      sendCursor: (cursor) => this.#driver.feedQuietly({ type: 'board-cursor', ...cursor }),
-    });
-    this.#driver.feed({ type: 'whiteboard', open: true });
-    if (await mounted) this.emit('whiteboard-change', { open: true });
-  }
-
-  closeWhiteboard() {
-    if (!this.#whiteboard.close()) return;
-    this.#driver.feed({ type: 'whiteboard', open: false });
-    this.emit('whiteboard-change', { open: false });
-  }
-
-  // The whiteboard's board object (exportSvg, exportPng, ...) once open, for the UI and tests.
-  whiteboard() { return this.#whiteboard.board; }
+  // The shared tools take the stage like a screen share (call-tools.js): the whiteboard (its board
+  // object: exportSvg, exportPng, ...) and the code editor (its editor: view, open(file)).
+  get whiteboardOpen() { return this.#tools.whiteboard.open; }
+  openWhiteboard() { return this.#tools.openWhiteboard(); }
+  closeWhiteboard() { this.#tools.close('whiteboard'); }
+  whiteboard() { return this.#tools.whiteboard.board; }
+  get codeEditorOpen() { return this.#tools.code.open; }
+  openCodeEditor() { return this.#tools.openCode(); }
+  closeCodeEditor() { this.#tools.close('code'); }
+  codeEditor() { return this.#tools.code.editor; }
 
   // The engine's insides for tests, benchmarks and the stats overlay; not part of the contract.
   [DEBUG]() {
@@ -372,8 +361,7 @@ class Call extends Emitter {
         break;
       case 'participants': this.#applyParticipants(c); break;
       case 'friend': this.#friends.set(c.user_id, c.relation); break;
-      case 'board-ops': this.#whiteboard.receive(c.ops); break;
-      case 'board-cursor': this.#whiteboard.receiveCursor(c); break;
+      case 'board-ops': case 'board-cursor': case 'code-update': case 'code-cursor': this.#tools.command(c); break;
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;

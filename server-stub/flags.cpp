@@ -40,6 +40,7 @@ constexpr const char* kUsage =
     "  --board-bytes-per-room N [8388608]  --board-elements-per-room N [20000]\n"
     "  --chat-messages-per-room N [2000] (the oldest are pruned)  --user-write-bytes-per-minute N [2097152]\n"
     "  --board-erase-others-per-minute N [120]  --board-version-step N [1000]\n"
+    "  --code-bytes-per-room N [8388608]  --code-updates-per-room N [20000] (the code editor's updates)\n"
     "  --recording-retention-days N [0: kept until deleted]  --recording-bytes-per-room N [2147483648] (0: no cap)\n"
     "Test knobs, in milliseconds: --handshake-timeout-ms, --idle-ping-ms, --idle-drop-ms, --resume-grace-ms,\n"
     "  --reservation-ms,"
@@ -120,6 +121,8 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--friend-requests-per-hour") ok = number(value, 1, 1000000, n), config.friend_requests_per_hour = static_cast<int>(n);
     else if (flag == "--invites-per-hour") ok = number(value, 1, 1000000, n), config.invites_per_hour = static_cast<int>(n);
     else if (flag == "--board-bytes-per-room") ok = number(value, 1024, 1LL << 32, n), config.board_bytes_per_room = static_cast<std::size_t>(n);
+    else if (flag == "--code-bytes-per-room") ok = number(value, 1024, 1LL << 32, n), config.code_bytes_per_room = static_cast<std::size_t>(n);
+    else if (flag == "--code-updates-per-room") ok = number(value, 1, 10000000, n), config.code_updates_per_room = static_cast<std::size_t>(n);
     else if (flag == "--board-elements-per-room") ok = number(value, 1, 10000000, n), config.board_elements_per_room = static_cast<std::size_t>(n);
     else if (flag == "--chat-messages-per-room") ok = number(value, 1, 10000000, n), config.chat_messages_per_room = static_cast<int>(n);
     else if (flag == "--user-write-bytes-per-minute") ok = number(value, 1024, 1LL << 32, n), config.user_write_bytes_per_minute = static_cast<std::size_t>(n);

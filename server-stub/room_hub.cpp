@@ -45,7 +45,8 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
       invites_(config.invites_per_hour, std::chrono::hours(1)),
       write_bytes_(static_cast<double>(config.user_write_bytes_per_minute), std::chrono::minutes(1)),
       board_rules_(authority::BoardLimits{config.board_version_step, config.board_elements_per_room,
-                                          config.board_bytes_per_room, config.board_erase_others_per_minute}) {
+                                          config.board_bytes_per_room, config.board_erase_others_per_minute}),
+      code_limits_{config.code_bytes_per_room, config.code_updates_per_room} {
   // Whoever was in a room when the server stopped (a crash, a deploy) keeps their place for the
   // resume grace, exactly like a dropped socket: the first to reconnect sees the others in its
   // snapshot, so their media links stay up; the sweeper lets go of those who never come back.
@@ -168,6 +169,7 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
             send(connection, joined);
             connection->send_history(chat_pages(live));
             connection->send_history(board_pages(live));
+            connection->send_history(code_pages(live));
             invites_used(joined.self.user_id, live.record.room_code);
           } else if constexpr (std::is_same_v<T, authority::Bind>) {
             if (auto connection = socket(e.conn)) {

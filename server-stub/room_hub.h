@@ -44,6 +44,7 @@
 #include <nlohmann/json.hpp>
 
 #include "authority/board_rules.h"
+#include "authority/code_rules.h"
 #include "authority/call_rules.h"
 #include "authority/permissions.h"
 #include "authority/presence.h"
@@ -140,6 +141,9 @@ class RoomHub {
     // What a joiner catches up on, encoded once and shared by every joiner until the next change.
     std::shared_ptr<const std::vector<Frame>> board_pages;
     std::shared_ptr<const std::vector<Frame>> chat_pages;
+    std::optional<std::vector<std::string>> code;  // the code editor's updates, loaded when first needed
+    std::size_t code_bytes = 0;                    // their base64 text
+    std::shared_ptr<const std::vector<Frame>> code_pages;
   };
   struct Problem {
     unsigned status;
@@ -186,6 +190,10 @@ class RoomHub {
                       const std::optional<protocol::RequestId>& id);
   const std::vector<Frame>& board_pages(LiveRoom& room);
   const std::vector<Frame>& chat_pages(LiveRoom& room);
+  std::vector<std::string>& code(LiveRoom& room);  // room_code.cpp
+  void code_update(const std::shared_ptr<Connection>& connection, LiveRoom& room, const std::string& update,
+                   const std::optional<protocol::RequestId>& id);
+  const std::vector<Frame>& code_pages(LiveRoom& room);
   void dispatch(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
                 const std::optional<protocol::RequestId>& id);
   // Carries out a call rule's outcome: its deliveries, or its problem to `connection`; then the ack.
@@ -239,6 +247,7 @@ class RoomHub {
   KeyedBuckets invites_;             // user id: friends invited
   KeyedBuckets write_bytes_;         // user id
   authority::BoardRules board_rules_;  // what wb:ops may do; keeps each user's erase budget
+  authority::CodeLimits code_limits_;  // how much code:update a room may store
 };
 
 }  // namespace mehfil::server

@@ -79,7 +79,8 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
   const authority::Member* self = live ? live->rules.member_on(connection->id()) : nullptr;
   // Signals and cursor moves are relayed, not requests: refused with their id, never acked.
   const bool relayed = std::holds_alternative<cli::SignalOffer>(message) || std::holds_alternative<cli::SignalAnswer>(message) ||
-                       std::holds_alternative<cli::SignalIce>(message) || std::holds_alternative<cli::WhiteboardCursor>(message);
+                       std::holds_alternative<cli::SignalIce>(message) || std::holds_alternative<cli::WhiteboardCursor>(message) ||
+                       std::holds_alternative<cli::CodeCursor>(message);
   const auto room_message = [&] {
     if (!live) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
     reply_ws(connection, *live, live->rules.message(connection->id(), actor(connection->claims()), message, now_ms()), id,
@@ -119,6 +120,9 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
           whiteboard_ops(connection, *live, m.ops, id);
+        } else if constexpr (std::is_same_v<T, cli::CodeUpdate>) {
+          if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
+          code_update(connection, *live, m.update, id);
         } else if constexpr (std::is_same_v<T, cli::LeaveRoom>) {
           // Leaving is idempotent: a room that closed (a 1:1 call's, as it ends) has let go already.
           if (!live) return ack();

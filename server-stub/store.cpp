@@ -138,6 +138,16 @@ constexpr const char* kMigrations[] = {
     R"sql(
     ALTER TABLE recording_segments ADD COLUMN last_chunk_at INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // The shared code editor: the room's Yjs updates (base64) in the order the server took them.
+    R"sql(
+    CREATE TABLE code_updates (
+      room_code TEXT NOT NULL REFERENCES rooms(room_code) ON DELETE CASCADE,
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      from_user_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      stored_at INTEGER NOT NULL);
+    CREATE INDEX code_updates_by_room ON code_updates (room_code, seq);
+    )sql",
 };
 
 constexpr const char* kRoomColumns =

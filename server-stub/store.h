@@ -183,6 +183,11 @@ class Store {
   std::vector<std::string> whiteboard(const std::string& room_code);
   void save_whiteboard_elements(const std::string& room_code, const std::vector<std::pair<std::string, std::string>>& id_and_json);
 
+  // The shared code editor's updates (store_code.cpp): base64 Yjs updates, oldest first.
+  std::vector<std::string> code_updates(const std::string& room_code);
+  void add_code_update(const std::string& room_code, const std::string& from_user_id, const std::string& body,
+                       std::int64_t now);
+
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
   void insert_chat(const ChatRecord& chat, int keep_newest);
   std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);

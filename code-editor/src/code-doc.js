@@ -17,6 +17,10 @@
 import * as Y from 'yjs';
 
 export const LANGUAGES = ['javascript', 'python', 'cpp', 'java', 'html', 'css', 'sql'];
+// The most bytes one code:update may carry: its base64 must fit the wire's 60000 characters
+// (protocol/validation.h, kMaxCodeUpdateChars). The editor pastes big texts in pieces (PASTE_PIECE).
+export const MAX_UPDATE_BYTES = 45000;
+export const PASTE_PIECE = 8000;  // characters: at most 3 bytes each in UTF-8, with room for Yjs's own
 
 // Where a remote update came from, so the local-update listener does not send it back.
 const REMOTE = Symbol('remote');
@@ -25,12 +29,15 @@ export class CodeDoc {
   #send;
   #batchMs;
   #pending = [];
+  #pendingBytes = 0;
   #timer = null;
   #counter = 0;
 
   // send(bytes): one merged update for every local change made within `batchMs` (the way the
-  // whiteboard batches its ops: one message per burst of typing, not per key).
-  constructor({ send = () => {}, batchMs = 0, clientId } = {}) {
+  // whiteboard batches its ops: one message per burst of typing, not per key), never more than
+  // MAX_UPDATE_BYTES. tooLarge(bytes): a single change over that, which cannot be sent (the editor
+  // splits pastes so that it does not happen).
+  constructor({ send = () => {}, tooLarge = () => {}, batchMs = 0, clientId } = {}) {
     this.doc = new Y.Doc();
     if (clientId !== undefined) this.doc.clientID = clientId;
     this.#send = send;
@@ -38,7 +45,10 @@ export class CodeDoc {
     this.files = this.doc.getMap('files');
     this.doc.on('update', (update, origin) => {
       if (origin === REMOTE) return;
+      if (update.length > MAX_UPDATE_BYTES) return tooLarge(update);
+      if (this.#pendingBytes + update.length > MAX_UPDATE_BYTES) this.flush();
       this.#pending.push(update);
+      this.#pendingBytes += update.length;
       if (this.#batchMs <= 0) this.flush();
       else this.#timer ??= setTimeout(() => this.flush(), this.#batchMs);
     });
@@ -51,6 +61,7 @@ export class CodeDoc {
     if (!this.#pending.length) return;
     const update = this.#pending.length === 1 ? this.#pending[0] : Y.mergeUpdates(this.#pending);
     this.#pending = [];
+    this.#pendingBytes = 0;
     this.#send(update);
   }
 

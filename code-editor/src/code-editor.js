@@ -16,7 +16,7 @@ import { oneDark } from '@codemirror/theme-one-dark';
 import * as Y from 'yjs';
 import { yCollab } from 'y-codemirror.next';
 import { languageSupport } from './languages.js';
-import { LANGUAGES } from './code-doc.js';
+import { LANGUAGES, PASTE_PIECE } from './code-doc.js';
 
 const LANGUAGE_NAMES = { javascript: 'JavaScript', python: 'Python', cpp: 'C++', java: 'Java', html: 'HTML', css: 'CSS', sql: 'SQL' };
 const dark = () => globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
@@ -95,6 +95,7 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
           language.of(languageSupport(picker.value)),
           look.of(theme()),
           yCollab(text, awareness, { undoManager }),
+          pasteInPieces,
           EditorView.contentAttributes.of({ 'aria-label': `Code: ${file?.name ?? ''}` }),
         ],
       }),
@@ -132,8 +133,10 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
     doc.setLanguage(current, picker.value);
   });
 
-  // Files come, go, are renamed or change language, here or anywhere in the room.
-  const onFiles = () => {
+  // Files come, go, are renamed or change language, here or anywhere in the room. (Typing changes
+  // a file's text, which y-codemirror.next shows: nothing to do here.)
+  const onFiles = (events) => {
+    if (events.every((event) => event.target instanceof Y.Text)) return;
     const files = doc.list();
     if (!files.some((f) => f.id === current)) {
       view?.destroy();
@@ -169,6 +172,24 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
     },
   };
 }
+
+// A big paste goes in as several edits of at most PASTE_PIECE characters, so each update it makes
+// fits one code:update on the wire (code-doc.js, MAX_UPDATE_BYTES).
+const pasteInPieces = EditorView.domEventHandlers({
+  paste(event, view) {
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    if (text.length <= PASTE_PIECE) return false;
+    event.preventDefault();
+    for (let at = 0; at < text.length;) {
+      let end = Math.min(text.length, at + PASTE_PIECE);
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;  // not between a surrogate pair
+      view.dispatch(view.state.replaceSelection(text.slice(at, end)), { userEvent: 'input.paste', scrollIntoView: true });
+      at = end;
+    }
+    return true;
+  },
+});
 
 function uniqueName(doc, stem, language) {
   const extension = { javascript: 'js', python: 'py', cpp: 'cpp', java: 'java', html: 'html', css: 'css', sql: 'sql' }[language];

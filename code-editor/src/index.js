@@ -3,3 +3,5 @@
 export { CodeDoc, LANGUAGES } from './code-doc.js';
 export { mountCodeEditor } from './code-editor.js';
 export { Awareness, encodeAwarenessUpdate, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+// The wire carries updates as base64 (code:update): lib0's, which Yjs itself is built on.
+export { toBase64, fromBase64 } from 'lib0/buffer';

@@ -119,3 +119,22 @@ test('bytes that are not a Yjs update are refused and change nothing', () => {
   assert.equal(doc.receive(valid), true);
   assert.equal(doc.text(id).toString(), '# hi\nprint(sum(range(10)))');
 });
+
+test('a big paste made in pieces goes out as updates that each fit the wire, and the other copy gets all of it', async () => {
+  const { MAX_UPDATE_BYTES, PASTE_PIECE } = await import('../../code-editor/src/code-doc.js');
+  const sent = [];
+  const tooLarge = [];
+  const doc = new CodeDoc({ send: (bytes) => sent.push(bytes), tooLarge: (bytes) => tooLarge.push(bytes), batchMs: 20 });
+  const id = doc.createFile('big.py', 'python');
+  const big = Array.from({ length: 5000 }, (_, i) => `print("line ${i} ü 😀")`).join('\n');  // ~130 KB
+  for (let at = 0; at < big.length; at += PASTE_PIECE) doc.text(id).insert(at, big.slice(at, at + PASTE_PIECE));
+  doc.flush();
+  assert.ok(sent.length > 2, `${sent.length} updates`);
+  for (const update of sent) assert.ok(update.length <= MAX_UPDATE_BYTES, `${update.length} bytes`);
+  const other = new CodeDoc();
+  for (const update of sent) assert.ok(other.receive(update));
+  assert.equal(other.text(id).toString(), big);
+  assert.equal(tooLarge.length, 0);
+  doc.text(id).insert(0, big);  // one change too big for one update: refused here, not sent
+  assert.equal(tooLarge.length, 1);
+});

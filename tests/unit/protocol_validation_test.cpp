@@ -145,6 +145,15 @@ TEST_CASE("Bad client frames are refused with the right code and a message namin
       {R"({"type":"wb:ops","ops":{}})", ErrorCode::bad_request, "wb:ops.ops must be an array"},
       {R"({"type":"wb:ops","ops":[{},7]})", ErrorCode::bad_request, "wb:ops.ops[1] must be an object"},
       {R"({"type":"wb:ops","ops":[)" + repeat("{},", 256) + "{}]}", ErrorCode::too_large, "wb:ops.ops must hold at most 256 items"},
+      // the code editor
+      {R"({"type":"code:update"})", ErrorCode::bad_request, "code:update.update is required"},
+      {R"({"type":"code:update","update":""})", ErrorCode::bad_request, "code:update.update must be base64"},
+      {R"({"type":"code:update","update":"AQID-A=="})", ErrorCode::bad_request, "code:update.update must be base64"},
+      {R"({"type":"code:update","update":"AQIDB"})", ErrorCode::bad_request, "code:update.update must be base64"},
+      {R"({"type":"code:update","update":"<img src=x onerror=alert(1)>"})", ErrorCode::bad_request, "code:update.update must be base64"},
+      {R"({"type":"code:update","update":")" + repeat("AAAA", kMaxCodeUpdateChars / 4 + 1) + R"("})", ErrorCode::too_large, "code:update.update must be at most 60000 characters"},
+      {R"({"type":"code:update","update":[1,2]})", ErrorCode::bad_request, "code:update.update must be a string"},
+      {R"({"type":"code:cursor","state":")" + repeat("AAAA", 1025) + R"("})", ErrorCode::too_large, "code:cursor.state must be at most 4096 characters"},
       // calls
       {R"({"type":"call:ring","to_user_id":"u1"})", ErrorCode::bad_request, "call:ring.call_id is required"},
       {R"({"type":"call:accept","call_id":"c/1"})", ErrorCode::bad_request, "call:accept.call_id must be 1 to 64 characters"},

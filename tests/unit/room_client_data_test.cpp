@@ -140,3 +140,22 @@ TEST_CASE("Whiteboard ops and pointers go through the core both ways, and only w
   room.handle(SocketClosed{0.0}, 1000);
   CHECK(count_of<Rejected>(room.handle(SendBoardOps{ops}, 1001)) == 1);  // nothing is sent into a dead socket
 }
+
+TEST_CASE("Code editor updates and cursors go through the core both ways, and only while connected") {
+  RoomClient room = in_room();
+  const auto sent = first_of<SendMessage>(room.handle(SendCodeUpdate{"AQID"}, 30));
+  const auto* update = std::get_if<client::CodeUpdate>(&sent.message);
+  REQUIRE(update);
+  CHECK(update->update == "AQID");
+  const auto cursor = first_of<SendMessage>(room.handle(SendCodeCursor{"BAUG"}, 31));
+  CHECK(std::get<client::CodeCursor>(cursor.message).state == "BAUG");
+
+  const auto heard = first_of<CodeUpdates>(receive(room, server::CodeUpdates{"server", {"AQID", "BAUG"}}));
+  CHECK(heard.from == "server");
+  CHECK(heard.updates == std::vector<std::string>{"AQID", "BAUG"});
+  CHECK(first_of<CodeCursor>(receive(room, server::CodeCursor{"p2", "CAkK"})).state == "CAkK");
+
+  room.handle(SocketClosed{0.0}, 1000);
+  CHECK(count_of<Rejected>(room.handle(SendCodeUpdate{"AQID"}, 1001)) == 1);
+  CHECK(count_of<SendMessage>(room.handle(SendCodeCursor{"BAUG"}, 1002)) == 0);
+}

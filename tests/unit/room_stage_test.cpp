@@ -73,13 +73,13 @@ TEST_CASE("A pinned tile holds the stage until unpinned or gone, and outranks th
   RoomClient room = in_room();
   SpeakerTracker speakers;
   Stage stage;
-  stage.set_whiteboard(true);
+  stage.set_tool(StageContent::whiteboard, true);
   CHECK(pinned(stage.tiles(room, speakers)) == "whiteboard");  // an open board keeps the stage
   stage.pin("p2");
   CHECK(pinned(stage.tiles(room, speakers)) == "p2");
   stage.unpin();
   CHECK(pinned(stage.tiles(room, speakers)) == "whiteboard");
-  stage.set_whiteboard(false);
+  stage.set_tool(StageContent::whiteboard, false);
   stage.pin("p2");
   receive(room, server::ParticipantLeft{"AbCdEf23", "u2", "p2", 2});
   CHECK(pinned(stage.tiles(room, speakers)).empty());
@@ -92,4 +92,23 @@ TEST_CASE("The page the user picked is kept, and never negative") {
   CHECK(stage.page() == 2);
   stage.show_page(-4);
   CHECK(stage.page() == 0);
+}
+
+TEST_CASE("With the whiteboard and the code editor both open, the one opened last holds the stage and the other stays in the filmstrip") {
+  RoomClient room = in_room();
+  SpeakerTracker speakers;
+  Stage stage;
+  stage.set_tool(StageContent::whiteboard, true);
+  stage.set_tool(StageContent::code, true);
+  const auto tiles = stage.tiles(room, speakers);
+  CHECK(pinned(tiles) == "code");
+  CHECK(std::count_if(tiles.begin(), tiles.end(), [](const StageTile& t) { return t.id == "whiteboard" || t.id == "code"; }) == 2);
+  stage.set_tool(StageContent::whiteboard, true);  // opened again: it comes to the front
+  CHECK(pinned(stage.tiles(room, speakers)) == "whiteboard");
+  stage.set_tool(StageContent::whiteboard, false);
+  CHECK(pinned(stage.tiles(room, speakers)) == "code");
+  CHECK(stage.tool_open(StageContent::code));
+  CHECK_FALSE(stage.tool_open(StageContent::whiteboard));
+  stage.set_tool(StageContent::camera, true);  // not a tool: nothing changes
+  CHECK(pinned(stage.tiles(room, speakers)) == "code");
 }

@@ -238,6 +238,10 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = std::move(batch);
   } else if (type == "board-cursor") {
     event = rm::SendBoardCursor{static_cast<int>(r.number("x")), static_cast<int>(r.number("y")), r.flag("laser")};
+  } else if (type == "code-update") {
+    event = rm::SendCodeUpdate{r.text("update")};
+  } else if (type == "code-cursor") {
+    event = rm::SendCodeCursor{r.text("state")};
   } else if (type == "socket-opened") {
     event = rm::SocketOpened{};
   } else if (type == "socket-closed") {
@@ -311,6 +315,10 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "board-ops"}, {"from", c.from}, {"ops", c.ops}};
         } else if constexpr (std::is_same_v<T, rm::BoardCursor>) {
           return {{"type", "board-cursor"}, {"from", c.from}, {"x", c.x}, {"y", c.y}, {"laser", c.laser}};
+        } else if constexpr (std::is_same_v<T, rm::CodeUpdates>) {
+          return {{"type", "code-update"}, {"from", c.from}, {"updates", c.updates}};
+        } else if constexpr (std::is_same_v<T, rm::CodeCursor>) {
+          return {{"type", "code-cursor"}, {"from", c.from}, {"state", c.state}};
         } else if constexpr (std::is_same_v<T, rm::AppendChat>) {
           return {{"type", "chat"}, {"message", chat_json(c.message)}};
         } else if constexpr (std::is_same_v<T, rm::MuteMicrophone>) {
@@ -521,7 +529,9 @@ std::optional<std::string> CallBridge::stage_event(const json& event) {
     if (!r.problem.empty() || page < 0 || page > 10000) return rejected("page must be a number from 0");
     stage_.show_page(static_cast<int>(page));
   } else if (type == "whiteboard") {
-    stage_.set_whiteboard(r.flag("open"));
+    stage_.set_tool(rm::StageContent::whiteboard, r.flag("open"));
+  } else if (type == "code") {
+    stage_.set_tool(rm::StageContent::code, r.flag("open"));
   } else {
     return std::nullopt;
   }

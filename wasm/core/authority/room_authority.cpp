@@ -515,6 +515,10 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           // A member may draw; the shell checks the ops against the board and its quotas.
         } else if constexpr (std::is_same_v<T, cli::WhiteboardCursor>) {  // transient: relayed, never stored
           broadcast(srv::WhiteboardCursor{self->peer_id, m.x, m.y, m.laser}, out, self->user_id);
+        } else if constexpr (std::is_same_v<T, cli::CodeUpdate>) {
+          // A member may edit the code; the shell checks the room's quota (code_rules.h), stores, tells.
+        } else if constexpr (std::is_same_v<T, cli::CodeCursor>) {  // transient: relayed, never stored
+          broadcast(srv::CodeCursor{self->peer_id, m.state}, out, self->user_id);
         } else if constexpr (std::is_same_v<T, cli::ClaimHost>) {
           claim_host(*self, outcome);
         } else if constexpr (std::is_same_v<T, cli::HostMute>) {

@@ -71,6 +71,23 @@ void JsonReader::text(const char* name, std::string& out, TextRule rule) {
   }
 }
 
+void JsonReader::texts(const char* name, std::vector<std::string>& out, TextRule rule, std::size_t max) {
+  json* value = find(name, true);
+  if (!value) return;
+  if (!value->is_array()) return fail(name, "must be an array");
+  if (value->empty() || value->size() > max) return fail(name, "must hold 1 to " + std::to_string(max) + " items");
+  out.clear();
+  out.reserve(value->size());
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string item_name = std::string(name) + "[" + std::to_string(i) + "]";
+    json& item = (*value)[i];
+    if (!item.is_string()) return fail(item_name, "must be a string");
+    auto& text = item.get_ref<std::string&>();
+    if (const auto problem = check_text(rule, text)) return fail(item_name, problem->what, problem->code);
+    out.push_back(std::move(text));
+  }
+}
+
 void JsonReader::text(const char* name, std::optional<std::string>& out, TextRule rule) {
   json* value = find(name, false);
   if (!value) return;

@@ -46,6 +46,7 @@ class JsonReader {
   void request_id(const char* name, RequestId& out);
   void request_id(const char* name, std::optional<RequestId>& out);
   void opaque_objects(const char* name, std::vector<nlohmann::json>& out, std::size_t max);
+  void texts(const char* name, std::vector<std::string>& out, TextRule rule, std::size_t max);  // 1..max strings
 
   template <class Struct>
   void object(const char* name, Struct& out) {

@@ -49,6 +49,7 @@ class JsonWriter {
   void request_id(const char* name, const std::optional<RequestId>& value) {
     if (value) request_id(name, *value);
   }
+  void texts(const char* name, const std::vector<std::string>& values, TextRule, std::size_t) { object_[name] = values; }
   void opaque_objects(const char* name, const std::vector<nlohmann::json>& values, std::size_t) {
     object_[name] = nlohmann::json::array_t(values.begin(), values.end());
   }

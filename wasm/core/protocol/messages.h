@@ -192,6 +192,20 @@ struct WhiteboardCursor {
   bool laser = false;
   friend bool operator==(const WhiteboardCursor&, const WhiteboardCursor&) = default;
 };
+// The shared code editor: one Yjs update (base64), merged from a burst of typing. The server
+// stores it and relays it to the room; only the clients read it (code-editor/src/code-doc.js).
+struct CodeUpdate {
+  static constexpr std::string_view type_name = "code:update";
+  std::string update;
+  friend bool operator==(const CodeUpdate&, const CodeUpdate&) = default;
+};
+// Where someone's cursor and selection are in the code (a Yjs awareness update, base64):
+// transient, relayed to the room and never stored.
+struct CodeCursor {
+  static constexpr std::string_view type_name = "code:cursor";
+  std::string state;
+  friend bool operator==(const CodeCursor&, const CodeCursor&) = default;
+};
 struct CallRing {
   static constexpr std::string_view type_name = "call:ring";
   std::string to_user_id;
@@ -268,7 +282,8 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::HostTransfer, client::MakeCohost, client::ClaimHost, client::LockRoom,
                                    client::ChangeSettings, client::EndRoom, client::MediaState,
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
-                                   client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CallRing,
+                                   client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CodeUpdate,
+                                   client::CodeCursor, client::CallRing,
                                    client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
                                    client::InviteFriends, client::DismissInvite, client::StartRecording,
                                    client::PauseRecording, client::ResumeRecording, client::StopRecording, client::Ping>;
@@ -502,6 +517,19 @@ struct WhiteboardCursor {
   bool laser = false;
   friend bool operator==(const WhiteboardCursor&, const WhiteboardCursor&) = default;
 };
+// Code editor updates: one as someone sent it, or a joiner's history in pages (from "server").
+struct CodeUpdates {
+  static constexpr std::string_view type_name = "code:update";
+  std::string from;  // peer_id, or "server" for the stored history
+  std::vector<std::string> updates;  // base64 Yjs updates, oldest first
+  friend bool operator==(const CodeUpdates&, const CodeUpdates&) = default;
+};
+struct CodeCursor {
+  static constexpr std::string_view type_name = "code:cursor";
+  std::string from;  // peer_id
+  std::string state;
+  friend bool operator==(const CodeCursor&, const CodeCursor&) = default;
+};
 struct CallIncoming {
   static constexpr std::string_view type_name = "call:incoming";
   std::string call_id;
@@ -578,7 +606,8 @@ using ServerMessage =
                  server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
-                 server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CallIncoming,
+                 server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,
+                 server::CodeCursor, server::CallIncoming,
                  server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::InvitesSent,
                  server::InviteReceived, server::InviteGone, server::RecordingState, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;

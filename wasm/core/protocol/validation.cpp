@@ -53,6 +53,16 @@ std::size_t code_points_or_invalid(std::string_view text, bool& valid) {
   return length.value_or(0);
 }
 
+// Standard base64 with its padding: the shape of the bytes a code:update carries. (Whether the bytes
+// are a Yjs update only the clients, which hold Yjs, can tell; they refuse one that is not.)
+bool is_base64(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return false;
+  const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+  return std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(padding), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+  });
+}
+
 }  // namespace
 
 std::optional<std::size_t> utf8_length(std::string_view text) {
@@ -128,6 +138,13 @@ std::string_view trim_whitespace(std::string_view text) {
 std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
   bool valid = true;
   switch (rule) {
+    case TextRule::code_update:
+    case TextRule::code_cursor: {
+      const std::size_t most = rule == TextRule::code_update ? kMaxCodeUpdateChars : kMaxCodeCursorChars;
+      if (text.size() > most) return big(rule == TextRule::code_update ? "must be at most 60000 characters (45000 bytes)" : "must be at most 4096 characters");
+      if (!is_base64(text)) return bad("must be base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)");
+      return std::nullopt;
+    }
     case TextRule::id:
       if (!is_id(text)) return bad("must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -");
       return std::nullopt;

@@ -54,6 +54,12 @@ inline constexpr std::size_t kMaxErrorMessageChars = 1024;
 inline constexpr std::size_t kMaxWhiteboardOps = 256;  // per wb:ops message
 inline constexpr std::size_t kMaxRoomSize = 1000;      // participant counts and lists
 inline constexpr std::size_t kMaxInvitees = 50;        // friends named in one room:invite
+// A code editor update (code:update) is a Yjs update in base64: up to 60000 characters (45000
+// bytes), so a frame holding one stays under the server's 64 KiB WebSocket message. A bigger paste
+// goes out as several.
+inline constexpr std::size_t kMaxCodeUpdateChars = 60000;
+inline constexpr std::size_t kMaxCodeCursorChars = 4096;  // a code:cursor (Yjs awareness) in base64
+inline constexpr std::size_t kMaxCodeUpdatesPerFrame = 512;  // a joiner's history page
 
 // Room codes: 8 characters from an alphabet without the look-alikes 0, O, 1, I and l, so a code
 // read aloud or copied by hand still works.
@@ -87,6 +93,8 @@ enum class TextRule {
   request_id,     // 1..64 code points
   ice_url,        // stun:, turn: or turns: then a host, 1..512 bytes of printable ASCII
   ice_secret,     // a TURN username or credential: 1..512 bytes of printable ASCII
+  code_update,    // base64 (A-Z a-z 0-9 + / and = padding, length a multiple of 4), 4..kMaxCodeUpdateChars
+  code_cursor,    // the same alphabet, 4..kMaxCodeCursorChars
 };
 
 struct TextProblem {

@@ -195,6 +195,32 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, client::CodeUpdate>
+void fields(F& f, M& m) {
+  f.text("update", m.update, TextRule::code_update);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CodeUpdates>
+void fields(F& f, M& m) {
+  f.text("from", m.from, TextRule::id);
+  f.texts("updates", m.updates, TextRule::code_update, kMaxCodeUpdatesPerFrame);
+}
+
+template <class F, class M>
+  requires one_of<M, client::CodeCursor>
+void fields(F& f, M& m) {
+  f.text("state", m.state, TextRule::code_cursor);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CodeCursor>
+void fields(F& f, M& m) {
+  f.text("from", m.from, TextRule::id);
+  f.text("state", m.state, TextRule::code_cursor);
+}
+
+template <class F, class M>
   requires one_of<M, client::DismissInvite, server::InviteGone>
 void fields(F& f, M& m) {
   f.text("invite_id", m.invite_id, TextRule::id);

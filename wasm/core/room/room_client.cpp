@@ -152,7 +152,7 @@ void RoomClient::take_recording(const server::RecordingState& recording, Out& ou
 
 void RoomClient::hold_media(Out& out) {
   for (const auto& p : participants_) {
-    if (!links_.count(p.peer_id) || p.ringing == held_.count(p.peer_id) > 0) continue;
+    if (!links_.count(p.peer_id) || p.ringing == (held_.count(p.peer_id) > 0)) continue;
     if (p.ringing) held_.insert(p.peer_id); else held_.erase(p.peer_id);
     out.push_back(HoldMedia{p.peer_id, p.ringing});
   }
@@ -425,6 +425,10 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     out.push_back(BoardOps{ops->from, ops->ops});
   } else if (const auto* cursor = std::get_if<server::WhiteboardCursor>(&message)) {
     out.push_back(BoardCursor{cursor->from, cursor->x, cursor->y, cursor->laser});
+  } else if (const auto* code = std::get_if<server::CodeUpdates>(&message)) {
+    out.push_back(CodeUpdates{code->from, code->updates});
+  } else if (const auto* code_cursor = std::get_if<server::CodeCursor>(&message)) {
+    out.push_back(CodeCursor{code_cursor->from, code_cursor->state});
   }
 }
 
@@ -590,6 +594,14 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
     }
   } else if (const auto* cursor = std::get_if<SendBoardCursor>(&event)) {
     if (state_ == RoomState::in_room && socket_open_) send(client::WhiteboardCursor{cursor->x, cursor->y, cursor->laser}, out);
+  } else if (const auto* code = std::get_if<SendCodeUpdate>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("code updates while not connected to a room", out);
+    } else {
+      send(client::CodeUpdate{code->update}, out);
+    }
+  } else if (const auto* code_cursor = std::get_if<SendCodeCursor>(&event)) {
+    if (state_ == RoomState::in_room && socket_open_) send(client::CodeCursor{code_cursor->state}, out);
   } else if (std::holds_alternative<SocketOpened>(event)) {
     last_heard_ms_ = last_ping_ms_ = now_ms;
     on_socket_opened(out);

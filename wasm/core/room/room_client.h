@@ -58,6 +58,8 @@
 //   in_room|waiting  error                                   → (unchanged)      ShowToast(refused), ReportError
 //   in_room          SendBoardOps / SendBoardCursor          → in_room          SendMessage(wb:ops / wb:cursor)
 //   in_room...       wb:ops / wb:cursor from someone         → (unchanged)      BoardOps / BoardCursor
+//   in_room          SendCodeUpdate / SendCodeCursor         → in_room          SendMessage(code:update / code:cursor)
+//   in_room...       code:update / code:cursor from someone  → (unchanged)      CodeUpdates / CodeCursor
 //   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
 //   in_room...       chat:message not seen before            → (unchanged)      AppendChat
 //   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
@@ -140,6 +142,14 @@ struct SendBoardCursor {
   int y = 0;
   bool laser = false;
 };
+// The shared code editor's traffic, the same way: one Yjs update (base64, opaque here), or this
+// user's cursor (a Yjs awareness update, base64).
+struct SendCodeUpdate {
+  std::string update;
+};
+struct SendCodeCursor {
+  std::string state;
+};
 // the room's WebSocket
 struct SocketOpened {};
 struct SocketClosed {
@@ -154,7 +164,7 @@ struct PeerEventReceived {
 };
 
 using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
-                               SendBoardOps, SendBoardCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
+                               SendBoardOps, SendBoardCursor, SendCodeUpdate, SendCodeCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
 // commands
@@ -214,13 +224,22 @@ struct BoardCursor {
   int y = 0;
   bool laser = false;
 };
+// Code editor traffic from someone else in the room (or the stored updates from "server").
+struct CodeUpdates {
+  std::string from;  // peer_id, or "server"
+  std::vector<std::string> updates;
+};
+struct CodeCursor {
+  std::string from;  // peer_id
+  std::string state;
+};
 struct AppendChat {
   protocol::server::ChatMessage message;
 };
 struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
-                                 FriendChanged, BoardOps, BoardCursor, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 

@@ -10,11 +10,20 @@ std::string_view to_string(StageContent content) {
     case StageContent::camera: return "camera";
     case StageContent::screen: return "screen";
     case StageContent::whiteboard: return "whiteboard";
+    case StageContent::code: return "code";
   }
   return "?";
 }
 
 std::string screen_tile_id(const std::string& peer_id) { return peer_id + ":screen"; }
+
+void Stage::set_tool(StageContent tool, bool open) {
+  if (tool != StageContent::whiteboard && tool != StageContent::code) return;
+  std::erase(tools_, tool);
+  if (open) tools_.push_back(tool);
+}
+
+bool Stage::tool_open(StageContent tool) const { return std::find(tools_.begin(), tools_.end(), tool) != tools_.end(); }
 
 std::vector<StageTile> Stage::tiles(const RoomClient& client, const SpeakerTracker& speakers) {
   const RoomState state = client.state();
@@ -38,14 +47,13 @@ std::vector<StageTile> Stage::tiles(const RoomClient& client, const SpeakerTrack
     add_person(p, false);
   }
   if (!self_placed) add_person(self, true);
-  if (whiteboard_open_) {
-    out.push_back({std::string(kWhiteboardTileId), StageContent::whiteboard, {}, {}, false, false, true, false});
-  }
+  const auto tool_id = [](StageContent tool) { return std::string(tool == StageContent::code ? kCodeTileId : kWhiteboardTileId); };
+  for (const StageContent tool : tools_) out.push_back({tool_id(tool), tool, {}, {}, false, false, true, false});
 
-  // The user's pin while its tile lasts; else the open whiteboard keeps the stage, even while
-  // someone shares a screen (they opened it to draw together).
+  // The user's pin while its tile lasts; else the tool opened last keeps the stage, even while
+  // someone shares a screen (they opened it to work on together).
   if (pinned_ && std::none_of(out.begin(), out.end(), [&](const StageTile& t) { return t.id == *pinned_; })) pinned_.reset();
-  const std::string holder = pinned_ ? *pinned_ : whiteboard_open_ ? std::string(kWhiteboardTileId) : std::string();
+  const std::string holder = pinned_ ? *pinned_ : !tools_.empty() ? tool_id(tools_.back()) : std::string();
   for (auto& tile : out) tile.pinned = !holder.empty() && tile.id == holder;
   return out;
 }

@@ -1,0 +1,72 @@
+// The shared code editor inside a call: it opens from the call UI's Code button and takes the stage
+// like the whiteboard; two people typing into the same file at once (real keyboard input into
+// CodeMirror) end with the same text and see each other's cursor with a name; someone who joins
+// later, and everyone after a server restart, sees the same files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, createRoom, eventually, screenshot } from './support.mjs';
+import { openCall, join } from './call_support.mjs';
+
+let room;
+const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
+
+const textOf = (page) => page.evaluate(() => window.call.codeEditor()?.view?.state.doc.toString() ?? null);
+
+async function openEditor(page) {
+  await page.getByRole('button', { name: 'Open the code editor' }).click();
+  await eventually(() => page.evaluate(() => window.call.codeEditor() !== null), { what: 'the code editor to load' });
+}
+
+async function typeAt(page, line, text) {
+  const content = page.locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 1; i < line; i += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+test('two people type into the same file at once and converge, see each other\'s cursor, and a late joiner and a restarted server see the same files', async () => {
+  const host = await openCall(world, { room: room.code, name: 'Host', token: room.hostToken });
+  const bela = await openCall(world, { room: room.code, name: 'Bela', viewport: { width: 390, height: 844 } });
+  for (const page of [host, bela]) assert.equal(await join(page), 'in_room');
+  await openEditor(host);
+  await eventually(async () => (await textOf(host)) !== null, { what: 'the host\'s editor' });
+  assert.equal(await host.evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout.stage), 'code');
+  await openEditor(bela);
+  // Both see the one file the first opener made.
+  await eventually(async () => (await textOf(bela)) === (await textOf(host)), { what: 'Bela to see the host\'s file' });
+  const files = await bela.evaluate(() => window.call.codeEditor().current);
+  assert.ok(files);
+
+  await Promise.all([typeAt(host, 1, 'const total = [1, 2, 3].reduce((a, b) => a + b, 0);\n'), typeAt(bela, 1, '// Bela was here\n')]);
+  const agreed = await eventually(async () => {
+    const [a, b] = await Promise.all([textOf(host), textOf(bela)]);
+    return a === b && a.includes('reduce((a, b) => a + b, 0);') && a.includes('// Bela was here') ? a : false;
+  }, { what: 'both pages to hold both lines' });
+  console.log(`converged on ${agreed.length} characters`);
+  // Each sees the other's cursor, named.
+  await eventually(async () => (await host.locator('.cm-ySelectionInfo').allTextContents()).includes('Bela'), { what: 'Bela\'s cursor on the host\'s page' });
+  await screenshot(host, 'code-editor-desktop');
+  await screenshot(bela, 'code-editor-phone');
+  await bela.emulateMedia({ colorScheme: 'dark' });
+  await host.emulateMedia({ colorScheme: 'dark' });
+  await bela.evaluate(() => { window.call.closeCodeEditor(); return window.call.openCodeEditor(); });  // the theme is read on opening
+  await host.evaluate(() => { window.call.closeCodeEditor(); return window.call.openCodeEditor(); });
+  await eventually(async () => (await textOf(bela)) === agreed, { what: 'the editor back on Bela\'s page' });
+  await screenshot(bela, 'code-editor-phone-dark');
+  await screenshot(host, 'code-editor-desktop-dark');
+
+  const late = await openCall(world, { room: room.code, name: 'Cy' });
+  assert.equal(await join(late), 'in_room');
+  await openEditor(late);
+  await eventually(async () => (await textOf(late)) === agreed, { what: 'the late joiner to see the same text' });
+
+  await world.server.restart();
+  const after = await openCall(world, { room: room.code, name: 'Dee' });
+  assert.equal(await join(after), 'in_room');
+  await openEditor(after);
+  await eventually(async () => (await textOf(after)) === agreed, { what: 'the same text after a server restart' });
+  await host.getByRole('button', { name: 'Close the code editor' }).click();
+  assert.notEqual(await host.evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout.stage), 'code');
+});
