@@ -24,6 +24,8 @@ export class CallCodeEditor {
   #editor = null;
   #send = null;
   #tooLarge = null;
+  #rejoin = null;    // after a rejoin: the room's stored updates heard since, and the timer that compares
+
 
   get open() { return !!this.#host; }
   get editor() { return this.#editor; }
@@ -73,13 +75,32 @@ export class CallCodeEditor {
   }
 
   // code:update from the room (someone's, or the stored ones from "server").
-  receive(updates) {
+  receive(updates, from) {
+    if (from === 'server' && this.#rejoin) this.#rejoin.heard.push(...updates);
     if (!this.#doc) return void this.#heard.push(...updates);
     for (const update of updates) this.#doc.receive(this.#code.fromBase64(update));
   }
 
   receiveCursor({ state }) {
     if (this.#awareness) this.#code.applyAwarenessUpdate(this.#awareness, this.#code.fromBase64(state), 'remote');
+  }
+
+  // In the room again. Edits made while the socket was down were never sent (the core refuses to
+  // send into a closed socket), so once the room's stored updates have come again (they follow
+  // room:joined; a second is plenty), what this copy holds and they lack goes out as one update.
+  rejoined() {
+    if (!this.#doc) return;
+    clearTimeout(this.#rejoin?.timer);
+    const rejoin = { heard: [], timer: null };
+    rejoin.timer = setTimeout(() => {
+      if (this.#rejoin !== rejoin || !this.#doc) return;
+      this.#rejoin = null;
+      const missing = this.#doc.missingFrom(rejoin.heard.map((u) => this.#code.fromBase64(u)));
+      if (!missing) return;
+      if (missing.length > this.#code.MAX_UPDATE_BYTES) this.#tooLarge?.();
+      else this.#send?.(this.#code.toBase64(missing));
+    }, 1000);
+    this.#rejoin = rejoin;
   }
 
   // A new tile element for TileGrid to place, holding the editor's host while open.
@@ -91,6 +112,7 @@ export class CallCodeEditor {
   }
 
   destroy() {
+    clearTimeout(this.#rejoin?.timer);
     this.close();
     this.#doc?.destroy();
     this.#doc = null;

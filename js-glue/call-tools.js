@@ -54,11 +54,14 @@ export class SharedTools {
     switch (c.type) {
       case 'board-ops': this.whiteboard.receive(c.ops); return true;
       case 'board-cursor': this.whiteboard.receiveCursor(c); return true;
-      case 'code-update': this.code.receive(c.updates); return true;
+      case 'code-update': this.code.receive(c.updates, c.from); return true;
       case 'code-cursor': this.code.receiveCursor(c); return true;
       default: return false;
     }
   }
+
+  // In the room again (a join, or a reconnect): the tools send what the room missed meanwhile.
+  rejoined() { this.code.rejoined(); }
 
   destroy() {
     this.whiteboard.close();

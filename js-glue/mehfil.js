@@ -400,6 +400,7 @@ class Call extends Emitter {
         this.#announceMedia();
       }
       this.#links.heartbeat({ tick: () => this.#driver.feed({ type: 'tick' }), sample: () => this.#sampleLinks(), links: () => this.#peers.size });
+      if (state === 'in_room') this.#tools.rejoined();
     }
     this.#join.state(state);
     if (state === 'reconnecting') {

@@ -86,6 +86,21 @@ export class CodeDoc {
   // The whole document as one update: what a late joiner needs, and what compaction stores.
   state() { return Y.encodeStateAsUpdate(this.doc); }
 
+  // What this copy holds that `updates` (the room's stored ones, as a rejoin hears them) lack, as one
+  // update, or null when they hold it all: edits made while the socket was down never reached the
+  // room, and this is how they get there after a reconnect. Deletions count too.
+  missingFrom(updates) {
+    const server = new Y.Doc();
+    for (const update of updates) Y.applyUpdate(server, update);
+    const before = Y.encodeStateAsUpdate(server);
+    const diff = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(server));
+    Y.applyUpdate(server, diff);
+    const after = Y.encodeStateAsUpdate(server);
+    server.destroy();
+    const same = before.length === after.length && before.every((byte, i) => byte === after[i]);
+    return same ? null : diff;
+  }
+
   // The files, oldest first: [{id, name, language}].
   list() {
     return [...this.files.entries()]

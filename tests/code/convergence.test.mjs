@@ -138,3 +138,23 @@ test('a big paste made in pieces goes out as updates that each fit the wire, and
   doc.text(id).insert(0, big);  // one change too big for one update: refused here, not sent
   assert.equal(tooLarge.length, 1);
 });
+
+test('after a reconnect, what a copy typed offline (insertions and deletions) is what it finds missing from the room, and nothing when it has nothing new', () => {
+  const room = [];  // the updates the server stored
+  const ana = new CodeDoc({ send: (bytes) => room.push(bytes) });
+  const id = ana.createFile('a.js', 'javascript', 'let a = 1;\nlet b = 2;\n');
+  const ben = new CodeDoc();
+  for (const update of room) ben.receive(update);
+  assert.equal(ana.missingFrom(room), null);
+
+  const offline = new CodeDoc({ clientId: 99 });
+  for (const update of room) offline.receive(update);
+  offline.text(id).delete(0, 11);  // a deletion alone, typed with no socket: never sent
+  const missing = offline.missingFrom(room);
+  assert.ok(missing, 'the deletion is missing from the room');
+  ben.receive(missing);
+  assert.equal(ben.text(id).toString(), 'let b = 2;\n');
+  offline.text(id).insert(0, '// back\n');
+  ben.receive(offline.missingFrom(room));
+  assert.equal(ben.text(id).toString(), offline.text(id).toString());
+});

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
 import { openCall, join } from './call_support.mjs';
 
+const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
 let room;
 const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
 
@@ -69,4 +71,45 @@ test('two people type into the same file at once and converge, see each other\'s
   await eventually(async () => (await textOf(after)) === agreed, { what: 'the same text after a server restart' });
   await host.getByRole('button', { name: 'Close the code editor' }).click();
   assert.notEqual(await host.evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout.stage), 'code');
+});
+
+test('what someone types while their connection is down reaches the others once it is back', async () => {
+  const other = await createRoom(world, { hostName: 'Host' });
+  const host = await openCall(world, {
+    room: other.code, name: 'Host', token: other.hostToken,
+    prepare: (page) => page.addInitScript(() => {
+      // Every socket the page opens; while `blockSockets`, a new one goes nowhere (the server
+      // refuses the path), so the call stays disconnected for as long as the test wants.
+      window.testSockets = [];
+      window.blockSockets = false;
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url, ...rest) {
+          super(window.blockSockets ? String(url).replace('/ws', '/nowhere') : url, ...rest);
+          window.testSockets.push(this);
+        }
+      };
+    }),
+  });
+  const bela = await openCall(world, { room: other.code, name: 'Bela' });
+  for (const page of [host, bela]) assert.equal(await join(page), 'in_room');
+  await openEditor(host);
+  await openEditor(bela);
+  await eventually(async () => (await textOf(bela)) === (await textOf(host)), { what: 'one file on both pages' });
+  // The socket drops; the host goes on typing (a deletion and an insertion) before it is back.
+  await host.evaluate(() => {
+    window.blockSockets = true;
+    for (const socket of window.testSockets) socket.close();
+  });
+  await eventually(() => host.evaluate(() => window.call.state === 'reconnecting'), { what: 'the host to be reconnecting' });
+  await host.evaluate(() => {
+    const { view } = window.call.codeEditor();
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: 'print("typed offline")\n' } });
+  });
+  await wait(500);  // the edit's update is made, batched and refused by the core: no socket
+  assert.equal(await host.evaluate(() => window.call.state), 'reconnecting');
+  await host.evaluate(() => { window.blockSockets = false; });
+  await eventually(() => host.evaluate(() => window.call.state === 'in_room'), { what: 'the host back in the room', timeout: 20000 });
+  await eventually(async () => (await textOf(bela)) === 'print("typed offline")\n', { what: 'Bela to get what the host typed offline' });
+  assert.equal(await textOf(host), await textOf(bela));
 });
