@@ -24,6 +24,7 @@ export const PASTE_PIECE = 8000;  // characters: at most 3 bytes each in UTF-8, 
 
 // Where a remote update came from, so the local-update listener does not send it back.
 const REMOTE = Symbol('remote');
+const clock = () => globalThis.performance?.now() ?? Date.now();
 
 export class CodeDoc {
   #send;
@@ -31,12 +32,14 @@ export class CodeDoc {
   #pending = [];
   #pendingBytes = 0;
   #timer = null;
+  #sentAt = -Infinity;
   #counter = 0;
 
-  // send(bytes): one merged update for every local change made within `batchMs` (the way the
-  // whiteboard batches its ops: one message per burst of typing, not per key), never more than
-  // MAX_UPDATE_BYTES. tooLarge(bytes): a single change over that, which cannot be sent (the editor
-  // splits pastes so that it does not happen).
+  // send(bytes): a change goes out at once when nothing went out in the last `batchMs`, so a key
+  // pressed alone costs no wait; the changes of a burst (fast typing, a paste in pieces) that come
+  // sooner go out merged when the `batchMs` are up, never more than MAX_UPDATE_BYTES in one.
+  // tooLarge(bytes): a single change over that, which cannot be sent (the editor splits pastes so
+  // that it does not happen).
   constructor({ send = () => {}, tooLarge = () => {}, batchMs = 0, clientId } = {}) {
     this.doc = new Y.Doc();
     if (clientId !== undefined) this.doc.clientID = clientId;
@@ -49,8 +52,10 @@ export class CodeDoc {
       if (this.#pendingBytes + update.length > MAX_UPDATE_BYTES) this.flush();
       this.#pending.push(update);
       this.#pendingBytes += update.length;
-      if (this.#batchMs <= 0) this.flush();
-      else this.#timer ??= setTimeout(() => this.flush(), this.#batchMs);
+      if (this.#timer) return;
+      const wait = this.#sentAt + this.#batchMs - clock();
+      if (wait <= 0) this.flush();
+      else this.#timer = setTimeout(() => this.flush(), wait);
     });
   }
 
@@ -62,6 +67,7 @@ export class CodeDoc {
     const update = this.#pending.length === 1 ? this.#pending[0] : Y.mergeUpdates(this.#pending);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#sentAt = clock();
     this.#send(update);
   }
 

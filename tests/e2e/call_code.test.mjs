@@ -41,11 +41,17 @@ test('two people type into the same file at once and converge, see each other\'s
   const files = await bela.evaluate(() => window.call.codeEditor().current);
   assert.ok(files);
 
-  await Promise.all([typeAt(host, 1, 'const total = [1, 2, 3].reduce((a, b) => a + b, 0);\n'), typeAt(bela, 1, '// Bela was here\n')]);
+  // Lines to type on: the two type at once into the same file, on different lines (at the very same
+  // spot, keystroke by keystroke, the characters would merge in whatever order they met, the same
+  // on both pages, but not as two readable lines).
+  await typeAt(host, 1, '// a shared file\n\n\n');
+  await eventually(async () => (await textOf(bela)) === (await textOf(host)), { what: 'the empty lines on Bela\'s page' });
+  await Promise.all([typeAt(host, 2, 'const total = [1, 2, 3].reduce((a, b) => a + b, 0);'), typeAt(bela, 4, '// Bela was here')]);
+  let last = [];
   const agreed = await eventually(async () => {
-    const [a, b] = await Promise.all([textOf(host), textOf(bela)]);
+    const [a, b] = last = await Promise.all([textOf(host), textOf(bela)]);
     return a === b && a.includes('reduce((a, b) => a + b, 0);') && a.includes('// Bela was here') ? a : false;
-  }, { what: 'both pages to hold both lines' });
+  }, { what: 'both pages to hold both lines' }).catch((error) => { throw new Error(`${error.message}: ${JSON.stringify(last)}`); });
   console.log(`converged on ${agreed.length} characters`);
   // Each sees the other's cursor, named.
   await eventually(async () => (await host.locator('.cm-ySelectionInfo').allTextContents()).includes('Bela'), { what: 'Bela\'s cursor on the host\'s page' });
