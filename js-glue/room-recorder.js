@@ -111,7 +111,12 @@ export class RoomRecorder {
     if (!layout) return;
     // The picture-in-picture corner goes over the tile it sits on.
     const rects = layout.tiles.filter((r) => r.visible).sort((a, b) => (a.id === layout.pip) - (b.id === layout.pip));
-    for (const rect of rects) this.#drawTile(rect, scene.people.get(rect.id), scene.tiles.find((t) => t.id === rect.id));
+    for (const rect of rects) {
+      // One tile that cannot be drawn (a source between two states) must not cost the whole frame.
+      try {
+        this.#drawTile(rect, scene.people.get(rect.id), scene.tiles.find((t) => t.id === rect.id));
+      } catch { /* drawn as its bare tile next frame, or as soon as its source is ready */ }
+    }
   }
 
   // The engine is asked again only when its input changed (a tile came, went, spoke or was pinned).
@@ -136,7 +141,8 @@ export class RoomRecorder {
     const source = person?.canvas ?? person?.video;
     const sourceWidth = source?.videoWidth ?? source?.width ?? 0;
     const sourceHeight = source?.videoHeight ?? source?.height ?? 0;
-    const showsPicture = person?.canvas || (sourceWidth > 0 && (person?.kind !== 'camera' || person?.camera));
+    // A canvas not sized yet (the board still loading) is not drawn: drawImage throws on it.
+    const showsPicture = sourceWidth > 0 && sourceHeight > 0 && (person?.canvas || person?.kind !== 'camera' || person?.camera);
     if (showsPicture) {
       // A screen or the board is shown whole (letterboxed); a camera fills its tile (cropped).
       const fit = person.kind === 'camera' ? Math.max : Math.min;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
 import { openCall, join } from './call_support.mjs';
-import { wait, finishedRecording, frameAt, recordedLayout, matchesLayout, WIDTH } from './recording_support.mjs';
+import { wait, finishedRecording, shownAt, recordedLayout, matchesLayout, WIDTH } from './recording_support.mjs';
 
 let room;
 const pages = [];
@@ -68,13 +68,21 @@ test('a recording made while the whiteboard holds the stage shows the board ther
   await eventually(() => host.evaluate(() => window.call.whiteboard() !== null), { what: 'the board to load again' });
   const shown = await host.locator('[data-tile-id="whiteboard"] canvas.whiteboard-canvas').count();
   assert.equal(shown, 1, 'the whiteboard tile holds the new board\'s canvas');
+  // The board loads again (its wasm module, its WebGL canvas) before the recording starts: a page
+  // busy loading draws no recording frames meanwhile (the recorder draws on the main thread).
+  await eventually(() => host.evaluate(() => window.call.whiteboard().canvas.width > 0), { what: 'the board\'s canvas to be sized' });
+  await wait(1500);
   await host.evaluate(() => window.call.startRecording());
   await eventually(() => host.evaluate(() => window.call.room().recording === 'recording'), { what: 'the recording to start' });
+  const started = Date.now();
   await wait(4000);
+  // The frame from about when the layout is read (4 s, or later on a busy machine, where the board
+  // loads again more slowly after its reopening).
+  const layoutAt = Math.round((Date.now() - started) / 100) / 10 - 0.5;
   const layout = await recordedLayout(host);
   await host.evaluate(() => window.call.stopRecording());
   const { path } = await finishedRecording(host, 'the recording of the board to be finished');
-  const frame = frameAt(path, 2);
+  const frame = shownAt(path, layoutAt);
   const board = layout.tiles.find((t) => t.id === 'whiteboard');
   assert.ok(board?.visible, 'the board has a place in the recorded layout');
   assert.equal(layout.stage, 'whiteboard');

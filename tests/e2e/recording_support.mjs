@@ -4,7 +4,7 @@
 // downloads it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { eventually } from './support.mjs';
@@ -42,6 +42,16 @@ export function probe(path) {
 export function frameAt(path, seconds) {
   return execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-ss', String(seconds), '-i', path, '-frames:v', '1',
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: WIDTH * HEIGHT * 4 });
+}
+
+// The frame a player shows at `seconds`, as RGB bytes: the last one at or before it (a page too busy
+// to draw sends fewer frames, and a player holds the last one). ffmpeg writes every frame up to then
+// over one PPM file (-update 1), which ends holding that last one.
+export function shownAt(path, seconds) {
+  const out = joinPath(scratch, `shown-${Date.now()}.ppm`);
+  execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', path, '-t', String(seconds), '-update', '1', '-c:v', 'ppm', '-f', 'image2', out]);
+  const bytes = readFileSync(out);
+  return bytes.subarray(bytes.length - WIDTH * HEIGHT * 3);  // after the "P6 1280 720 255" header
 }
 
 // Where the recorder puts each tile now: the engine's layout of the host's scene for 1280×720.
