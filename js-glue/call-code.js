@@ -2,7 +2,13 @@
 // places on the stage, as it does the whiteboard), the room's code document once loaded, and every
 // code:update heard before that (so an editor opened later starts complete), and the editor itself
 // (code-editor/, bundled as mehfil-code.js). Its traffic goes through the core (code-update,
-// code-cursor) as base64; whether it is open is the core's stage state.
+// code-cursor) as base64; whether it is open is the core's stage state. Running the code: the Run
+// button asks the room (code-run); the core says when the run is this page's (code-running, mine),
+// the sandbox runs it (code-runner.js), and its end goes to everyone (code-output) and the panel
+// under the editor (code-output.js).
+import { CodeOutput } from './code-output.js';
+import { CodeRunner } from './code-runner.js';
+
 const moduleUrl = import.meta.url;
 
 // A person's colour on the others' screens: from their user id, so it is the same everywhere.
@@ -25,22 +31,27 @@ export class CallCodeEditor {
   #send = null;
   #tooLarge = null;
   #rejoin = null;    // after a rejoin: the room's stored updates heard since, and the timer that compares
-
+  #output = new CodeOutput();
+  #runner = null;    // the sandbox, made at this page's first run
+  #feed = null;      // (command) → the core, while open
 
   get open() { return !!this.#host; }
   get editor() { return this.#editor; }
   get doc() { return this.#doc; }
+  get runner() { return this.#runner; }
 
   // Mounts the editor; resolves true once it is up, false when it was already open or was closed
   // while loading. options: {user: {user_id, display_name}, send(base64), sendCursor(base64),
-  // tooLarge() (a change too big for the wire, which the others will not get), onRun}.
-  async mount({ user, send, sendCursor, tooLarge = () => {}, onRun = null }) {
+  // tooLarge() (a change too big for the wire, which the others will not get), feed(command) (to the
+  // core: code-run, code-output)}.
+  async mount({ user, send, sendCursor, tooLarge = () => {}, feed }) {
     if (this.#host) return false;
     const host = Object.assign(document.createElement('div'), { className: 'mehfil-code-host' });
     this.#host = host;
     this.#slot.replaceChildren(host);
     this.#send = send;
     this.#tooLarge = tooLarge;
+    this.#feed = feed;
     this.#code ??= await import(new URL('./mehfil-code.js', moduleUrl).href);
     if (this.#host !== host) return false;
     const code = this.#code;
@@ -56,7 +67,11 @@ export class CallCodeEditor {
       sendCursor(code.toBase64(code.encodeAwarenessUpdate(awareness, [...added, ...updated, ...removed])));
     });
     this.#awareness = awareness;
-    this.#editor = code.mountCodeEditor(host, { doc: this.#doc, awareness, onRun });
+    const onRun = (id) => {
+      const file = this.#doc.list().find((f) => f.id === id);
+      if (file) this.#feed?.({ type: 'code-run', file: file.name, language: file.language });
+    };
+    this.#editor = code.mountCodeEditor(host, { doc: this.#doc, awareness, onRun, footer: this.#output.element });
     return true;
   }
 
@@ -80,6 +95,30 @@ export class CallCodeEditor {
     if (!this.#doc) return void this.#heard.push(...updates);
     for (const update of updates) this.#doc.receive(this.#code.fromBase64(update));
   }
+
+  // code:running: shown by everyone; run here when the core says it is ours. The file is read by its
+  // name as the tab shows it, at this moment: what the room sees is what ran.
+  async running(run) {
+    this.#output.running(run, run.mine);
+    if (!run.mine) return;
+    const file = this.#doc?.list().find((f) => f.name === run.file);
+    const code = file ? this.#doc.text(file.id).toString() : null;
+    let result;
+    if (code === null) {
+      result = { status: 'error', output: [], error: `${run.file} is gone.`, duration_ms: 0 };
+    } else {
+      this.#runner ??= new CodeRunner();
+      result = await this.#runner.run({ language: run.language, code, file: run.file, limitMs: run.limit_ms },
+                                      (chunk) => this.#output.print(chunk));
+    }
+    this.#feed?.({ type: 'code-output', run_id: run.run_id, ...result });
+  }
+
+  // code:output: a run ended (or a joiner hears the last one).
+  ran(output) { this.#output.ended(output); }
+
+  // The room would not run it: someone's run is going on, or only hosts run code here.
+  refused(message) { this.#output.refused(message); }
 
   receiveCursor({ state }) {
     if (this.#awareness) this.#code.applyAwarenessUpdate(this.#awareness, this.#code.fromBase64(state), 'remote');
@@ -113,6 +152,7 @@ export class CallCodeEditor {
 
   destroy() {
     clearTimeout(this.#rejoin?.timer);
+    this.#runner?.destroy();
     this.close();
     this.#doc?.destroy();
     this.#doc = null;

@@ -39,6 +39,7 @@ export class SharedTools {
       send: (update) => call.feedQuietly({ type: 'code-update', update }),
       sendCursor: (state) => call.feedQuietly({ type: 'code-cursor', state }),
       tooLarge: () => call.emit('error', { code: 'too_large', message: 'That change is too big to share at once: add it in parts.' }),
+      feed: (command) => call.feed(command),
     }));
   }
 
@@ -56,6 +57,8 @@ export class SharedTools {
       case 'board-cursor': this.whiteboard.receiveCursor(c); return true;
       case 'code-update': this.code.receive(c.updates, c.from); return true;
       case 'code-cursor': this.code.receiveCursor(c); return true;
+      case 'code-running': this.code.running(c); return true;
+      case 'code-output': this.code.ran(c); return true;
       default: return false;
     }
   }

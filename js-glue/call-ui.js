@@ -194,11 +194,12 @@ export function mountCallUi({ root, call, stage }) {
   const chatOn = setting('Chat', 'Everyone can send messages', (chat) => call.updateSettings({ chat }));
   const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ screenshare }));
   const autoRecord = setting('Record automatically', 'Recording starts when the host joins', (on) => call.updateSettings({ record_automatically: on }));
+  const hostsRun = setting('Only hosts run code', 'Everyone can still edit', (on) => call.updateSettings({ code_run_hosts_only: on }));
   const endButton = textButton('End room for all', () => confirmAsk({
     title: 'End the room for everyone?', text: 'Everyone will be disconnected and the code will stop working.',
     ok: 'End room', run: () => call.endForAll(),
   }), 'mf-button mf-button-danger', 'leave');
-  const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, autoRecord.row, endButton);
+  const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, autoRecord.row, hostsRun.row, endButton);
 
   // Camera and microphone, for everyone: the call switches the track under every connection.
   const picker = (kind) => devicePicker(kind, {
@@ -453,6 +454,7 @@ export function mountCallUi({ root, call, stage }) {
     chatOn.input.checked = info?.settings?.chat !== false;
     screenOn.input.checked = info?.settings?.screenshare !== false;
     autoRecord.input.checked = !!info?.settings?.record_automatically;
+    hostsRun.input.checked = !!info?.settings?.code_run_hosts_only;
     chatEmpty.hidden = chatList.children.length > 0;
     if (panelKind === 'people') renderPeople();
     if (panelKind === 'settings' && !manager) closePanel();

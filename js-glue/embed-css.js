@@ -65,11 +65,22 @@ export const BASE_CSS = `
 .mehfil-code-tab [aria-selected="true"] { font-weight: 600; }
 .mehfil-code-bar select, .mehfil-code-run { border: 1px solid #ccd3db; }
 .mehfil-code-view { flex: 1; min-height: 0; }
+.mehfil-code-output { flex: 0 0 auto; max-height: 38%; display: flex; flex-direction: column; border-top: 1px solid #dde1e6; }
+.mehfil-code-output-title { font-size: 12px; padding: 4px 10px; color: #4a535e; }
+.mehfil-code-output[data-state="running"] .mehfil-code-output-title::before { content: "● "; color: #d98e04; }
+.mehfil-code-output-text { margin: 0; padding: 4px 10px 8px; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere;
+  font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.mehfil-code-stderr, .mehfil-code-error { color: #b3261e; }
+.mehfil-code-quiet { color: #6b7480; font-style: italic; }
+.mehfil-code-run { font-weight: 600; }
 @media (prefers-color-scheme: dark) {
   .mehfil-code { background: #282c34; color: #e6e8ec; }
   .mehfil-code-bar { border-color: #3a404b; }
   .mehfil-code-tab { background: #333944; }
   .mehfil-code-bar select, .mehfil-code-run { border-color: #4a515d; background: #282c34; }
+  .mehfil-code-output { border-color: #3a404b; }
+  .mehfil-code-output-title, .mehfil-code-quiet { color: #a7afbb; }
+  .mehfil-code-stderr, .mehfil-code-error { color: #ff8a80; }
 }
 .mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
 .mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }

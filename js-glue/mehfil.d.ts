@@ -46,6 +46,7 @@ export interface RoomSettings {
   video: boolean;       // carried for older clients; nothing enforces it (true unless set)
   audio: boolean;       // carried for older clients; nothing enforces it (true unless set)
   record_automatically?: boolean; // the host's arrival starts a recording (false unless set)
+  code_run_hosts_only?: boolean;  // only the host and co-hosts may run the code editor's files (false unless set)
 }
 
 export interface RoomInfo {

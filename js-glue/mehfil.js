@@ -358,10 +358,12 @@ class Call extends Emitter {
         this.emit('error', { ...this.#join.lastError });
         // The switch went off while this share was being picked: the server refused it, so end it.
         if (c.code === 'screenshare_disabled') this.stopScreenShare();
+        if (c.code === 'run_in_progress' || c.code === 'run_hosts_only') this.#tools.code.refused(c.message);
         break;
       case 'participants': this.#applyParticipants(c); break;
       case 'friend': this.#friends.set(c.user_id, c.relation); break;
-      case 'board-ops': case 'board-cursor': case 'code-update': case 'code-cursor': this.#tools.command(c); break;
+      case 'board-ops': case 'board-cursor': case 'code-update': case 'code-cursor': case 'code-running': case 'code-output':
+        this.#tools.command(c); break;
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;

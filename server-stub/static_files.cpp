@@ -9,12 +9,13 @@ namespace mehfil::server {
 namespace {
 
 std::string content_type_for(std::string_view path) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kTypes{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 13> kTypes{{
       {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
       {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
       {".wasm", "application/wasm"}, {".json", "application/json"}, {".svg", "image/svg+xml"},
       {".png", "image/png"}, {".ico", "image/x-icon"}, {".ts", "text/plain; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"}, {".webmanifest", "application/manifest+json"},
+      {".zip", "application/zip"},
   }};
   for (const auto& [extension, type] : kTypes) {
     if (path.size() >= extension.size() && path.substr(path.size() - extension.size()) == extension) {

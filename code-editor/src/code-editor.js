@@ -43,7 +43,9 @@ function button(label, title, onClick) {
 // container: where it goes. doc: a CodeDoc. awareness: a y-protocols Awareness on doc.doc (its
 // local state's `user` {name, color, colorLight} is what others see on our cursor).
 // validName(name) → error text or null: the room's rule for a file name (the core's, via the call).
-export function mountCodeEditor(container, { doc, awareness = null, validName = () => null, onRun = null }) {
+// onRun(fileId): the Run button and Ctrl/Cmd+Enter. footer: an element shown under the editor (the
+// call's output panel).
+export function mountCodeEditor(container, { doc, awareness = null, validName = () => null, onRun = null, footer = null }) {
   const root = document.createElement('div');
   root.className = 'mehfil-code';
   const bar = document.createElement('div');
@@ -64,7 +66,7 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
   bar.append(tabs, newFile, picker, ...(run ? [run] : []));
   const host = document.createElement('div');
   host.className = 'mehfil-code-view';
-  root.append(bar, host);
+  root.append(bar, host, ...(footer ? [footer] : []));
   container.append(root);
 
   const language = new Compartment();
@@ -91,7 +93,7 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
         doc: text.toString(),
         extensions: [
           basicSetup,
-          keymap.of([indentWithTab]),
+          keymap.of([indentWithTab, ...(onRun ? [{ key: 'Mod-Enter', run: () => (onRun(id), true) }] : [])]),
           language.of(languageSupport(picker.value)),
           look.of(theme()),
           yCollab(text, awareness, { undoManager }),

@@ -79,3 +79,56 @@ TEST_CASE("Bad code updates, updates from outside the room and updates past the 
   REQUIRE(c.join(code)["type"] == "room:joined");
   CHECK(c.receive_type("code:update").value()["updates"] == json::array({"AQID", "BAUG"}));
 }
+
+TEST_CASE("A run of the room's code is started for everyone, ended by its runner alone, and shown to late joiners, and the host can keep Run to hosts") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:joined");
+
+  b.send({{"type", "code:run"}, {"file", "main.py"}, {"language", "python"}, {"id", 1}});
+  REQUIRE(b.receive_type("ack"));
+  const auto running = a.receive_type("code:running");
+  REQUIRE(running);
+  CHECK((*running)["by"] == b.peer_id);
+  CHECK((*running)["display_name"] == "Ben");
+  CHECK((*running)["limit_ms"] == 5000);
+  const std::string run_id = (*running)["run_id"];
+  CHECK(b.receive_type("code:running").value()["run_id"] == run_id);
+
+  // Nobody else runs meanwhile, and nobody else ends Ben's run.
+  a.send({{"type", "code:run"}, {"file", "main.py"}, {"language", "python"}, {"id", 2}});
+  const auto busy = a.receive_type("error");
+  CHECK(busy.value()["code"] == "run_in_progress");
+  CHECK(busy.value()["ref"] == 2);
+  const json output = {{"type", "code:output"}, {"run_id", run_id}, {"status", "ok"},
+                       {"output", json::array({{{"stream", "stdout"}, {"text", "45\n"}}})}, {"duration_ms", 12}};
+  json forged = output;
+  forged["id"] = 3;
+  a.send(forged);
+  CHECK(a.receive_type("error").value()["code"] == "bad_request");
+  json ended = output;
+  ended["id"] = 4;
+  b.send(ended);
+  REQUIRE(b.receive_type("ack"));
+  const auto told = a.receive_type("code:output");
+  REQUIRE(told);
+  CHECK((*told)["output"][0]["text"] == "45\n");
+  CHECK((*told)["display_name"] == "Ben");
+
+  WsClient c(server.port(), new_user(server.port(), "Cy").token);
+  REQUIRE(c.join(code)["type"] == "room:joined");
+  CHECK(c.receive_type("code:output").value()["run_id"] == run_id);
+
+  // Hosts only: Ben is refused with the code that says so; Ana, the host, runs.
+  a.send({{"type", "room:settings"}, {"id", 5},
+          {"settings", {{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", true}, {"code_run_hosts_only", true}}}});
+  REQUIRE(a.receive_type("ack"));
+  b.send({{"type", "code:run"}, {"file", "main.py"}, {"language", "python"}, {"id", 6}});
+  CHECK(b.receive_type("error").value()["code"] == "run_hosts_only");
+  a.send({{"type", "code:run"}, {"file", "main.py"}, {"language", "python"}, {"id", 7}});
+  REQUIRE(a.receive_type("ack"));
+  CHECK(c.receive_type("code:running").value()["by"] == a.peer_id);
+}

@@ -159,3 +159,24 @@ TEST_CASE("Code editor updates and cursors go through the core both ways, and on
   CHECK(count_of<Rejected>(room.handle(SendCodeUpdate{"AQID"}, 1001)) == 1);
   CHECK(count_of<SendMessage>(room.handle(SendCodeCursor{"BAUG"}, 1002)) == 0);
 }
+
+TEST_CASE("A run of the room's code is asked for, run only by the page the room names, and its end goes to everyone") {
+  RoomClient room = in_room("5");
+  const auto asked = first_of<SendMessage>(room.handle(SendCodeRun{"main.py", "python"}, 30));
+  CHECK(std::get<client::CodeRun>(asked.message) == client::CodeRun{"main.py", "python"});
+
+  const std::string self_peer = room.self().peer_id;
+  const auto mine = first_of<CodeRunStarted>(receive(room, server::CodeRunning{"run-1", self_peer, "User 5", "main.py", "python", 5000, 40}));
+  CHECK(mine.mine);
+  const auto theirs = first_of<CodeRunStarted>(receive(room, server::CodeRunning{"run-2", "p2", "User 2", "main.py", "python", 5000, 50}));
+  CHECK_FALSE(theirs.mine);
+
+  const protocol::RunResult result{"ok", {protocol::OutputChunk{"stdout", "45\n"}}, std::nullopt, std::nullopt, 12};
+  const auto ended = first_of<SendMessage>(room.handle(SendCodeOutput{"run-1", result}, 60));
+  CHECK(std::get<client::CodeOutput>(ended.message) == client::CodeOutput{"run-1", result});
+  const server::CodeOutput told{"run-1", self_peer, "User 5", "main.py", "python", 40, result};
+  CHECK(first_of<CodeRunEnded>(receive(room, told)).output == told);
+
+  room.handle(SocketClosed{0.0}, 1000);
+  CHECK(count_of<Rejected>(room.handle(SendCodeRun{"main.py", "python"}, 1001)) == 1);
+}

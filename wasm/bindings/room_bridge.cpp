@@ -242,6 +242,16 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = rm::SendCodeUpdate{r.text("update")};
   } else if (type == "code-cursor") {
     event = rm::SendCodeCursor{r.text("state")};
+  } else if (type == "code-run") {
+    event = rm::SendCodeRun{r.text("file"), r.text("language")};
+  } else if (type == "code-output") {
+    // Read by the codec, so what the sandbox printed meets the wire's rules here (protocol/wire_fields.h).
+    json message = e;
+    message["type"] = "code:output";
+    auto decoded = proto::decode_client(message.dump());
+    if (!decoded.ok()) return decoded.error.message;
+    auto& output = std::get<proto::client::CodeOutput>(*decoded.message);
+    event = rm::SendCodeOutput{std::move(output.run_id), std::move(output.result)};
   } else if (type == "socket-opened") {
     event = rm::SocketOpened{};
   } else if (type == "socket-closed") {
@@ -319,6 +329,15 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "code-update"}, {"from", c.from}, {"updates", c.updates}};
         } else if constexpr (std::is_same_v<T, rm::CodeCursor>) {
           return {{"type", "code-cursor"}, {"from", c.from}, {"state", c.state}};
+        } else if constexpr (std::is_same_v<T, rm::CodeRunStarted>) {
+          json run = json::parse(proto::encode(proto::ServerMessage{c.run}));
+          run["type"] = "code-running";
+          run["mine"] = c.mine;
+          return run;
+        } else if constexpr (std::is_same_v<T, rm::CodeRunEnded>) {
+          json ran = json::parse(proto::encode(proto::ServerMessage{c.output}));
+          ran["type"] = "code-output";
+          return ran;
         } else if constexpr (std::is_same_v<T, rm::AppendChat>) {
           return {{"type", "chat"}, {"message", chat_json(c.message)}};
         } else if constexpr (std::is_same_v<T, rm::MuteMicrophone>) {

@@ -217,6 +217,9 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   if (starts_recording) facts_.recording = {facts_.room_code + "-" + std::to_string(now_), "recording", m.user_id, now_};
   if (facts_.recording.state != "off") joined.recording = recording_state();
   out.push_back(Welcome{conn, std::move(joined)});
+  // The room's code: the last run's output, and the run going on now, as the others saw them.
+  if (runs_.last()) out.push_back(Deliver{{conn}, *runs_.last()});
+  if (auto going = runs_.running(now_)) out.push_back(Deliver{{conn}, std::move(*going)});
   if (starts_recording) {
     broadcast(recording_state(), out, m.user_id);
     out.push_back(SaveRecording{facts_.recording});
@@ -254,6 +257,7 @@ void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<
     broadcast(srv::HostChanged{facts_.room_code, next->user_id, gone.user_id}, out);
   }
   recorder_gone(gone.user_id, true, out);
+  if (auto abandoned = runs_.runner_gone(gone.peer_id)) broadcast(std::move(*abandoned), out);
   out.push_back(SaveRoom{});
 }
 
@@ -519,6 +523,15 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           // A member may edit the code; the shell checks the room's quota (code_rules.h), stores, tells.
         } else if constexpr (std::is_same_v<T, cli::CodeCursor>) {  // transient: relayed, never stored
           broadcast(srv::CodeCursor{self->peer_id, m.state}, out, self->user_id);
+        } else if constexpr (std::is_same_v<T, cli::CodeRun>) {
+          auto started = runs_.start({self->user_id, self->peer_id, self->display_name, role_of(actor)},
+                                     facts_.settings.code_run_hosts_only, m, now);
+          if (auto* refused = std::get_if<Problem>(&started)) return void(outcome.problem = std::move(*refused));
+          broadcast(std::get<srv::CodeRunning>(std::move(started)), out);
+        } else if constexpr (std::is_same_v<T, cli::CodeOutput>) {
+          auto ended = runs_.finish(self->peer_id, m);
+          if (auto* refused = std::get_if<Problem>(&ended)) return void(outcome.problem = std::move(*refused));
+          broadcast(std::get<srv::CodeOutput>(std::move(ended)), out);
         } else if constexpr (std::is_same_v<T, cli::ClaimHost>) {
           claim_host(*self, outcome);
         } else if constexpr (std::is_same_v<T, cli::HostMute>) {

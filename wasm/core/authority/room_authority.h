@@ -56,7 +56,9 @@
 #include <variant>
 #include <vector>
 
+#include "authority/code_runs.h"
 #include "authority/permissions.h"
+#include "authority/problem.h"
 #include "protocol/messages.h"
 
 namespace mehfil::authority {
@@ -123,13 +125,6 @@ struct Actor {
   bool token_says_host = false;           // ... and minted with role "host": a co-host there
 };
 
-// A refusal: a stable code and a sentence for people. The shell maps codes to HTTP statuses.
-struct Problem {
-  protocol::ErrorCode code = protocol::ErrorCode::bad_request;
-  std::string message;
-  std::optional<int> retry_after_s;  // rate_limited: seconds until the same request may succeed
-  friend bool operator==(const Problem&, const Problem&) = default;
-};
 
 struct Deliver {
   std::vector<ConnId> to;
@@ -269,6 +264,7 @@ class RoomAuthority {
   RoomFacts facts_;
   Timing timing_;
   std::vector<Member> members_;
+  CodeRuns runs_;  // running the room's code (code_runs.h)
   std::int64_t now_ = 0;  // the time of the event being handled
 };
 

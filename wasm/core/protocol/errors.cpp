@@ -33,6 +33,8 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::recording_stopped, "recording_stopped"},
     {ErrorCode::not_member, "not_member"},
     {ErrorCode::not_recorder, "not_recorder"},
+    {ErrorCode::run_hosts_only, "run_hosts_only"},
+    {ErrorCode::run_in_progress, "run_in_progress"},
 };
 
 }  // namespace

@@ -48,6 +48,8 @@ enum class ErrorCode {
   recording_stopped,  // a chunk for a recording (or segment) that is finished
   not_member,      // the room's recordings are for the people who were in it
   not_recorder,    // only the browser recording the room uploads to its recording
+  run_hosts_only,  // the room lets only its host and co-hosts run code
+  run_in_progress, // someone's code is running in the room: one run at a time
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

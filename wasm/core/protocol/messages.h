@@ -32,7 +32,7 @@ using RequestId = std::variant<std::int64_t, std::string>;
 
 // What a room allows; the host changes it with room:settings. This is the one shape of a room's
 // settings, {"screenshare": bool, "chat": bool, "video": bool, "audio": bool, "record_automatically":
-// bool (optional, false when left out)}, wherever they appear:
+// bool (optional, false when left out), "code_run_hosts_only": bool (the same)}, wherever they appear:
 // in room:settings, room:joined and room:settings-changed; in the REST API (create's `settings`,
 // which may leave flags out, and every room it answers with); in the server's store; and in the
 // embed API (mehfil.d.ts: RoomInfo.settings, updateSettings). codec.h reads and writes it outside a
@@ -49,6 +49,7 @@ struct RoomSettings {
   bool screenshare = true;
   bool chat = true;
   bool record_automatically = false;  // the host's arrival starts a recording (authority/room_authority.h)
+  bool code_run_hosts_only = false;   // only the host and co-hosts may run the room's code (authority/code_runs.h)
   friend bool operator==(const RoomSettings&, const RoomSettings&) = default;
 };
 
@@ -84,6 +85,26 @@ struct Participant {
   // them no media until this is false (room/room_client.h). On the wire only when true.
   bool ringing = false;
   friend bool operator==(const Participant&, const Participant&) = default;
+};
+
+// A piece of what a run of the room's code printed: "stdout" or "stderr", in the order they came.
+struct OutputChunk {
+  std::string stream;
+  std::string text;
+  friend bool operator==(const OutputChunk&, const OutputChunk&) = default;
+};
+
+// How a run of the room's code ended, as the runner's page saw it (authority/code_runs.h):
+//   "ok" it finished; "error" it threw (error, and error_line when known: the line in the file);
+//   "timeout" it ran past the time limit and was stopped; "crashed" its sandbox died (out of memory);
+//   "abandoned" (only from the server) the runner left before it ended.
+struct RunResult {
+  std::string status;
+  std::vector<OutputChunk> output;
+  std::optional<std::string> error;
+  std::optional<int> error_line;
+  std::int64_t duration_ms = 0;
+  friend bool operator==(const RunResult&, const RunResult&) = default;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -206,6 +227,23 @@ struct CodeCursor {
   std::string state;
   friend bool operator==(const CodeCursor&, const CodeCursor&) = default;
 };
+// Run a file of the room's code for everyone to see. The room's rules say whether this member may
+// (the room's code_run_hosts_only) and keep one run going at a time; the runner's page runs it once
+// code:running names its peer, and reports the end with code:output. The file's text never goes to
+// the server: every page holds it already (the CodeDoc).
+struct CodeRun {
+  static constexpr std::string_view type_name = "code:run";
+  std::string file;      // the file's name as the tab shows it
+  std::string language;  // "javascript" or "python": the languages that run
+  friend bool operator==(const CodeRun&, const CodeRun&) = default;
+};
+// The end of this member's run: what it printed and how it ended (RunResult's status but "abandoned").
+struct CodeOutput {
+  static constexpr std::string_view type_name = "code:output";
+  std::string run_id;
+  RunResult result;
+  friend bool operator==(const CodeOutput&, const CodeOutput&) = default;
+};
 struct CallRing {
   static constexpr std::string_view type_name = "call:ring";
   std::string to_user_id;
@@ -283,7 +321,7 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::ChangeSettings, client::EndRoom, client::MediaState,
                                    client::SignalOffer, client::SignalAnswer, client::SignalIce,
                                    client::ChatSend, client::WhiteboardOps, client::WhiteboardCursor, client::CodeUpdate,
-                                   client::CodeCursor, client::CallRing,
+                                   client::CodeCursor, client::CodeRun, client::CodeOutput, client::CallRing,
                                    client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
                                    client::InviteFriends, client::DismissInvite, client::StartRecording,
                                    client::PauseRecording, client::ResumeRecording, client::StopRecording, client::Ping>;
@@ -530,6 +568,31 @@ struct CodeCursor {
   std::string state;
   friend bool operator==(const CodeCursor&, const CodeCursor&) = default;
 };
+// A run of the room's code has started: the page whose peer it names runs it; everyone shows it.
+// Sent to a joiner as well while it goes on.
+struct CodeRunning {
+  static constexpr std::string_view type_name = "code:running";
+  std::string run_id;
+  std::string by;            // the runner's peer_id
+  std::string display_name;  // the runner's name
+  std::string file;
+  std::string language;
+  std::int64_t limit_ms = 0;  // the runner's page stops it after this long
+  std::int64_t started_at = 0;
+  friend bool operator==(const CodeRunning&, const CodeRunning&) = default;
+};
+// A run has ended, for everyone (and the last one for a joiner).
+struct CodeOutput {
+  static constexpr std::string_view type_name = "code:output";
+  std::string run_id;
+  std::string by;
+  std::string display_name;
+  std::string file;
+  std::string language;
+  std::int64_t started_at = 0;
+  RunResult result;
+  friend bool operator==(const CodeOutput&, const CodeOutput&) = default;
+};
 struct CallIncoming {
   static constexpr std::string_view type_name = "call:incoming";
   std::string call_id;
@@ -607,7 +670,7 @@ using ServerMessage =
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,
-                 server::CodeCursor, server::CallIncoming,
+                 server::CodeCursor, server::CodeRunning, server::CodeOutput, server::CallIncoming,
                  server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::InvitesSent,
                  server::InviteReceived, server::InviteGone, server::RecordingState, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;

@@ -145,6 +145,23 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       if (!is_base64(text)) return bad("must be base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)");
       return std::nullopt;
     }
+    case TextRule::file_name: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length == 0 || length > kMaxFileNameChars) return bad("must be 1 to 64 characters");
+      if (trim_whitespace(text).size() != text.size()) return bad("must not start or end with a space");
+      if (text == "." || text == "..") return bad("must name a file, not a folder");
+      if (text.find_first_of("/\\:*?\"<>|") != std::string_view::npos) return bad("must not contain / \\ : * ? \" < > or |");
+      if (has_forbidden_characters(text, /*line_breaks_allowed=*/false)) return bad(kForbiddenCharacters);
+      return std::nullopt;
+    }
+    case TextRule::program_output: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length > kMaxRunOutputChars) return big("must be at most 16000 characters");
+      if (has_forbidden_characters(text, /*line_breaks_allowed=*/true)) return bad(kForbiddenCharacters);
+      return std::nullopt;
+    }
     case TextRule::id:
       if (!is_id(text)) return bad("must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -");
       return std::nullopt;

@@ -60,6 +60,12 @@ inline constexpr std::size_t kMaxInvitees = 50;        // friends named in one r
 inline constexpr std::size_t kMaxCodeUpdateChars = 60000;
 inline constexpr std::size_t kMaxCodeCursorChars = 4096;  // a code:cursor (Yjs awareness) in base64
 inline constexpr std::size_t kMaxCodeUpdatesPerFrame = 512;  // a joiner's history page
+// A file in the code editor is named like a file on a disk, without the parts that make it a path.
+inline constexpr std::size_t kMaxFileNameChars = 64;
+// What one run of the room's code may show everyone (code:output): at most this many characters
+// over at most kMaxRunOutputChunks pieces (stdout and stderr as they interleaved).
+inline constexpr std::size_t kMaxRunOutputChars = 16000;
+inline constexpr std::size_t kMaxRunOutputChunks = 256;
 
 // Room codes: 8 characters from an alphabet without the look-alikes 0, O, 1, I and l, so a code
 // read aloud or copied by hand still works.
@@ -95,6 +101,10 @@ enum class TextRule {
   ice_secret,     // a TURN username or credential: 1..512 bytes of printable ASCII
   code_update,    // base64 (A-Z a-z 0-9 + / and = padding, length a multiple of 4), 4..kMaxCodeUpdateChars
   code_cursor,    // the same alphabet, 4..kMaxCodeCursorChars
+  file_name,      // 1..64 code points, not blank, not "." or "..", none of / \\ : * ? " < > |, no
+                  // control or bidi override characters, no whitespace at either end
+  program_output, // 0..kMaxRunOutputChars code points, no control or bidi override characters but
+                  // tab and line breaks (a program's stdout or stderr, shown as text)
 };
 
 struct TextProblem {

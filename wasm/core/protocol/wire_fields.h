@@ -34,7 +34,27 @@ void fields(F& f, M& m) {
   f.flag("screenshare", m.screenshare);
   f.flag("chat", m.chat);
   f.flag_or("record_automatically", m.record_automatically, false);
+  f.flag_or("code_run_hosts_only", m.code_run_hosts_only, false);
 }
+
+template <class F, class M>
+  requires one_of<M, OutputChunk>
+void fields(F& f, M& m) {
+  f.text("stream", m.stream, TextRule::id);
+  f.text("text", m.text, TextRule::program_output);
+}
+
+// RunResult's fields sit in code:output itself, beside its run_id.
+template <class F, class M>
+  requires one_of<M, RunResult>
+void result_fields(F& f, M& m) {
+  f.text("status", m.status, TextRule::id);
+  f.objects("output", m.output, kMaxRunOutputChunks);
+  f.text("error", m.error, TextRule::program_output);
+  f.integer("error_line", m.error_line, 1, 10000000);
+  f.integer("duration_ms", m.duration_ms, 0, 86400000);
+}
+
 
 template <class F, class M>
   requires one_of<M, IceCandidate>
@@ -218,6 +238,44 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.text("from", m.from, TextRule::id);
   f.text("state", m.state, TextRule::code_cursor);
+}
+
+template <class F, class M>
+  requires one_of<M, client::CodeRun>
+void fields(F& f, M& m) {
+  f.text("file", m.file, TextRule::file_name);
+  f.text("language", m.language, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::CodeOutput>
+void fields(F& f, M& m) {
+  f.text("run_id", m.run_id, TextRule::id);
+  result_fields(f, m.result);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CodeRunning>
+void fields(F& f, M& m) {
+  f.text("run_id", m.run_id, TextRule::id);
+  f.text("by", m.by, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.text("file", m.file, TextRule::file_name);
+  f.text("language", m.language, TextRule::id);
+  f.integer("limit_ms", m.limit_ms, 1, 3600000);
+  f.integer("started_at", m.started_at, 0, kLatestTime);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CodeOutput>
+void fields(F& f, M& m) {
+  f.text("run_id", m.run_id, TextRule::id);
+  f.text("by", m.by, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.text("file", m.file, TextRule::file_name);
+  f.text("language", m.language, TextRule::id);
+  f.integer("started_at", m.started_at, 0, kLatestTime);
+  result_fields(f, m.result);
 }
 
 template <class F, class M>

@@ -429,6 +429,10 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     out.push_back(CodeUpdates{code->from, code->updates});
   } else if (const auto* code_cursor = std::get_if<server::CodeCursor>(&message)) {
     out.push_back(CodeCursor{code_cursor->from, code_cursor->state});
+  } else if (const auto* running = std::get_if<server::CodeRunning>(&message)) {
+    out.push_back(CodeRunStarted{*running, running->by == self_.peer_id});
+  } else if (const auto* ran = std::get_if<server::CodeOutput>(&message)) {
+    out.push_back(CodeRunEnded{*ran});
   }
 }
 
@@ -602,6 +606,15 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
     }
   } else if (const auto* code_cursor = std::get_if<SendCodeCursor>(&event)) {
     if (state_ == RoomState::in_room && socket_open_) send(client::CodeCursor{code_cursor->state}, out);
+  } else if (const auto* run = std::get_if<SendCodeRun>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("running code while not connected to a room", out);
+    } else {
+      send(client::CodeRun{run->file, run->language}, out);
+    }
+  } else if (const auto* output = std::get_if<SendCodeOutput>(&event)) {
+    // The room hears how our run ended even after a reconnect: its run_id is still ours until then.
+    if (state_ == RoomState::in_room && socket_open_) send(client::CodeOutput{output->run_id, output->result}, out);
   } else if (std::holds_alternative<SocketOpened>(event)) {
     last_heard_ms_ = last_ping_ms_ = now_ms;
     on_socket_opened(out);

@@ -60,6 +60,9 @@
 //   in_room...       wb:ops / wb:cursor from someone         → (unchanged)      BoardOps / BoardCursor
 //   in_room          SendCodeUpdate / SendCodeCursor         → in_room          SendMessage(code:update / code:cursor)
 //   in_room...       code:update / code:cursor from someone  → (unchanged)      CodeUpdates / CodeCursor
+//   in_room          SendCodeRun / SendCodeOutput            → in_room          SendMessage(code:run / code:output)
+//   in_room...       code:running / code:output              → (unchanged)      CodeRunStarted{mine: it names our peer} /
+//                                                                               CodeRunEnded
 //   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
 //   in_room...       chat:message not seen before            → (unchanged)      AppendChat
 //   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
@@ -150,6 +153,16 @@ struct SendCodeUpdate {
 struct SendCodeCursor {
   std::string state;
 };
+// Run a file of the room's code (the room's rules decide: authority/code_runs.h), and the end of
+// our run, once RunCode said it is ours to run.
+struct SendCodeRun {
+  std::string file;
+  std::string language;
+};
+struct SendCodeOutput {
+  std::string run_id;
+  protocol::RunResult result;
+};
 // the room's WebSocket
 struct SocketOpened {};
 struct SocketClosed {
@@ -164,7 +177,7 @@ struct PeerEventReceived {
 };
 
 using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
-                               SendBoardOps, SendBoardCursor, SendCodeUpdate, SendCodeCursor, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
+                               SendBoardOps, SendBoardCursor, SendCodeUpdate, SendCodeCursor, SendCodeRun, SendCodeOutput, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
 // commands
@@ -233,13 +246,22 @@ struct CodeCursor {
   std::string from;  // peer_id
   std::string state;
 };
+// A run of the room's code started (everyone shows it); `mine` when this page is the runner, and
+// runs the file for at most run.limit_ms, then sends SendCodeOutput.
+struct CodeRunStarted {
+  protocol::server::CodeRunning run;
+  bool mine = false;
+};
+struct CodeRunEnded {
+  protocol::server::CodeOutput output;
+};
 struct AppendChat {
   protocol::server::ChatMessage message;
 };
 struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
-                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 
