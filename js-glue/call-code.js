@@ -6,6 +6,7 @@
 // button asks the room (code-run); the core says when the run is this page's (code-running, mine),
 // the sandbox runs it (code-runner.js), and its end goes to everyone (code-output) and the panel
 // under the editor (code-output.js).
+import { fileNameProblem } from './mehfil-core.mjs';
 import { CodeOutput } from './code-output.js';
 import { CodeRunner } from './code-runner.js';
 
@@ -71,7 +72,7 @@ export class CallCodeEditor {
       const file = this.#doc.list().find((f) => f.id === id);
       if (file) this.#feed?.({ type: 'code-run', file: file.name, language: file.language });
     };
-    this.#editor = code.mountCodeEditor(host, { doc: this.#doc, awareness, onRun, footer: this.#output.element });
+    this.#editor = code.mountCodeEditor(host, { doc: this.#doc, awareness, onRun, footer: this.#output.element, validName: fileNameProblem });
     return true;
   }
 

@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { yCollab } from 'y-codemirror.next';
 import { languageSupport } from './languages.js';
 import { LANGUAGES, PASTE_PIECE } from './code-doc.js';
+import { download, safePaths, zipOf } from './export.js';
 
 const LANGUAGE_NAMES = { javascript: 'JavaScript', python: 'Python', cpp: 'C++', java: 'Java', html: 'HTML', css: 'CSS', sql: 'SQL' };
 const dark = () => globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
@@ -63,7 +64,15 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
   });
   const run = onRun ? button('Run', 'Run', () => current && onRun(current)) : null;
   if (run) run.className = 'mehfil-code-run';
-  bar.append(tabs, newFile, picker, ...(run ? [run] : []));
+  const everything = () => doc.list().map((f) => ({ ...f, text: doc.text(f.id)?.toString() ?? '' }));
+  const saveFile = button('⤓', 'Download this file', () => {
+    const file = everything().find((f) => f.id === current);
+    if (!file) return;
+    const [{ path }] = safePaths([file], validName);
+    download(path, file.text, 'text/plain;charset=utf-8');
+  });
+  const saveAll = button('Zip', 'Download all files as a zip', () => download('code.zip', zipOf(everything(), validName), 'application/zip'));
+  bar.append(tabs, newFile, picker, ...(run ? [run] : []), saveFile, saveAll);
   const host = document.createElement('div');
   host.className = 'mehfil-code-view';
   root.append(bar, host, ...(footer ? [footer] : []));
@@ -114,8 +123,9 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
       name.setAttribute('role', 'tab');
       name.setAttribute('aria-selected', String(file.id === current));
       name.addEventListener('dblclick', () => rename(file));
+      // Closing a tab deletes the file for everyone in the room, so it asks first.
       const close = button('×', `Close ${file.name}`, () => {
-        if (doc.list().length > 1) doc.remove(file.id);
+        if (doc.list().length > 1 && (globalThis.confirm?.(`Delete ${file.name} for everyone in the room?`) ?? true)) doc.remove(file.id);
       });
       tab.append(name, close);
       return tab;

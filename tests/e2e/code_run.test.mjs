@@ -2,11 +2,14 @@
 // Python through Pyodide served by our own server) and everyone in the room sees the output, who
 // ran it and how it ended. An endless loop is stopped at the room's limit while the page stays
 // responsive; output is text, never HTML; the sandbox has no network or storage; the room's
-// setting can keep Run to the hosts.
+// setting can keep Run to the hosts. Export downloads a file, or all of them as a zip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
 import { openCall, join } from './call_support.mjs';
+import { readFile } from 'node:fs/promises';
+
+const { unzipSync, strFromU8 } = await import('../../code-editor/node_modules/fflate/esm/index.mjs');
 
 let room;
 const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
@@ -39,6 +42,9 @@ const output = (page) => page.evaluate(() => {
     images: element.querySelectorAll('img').length,
   };
 });
+
+// Done with these pages: their calls end, so the next test's loop has the machine a user would.
+const leave = (...pages) => Promise.all(pages.map((page) => page.context().close()));
 
 const runButton = (page) => page.getByRole('button', { name: 'Run', exact: true });
 
@@ -92,6 +98,7 @@ test('Run prints print(sum(range(10))) → 45 on every page in the room, errors 
   assert.equal(await join(dee), 'in_room');
   await openEditor(dee);
   await eventually(async () => (await output(dee))?.text?.includes('careful'), { what: 'the late joiner to see the last output' });
+  await leave(host, bela, cy, dee);
 });
 
 test('an endless loop is stopped at 5 s with a message while the page keeps answering, and nothing else runs meanwhile', async () => {
@@ -137,6 +144,7 @@ test('an endless loop is stopped at 5 s with a message while the page keeps answ
   await runButton(host).click();
   await eventually(async () => (await output(bela))?.state === 'ok', { what: 'the sandbox check to run' });
   assert.equal((await output(bela)).text, 'undefined undefined undefined undefined undefined undefined undefined undefined undefined\n');
+  await leave(host, bela);
 });
 
 test('with "Only hosts run code" on, a guest\'s Run is refused and says so, and the host\'s runs', async () => {
@@ -155,4 +163,14 @@ test('with "Only hosts run code" on, a guest\'s Run is refused and says so, and 
   await runButton(host).click();
   await eventually(async () => (await output(bela))?.state === 'ok', { what: 'the host\'s run' });
   assert.equal((await output(bela)).text, 'hi\n');
+
+  // Export: the open file, and every file as a zip.
+  const [one] = await Promise.all([bela.waitForEvent('download'), bela.getByRole('button', { name: 'Download this file' }).click()]);
+  assert.equal(one.suggestedFilename(), 'untitled.js');
+  assert.equal(await readFile(await one.path(), 'utf8'), 'console.log("hi")\n');
+  const [all] = await Promise.all([bela.waitForEvent('download'), bela.getByRole('button', { name: 'Download all files as a zip' }).click()]);
+  assert.equal(all.suggestedFilename(), 'code.zip');
+  const files = unzipSync(new Uint8Array(await readFile(await all.path())));
+  assert.deepEqual(Object.keys(files).sort(), ['main.js', 'untitled.js']);
+  assert.equal(strFromU8(files['untitled.js']), 'console.log("hi")\n');
 });

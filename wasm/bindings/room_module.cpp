@@ -14,6 +14,7 @@
 
 #include "lobby_bridge.h"
 #include "room_bridge.h"
+#include "protocol/validation.h"
 
 namespace {
 
@@ -104,9 +105,17 @@ std::string lobby_server_frame(int handle, const std::string& frame, double now_
   return found == lobbies.end() ? kNoCall : found->second->handle_server_frame(frame, static_cast<std::int64_t>(now_ms));
 }
 
+// The code editor's rule for a file name (protocol/validation.h, TextRule::file_name): what is wrong
+// with `name`, as a sentence, or "" when it is a good name.
+std::string file_name_problem(const std::string& name) {
+  const auto problem = mehfil::protocol::check_text(mehfil::protocol::TextRule::file_name, name);
+  return problem ? "A file name " + std::string(problem->what) + "." : std::string();
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mehfil_room) {
+  emscripten::function("fileNameProblem", &file_name_problem);
   emscripten::function("roomCreate", &room_create);
   emscripten::function("roomDestroy", &room_destroy);
   emscripten::function("roomEvent", &room_event);
