@@ -53,14 +53,9 @@ export class CallCodeEditor {
     this.#send = send;
     this.#tooLarge = tooLarge;
     this.#feed = feed;
-    this.#code ??= await import(new URL('./mehfil-code.js', moduleUrl).href);
+    await this.#load();
     if (this.#host !== host) return false;
     const code = this.#code;
-    if (!this.#doc) {
-      this.#doc = new code.CodeDoc({ send: (bytes) => this.#send?.(code.toBase64(bytes)), tooLarge: () => this.#tooLarge?.(), batchMs: 20 });
-      for (const update of this.#heard) this.#doc.receive(code.fromBase64(update));
-      this.#heard = [];
-    }
     const awareness = new code.Awareness(this.#doc.doc);
     awareness.setLocalStateField('user', { name: user.display_name, ...colourOf(user.user_id) });
     awareness.on('update', ({ added, updated, removed }, origin) => {
@@ -74,6 +69,28 @@ export class CallCodeEditor {
     };
     this.#editor = code.mountCodeEditor(host, { doc: this.#doc, awareness, onRun, footer: this.#output.element, validName: fileNameProblem });
     return true;
+  }
+
+  // The bundle, and the room's document from what was heard so far (the first open, or a compaction).
+  async #load() {
+    this.#code ??= await import(new URL('./mehfil-code.js', moduleUrl).href);
+    const code = this.#code;
+    if (this.#doc) return;
+    this.#doc = new code.CodeDoc({ send: (bytes) => this.#send?.(code.toBase64(bytes)), tooLarge: () => this.#tooLarge?.(), batchMs: 20 });
+    for (const update of this.#heard) this.#doc.receive(code.fromBase64(update));
+    this.#heard = [];
+  }
+
+  // code:compact: the room asks this page for the document's whole state (it sent the latest update,
+  // so it holds every stored one); `put(bytes)` sends it. A failure leaves the room as it was, and
+  // it asks again later.
+  async compact(put) {
+    await this.#load();
+    try {
+      await put(this.#doc.state());
+    } catch (error) {
+      console.debug('mehfil: the code compaction was not taken:', error.code, error.message);
+    }
   }
 
   close() {

@@ -11,7 +11,8 @@ export class SharedTools {
   code = new CallCodeEditor();
   #call;
 
-  // call: {feed(command), feedQuietly(command), emit(name, detail), self(), canManage(), destroyed()}.
+  // call: {feed(command), feedQuietly(command), emit(name, detail), self(), canManage(), destroyed(),
+  // putCodeState(upto, bytes) (PUT /api/rooms/CODE/code-state)}.
   constructor(call) {
     this.#call = call;
   }
@@ -59,6 +60,7 @@ export class SharedTools {
       case 'code-cursor': this.code.receiveCursor(c); return true;
       case 'code-running': this.code.running(c); return true;
       case 'code-output': this.code.ran(c); return true;
+      case 'code-compact': this.code.compact((bytes) => this.#call.putCodeState(c.upto, bytes)); return true;
       default: return false;
     }
   }

@@ -83,7 +83,9 @@ class Call extends Emitter {
   #marks = {};
   #tools = new SharedTools({
     feed: (c) => this.#driver.feed(c), feedQuietly: (c) => this.#driver.feedQuietly(c), emit: (n, d) => this.emit(n, d),
-    self: () => this.self(), canManage: () => this.canManage(), destroyed: () => this.#destroyed });
+    self: () => this.self(), canManage: () => this.canManage(), destroyed: () => this.#destroyed,
+    putCodeState: (upto, bytes) => restCall(this.#options.server, `/api/rooms/${this.room()?.room_code}/code-state?upto=${upto}`,
+      { token: this.#token, bytes, method: 'PUT' }) });
   #friends = new Friends((path, json) => this.#api(path, json));
   #links = new LinkReports();
   #stopRinging = () => {};
@@ -362,7 +364,7 @@ class Call extends Emitter {
         break;
       case 'participants': this.#applyParticipants(c); break;
       case 'friend': this.#friends.set(c.user_id, c.relation); break;
-      case 'board-ops': case 'board-cursor': case 'code-update': case 'code-cursor': case 'code-running': case 'code-output':
+      case 'board-ops': case 'board-cursor': case 'code-update': case 'code-cursor': case 'code-running': case 'code-output': case 'code-compact':
         this.#tools.command(c); break;
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;

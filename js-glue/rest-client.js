@@ -17,13 +17,15 @@ export async function guestSession(server, displayName) {
   return body.token;
 }
 
-export async function restCall(server, path, { token, json, method = json === undefined ? 'GET' : 'POST' } = {}) {
+// `bytes` (a Uint8Array) is sent as it is instead of JSON.
+export async function restCall(server, path, { token, json, bytes, method = json === undefined && bytes === undefined ? 'GET' : 'POST' } = {}) {
   const headers = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (json !== undefined) headers['content-type'] = 'application/json';
+  if (bytes !== undefined) headers['content-type'] = 'application/octet-stream';
   let response;
   try {
-    response = await fetch(new URL(path, server), { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    response = await fetch(new URL(path, server), { method, headers, body: bytes ?? (json === undefined ? undefined : JSON.stringify(json)) });
   } catch {
     throw mehfilError('connection_lost', 'Could not reach Mehfil. Check your connection and try again.');
   }

@@ -147,6 +147,24 @@ std::optional<Claims> recording_viewer(ApiContext context, const http::request<h
   return authenticate(request, context.secret);
 }
 
+// PUT /api/rooms/:code/code-state?upto=N: a compaction of the room's code (room_code.cpp). The body
+// is the state's bytes, not JSON, and may be as big as a recording's chunk (http_session.cpp).
+ApiReply code_state_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
+                          const std::string& path) {
+  const std::string code = path.substr(std::string_view("/api/rooms/").size(), path.size() - std::string_view("/api/rooms//code-state").size());
+  if (request.method() != http::verb::put) return failure(405, ErrorCode::bad_request, "Use PUT.");
+  const auto user = authenticate(request, context.secret);
+  if (!user) return failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token.");
+  if (!protocol::is_room_code(code)) return failure(404, ErrorCode::room_not_found, "No such room.");
+  const auto upto = query_param(target, "upto").value_or("");
+  std::size_t count = 0;
+  const auto [end, ec] = std::from_chars(upto.data(), upto.data() + upto.size(), count);
+  if (ec != std::errc{} || end != upto.data() + upto.size() || count == 0) {
+    return failure(400, ErrorCode::bad_request, "upto must be the number of updates the state replaces.");
+  }
+  return context.hub.compact_code(*user, code, count, request.body());
+}
+
 // /api/recordings/:id[/chunks|/poster] (recordings.h). The chunk's body is bytes, not JSON.
 ApiReply recording_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
                          const std::string& rest) {
@@ -219,6 +237,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   const auto method = request.method();
   constexpr std::string_view kRecordings = "/api/recordings/";
   if (path.rfind(kRecordings, 0) == 0) return done(recording_route(context, request, target, path.substr(kRecordings.size())));
+  if (path.ends_with("/code-state") && path.rfind("/api/rooms/", 0) == 0) return done(code_state_route(context, request, target, path));
   auto body = body_object(request);
   if (auto* bad = std::get_if<ApiReply>(&body)) return done(*bad);
   const json& fields = std::get<json>(body);

@@ -41,6 +41,7 @@ constexpr const char* kUsage =
     "  --chat-messages-per-room N [2000] (the oldest are pruned)  --user-write-bytes-per-minute N [2097152]\n"
     "  --board-erase-others-per-minute N [120]  --board-version-step N [1000]\n"
     "  --code-bytes-per-room N [8388608]  --code-updates-per-room N [20000] (the code editor's updates)\n"
+    "  --code-compact-after N [500]       stored code updates that make the room ask a member for a compaction\n"
     "  --recording-retention-days N [0: kept until deleted]  --recording-bytes-per-room N [2147483648] (0: no cap)\n"
     "Test knobs, in milliseconds: --handshake-timeout-ms, --idle-ping-ms, --idle-drop-ms, --resume-grace-ms,\n"
     "  --reservation-ms,"
@@ -123,6 +124,7 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--board-bytes-per-room") ok = number(value, 1024, 1LL << 32, n), config.board_bytes_per_room = static_cast<std::size_t>(n);
     else if (flag == "--code-bytes-per-room") ok = number(value, 1024, 1LL << 32, n), config.code_bytes_per_room = static_cast<std::size_t>(n);
     else if (flag == "--code-updates-per-room") ok = number(value, 1, 10000000, n), config.code_updates_per_room = static_cast<std::size_t>(n);
+    else if (flag == "--code-compact-after") ok = number(value, 2, 10000000, n), config.code_compact_after = static_cast<std::size_t>(n);
     else if (flag == "--board-elements-per-room") ok = number(value, 1, 10000000, n), config.board_elements_per_room = static_cast<std::size_t>(n);
     else if (flag == "--chat-messages-per-room") ok = number(value, 1, 10000000, n), config.chat_messages_per_room = static_cast<int>(n);
     else if (flag == "--user-write-bytes-per-minute") ok = number(value, 1024, 1LL << 32, n), config.user_write_bytes_per_minute = static_cast<std::size_t>(n);

@@ -58,12 +58,17 @@ void HttpSession<Stream>::read() {
   });
 }
 
-// The header is in: only a recording's chunk may be bigger than max_body_bytes (recording_rules.h).
+// The header is in: only a recording's chunk (recording_rules.h) and a compacted code state
+// (code_rules.h) may be bigger than max_body_bytes.
 template <class Stream>
 void HttpSession<Stream>::on_header(beast::error_code header_ec) {
   if (header_ec) return on_read(header_ec);
   const auto& head = parser_->get();
-  if (head.method() != http::verb::put || !view(head.target()).starts_with("/api/recordings/")) {
+  const auto target = view(head.target());
+  const bool big = head.method() == http::verb::put &&
+                   (target.starts_with("/api/recordings/") ||
+                    (target.starts_with("/api/rooms/") && target.substr(0, target.find('?')).ends_with("/code-state")));
+  if (!big) {
     parser_->body_limit(config_.max_body_bytes);  // a chunked body is held to it as it comes
     if (const auto length = parser_->content_length(); length && *length > config_.max_body_bytes) {
       return on_read(http::error::body_limit);

@@ -84,4 +84,8 @@ void storage_failed(std::string_view what, std::string_view detail) {
   spdlog::error("storage failed while {}: {}", what, detail);
 }
 
+void code_compacted(std::string_view room_code, std::size_t updates, std::size_t from_bytes, std::size_t to_bytes) {
+  spdlog::info("room {}: code compacted, {} updates ({} B) into one state ({} B)", room_code, updates, from_bytes, to_bytes);
+}
+
 }  // namespace mehfil::server::log

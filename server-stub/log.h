@@ -29,6 +29,8 @@ void refused(const Connection& connection, std::string_view code, std::string_vi
 // An HTTP request refused before it reached a connection of its own (caps, Host, CORS).
 void refused_http(std::string_view address, unsigned status, std::string_view why);
 void storage_failed(std::string_view what, std::string_view detail);
+// The room's code history was compacted (authority/code_rules.h).
+void code_compacted(std::string_view room_code, std::size_t updates, std::size_t from_bytes, std::size_t to_bytes);
 
 }  // namespace log
 }  // namespace mehfil::server

@@ -1,14 +1,23 @@
 // The room's shared code (room_hub.h): code:update checked by the room's rules and the core's quota
 // (authority/code_rules.h), stored before anyone sees it, relayed to the room, and the stored
-// updates a joiner catches up on, encoded once into shared pages. The updates are Yjs updates in
-// base64 that only the clients read (code-editor/src/code-doc.js); the server keeps their order.
+// updates a joiner catches up on, encoded once into shared pages; and compaction, when the room's
+// rules ask a member for the whole state and it replaces the oldest updates. The updates are Yjs
+// updates in base64 that only the clients read (code-editor/src/code-doc.js); the server keeps
+// their order.
 #include "room_hub.h"
+
+#include <cstring>
+
+#include <sodium.h>
 
 #include "log.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
 
 namespace mehfil::server {
+
+using protocol::ErrorCode;
+
 namespace {
 
 constexpr std::size_t kCodePageBytes = 1024 * 1024;  // one history page at most (whole updates)
@@ -51,6 +60,37 @@ void RoomHub::code_update(const std::shared_ptr<Connection>& connection, LiveRoo
   live.code_pages.reset();
   apply(live, live.rules.tell_everyone(srv::CodeUpdates{connection->peer_id, {update}}, connection->user_id()));
   if (id) send(connection, srv::Ack{*id});
+  // The sender has heard every update before theirs on this socket, so their state covers them all.
+  if (auto ask = authority::compaction_to_ask({live.code_bytes, updates.size()}, live.compaction, connection->user_id(),
+                                              now_ms(), code_limits_)) {
+    live.compaction = ask;
+    send(connection, srv::CodeCompact{static_cast<std::int64_t>(ask->upto)});
+  }
+}
+
+ApiReply RoomHub::compact_code(const Claims& user, const std::string& room_code, std::size_t upto, std::string_view state) {
+  LiveRoom* live = room(room_code);
+  if (!live) return error({404, ErrorCode::room_not_found, "No such room."});
+  // Stored as every update is: base64 (libsodium's), which the pages carry as they are.
+  std::string encoded(sodium_base64_encoded_len(state.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(), reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  encoded.resize(std::strlen(encoded.c_str()));
+  if (auto problem = authority::check_compaction(live->compaction, user.sub, upto, encoded.size(), now_ms(), code_limits_)) {
+    return refusal(*problem);
+  }
+  std::vector<std::string>& updates = code(*live);
+  if (upto > updates.size()) return error({409, ErrorCode::bad_request, "The room holds fewer updates than that."});
+  store_.compact_code_updates(room_code, upto, user.sub, encoded, now_ms());  // a StorageError fails this request alone
+  std::size_t dropped = 0;
+  for (std::size_t i = 0; i < upto; ++i) dropped += updates[i].size();
+  updates.erase(updates.begin(), updates.begin() + static_cast<std::ptrdiff_t>(upto));
+  updates.insert(updates.begin(), encoded);
+  live->code_bytes = live->code_bytes - dropped + encoded.size();
+  live->code_pages.reset();
+  live->compaction.reset();
+  log::code_compacted(room_code, upto, dropped, encoded.size());
+  return ApiReply{200, {{"updates", updates.size()}, {"bytes", live->code_bytes}}};
 }
 
 // A joiner gets every stored update, oldest first, in pages of at most kMaxCodeUpdatesPerFrame

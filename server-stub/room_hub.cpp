@@ -46,7 +46,7 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
       write_bytes_(static_cast<double>(config.user_write_bytes_per_minute), std::chrono::minutes(1)),
       board_rules_(authority::BoardLimits{config.board_version_step, config.board_elements_per_room,
                                           config.board_bytes_per_room, config.board_erase_others_per_minute}),
-      code_limits_{config.code_bytes_per_room, config.code_updates_per_room} {
+      code_limits_{config.code_bytes_per_room, config.code_updates_per_room, config.code_compact_after} {
   // Whoever was in a room when the server stopped (a crash, a deploy) keeps their place for the
   // resume grace, exactly like a dropped socket: the first to reconnect sees the others in its
   // snapshot, so their media links stay up; the sweeper lets go of those who never come back.

@@ -116,6 +116,9 @@ class RoomHub {
   ApiReply accept_friend(const Claims& user, const std::string& from_user_id);
   ApiReply call_history(const Claims& user);  // GET /api/calls
   ApiReply friends(const Claims& user);
+  // PUT /api/rooms/CODE/code-state?upto=N: the code's whole state (raw Yjs bytes) from the member the
+  // room asked (code:compact), replacing the first `upto` stored updates (room_code.cpp).
+  ApiReply compact_code(const Claims& user, const std::string& room_code, std::size_t upto, std::string_view state);
 
   // WebSocket.
   void connected(const std::shared_ptr<Connection>& connection);
@@ -144,6 +147,7 @@ class RoomHub {
     std::optional<std::vector<std::string>> code;  // the code editor's updates, loaded when first needed
     std::size_t code_bytes = 0;                    // their base64 text
     std::shared_ptr<const std::vector<Frame>> code_pages;
+    std::optional<authority::CompactionAsk> compaction;  // asked of one member (authority/code_rules.h)
   };
   struct Problem {
     unsigned status;

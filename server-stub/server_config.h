@@ -58,6 +58,7 @@ struct ServerConfig {
   std::size_t board_elements_per_room = 20000;
   std::size_t code_bytes_per_room = 8 * 1024 * 1024;  // the code editor's stored updates (base64)
   std::size_t code_updates_per_room = 20000;
+  std::size_t code_compact_after = 500;  // authority/code_rules.h: compaction
   int chat_messages_per_room = 2000;
   std::size_t user_write_bytes_per_minute = 2 * 1024 * 1024;  // board and chat, per user
   int board_erase_others_per_minute = 120;         // others' elements one user may delete per minute

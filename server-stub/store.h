@@ -187,6 +187,9 @@ class Store {
   std::vector<std::string> code_updates(const std::string& room_code);
   void add_code_update(const std::string& room_code, const std::string& from_user_id, const std::string& body,
                        std::int64_t now);
+  // The first `upto` updates of the room become `state`, in their place, in one transaction.
+  void compact_code_updates(const std::string& room_code, std::size_t upto, const std::string& from_user_id,
+                            const std::string& state, std::int64_t now);
 
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
   void insert_chat(const ChatRecord& chat, int keep_newest);

@@ -1,7 +1,8 @@
 // The shared code editor inside a call: it opens from the call UI's Code button and takes the stage
 // like the whiteboard; two people typing into the same file at once (real keyboard input into
 // CodeMirror) end with the same text and see each other's cursor with a name; someone who joins
-// later, and everyone after a server restart, sees the same files.
+// later, and everyone after a server restart, sees the same files; past its length the room's
+// history is compacted into one state, and joiners still see the same files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
@@ -10,7 +11,8 @@ import { openCall, join } from './call_support.mjs';
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 let room;
-const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
+// A short history before compaction, so the tests here type through it.
+const world = setUp({ serverFlags: ['--code-compact-after', '30'], chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
 
 const textOf = (page) => page.evaluate(() => window.call.codeEditor()?.view?.state.doc.toString() ?? null);
 
@@ -118,4 +120,37 @@ test('what someone types while their connection is down reaches the others once 
   await eventually(() => host.evaluate(() => window.call.state === 'in_room'), { what: 'the host back in the room', timeout: 20000 });
   await eventually(async () => (await textOf(bela)) === 'print("typed offline")\n', { what: 'Bela to get what the host typed offline' });
   assert.equal(await textOf(host), await textOf(bela));
+});
+
+test('past --code-compact-after updates the room keeps one state instead of its oldest updates, and a joiner sees the same text', async () => {
+  const other = await createRoom(world, { hostName: 'Host' });
+  const host = await openCall(world, { room: other.code, name: 'Host', token: other.hostToken });
+  const bela = await openCall(world, { room: other.code, name: 'Bela' });
+  for (const page of [host, bela]) assert.equal(await join(page), 'in_room');
+  await openEditor(host);
+  await openEditor(bela);
+  const before = (world.server.log.match(/code compacted/g) ?? []).length;
+  // 40 edits, 20 on each page at once, each its own update (more than 20 ms apart), some deleting.
+  const edit = (page, offset) => page.evaluate(async (first) => {
+    for (let n = first; n < first + 20; n += 1) {
+      const { view } = window.call.codeEditor();
+      if (n % 7 === 6) view.dispatch({ changes: { from: 0, to: Math.min(3, view.state.doc.length), insert: '' } });
+      else view.dispatch({ changes: { from: view.state.doc.length, insert: `line ${n}\n` } });
+      await new Promise((resolve) => { setTimeout(resolve, 40); });
+    }
+  }, offset);
+  await Promise.all([edit(host, 0), edit(bela, 100)]);
+  await eventually(async () => (await textOf(host)) === (await textOf(bela)), { what: 'the two pages to agree' });
+  await eventually(() => (world.server.log.match(/code compacted/g) ?? []).length > before, { what: 'the room to compact its code' });
+  const agreed = await textOf(host);
+  assert.ok(agreed.includes('line 19') && agreed.includes('line 119'));
+  const late = await openCall(world, { room: other.code, name: 'Cy' });
+  assert.equal(await join(late), 'in_room');
+  await openEditor(late);
+  await eventually(async () => (await textOf(late)) === agreed, { what: 'the joiner to see the same text from the compacted history' });
+  await world.server.restart();
+  const after = await openCall(world, { room: other.code, name: 'Dee' });
+  assert.equal(await join(after), 'in_room');
+  await openEditor(after);
+  await eventually(async () => (await textOf(after)) === agreed, { what: 'the same text after a restart' });
 });

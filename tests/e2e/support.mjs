@@ -46,15 +46,21 @@ export async function startServer(extraFlags = []) {
   const folder = await mkdtemp(join(tmpdir(), 'mehfil-e2e-'));
   let child;
   let port = 0;
+  let log = '';  // everything the server printed, across restarts
   const start = () => new Promise((ready, fail) => {
     // Every page of a test comes from 127.0.0.1, like a whole school behind one NAT: the per-address
     // guest session limit is raised so a long test file never waits for it.
     child = spawn(join(binDir, 'mehfil-server'), ['--port', String(port), '--db', join(folder, 'mehfil.db'), '--web', webDir,
       '--guest-sessions-per-minute', '1000', ...extraFlags],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr.on('data', (chunk) => {  // the log: shown as it comes, and kept for tests to read
+      log += chunk;
+      process.stderr.write(chunk);
+    });
     let seen = '';
     child.stdout.on('data', (chunk) => {
       seen += chunk;
+      log += chunk;
       const match = seen.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
       if (match) { port = Number(match[1]); ready(); }
     });
@@ -64,6 +70,7 @@ export async function startServer(extraFlags = []) {
   return {
     get url() { return `http://127.0.0.1:${port}`; },
     get port() { return port; },
+    get log() { return log; },
     async restart() {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGKILL');

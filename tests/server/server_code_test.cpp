@@ -132,3 +132,49 @@ TEST_CASE("A run of the room's code is started for everyone, ended by its runner
   REQUIRE(a.receive_type("ack"));
   CHECK(c.receive_type("code:running").value()["by"] == a.peer_id);
 }
+
+TEST_CASE("Past --code-compact-after updates the room asks the last sender for the whole state, which replaces the oldest updates for joiners and after a restart") {
+  ServerProcess server({"--code-compact-after", "3"});
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana);
+  const std::string path = "/api/rooms/" + code + "/code-state";
+  {
+    WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+    REQUIRE(a.join(code)["type"] == "room:joined");
+    REQUIRE(b.join(code)["type"] == "room:joined");
+    b.send({{"type", "code:update"}, {"update", "AQID"}, {"id", 1}});
+    REQUIRE(b.receive_type("ack"));
+    a.send({{"type", "code:update"}, {"update", "BAUG"}, {"id", 2}});
+    REQUIRE(a.receive_type("ack"));
+    CHECK_FALSE(a.receive_type("code:compact", std::chrono::milliseconds(200)));  // two: not due yet
+    a.send({{"type", "code:update"}, {"update", "BwgJ"}, {"id", 3}});
+    REQUIRE(a.receive_type("ack"));
+    const auto asked = a.receive_type("code:compact");
+    REQUIRE(asked);
+    CHECK((*asked)["upto"] == 3);
+    CHECK_FALSE(b.receive_type("code:compact", std::chrono::milliseconds(200)));  // asked of Ana alone
+
+    // Only Ana, for the count asked, and the state must be bytes.
+    CHECK(http_raw_body(server.port(), "PUT", path + "?upto=3", "STATE", ben.token).status == 400);
+    CHECK(http_raw_body(server.port(), "PUT", path + "?upto=2", "STATE", ana.token).status == 400);
+    CHECK(http_raw_body(server.port(), "PUT", path + "?upto=x", "STATE", ana.token).status == 400);
+    CHECK(http_raw_body(server.port(), "PUT", path + "?upto=3", "", ana.token).status == 400);
+    CHECK(http_raw_body(server.port(), "PUT", path + "?upto=3", "STATE", "").status == 401);
+    const auto compacted = http_raw_body(server.port(), "PUT", path + "?upto=3", "STATE", ana.token);
+    REQUIRE(compacted.status == 200);
+    CHECK(compacted.body["updates"] == 1);
+    // Asked once: the same answer again is refused.
+    CHECK(http_raw_body(server.port(), "PUT", path + "?upto=3", "STATE", ana.token).status == 400);
+    b.send({{"type", "code:update"}, {"update", "CgsM"}, {"id", 4}});
+    REQUIRE(b.receive_type("ack"));
+
+    WsClient c(server.port(), new_user(server.port(), "Cy").token);
+    REQUIRE(c.join(code)["type"] == "room:joined");
+    CHECK(c.receive_type("code:update").value()["updates"] == json::array({"U1RBVEU=", "CgsM"}));  // base64 of "STATE"
+  }
+  server.kill_hard();
+  server.restart();
+  WsClient d(server.port(), new_user(server.port(), "Dee").token);
+  REQUIRE(d.join(code)["type"] == "room:joined");
+  CHECK(d.receive_type("code:update").value()["updates"] == json::array({"U1RBVEU=", "CgsM"}));
+}

@@ -94,6 +94,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::WhiteboardCursor{"p-amira-1", 120, -40, false},
       server::CodeUpdates{"p-amira-1", {"AQIDBA==", "BQY="}},
       server::CodeCursor{"p-amira-1", "AAEC"},
+      server::CodeCompact{500},
       server::CodeRunning{"run-1000-1", "p-amira-1", "Amira", "main.py", "python", 5000, 1700000000000},
       server::CodeOutput{"run-1000-1", "p-amira-1", "Amira", "main.py", "python", 1700000000000,
                          RunResult{"ok", {OutputChunk{"stdout", "45\n"}}, std::nullopt, std::nullopt, 12}},

@@ -334,6 +334,8 @@ json command_json(const rm::RoomCommand& command) {
           run["type"] = "code-running";
           run["mine"] = c.mine;
           return run;
+        } else if constexpr (std::is_same_v<T, rm::CompactCode>) {
+          return {{"type", "code-compact"}, {"upto", c.upto}};
         } else if constexpr (std::is_same_v<T, rm::CodeRunEnded>) {
           json ran = json::parse(proto::encode(proto::ServerMessage{c.output}));
           ran["type"] = "code-output";

@@ -568,6 +568,13 @@ struct CodeCursor {
   std::string state;
   friend bool operator==(const CodeCursor&, const CodeCursor&) = default;
 };
+// The room asks this member for the code's whole state, to replace its first `upto` stored updates
+// (authority/code_rules.h: compaction). Their page answers with PUT /api/rooms/CODE/code-state.
+struct CodeCompact {
+  static constexpr std::string_view type_name = "code:compact";
+  std::int64_t upto = 0;
+  friend bool operator==(const CodeCompact&, const CodeCompact&) = default;
+};
 // A run of the room's code has started: the page whose peer it names runs it; everyone shows it.
 // Sent to a joiner as well while it goes on.
 struct CodeRunning {
@@ -670,7 +677,7 @@ using ServerMessage =
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,
-                 server::CodeCursor, server::CodeRunning, server::CodeOutput, server::CallIncoming,
+                 server::CodeCursor, server::CodeCompact, server::CodeRunning, server::CodeOutput, server::CallIncoming,
                  server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::InvitesSent,
                  server::InviteReceived, server::InviteGone, server::RecordingState, server::CallRejected, server::CallCancelled, server::CallBusy,
                  server::CallTimeout, server::Pong, server::ErrorReply>;

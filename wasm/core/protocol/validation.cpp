@@ -139,9 +139,15 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
   bool valid = true;
   switch (rule) {
     case TextRule::code_update:
-    case TextRule::code_cursor: {
-      const std::size_t most = rule == TextRule::code_update ? kMaxCodeUpdateChars : kMaxCodeCursorChars;
-      if (text.size() > most) return big(rule == TextRule::code_update ? "must be at most 60000 characters (45000 bytes)" : "must be at most 4096 characters");
+    case TextRule::code_cursor:
+    case TextRule::code_state: {
+      const std::size_t most = rule == TextRule::code_update ? kMaxCodeUpdateChars
+                               : rule == TextRule::code_cursor ? kMaxCodeCursorChars : kMaxCodeStateChars;
+      if (text.size() > most) {
+        return big(rule == TextRule::code_update   ? "must be at most 60000 characters (45000 bytes)"
+                   : rule == TextRule::code_cursor ? "must be at most 4096 characters"
+                                                   : "must be at most 3145728 characters");
+      }
       if (!is_base64(text)) return bad("must be base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)");
       return std::nullopt;
     }

@@ -60,6 +60,9 @@ inline constexpr std::size_t kMaxInvitees = 50;        // friends named in one r
 inline constexpr std::size_t kMaxCodeUpdateChars = 60000;
 inline constexpr std::size_t kMaxCodeCursorChars = 4096;  // a code:cursor (Yjs awareness) in base64
 inline constexpr std::size_t kMaxCodeUpdatesPerFrame = 512;  // a joiner's history page
+// A compacted state (authority/code_rules.h) in a joiner's history: one update, alone in its page,
+// in base64; the server frame (4 MiB) holds it.
+inline constexpr std::size_t kMaxCodeStateChars = 3 * 1024 * 1024;
 // A file in the code editor is named like a file on a disk, without the parts that make it a path.
 inline constexpr std::size_t kMaxFileNameChars = 64;
 // What one run of the room's code may show everyone (code:output): at most this many characters
@@ -101,6 +104,7 @@ enum class TextRule {
   ice_secret,     // a TURN username or credential: 1..512 bytes of printable ASCII
   code_update,    // base64 (A-Z a-z 0-9 + / and = padding, length a multiple of 4), 4..kMaxCodeUpdateChars
   code_cursor,    // the same alphabet, 4..kMaxCodeCursorChars
+  code_state,     // the same alphabet, 4..kMaxCodeStateChars: a stored update in a joiner's history
   file_name,      // 1..64 code points, not blank, not "." or "..", none of / \\ : * ? " < > |, no
                   // control or bidi override characters, no whitespace at either end
   program_output, // 0..kMaxRunOutputChars code points, no control or bidi override characters but

@@ -224,7 +224,7 @@ template <class F, class M>
   requires one_of<M, server::CodeUpdates>
 void fields(F& f, M& m) {
   f.text("from", m.from, TextRule::id);
-  f.texts("updates", m.updates, TextRule::code_update, kMaxCodeUpdatesPerFrame);
+  f.texts("updates", m.updates, TextRule::code_state, kMaxCodeUpdatesPerFrame);  // a compacted state among them
 }
 
 template <class F, class M>
@@ -252,6 +252,12 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.text("run_id", m.run_id, TextRule::id);
   result_fields(f, m.result);
+}
+
+template <class F, class M>
+  requires one_of<M, server::CodeCompact>
+void fields(F& f, M& m) {
+  f.integer("upto", m.upto, 1, 1000000000);
 }
 
 template <class F, class M>

@@ -433,6 +433,8 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     out.push_back(CodeRunStarted{*running, running->by == self_.peer_id});
   } else if (const auto* ran = std::get_if<server::CodeOutput>(&message)) {
     out.push_back(CodeRunEnded{*ran});
+  } else if (const auto* compact = std::get_if<server::CodeCompact>(&message)) {
+    out.push_back(CompactCode{compact->upto});
   }
 }
 

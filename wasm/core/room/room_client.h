@@ -63,6 +63,7 @@
 //   in_room          SendCodeRun / SendCodeOutput            → in_room          SendMessage(code:run / code:output)
 //   in_room...       code:running / code:output              → (unchanged)      CodeRunStarted{mine: it names our peer} /
 //                                                                               CodeRunEnded
+//   in_room...       code:compact                            → (unchanged)      CompactCode
 //   in_room...       Leave                                   → left             SendMessage(room:leave), close links, CloseSocket
 //   in_room...       chat:message not seen before            → (unchanged)      AppendChat
 //   any              an event that makes no sense here       → (unchanged)      Rejected{reason}
@@ -255,13 +256,17 @@ struct CodeRunStarted {
 struct CodeRunEnded {
   protocol::server::CodeOutput output;
 };
+// The room asks this page for the code's whole state, for its first `upto` stored updates.
+struct CompactCode {
+  std::int64_t upto = 0;
+};
 struct AppendChat {
   protocol::server::ChatMessage message;
 };
 struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
-                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 
