@@ -14,6 +14,9 @@ let room;
 // A short history before compaction, so the tests here type through it.
 const world = setUp({ serverFlags: ['--code-compact-after', '30'], chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
 
+// Done with these pages: their calls end, so the next test has the machine a user would.
+const leave = (...pages) => Promise.all(pages.map((page) => page.context().close()));
+
 const textOf = (page) => page.evaluate(() => window.call.codeEditor()?.view?.state.doc.toString() ?? null);
 
 async function openEditor(page) {
@@ -79,6 +82,7 @@ test('two people type into the same file at once and converge, see each other\'s
   await eventually(async () => (await textOf(after)) === agreed, { what: 'the same text after a server restart' });
   await host.getByRole('button', { name: 'Close the code editor' }).click();
   assert.notEqual(await host.evaluate(() => window.call[Symbol.for('mehfil.debug')]().layout.stage), 'code');
+  await leave(host, bela, late, after);
 });
 
 test('what someone types while their connection is down reaches the others once it is back', async () => {
@@ -120,6 +124,7 @@ test('what someone types while their connection is down reaches the others once 
   await eventually(() => host.evaluate(() => window.call.state === 'in_room'), { what: 'the host back in the room', timeout: 20000 });
   await eventually(async () => (await textOf(bela)) === 'print("typed offline")\n', { what: 'Bela to get what the host typed offline' });
   assert.equal(await textOf(host), await textOf(bela));
+  await leave(host, bela);
 });
 
 test('past --code-compact-after updates the room keeps one state instead of its oldest updates, and a joiner sees the same text', async () => {

@@ -67,14 +67,23 @@ export async function recordedLayout(page) {
 // the background; outside every tile it is. (The fake cameras and the shared canvas are bright.)
 export function matchesLayout(frame, layout) {
   const rects = layout.tiles.filter((t) => t.visible);
-  // The room's background as decoded (the encoder's colour range shifts it a little), from the top
-  // left corner, which no tile covers in these layouts.
-  const background = [...frame.subarray(0, 3)];
+  // Near a tile's edge the encoder blurs its colours into the room's (4:2:0 chroma, 16-pixel blocks),
+  // so a point within 6 pixels of a tile counts as the tile's, and the 8-pixel gaps count for neither.
+  const near = 6;
+  const inside = (x, y) => rects.some((r) => x >= r.x - near && x < r.x + r.width + near && y >= r.y - near && y < r.y + r.height + near);
+  // The room's background as decoded (the encoder's colour range shifts it a little), from the first
+  // point no tile covers (a document on the stage fills it to the frame's edges).
+  let corner = 0;
+  for (let y = 4; y < HEIGHT && !corner; y += 16) {
+    for (let x = 4; x < WIDTH; x += 16) {
+      if (!inside(x, y)) { corner = (y * WIDTH + x) * 3; break; }
+    }
+  }
+  const background = [...frame.subarray(corner, corner + 3)];
   const isBackground = (x, y) => {
     const i = (y * WIDTH + x) * 3;
     return background.every((c, k) => Math.abs(frame[i + k] - c) <= 12);
   };
-  const inside = (x, y) => rects.some((r) => x >= r.x - 2 && x < r.x + r.width + 2 && y >= r.y - 2 && y < r.y + r.height + 2);
   let outside = 0;
   let outsideBackground = 0;
   for (let y = 4; y < HEIGHT; y += 16) {

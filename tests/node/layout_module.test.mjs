@@ -74,7 +74,7 @@ const badInputs = [
   [{ viewport: { width: 800, height: -1 }, tiles: [] }, 'viewport.height must be a number above 0'],
   [{ viewport: { width: 800, height: 600 }, tiles: [{ id: 'a' }, { id: 'a' }] }, 'tile ids must be unique'],
   [{ viewport: { width: 800, height: 600 }, tiles: [{ id: 7 }] }, 'tiles[0].id must be a string'],
-  [{ viewport: { width: 800, height: 600 }, tiles: [{ id: 'a', kind: 'hologram' }] }, 'tiles[0].kind must be "camera" or "screen"'],
+  [{ viewport: { width: 800, height: 600 }, tiles: [{ id: 'a', kind: 'hologram' }] }, 'tiles[0].kind must be "camera", "screen" or "document"'],
   [{ viewport: { width: 800, height: 600 }, mode: 'mosaic', tiles: [] }, 'mode must be "grid", "spotlight" or "auto"'],
   [{ viewport: { width: 800, height: 600 }, page: 0.5, tiles: [] }, 'page must be a whole number'],
   [{ viewport: { width: 800, height: 600 }, pip_corner: 'middle', tiles: [] }, 'pip_corner must be "bottom-right", "bottom-left", "top-right" or "top-left"'],

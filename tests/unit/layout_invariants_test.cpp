@@ -29,7 +29,7 @@ Input generated_input(std::uint32_t seed) {
   const int count = chance(0.5) ? static_cast<int>(rng() % 11) : static_cast<int>(rng() % 101);
   for (int i = 0; i < count; ++i) {
     TileInput tile{"p" + std::to_string(rng() % 100000) + "-" + std::to_string(i)};
-    tile.kind = chance(0.05) ? TileKind::screen : TileKind::camera;
+    tile.kind = chance(0.05) ? TileKind::screen : chance(0.03) ? TileKind::document : TileKind::camera;
     tile.pinned = chance(0.03);
     tile.speaking = chance(0.1);
     tile.has_video = chance(0.8);

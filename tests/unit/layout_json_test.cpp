@@ -57,7 +57,7 @@ TEST_CASE("Bad input is a LayoutError that names what is wrong") {
       {R"({"viewport": {"width": 800, "height": 600}, "tiles": [{"id": 4}]})", "tiles[0].id must be a string"},
       {R"({"viewport": {"width": 800, "height": 600}, "tiles": [{"id": ""}]})", "every tile id must be 1 to 128 characters"},
       {R"({"viewport": {"width": 800, "height": 600}, "tiles": [{"id": "a"}, {"id": "a"}]})", "tile ids must be unique"},
-      {R"({"viewport": {"width": 800, "height": 600}, "tiles": [{"id": "a", "kind": "hologram"}]})", "tiles[0].kind must be \"camera\" or \"screen\""},
+      {R"({"viewport": {"width": 800, "height": 600}, "tiles": [{"id": "a", "kind": "hologram"}]})", "tiles[0].kind must be \"camera\", \"screen\" or \"document\""},
       {R"({"viewport": {"width": 800, "height": 600}, "tiles": [{"id": "a", "pinned": "yes"}]})", "tiles[0].pinned must be true or false"},
       {R"({"viewport": {"width": 800, "height": 600}, "mode": "mosaic", "tiles": []})", "mode must be \"grid\", \"spotlight\" or \"auto\""},
       {R"({"viewport": {"width": 800, "height": 600}, "policy": "random", "tiles": []})", "policy must be \"table\" or \"best-fit\""},

@@ -34,6 +34,30 @@ TEST_CASE("On a portrait viewport the filmstrip sits under the stage") {
   CHECK(broken_invariant(input, out) == "");
 }
 
+TEST_CASE("A document on the stage takes the whole stage area, on a phone and on a desktop, and a screen keeps its aspect") {
+  const auto [width, height] = GENERATE(table<double, double>({{390, 844}, {1280, 720}}));
+  CAPTURE(width, height);
+  Input input = grid_of(3, width, height);
+  input.mode = Mode::automatic;
+  input.tiles[2].kind = TileKind::document;
+  const Output out = compute(input);
+  REQUIRE(out.stage == "t2");
+  const TileRect& stage = rect_of(out, "t2");
+  const TileRect& strip = rect_of(out, "t0");
+  if (height > width) {
+    CHECK(stage.width == Approx(width));  // the full width, down to the filmstrip under it
+    CHECK(stage.height == Approx(height - strip.height - input.gap));
+    CHECK(stage.height > 1.5 * stage.width);  // a phone's tall screen, not a 16:9 box
+  } else {
+    CHECK(stage.height == Approx(height));
+    CHECK(stage.width == Approx(width - strip.width - input.gap));
+  }
+  CHECK(broken_invariant(input, out) == "");
+  input.tiles[2].kind = TileKind::screen;
+  const TileRect& screen = rect_of(compute(input), "t2");
+  CHECK(screen.width / screen.height == Approx(input.aspect).epsilon(0.005));
+}
+
 TEST_CASE("The stage goes to the pinned tile, then a screen, then (spotlight) who speaks, then a remote") {
   Input input = grid_of(4);
   input.tiles[0].is_local = true;

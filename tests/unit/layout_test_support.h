@@ -63,7 +63,9 @@ inline std::string broken_invariant(const Input& in, const Output& out) {
     if (t.id != in.tiles[i].id) return who + "not in input order";
     if (!(t.width > 0 && t.height > 0)) return who + "has no area";
     if (t.x < -eps || t.y < -eps || t.x + t.width > W + eps || t.y + t.height > H + eps) return who + "outside the viewport";
-    if (std::abs(t.width / t.height - in.aspect) / in.aspect > 0.005) return who + "lost its aspect";
+    // A document on the stage fills the stage area; everything else keeps the aspect.
+    const bool fills = in.tiles[i].kind == TileKind::document && out.stage == t.id;
+    if (!fills && std::abs(t.width / t.height - in.aspect) / in.aspect > 0.005) return who + "lost its aspect";
     if (t.page < 0 || t.page >= out.pages) return who + "on a page that does not exist";
     if (t.visible != (t.page == out.page)) return who + "visible on another page, or hidden on this one";
   }

@@ -166,7 +166,7 @@ TEST_CASE("The stage answers with the layout engine's tiles, and pin, page and w
 
   CHECK(bridge.handle_event(R"({"type":"whiteboard","open":true})", 4) == "[]");
   stage = json::parse(bridge.stage());
-  CHECK(stage["tiles"][2]["kind"] == "screen");
+  CHECK(stage["tiles"][2]["kind"] == "document");  // it fills the stage (layout.h)
   CHECK(stage["tiles"][2]["content"] == "whiteboard");
   CHECK(stage["pinned"] == "whiteboard");
   bridge.handle_event(R"({"type":"pin","tile":"p2"})", 5);

@@ -567,7 +567,9 @@ std::string CallBridge::stage() {
   for (const auto& t : tiles) {
     if (t.pinned) pinned = t.id;
     list.push_back({{"id", t.id},
-                    {"kind", t.content == rm::StageContent::camera ? "camera" : "screen"},
+                    {"kind", t.content == rm::StageContent::camera   ? "camera"
+                            : t.content == rm::StageContent::screen ? "screen"
+                                                                    : "document"},
                     {"content", rm::to_string(t.content)},
                     {"peer_id", t.peer_id},
                     {"user_id", t.user_id},

@@ -167,9 +167,12 @@ void layout_stage(const Input& input, std::size_t stage_index, Output& out) {
   const double gap = input.gap;
   const int others = static_cast<int>(input.tiles.size()) - 1;
   out.stage = input.tiles[stage_index].id;
+  // A document (the whiteboard, the code editor) takes all the stage has; video keeps its aspect.
+  const bool fills = input.tiles[stage_index].kind == TileKind::document;
+  const auto stage_in = [&](Size area) { return fills ? area : fit(area, input.aspect); };
 
   if (others == 0) {
-    const Size stage = fit({viewport.width, viewport.height}, input.aspect);
+    const Size stage = stage_in({viewport.width, viewport.height});
     TileRect& tile = out.tiles[stage_index];
     tile = {tile.id, (viewport.width - stage.width) / 2, (viewport.height - stage.height) / 2,
             stage.width, stage.height, true, 0};
@@ -190,9 +193,8 @@ void layout_stage(const Input& input, std::size_t stage_index, Output& out) {
   out.columns = portrait ? per_page : 1;
   out.rows = portrait ? 1 : per_page;
 
-  const Size stage = portrait
-      ? fit({viewport.width, viewport.height - strip_tile.height - gap}, input.aspect)
-      : fit({viewport.width - strip_tile.width - gap, viewport.height}, input.aspect);
+  const Size stage = portrait ? stage_in({viewport.width, viewport.height - strip_tile.height - gap})
+                              : stage_in({viewport.width - strip_tile.width - gap, viewport.height});
   Area strip;
   TileRect& stage_tile = out.tiles[stage_index];
   stage_tile.width = stage.width;
@@ -256,7 +258,7 @@ std::optional<std::size_t> first_tile(const std::vector<TileInput>& tiles, Predi
 std::optional<std::size_t> choose_stage(const Input& input) {
   if (input.mode == Mode::grid || input.tiles.empty()) return std::nullopt;
   if (auto pinned = first_tile(input.tiles, [](const TileInput& t) { return t.pinned; })) return pinned;
-  if (auto screen = first_tile(input.tiles, [](const TileInput& t) { return t.kind == TileKind::screen; })) return screen;
+  if (auto screen = first_tile(input.tiles, [](const TileInput& t) { return t.kind != TileKind::camera; })) return screen;
   if (input.mode == Mode::automatic) return std::nullopt;
   if (auto speaking = first_tile(input.tiles, [](const TileInput& t) { return t.speaking; })) return speaking;
   if (auto remote = first_tile(input.tiles, [](const TileInput& t) { return !t.is_local; })) return remote;

@@ -7,10 +7,13 @@
 //
 // The rules, in the order `compute` applies them:
 //  1. Stage or grid. `spotlight` always puts one tile on the stage; `auto` does when a tile is
-//     pinned or a screen is shared. The stage is the pinned tile, else the first screen tile, else
+//     pinned or a screen (or document) is shared. The stage is the pinned tile, else the first
+//     screen or document tile, else
 //     (spotlight only) the first speaking tile, else the first remote tile, else the first tile.
 //     The others form a filmstrip: a column on the right of a landscape viewport, a row at the
-//     bottom of a portrait one, paginated when it doesn't fit.
+//     bottom of a portrait one, paginated when it doesn't fit. A document on the stage takes the
+//     whole stage area (text and drawings have no aspect to keep; a phone's tall screen is theirs),
+//     while a camera or a screen keeps `aspect`.
 //  2. Picture in picture. In `auto`, exactly two camera tiles, one of them local and none pinned:
 //     the remote tile fills the viewport and the local one sits small in one of its corners,
 //     `pip_corner` (bottom-right unless the person dragged it elsewhere; the only overlap the engine
@@ -42,7 +45,7 @@ namespace mehfil::layout {
 
 enum class Mode { grid, spotlight, automatic };  // "grid" | "spotlight" | "auto" on the wire
 enum class Policy { table, best_fit };           // "table" | "best-fit"
-enum class TileKind { camera, screen };
+enum class TileKind { camera, screen, document };  // document: the whiteboard or the code editor
 enum class Corner { bottom_right, bottom_left, top_right, top_left };  // "bottom-right" | ... on the wire
 
 struct Viewport {

@@ -15,7 +15,8 @@ constexpr std::pair<const char*, Corner> kCorners[] = {{"bottom-right", Corner::
                                                      {"bottom-left", Corner::bottom_left},
                                                      {"top-right", Corner::top_right},
                                                      {"top-left", Corner::top_left}};
-constexpr std::pair<const char*, TileKind> kKinds[] = {{"camera", TileKind::camera}, {"screen", TileKind::screen}};
+constexpr std::pair<const char*, TileKind> kKinds[] = {
+    {"camera", TileKind::camera}, {"screen", TileKind::screen}, {"document", TileKind::document}};
 
 // Reads fields into typed values and remembers the first problem; later reads after a problem do
 // nothing. No exceptions: every nlohmann accessor is called only after its type was checked.
@@ -73,7 +74,7 @@ class Reader {
     if (!id) return;
     if (!id->is_string()) return fail(path + "id", "must be a string");
     tile.id = id->get<std::string>();
-    one_of(object, "kind", path, tile.kind, kKinds, "\"camera\" or \"screen\"");
+    one_of(object, "kind", path, tile.kind, kKinds, "\"camera\", \"screen\" or \"document\"");
     boolean(object, "pinned", path, tile.pinned);
     boolean(object, "speaking", path, tile.speaking);
     boolean(object, "has_video", path, tile.has_video);
