@@ -34,12 +34,11 @@ export class CallCodeEditor {
   #rejoin = null;    // after a rejoin: the room's stored updates heard since, and the timer that compares
   #output = new CodeOutput();
   #runner = null;    // the sandbox, made at this page's first run
-  #feed = null;      // (command) → the core, while open
+  #feed = null;      // (command) → the core, from the first open on
 
   get open() { return !!this.#host; }
   get editor() { return this.#editor; }
   get doc() { return this.#doc; }
-  get runner() { return this.#runner; }
 
   // Mounts the editor; resolves true once it is up, false when it was already open or was closed
   // while loading. options: {user: {user_id, display_name}, send(base64), sendCursor(base64),

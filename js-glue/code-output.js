@@ -10,6 +10,8 @@ export class CodeOutput {
   #title = document.createElement('div');
   #text = document.createElement('pre');
   #runId = null;
+  #pending = [];    // printed pieces waiting for the next frame
+  #frame = null;
 
   constructor() {
     this.element.className = 'mehfil-code-output';
@@ -27,12 +29,20 @@ export class CodeOutput {
     this.element.hidden = false;
     this.element.dataset.state = 'running';
     this.#title.textContent = `${mine ? 'You are running' : `${run.display_name} is running`} ${run.file}…`;
-    this.#text.replaceChildren();
+    this.#clear();
   }
 
-  // A piece this page's own run printed, before the room hears the whole.
+  // A piece this page's own run printed, before the room hears the whole. Pieces wait for the next
+  // frame and go in together: a loop printing thousands of lines costs one layout a frame, not one
+  // a line.
   print({ stream, text }) {
-    this.#append(stream, text);
+    const last = this.#pending[this.#pending.length - 1];
+    if (last?.stream === stream) last.text += text;
+    else this.#pending.push({ stream, text });
+    this.#frame ??= requestAnimationFrame(() => {
+      this.#frame = null;
+      for (const chunk of this.#pending.splice(0)) this.#append(chunk.stream, chunk.text);
+    });
   }
 
   // code:output: how a run ended, for everyone.
@@ -43,7 +53,7 @@ export class CodeOutput {
     const at = new Date(output.started_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     const took = output.status === 'abandoned' ? '' : ` · ${output.duration_ms} ms`;
     this.#title.textContent = `${output.display_name} ran ${output.file} at ${at}${took}`;
-    this.#text.replaceChildren();
+    this.#clear();
     for (const chunk of output.output ?? []) this.#append(chunk.stream, chunk.text);
     if (output.error) {
       const where = output.error_line ? `Line ${output.error_line}: ` : '';
@@ -59,6 +69,13 @@ export class CodeOutput {
     this.element.dataset.state = 'refused';
     this.#title.textContent = message;
     if (this.#runId === null) this.#text.replaceChildren();
+  }
+
+  #clear() {
+    cancelAnimationFrame(this.#frame);
+    this.#frame = null;
+    this.#pending = [];
+    this.#text.replaceChildren();
   }
 
   #append(kind, text) {

@@ -31,15 +31,25 @@ function seal() {
   }
 }
 
-// Text people see: tabs and line breaks stay, other control and bidi override characters become
-// U+FFFD (the room's rule for shown text, protocol/validation.h), and the whole run stops at MAX_CHARS.
+// Text people see: tabs and line breaks stay, other control and bidi override characters (and lone
+// surrogates, which are not UTF-8) become U+FFFD (the room's rule for shown text,
+// protocol/validation.h), and the whole run stops at MAX_CHARS.
+const shown = (text) => String(text).toWellFormed().replace(/\r\n?/g, '\n')
+  .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+
+const CUT = '\n… (output cut)\n';
+
 function out(stream, text) {
   if (sent >= MAX_CHARS) return;
-  let clean = String(text).replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
-  const left = MAX_CHARS - sent;
-  if ([...clean].length > left) clean = [...clean].slice(0, Math.max(0, left - 20)).join('') + '\n… (output cut)\n';
-  sent += [...clean].length;
-  post({ type: 'out', stream, text: clean });
+  let points = [...shown(text)];  // code points, as the room counts them
+  const room = MAX_CHARS - [...CUT].length - sent;
+  if (points.length > room) {
+    points = [...points.slice(0, Math.max(0, room)), ...CUT];
+    sent = MAX_CHARS;
+  } else {
+    sent += points.length;
+  }
+  post({ type: 'out', stream, text: points.join('') });
 }
 
 function show(value) {
@@ -146,6 +156,6 @@ self.onmessage = async ({ data }) => {
   } catch (error) {
     result = { status: 'crashed', error: `The sandbox failed: ${error?.message ?? error}` };
   }
-  if (result.error) result.error = [...result.error.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd')].slice(0, 1000).join('');
+  if (result.error) result.error = [...shown(result.error)].slice(0, 1000).join('');
   post({ type: 'done', ...result });
 };

@@ -58,9 +58,9 @@ export const BASE_CSS = `
 .mehfil-code-slot, .mehfil-code-host { width: 100%; height: 100%; }
 .mehfil-code { display: flex; flex-direction: column; height: 100%; background: #fff; color: #1d2127; }
 .mehfil-code-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 8px; border-bottom: 1px solid #dde1e6; }
-@media (max-width: 520px) { .mehfil-code-tabs { flex-basis: 100%; } }  /* a phone: the tabs get a row of their own */
 .mehfil-code-tabs { display: flex; gap: 4px; flex: 1; min-width: 0; overflow-x: auto; }
 .mehfil-code-tab { display: flex; align-items: center; border-radius: 6px; background: #eef1f4; }
+@media (max-width: 520px) { .mehfil-code-tabs { flex-basis: 100%; } }  /* a phone: the tabs get a row of their own */
 .mehfil-code-bar button, .mehfil-code-bar select { font: inherit; font-size: 13px; border: 0; background: transparent; color: inherit;
   padding: 4px 8px; border-radius: 6px; cursor: pointer; }
 .mehfil-code-tab [aria-selected="true"] { font-weight: 600; }

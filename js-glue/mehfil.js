@@ -360,7 +360,7 @@ class Call extends Emitter {
         this.emit('error', { ...this.#join.lastError });
         // The switch went off while this share was being picked: the server refused it, so end it.
         if (c.code === 'screenshare_disabled') this.stopScreenShare();
-        if (c.code === 'run_in_progress' || c.code === 'run_hosts_only') this.#tools.code.refused(c.message);
+        if (c.code?.startsWith('run_')) this.#tools.code.refused(c.message);  // the Run button's answer
         break;
       case 'participants': this.#applyParticipants(c); break;
       case 'friend': this.#friends.set(c.user_id, c.relation); break;

@@ -21,6 +21,9 @@ export const LANGUAGES = ['javascript', 'python', 'cpp', 'java', 'html', 'css', 
 // (protocol/validation.h, kMaxCodeUpdateChars). The editor pastes big texts in pieces (PASTE_PIECE).
 export const MAX_UPDATE_BYTES = 45000;
 export const PASTE_PIECE = 8000;  // characters: at most 3 bytes each in UTF-8, with room for Yjs's own
+// Files a room's editor holds. The server cannot count them (it never reads Yjs; it holds the room
+// to its bytes and updates, authority/code_rules.h), so the document keeps to this itself.
+export const MAX_FILES = 50;
 
 // Where a remote update came from, so the local-update listener does not send it back.
 const REMOTE = Symbol('remote');
@@ -115,7 +118,9 @@ export class CodeDoc {
       .map(({ id, name, language }) => ({ id, name, language }));
   }
 
+  // The new file's id, or null when the room holds MAX_FILES already.
   createFile(name, language = 'javascript', content = '') {
+    if (this.files.size >= MAX_FILES) return null;
     const id = `${this.doc.clientID.toString(36)}-${(this.#counter += 1).toString(36)}`;
     this.doc.transact(() => {
       const file = new Y.Map();

@@ -16,7 +16,7 @@ import { oneDark } from '@codemirror/theme-one-dark';
 import * as Y from 'yjs';
 import { yCollab } from 'y-codemirror.next';
 import { languageSupport } from './languages.js';
-import { LANGUAGES, PASTE_PIECE } from './code-doc.js';
+import { LANGUAGES, MAX_FILES, PASTE_PIECE } from './code-doc.js';
 import { download, safePaths, zipOf } from './export.js';
 
 const LANGUAGE_NAMES = { javascript: 'JavaScript', python: 'Python', cpp: 'C++', java: 'Java', html: 'HTML', css: 'CSS', sql: 'SQL' };
@@ -60,6 +60,7 @@ export function mountCodeEditor(container, { doc, awareness = null, validName = 
   for (const id of LANGUAGES) picker.append(new Option(LANGUAGE_NAMES[id], id));
   const newFile = button('+', 'New file', () => {
     const id = doc.createFile(uniqueName(doc, 'untitled', picker.value), picker.value);
+    if (id === null) return void globalThis.alert?.(`A room holds at most ${MAX_FILES} files: close one first.`);
     open(id);
   });
   const run = onRun ? button('Run', 'Run', () => current && onRun(current)) : null;

@@ -102,6 +102,17 @@ test(`${SEEDS} seeds: replicas editing at once through a shuffling, duplicating,
   console.log(`${SEEDS} seeds converged: ${files} files, ${characters} characters in all`);
 });
 
+test('a room holds at most MAX_FILES files: one more is refused and changes nothing', async () => {
+  const { MAX_FILES } = await import('../../code-editor/src/code-doc.js');
+  const sent = [];
+  const doc = new CodeDoc({ send: (bytes) => sent.push(bytes) });
+  for (let i = 0; i < MAX_FILES; i += 1) assert.ok(doc.createFile(`f${i}.py`, 'python'));
+  const updates = sent.length;
+  assert.equal(doc.createFile('one-more.py', 'python'), null);
+  assert.equal(doc.list().length, MAX_FILES);
+  assert.equal(sent.length, updates);
+});
+
 test('bytes that are not a Yjs update are refused and change nothing', () => {
   const doc = new CodeDoc();
   const id = doc.createFile('a.py', 'python', 'print(sum(range(10)))');

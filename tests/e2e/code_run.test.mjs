@@ -144,6 +144,18 @@ test('an endless loop is stopped at 5 s with a message while the page keeps answ
   await runButton(host).click();
   await eventually(async () => (await output(bela))?.state === 'ok', { what: 'the sandbox check to run' });
   assert.equal((await output(bela)).text, 'undefined undefined undefined undefined undefined undefined undefined undefined undefined\n');
+
+  // More output than the room shows: cut at 16000 characters, and the run still ends for everyone.
+  await host.evaluate(() => {
+    const { view } = window.call.codeEditor();
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: 'for (let i = 0; i < 3000; i++) console.log("0123456789");\n' } });
+  });
+  await runButton(host).click();
+  await eventually(async () => (await output(bela))?.text.startsWith('0123456789'), { what: 'the long output to reach Bela' });
+  assert.equal((await output(bela)).state, 'ok');
+  const long = (await output(bela)).text;
+  assert.ok(long.endsWith('… (output cut)\n'), long.slice(-40));
+  assert.ok([...long].length <= 16000, `${[...long].length} characters`);
   await leave(host, bela);
 });
 
@@ -163,6 +175,12 @@ test('with "Only hosts run code" on, a guest\'s Run is refused and says so, and 
   await runButton(host).click();
   await eventually(async () => (await output(bela))?.state === 'ok', { what: 'the host\'s run' });
   assert.equal((await output(bela)).text, 'hi\n');
+
+  // A language that does not run says so where the output goes.
+  await host.getByLabel('Language').selectOption('cpp');
+  await runButton(host).click();
+  await eventually(async () => (await output(host))?.state === 'refused', { what: 'the C++ run to be refused' });
+  assert.equal((await output(host)).title, 'Only JavaScript and Python run here.');
 
   // Export: the open file, and every file as a zip.
   const [one] = await Promise.all([bela.waitForEvent('download'), bela.getByRole('button', { name: 'Download this file' }).click()]);

@@ -44,7 +44,7 @@ TEST_CASE("Who may run code follows the room's setting: everyone, or only the ho
 
 TEST_CASE("Only JavaScript and Python run") {
   const auto [language, expected] = GENERATE(table<std::string, std::string>({
-      {"javascript", "allowed"}, {"python", "allowed"}, {"cpp", "bad_request"}, {"sql", "bad_request"}}));
+      {"javascript", "allowed"}, {"python", "allowed"}, {"cpp", "run_unsupported"}, {"sql", "run_unsupported"}}));
   CodeRuns runs;
   CHECK(verdict(runs.start(kGuest, false, cli::CodeRun{"main", language}, 1000)) == expected);
 }

@@ -27,7 +27,7 @@ std::variant<srv::CodeRunning, Problem> CodeRuns::start(const Runner& runner, bo
   if (hosts_only && !runner.role.is_host && !runner.role.is_cohost) {
     return Problem{ErrorCode::run_hosts_only, "The host lets only hosts run code in this room.", std::nullopt};
   }
-  if (!runs_here(run.language)) return Problem{ErrorCode::bad_request, "Only JavaScript and Python run here.", std::nullopt};
+  if (!runs_here(run.language)) return Problem{ErrorCode::run_unsupported, "Only JavaScript and Python run here.", std::nullopt};
   if (const auto going = running(now)) {
     const std::int64_t left_ms = going->started_at + kRunLimitMs + kRunGraceMs - now;
     return Problem{ErrorCode::run_in_progress, going->display_name + " is running " + going->file + ": one run at a time.",

@@ -6,9 +6,9 @@
 //   run_hosts_only   the room's code_run_hosts_only is on and the member is neither host nor co-host
 //   run_in_progress  a run is going: one at a time, so everyone reads the same output. A run whose
 //                    output never came is over kRunLimitMs + kRunGraceMs after it started.
-//   bad_request      a language that does not run here (only JavaScript and Python do), an output
-//                    for a run that is not the sender's or has ended, a status the runner may not
-//                    give, more than kMaxRunOutputChars of output
+//   run_unsupported  a language that does not run here (only JavaScript and Python do)
+//   bad_request      an output for a run that is not the sender's or has ended, a status the runner
+//                    may not give; too_large: more than kMaxRunOutputChars of output
 //
 //   idle ── code:run (allowed) ──► running {run_id, by} ── code:output from by ──► idle (last = it)
 //                                          └──────────── runner leaves ──────────► idle (last = "abandoned")

@@ -35,6 +35,7 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::not_recorder, "not_recorder"},
     {ErrorCode::run_hosts_only, "run_hosts_only"},
     {ErrorCode::run_in_progress, "run_in_progress"},
+    {ErrorCode::run_unsupported, "run_unsupported"},
 };
 
 }  // namespace

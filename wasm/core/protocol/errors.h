@@ -50,6 +50,7 @@ enum class ErrorCode {
   not_recorder,    // only the browser recording the room uploads to its recording
   run_hosts_only,  // the room lets only its host and co-hosts run code
   run_in_progress, // someone's code is running in the room: one run at a time
+  run_unsupported, // code:run for a language that does not run here (JavaScript and Python do)
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.
