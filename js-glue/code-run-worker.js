@@ -52,7 +52,8 @@ function out(stream, text) {
   post({ type: 'out', stream, text: points.join('') });
 }
 
-function show(value) {
+// A value console.log was given, as text: strings as they are, errors with their stack, the rest as JSON.
+function inspect(value) {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return value.stack ?? String(value);
   try {
@@ -66,7 +67,7 @@ function show(value) {
 // JavaScript
 
 async function runJavaScript(code) {
-  const print = (stream) => (...args) => out(stream, `${args.map(show).join(' ')}\n`);
+  const print = (stream) => (...args) => out(stream, `${args.map(inspect).join(' ')}\n`);
   const console = self.console;
   for (const name of ['log', 'info', 'debug', 'trace']) console[name] = print('stdout');
   for (const name of ['error', 'warn']) console[name] = print('stderr');
@@ -103,7 +104,7 @@ async function runJavaScript(code) {
 }
 
 function failed(error) {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : `Uncaught ${show(error)}`;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : `Uncaught ${inspect(error)}`;
   const line = /run\.js:(\d+):\d+/.exec(error?.stack ?? '')?.[1];
   return { status: 'error', error: text, error_line: line ? Number(line) : undefined };
 }

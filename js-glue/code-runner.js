@@ -16,10 +16,6 @@ const LOAD_LIMIT_MS = 60000;  // Pyodide's first load on a slow machine and link
 
 export class CodeRunner {
   #python = null;  // the worker Pyodide has loaded in, kept between runs
-  #loadedMs = null;
-
-  // How long Pyodide took to load in this page (null before it has): the benchmark's figure.
-  get pythonLoadMs() { return this.#loadedMs; }
 
   // onOutput(chunk): each piece as it is printed, for the runner's own page to show at once.
   run({ language, code, file, limitMs }, onOutput = () => {}) {
@@ -45,7 +41,6 @@ export class CodeRunner {
           onOutput({ stream: data.stream, text: data.text });
         } else if (data.type === 'started') {
           started = performance.now();
-          if (python && this.#loadedMs === null) this.#loadedMs = Math.round(started - requested);
           clearTimeout(timer);
           timer = setTimeout(() => finish({ status: 'timeout', error: `Stopped after ${limitMs / 1000} s: the code ran too long.` }, true), limitMs);
         } else if (data.type === 'done') {

@@ -36,9 +36,7 @@ try {
       const { view } = window.call.codeEditor();
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     }, code);
-    return ana.evaluate(() => new Promise((resolve, reject) => {
-      const find = (root) => root.querySelector('.mehfil-code-output') ?? [...root.querySelectorAll('*')].map((e) => e.shadowRoot && find(e.shadowRoot)).find(Boolean);
-      const panel = find(document);
+    return ana.locator('.mehfil-code-output').evaluate((panel) => new Promise((resolve, reject) => {
       const run = panel.closest('.mehfil-code').querySelector('.mehfil-code-run');
       // The panel's state goes to "running" (code:running), then to how the run ended (code:output).
       const started = performance.now();

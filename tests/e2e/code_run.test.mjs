@@ -30,11 +30,10 @@ async function newFile(page, language, code) {
   return page.evaluate(() => window.call.codeEditor().view.contentDOM.getAttribute('aria-label').replace('Code: ', ''));
 }
 
-// The output panel as the page shows it (it may sit in the call's shadow root), or null while hidden.
-const output = (page) => page.evaluate(() => {
-  const find = (root) => root.querySelector('.mehfil-code-output') ?? [...root.querySelectorAll('*')].map((e) => e.shadowRoot && find(e.shadowRoot)).find(Boolean);
-  const element = find(document);
-  if (!element || element.hidden) return null;
+// The output panel as the page shows it (Playwright's locator finds it in the call's shadow root),
+// or null while hidden.
+const output = (page) => page.locator('.mehfil-code-output').evaluate((element) => {
+  if (element.hidden) return null;
   return {
     state: element.dataset.state,
     title: element.querySelector('.mehfil-code-output-title').textContent,
@@ -109,9 +108,7 @@ test('an endless loop is stopped at 5 s with a message while the page keeps answ
   for (const page of [host, bela]) await openEditor(page);
   await newFile(host, 'javascript', 'while (true) {}\n');
   // When the click happened and when the page showed the stop, on the page's own clock.
-  await host.evaluate(() => {
-    const find = (root) => root.querySelector('.mehfil-code-output') ?? [...root.querySelectorAll('*')].map((e) => e.shadowRoot && find(e.shadowRoot)).find(Boolean);
-    const panel = find(document);
+  await host.locator('.mehfil-code-output').evaluate((panel) => {
     panel.closest('.mehfil-code').querySelector('.mehfil-code-run').addEventListener('click', () => { window.clickedAt = performance.now(); });
     new MutationObserver(() => { if (panel.dataset.state === 'timeout') window.stoppedAt ??= performance.now(); })
       .observe(panel, { attributes: true, attributeFilter: ['data-state'] });
