@@ -4,6 +4,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "api_fields.h"
+#include "auth_routes.h"
 #include "log.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
@@ -15,46 +17,12 @@ namespace {
 namespace http = boost::beast::http;
 using nlohmann::json;
 using protocol::ErrorCode;
+using api::check;
+using api::failure;
+using api::now_s;
+using api::read_field;
 
 constexpr std::int64_t kSessionLifetimeS = 30 * 24 * 3600;
-
-ApiReply failure(unsigned status, ErrorCode code, std::string message) {
-  return {status, {{"error", {{"code", std::string(protocol::to_string(code))}, {"message", std::move(message)}}}}};
-}
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// The request body as a JSON object ({} when empty), or the reason it is not one.
-std::variant<json, ApiReply> body_object(const http::request<http::string_body>& request) {
-  if (request.body().empty()) return json::object();
-  json body = json::parse(request.body(), nullptr, false);
-  if (body.is_discarded()) return failure(400, ErrorCode::bad_request, "The body is not valid JSON.");
-  if (!body.is_object()) return failure(400, ErrorCode::bad_request, "The body must be a JSON object.");
-  return body;
-}
-
-// Reads an optional field of one JSON type; a present field of another type is an error.
-template <typename T>
-std::optional<ApiReply> read_field(const json& body, const char* name, std::optional<T>& out) {
-  const auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
-  const bool ok = std::is_same_v<T, bool> ? it->is_boolean()
-                  : std::is_same_v<T, std::string> ? it->is_string()
-                                                   : it->is_number_integer();
-  if (!ok) return failure(400, ErrorCode::bad_request, std::string(name) + " has the wrong type.");
-  out = it->get<T>();
-  return std::nullopt;
-}
-
-std::optional<ApiReply> check(protocol::TextRule rule, const std::string& text, const char* name) {
-  if (auto problem = protocol::check_text(rule, text)) {
-    return failure(problem->code == ErrorCode::too_large ? 413 : 400, problem->code,
-                   std::string(name) + " " + std::string(problem->what) + ".");
-  }
-  return std::nullopt;
-}
 
 void create_session(ApiContext context, const json& body, const std::string& address, ApiCallback done) {
   std::optional<std::string> name;
@@ -144,7 +112,7 @@ std::optional<Claims> recording_viewer(ApiContext context, const http::request<h
     return pass;
   }
   if (!request[http::field::authorization].starts_with("Bearer ")) return std::nullopt;
-  return authenticate(request, context.secret);
+  return authenticate(context, request);
 }
 
 // PUT /api/rooms/:code/code-state?upto=N: a compaction of the room's code (room_code.cpp). The body
@@ -153,7 +121,7 @@ ApiReply code_state_route(ApiContext context, const http::request<http::string_b
                           const std::string& path) {
   const std::string code = path.substr(std::string_view("/api/rooms/").size(), path.size() - std::string_view("/api/rooms//code-state").size());
   if (request.method() != http::verb::put) return failure(405, ErrorCode::bad_request, "Use PUT.");
-  const auto user = authenticate(request, context.secret);
+  const auto user = authenticate(context, request);
   if (!user) return failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token.");
   if (!protocol::is_room_code(code)) return failure(404, ErrorCode::room_not_found, "No such room.");
   const auto upto = query_param(target, "upto").value_or("");
@@ -198,7 +166,7 @@ ApiReply recording_route(ApiContext context, const http::request<http::string_bo
 
 }  // namespace
 
-std::optional<Claims> authenticate(const http::request<http::string_body>& request, const std::string& secret) {
+std::optional<Claims> authenticate(const ApiContext& context, const http::request<http::string_body>& request) {
   std::string_view token;
   const auto authorization = request[http::field::authorization];
   if (authorization.starts_with("Bearer ")) {
@@ -211,8 +179,9 @@ std::optional<Claims> authenticate(const http::request<http::string_body>& reque
     }
   }
   if (token.empty()) return std::nullopt;
-  auto claims = verify_token(token, secret, now_s());
+  auto claims = verify_token(token, context.secret, now_s());
   if (claims && claims->rec) return std::nullopt;  // a recording's pass is no session
+  if (claims && !context.accounts.session_open(*claims)) return std::nullopt;
   return claims;
 }
 
@@ -238,15 +207,16 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   constexpr std::string_view kRecordings = "/api/recordings/";
   if (path.rfind(kRecordings, 0) == 0) return done(recording_route(context, request, target, path.substr(kRecordings.size())));
   if (path.ends_with("/code-state") && path.rfind("/api/rooms/", 0) == 0) return done(code_state_route(context, request, target, path));
-  auto body = body_object(request);
+  auto body = api::body_object(request);
   if (auto* bad = std::get_if<ApiReply>(&body)) return done(*bad);
   const json& fields = std::get<json>(body);
 
+  if (auth_route(context, request, path, fields, address, done)) return;
   if (path == "/api/session") {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     return create_session(context, fields, address, std::move(done));
   }
-  const auto user = authenticate(request, context.secret);
+  const auto user = authenticate(context, request);
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
 
   if (path == "/api/user/rooms" && method == http::verb::get) return done(context.hub.user_rooms(*user));

@@ -3,6 +3,7 @@
 // {"error": {"code", "message"}} with the protocol's stable codes and the matching HTTP status.
 //
 //   POST   /api/session                 {display_name}                    -> 201 {user_id, display_name, token}
+//   /api/auth/...: accounts and their sessions, auth_routes.h
 //   POST   /api/rooms/create            {room_name?, is_public?, max_participants?, password?, settings?}
 //                                                                          -> 201 room
 //   GET    /api/rooms/:code                                               -> the preview
@@ -19,6 +20,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "accounts.h"
 #include "recordings.h"
 #include "room_hub.h"
 #include "store.h"
@@ -29,6 +31,7 @@ struct ApiContext {
   RoomHub& hub;
   Store& store;
   Recordings& recordings;
+  Accounts& accounts;
   const std::string& secret;
 };
 
@@ -37,8 +40,8 @@ void handle_api(ApiContext context, const boost::beast::http::request<boost::bea
                 const std::string& address, ApiCallback done);
 
 // The authenticated user of a request with `Authorization: Bearer <jwt>`, or of a /ws upgrade with
-// `?token=<jwt>`; nothing when absent, forged or expired.
-std::optional<Claims> authenticate(const boost::beast::http::request<boost::beast::http::string_body>& request,
-                                   const std::string& secret);
+// `?token=<jwt>`; nothing when absent, forged, expired, or of a session that was logged out.
+std::optional<Claims> authenticate(const ApiContext& context,
+                                   const boost::beast::http::request<boost::beast::http::string_body>& request);
 
 }  // namespace mehfil::server

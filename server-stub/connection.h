@@ -24,6 +24,8 @@ class Connection {
   // they are the room's shared frames, so they do not count toward the slow-reader limit.
   virtual void send_history(const std::vector<Frame>& pages) = 0;
   virtual void drop() = 0;             // close the socket
+  // Close it politely once what is queued is written: a close frame with `reason` ("session_revoked").
+  virtual void end(const std::string& reason) = 0;
   virtual bool is_open() const = 0;
 
   const Claims& claims() const { return claims_; }

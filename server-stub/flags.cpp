@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "http_policy.h"
 #include "server_config.h"
@@ -32,6 +33,11 @@ constexpr const char* kUsage =
     "  --turn-secret S      coturn's static-auth-secret (use-auth-secret); clients get credentials made from it\n"
     "  --turn-secret-file F the same, from the first line of a file (kept out of `ps`)\n"
     "  --turn-ttl SECONDS   how long a TURN credential lasts (default 86400)\n"
+    "Accounts (email verification and password reset need an SMTP server):\n"
+    "  --smtp-url URL       smtp://host[:port] or smtps://host[:port] (user:password@ in it if the server asks)\n"
+    "  --mail-from ADDR     the From address of account emails (default mehfil@localhost)\n"
+    "  --access-token-seconds N [900]  --logins-per-10-minutes N [30] per address\n"
+    "  --login-failures-per-account N [5] per 15 min  --registrations-per-hour N [10] per address\n"
     "Limits (defaults in brackets):\n"
     "  --max-connections N [4000]  --max-connections-per-address N [200]\n"
     "  --guest-sessions-per-minute N [30] per address   --password-attempts N [10] per room per address per 10 min\n"
@@ -87,6 +93,12 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
       }
       config.public_url = value;
     }
+    else if (flag == "--smtp-url") ok = std::string_view(value).starts_with("smtp://") || std::string_view(value).starts_with("smtps://"), config.smtp_url = value;
+    else if (flag == "--mail-from") ok = std::string_view(value).find('@') != std::string_view::npos && std::string_view(value).find_first_of(" \r\n<>") == std::string_view::npos, config.mail_from = value;
+    else if (flag == "--access-token-seconds") ok = number(value, 1, 86400, n), config.access_token_lifetime = std::chrono::seconds(n);
+    else if (flag == "--logins-per-10-minutes") ok = number(value, 1, 1000000, n), config.logins_per_address_per_10_minutes = static_cast<int>(n);
+    else if (flag == "--login-failures-per-account") ok = number(value, 1, 1000000, n), config.login_failures_per_account_per_15_minutes = static_cast<int>(n);
+    else if (flag == "--registrations-per-hour") ok = number(value, 1, 1000000, n), config.registrations_per_address_per_hour = static_cast<int>(n);
     else if (flag == "--tls-cert") config.tls_cert = value;
     else if (flag == "--tls-key") config.tls_key = value;
     else if (flag == "--stun" || flag == "--turn") {

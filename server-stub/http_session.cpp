@@ -200,7 +200,7 @@ void HttpSession<Stream>::upgrade(Request request) {
     keep_alive_ = false;
     return write_error(403, "unauthorized", "This origin may not connect.");
   }
-  auto claims = authenticate(request, context_.secret);
+  auto claims = authenticate(context_, request);
   if (!claims) {
     keep_alive_ = false;
     return write_error(401, "unauthorized", "A valid token is required.");

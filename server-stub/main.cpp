@@ -15,10 +15,12 @@
 #include <boost/asio/thread_pool.hpp>
 #include <sodium.h>
 
+#include "accounts.h"
 #include "connection_limits.h"
 #include "http_policy.h"
 #include "listener.h"
 #include "log.h"
+#include "mailer.h"
 #include "recordings.h"
 #include "room_hub.h"
 #include "server_config.h"
@@ -93,7 +95,13 @@ int main(int argc, char** argv) {
     Recordings recordings(store, io, (std::filesystem::path(config->db_path).parent_path() / "recordings").string(),
                           config->recording_retention_days, config->recording_bytes_per_room, secret);
     RoomHub hub(store, *config, io, hashing, recordings, secret);
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, secret}, *config, policy, limits,
+    Mailer mailer(config->smtp_url, config->mail_from);
+    if (!mailer.configured()) spdlog::warn("no --smtp-url: accounts work unverified, and no email (verification, password reset) can be sent");
+    Accounts accounts(store, *config, io, hashing, mailer, secret,
+                      [&hub](const std::string& user_id, const std::vector<std::string>& session_ids) {
+                        hub.end_sessions(user_id, session_ids);
+                      });
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);
     std::printf("mehfil-server listening on %s://%s:%u/\n", tls ? "https" : "http", config->host.c_str(), listener->port());
     if (!config->public_url.empty()) std::printf("people open %s\n", config->public_url.c_str());

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "api_fields.h"
 #include "log.h"
 #include "passwords.h"
 #include "protocol/codec.h"
@@ -101,40 +102,8 @@ authority::Actor RoomHub::actor(const Claims& claims) {
   return {claims.sub, claims.name, claims.room, claims.role == "host"};
 }
 
-// The one place a rule's refusal gets its HTTP status.
 RoomHub::Problem RoomHub::rules_problem(const authority::Problem& problem) {
-  const auto status = [](ErrorCode code) -> unsigned {
-    switch (code) {
-      case ErrorCode::bad_request:
-      case ErrorCode::unknown_type: return 400;
-      case ErrorCode::too_large: return 413;
-      case ErrorCode::rate_limited:
-      case ErrorCode::quota_exceeded: return 429;
-      case ErrorCode::not_in_room:
-      case ErrorCode::room_full:
-      case ErrorCode::room_locked:
-      case ErrorCode::bad_offset:
-      case ErrorCode::recording_stopped: return 409;
-      case ErrorCode::not_host:
-      case ErrorCode::wrong_password:
-      case ErrorCode::unauthorized:
-      case ErrorCode::kicked:
-      case ErrorCode::chat_disabled:
-      case ErrorCode::screenshare_disabled:
-      case ErrorCode::not_invited:
-      case ErrorCode::not_friends:
-      case ErrorCode::not_member:
-      case ErrorCode::not_recorder: return 403;
-      case ErrorCode::room_not_found:
-      case ErrorCode::not_found:
-      case ErrorCode::user_offline: return 404;
-      case ErrorCode::expired: return 410;
-      case ErrorCode::storage_full: return 507;
-      case ErrorCode::internal: return 500;
-    }
-    return 400;
-  };
-  return Problem{status(problem.code), problem.code, problem.message, problem.retry_after_s};
+  return Problem{api::http_status(problem.code), problem.code, problem.message, problem.retry_after_s};
 }
 
 bool RoomHub::was_kicked(const LiveRoom& live, const std::string& user_id) {

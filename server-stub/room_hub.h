@@ -125,6 +125,9 @@ class RoomHub {
   void handle(const std::shared_ptr<Connection>& connection, const protocol::ClientMessage& message,
               const std::optional<protocol::RequestId>& id);
   void disconnected(const std::shared_ptr<Connection>& connection);
+  // The account sessions were logged out (accounts.h): their sockets get error session_revoked and
+  // are closed; a member among them leaves its room as a dropped socket does.
+  void end_sessions(const std::string& user_id, const std::vector<std::string>& session_ids);
 
   // The sweeper: members past their grace leave, idle rooms expire.
   void sweep();

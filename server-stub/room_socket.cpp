@@ -143,6 +143,15 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
       },
       message);
 }
+void RoomHub::end_sessions(const std::string& user_id, const std::vector<std::string>& session_ids) {
+  for (const auto& connection : sockets_of(user_id)) {
+    const auto& sid = connection->claims().sid;
+    if (!sid || std::find(session_ids.begin(), session_ids.end(), *sid) == session_ids.end()) continue;
+    reply_error(connection, ErrorCode::session_revoked, "You were logged out of this session: sign in again.", std::nullopt);
+    connection->end("session_revoked");
+  }
+}
+
 void RoomHub::ws_join(const std::shared_ptr<Connection>& connection, const cli::JoinRoom& join,
                       const std::optional<protocol::RequestId>& id) {
   LiveRoom* live = room(join.room_code);

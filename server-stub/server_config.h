@@ -28,6 +28,8 @@ struct ServerConfig {
   std::string tls_key;               // PEM private key
   std::string log_level = "info";    // trace, debug, info, warn, error, off
   IceConfig ice;                     // STUN/TURN servers handed to clients in hello (ice_servers.h)
+  std::string smtp_url;              // smtp://host:port or smtps://…: where account emails go (mailer.h); empty: none sent
+  std::string mail_from = "mehfil@localhost";  // their From address
 
   // Limits (README, "Limits").
   std::size_t max_message_bytes = 64 * 1024;       // one WebSocket message; larger closes with 1009
@@ -51,6 +53,11 @@ struct ServerConfig {
   int max_pending_password_checks = 32;            // argon2 queue; full answers rate_limited at once
   int friend_requests_per_hour = 30;               // per sender
   int invites_per_hour = 60;                       // friends invited to rooms (room:invite), per sender
+  // Accounts (accounts.h).
+  std::chrono::seconds access_token_lifetime{900};  // an account's access JWT; the refresh token lasts 30 days
+  int logins_per_address_per_10_minutes = 30;
+  int login_failures_per_account_per_15_minutes = 5;  // wrong passwords, then rate_limited for that account
+  int registrations_per_address_per_hour = 10;
 
   // Storage quotas. Hitting one is `quota_exceeded`; nothing is dropped silently except chat, which
   // keeps the newest `chat_messages_per_room` and prunes the oldest.

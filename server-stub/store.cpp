@@ -148,6 +148,35 @@ constexpr const char* kMigrations[] = {
       stored_at INTEGER NOT NULL);
     CREATE INDEX code_updates_by_room ON code_updates (room_code, seq);
     )sql",
+    // Accounts (accounts.h): a user with an email and a password; their sessions (a refresh token's
+    // hash each, rotated on use); and the one-use links sent by email (their hash).
+    R"sql(
+    CREATE TABLE accounts (
+      user_id TEXT PRIMARY KEY,
+      email TEXT NOT NULL UNIQUE,
+      password_hash TEXT NOT NULL,
+      email_verified_at INTEGER,
+      created_at INTEGER NOT NULL);
+    CREATE TABLE auth_sessions (
+      session_id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES accounts (user_id),
+      refresh_hash TEXT NOT NULL,
+      previous_hash TEXT,
+      rotated_at INTEGER NOT NULL,
+      device TEXT NOT NULL,
+      address TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      last_seen_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      revoked_at INTEGER);
+    CREATE INDEX auth_sessions_by_user ON auth_sessions (user_id, revoked_at);
+    CREATE TABLE account_links (
+      link_hash TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES accounts (user_id),
+      purpose TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      used_at INTEGER);
+    )sql",
 };
 
 constexpr const char* kRoomColumns =

@@ -111,6 +111,31 @@ struct CallRecord {
   std::string other_name;
 };
 
+// An account (accounts.h): the user it belongs to and how they sign in.
+struct AccountRecord {
+  std::string user_id;
+  std::string email;  // lower-case, as typed otherwise
+  std::string password_hash;  // argon2id, libsodium's crypto_pwhash_str format
+  std::optional<std::int64_t> email_verified_at;
+  std::int64_t created_at = 0;
+};
+
+// One signed-in device of an account. The refresh token itself is never stored, only its hash, and
+// the one before it for a short grace (a reply lost on the way).
+struct AuthSessionRecord {
+  std::string session_id;
+  std::string user_id;
+  std::string refresh_hash;
+  std::optional<std::string> previous_hash;
+  std::int64_t rotated_at = 0;
+  std::string device;   // from the User-Agent: "Chrome on Linux"
+  std::string address;  // the IP address it last refreshed from
+  std::int64_t created_at = 0;
+  std::int64_t last_seen_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
 class Store {
  public:
   // Opens (creating if needed) and migrates the database. Throws std::runtime_error on failure.
@@ -190,6 +215,30 @@ class Store {
   // The first `upto` updates of the room become `state`, in their place, in one transaction.
   void compact_code_updates(const std::string& room_code, std::size_t upto, const std::string& from_user_id,
                             const std::string& state, std::int64_t now);
+
+  // Accounts (store_accounts.cpp). insert_account is false when the email is taken.
+  bool insert_account(const AccountRecord& account);
+  std::optional<AccountRecord> account_by_email(const std::string& email);
+  std::optional<AccountRecord> account_of(const std::string& user_id);
+  void set_password(const std::string& user_id, const std::string& password_hash);
+  void mark_email_verified(const std::string& user_id, std::int64_t now);
+  void insert_auth_session(const AuthSessionRecord& session);
+  std::optional<AuthSessionRecord> auth_session(const std::string& session_id);
+  // A refresh: the new hash in place, the old one kept as previous_hash.
+  void rotate_auth_session(const std::string& session_id, const std::string& refresh_hash, const std::string& address,
+                           std::int64_t now, std::int64_t expires_at);
+  void touch_auth_session(const std::string& session_id, std::int64_t now);
+  // Revokes one session (false if it is not the user's or already revoked), or all of a user's
+  // (returning their ids).
+  bool revoke_auth_session(const std::string& user_id, const std::string& session_id, std::int64_t now);
+  std::vector<std::string> revoke_auth_sessions(const std::string& user_id, std::int64_t now);
+  std::vector<AuthSessionRecord> open_auth_sessions(const std::string& user_id, std::int64_t now);  // newest first
+  // Email links: stored by hash. account_link_owner: the user of an unused, unexpired link of
+  // `purpose`; take_account_link the same, marking it used, so it answers once.
+  void insert_account_link(const std::string& link_hash, const std::string& user_id, const std::string& purpose,
+                           std::int64_t expires_at);
+  std::optional<std::string> account_link_owner(const std::string& link_hash, const std::string& purpose, std::int64_t now);
+  std::optional<std::string> take_account_link(const std::string& link_hash, const std::string& purpose, std::int64_t now);
 
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
   void insert_chat(const ChatRecord& chat, int keep_newest);

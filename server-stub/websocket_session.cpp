@@ -55,6 +55,7 @@ template <class Stream>
 void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) return finish();  // closed, reset, too big (Beast already sent 1009), or dropped by us
   heard();
+  if (ending_) return next_frame();  // its session is over: nothing it sends counts
   // A flat_buffer is one contiguous block: decode straight from it; next_frame() lets it go.
   const std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
 
@@ -86,7 +87,7 @@ void WebSocketSession<Stream>::next_frame() {
 
 template <class Stream>
 void WebSocketSession<Stream>::send(Frame frame) {
-  if (!open_) return;
+  if (!open_ || ending_) return;
   if (queued_bytes_ + frame->size() > config_.max_queued_bytes) return drop();  // a reader this slow is gone
   queued_bytes_ += frame->size();
   queue_.push_back({std::move(frame), true});
@@ -117,7 +118,8 @@ void WebSocketSession<Stream>::on_write(beast::error_code ec, std::size_t) {
   queue_.pop_front();
   if (ec) return finish();
   if (!open_) return release_queue();
-  if (!queue_.empty()) write();
+  if (!queue_.empty()) return write();
+  if (ending_) close_with(*ending_);
 }
 
 template <class Stream>
@@ -156,6 +158,20 @@ void WebSocketSession<Stream>::close(websocket::close_code code) {
   if (!open_) return;
   open_ = false;
   ws_.async_close(code, [self = this->shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::end(const std::string& reason) {
+  if (!open_ || ending_) return;
+  ending_ = reason;
+  if (!writing_) close_with(reason);  // else on_write closes once the queue is written
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::close_with(const std::string& reason) {
+  open_ = false;
+  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, reason),
+                  [self = this->shared_from_this()](beast::error_code) { self->finish(); });
 }
 
 template <class Stream>

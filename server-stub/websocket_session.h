@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <memory>
 
 #include <boost/asio/ssl/context.hpp>
@@ -45,6 +46,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void send(Frame frame) override;
   void send_history(const std::vector<Frame>& pages) override;
   void drop() override;
+  void end(const std::string& reason) override;
   bool is_open() const override { return open_; }
 
  private:
@@ -56,6 +58,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void heard();
   void watch_idle();
   void close(boost::beast::websocket::close_code code);
+  void close_with(const std::string& reason);
   void finish();
 
   std::shared_ptr<boost::asio::ssl::context> tls_;  // before ws_: outlives the stream made with it
@@ -75,6 +78,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   bool writing_ = false;
   bool open_ = false;
   bool finished_ = false;
+  std::optional<std::string> ending_;  // end(): close with this reason once the queue is written
   TokenBucket bucket_;
   boost::asio::steady_timer idle_timer_;
   std::chrono::steady_clock::time_point last_heard_;

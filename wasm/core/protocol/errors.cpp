@@ -36,6 +36,11 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::run_hosts_only, "run_hosts_only"},
     {ErrorCode::run_in_progress, "run_in_progress"},
     {ErrorCode::run_unsupported, "run_unsupported"},
+    {ErrorCode::invalid_credentials, "invalid_credentials"},
+    {ErrorCode::email_taken, "email_taken"},
+    {ErrorCode::weak_password, "weak_password"},
+    {ErrorCode::session_revoked, "session_revoked"},
+    {ErrorCode::invalid_link, "invalid_link"},
 };
 
 }  // namespace

@@ -51,6 +51,11 @@ enum class ErrorCode {
   run_hosts_only,  // the room lets only its host and co-hosts run code
   run_in_progress, // someone's code is running in the room: one run at a time
   run_unsupported, // code:run for a language that does not run here (JavaScript and Python do)
+  invalid_credentials,  // login: that email and password do not match an account (which is wrong is not said)
+  email_taken,      // register: an account already has that email address
+  weak_password,    // register or reset: too short, too long, or one of the passwords everyone tries
+  session_revoked,  // the account's session was logged out (here or from another device); sign in again
+  invalid_link,     // an email link (verification, password reset) that is unknown, used or out of date
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.
