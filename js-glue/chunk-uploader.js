@@ -7,6 +7,7 @@
 //                       room's cap): stop uploading and say so once through `onRefused(code)`
 //   no answer           the network: the same chunk again after a pause (RETRY_MS), until it goes
 // Only one request is in flight, so the bytes arrive in order.
+import { resolveToken } from './rest-client.js';
 const RETRY_MS = [250, 500, 1000, 2000, 4000, 5000];
 
 export class ChunkUploader {
@@ -50,7 +51,8 @@ export class ChunkUploader {
       let response;
       let body;
       try {
-        response = await fetch(url, { method: 'PUT', headers: { Authorization: `Bearer ${this.#token}` }, body: blob });
+        const token = await resolveToken(this.#token);
+        response = await fetch(url, { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: blob });
         body = await response.json().catch(() => ({}));
       } catch {
         await new Promise((resolve) => { setTimeout(resolve, RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]); });

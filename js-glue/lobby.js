@@ -14,11 +14,11 @@ import { RoomSocket } from './room-socket.js';
 import { CoreDriver, randomId } from './core-driver.js';
 import { Emitter, mehfilError } from './emitter.js';
 
-const lobbies = new Map(); // "origin token" -> Lobby
+const lobbies = new Map(); // "origin token" (or the page's token function itself) -> Lobby
 
 export class Lobby extends Emitter {
   static for(server, token) {
-    const key = `${new URL(server, location.href).origin} ${token}`;
+    const key = typeof token === 'function' ? token : `${new URL(server, location.href).origin} ${token}`;
     let lobby = lobbies.get(key);
     if (!lobby) lobbies.set(key, (lobby = new Lobby(server, token)));
     return lobby;

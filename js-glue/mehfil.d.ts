@@ -107,7 +107,9 @@ export interface Devices {
 export interface CreateOptions {
   server: string;            // the Mehfil server's origin, e.g. "https://meet.example.com"
   room: string | Promise<string>; // the 8-character room code (join() waits for a promised one)
-  token?: string;            // a JWT minted by your site (README, "Embedding"); else a guest session is made
+  // A JWT minted by your site (README, "Embedding"), or a function giving one (or a promise of one),
+  // asked again before each connect and request, for sessions that expire; else a guest session is made.
+  token?: string | (() => string | Promise<string>);
   displayName?: string;      // for a guest session
   password?: string;
   audio?: boolean;           // start with the microphone on (default true)
@@ -166,7 +168,7 @@ export type CallEndReason =
   | 'moved-to-room' | 'in-another-call';
 
 export interface RingOptions extends Omit<CreateOptions, 'room' | 'token'> {
-  token: string;             // the caller's session (a JWT your site minted, or a guest session)
+  token: string | (() => string | Promise<string>);  // the caller's session (a JWT your site minted, or a guest session)
   to: string;                // the user id to ring: a friend, or someone in a room with the caller
   video?: boolean;           // a video call (default false: audio only)
   toName?: string;           // their name, for "Calling Ben…"

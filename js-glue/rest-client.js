@@ -17,10 +17,17 @@ export async function guestSession(server, displayName) {
   return body.token;
 }
 
-// `bytes` (a Uint8Array) is sent as it is instead of JSON.
+// A token, or a function that gives one (or a promise of one): a page whose sessions expire (an
+// account's access token lasts 15 minutes) passes a function that refreshes it.
+export async function resolveToken(token) {
+  return typeof token === 'function' ? token() : token;
+}
+
+// `bytes` (a Uint8Array) is sent as it is instead of JSON. `token`: see resolveToken.
 export async function restCall(server, path, { token, json, bytes, method = json === undefined && bytes === undefined ? 'GET' : 'POST' } = {}) {
   const headers = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const bearer = await resolveToken(token);
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (json !== undefined) headers['content-type'] = 'application/json';
   if (bytes !== undefined) headers['content-type'] = 'application/octet-stream';
   let response;

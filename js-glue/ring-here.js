@@ -12,7 +12,7 @@ const OVERLAY_CSS = 'position: fixed; inset: 0; z-index: 2147482000; background:
 
 // Returns the unsubscribe function (the embed calls it when destroyed).
 export function ringHere(create, roomCall, { server, token }) {
-  if (typeof token !== 'string' || !token) {
+  if (!token || (typeof token !== 'string' && typeof token !== 'function')) {
     console.warn('mehfil: `ringing: true` needs the user\'s `token`; this embed will not ring');
     return () => {};
   }

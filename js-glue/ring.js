@@ -75,7 +75,7 @@ function follow(call, lobby, giveRoom, { name, video }) {
 
 // Mehfil.ring(container, {server, token, to, video, toName}) → a call object that rings `to`.
 export function ring(create, container, options) {
-  if (!options || typeof options.server !== 'string' || typeof options.token !== 'string' || !options.to) {
+  if (!options || typeof options.server !== 'string' || !['string', 'function'].includes(typeof options.token) || !options.token || !options.to) {
     throw new TypeError('Mehfil.ring needs {server, token, to}');
   }
   const video = !!options.video;

@@ -2,9 +2,12 @@
 // session token, hands every text frame to `frame`, and tells `opened` / `closed`. Whether and when to
 // reconnect is the core's decision (room/reconnect_backoff.h); a socket replaced or closed on purpose
 // reports nothing more, so a late event of an old socket never reaches the core.
+import { resolveToken } from './rest-client.js';
+
 export class RoomSocket {
   #ws = null;
   #handlers;
+  #attempt = 0; // connect() and close() bump it: a token that arrives for an older attempt opens nothing
 
   // handlers: {opened(), frame(text), closed()}
   constructor(handlers) {
@@ -13,8 +16,18 @@ export class RoomSocket {
 
   get open() { return this.#ws?.readyState === WebSocket.OPEN; }
 
+  // `token`: a string, or a function giving one (or a promise of one), asked again on every connect
+  // so a reconnect late in a long call carries a fresh token (rest-client.js, resolveToken).
   connect(server, token) {
     this.close();
+    const attempt = ++this.#attempt;
+    resolveToken(token).then(
+      (value) => { if (attempt === this.#attempt) this.#open(server, value); },
+      () => { if (attempt === this.#attempt) this.#handlers.closed(); }, // no token now: the core retries later
+    );
+  }
+
+  #open(server, token) {
     const url = new URL('/ws', server);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('token', token ?? '');
@@ -36,6 +49,7 @@ export class RoomSocket {
   }
 
   close() {
+    this.#attempt += 1;
     const ws = this.#ws;
     if (!ws) return;
     this.#ws = null;

@@ -9,6 +9,9 @@ import {
 } from './site.js';
 import { callFriend, describeCall, dismissInvite, startCalls } from './site-calls.js';
 import { recordingItem } from './recording-items.js';
+import { mountAuthDialog } from './auth-dialog.js';
+import { mountAccountMenu } from './account-menu.js';
+import { isAccount } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();
@@ -22,7 +25,7 @@ const confirmDialog = $('confirm-dialog');
 function showSessionName() {
   const session = currentSession();
   const chip = $('name-chip');
-  chip.hidden = !session;
+  chip.hidden = !session || isAccount(session);  // an account has its menu instead
   if (session) chip.textContent = `Hi, ${session.display_name}`;
 }
 showSessionName();
@@ -393,19 +396,29 @@ async function deleteRoom(room) {
   loadRooms();
 }
 
-$('your-rooms-button').addEventListener('click', async () => {
+async function openRooms(tab = selectedTab()) {
   await loadRooms();
+  setTab(tab);
   roomsDialog.showModal();
-  $(`tab-${selectedTab()}`).focus();
-});
+  $(`tab-${tab}`).focus();
+}
+$('your-rooms-button').addEventListener('click', () => openRooms());
+
+// ---------------------------------------------------------------------------------------------
+// Accounts: Sign in, and the account menu. Signing in or out reloads the page, so its calls and
+// lists start again as the new session.
+
+const auth = mountAuthDialog({ signedIn: () => location.reload() });
+mountAccountMenu({ openRooms, openAuth: () => auth.open(), confirm });
 
 // ---------------------------------------------------------------------------------------------
 // Deep links from other pages: /?create, /?join, /?join=CODE
 
 const params = new URLSearchParams(location.search);
 if (params.has('create')) openCreate();
+else if (params.has('signin')) auth.open(params.get('signin') === 'register' ? 'register' : 'login');
 else if (params.has('join')) openJoin(parseRoomCode(params.get('join')) ?? '');
-if (params.has('create') || params.has('join')) history.replaceState(null, '', '/');
+if (['create', 'join', 'signin'].some((name) => params.has(name))) history.replaceState(null, '', '/');
 // Friends' presence changes, a call ended, or an invite came or went while the list is open: it is
 // read again.
 startCalls({ onChange: () => { if (roomsDialog.open) loadRooms(); } });

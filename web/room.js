@@ -8,6 +8,7 @@ import { el } from './dom.js';
 import { LevelMeter } from './level-meter.js';
 import { devicePicker, listDevices } from './device-picker.js';
 import { api, currentSession, ensureSession, forgetSession, isRoomCode } from './site.js';
+import { sessionToken } from './session.js';
 import { callFriend, startCalls } from './site-calls.js';
 import { loadRecordings, recordingItem } from './recording-items.js';
 
@@ -280,7 +281,7 @@ async function enterCall(session, room, { password, audio, video, stream }) {
   callHost.hidden = false;
   main.replaceChildren();
   const call = Mehfil.create(callHost, {
-    server: location.origin, room: room.room_code, token: session.token, displayName: session.display_name,
+    server: location.origin, room: room.room_code, token: sessionToken, displayName: session.display_name,
     password, audio, video, stream,
   });
   window.mehfilCall = call;  // for tests and the curious
@@ -299,6 +300,15 @@ async function enterCall(session, room, { password, audio, video, stream }) {
   call.on('room-closed', () => {
     leaveCall(document.createElement('div'));
     showClosed();
+  });
+  // This account was logged out (on another device, or everywhere): the server closed the socket.
+  call.on('error', ({ code }) => {
+    if (code !== 'session_revoked') return;
+    forgetSession();
+    leaveCall(errorScreen('session_revoked', {
+      title: 'You were logged out', message: 'This device was logged out of your account, so the call ended here.', calm: true,
+      actions: [link('Sign in', '/?signin', true), link('Go Home', '/')],
+    }));
   });
   let joined = false;
   call.on('joined', () => { joined = true; });
@@ -350,7 +360,7 @@ async function start() {
   try {
     room = await api('GET', `/api/rooms/${code}`);
   } catch (error) {
-    if (error.code === 'unauthorized') {  // a session the server no longer knows
+    if (['unauthorized', 'session_revoked'].includes(error.code)) {  // a session the server no longer knows
       forgetSession();
       return start();
     }

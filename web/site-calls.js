@@ -10,6 +10,7 @@ import { showIncomingCall } from './incoming-call-card.js';
 import { showInvite } from './invite-card.js';
 import { callEndText } from './call-status.js';
 import { currentSession, toast } from './site.js';
+import { sessionToken } from './session.js';
 
 const ENDS_QUIETLY = new Set(['hung-up', 'cancelled']);
 let view = null; // {overlay, call} while a call is on screen
@@ -59,14 +60,14 @@ export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
   if (!session) return;
   changed = onChange;
   beforeCall = before;
-  const lobby = Lobby.for(location.origin, session.token);
+  const lobby = Lobby.for(location.origin, sessionToken);
   lobby.on('presence', () => changed());
   lobby.on('invite-gone', () => changed());
-  Mehfil.onInvite(location.origin, session.token, (invite) => {
+  Mehfil.onInvite(location.origin, sessionToken, (invite) => {
     showInvite(invite, { onJoin: () => location.assign(`/room/${invite.room_code}`) });
     changed();
   });
-  Mehfil.onIncomingCall(location.origin, session.token, (incoming) => {
+  Mehfil.onIncomingCall(location.origin, sessionToken, (incoming) => {
     const name = incoming.from.display_name;
     showIncomingCall(incoming, {
       onAccept: () => {
@@ -86,7 +87,7 @@ export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
 // Dismiss on Your Rooms' Invites list: the server takes it from every tab (invite:gone).
 export function dismissInvite(inviteId) {
   const session = currentSession();
-  if (session) Lobby.for(location.origin, session.token).dismissInvite(inviteId);
+  if (session) Lobby.for(location.origin, sessionToken).dismissInvite(inviteId);
 }
 
 export function callFriend(person, video) {
@@ -95,7 +96,7 @@ export function callFriend(person, video) {
   if (view) return toast('You are already in a call.', { tone: 'error' });
   beforeCall();
   const call = Mehfil.ring(openCallView(), {
-    server: location.origin, token: session.token, to: person.user_id, toName: person.display_name, video,
+    server: location.origin, token: sessionToken, to: person.user_id, toName: person.display_name, video,
   });
   show(call, person.display_name);
 }

@@ -1,6 +1,7 @@
-// What the home page and the room page share: the guest session kept in localStorage, REST calls
-// with it, room-code parsing, clipboard/share helpers and toasts. Plain module, no framework.
+// What the home page and the room page share: REST calls with the session (session.js), room-code
+// parsing, clipboard/share helpers and toasts. Plain module, no framework.
 import { restCall } from './rest-client.js';
+import { currentSession, isAccount, renewSession, sessionToken } from './session.js';
 import { CODE_ALPHABET, CODE_LENGTH } from './room-code.js';
 
 // Room codes: the core's rule (wasm/core/protocol/validation.h, written into room-code.js by the
@@ -19,45 +20,23 @@ export function parseRoomCode(text) {
 
 export const roomLink = (code) => `${location.origin}/room/${code}`;
 
+export { currentSession, ensureSession, forgetSession, startSession } from './session.js';
+
 // ---------------------------------------------------------------------------------------------
-// the guest session
+// REST: js-glue/rest-client.js on this site's own origin, with the session's token (session.js). A
+// refusal is an Error with the server's `code`.
 
-const SESSION_KEY = 'mehfil.session';
-
-export function currentSession() {
+export async function api(method, path, json, { auth = true } = {}) {
+  if (!auth) return restCall(location.origin, path, { method, json });
+  const token = await sessionToken();
   try {
-    const session = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
-    if (!session?.token) return null;
-    if (session.expires_at && session.expires_at < Date.now() + 60_000) return null;
-    return session;
-  } catch {
-    return null;
+    return await restCall(location.origin, path, { method, json, token });
+  } catch (error) {
+    // An account's token refused before it expired: its session may have ended elsewhere. A refresh
+    // tells (and signs out if so); else the request goes again with the new token.
+    if (error.code !== 'unauthorized' || !isAccount(currentSession())) throw error;
+    return restCall(location.origin, path, { method, json, token: await renewSession(token) });
   }
-}
-
-export async function startSession(displayName) {
-  const session = await api('POST', '/api/session', { display_name: displayName.trim() }, { auth: false });
-  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  return session;
-}
-
-// The session, making one with `displayName` when there is none (or the name changed).
-export async function ensureSession(displayName) {
-  const session = currentSession();
-  if (session && (!displayName || session.display_name === displayName.trim())) return session;
-  return startSession(displayName);
-}
-
-export function forgetSession() {
-  localStorage.removeItem(SESSION_KEY);
-}
-
-// ---------------------------------------------------------------------------------------------
-// REST: js-glue/rest-client.js on this site's own origin, with the guest session's token. A refusal
-// is an Error with the server's `code`.
-
-export function api(method, path, json, { auth = true } = {}) {
-  return restCall(location.origin, path, { method, json, token: auth ? currentSession()?.token : undefined });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -283,6 +283,26 @@ TEST_CASE("Being kicked ends the room on the kicked screen") {
   }
 }
 
+TEST_CASE("A logged-out session ends the call without reconnecting, and other errors in a call only say so") {
+  RoomClient room = in_room();
+  SECTION("session_revoked") {
+    const auto out = receive(room, server::ErrorReply{protocol::ErrorCode::session_revoked, "You were logged out.", std::nullopt});
+    CHECK(first_of<ReportError>(out).code == protocol::ErrorCode::session_revoked);
+    CHECK(count_of<CloseSocket>(out) == 1);
+    CHECK(count_of<ClosePeer>(out) == 2);
+    CHECK(room.state() == RoomState::failed);
+    // The socket closing afterwards starts no reconnect, then or later.
+    room.handle(SocketClosed{0.0}, 1000);
+    CHECK(room.state() == RoomState::failed);
+    CHECK(count_of<OpenSocket>(room.handle(Tick{}, 120000)) == 0);
+  }
+  SECTION("another refusal") {
+    const auto out = receive(room, server::ErrorReply{protocol::ErrorCode::chat_disabled, "Chat is off.", std::nullopt});
+    CHECK(count_of<CloseSocket>(out) == 0);
+    CHECK(room.state() == RoomState::in_room);
+  }
+}
+
 TEST_CASE("A closed room shows its screen, expired rooms their own") {
   const auto [reason, screen] = GENERATE(table<std::string, Screen>({
       {"ended_by_host", Screen::room_closed}, {"expired", Screen::expired}, {"deleted", Screen::room_closed}}));

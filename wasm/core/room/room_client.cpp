@@ -322,6 +322,9 @@ void RoomClient::on_error(const server::ErrorReply& error, Out& out) {
   if (in_room_like()) {
     out.push_back(ShowToast{Toast::refused, error.message});
     out.push_back(ReportError{error.code, error.message});
+    // The account's session was logged out and the server is closing the socket: a reconnect could
+    // only be refused, so the call ends here and the page asks the person to sign in again.
+    if (error.code == protocol::ErrorCode::session_revoked) end(RoomState::failed, std::nullopt, out);
   }
 }
 
