@@ -47,6 +47,10 @@ export function toastText(kind, detail, nameOf) {
     case 'now_friends': return `You and ${detail} are now friends`;
     case 'recording': return { recording: 'This call is being recorded.', paused: 'Recording paused.', off: 'Recording stopped.' }[detail] ?? '';
     case 'invites_sent': return detail === '1' ? 'Invite sent' : `Invites sent to ${detail} friends`;
+    case 'room_ending': {
+      const minutes = Math.max(1, Math.round((Number(detail) - Date.now()) / 60_000));
+      return `This meeting ends in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    }
     default: return detail;
   }
 }

@@ -11,6 +11,8 @@
 namespace mehfil::server {
 namespace {
 
+constexpr std::size_t kJudgedBytes = 48;
+
 std::size_t code_points(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
@@ -50,7 +52,11 @@ double password_bits(const std::string& password, const std::string& email, cons
   std::vector<const char*> dictionary;
   for (const std::string& w : words) dictionary.push_back(w.c_str());
   dictionary.push_back(nullptr);
-  return ZxcvbnMatch(password.c_str(), dictionary.data(), nullptr);
+  // zxcvbn's time grows fast with length (2 ms at 48 characters, 36 ms at 128, on the server's one
+  // I/O thread): it judges the first kJudgedBytes, cut where a character starts.
+  std::size_t judged = std::min(password.size(), kJudgedBytes);
+  while (judged < password.size() && (static_cast<unsigned char>(password[judged]) & 0xC0) == 0x80) --judged;
+  return ZxcvbnMatch(password.substr(0, judged).c_str(), dictionary.data(), nullptr);
 }
 
 std::optional<std::string> password_problem(const std::string& password, const std::string& email,

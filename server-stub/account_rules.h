@@ -6,8 +6,8 @@
 //             or control characters; compared and stored lower-case
 //   password  8..128 characters, and not guessable: zxcvbn (Debian's libzxcvbn-dev, a C port of
 //             Dropbox's estimator with its lists of common passwords, names and keyboard walks)
-//             must put it at kMinPasswordBits or more, counting the person's own email and name as
-//             words an attacker would try first
+//             must put its first 48 bytes at kMinPasswordBits or more (zxcvbn is slow on long
+//             input), counting the person's own email and name as words an attacker tries first
 #pragma once
 
 #include <optional>

@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "account_rules.h"
@@ -143,11 +145,12 @@ void Accounts::register_account(RegisterRequest request, const std::optional<Cla
                                 const RequestOrigin& origin, ApiCallback done) {
   const auto email = normalized_email(request.email);
   if (!email) return done(failure(ErrorCode::bad_request, "That is not an email address."));
-  if (auto problem = password_problem(request.password, *email, request.display_name)) {
-    return done(failure(ErrorCode::weak_password, *problem));
-  }
+  // The budget first: judging a password takes the I/O thread a moment.
   if (const auto wait = registrations_per_address_.take(origin.address, 1, std::chrono::steady_clock::now())) {
     return done(rate_limited(*wait, "Too many new accounts from your address: wait a while."));
+  }
+  if (auto problem = password_problem(request.password, *email, request.display_name)) {
+    return done(failure(ErrorCode::weak_password, *problem));
   }
   if (store_.account_by_email(*email)) {
     return done(failure(ErrorCode::email_taken, "An account already has that email address: log in instead."));
@@ -181,11 +184,13 @@ void Accounts::login(const std::string& email_text, const std::string& password,
   const auto email = normalized_email(email_text);
   if (!email) return done(failure(ErrorCode::bad_request, "That is not an email address."));
   const auto now = std::chrono::steady_clock::now();
-  if (const auto wait = failures_per_account_.wait_for(*email, 1, now)) {
-    return done(rate_limited(*wait, "Too many wrong passwords for this account: wait before trying again."));
-  }
   if (const auto wait = logins_per_address_.take(origin.address, 1, now)) {
     return done(rate_limited(*wait, "Too many logins from your address: wait before trying again."));
+  }
+  // Every attempt takes a unit of the account's budget before argon2 runs (so a burst of guesses
+  // in flight cannot overrun it); a right password gives it back.
+  if (const auto wait = failures_per_account_.take(*email, 1, now)) {
+    return done(rate_limited(*wait, "Too many wrong passwords for this account: wait before trying again."));
   }
   const auto account = store_.account_by_email(*email);
   const bool queued = hash_then(
@@ -194,9 +199,9 @@ void Accounts::login(const std::string& email_text, const std::string& password,
       },
       [this, done, origin, email = *email, user_id = account ? account->user_id : std::string()](std::string result) {
         if (user_id.empty() || result.empty()) {
-          failures_per_account_.spend(email, 1, std::chrono::steady_clock::now());
           return done(failure(ErrorCode::invalid_credentials, "That email and password do not match an account."));
         }
+        failures_per_account_.spend(email, -1, std::chrono::steady_clock::now());
         try {
           done(signed_in(200, user_id, open_session(user_id, origin)));
         } catch (const StorageError& error) {
@@ -215,17 +220,20 @@ ApiReply Accounts::refresh(const std::string& refresh_token, const RequestOrigin
   if (!session || session->revoked_at || session->expires_at <= now) return session_ended();
   const std::string presented = secret_hash(std::string_view(refresh_token).substr(dot + 1));
   const bool current = same_hash(presented, session->refresh_hash);
-  const bool lost_reply = session->previous_hash && same_hash(presented, *session->previous_hash) &&
-                          now - session->rotated_at < kRefreshGraceMs;
+  const bool previous = session->previous_hash && same_hash(presented, *session->previous_hash);
+  const bool lost_reply = previous && now - session->rotated_at < kRefreshGraceMs;
   if (!current && !lost_reply) {
-    // An old refresh token after its grace: a copy is in someone else's hands. End the session.
+    const bool retired = previous || std::any_of(session->retired_hashes.begin(), session->retired_hashes.end(),
+                                                 [&](const std::string& old) { return same_hash(presented, old); });
+    if (!retired) return session_ended();  // a guess: refused, and the session is left alone
+    // A refresh token this session already traded in came back: a copy is in someone else's hands.
     spdlog::warn("auth: a used refresh token of session {} came back from {}; the session is revoked", session_id,
                  origin.address);
     if (store_.revoke_auth_session(session->user_id, session_id, now)) end(session->user_id, {session_id});
     return session_ended();
   }
   const std::string secret = random_token(32);
-  store_.rotate_auth_session(session_id, secret_hash(secret), origin.address, now, now + kSessionLifetimeMs);
+  store_.rotate_auth_session(*session, secret_hash(secret), origin.address, now, now + kSessionLifetimeMs);
   last_touched_[session_id] = now;
   return signed_in(200, session->user_id, {session_id, session_id + "." + secret});
 }
@@ -285,8 +293,16 @@ void Accounts::send_link(const std::string& user_id, const std::string& email, c
   const bool verify = purpose == "verify";
   store_.insert_account_link(secret_hash(token), user_id, purpose, now_ms() + (verify ? kVerifyLinkMs : kResetLinkMs));
   const std::string name = store_.user_name(user_id).value_or("there");
+  // The site people open: --public-url, else the first --origin, else this request's own Host (one
+  // the server answers to: http_policy.h checked it).
   const std::string site = !config_.public_url.empty() ? config_.public_url
-                           : (config_.tls_cert.empty() ? "http://" : "https://") + origin.host;
+                           : !config_.origins.empty()  ? config_.origins.front()
+                           : origin.host.empty()       ? std::string()
+                                                       : (config_.tls_cert.empty() ? "http://" : "https://") + origin.host;
+  if (site.empty()) {
+    spdlog::warn("mail: no site address for the link (no --public-url and no Host); \"{}\" is not sent", purpose);
+    return;
+  }
   const std::string link = site + "/account.html#" + purpose + "=" + token;
   Mail mail{email, verify ? "Confirm your email address for Mehfil" : "Reset your Mehfil password", ""};
   mail.text = verify ? "Hi " + name + ",\n\nPlease confirm that this is your email address for Mehfil by opening this link:\n\n" +
@@ -352,6 +368,16 @@ void Accounts::reset_password(const std::string& link_token, const std::string& 
         }
       });
   if (!queued) done(rate_limited(1, "The server is checking too many passwords: try again in a moment."));
+}
+
+void Accounts::sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  for (KeyedBuckets* buckets : {&logins_per_address_, &failures_per_account_, &registrations_per_address_,
+                                &mails_per_address_, &mails_per_account_}) {
+    buckets->forget_idle(now);
+  }
+  const std::int64_t old = now_ms() - kTouchEveryMs;
+  std::erase_if(last_touched_, [old](const auto& entry) { return entry.second < old; });
 }
 
 bool Accounts::session_open(const Claims& claims) {

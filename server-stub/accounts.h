@@ -7,9 +7,10 @@
 //                  every REST call and the /ws upgrade check that its session is still open
 //   refresh_token  "<session id>.<secret>", valid 30 days, traded for new tokens at
 //                  POST /api/auth/refresh; only the secret's hash is stored, and each use replaces
-//                  it (rotation). The previous one still works for kRefreshGraceMs (a reply lost on
-//                  the way); a refresh token older than that means it was copied, and the session
-//                  is revoked.
+//                  it (rotation), and each use sets the session's end 30 days on. The previous one
+//                  still works for kRefreshGraceMs (a reply lost on the way); one the session traded
+//                  in before (the last ten are remembered) means it was copied, and the session is
+//                  revoked. A refresh token that was never issued is only refused.
 // Logging out (this session, one session from the list, or all of them) revokes the session at
 // once: its access tokens are refused from the next request, and its open sockets are closed with
 // `session_revoked` (RoomHub::end_sessions).
@@ -82,6 +83,8 @@ class Accounts {
   // Whether an access token's session (its `sid`) is still open; a token without one is a guest's
   // or a site's and has no session to check.
   bool session_open(const Claims& claims);
+  // Forgets the budgets that are full again and old bookkeeping (the server's sweeper calls it).
+  void sweep();
 
  private:
   struct Session {

@@ -39,7 +39,8 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::bad_offset:
     case ErrorCode::recording_stopped:
     case ErrorCode::run_in_progress:
-    case ErrorCode::email_taken: return 409;
+    case ErrorCode::email_taken:
+    case ErrorCode::meeting_not_open: return 409;
     case ErrorCode::not_host:
     case ErrorCode::wrong_password:
     case ErrorCode::unauthorized:

@@ -53,6 +53,10 @@ Mailer::~Mailer() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    // Stopping does not wait for a queue of mails to an SMTP server that may be down: they are
+    // dropped (the mail being sent now finishes or times out).
+    if (!queue_.empty()) spdlog::warn("mail: {} mails not sent: the server is stopping", queue_.size());
+    queue_.clear();
   }
   wake_.notify_one();
   thread_.join();
@@ -121,7 +125,9 @@ bool Mailer::deliver(const Mail& mail) {
   curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // STARTTLS when offered
+  // STARTTLS when offered; demanded when the URL carries a password, which must never go in clear.
+  const bool credentials = smtp_url_.find('@') != std::string::npos;
+  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(credentials ? CURLUSESSL_ALL : CURLUSESSL_TRY));
   const CURLcode result = curl_easy_perform(curl);
   curl_slist_free_all(recipients);
   curl_easy_cleanup(curl);

@@ -22,7 +22,7 @@ struct Mail {
 class Mailer {
  public:
   Mailer(std::string smtp_url, std::string from);
-  ~Mailer();  // sends what is queued, then stops
+  ~Mailer();  // drops what is queued (logged), lets the mail being sent finish, and stops
   Mailer(const Mailer&) = delete;
   Mailer& operator=(const Mailer&) = delete;
 

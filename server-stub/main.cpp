@@ -30,16 +30,18 @@
 
 namespace {
 
-void sweep_every(boost::asio::steady_timer& timer, mehfil::server::RoomHub& hub, std::chrono::milliseconds period) {
+void sweep_every(boost::asio::steady_timer& timer, mehfil::server::RoomHub& hub, mehfil::server::Accounts& accounts,
+                 std::chrono::milliseconds period) {
   timer.expires_after(period);
-  timer.async_wait([&timer, &hub, period](boost::system::error_code ec) {
+  timer.async_wait([&timer, &hub, &accounts, period](boost::system::error_code ec) {
     if (ec) return;
     try {
       hub.sweep();
+      accounts.sweep();
     } catch (const std::exception& error) {
       spdlog::error("sweep failed: {}", error.what());
     }
-    sweep_every(timer, hub, period);
+    sweep_every(timer, hub, accounts, period);
   });
 }
 
@@ -110,7 +112,7 @@ int main(int argc, char** argv) {
     listener->run();
 
     boost::asio::steady_timer sweeper(io);
-    sweep_every(sweeper, hub, config->sweep_every);
+    sweep_every(sweeper, hub, accounts, config->sweep_every);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
     boost::asio::signal_set hangup(io, SIGHUP);

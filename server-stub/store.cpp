@@ -162,6 +162,7 @@ constexpr const char* kMigrations[] = {
       user_id TEXT NOT NULL REFERENCES accounts (user_id),
       refresh_hash TEXT NOT NULL,
       previous_hash TEXT,
+      retired_hashes TEXT NOT NULL DEFAULT '',
       rotated_at INTEGER NOT NULL,
       device TEXT NOT NULL,
       address TEXT NOT NULL,

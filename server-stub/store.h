@@ -127,6 +127,7 @@ struct AuthSessionRecord {
   std::string user_id;
   std::string refresh_hash;
   std::optional<std::string> previous_hash;
+  std::vector<std::string> retired_hashes;  // the ones before previous_hash, newest first (at most 10)
   std::int64_t rotated_at = 0;
   std::string device;   // from the User-Agent: "Chrome on Linux"
   std::string address;  // the IP address it last refreshed from
@@ -224,8 +225,9 @@ class Store {
   void mark_email_verified(const std::string& user_id, std::int64_t now);
   void insert_auth_session(const AuthSessionRecord& session);
   std::optional<AuthSessionRecord> auth_session(const std::string& session_id);
-  // A refresh: the new hash in place, the old one kept as previous_hash.
-  void rotate_auth_session(const std::string& session_id, const std::string& refresh_hash, const std::string& address,
+  // A refresh: the new hash in place, the old one kept as previous_hash and the one before that
+  // among the retired ones.
+  void rotate_auth_session(const AuthSessionRecord& before, const std::string& refresh_hash, const std::string& address,
                            std::int64_t now, std::int64_t expires_at);
   void touch_auth_session(const std::string& session_id, std::int64_t now);
   // Revokes one session (false if it is not the user's or already revoked), or all of a user's

@@ -3,13 +3,16 @@
 
 #include "store_statement.h"
 
+#include <sstream>
+
 namespace mehfil::server {
 namespace {
 
 constexpr const char* kAccountColumns = "user_id, email, password_hash, email_verified_at, created_at";
 constexpr const char* kSessionColumns =
-    "session_id, user_id, refresh_hash, previous_hash, rotated_at, device, address, created_at, last_seen_at, "
-    "expires_at, revoked_at";
+    "session_id, user_id, refresh_hash, previous_hash, retired_hashes, rotated_at, device, address, created_at, "
+    "last_seen_at, expires_at, revoked_at";
+constexpr std::size_t kRetiredKept = 10;
 
 template <typename Row>
 AccountRecord read_account(const Row& row) {
@@ -18,8 +21,27 @@ AccountRecord read_account(const Row& row) {
 
 template <typename Row>
 AuthSessionRecord read_session(const Row& row) {
-  return {row.text(0),    row.text(1),    row.text(2),    row.optional_text(3), row.integer(4),          row.text(5),
-          row.text(6),    row.integer(7), row.integer(8), row.integer(9),       row.optional_integer(10)};
+  AuthSessionRecord s;
+  s.session_id = row.text(0);
+  s.user_id = row.text(1);
+  s.refresh_hash = row.text(2);
+  s.previous_hash = row.optional_text(3);
+  std::istringstream retired(row.text(4));
+  for (std::string hash; retired >> hash;) s.retired_hashes.push_back(hash);
+  s.rotated_at = row.integer(5);
+  s.device = row.text(6);
+  s.address = row.text(7);
+  s.created_at = row.integer(8);
+  s.last_seen_at = row.integer(9);
+  s.expires_at = row.integer(10);
+  s.revoked_at = row.optional_integer(11);
+  return s;
+}
+
+std::string joined(const std::vector<std::string>& hashes) {
+  std::string text;
+  for (const std::string& hash : hashes) text += (text.empty() ? "" : " ") + hash;
+  return text;
 }
 
 }  // namespace
@@ -58,8 +80,9 @@ void Store::mark_email_verified(const std::string& user_id, std::int64_t now) {
 
 void Store::insert_auth_session(const AuthSessionRecord& s) {
   Statement(*this, (std::string("INSERT INTO auth_sessions (") + kSessionColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").c_str())
-      .bind(s.session_id).bind(s.user_id).bind(s.refresh_hash).bind(s.previous_hash).bind(s.rotated_at)
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").c_str())
+      .bind(s.session_id).bind(s.user_id).bind(s.refresh_hash).bind(s.previous_hash).bind(joined(s.retired_hashes))
+      .bind(s.rotated_at)
       .bind(s.device).bind(s.address).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at).bind(s.revoked_at)
       .run();
 }
@@ -71,11 +94,16 @@ std::optional<AuthSessionRecord> Store::auth_session(const std::string& session_
   return read_session(query);
 }
 
-void Store::rotate_auth_session(const std::string& session_id, const std::string& refresh_hash,
+void Store::rotate_auth_session(const AuthSessionRecord& before, const std::string& refresh_hash,
                                 const std::string& address, std::int64_t now, std::int64_t expires_at) {
-  Statement(*this, "UPDATE auth_sessions SET previous_hash = refresh_hash, refresh_hash = ?, rotated_at = ?, "
-                   "address = ?, last_seen_at = ?, expires_at = ? WHERE session_id = ?")
-      .bind(refresh_hash).bind(now).bind(address).bind(now).bind(expires_at).bind(session_id)
+  std::vector<std::string> retired;
+  if (before.previous_hash) retired.push_back(*before.previous_hash);
+  for (const std::string& hash : before.retired_hashes) {
+    if (retired.size() < kRetiredKept) retired.push_back(hash);
+  }
+  Statement(*this, "UPDATE auth_sessions SET retired_hashes = ?, previous_hash = refresh_hash, refresh_hash = ?, "
+                   "rotated_at = ?, address = ?, last_seen_at = ?, expires_at = ? WHERE session_id = ?")
+      .bind(joined(retired)).bind(refresh_hash).bind(now).bind(address).bind(now).bind(expires_at).bind(before.session_id)
       .run();
 }
 

@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include <cctype>
+
 #include <jwt/jwt.hpp>
 
 #include "protocol/validation.h"
@@ -20,6 +22,18 @@ std::optional<std::string> optional_string(const json& object, const char* key) 
 }
 
 bool optional_id_ok(const std::optional<std::string>& id) { return !id || protocol::is_id(*id); }
+
+// Three base64url parts and nothing else: what cpp-jwt is given is never odd bytes (its base64
+// table is indexed by them) or a header of the wrong shape unchecked.
+bool jwt_shaped(std::string_view token) {
+  if (token.empty() || token.size() > 4096) return false;
+  int dots = 0;
+  for (const char c : token) {
+    if (c == '.') ++dots;
+    else if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return dots == 2;
+}
 
 }  // namespace
 
@@ -43,14 +57,20 @@ std::string mint_token(const Claims& claims, const std::string& secret) {
 }
 
 std::optional<Claims> verify_token(std::string_view token, const std::string& secret, std::int64_t now_s) {
-  if (token.size() > 4096) return std::nullopt;
-  std::error_code ec;
-  // cpp-jwt checks the signature and the algorithm (HS256 alone), and `exp` against the real clock;
-  // the claims' own rules and `now_s` are checked below.
-  auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()), jwt::params::algorithms({"HS256"}), ec,
-                             jwt::params::secret(secret), jwt::params::verify(true));
-  if (ec) return std::nullopt;
-  const json payload = decoded.payload().create_json_obj();
+  if (!jwt_shaped(token)) return std::nullopt;
+  json payload;
+  try {
+    // cpp-jwt checks the signature and the algorithm (HS256 alone), and `exp` against the real
+    // clock; the claims' own rules and `now_s` are checked below. A header whose fields have the
+    // wrong JSON types makes it throw rather than fail: that is a refusal too.
+    std::error_code ec;
+    auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()), jwt::params::algorithms({"HS256"}), ec,
+                               jwt::params::secret(secret), jwt::params::verify(true));
+    if (ec) return std::nullopt;
+    payload = decoded.payload().create_json_obj();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
   if (!payload.is_object()) return std::nullopt;
 
   Claims claims;

@@ -96,7 +96,7 @@ void WebSocketSession<Stream>::send(Frame frame) {
 
 template <class Stream>
 void WebSocketSession<Stream>::send_history(const std::vector<Frame>& pages) {
-  if (!open_) return;
+  if (!open_ || ending_) return;
   for (const Frame& page : pages) queue_.push_back({page, false});
   if (!writing_ && !queue_.empty()) write();
 }
@@ -165,6 +165,11 @@ void WebSocketSession<Stream>::end(const std::string& reason) {
   if (!open_ || ending_) return;
   ending_ = reason;
   if (!writing_) close_with(reason);  // else on_write closes once the queue is written
+  // A client that stops reading never lets the queue drain: it is dropped after kEndWithin.
+  idle_timer_.expires_after(kEndWithin);
+  idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    if (!ec && !self->finished_) self->drop();
+  });
 }
 
 template <class Stream>

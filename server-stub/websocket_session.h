@@ -79,6 +79,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   bool open_ = false;
   bool finished_ = false;
   std::optional<std::string> ending_;  // end(): close with this reason once the queue is written
+  static constexpr std::chrono::seconds kEndWithin{5};
   TokenBucket bucket_;
   boost::asio::steady_timer idle_timer_;
   std::chrono::steady_clock::time_point last_heard_;

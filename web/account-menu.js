@@ -64,10 +64,12 @@ export function mountAccountMenu({ openRooms, openAuth, confirm }) {
     }
   });
 
+  // Signed out here whatever the server answered (logOut forgets the session either way).
+  const logOutAndReload = (options) => logOut(options).finally(() => location.reload());
+
   async function logOutEverywhere() {
     if (!(await confirm('Log out everywhere?', 'Every device signed in to your account is logged out, this one too, and their calls end.', 'Log out everywhere'))) return;
-    await logOut({ everywhere: true });
-    location.reload();
+    await logOutAndReload({ everywhere: true });
   }
 
   async function showSessions() {
@@ -83,11 +85,7 @@ export function mountAccountMenu({ openRooms, openAuth, confirm }) {
       const end = el('button', { type: 'button', className: 'btn btn-small btn-danger-ghost' }, s.current ? 'Log out' : 'Log out device');
       end.setAttribute('aria-label', s.current ? 'Log out of this device' : `Log out ${s.device}`);
       end.addEventListener('click', async () => {
-        if (s.current) {
-          await logOut();
-          location.reload();
-          return;
-        }
+        if (s.current) return logOutAndReload();
         try {
           await api('DELETE', `/api/auth/sessions/${encodeURIComponent(s.session_id)}`);
           toast(`${s.device} is logged out`);
@@ -113,10 +111,7 @@ export function mountAccountMenu({ openRooms, openAuth, confirm }) {
     setOpen(false);
     const what = item.dataset.open;
     if (what === 'sessions') return showSessions();
-    if (what === 'logout') {
-      await logOut();
-      return location.reload();
-    }
+    if (what === 'logout') return logOutAndReload();
     if (what === 'logout-all') return logOutEverywhere();
     return openRooms(what);
   });

@@ -56,9 +56,11 @@ function showNotFound() {
   }));
 }
 
-function showClosed() {
+function showClosed(reason) {
+  const over = reason === 'meeting_over';
   show(errorScreen('room_closed', {
-    title: 'The host ended this room', message: 'The call is over for everyone. Thanks for coming!', calm: true,
+    title: over ? 'The meeting is over' : 'The host ended this room',
+    message: over ? 'Its booked time is up. Thanks for coming!' : 'The call is over for everyone. Thanks for coming!', calm: true,
     actions: [link('Create Room', '/?create=1'), link('Go Home', '/', true)],
   }));
 }
@@ -297,14 +299,15 @@ async function enterCall(session, room, { password, audio, video, stream }) {
     title: 'You were removed from this room', message: 'The host removed you from the call.', calm: true,
     actions: [link('Go Home', '/', true)],
   })));
-  call.on('room-closed', () => {
+  call.on('room-closed', ({ reason }) => {
     leaveCall(document.createElement('div'));
-    showClosed();
+    showClosed(reason);
   });
   // This account was logged out (on another device, or everywhere): the server closed the socket.
   call.on('error', ({ code }) => {
     if (code !== 'session_revoked') return;
-    forgetSession();
+    // Forgotten unless another tab signed in again meanwhile (then the stored session is a new one).
+    if (currentSession()?.session_id === session.session_id) forgetSession();
     leaveCall(errorScreen('session_revoked', {
       title: 'You were logged out', message: 'This device was logged out of your account, so the call ended here.', calm: true,
       actions: [link('Sign in', '/?signin', true), link('Go Home', '/')],

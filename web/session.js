@@ -4,9 +4,9 @@
 //
 // sessionToken() is what every call with the server asks for: it hands back the access token, and
 // trades the refresh token for new ones when the access token is about to run out. Only one tab
-// refreshes at a time (the Web Locks API): a refresh token works once, so two tabs spending the same
-// one would look like a stolen copy and end the session. The others wait for the lock and find the
-// new tokens already stored. When the server says the session has ended (logged out from another
+// refreshes at a time (the Web Locks API; without it, one refresh at a time per tab): a refresh
+// token works once, so two tabs spending the same one would look like a stolen copy and end the
+// session. The others wait for the lock and find the new tokens already stored. When the server says the session has ended (logged out from another
 // device, or revoked), it is forgotten here and `mehfil:signed-out` fires on window.
 import { restCall } from './rest-client.js';
 
@@ -76,9 +76,12 @@ export async function sessionToken() {
 
 // New tokens for an account's session, one tab at a time; after a refusal of `refused`, even if it
 // looked fresh. Throws (and signs out) when the session has ended.
+let renewing = null; // this tab's refresh in flight, for browsers without Web Locks
 export function renewSession(refused) {
   const run = () => refresh(refused);
-  return navigator.locks ? navigator.locks.request('mehfil.refresh', run) : run();
+  if (navigator.locks) return navigator.locks.request('mehfil.refresh', run);
+  renewing ??= run().finally(() => { renewing = null; });
+  return renewing;
 }
 
 export async function startSession(displayName) {

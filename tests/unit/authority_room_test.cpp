@@ -693,3 +693,44 @@ TEST_CASE("With Record automatically, the host's arrival starts a recording the 
   CHECK_FALSE(has(room.join("ana", 3), "recording recording by ana"));
   CHECK(room.rules.facts().recording.state == "off");
 }
+
+TEST_CASE("A booked meeting's room opens at its time, warns before its end, and ends on time") {
+  RoomFacts f = facts();
+  const std::int64_t opens = kStart + 60'000, ends = kStart + 3'600'000;
+  f.meeting = MeetingTimes{opens, ends};
+  Room room(f);
+
+  // Before the window: nobody comes in, the host neither, and retry_after says when to come back.
+  Outcome early = room.join("ana", 1);
+  REQUIRE(early.problem);
+  CHECK(code_of(early) == "meeting_not_open");
+  CHECK(early.problem->retry_after_s == 60);
+  room.now = opens - 1500;
+  CHECK(room.join("ben", 2).problem->retry_after_s == 2);
+
+  room.now = opens;
+  CHECK(code_of(room.join("ana", 1)) == "admitted");
+  CHECK(code_of(room.join("ben", 2)) == "admitted");
+  CHECK(lines(room.rules.tick(ends - kMeetingWarningMs - 1)).empty());
+  // Five minutes before the end, everyone hears when it ends, once.
+  const Outcome warned = room.rules.tick(ends - kMeetingWarningMs);
+  CHECK(lines(warned) == std::vector<std::string>{"c1 room:ending", "c2 room:ending"});
+  CHECK(std::get<srv::RoomEnding>(std::get<Deliver>(warned.effects[0]).message).at == ends);
+  CHECK(lines(room.rules.tick(ends - 1000)).empty());
+  // Who joins after the warning hears it too.
+  room.now = ends - 60'000;
+  CHECK(has(room.join("cy", 3), "c3 room:ending"));
+  // At the end the room closes for everyone, as "meeting_over".
+  const Outcome over = room.rules.tick(ends);
+  CHECK(has(over, "c1 room:closed"));
+  CHECK(has(over, "c3 room:closed"));
+  CHECK(std::get<srv::RoomClosed>(std::get<Deliver>(over.effects[0]).message).reason == "meeting_over");
+  CHECK(room.rules.phase() == Phase::ended);
+}
+
+TEST_CASE("A room that is no meeting never warns or ends on the clock") {
+  Room room;
+  CHECK(code_of(room.join("ana", 1)) == "admitted");
+  CHECK(lines(room.rules.tick(kStart + 365LL * 24 * 3'600'000)).empty());
+  CHECK(room.rules.phase() == Phase::active);
+}

@@ -118,6 +118,11 @@ std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& reque
     if (facts_.closed_reason == "expired") return problem(ErrorCode::expired, "This room has expired.");
     return problem(ErrorCode::room_not_found, "This room has ended.");
   }
+  if (facts_.meeting && now < facts_.meeting->opens_at) {
+    Problem early = problem(ErrorCode::meeting_not_open, "This meeting has not opened yet.");
+    early.retry_after_s = static_cast<int>((facts_.meeting->opens_at - now + 999) / 1000);
+    return early;
+  }
   const Actor& actor = request.actor;
   if (actor.token_room && *actor.token_room != facts_.room_code) {
     return problem(ErrorCode::unauthorized, "This token is for another room.");
@@ -220,6 +225,9 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   // The room's code: the last run's output, and the run going on now, as the others saw them.
   if (runs_.last()) out.push_back(Deliver{{conn}, *runs_.last()});
   if (auto going = runs_.running(now_)) out.push_back(Deliver{{conn}, std::move(*going)});
+  if (facts_.meeting && facts_.meeting->warned) {
+    out.push_back(Deliver{{conn}, srv::RoomEnding{facts_.room_code, facts_.meeting->ends_at, "meeting_over"}});
+  }
   if (starts_recording) {
     broadcast(recording_state(), out, m.user_id);
     out.push_back(SaveRecording{facts_.recording});
@@ -359,6 +367,15 @@ Outcome RoomAuthority::tick(std::int64_t now) {
     if (m.conn == 0 && now - m.detached_at >= grace) expired.push_back(m.user_id);
   }
   for (const std::string& user_id : expired) remove(user_id, false, outcome.effects);
+  if (facts_.meeting && facts_.is_active) {
+    MeetingTimes& meeting = *facts_.meeting;
+    if (now >= meeting.ends_at) {
+      end("meeting_over", outcome.effects);
+    } else if (!meeting.warned && now >= meeting.ends_at - kMeetingWarningMs) {
+      meeting.warned = true;
+      broadcast(srv::RoomEnding{facts_.room_code, meeting.ends_at, "meeting_over"}, outcome.effects);
+    }
+  }
   return outcome;
 }
 

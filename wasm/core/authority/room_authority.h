@@ -84,6 +84,17 @@ struct Recording {
   int height = 720;             // 720 (1280×720) or 1080 (1920×1080), for every segment
 };
 
+// A meeting a booking site made (POST /api/meetings): its room lets nobody in before `opens_at`
+// (meeting_not_open, with retry_after), tells everyone kMeetingWarningMs before `ends_at` that it is
+// ending (room:ending), and ends at `ends_at` ("meeting_over"). The times are ms since the epoch; the
+// server works them out from the booking (start minus early-join minutes, end plus grace).
+inline constexpr std::int64_t kMeetingWarningMs = 5 * 60 * 1000;
+struct MeetingTimes {
+  std::int64_t opens_at = 0;
+  std::int64_t ends_at = 0;
+  bool warned = false;  // room:ending was sent
+};
+
 struct RoomFacts {
   std::string room_code;
   std::string room_name;
@@ -101,6 +112,7 @@ struct RoomFacts {
   // the room, shown to the caller as Participant::ringing, until call_answered.
   bool call_ringing = false;
   Recording recording;
+  std::optional<MeetingTimes> meeting;  // a booked meeting's window; none for other rooms
 };
 
 struct Member {

@@ -41,6 +41,7 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::weak_password, "weak_password"},
     {ErrorCode::session_revoked, "session_revoked"},
     {ErrorCode::invalid_link, "invalid_link"},
+    {ErrorCode::meeting_not_open, "meeting_not_open"},
 };
 
 }  // namespace

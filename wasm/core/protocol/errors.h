@@ -56,6 +56,7 @@ enum class ErrorCode {
   weak_password,    // register or reset: too short, too long, or one of the passwords everyone tries
   session_revoked,  // the account's session was logged out (here or from another device); sign in again
   invalid_link,     // an email link (verification, password reset) that is unknown, used or out of date
+  meeting_not_open, // a booked meeting's room before its window opens (retry_after says when it does)
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

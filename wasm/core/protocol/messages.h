@@ -513,6 +513,16 @@ struct InviteGone {
   std::string invite_id;
   friend bool operator==(const InviteGone&, const InviteGone&) = default;
 };
+// A booked meeting's room closes at `at` (ms since the epoch): sent a few minutes before, and to
+// whoever joins after that (authority/room_authority.h, MeetingTimes).
+struct RoomEnding {
+  static constexpr std::string_view type_name = "room:ending";
+  std::string room_code;
+  std::int64_t at = 0;
+  std::string reason;  // "meeting_over"
+  friend bool operator==(const RoomEnding&, const RoomEnding&) = default;
+};
+
 struct RoomClosed {
   static constexpr std::string_view type_name = "room:closed";
   std::string room_code;
@@ -675,7 +685,7 @@ using ServerMessage =
     std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
                  server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
-                 server::SettingsChanged, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
+                 server::SettingsChanged, server::RoomEnding, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,
                  server::CodeCursor, server::CodeCompact, server::CodeRunning, server::CodeOutput, server::CallIncoming,
                  server::CallRinging, server::CallAccepted, server::CallMoved, server::RoomGrown, server::InvitesSent,

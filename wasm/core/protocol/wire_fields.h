@@ -463,6 +463,14 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, server::RoomEnding>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.integer("at", m.at, 0, 9007199254740991);  // a JS number holds it exactly
+  f.text("reason", m.reason, TextRule::id);
+}
+
+template <class F, class M>
   requires one_of<M, server::RoomClosed>
 void fields(F& f, M& m) {
   f.text("room_code", m.room_code, TextRule::room_code);

@@ -43,6 +43,7 @@ std::string_view to_string(Toast toast) {
     case Toast::now_friends: return "now_friends";
     case Toast::invites_sent: return "invites_sent";
     case Toast::recording: return "recording";
+    case Toast::room_ending: return "room_ending";
   }
   return "?";
 }
@@ -420,6 +421,8 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
   } else if (const auto* settings = std::get_if<server::SettingsChanged>(&message)) {
     room_.is_locked = settings->is_locked;
     room_.settings = settings->settings;
+  } else if (const auto* ending = std::get_if<server::RoomEnding>(&message)) {
+    out.push_back(ShowToast{Toast::room_ending, std::to_string(ending->at)});
   } else if (const auto* closed = std::get_if<server::RoomClosed>(&message)) {
     end(RoomState::closed, ShowScreen{screen_for_room_closed(closed->reason), {{}, {}, {}, closed->reason}}, out);
   } else if (const auto* chat = std::get_if<server::ChatMessage>(&message)) {

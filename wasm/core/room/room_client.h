@@ -188,7 +188,8 @@ struct CloseSocket {};
 enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused,
                    friend_request, now_friends,  // detail = their display name
                    invites_sent,                 // detail = how many friends were invited
-                   recording };                  // detail = "recording", "paused" or "off"
+                   recording,                    // detail = "recording", "paused" or "off"
+                   room_ending };                // detail = when it ends, ms since the epoch
 std::string_view to_string(Toast toast);
 struct ShowToast {
   Toast kind = Toast::refused;
