@@ -11,6 +11,7 @@
 #include "api_fields.h"
 #include "log.h"
 #include "passwords.h"
+#include "secret_hash.h"
 #include "protocol/validation.h"
 
 namespace mehfil::server {
@@ -33,20 +34,6 @@ ApiReply storage_failure(const StorageError& error, const char* what) {
   log::storage_failed(what, error.what());
   return error.full() ? failure(ErrorCode::storage_full, "The server's disk is full: nothing was kept.")
                       : failure(ErrorCode::internal, "The server could not store that: nothing was kept.");
-}
-
-// A secret's hash as stored: BLAKE2b-256 (libsodium's generic hash), hex. The secrets are 32 random
-// bytes, so a fast hash is enough (nothing to guess); passwords get argon2id instead.
-std::string secret_hash(std::string_view secret) {
-  unsigned char digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr, 0);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
-
-bool same_hash(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 ApiReply session_ended() { return failure(ErrorCode::session_revoked, "This session has ended: sign in again."); }

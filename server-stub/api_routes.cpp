@@ -86,6 +86,34 @@ std::optional<std::string> target_of(const json& body, ApiReply& problem) {
 
 void route(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
            ApiCallback done);
+std::optional<std::string> query_param(std::string_view target, std::string_view name);
+
+// /api/meetings (meetings.h): with a booking site's API key, except a meeting's /access, which the
+// meeting page asks with the passcode.
+void meeting_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
+                   const std::string& path, const json& fields, const std::string& address, ApiCallback done) {
+  constexpr std::string_view kMeetings = "/api/meetings/";
+  const std::string rest = path.size() > kMeetings.size() ? path.substr(kMeetings.size()) : "";
+  const std::string id = rest.substr(0, rest.find('/'));
+  const std::string action = rest.size() > id.size() ? rest.substr(id.size() + 1) : "";
+  const auto method = request.method();
+  if (action == "access") {
+    if (method != http::verb::get) return done(failure(405, ErrorCode::bad_request, "Use GET."));
+    return done(context.meetings.access(id, query_param(target, "passcode").value_or(""), address));
+  }
+  const auto key = context.meetings.key_of(request[http::field::authorization]);
+  if (!key) return done(failure(401, ErrorCode::unauthorized, "Send your site's API key: Authorization: Bearer mk_…"));
+  if (id.empty()) {
+    if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
+    auto parsed = parse_meeting_request(fields, api::now_s() * 1000);
+    if (auto* problem = std::get_if<std::string>(&parsed)) return done(failure(400, ErrorCode::bad_request, *problem));
+    return context.meetings.create(*key, std::move(std::get<MeetingRequest>(parsed)), std::move(done));
+  }
+  if (!action.empty()) return done(failure(404, ErrorCode::bad_request, "No such API endpoint."));
+  if (method == http::verb::get) return done(context.meetings.status(*key, id));
+  if (method == http::verb::delete_) return done(context.meetings.cancel(*key, id));
+  done(failure(405, ErrorCode::bad_request, "Use GET or DELETE."));
+}
 
 // A query parameter's raw value (the recording routes' values need no decoding: ids, digits, 1).
 std::optional<std::string> query_param(std::string_view target, std::string_view name) {
@@ -212,6 +240,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   const json& fields = std::get<json>(body);
 
   if (auth_route(context, request, path, fields, address, done)) return;
+  if (path == "/api/meetings" || path.starts_with("/api/meetings/")) return meeting_route(context, request, target, path, fields, address, done);
   if (path == "/api/session") {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     return create_session(context, fields, address, std::move(done));

@@ -4,6 +4,7 @@
 //
 //   POST   /api/session                 {display_name}                    -> 201 {user_id, display_name, token}
 //   /api/auth/...: accounts and their sessions, auth_routes.h
+//   /api/meetings/...: booking sites' meetings, with an API key, meetings.h
 //   POST   /api/rooms/create            {room_name?, is_public?, max_participants?, password?, settings?}
 //                                                                          -> 201 room
 //   GET    /api/rooms/:code                                               -> the preview
@@ -21,6 +22,7 @@
 #include <boost/beast/http.hpp>
 
 #include "accounts.h"
+#include "meetings.h"
 #include "recordings.h"
 #include "room_hub.h"
 #include "store.h"
@@ -32,6 +34,7 @@ struct ApiContext {
   Store& store;
   Recordings& recordings;
   Accounts& accounts;
+  Meetings& meetings;
   const std::string& secret;
 };
 

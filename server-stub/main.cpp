@@ -21,6 +21,8 @@
 #include "listener.h"
 #include "log.h"
 #include "mailer.h"
+#include "meetings.h"
+#include "keys_cli.h"
 #include "recordings.h"
 #include "room_hub.h"
 #include "server_config.h"
@@ -64,6 +66,8 @@ void reload_on_hangup(boost::asio::signal_set& hangup, std::optional<mehfil::ser
 
 int main(int argc, char** argv) {
   using namespace mehfil::server;
+  // `mehfil-server keys …`: an operator's command on the database, not the server (keys_cli.h).
+  if (argc > 1 && std::string_view(argv[1]) == "keys") return run_keys_command(argc - 1, argv + 1);
   auto config = parse_flags(argc, argv);
   if (!config) return argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
   mehfil::server::log::init(config->log_level);
@@ -103,7 +107,8 @@ int main(int argc, char** argv) {
                       [&hub](const std::string& user_id, const std::vector<std::string>& session_ids) {
                         hub.end_sessions(user_id, session_ids);
                       });
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, secret}, *config, policy, limits,
+    Meetings meetings(store, hub, *config, secret);
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, meetings, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);
     std::printf("mehfil-server listening on %s://%s:%u/\n", tls ? "https" : "http", config->host.c_str(), listener->port());
     if (!config->public_url.empty()) std::printf("people open %s\n", config->public_url.c_str());

@@ -93,6 +93,9 @@ RoomHub::LiveRoom* RoomHub::room(const std::string& room_code) {
   facts.settings = parse_settings(record->settings_json);
   facts.call_between = record->call_between;
   facts.call_ringing = calls_.rings_in(room_code);
+  if (record->meeting_opens_at && record->meeting_ends_at) {
+    facts.meeting = authority::MeetingTimes{*record->meeting_opens_at, *record->meeting_ends_at};
+  }
   const authority::Timing timing{config_.resume_grace.count(), config_.reservation.count()};
   return &rooms_.emplace(room_code, LiveRoom{std::move(*record), authority::RoomAuthority(std::move(facts), timing)})
               .first->second;

@@ -89,6 +89,9 @@ struct CreateRoomRequest {
   int max_participants = 5;
   std::optional<std::string> password;
   protocol::RoomSettings settings;
+  // A booked meeting's room (meetings.h): its window; the site's own limit applies instead of the
+  // host's rooms-per-hour.
+  std::optional<authority::MeetingTimes> meeting;
 };
 
 class RoomHub {

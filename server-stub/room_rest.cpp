@@ -27,7 +27,7 @@ using protocol::ErrorCode;
 void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCallback done) {
   const std::int64_t now = now_ms();
   const std::int64_t hour_ago = now - 3'600'000;
-  if (store_.rooms_created_since(user.sub, hour_ago) >= config_.rooms_per_user_per_hour) {
+  if (!request.meeting && store_.rooms_created_since(user.sub, hour_ago) >= config_.rooms_per_user_per_hour) {
     const auto oldest = store_.oldest_room_created_since(user.sub, hour_ago).value_or(now);
     ApiReply reply = error({429, ErrorCode::rate_limited,
                             "You can create at most " + std::to_string(config_.rooms_per_user_per_hour) +
@@ -46,6 +46,11 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
     r.is_public = request.is_public;
     r.password_hash = std::move(password_hash);
     r.settings_json = protocol::settings_to_json(request.settings).dump();
+    if (request.meeting) {
+      r.meeting_opens_at = request.meeting->opens_at;
+      r.meeting_ends_at = request.meeting->ends_at;
+      r.expires_at = std::max(r.expires_at, request.meeting->ends_at + 3'600'000);  // kept until the meeting is over
+    }
     for (int attempt = 0; attempt < 8; ++attempt) {  // a collision among 57^8 codes is all but impossible
       r.room_code = new_room_code();
       if (store_.insert_room(r)) {

@@ -66,6 +66,7 @@ std::optional<StaticFile> find_static_file(const std::string& web_root, std::str
   // Single-page routes: the room page handles /room/CODE itself, the player /recording/ID.
   if (path->rfind("/room/", 0) == 0) *path = "/room.html";
   if (path->rfind("/recording/", 0) == 0) *path = "/recording.html";  // the player: /recording/ID
+  if (path->rfind("/video-room/", 0) == 0) *path = "/meeting.html";   // a booked meeting: /video-room/ID?passcode=…
   const auto open = [&](const std::string& relative) -> std::optional<StaticFile> {
     const auto resolved = resolve_inside(web_root, relative);
     if (!resolved) return std::nullopt;

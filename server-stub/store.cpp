@@ -178,11 +178,39 @@ constexpr const char* kMigrations[] = {
       expires_at INTEGER NOT NULL,
       used_at INTEGER);
     )sql",
+    // Booking sites (meetings.h): their API keys (the secret's hash), the meetings they made, and a
+    // meeting room's window on its room.
+    R"sql(
+    CREATE TABLE api_keys (
+      key_id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      secret_hash TEXT NOT NULL,
+      webhook_url TEXT,
+      webhook_secret TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      revoked_at INTEGER);
+    CREATE TABLE meetings (
+      meeting_id TEXT PRIMARY KEY,
+      key_id TEXT NOT NULL REFERENCES api_keys (key_id),
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      title TEXT NOT NULL,
+      passcode TEXT NOT NULL,
+      scheduled_start INTEGER,
+      scheduled_end INTEGER,
+      host_user_id TEXT NOT NULL,
+      people TEXT NOT NULL,
+      cancelled_at INTEGER,
+      created_at INTEGER NOT NULL);
+    CREATE INDEX meetings_by_key ON meetings (key_id, created_at);
+    ALTER TABLE rooms ADD COLUMN meeting_opens_at INTEGER;
+    ALTER TABLE rooms ADD COLUMN meeting_ends_at INTEGER;
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
     "room_code, room_name, host_user_id, created_at, expires_at, max_participants, current_participants, "
-    "is_active, is_public, is_locked, password_hash, settings, closed_reason, call_between";
+    "is_active, is_public, is_locked, password_hash, settings, closed_reason, call_between, meeting_opens_at, "
+    "meeting_ends_at";
 
 std::string joined(const std::vector<std::string>& ids) {
   std::string text;
@@ -208,6 +236,8 @@ RoomRecord read_room(const Row& row) {
   room.closed_reason = row.text(12);
   std::istringstream between(row.text(13));
   for (std::string user_id; between >> user_id;) room.call_between.push_back(user_id);
+  room.meeting_opens_at = row.optional_integer(14);
+  room.meeting_ends_at = row.optional_integer(15);
   return room;
 }
 
@@ -310,10 +340,11 @@ std::optional<std::string> Store::user_name(const std::string& user_id) {
 bool Store::insert_room(const RoomRecord& r) {
   return Statement(*this, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
                         "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason, "
-                        "call_between) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        "call_between, meeting_opens_at, meeting_ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
       .bind(r.max_participants).bind(r.current_participants).bind(r.is_active).bind(r.is_public).bind(r.is_locked)
       .bind(r.password_hash).bind(r.settings_json).bind(r.closed_reason).bind(joined(r.call_between))
+      .bind(r.meeting_opens_at).bind(r.meeting_ends_at)
       .run();
 }
 
@@ -389,6 +420,15 @@ std::vector<ParticipantRecord> Store::present_participants() {
   std::vector<ParticipantRecord> present;
   while (query.step()) present.push_back(read_participant(query));
   return present;
+}
+
+std::vector<ParticipantRecord> Store::participants_of(const std::string& room_code) {
+  Statement query(*this, (std::string("SELECT ") + kParticipantColumns +
+                          " FROM room_participants p WHERE p.room_code = ? ORDER BY p.joined_at LIMIT 200").c_str());
+  query.bind(room_code);
+  std::vector<ParticipantRecord> people;
+  while (query.step()) people.push_back(read_participant(query));
+  return people;
 }
 
 std::optional<ParticipantRecord> Store::find_participant(const std::string& room_code, const std::string& user_id) {

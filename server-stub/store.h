@@ -52,6 +52,8 @@ struct RoomRecord {
   std::string settings_json;        // protocol::settings_to_json of the room's settings
   std::string closed_reason;       // "ended", "deleted", "expired" once inactive
   std::vector<std::string> call_between;  // a 1:1 call's room: its two people (not in room lists)
+  std::optional<std::int64_t> meeting_opens_at;  // a booked meeting's room (meetings.h): its window
+  std::optional<std::int64_t> meeting_ends_at;
 };
 
 struct ParticipantRecord {
@@ -135,6 +137,33 @@ struct AuthSessionRecord {
   std::int64_t last_seen_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> revoked_at;
+};
+
+// A booking site's API key (meetings.h): the secret itself is shown once, only its hash is kept.
+struct ApiKeyRecord {
+  std::string key_id;
+  std::string name;
+  std::string secret_hash;
+  std::optional<std::string> webhook_url;
+  std::string webhook_secret;  // signs webhook bodies (HMAC-SHA256); the site has a copy
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
+// A meeting a booking site made: its room, its passcode and times, and the people it named
+// (`people_json`: [{id, user_id, name, role}]).
+struct MeetingRecord {
+  std::string meeting_id;
+  std::string key_id;
+  std::string room_code;
+  std::string title;
+  std::string passcode;
+  std::optional<std::int64_t> scheduled_start;
+  std::optional<std::int64_t> scheduled_end;
+  std::string host_user_id;
+  std::string people_json;
+  std::optional<std::int64_t> cancelled_at;
+  std::int64_t created_at = 0;
 };
 
 class Store {
@@ -241,6 +270,16 @@ class Store {
                            std::int64_t expires_at);
   std::optional<std::string> account_link_owner(const std::string& link_hash, const std::string& purpose, std::int64_t now);
   std::optional<std::string> take_account_link(const std::string& link_hash, const std::string& purpose, std::int64_t now);
+
+  // Booking sites (store_meetings.cpp).
+  void insert_api_key(const ApiKeyRecord& key);
+  std::optional<ApiKeyRecord> api_key(const std::string& key_id);
+  std::vector<ApiKeyRecord> api_keys();
+  bool revoke_api_key(const std::string& key_id, std::int64_t now);
+  bool insert_meeting(const MeetingRecord& meeting);  // false if the id is taken
+  std::optional<MeetingRecord> meeting(const std::string& meeting_id);
+  void cancel_meeting(const std::string& meeting_id, std::int64_t now);
+  std::vector<ParticipantRecord> participants_of(const std::string& room_code);  // everyone who came, oldest first
 
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
   void insert_chat(const ChatRecord& chat, int keep_newest);

@@ -15,6 +15,10 @@ import { loadRecordings, recordingItem } from './recording-items.js';
 const main = document.getElementById('main');
 const callHost = document.getElementById('call-host');
 const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+// A booked meeting's link (meeting.js) brings its passcode after "#": it fills the room's password,
+// and leaves the address bar at once.
+const linkPasscode = new URLSearchParams(location.hash.slice(1)).get('passcode') ?? '';
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 let preview = null; // the stream of the camera preview, handed to the call on Join
 let meterTimer = 0;
 let meterContext = null; // the preview's mic meter, closed with the preview
@@ -209,7 +213,7 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
   const nameInput = el('input', { id: 'display-name', value: session.display_name, maxLength: 64, autocomplete: 'nickname', required: true, readOnly: isHost });
   const nameField = el('label', { className: 'field' }, el('span', {}, 'Your name'), nameInput,
     isHost ? el('span', { className: 'hint' }, 'You are the host of this room.') : null);
-  const password = room.has_password ? el('input', { id: 'room-password', type: 'password', autocomplete: 'off', required: true }) : null;
+  const password = room.has_password ? el('input', { id: 'room-password', type: 'password', autocomplete: 'off', required: true, value: linkPasscode }) : null;
   const problem = el('p', { className: 'form-error', role: 'alert' }, passwordProblem);
   const join = el('button', { type: 'submit', className: 'btn btn-primary btn-lg' }, 'Join Room');
   const devicesRow = el('div', { className: 'devices' });

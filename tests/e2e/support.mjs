@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { restCall } from '../../js-glue/rest-client.js';
 
+export { restCall };
+
 export const webDir = resolve(process.env.MEHFIL_WEB_DIR ?? fileURLToPath(new URL('../../build/web/', import.meta.url)));
 export const screenshotDir = resolve(webDir, '..', 'screenshots');
 
@@ -71,6 +73,7 @@ export async function startServer(extraFlags = []) {
     get url() { return `http://127.0.0.1:${port}`; },
     get port() { return port; },
     get log() { return log; },
+    get dbPath() { return join(folder, 'mehfil.db'); },
     async restart() {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGKILL');

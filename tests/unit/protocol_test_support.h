@@ -85,6 +85,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::FriendUpdate{"u_jose", "José", true},
       server::FriendPresence{"u_jose", server::Presence::in_call},
       server::SettingsChanged{"Ab3kP9xz", true, settings},
+      server::RoomEnding{"Ab3kP9xz", 1796392864128, "meeting_over"},
       server::RoomClosed{"Ab3kP9xz", "ended_by_host"},
       server::SignalOffer{"p-amira-1", kSdp},
       server::SignalAnswer{"p-amira-1", kSdp},
