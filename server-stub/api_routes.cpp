@@ -109,6 +109,7 @@ void meeting_route(ApiContext context, const http::request<http::string_body>& r
     if (auto* problem = std::get_if<std::string>(&parsed)) return done(failure(400, ErrorCode::bad_request, *problem));
     return context.meetings.create(*key, std::move(std::get<MeetingRequest>(parsed)), std::move(done));
   }
+  if (action == "events" && method == http::verb::get) return done(context.webhooks.events(*key, id));
   if (!action.empty()) return done(failure(404, ErrorCode::bad_request, "No such API endpoint."));
   if (method == http::verb::get) return done(context.meetings.status(*key, id));
   if (method == http::verb::delete_) return done(context.meetings.cancel(*key, id));

@@ -23,6 +23,7 @@
 
 #include "accounts.h"
 #include "meetings.h"
+#include "webhooks.h"
 #include "recordings.h"
 #include "room_hub.h"
 #include "store.h"
@@ -35,6 +36,7 @@ struct ApiContext {
   Recordings& recordings;
   Accounts& accounts;
   Meetings& meetings;
+  Webhooks& webhooks;
   const std::string& secret;
 };
 

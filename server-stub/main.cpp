@@ -13,6 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include "accounts.h"
@@ -22,6 +23,7 @@
 #include "log.h"
 #include "mailer.h"
 #include "meetings.h"
+#include "webhooks.h"
 #include "keys_cli.h"
 #include "recordings.h"
 #include "room_hub.h"
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
   auto config = parse_flags(argc, argv);
   if (!config) return argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
   mehfil::server::log::init(config->log_level);
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread: mail and webhooks use libcurl
   if (sodium_init() < 0) {
     std::fputs("mehfil-server: libsodium failed to start\n", stderr);
     return 1;
@@ -108,7 +111,9 @@ int main(int argc, char** argv) {
                         hub.end_sessions(user_id, session_ids);
                       });
     Meetings meetings(store, hub, *config, secret);
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, meetings, secret}, *config, policy, limits,
+    Webhooks webhooks(store, io);
+    hub.watch_meetings([&webhooks](const RoomEvent& event) { webhooks.room_event(event); });
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, meetings, webhooks, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);
     std::printf("mehfil-server listening on %s://%s:%u/\n", tls ? "https" : "http", config->host.c_str(), listener->port());
     if (!config->public_url.empty()) std::printf("people open %s\n", config->public_url.c_str());

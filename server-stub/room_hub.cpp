@@ -97,8 +97,10 @@ RoomHub::LiveRoom* RoomHub::room(const std::string& room_code) {
     facts.meeting = authority::MeetingTimes{*record->meeting_opens_at, *record->meeting_ends_at};
   }
   const authority::Timing timing{config_.resume_grace.count(), config_.reservation.count()};
-  return &rooms_.emplace(room_code, LiveRoom{std::move(*record), authority::RoomAuthority(std::move(facts), timing)})
-              .first->second;
+  LiveRoom& live = rooms_.emplace(room_code, LiveRoom{std::move(*record), authority::RoomAuthority(std::move(facts), timing)})
+                       .first->second;
+  live.end_told = !live.rules.facts().is_active;  // its end was told when it happened
+  return &live;
 }
 
 authority::Actor RoomHub::actor(const Claims& claims) {
@@ -167,6 +169,27 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
           }
         },
         effect);
+  }
+  if (meeting_watcher_ && live.record.meeting_opens_at) tell_meeting_watcher(live, effects);
+}
+
+// Comings and goings as the store saved them: a member saved in the room who was not present came
+// in; one saved with left_at went. A socket coming back is neither.
+void RoomHub::tell_meeting_watcher(LiveRoom& live, std::span<const authority::Effect> effects) {
+  const std::string& code = live.record.room_code;
+  for (const authority::Effect& effect : effects) {
+    const auto* saved = std::get_if<authority::SaveMember>(&effect);
+    if (!saved || !saved->member.announced) continue;
+    const authority::Member& m = saved->member;
+    if (saved->left_at && live.present.erase(m.user_id) > 0) {
+      meeting_watcher_({RoomEvent::Kind::left, code, m.user_id, m.display_name, {}, *saved->left_at});
+    } else if (!saved->left_at && live.present.insert(m.user_id).second) {
+      meeting_watcher_({RoomEvent::Kind::joined, code, m.user_id, m.display_name, {}, now_ms()});
+    }
+  }
+  if (!live.rules.facts().is_active && !live.end_told) {
+    live.end_told = true;
+    meeting_watcher_({RoomEvent::Kind::ended, code, {}, {}, live.rules.facts().closed_reason, now_ms()});
   }
 }
 

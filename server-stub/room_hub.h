@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -82,6 +83,18 @@ struct ApiReply {
 using ApiCallback = std::function<void(ApiReply)>;
 
 class Recordings;
+
+// What happened in a booked meeting's room, for the site's webhooks (webhooks.h): someone came in
+// for the first time or left, or the room ended. Told after the store has it.
+struct RoomEvent {
+  enum class Kind { joined, left, ended };
+  Kind kind = Kind::joined;
+  std::string room_code;
+  std::string user_id;       // joined, left
+  std::string display_name;  // joined, left
+  std::string reason;        // ended: "meeting_over", "deleted", "expired", ...
+  std::int64_t at = 0;       // ms since the epoch
+};
 
 struct CreateRoomRequest {
   std::string room_name;
@@ -135,6 +148,9 @@ class RoomHub {
   // The sweeper: members past their grace leave, idle rooms expire.
   void sweep();
 
+  // Told of every RoomEvent in meeting rooms (main.cpp hands them to the webhooks).
+  void watch_meetings(std::function<void(const RoomEvent&)> watcher) { meeting_watcher_ = std::move(watcher); }
+
   std::size_t connection_count() const { return connection_count_; }
   bool storage_healthy() const { return store_.healthy(); }
 
@@ -154,6 +170,8 @@ class RoomHub {
     std::size_t code_bytes = 0;                    // their base64 text
     std::shared_ptr<const std::vector<Frame>> code_pages;
     std::optional<authority::CompactionAsk> compaction;  // asked of one member (authority/code_rules.h)
+    std::set<std::string> present;  // a meeting room's people the watcher heard come in
+    bool end_told = false;          // ... and whether it heard the room end
   };
   struct Problem {
     unsigned status;
@@ -183,6 +201,8 @@ class RoomHub {
   // Carries out what the room's rules decided (room_authority.h), in order.
   void apply(LiveRoom& room, const authority::Outcome& outcome);
   void apply(LiveRoom& room, std::span<const authority::Effect> effects);
+  void tell_meeting_watcher(LiveRoom& room, std::span<const authority::Effect> effects);
+  std::function<void(const RoomEvent&)> meeting_watcher_;
   static authority::Actor actor(const Claims& claims);
   static Problem rules_problem(const authority::Problem& problem);  // with its HTTP status
   bool was_kicked(const LiveRoom& room, const std::string& user_id);

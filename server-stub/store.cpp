@@ -205,6 +205,24 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE rooms ADD COLUMN meeting_opens_at INTEGER;
     ALTER TABLE rooms ADD COLUMN meeting_ends_at INTEGER;
     )sql",
+    // Webhook deliveries to booking sites (webhooks.h): each event's body, and how its sending went.
+    R"sql(
+    CREATE TABLE webhook_deliveries (
+      delivery_id TEXT PRIMARY KEY,
+      key_id TEXT NOT NULL REFERENCES api_keys (key_id),
+      meeting_id TEXT NOT NULL REFERENCES meetings (meeting_id),
+      event TEXT NOT NULL,
+      body TEXT NOT NULL,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_status INTEGER,
+      last_error TEXT,
+      next_attempt_at INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      delivered_at INTEGER);
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+    CREATE INDEX webhook_deliveries_by_meeting ON webhook_deliveries (meeting_id, created_at);
+    )sql",
 };
 
 constexpr const char* kRoomColumns =

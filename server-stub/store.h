@@ -166,6 +166,23 @@ struct MeetingRecord {
   std::int64_t created_at = 0;
 };
 
+// One webhook event for a site and how its delivery goes: "pending" (next_attempt_at), "sending",
+// "delivered" or "failed" (every attempt used).
+struct DeliveryRecord {
+  std::string delivery_id;
+  std::string key_id;
+  std::string meeting_id;
+  std::string event;  // "meeting.started", "participant.joined", ...
+  std::string body;   // the JSON sent, byte for byte
+  std::string state = "pending";
+  int attempts = 0;
+  std::optional<std::int64_t> last_status;  // the site's HTTP status
+  std::optional<std::string> last_error;    // or why nothing answered
+  std::int64_t next_attempt_at = 0;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> delivered_at;
+};
+
 class Store {
  public:
   // Opens (creating if needed) and migrates the database. Throws std::runtime_error on failure.
@@ -280,6 +297,14 @@ class Store {
   std::optional<MeetingRecord> meeting(const std::string& meeting_id);
   void cancel_meeting(const std::string& meeting_id, std::int64_t now);
   std::vector<ParticipantRecord> participants_of(const std::string& room_code);  // everyone who came, oldest first
+  std::optional<MeetingRecord> meeting_of_room(const std::string& room_code);
+  // Webhook deliveries (store_meetings.cpp). due_deliveries marks the ones it returns "sending".
+  void insert_delivery(const DeliveryRecord& delivery);
+  bool has_delivery(const std::string& meeting_id, const std::string& event);
+  std::vector<DeliveryRecord> due_deliveries(std::int64_t now, int limit);
+  void update_delivery(const DeliveryRecord& delivery);  // state, attempts, last_*, next_attempt_at, delivered_at
+  std::vector<DeliveryRecord> deliveries_of(const std::string& meeting_id);  // oldest first
+  void resume_sending_deliveries();  // "sending" when the server stopped: pending again
 
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
   void insert_chat(const ChatRecord& chat, int keep_newest);

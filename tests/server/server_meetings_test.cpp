@@ -9,7 +9,11 @@
 #include <regex>
 #include <thread>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "server_fixture.h"
+#include "webhook_receiver.h"
 
 using namespace server_test;
 
@@ -19,10 +23,12 @@ struct Key {
   std::string id;
   std::string secret;  // "mk_…"
   std::string output;
+  std::string webhook_secret;  // "whsec_…"
 };
 
-Key make_key(const std::string& db, const std::string& name) {
-  const std::string command = server_binary() + " keys create --name " + name + " --db " + db + " 2>&1";
+Key make_key(const std::string& db, const std::string& name, const std::string& webhook_url = {}) {
+  const std::string command = server_binary() + " keys create --name " + name + " --db " + db +
+                              (webhook_url.empty() ? "" : " --webhook-url " + webhook_url) + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buffer[512];
@@ -31,7 +37,10 @@ Key make_key(const std::string& db, const std::string& name) {
   std::smatch id, secret;
   std::regex_search(output, id, std::regex("key id: ([0-9a-f]{8})"));
   std::regex_search(output, secret, std::regex("(mk_[0-9a-f]{8}_[A-Za-z0-9_-]+)"));
-  return {id.size() > 1 ? id[1].str() : "", secret.size() > 1 ? secret[1].str() : "", output};
+  std::smatch signing;
+  std::regex_search(output, signing, std::regex("(whsec_[A-Za-z0-9_-]+)"));
+  return {id.size() > 1 ? id[1].str() : "", secret.size() > 1 ? secret[1].str() : "", output,
+          signing.size() > 1 ? signing[1].str() : ""};
 }
 
 std::int64_t now_ms() {
@@ -176,4 +185,84 @@ TEST_CASE("A meeting request that does not read is refused with bad_request and 
   const auto result = http(server.port(), "POST", "/api/meetings", body, key.secret);
   CHECK(result.status == 400);
   CHECK(code_of(result) == "bad_request");
+}
+
+namespace {
+
+// HMAC-SHA256 with OpenSSL (the server signs with libsodium: two implementations agreeing).
+std::string hmac_hex(const std::string& key, const std::string& message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &length);
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += {digits[mac[i] >> 4], digits[mac[i] & 15]};
+  return hex;
+}
+
+}  // namespace
+
+TEST_CASE("Webhooks reach the site signed and in order, a 500 is tried again, and /events lists every delivery") {
+  WebhookReceiver site({500});  // the first delivery is answered 500, the rest 200
+  ServerProcess server;
+  const Key key = make_key(server.db_path(), "tutor-site", site.url());
+  const auto made = http(server.port(), "POST", "/api/meetings", lesson(now_ms() - 60'000, now_ms() + 3'600'000), key.secret);
+  REQUIRE(made.status == 201);
+  const std::string meeting = made.body["meeting_id"], room = made.body["room_code"];
+  {
+    WsClient host(server.port(), made.body["host"]["token"]);
+    REQUIRE(host.join(room)["type"] == "room:joined");
+    WsClient student(server.port(), made.body["participants"][0]["token"]);
+    REQUIRE(student.join(room, std::string(made.body["passcode"]))["type"] == "room:joined");
+    student.send({{"type", "room:leave"}, {"id", 2}});
+    REQUIRE(student.receive_type("ack"));
+    REQUIRE(http(server.port(), "DELETE", "/api/meetings/" + meeting, std::nullopt, key.secret).status == 200);
+  }
+  // started (500, then again), host joined, student joined, student left, host left, ended.
+  const auto hooks = site.wait_for(7, std::chrono::milliseconds(15000));
+  REQUIRE(hooks.size() == 7);
+  std::vector<std::string> types;
+  for (const ReceivedHook& hook : hooks) {
+    const json body = json::parse(hook.body);
+    types.push_back(body["type"]);
+    CHECK(hook.headers.at("mehfil-event") == body["type"]);
+    CHECK(hook.headers.at("mehfil-delivery") == body["id"]);
+    CHECK(body["meeting_id"] == meeting);
+    // Mehfil-Signature: t=<seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">
+    const std::string signature = hook.headers.at("mehfil-signature");
+    const auto comma = signature.find(",v1=");
+    REQUIRE(comma != std::string::npos);
+    const std::string t = signature.substr(2, comma - 2);
+    CHECK(signature.substr(comma + 4) == hmac_hex(key.webhook_secret, t + "." + hook.body));
+    CHECK(std::abs(std::stoll(t) - now_ms() / 1000) < 60);
+    CHECK(signature.substr(comma + 4) != hmac_hex(key.webhook_secret + "x", t + "." + hook.body));
+  }
+  CHECK(types == std::vector<std::string>{"meeting.started", "meeting.started", "participant.joined", "participant.joined",
+                                          "participant.left", "participant.left", "meeting.ended"});
+  CHECK(hooks[0].headers.at("mehfil-delivery") == hooks[1].headers.at("mehfil-delivery"));  // the same delivery, again
+  CHECK(json::parse(hooks[2].body)["data"]["id"] == "tutor-7");
+  CHECK(json::parse(hooks[3].body)["data"]["id"] == "student-3");
+  CHECK(json::parse(hooks[4].body)["data"]["id"] == "student-3");
+  CHECK(json::parse(hooks[6].body)["data"]["reason"] == "cancelled");
+
+  const auto events = http(server.port(), "GET", "/api/meetings/" + meeting + "/events", std::nullopt, key.secret);
+  REQUIRE(events.status == 200);
+  REQUIRE(events.body["events"].size() == 6);
+  CHECK(events.body["events"][0]["type"] == "meeting.started");
+  CHECK(events.body["events"][0]["attempts"] == 2);
+  for (const json& event : events.body["events"]) {
+    CHECK(event["state"] == "delivered");
+    CHECK(event["last_status"] == 200);
+  }
+  // A key with no webhook URL still gets the list, its events not sent.
+  const Key quiet = make_key(server.db_path(), "quiet-site");
+  const auto other = http(server.port(), "POST", "/api/meetings", lesson(now_ms() - 60'000, now_ms() + 3'600'000), quiet.secret);
+  WsClient host(server.port(), other.body["host"]["token"]);
+  REQUIRE(host.join(other.body["room_code"])["type"] == "room:joined");
+  const auto quiet_events = http(server.port(), "GET", "/api/meetings/" + std::string(other.body["meeting_id"]) + "/events",
+                                 std::nullopt, quiet.secret);
+  REQUIRE(quiet_events.body["events"].size() == 2);
+  CHECK(quiet_events.body["events"][1]["state"] == "not_sent");
+  CHECK(code_of(http(server.port(), "GET", "/api/meetings/" + meeting + "/events", std::nullopt, quiet.secret)) == "not_found");
 }
