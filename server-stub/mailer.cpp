@@ -43,24 +43,14 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 }  // namespace
 
 Mailer::Mailer(std::string smtp_url, std::string from) : smtp_url_(std::move(smtp_url)), from_(std::move(from)) {
-  if (!configured()) return;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  thread_ = std::thread([this] { run(); });
+  if (configured()) sending_ = std::make_unique<WorkerQueue<Mail>>(kMaxQueued, [this](Mail& mail) { deliver(mail); });
 }
 
+// Stopping does not wait for a queue of mails to an SMTP server that may be down: they are dropped
+// (the mail being sent now finishes or times out).
 Mailer::~Mailer() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    // Stopping does not wait for a queue of mails to an SMTP server that may be down: they are
-    // dropped (the mail being sent now finishes or times out).
-    if (!queue_.empty()) spdlog::warn("mail: {} mails not sent: the server is stopping", queue_.size());
-    queue_.clear();
-  }
-  wake_.notify_one();
-  thread_.join();
-  curl_global_cleanup();
+  if (!sending_) return;
+  if (const std::size_t dropped = sending_->stop()) spdlog::warn("mail: {} mails not sent: the server is stopping", dropped);
 }
 
 bool Mailer::send(Mail mail) {
@@ -68,30 +58,12 @@ bool Mailer::send(Mail mail) {
     spdlog::warn("mail: cannot send \"{}\": no --smtp-url is set", mail.subject);
     return false;
   }
-  {
-    std::lock_guard lock(mutex_);
-    if (queue_.size() >= kMaxQueued) {
-      spdlog::warn("mail: the queue is full ({} mails); \"{}\" is not sent", kMaxQueued, mail.subject);
-      return false;
-    }
-    queue_.push_back(std::move(mail));
+  const std::string subject = mail.subject;
+  if (!sending_->push(std::move(mail))) {
+    spdlog::warn("mail: the queue is full ({} mails); \"{}\" is not sent", kMaxQueued, subject);
+    return false;
   }
-  wake_.notify_one();
   return true;
-}
-
-void Mailer::run() {
-  for (;;) {
-    Mail mail;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and all sent
-      mail = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    deliver(mail);
-  }
 }
 
 bool Mailer::deliver(const Mail& mail) {

@@ -5,11 +5,10 @@
 // then work unverified, and people cannot reset a forgotten password.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
+
+#include "worker_queue.h"
 
 namespace mehfil::server {
 
@@ -31,17 +30,12 @@ class Mailer {
   bool send(Mail mail);
 
  private:
-  void run();
   bool deliver(const Mail& mail);  // on the mailer's thread
 
   static constexpr std::size_t kMaxQueued = 1000;
   std::string smtp_url_;
   std::string from_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Mail> queue_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::unique_ptr<WorkerQueue<Mail>> sending_;  // none without an SMTP server; last, so it stops first
 };
 
 }  // namespace mehfil::server

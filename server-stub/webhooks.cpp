@@ -45,19 +45,11 @@ Webhooks::Webhooks(Store& store, boost::asio::io_context& io) : store_(store), i
   } catch (const StorageError& error) {
     log::storage_failed("resuming webhook deliveries", error.what());
   }
-  thread_ = std::thread([this] { run(); });
   pump();
 }
 
-Webhooks::~Webhooks() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    jobs_.clear();  // "sending" in the store: sent again after the next start
-  }
-  wake_.notify_one();
-  thread_.join();
-}
+// What was queued stays "sending" in the store and is sent again after the next start.
+Webhooks::~Webhooks() { sending_.stop(); }
 
 std::int64_t Webhooks::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -114,9 +106,10 @@ void Webhooks::pump() {
         store_.update_delivery(delivery);
         continue;
       }
-      std::lock_guard lock(mutex_);
-      jobs_.push_back({std::move(delivery), *key->webhook_url, key->webhook_secret});
-      wake_.notify_one();
+      if (!sending_.push({delivery, *key->webhook_url, key->webhook_secret})) {
+        delivery.state = "pending";  // the queue is full: the next pump tries again
+        store_.update_delivery(delivery);
+      }
     }
   } catch (const StorageError& error) {
     log::storage_failed("reading due webhook deliveries", error.what());
@@ -127,49 +120,39 @@ void Webhooks::pump() {
   });
 }
 
-void Webhooks::run() {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-      if (stopping_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+void Webhooks::send(const Job& job) {
+  long status = 0;
+  std::string error;
+  CURL* curl = curl_easy_init();
+  if (!curl) {
+    error = "libcurl could not start";
+  } else {
+    const std::int64_t unix_seconds = now_ms() / 1000;
+    curl_slist* headers = nullptr;
+    for (const std::string& header :
+         {std::string("Content-Type: application/json"), "Mehfil-Event: " + job.delivery.event,
+          "Mehfil-Delivery: " + job.delivery.delivery_id,
+          "Mehfil-Signature: " + webhook_signature(job.secret, unix_seconds, job.delivery.body)}) {
+      headers = curl_slist_append(headers, header.c_str());
     }
-    long status = 0;
-    std::string error;
-    CURL* curl = curl_easy_init();
-    if (!curl) {
-      error = "libcurl could not start";
-    } else {
-      const std::int64_t unix_seconds = now_ms() / 1000;
-      curl_slist* headers = nullptr;
-      for (const std::string& header :
-           {std::string("Content-Type: application/json"), "Mehfil-Event: " + job.delivery.event,
-            "Mehfil-Delivery: " + job.delivery.delivery_id,
-            "Mehfil-Signature: " + webhook_signature(job.secret, unix_seconds, job.delivery.body)}) {
-        headers = curl_slist_append(headers, header.c_str());
-      }
-      curl_easy_setopt(curl, CURLOPT_URL, job.url.c_str());
-      curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, job.delivery.body.c_str());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(job.delivery.body.size()));
-      curl_easy_setopt(curl, CURLOPT_USERAGENT, "Mehfil-Webhooks/1");
-      curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-      curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-      const CURLcode result = curl_easy_perform(curl);
-      if (result == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-      else error = curl_easy_strerror(result);
-      curl_slist_free_all(headers);
-      curl_easy_cleanup(curl);
-    }
-    boost::asio::post(io_, [this, delivery = std::move(job.delivery), status, error = std::move(error)]() mutable {
-      finished(std::move(delivery), status, std::move(error));
-    });
+    curl_easy_setopt(curl, CURLOPT_URL, job.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, job.delivery.body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(job.delivery.body.size()));
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "Mehfil-Webhooks/1");
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    const CURLcode result = curl_easy_perform(curl);
+    if (result == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    else error = curl_easy_strerror(result);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
   }
+  boost::asio::post(io_, [this, delivery = job.delivery, status, error = std::move(error)]() mutable {
+    finished(std::move(delivery), status, std::move(error));
+  });
 }
 
 void Webhooks::finished(DeliveryRecord delivery, long status, std::string error) {

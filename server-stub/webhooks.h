@@ -18,17 +18,14 @@
 // thread only (a timer hands due deliveries over, results come back through `io`).
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "room_hub.h"
 #include "store.h"
+#include "worker_queue.h"
 
 namespace mehfil::server {
 
@@ -53,18 +50,14 @@ class Webhooks {
   };
   void record(const MeetingRecord& meeting, const std::string& event, nlohmann::json data, std::int64_t at);
   void pump();                                                // I/O thread, on a timer
-  void run();                                                 // the sending thread
+  void send(const Job& job);                                  // the sending thread
   void finished(DeliveryRecord delivery, long status, std::string error);  // I/O thread
   std::int64_t now_ms() const;
 
   Store& store_;
   boost::asio::io_context& io_;
   boost::asio::steady_timer timer_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> jobs_;
-  bool stopping_ = false;
-  std::thread thread_;
+  WorkerQueue<Job> sending_{1000, [this](Job& job) { send(job); }};  // last: stops first
 };
 
 }  // namespace mehfil::server

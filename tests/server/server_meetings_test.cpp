@@ -60,7 +60,7 @@ std::string code_of(const HttpResult& result) { return result.body["error"].valu
 
 }  // namespace
 
-TEST_CASE("keys create prints a key once and keeps only its hash; a revoked key is refused") {
+TEST_CASE("keys create prints a key once and keeps only its hash, and a revoked key is refused") {
   ServerProcess server;
   const Key key = make_key(server.db_path(), "tutor-site");
   REQUIRE(key.id.size() == 8);
