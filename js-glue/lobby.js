@@ -7,18 +7,32 @@
 //   'presence' {user_id, presence}   'friend' {user_id, display_name, friends}   'error' {code, message}
 //   'invite' {invite_id, room_code, room_name, from_user_id, from_display_name, sent_at}
 //   'invite-gone' {invite_id}   (dismissed or used, on this tab or another)
-// One lobby per server and token on a page (Lobby.for): the site's pages, Mehfil.ring and
+// One lobby per server and user on a page (Lobby.for): the site's pages, Mehfil.ring and
 // Mehfil.onIncomingCall share it, so a page never rings twice.
 import { LobbyCore } from './mehfil-core.mjs';
 import { RoomSocket } from './room-socket.js';
 import { CoreDriver, randomId } from './core-driver.js';
 import { Emitter, mehfilError } from './emitter.js';
 
-const lobbies = new Map(); // "origin token" (or the page's token function itself) -> Lobby
+const lobbies = new Map(); // "origin user" -> Lobby
+
+// Whose lobby: a token function says it (`userId`, as the site's pages set it); a token string
+// names it in its `sub` claim (read, not verified: the server verifies). Unreadable: the token itself.
+function userOf(token) {
+  if (typeof token === 'function') return token.userId ?? token;
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).sub ?? token;
+  } catch {
+    return token;
+  }
+}
 
 export class Lobby extends Emitter {
+  // The page's one lobby for this server and user, whether asked with a token string or a function.
   static for(server, token) {
-    const key = typeof token === 'function' ? token : `${new URL(server, location.href).origin} ${token}`;
+    const who = userOf(token);
+    const key = typeof who === 'string' ? `${new URL(server, location.href).origin} ${who}` : who;
     let lobby = lobbies.get(key);
     if (!lobby) lobbies.set(key, (lobby = new Lobby(server, token)));
     return lobby;

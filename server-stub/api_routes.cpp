@@ -248,6 +248,10 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   }
   const auto user = authenticate(context, request);
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
+  // A token limited to one room (`room`: a site's embed, a meeting's people) works for that room alone.
+  if (user->room && path != "/api/rooms/" + *user->room && !path.starts_with("/api/rooms/" + *user->room + "/")) {
+    return done(failure(403, ErrorCode::unauthorized, "This token is for room " + *user->room + " alone."));
+  }
 
   if (path == "/api/user/rooms" && method == http::verb::get) return done(context.hub.user_rooms(*user));
   if (path == "/api/friends" && method == http::verb::get) return done(context.hub.friends(*user));

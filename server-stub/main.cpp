@@ -8,6 +8,8 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <vector>
 #include <optional>
 
 #include <boost/asio/signal_set.hpp>
@@ -34,18 +36,20 @@
 
 namespace {
 
-void sweep_every(boost::asio::steady_timer& timer, mehfil::server::RoomHub& hub, mehfil::server::Accounts& accounts,
+// `sweeps`: what runs each time (the hub's rooms, the accounts' and meetings' budgets).
+void sweep_every(boost::asio::steady_timer& timer, std::vector<std::function<void()>> sweeps,
                  std::chrono::milliseconds period) {
   timer.expires_after(period);
-  timer.async_wait([&timer, &hub, &accounts, period](boost::system::error_code ec) {
+  timer.async_wait([&timer, sweeps = std::move(sweeps), period](boost::system::error_code ec) mutable {
     if (ec) return;
-    try {
-      hub.sweep();
-      accounts.sweep();
-    } catch (const std::exception& error) {
-      spdlog::error("sweep failed: {}", error.what());
+    for (const auto& sweep : sweeps) {
+      try {
+        sweep();
+      } catch (const std::exception& error) {
+        spdlog::error("sweep failed: {}", error.what());
+      }
     }
-    sweep_every(timer, hub, accounts, period);
+    sweep_every(timer, std::move(sweeps), period);
   });
 }
 
@@ -122,7 +126,8 @@ int main(int argc, char** argv) {
     listener->run();
 
     boost::asio::steady_timer sweeper(io);
-    sweep_every(sweeper, hub, accounts, config->sweep_every);
+    sweep_every(sweeper, {[&hub] { hub.sweep(); }, [&accounts] { accounts.sweep(); }, [&meetings] { meetings.sweep(); }},
+                config->sweep_every);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
     boost::asio::signal_set hangup(io, SIGHUP);

@@ -91,6 +91,9 @@ std::variant<MeetingRequest, std::string> parse_meeting_request(const json& body
   if (request.scheduled_end && *request.scheduled_end + request.grace_minutes * kMinuteMs <= now_ms) {
     return std::string("scheduled_end has passed.");
   }
+  if (!request.scheduled_end && request.scheduled_start && *request.scheduled_start + kDayMs <= now_ms) {
+    return std::string("scheduled_start has passed (a meeting without scheduled_end lasts a day).");
+  }
   const auto host = body.find("host");
   if (host == body.end()) return std::string("host is required: {id, name}.");
   if (auto problem = read_person(*host, "host", request.host)) return *problem;
@@ -250,7 +253,7 @@ ApiReply Meetings::status(const ApiKeyRecord& key, const std::string& meeting_id
     if (p.left_at) last_left = std::max(last_left.value_or(*p.left_at), *p.left_at);
     else someone_in = true;
   }
-  const bool over = !room || !room->is_active;
+  const bool over = !room || !room->is_active || (room->meeting_ends_at && now_ms() >= *room->meeting_ends_at);
   const std::string status = meeting->cancelled_at ? "cancelled" : over ? "completed" : started ? "active" : "pending";
   json people = json::parse(meeting->people_json, nullptr, false);
   return {200,
@@ -273,13 +276,21 @@ ApiReply Meetings::status(const ApiKeyRecord& key, const std::string& meeting_id
 ApiReply Meetings::cancel(const ApiKeyRecord& key, const std::string& meeting_id) {
   const auto meeting = protocol::is_id(meeting_id) ? store_.meeting(meeting_id) : std::nullopt;
   if (!meeting || meeting->key_id != key.key_id) return failure(ErrorCode::not_found, "This key made no meeting with that id.");
-  store_.cancel_meeting(meeting_id, now_ms());
   const auto room = store_.find_room(meeting->room_code);
+  const bool over = !room || !room->is_active || (room->meeting_ends_at && now_ms() >= *room->meeting_ends_at);
+  if (over && !meeting->cancelled_at) return failure(ErrorCode::expired, "This meeting is over: there is nothing to cancel.");
+  store_.cancel_meeting(meeting_id, now_ms());
   if (room && room->is_active) {
     Claims host{meeting->host_user_id, "Host", now_ms() / 1000 + 60, std::nullopt, std::string("host"), std::nullopt};
     hub_.remove_room(host, meeting->room_code);  // everyone in it is told the room closed
   }
   return status(key, meeting_id);
+}
+
+void Meetings::sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  meetings_per_key_.forget_idle(now);
+  passcode_guesses_.forget_idle(now);
 }
 
 ApiReply Meetings::access(const std::string& meeting_id, const std::string& passcode, const std::string& address) {
@@ -295,7 +306,7 @@ ApiReply Meetings::access(const std::string& meeting_id, const std::string& pass
     return failure(ErrorCode::wrong_password, "That passcode is not right: check the link you were sent.");
   }
   const auto room = store_.find_room(meeting->room_code);
-  const bool over = !room || !room->is_active;
+  const bool over = !room || !room->is_active || (room->meeting_ends_at && now_ms() >= *room->meeting_ends_at);
   const bool waiting = room && room->meeting_opens_at && now_ms() < *room->meeting_opens_at;
   return {200,
           {{"meeting_id", meeting->meeting_id},

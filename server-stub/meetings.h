@@ -79,6 +79,7 @@ class Meetings {
   ApiReply status(const ApiKeyRecord& key, const std::string& meeting_id);
   ApiReply cancel(const ApiKeyRecord& key, const std::string& meeting_id);
   ApiReply access(const std::string& meeting_id, const std::string& passcode, const std::string& address);
+  void sweep();  // forgets the budgets that are full again
 
  private:
   std::string user_id_of(const std::string& key_id, const std::string& person_id) const;

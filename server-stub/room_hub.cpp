@@ -63,6 +63,7 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
     m.audio = !p.is_muted;
     m.joined_at = p.joined_at;
     live->rules.restore(std::move(m), now);
+    if (live->record.meeting_opens_at) live->present.insert(p.user_id);  // the site heard them come in
   }
 }
 
@@ -315,6 +316,7 @@ void RoomHub::save_room(LiveRoom& live, bool touched) {
   r.current_participants = facts.is_active ? static_cast<int>(live.rules.members().size()) : 0;
   if (touched) {
     r.expires_at = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
+    if (r.meeting_ends_at) r.expires_at = std::max(r.expires_at, *r.meeting_ends_at + 3'600'000);  // not before its end
   }
   keep(facts.is_active ? "updating a room" : "closing a room", [&] { store_.update_room(r); });
   if (!facts.is_active) withdraw_invites(r.room_code);
@@ -360,6 +362,11 @@ void RoomHub::refresh_ice_credentials(std::int64_t now) {
 void RoomHub::sweep() {
   const std::int64_t now = now_ms();
   refresh_ice_credentials(now);
+  // Booked meetings past their end that nobody is in (or that no one ever joined) are loaded, so
+  // their rules end them below as they would a full room.
+  keep("finding meetings to end", [&] {
+    for (const std::string& code : store_.meeting_rooms_ending(now)) room(code);
+  });
   for (auto& [code, live] : rooms_) apply(live, live.rules.tick(now));
   std::vector<std::string> expired_rooms;
   keep("expiring rooms", [&] { expired_rooms = store_.expire_rooms(now); });

@@ -202,13 +202,15 @@ constexpr const char* kMigrations[] = {
       cancelled_at INTEGER,
       created_at INTEGER NOT NULL);
     CREATE INDEX meetings_by_key ON meetings (key_id, created_at);
+    CREATE UNIQUE INDEX meetings_by_room ON meetings (room_code);
     ALTER TABLE rooms ADD COLUMN meeting_opens_at INTEGER;
     ALTER TABLE rooms ADD COLUMN meeting_ends_at INTEGER;
     )sql",
     // Webhook deliveries to booking sites (webhooks.h): each event's body, and how its sending went.
     R"sql(
     CREATE TABLE webhook_deliveries (
-      delivery_id TEXT PRIMARY KEY,
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      delivery_id TEXT NOT NULL UNIQUE,
       key_id TEXT NOT NULL REFERENCES api_keys (key_id),
       meeting_id TEXT NOT NULL REFERENCES meetings (meeting_id),
       event TEXT NOT NULL,

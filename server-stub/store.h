@@ -298,6 +298,7 @@ class Store {
   void cancel_meeting(const std::string& meeting_id, std::int64_t now);
   std::vector<ParticipantRecord> participants_of(const std::string& room_code);  // everyone who came, oldest first
   std::optional<MeetingRecord> meeting_of_room(const std::string& room_code);
+  std::vector<std::string> meeting_rooms_ending(std::int64_t now);  // active meeting rooms whose end has come
   // Webhook deliveries (store_meetings.cpp). due_deliveries marks the ones it returns "sending".
   void insert_delivery(const DeliveryRecord& delivery);
   bool has_delivery(const std::string& meeting_id, const std::string& event);

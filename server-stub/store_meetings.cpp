@@ -13,7 +13,7 @@ constexpr const char* kMeetingColumns =
 
 constexpr const char* kDeliveryColumns =
     "delivery_id, key_id, meeting_id, event, body, state, attempts, last_status, last_error, next_attempt_at, "
-    "created_at, delivered_at";
+    "created_at, delivered_at";  // and seq, the order they were made in
 
 template <typename Row>
 DeliveryRecord read_delivery(const Row& row) {
@@ -90,6 +90,15 @@ std::optional<MeetingRecord> Store::meeting_of_room(const std::string& room_code
   return read_meeting(query);
 }
 
+std::vector<std::string> Store::meeting_rooms_ending(std::int64_t now) {
+  Statement query(*this, "SELECT room_code FROM rooms WHERE is_active = 1 AND meeting_ends_at IS NOT NULL "
+                         "AND meeting_ends_at <= ? LIMIT 100");
+  query.bind(now);
+  std::vector<std::string> codes;
+  while (query.step()) codes.push_back(query.text(0));
+  return codes;
+}
+
 void Store::insert_delivery(const DeliveryRecord& d) {
   Statement(*this, (std::string("INSERT INTO webhook_deliveries (") + kDeliveryColumns +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").c_str())
@@ -113,7 +122,7 @@ std::vector<DeliveryRecord> Store::due_deliveries(std::int64_t now, int limit) {
                            "d.last_status, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at "
                            "FROM webhook_deliveries d WHERE d.state = 'pending' AND d.next_attempt_at <= ? "
                            "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.meeting_id = d.meeting_id "
-                           "AND e.state IN ('pending', 'sending') AND e.rowid < d.rowid) "
+                           "AND e.state IN ('pending', 'sending') AND e.seq < d.seq) "
                            "ORDER BY d.next_attempt_at LIMIT ?");
     query.bind(now).bind(limit);
     while (query.step()) due.push_back(read_delivery(query));
@@ -135,7 +144,7 @@ void Store::update_delivery(const DeliveryRecord& d) {
 
 std::vector<DeliveryRecord> Store::deliveries_of(const std::string& meeting_id) {
   Statement query(*this, (std::string("SELECT ") + kDeliveryColumns +
-                          " FROM webhook_deliveries WHERE meeting_id = ? ORDER BY created_at, rowid LIMIT 500").c_str());
+                          " FROM webhook_deliveries WHERE meeting_id = ? ORDER BY seq LIMIT 500").c_str());
   query.bind(meeting_id);
   std::vector<DeliveryRecord> list;
   while (query.step()) list.push_back(read_delivery(query));

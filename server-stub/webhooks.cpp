@@ -141,6 +141,7 @@ void Webhooks::send(const Job& job) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(job.delivery.body.size()));
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "Mehfil-Webhooks/1");
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);

@@ -17,7 +17,9 @@ const callHost = document.getElementById('call-host');
 const code = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 // A booked meeting's link (meeting.js) brings its passcode after "#": it fills the room's password,
 // and leaves the address bar at once.
-const linkPasscode = new URLSearchParams(location.hash.slice(1)).get('passcode') ?? '';
+// Kept for this tab (sessionStorage), so Reconnect and Rejoin, which reload the page, still have it.
+const linkPasscode = new URLSearchParams(location.hash.slice(1)).get('passcode') ?? sessionStorage.getItem(`mehfil.passcode.${code}`) ?? '';
+if (linkPasscode) sessionStorage.setItem(`mehfil.passcode.${code}`, linkPasscode);
 if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 let preview = null; // the stream of the camera preview, handed to the call on Join
 let meterTimer = 0;
@@ -91,6 +93,12 @@ function showProblem(error, room) {
         title: 'This room is locked',
         message: 'The host has locked the room, so nobody new can come in right now.',
         actions: [button('Try Again', () => location.reload()), link('Create Room', '/?create=1', true)],
+      }));
+    case 'meeting_not_open':
+      return show(errorScreen('meeting_not_open', {
+        title: 'This meeting has not opened yet',
+        message: 'It opens a few minutes before its start. Open the link you were sent: it waits and lets you in.', calm: true,
+        actions: [button('Try Again', () => location.reload(), true), link('Go Home', '/')],
       }));
     case 'kicked':
       return show(errorScreen('kicked', {

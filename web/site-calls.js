@@ -52,6 +52,10 @@ function show(call, name) {
 let changed = () => {};
 let beforeCall = () => {};
 
+// The page's token for its calls and lobby: a function (session.js refreshes an account's token
+// when it runs out) that says whose it is, so the lobby is this user's one (lobby.js).
+const pageToken = (session) => Object.assign(() => sessionToken(), { userId: session.user_id });
+
 // Rings this page for the signed-in user; `onChange()` when a friend's presence changes or a call
 // ends (the friends list and the call history are then out of date); `before()` just before this
 // page places or answers a call.
@@ -60,14 +64,15 @@ export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
   if (!session) return;
   changed = onChange;
   beforeCall = before;
-  const lobby = Lobby.for(location.origin, sessionToken);
+  const token = pageToken(session);
+  const lobby = Lobby.for(location.origin, token);
   lobby.on('presence', () => changed());
   lobby.on('invite-gone', () => changed());
-  Mehfil.onInvite(location.origin, sessionToken, (invite) => {
+  Mehfil.onInvite(location.origin, token, (invite) => {
     showInvite(invite, { onJoin: () => location.assign(`/room/${invite.room_code}`) });
     changed();
   });
-  Mehfil.onIncomingCall(location.origin, sessionToken, (incoming) => {
+  Mehfil.onIncomingCall(location.origin, token, (incoming) => {
     const name = incoming.from.display_name;
     showIncomingCall(incoming, {
       onAccept: () => {
@@ -87,7 +92,7 @@ export function startCalls({ onChange = () => {}, before = () => {} } = {}) {
 // Dismiss on Your Rooms' Invites list: the server takes it from every tab (invite:gone).
 export function dismissInvite(inviteId) {
   const session = currentSession();
-  if (session) Lobby.for(location.origin, sessionToken).dismissInvite(inviteId);
+  if (session) Lobby.for(location.origin, pageToken(session)).dismissInvite(inviteId);
 }
 
 export function callFriend(person, video) {
@@ -96,7 +101,7 @@ export function callFriend(person, video) {
   if (view) return toast('You are already in a call.', { tone: 'error' });
   beforeCall();
   const call = Mehfil.ring(openCallView(), {
-    server: location.origin, token: sessionToken, to: person.user_id, toName: person.display_name, video,
+    server: location.origin, token: pageToken(session), to: person.user_id, toName: person.display_name, video,
   });
   show(call, person.display_name);
 }

@@ -728,6 +728,15 @@ TEST_CASE("A booked meeting's room opens at its time, warns before its end, and 
   CHECK(room.rules.phase() == Phase::ended);
 }
 
+TEST_CASE("Nobody comes into a meeting's room from its end on, even before the clock ends the room") {
+  RoomFacts f = facts();
+  f.meeting = MeetingTimes{kStart - 60'000, kStart};
+  Room room(f);
+  CHECK(code_of(room.join("ana", 1)) == "expired");
+  room.now = kStart - 1;
+  CHECK(code_of(room.join("ana", 1)) == "admitted");
+}
+
 TEST_CASE("A room that is no meeting never warns or ends on the clock") {
   Room room;
   CHECK(code_of(room.join("ana", 1)) == "admitted");

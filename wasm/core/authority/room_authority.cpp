@@ -118,6 +118,7 @@ std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& reque
     if (facts_.closed_reason == "expired") return problem(ErrorCode::expired, "This room has expired.");
     return problem(ErrorCode::room_not_found, "This room has ended.");
   }
+  if (facts_.meeting && now >= facts_.meeting->ends_at) return problem(ErrorCode::expired, "This meeting is over.");
   if (facts_.meeting && now < facts_.meeting->opens_at) {
     Problem early = problem(ErrorCode::meeting_not_open, "This meeting has not opened yet.");
     early.retry_after_s = static_cast<int>((facts_.meeting->opens_at - now + 999) / 1000);

@@ -85,7 +85,7 @@ struct Recording {
 };
 
 // A meeting a booking site made (POST /api/meetings): its room lets nobody in before `opens_at`
-// (meeting_not_open, with retry_after), tells everyone kMeetingWarningMs before `ends_at` that it is
+// (meeting_not_open, with retry_after) or from `ends_at` on (expired), tells everyone kMeetingWarningMs before `ends_at` that it is
 // ending (room:ending), and ends at `ends_at` ("meeting_over"). The times are ms since the epoch; the
 // server works them out from the booking (start minus early-join minutes, end plus grace).
 inline constexpr std::int64_t kMeetingWarningMs = 5 * 60 * 1000;
