@@ -146,6 +146,42 @@ TEST_CASE("A meeting's room is closed before its window, warns before its end, a
   const auto status = http(server.port(), "GET", "/api/meetings/" + std::string(soon.body["meeting_id"]), std::nullopt, key.secret);
   CHECK(status.body["status"] == "completed");
   CHECK_FALSE(status.body["ended_at"].is_null());
+  // Too late: the room has ended (the rules refuse a join from its end on even before it is closed).
+  WsClient late(server.port(), soon.body["participants"][0]["token"]);
+  CHECK(late.join(soon.body["room_code"], std::string(soon.body["passcode"]))["code"] == "room_not_found");
+}
+
+TEST_CASE("A meeting nobody came to ends on time all the same, and its site hears of it") {
+  ServerProcess server({"--sweep-ms", "200"});
+  const Key key = make_key(server.db_path(), "tutor-site");
+  const auto empty = http(server.port(), "POST", "/api/meetings", lesson(now_ms() - 60'000, now_ms() + 1000, 0), key.secret);
+  REQUIRE(empty.status == 201);
+  const std::string meeting = empty.body["meeting_id"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  CHECK(http(server.port(), "GET", "/api/meetings/" + meeting, std::nullopt, key.secret).body["status"] == "completed");
+  const auto events = http(server.port(), "GET", "/api/meetings/" + meeting + "/events", std::nullopt, key.secret);
+  REQUIRE(events.body["events"].size() == 1);
+  CHECK(events.body["events"][0]["type"] == "meeting.ended");
+  CHECK(events.body["events"][0]["body"]["data"]["reason"] == "meeting_over");
+  CHECK(code_of(http(server.port(), "DELETE", "/api/meetings/" + meeting, std::nullopt, key.secret)) == "expired");
+}
+
+TEST_CASE("A meeting's tokens reach their own room alone") {
+  ServerProcess server;
+  const Key key = make_key(server.db_path(), "tutor-site");
+  const auto first = http(server.port(), "POST", "/api/meetings", lesson(now_ms(), now_ms() + 3'600'000), key.secret);
+  const auto second = http(server.port(), "POST", "/api/meetings", lesson(now_ms(), now_ms() + 3'600'000), key.secret);
+  REQUIRE(first.status == 201);
+  REQUIRE(second.status == 201);
+  const std::string host = first.body["host"]["token"];
+  // The same tutor hosts both, yet the first meeting's token may not end the second, list rooms or make one.
+  CHECK(code_of(http(server.port(), "DELETE", "/api/rooms/" + std::string(second.body["room_code"]), std::nullopt, host)) ==
+        "unauthorized");
+  CHECK(http(server.port(), "GET", "/api/user/rooms", std::nullopt, host).status == 403);
+  CHECK(http(server.port(), "POST", "/api/rooms/create", json::object(), host).status == 403);
+  CHECK(http(server.port(), "GET", "/api/rooms/" + std::string(first.body["room_code"]), std::nullopt, host).status == 200);
+  WsClient socket(server.port(), host);
+  CHECK(socket.join(second.body["room_code"])["code"] == "unauthorized");
 }
 
 TEST_CASE("Cancelling a meeting ends its room for whoever is in it and its link says so") {
