@@ -6,8 +6,9 @@
 // trades the refresh token for new ones when the access token is about to run out. Only one tab
 // refreshes at a time (the Web Locks API; without it, one refresh at a time per tab): a refresh
 // token works once, so two tabs spending the same one would look like a stolen copy and end the
-// session. The others wait for the lock and find the new tokens already stored. When the server says the session has ended (logged out from another
-// device, or revoked), it is forgotten here and `mehfil:signed-out` fires on window.
+// session. The others wait for the lock and find the new tokens already stored. When the server
+// says the session has ended (logged out from another device, or revoked), it is forgotten here and
+// `mehfil:signed-out` fires on window.
 import { restCall } from './rest-client.js';
 
 const KEY = 'mehfil.session';
