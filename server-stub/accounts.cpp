@@ -1,4 +1,5 @@
 // Accounts, sessions and email links (accounts.h).
+#include "wall_clock.h"
 #include "accounts.h"
 
 #include <sodium.h>
@@ -75,10 +76,6 @@ Accounts::Accounts(Store& store, const ServerConfig& config, boost::asio::io_con
       mails_per_address_(20, std::chrono::hours(1)),
       mails_per_account_(5, std::chrono::hours(1)) {}
 
-std::int64_t Accounts::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 bool Accounts::hash_then(std::function<std::string()> hash_work, std::function<void(std::string)> then) {
   if (pending_hashes_ >= config_.max_pending_password_checks) return false;
   ++pending_hashes_;
@@ -96,7 +93,7 @@ std::string Accounts::access_token(const std::string& user_id, const std::string
   Claims claims;
   claims.sub = user_id;
   claims.name = store_.user_name(user_id).value_or("Guest");
-  claims.exp = now_ms() / 1000 + config_.access_token_lifetime.count();
+  claims.exp = wall_clock_ms() / 1000 + config_.access_token_lifetime.count();
   claims.sid = session_id;
   return mint_token(claims, secret_);
 }
@@ -107,7 +104,7 @@ Accounts::Session Accounts::open_session(const std::string& user_id, const Reque
   record.session_id = "s" + random_token(12);
   record.user_id = user_id;
   record.refresh_hash = secret_hash(secret);
-  record.rotated_at = record.created_at = record.last_seen_at = now_ms();
+  record.rotated_at = record.created_at = record.last_seen_at = wall_clock_ms();
   record.device = device_name(origin.user_agent);
   record.address = origin.address;
   record.expires_at = record.created_at + kSessionLifetimeMs;
@@ -125,7 +122,7 @@ ApiReply Accounts::signed_in(unsigned status, const std::string& user_id, const 
            {"session_id", session.session_id},
            {"token", access_token(user_id, session.session_id)},
            {"refresh_token", session.refresh_token},
-           {"expires_at", now_ms() + config_.access_token_lifetime.count() * 1000}}};
+           {"expires_at", wall_clock_ms() + config_.access_token_lifetime.count() * 1000}}};
 }
 
 void Accounts::register_account(RegisterRequest request, const std::optional<Claims>& guest,
@@ -152,10 +149,10 @@ void Accounts::register_account(RegisterRequest request, const std::optional<Cla
       [this, done, origin, user_id, email = *email, name = request.display_name](std::string hash) {
         if (hash.empty()) return done(failure(ErrorCode::internal, "The server is out of memory: try again."));
         try {
-          if (!store_.insert_account({user_id, email, hash, std::nullopt, now_ms()})) {
+          if (!store_.insert_account({user_id, email, hash, std::nullopt, wall_clock_ms()})) {
             return done(failure(ErrorCode::email_taken, "An account already has that email address: log in instead."));
           }
-          store_.upsert_user(user_id, name, now_ms());
+          store_.upsert_user(user_id, name, wall_clock_ms());
           const Session session = open_session(user_id, origin);
           send_link(user_id, email, "verify", origin);
           done(signed_in(201, user_id, session));
@@ -203,7 +200,7 @@ ApiReply Accounts::refresh(const std::string& refresh_token, const RequestOrigin
   if (dot == std::string::npos || !protocol::is_id(refresh_token.substr(0, dot))) return session_ended();
   const std::string session_id = refresh_token.substr(0, dot);
   const auto session = store_.auth_session(session_id);
-  const std::int64_t now = now_ms();
+  const std::int64_t now = wall_clock_ms();
   if (!session || session->revoked_at || session->expires_at <= now) return session_ended();
   const std::string presented = secret_hash(std::string_view(refresh_token).substr(dot + 1));
   const bool current = same_hash(presented, session->refresh_hash);
@@ -232,20 +229,20 @@ void Accounts::end(const std::string& user_id, const std::vector<std::string>& s
 
 ApiReply Accounts::logout(const Claims& user) {
   if (!user.sid) return failure(ErrorCode::bad_request, "A guest session has nothing to log out of.");
-  if (store_.revoke_auth_session(user.sub, *user.sid, now_ms())) end(user.sub, {*user.sid});
+  if (store_.revoke_auth_session(user.sub, *user.sid, wall_clock_ms())) end(user.sub, {*user.sid});
   return {200, {{"ok", true}}};
 }
 
 ApiReply Accounts::logout_all(const Claims& user) {
   if (!user.sid) return failure(ErrorCode::bad_request, "A guest session has nothing to log out of.");
-  const auto ids = store_.revoke_auth_sessions(user.sub, now_ms());
+  const auto ids = store_.revoke_auth_sessions(user.sub, wall_clock_ms());
   end(user.sub, ids);
   return {200, {{"ok", true}, {"revoked", ids.size()}}};
 }
 
 ApiReply Accounts::sessions(const Claims& user) {
   json list = json::array();
-  for (const AuthSessionRecord& s : store_.open_auth_sessions(user.sub, now_ms())) {
+  for (const AuthSessionRecord& s : store_.open_auth_sessions(user.sub, wall_clock_ms())) {
     list.push_back({{"session_id", s.session_id}, {"device", s.device}, {"address", s.address},
                     {"created_at", s.created_at}, {"last_seen_at", s.last_seen_at},
                     {"current", user.sid == s.session_id}});
@@ -254,7 +251,7 @@ ApiReply Accounts::sessions(const Claims& user) {
 }
 
 ApiReply Accounts::revoke(const Claims& user, const std::string& session_id) {
-  if (!protocol::is_id(session_id) || !store_.revoke_auth_session(user.sub, session_id, now_ms())) {
+  if (!protocol::is_id(session_id) || !store_.revoke_auth_session(user.sub, session_id, wall_clock_ms())) {
     return failure(ErrorCode::not_found, "You have no open session with that id.");
   }
   end(user.sub, {session_id});
@@ -278,7 +275,7 @@ void Accounts::send_link(const std::string& user_id, const std::string& email, c
                          const RequestOrigin& origin) {
   const std::string token = random_token(32);
   const bool verify = purpose == "verify";
-  store_.insert_account_link(secret_hash(token), user_id, purpose, now_ms() + (verify ? kVerifyLinkMs : kResetLinkMs));
+  store_.insert_account_link(secret_hash(token), user_id, purpose, wall_clock_ms() + (verify ? kVerifyLinkMs : kResetLinkMs));
   const std::string name = store_.user_name(user_id).value_or("there");
   // The site people open: --public-url, else the first --origin, else this request's own Host (one
   // the server answers to: http_policy.h checked it).
@@ -300,9 +297,9 @@ void Accounts::send_link(const std::string& user_id, const std::string& email, c
 }
 
 ApiReply Accounts::verify_email(const std::string& link_token) {
-  const auto user_id = store_.take_account_link(secret_hash(link_token), "verify", now_ms());
+  const auto user_id = store_.take_account_link(secret_hash(link_token), "verify", wall_clock_ms());
   if (!user_id) return failure(ErrorCode::invalid_link, "This link was used already or is out of date: ask for a new one.");
-  store_.mark_email_verified(*user_id, now_ms());
+  store_.mark_email_verified(*user_id, wall_clock_ms());
   return {200, {{"email_verified", true}}};
 }
 
@@ -332,7 +329,7 @@ ApiReply Accounts::request_reset(const std::string& email_text, const RequestOri
 
 void Accounts::reset_password(const std::string& link_token, const std::string& password, ApiCallback done) {
   const std::string link_hash = secret_hash(link_token);
-  const auto user_id = store_.account_link_owner(link_hash, "reset", now_ms());
+  const auto user_id = store_.account_link_owner(link_hash, "reset", wall_clock_ms());
   const auto account = user_id ? store_.account_of(*user_id) : std::nullopt;
   if (!account) return done(failure(ErrorCode::invalid_link, "This link was used already or is out of date: ask for a new one."));
   if (auto problem = password_problem(password, account->email, store_.user_name(account->user_id).value_or(""))) {
@@ -343,12 +340,12 @@ void Accounts::reset_password(const std::string& link_token, const std::string& 
       [this, done, link_hash, user_id = account->user_id](std::string hash) {
         if (hash.empty()) return done(failure(ErrorCode::internal, "The server is out of memory: try again."));
         try {
-          if (!store_.take_account_link(link_hash, "reset", now_ms())) {
+          if (!store_.take_account_link(link_hash, "reset", wall_clock_ms())) {
             return done(failure(ErrorCode::invalid_link, "This link was used already or is out of date: ask for a new one."));
           }
           store_.set_password(user_id, hash);
-          store_.mark_email_verified(user_id, now_ms());  // the mail reached them
-          end(user_id, store_.revoke_auth_sessions(user_id, now_ms()));  // whoever knew the old one is out
+          store_.mark_email_verified(user_id, wall_clock_ms());  // the mail reached them
+          end(user_id, store_.revoke_auth_sessions(user_id, wall_clock_ms()));  // whoever knew the old one is out
           done({200, {{"ok", true}}});
         } catch (const StorageError& error) {
           done(storage_failure(error, "resetting a password"));
@@ -363,7 +360,7 @@ void Accounts::sweep() {
                                 &mails_per_address_, &mails_per_account_}) {
     buckets->forget_idle(now);
   }
-  const std::int64_t old = now_ms() - kTouchEveryMs;
+  const std::int64_t old = wall_clock_ms() - kTouchEveryMs;
   std::erase_if(last_touched_, [old](const auto& entry) { return entry.second < old; });
 }
 
@@ -372,7 +369,7 @@ bool Accounts::session_open(const Claims& claims) {
     // A guest's token stops working once that guest made an account: the account's sessions rule.
     if (!claims.sid) return claims.rec || !store_.account_of(claims.sub);
     const auto session = store_.auth_session(*claims.sid);
-    const std::int64_t now = now_ms();
+    const std::int64_t now = wall_clock_ms();
     if (!session || session->user_id != claims.sub || session->revoked_at || session->expires_at <= now) return false;
     auto& touched = last_touched_[*claims.sid];
     if (now - touched >= kTouchEveryMs) {

@@ -100,7 +100,6 @@ class Accounts {
   // Runs `hash_work` on the hashing pool and `then` back on the I/O thread; false when the pool's
   // queue is full.
   bool hash_then(std::function<std::string()> hash_work, std::function<void(std::string)> then);
-  std::int64_t now_ms() const;
 
   Store& store_;
   const ServerConfig& config_;

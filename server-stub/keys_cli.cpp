@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "meetings.h"
+#include "wall_clock.h"
 #include "store.h"
 
 namespace mehfil::server {
@@ -80,9 +81,7 @@ int run_keys_command(int argc, char** argv) {
     }
     if (verb == "revoke") {
       if (key_id.empty()) return usage("revoke needs the KEY_ID");
-      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch()).count();
-      if (!store.revoke_api_key(key_id, now)) {
+      if (!store.revoke_api_key(key_id, wall_clock_ms())) {
         std::fprintf(stderr, "mehfil-server keys: no key %s that is not revoked already\n", key_id.c_str());
         return 1;
       }

@@ -1,4 +1,5 @@
 // Meetings for booking sites (meetings.h).
+#include "wall_clock.h"
 #include "meetings.h"
 
 #include <sodium.h>
@@ -134,9 +135,7 @@ NewApiKey create_api_key(Store& store, const std::string& name, const std::optio
   const std::string secret = random_token(32);
   made.api_key = "mk_" + made.key_id + "_" + secret;
   made.webhook_secret = "whsec_" + random_token(32);
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now().time_since_epoch()).count();
-  store.insert_api_key({made.key_id, name, secret_hash(secret), webhook_url, made.webhook_secret, now, std::nullopt});
+  store.insert_api_key({made.key_id, name, secret_hash(secret), webhook_url, made.webhook_secret, wall_clock_ms(), std::nullopt});
   return made;
 }
 
@@ -147,10 +146,6 @@ Meetings::Meetings(Store& store, RoomHub& hub, const ServerConfig& config, std::
       secret_(std::move(secret)),
       meetings_per_key_(kMeetingsPerKeyPerHour, std::chrono::hours(1)),
       passcode_guesses_(kPasscodeGuessesPer10Minutes, std::chrono::minutes(10)) {}
-
-std::int64_t Meetings::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string Meetings::user_id_of(const std::string& key_id, const std::string& person_id) const {
   return "k" + key_id + "_" + person_id;
@@ -173,7 +168,7 @@ void Meetings::create(const ApiKeyRecord& key, MeetingRequest request, ApiCallba
     return done(failure(ErrorCode::rate_limited, "This key made " + std::to_string(kMeetingsPerKeyPerHour) +
                                                     " meetings in the last hour: wait a moment.", *wait));
   }
-  const std::int64_t now = now_ms();
+  const std::int64_t now = wall_clock_ms();
   const std::int64_t start = request.scheduled_start.value_or(now);
   authority::MeetingTimes times;
   times.opens_at = start - request.early_join_minutes * kMinuteMs;
@@ -199,7 +194,7 @@ void Meetings::create(const ApiKeyRecord& key, MeetingRequest request, ApiCallba
       record.scheduled_start = request.scheduled_start;
       record.scheduled_end = request.scheduled_end;
       record.host_user_id = host.sub;
-      record.created_at = now_ms();
+      record.created_at = wall_clock_ms();
       json people = json::array();
       json answer_people = json::array();
       const auto person = [&](const MeetingPerson& p, bool is_host) {
@@ -217,8 +212,8 @@ void Meetings::create(const ApiKeyRecord& key, MeetingRequest request, ApiCallba
         record.meeting_id.clear();
       }
       if (record.meeting_id.empty()) return done(failure(ErrorCode::internal, "Could not find a free meeting id."));
-      const std::string site = !config_.public_url.empty() ? config_.public_url : "";
-      const std::string join_url = site + "/video-room/" + record.meeting_id + "?passcode=" + passcode;
+      // A whole address on --public-url, else a path on whatever address the site uses.
+      const std::string join_url = config_.public_url + "/video-room/" + record.meeting_id + "?passcode=" + passcode;
       done({201,
             {{"meeting_id", record.meeting_id},
              {"room_code", room_code},
@@ -253,7 +248,7 @@ ApiReply Meetings::status(const ApiKeyRecord& key, const std::string& meeting_id
     if (p.left_at) last_left = std::max(last_left.value_or(*p.left_at), *p.left_at);
     else someone_in = true;
   }
-  const bool over = !room || !room->is_active || (room->meeting_ends_at && now_ms() >= *room->meeting_ends_at);
+  const bool over = !room || !room->is_active || (room->meeting_ends_at && wall_clock_ms() >= *room->meeting_ends_at);
   const std::string status = meeting->cancelled_at ? "cancelled" : over ? "completed" : started ? "active" : "pending";
   json people = json::parse(meeting->people_json, nullptr, false);
   return {200,
@@ -277,11 +272,11 @@ ApiReply Meetings::cancel(const ApiKeyRecord& key, const std::string& meeting_id
   const auto meeting = protocol::is_id(meeting_id) ? store_.meeting(meeting_id) : std::nullopt;
   if (!meeting || meeting->key_id != key.key_id) return failure(ErrorCode::not_found, "This key made no meeting with that id.");
   const auto room = store_.find_room(meeting->room_code);
-  const bool over = !room || !room->is_active || (room->meeting_ends_at && now_ms() >= *room->meeting_ends_at);
+  const bool over = !room || !room->is_active || (room->meeting_ends_at && wall_clock_ms() >= *room->meeting_ends_at);
   if (over && !meeting->cancelled_at) return failure(ErrorCode::expired, "This meeting is over: there is nothing to cancel.");
-  store_.cancel_meeting(meeting_id, now_ms());
+  store_.cancel_meeting(meeting_id, wall_clock_ms());
   if (room && room->is_active) {
-    Claims host{meeting->host_user_id, "Host", now_ms() / 1000 + 60, std::nullopt, std::string("host"), std::nullopt};
+    Claims host{meeting->host_user_id, "Host", wall_clock_ms() / 1000 + 60, std::nullopt, std::string("host"), std::nullopt};
     hub_.remove_room(host, meeting->room_code);  // everyone in it is told the room closed
   }
   return status(key, meeting_id);
@@ -306,8 +301,8 @@ ApiReply Meetings::access(const std::string& meeting_id, const std::string& pass
     return failure(ErrorCode::wrong_password, "That passcode is not right: check the link you were sent.");
   }
   const auto room = store_.find_room(meeting->room_code);
-  const bool over = !room || !room->is_active || (room->meeting_ends_at && now_ms() >= *room->meeting_ends_at);
-  const bool waiting = room && room->meeting_opens_at && now_ms() < *room->meeting_opens_at;
+  const bool over = !room || !room->is_active || (room->meeting_ends_at && wall_clock_ms() >= *room->meeting_ends_at);
+  const bool waiting = room && room->meeting_opens_at && wall_clock_ms() < *room->meeting_opens_at;
   return {200,
           {{"meeting_id", meeting->meeting_id},
            {"title", meeting->title},
@@ -317,7 +312,7 @@ ApiReply Meetings::access(const std::string& meeting_id, const std::string& pass
            {"scheduled_end", meeting->scheduled_end ? json(*meeting->scheduled_end) : json()},
            {"opens_at", room && room->meeting_opens_at ? json(*room->meeting_opens_at) : json()},
            {"ends_at", room && room->meeting_ends_at ? json(*room->meeting_ends_at) : json()},
-           {"now", now_ms()}}};
+           {"now", wall_clock_ms()}}};
 }
 
 }  // namespace mehfil::server

@@ -83,7 +83,6 @@ class Meetings {
 
  private:
   std::string user_id_of(const std::string& key_id, const std::string& person_id) const;
-  std::int64_t now_ms() const;
 
   Store& store_;
   RoomHub& hub_;

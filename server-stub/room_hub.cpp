@@ -14,6 +14,7 @@
 #include "recordings.h"
 #include "room_codes.h"
 #include "tokens.h"
+#include "wall_clock.h"
 
 namespace mehfil::server {
 namespace {
@@ -67,10 +68,7 @@ RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_conte
   }
 }
 
-std::int64_t RoomHub::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t RoomHub::now_ms() const { return wall_clock_ms(); }
 
 ApiReply RoomHub::error(const Problem& problem) {
   return {problem.status,

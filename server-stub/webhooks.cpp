@@ -1,4 +1,5 @@
 // Webhooks to booking sites (webhooks.h).
+#include "wall_clock.h"
 #include "webhooks.h"
 
 #include <curl/curl.h>
@@ -51,10 +52,6 @@ Webhooks::Webhooks(Store& store, boost::asio::io_context& io) : store_(store), i
 // What was queued stays "sending" in the store and is sent again after the next start.
 Webhooks::~Webhooks() { sending_.stop(); }
 
-std::int64_t Webhooks::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 void Webhooks::room_event(const RoomEvent& event) {
   try {
     const auto meeting = store_.meeting_of_room(event.room_code);
@@ -93,13 +90,13 @@ void Webhooks::record(const MeetingRecord& meeting, const std::string& event, js
   delivery.body = json{{"id", delivery.delivery_id}, {"type", event}, {"created_at", at},
                        {"meeting_id", meeting.meeting_id}, {"data", std::move(data)}}.dump();
   delivery.state = key && key->webhook_url && !key->revoked_at ? "pending" : "not_sent";
-  delivery.created_at = delivery.next_attempt_at = now_ms();
+  delivery.created_at = delivery.next_attempt_at = wall_clock_ms();
   store_.insert_delivery(delivery);
 }
 
 void Webhooks::pump() {
   try {
-    for (DeliveryRecord& delivery : store_.due_deliveries(now_ms(), 20)) {
+    for (DeliveryRecord& delivery : store_.due_deliveries(wall_clock_ms(), 20)) {
       const auto key = store_.api_key(delivery.key_id);
       if (!key || !key->webhook_url || key->revoked_at) {
         delivery.state = "not_sent";
@@ -127,7 +124,7 @@ void Webhooks::send(const Job& job) {
   if (!curl) {
     error = "libcurl could not start";
   } else {
-    const std::int64_t unix_seconds = now_ms() / 1000;
+    const std::int64_t unix_seconds = wall_clock_ms() / 1000;
     curl_slist* headers = nullptr;
     for (const std::string& header :
          {std::string("Content-Type: application/json"), "Mehfil-Event: " + job.delivery.event,
@@ -162,14 +159,14 @@ void Webhooks::finished(DeliveryRecord delivery, long status, std::string error)
   delivery.last_error = error.empty() ? std::nullopt : std::optional<std::string>(error);
   if (status >= 200 && status < 300) {
     delivery.state = "delivered";
-    delivery.delivered_at = now_ms();
+    delivery.delivered_at = wall_clock_ms();
   } else if (delivery.attempts > static_cast<int>(kRetryAfterMs.size())) {
     delivery.state = "failed";
     spdlog::warn("webhook {} {} failed after {} attempts: {}", delivery.delivery_id, delivery.event, delivery.attempts,
                  error.empty() ? "HTTP " + std::to_string(status) : error);
   } else {
     delivery.state = "pending";
-    delivery.next_attempt_at = now_ms() + kRetryAfterMs[static_cast<std::size_t>(delivery.attempts - 1)];
+    delivery.next_attempt_at = wall_clock_ms() + kRetryAfterMs[static_cast<std::size_t>(delivery.attempts - 1)];
   }
   try {
     store_.update_delivery(delivery);

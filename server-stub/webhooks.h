@@ -52,7 +52,6 @@ class Webhooks {
   void pump();                                                // I/O thread, on a timer
   void send(const Job& job);                                  // the sending thread
   void finished(DeliveryRecord delivery, long status, std::string error);  // I/O thread
-  std::int64_t now_ms() const;
 
   Store& store_;
   boost::asio::io_context& io_;
