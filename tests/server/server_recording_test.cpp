@@ -252,6 +252,26 @@ TEST_CASE("A recorder still uploading after the stop is waited for, and its late
   CHECK(list["recordings"][0]["duration_ms"].get<int>() == Approx(4000).margin(200));
 }
 
+TEST_CASE("A recording stopped before its first chunk arrived waits for that chunk and keeps it") {
+  // A page busy loading the whiteboard sent its first second only after the host had pressed stop:
+  // the server finished at once with "nothing was uploaded" and refused the chunk (409).
+  ServerProcess server;
+  const auto port = server.port();
+  const User ana = new_user(port, "Ana");
+  const std::string code = new_room(port, ana);
+  WsClient a(port, ana.token);
+  const std::string id = join_and_record(a, code);
+  a.send({{"type", "recording:stop"}});
+  REQUIRE(a.receive_type("room:recording").value()["state"] == "off");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string webm = streamed_webm(2);
+  CHECK(put_chunk(port, ana, id, "s1", 0, webm, true).status == 200);
+  const json list = finished_list(port, ana, code);
+  REQUIRE(list["recordings"].size() == 1);
+  CHECK(list["recordings"][0]["state"] == "ready");
+  CHECK(list["recordings"][0]["duration_ms"].get<int>() == Approx(2000).margin(200));
+}
+
 TEST_CASE("A server that stops mid-recording finishes what was uploaded when it starts again") {
   ServerProcess server;
   const User ana = new_user(server.port(), "Ana");

@@ -89,11 +89,28 @@ TEST_CASE("A stopping recording is finished once its last segment is complete, o
   CHECK(ready_to_finish(r, 5'000));
   // Handed over: the first tab's segment never completed, the second's did.
   r.segments = {{"s1", "ana", 1000, false}, {"s2", "ben", 800, true}};
+  r.recorder_user_id = "ben";
   CHECK(ready_to_finish(r, 5'000));
   r.segments[1].final = false;
   CHECK_FALSE(ready_to_finish(r, 5'000));
   r.state = "recording";
   CHECK_FALSE(ready_to_finish(r, 1'000'000));  // still running
+}
+
+TEST_CASE("A recording stopped before its recorder's first chunk came waits for that chunk and takes it") {
+  // Stopped a few seconds in on a busy machine: the recorder's first chunk is still on its way.
+  // Finishing at once kept nothing ("nothing was uploaded") and refused the chunk when it came.
+  RecordingFacts r = recording("stopping");
+  r.stopped_at = 5'000;
+  r.segments.clear();
+  CHECK_FALSE(ready_to_finish(r, 5'000));
+  CHECK(verdict(r, {"ana", "s1", 0, 500, false}) == "append+open");
+  CHECK(verdict(r, {"ben", "s1", 0, 500, false}) == "not_recorder");
+  CHECK(ready_to_finish(r, 5'000 + kFinishGraceMs));  // it never came: the tab died
+  // Handed over just before the stop: the new recorder's first chunk is still to come.
+  r.segments = {{"s1", "ben", 800, true}};
+  CHECK_FALSE(ready_to_finish(r, 5'000));
+  CHECK(verdict(r, {"ana", "s2", 0, 500, false}) == "append+open");
 }
 
 TEST_CASE("A recorder still uploading after the stop is waited for: the grace counts from its last chunk") {

@@ -18,6 +18,12 @@ const SegmentFacts* find_segment(const RecordingFacts& recording, const std::str
   return it == recording.segments.end() ? nullptr : &*it;
 }
 
+// Whether the recorder of the moment opened a segment yet: once stopped, the recorder may still open
+// its first one (that chunk was on its way when the room stopped it), but no other.
+bool recorder_has_segment(const RecordingFacts& recording) {
+  return !recording.segments.empty() && recording.segments.back().owner_user_id == recording.recorder_user_id;
+}
+
 bool finished(const std::string& state) { return state == "ready" || state == "failed" || state == "deleted"; }
 
 }  // namespace
@@ -41,7 +47,8 @@ std::variant<ChunkDecision, ChunkRefusal> check_chunk(const RecordingFacts& reco
   }
   const SegmentFacts* segment = find_segment(recording, chunk.segment);
   if (segment ? segment->owner_user_id != chunk.uploader
-              : chunk.uploader != recording.recorder_user_id || recording.state == "stopping") {
+              : chunk.uploader != recording.recorder_user_id ||
+                    (recording.state == "stopping" && recorder_has_segment(recording))) {
     return refusal(ErrorCode::not_recorder, "Only the browser recording the room uploads its recording.");
   }
   const std::int64_t stored = segment ? segment->size : 0;
@@ -69,11 +76,9 @@ std::int64_t finish_deadline(const RecordingFacts& recording) {
 bool ready_to_finish(const RecordingFacts& recording, std::int64_t now) {
   if (recording.state != "stopping") return false;
   if (now >= finish_deadline(recording)) return true;
-  // A segment is done when its last chunk came, or when a later segment began (its tab handed over).
-  for (std::size_t i = 0; i < recording.segments.size(); ++i) {
-    if (!recording.segments[i].final && i + 1 == recording.segments.size()) return false;
-  }
-  return true;
+  // The earlier segments are done (their tabs handed over); the recorder's own, the last, must be
+  // complete, and it must have begun: a recorder's first chunk may still be on its way.
+  return recorder_has_segment(recording) && recording.segments.back().final;
 }
 
 std::optional<Problem> check_recording_access(RecordingAccess access, const RecordingViewer& viewer) {

@@ -14,7 +14,8 @@
 //   the recording is unknown                        → not_found
 //   it is finished (ready, failed) or deleted       → recording_stopped
 //   size > max_chunk_bytes                          → too_large
-//   uploader does not own the segment / may not open one (only the recorder of the moment opens one)
+//   uploader does not own the segment / may not open one (only the recorder of the moment opens one;
+//   once stopped, only its first)
 //                                                   → not_recorder
 //   offset > the segment's size, or inside it but running past it → bad_offset, with the size to resume at
 //   offset + size <= the segment's size             → duplicate: ignored (a retry of a chunk that landed)
@@ -22,10 +23,11 @@
 //   offset == the segment's size                    → append (`final`: the segment is complete)
 // Uploads go on while the recording is "stopping" (stopped by the room, the last chunk on its way).
 //
-// A stopping recording is finished (`ready_to_finish`) once every segment is final, or its recorder
-// left the segment unfinished by handing over (another owner's segment is done when a later one
-// began), or kFinishGraceMs passed since it stopped and since its last chunk came (a tab that died
-// never sends its last chunk; a busy one still uploading sends it late, and is waited for).
+// A stopping recording is finished (`ready_to_finish`) once the segment of its recorder of the moment
+// is final (earlier segments are done: their tabs handed over), or kFinishGraceMs passed since it
+// stopped and since its last chunk came (a tab that died never sends its last chunk; a busy one still
+// uploading sends it late, and is waited for). A recorder whose first chunk had not arrived when the
+// room stopped it may still open its segment then, and is waited for the same way.
 //
 // Access: the room's members (anyone who was in it and was not removed) list and watch; the host of
 // the room deletes. A recording of a room someone never joined does not exist for them (not_member).
