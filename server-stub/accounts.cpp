@@ -1,5 +1,4 @@
 // Accounts, sessions and email links (accounts.h).
-#include "wall_clock.h"
 #include "accounts.h"
 
 #include <sodium.h>
@@ -12,8 +11,10 @@
 #include "api_fields.h"
 #include "log.h"
 #include "passwords.h"
-#include "secret_hash.h"
+#include "profiles.h"
 #include "protocol/validation.h"
+#include "secret_hash.h"
+#include "wall_clock.h"
 
 namespace mehfil::server {
 namespace {
@@ -119,6 +120,7 @@ ApiReply Accounts::signed_in(unsigned status, const std::string& user_id, const 
            {"display_name", store_.user_name(user_id).value_or("Guest")},
            {"email", account ? account->email : ""},
            {"email_verified", account && account->email_verified_at.has_value()},
+           {"avatar_url", avatar_url(user_id, store_.avatar_version(user_id))},
            {"session_id", session.session_id},
            {"token", access_token(user_id, session.session_id)},
            {"refresh_token", session.refresh_token},
@@ -261,7 +263,7 @@ ApiReply Accounts::revoke(const Claims& user, const std::string& session_id) {
 ApiReply Accounts::me(const Claims& user) {
   const auto account = store_.account_of(user.sub);
   json body = {{"user_id", user.sub}, {"display_name", store_.user_name(user.sub).value_or(user.name)},
-               {"guest", !account.has_value()}};
+               {"guest", !account.has_value()}, {"avatar_url", avatar_url(user.sub, store_.avatar_version(user.sub))}};
   if (account) {
     body["email"] = account->email;
     body["email_verified"] = account->email_verified_at.has_value();

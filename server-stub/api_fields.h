@@ -27,7 +27,8 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::unknown_type:
     case ErrorCode::run_unsupported:
     case ErrorCode::weak_password:
-    case ErrorCode::invalid_link: return 400;
+    case ErrorCode::invalid_link:
+    case ErrorCode::bad_image: return 400;
     case ErrorCode::invalid_credentials:
     case ErrorCode::session_revoked: return 401;
     case ErrorCode::too_large: return 413;
@@ -51,7 +52,8 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::not_friends:
     case ErrorCode::not_member:
     case ErrorCode::not_recorder:
-    case ErrorCode::run_hosts_only: return 403;
+    case ErrorCode::run_hosts_only:
+    case ErrorCode::account_required: return 403;
     case ErrorCode::room_not_found:
     case ErrorCode::not_found:
     case ErrorCode::user_offline: return 404;

@@ -6,6 +6,7 @@
 
 #include "api_fields.h"
 #include "auth_routes.h"
+#include "profile_routes.h"
 #include "log.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
@@ -211,6 +212,13 @@ std::optional<Claims> authenticate(const ApiContext& context, const http::reques
   auto claims = verify_token(token, context.secret, now_s());
   if (claims && claims->rec) return std::nullopt;  // a recording's pass is no session
   if (claims && !context.accounts.session_open(*claims)) return std::nullopt;
+  if (claims && claims->sid) {
+    try {
+      claims->name = context.store.user_name(claims->sub).value_or(claims->name);
+    } catch (const StorageError& error) {
+      log::storage_failed("reading an account's name", error.what());  // the token's name will do
+    }
+  }
   return claims;
 }
 
@@ -236,6 +244,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   constexpr std::string_view kRecordings = "/api/recordings/";
   if (path.rfind(kRecordings, 0) == 0) return done(recording_route(context, request, target, path.substr(kRecordings.size())));
   if (path.ends_with("/code-state") && path.rfind("/api/rooms/", 0) == 0) return done(code_state_route(context, request, target, path));
+  if (profile_route(context, request, path, done)) return;
   auto body = api::body_object(request);
   if (auto* bad = std::get_if<ApiReply>(&body)) return done(*bad);
   const json& fields = std::get<json>(body);

@@ -5,6 +5,7 @@
 //   POST   /api/session                 {display_name}                    -> 201 {user_id, display_name, token}
 //   /api/auth/...: accounts and their sessions, auth_routes.h
 //   /api/meetings/...: booking sites' meetings, with an API key, meetings.h
+//   /api/profile/... and /api/avatars/...: the name, picture and room history, profile_routes.h
 //   POST   /api/rooms/create            {room_name?, is_public?, max_participants?, password?, settings?}
 //                                                                          -> 201 room
 //   GET    /api/rooms/:code                                               -> the preview
@@ -23,6 +24,7 @@
 
 #include "accounts.h"
 #include "meetings.h"
+#include "profiles.h"
 #include "webhooks.h"
 #include "recordings.h"
 #include "room_hub.h"
@@ -37,6 +39,7 @@ struct ApiContext {
   Accounts& accounts;
   Meetings& meetings;
   Webhooks& webhooks;
+  Profiles& profiles;
   const std::string& secret;
 };
 
@@ -45,7 +48,8 @@ void handle_api(ApiContext context, const boost::beast::http::request<boost::bea
                 const std::string& address, ApiCallback done);
 
 // The authenticated user of a request with `Authorization: Bearer <jwt>`, or of a /ws upgrade with
-// `?token=<jwt>`; nothing when absent, forged, expired, or of a session that was logged out.
+// `?token=<jwt>`; nothing when absent, forged, expired, or of a session that was logged out. An
+// account's claims carry its current display name (profiles.h), whatever name the token holds.
 std::optional<Claims> authenticate(const ApiContext& context,
                                    const boost::beast::http::request<boost::beast::http::string_body>& request);
 

@@ -9,13 +9,13 @@
 //   GET    /api/auth/sessions                                         -> {sessions: [{session_id, device, address,
 //                                                                         created_at, last_seen_at, current}]}
 //   DELETE /api/auth/sessions/:id
-//   GET    /api/auth/me                                               -> {user_id, display_name, guest, email?, …}
+//   GET    /api/auth/me                                               -> {user_id, display_name, guest, avatar_url, email?, …}
 //   POST   /api/auth/verify         {token}                           the link in the verification email
 //   POST   /api/auth/verify-request                                   send that email again
 //   POST   /api/auth/reset-request  {email}                           -> 202 (always, account or not)
 //   POST   /api/auth/reset          {token, password}                 the link in the reset email
 //
-// "Signed in" is {user_id, display_name, email, email_verified, session_id, token, refresh_token,
+// "Signed in" is {user_id, display_name, email, email_verified, avatar_url, session_id, token, refresh_token,
 // expires_at}.
 #pragma once
 

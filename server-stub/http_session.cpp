@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "authority/recording_rules.h"
+#include "avatar_image.h"
 #include "static_files.h"
 #include "websocket_session.h"
 
@@ -58,22 +59,22 @@ void HttpSession<Stream>::read() {
   });
 }
 
-// The header is in: only a recording's chunk (recording_rules.h) and a compacted code state
-// (code_rules.h) may be bigger than max_body_bytes.
+// The header is in: only a recording's chunk (recording_rules.h), a compacted code state
+// (code_rules.h) and an avatar picture (avatar_image.h) may be bigger than max_body_bytes.
 template <class Stream>
 void HttpSession<Stream>::on_header(beast::error_code header_ec) {
   if (header_ec) return on_read(header_ec);
   const auto& head = parser_->get();
   const auto target = view(head.target());
-  const bool big = head.method() == http::verb::put &&
-                   (target.starts_with("/api/recordings/") ||
-                    (target.starts_with("/api/rooms/") && target.substr(0, target.find('?')).ends_with("/code-state")));
-  if (!big) {
-    parser_->body_limit(config_.max_body_bytes);  // a chunked body is held to it as it comes
-    if (const auto length = parser_->content_length(); length && *length > config_.max_body_bytes) {
-      return on_read(http::error::body_limit);
-    }
-  }
+  const auto path = target.substr(0, target.find('?'));
+  const bool put = head.method() == http::verb::put;
+  const std::uint64_t limit =
+      put && (path.starts_with("/api/recordings/") || (path.starts_with("/api/rooms/") && path.ends_with("/code-state")))
+          ? std::max<std::uint64_t>(config_.max_body_bytes, authority::kMaxChunkBytes)
+      : put && path == "/api/profile/avatar" ? std::max<std::uint64_t>(config_.max_body_bytes, kMaxAvatarUploadBytes)
+                                             : config_.max_body_bytes;
+  parser_->body_limit(limit);  // a chunked body is held to it as it comes
+  if (const auto length = parser_->content_length(); length && *length > limit) return on_read(http::error::body_limit);
   http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_read(ec);
   });

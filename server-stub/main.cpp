@@ -116,8 +116,9 @@ int main(int argc, char** argv) {
                       });
     Meetings meetings(store, hub, *config, secret);
     Webhooks webhooks(store, io);
+    Profiles profiles(store, io, (std::filesystem::path(config->db_path).parent_path() / "avatars").string());
     hub.watch_meetings([&webhooks](const RoomEvent& event) { webhooks.room_event(event); });
-    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, meetings, webhooks, secret}, *config, policy, limits,
+    auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, meetings, webhooks, profiles, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);
     std::printf("mehfil-server listening on %s://%s:%u/\n", tls ? "https" : "http", config->host.c_str(), listener->port());
     if (!config->public_url.empty()) std::printf("people open %s\n", config->public_url.c_str());

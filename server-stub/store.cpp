@@ -225,6 +225,19 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
     CREATE INDEX webhook_deliveries_by_meeting ON webhook_deliveries (meeting_id, created_at);
     )sql",
+    // The profile (profiles.h): the avatar's version (its file is under the data directory; none:
+    // initials), who made each room (the host may change), and how long each person spent in each
+    // room over all their stays (added up as each stay ends: upsert_participant).
+    R"sql(
+    ALTER TABLE users ADD COLUMN avatar_version INTEGER;
+    ALTER TABLE rooms ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+    UPDATE rooms SET created_by = host_user_id;
+    CREATE INDEX rooms_by_creator ON rooms (created_by);
+    ALTER TABLE room_participants ADD COLUMN first_joined_at INTEGER;
+    ALTER TABLE room_participants ADD COLUMN time_in_room_ms INTEGER NOT NULL DEFAULT 0;
+    UPDATE room_participants SET first_joined_at = joined_at,
+      time_in_room_ms = CASE WHEN left_at IS NULL THEN 0 ELSE MAX(0, left_at - joined_at) END;
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -358,10 +371,11 @@ std::optional<std::string> Store::user_name(const std::string& user_id) {
 }
 
 bool Store::insert_room(const RoomRecord& r) {
-  return Statement(*this, "INSERT INTO rooms (room_code, room_name, host_user_id, created_at, expires_at, max_participants, "
-                        "current_participants, is_active, is_public, is_locked, password_hash, settings, closed_reason, "
-                        "call_between, meeting_opens_at, meeting_ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
+  return Statement(*this, "INSERT INTO rooms (room_code, room_name, host_user_id, created_by, created_at, expires_at, "
+                        "max_participants, current_participants, is_active, is_public, is_locked, password_hash, settings, "
+                        "closed_reason, call_between, meeting_opens_at, meeting_ends_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
       .bind(r.max_participants).bind(r.current_participants).bind(r.is_active).bind(r.is_public).bind(r.is_locked)
       .bind(r.password_hash).bind(r.settings_json).bind(r.closed_reason).bind(joined(r.call_between))
       .bind(r.meeting_opens_at).bind(r.meeting_ends_at)
@@ -459,13 +473,18 @@ std::optional<ParticipantRecord> Store::find_participant(const std::string& room
   return read_participant(query);
 }
 
+// A stay that ends here (left_at set on a row without one) adds its length to time_in_room_ms; the
+// SET expressions read the row as it was.
 void Store::upsert_participant(const ParticipantRecord& p) {
   Statement(*this, "INSERT INTO room_participants (room_code, user_id, display_name, joined_at, left_at, is_host, "
-                 "is_cohost, is_muted, is_kicked, peer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "is_cohost, is_muted, is_kicked, peer_id, first_joined_at, time_in_room_ms) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?4, COALESCE(MAX(0, ?5 - ?4), 0)) "
                  "ON CONFLICT (room_code, user_id) DO UPDATE SET display_name = excluded.display_name, "
                  "joined_at = excluded.joined_at, left_at = excluded.left_at, is_host = excluded.is_host, "
                  "is_cohost = excluded.is_cohost, is_muted = excluded.is_muted, is_kicked = excluded.is_kicked, "
-                 "peer_id = excluded.peer_id")
+                 "peer_id = excluded.peer_id, time_in_room_ms = time_in_room_ms + "
+                 "CASE WHEN left_at IS NULL AND excluded.left_at IS NOT NULL "
+                 "THEN MAX(0, excluded.left_at - joined_at) ELSE 0 END")
       .bind(p.room_code).bind(p.user_id).bind(p.display_name).bind(p.joined_at).bind(p.left_at).bind(p.is_host)
       .bind(p.is_cohost).bind(p.is_muted).bind(p.is_kicked).bind(p.peer_id)
       .run();

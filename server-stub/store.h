@@ -183,6 +183,22 @@ struct DeliveryRecord {
   std::optional<std::int64_t> delivered_at;
 };
 
+// One room in a person's history (profiles.h): one they made or were in, and their time in it.
+struct RoomVisitRecord {
+  std::string room_code;
+  std::string room_name;
+  bool created = false;       // they made it
+  bool is_call = false;       // a 1:1 call between friends
+  bool is_meeting = false;    // a booked meeting's room
+  bool is_active = false;     // the room is still open
+  bool removed = false;       // the host removed them
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> first_joined_at;  // never, for a room they made and never entered
+  std::optional<std::int64_t> last_joined_at;
+  std::optional<std::int64_t> left_at;          // none while they are in it
+  std::int64_t time_in_room_ms = 0;             // their stays that ended, added up
+};
+
 class Store {
  public:
   // Opens (creating if needed) and migrates the database. Throws std::runtime_error on failure.
@@ -196,6 +212,14 @@ class Store {
 
   void upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now);
   std::optional<std::string> user_name(const std::string& user_id);
+
+  // The profile (store_profile.cpp).
+  void rename_user(const std::string& user_id, const std::string& display_name);
+  // The avatar's version (when it was set, ms), or none: the initials show.
+  std::optional<std::int64_t> avatar_version(const std::string& user_id);
+  void set_avatar_version(const std::string& user_id, std::optional<std::int64_t> version);
+  // The rooms `user_id` made or was in, the latest first.
+  std::vector<RoomVisitRecord> room_history(const std::string& user_id, int limit);
 
   // Friends: a request one way, then both ways once accepted.
   std::optional<std::string> friendship(const std::string& user_id, const std::string& friend_user_id);  // "requested" | "friends"

@@ -42,6 +42,8 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::session_revoked, "session_revoked"},
     {ErrorCode::invalid_link, "invalid_link"},
     {ErrorCode::meeting_not_open, "meeting_not_open"},
+    {ErrorCode::account_required, "account_required"},
+    {ErrorCode::bad_image, "bad_image"},
 };
 
 }  // namespace

@@ -57,6 +57,8 @@ enum class ErrorCode {
   session_revoked,  // the account's session was logged out (here or from another device); sign in again
   invalid_link,     // an email link (verification, password reset) that is unknown, used or out of date
   meeting_not_open, // a booked meeting's room before its window opens (retry_after says when it does)
+  account_required, // a guest asked for what only an account has (a profile's name and picture)
+  bad_image,        // an avatar upload that is not a PNG, JPEG, WebP or GIF we could read
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.
