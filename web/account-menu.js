@@ -1,10 +1,11 @@
 // The header's account corner on the home page. A guest (or nobody) sees Sign in; an account sees
-// its initial and name, which open a menu: Your Rooms, Friends, Recordings (the rooms dialog at
-// that tab), Active Sessions, Log out and Log out everywhere. Active Sessions lists where the
+// its picture (or initial) and name, which open a menu: Profile (profile-dialog.js), Your Rooms,
+// Friends, Recordings (the rooms dialog at that tab), Active Sessions, Log out and Log out everywhere. Active Sessions lists where the
 // account is signed in (device, address, when last seen), each with Log out; the server closes a
 // revoked device's open call at once.
 import { icon } from './call-ui-icons.js';
-import { el, initials } from './dom.js';
+import { el } from './dom.js';
+import { avatarOf, mountProfileDialog } from './profile-dialog.js';
 import { currentSession, isAccount, logOut } from './session.js';
 import { api, toast, wireDialog } from './site.js';
 
@@ -25,6 +26,7 @@ export function mountAccountMenu({ openRooms, openAuth, confirm }) {
   const button = $('account-button');
   const menu = $('account-menu');
   const sessionsDialog = wireDialog($('sessions-dialog'));
+  const profile = mountProfileDialog();
   const items = () => [...menu.querySelectorAll('[role="menuitem"]')];
 
   function render() {
@@ -34,7 +36,7 @@ export function mountAccountMenu({ openRooms, openAuth, confirm }) {
     $('sign-in-button').hidden = account;
     $('name-chip').hidden = account || !session;
     if (!account) return;
-    $('account-initials').textContent = initials(session.display_name);
+    $('account-avatar').replaceChildren(avatarOf(session));
     $('account-name').textContent = session.display_name;
     $('account-email').textContent = session.email;
     button.setAttribute('aria-label', `Account: ${session.display_name}`);
@@ -110,6 +112,7 @@ export function mountAccountMenu({ openRooms, openAuth, confirm }) {
     if (!item) return;
     setOpen(false);
     const what = item.dataset.open;
+    if (what === 'profile') return profile.open();
     if (what === 'sessions') return showSessions();
     if (what === 'logout') return logOutAndReload();
     if (what === 'logout-all') return logOutEverywhere();

@@ -26,16 +26,17 @@ export { currentSession, ensureSession, forgetSession, startSession } from './se
 // REST: js-glue/rest-client.js on this site's own origin, with the session's token (session.js). A
 // refusal is an Error with the server's `code`.
 
-export async function api(method, path, json, { auth = true } = {}) {
-  if (!auth) return restCall(location.origin, path, { method, json });
+// `bytes`: a body sent as it is (a Blob, a File) instead of `json`.
+export async function api(method, path, json, { auth = true, bytes } = {}) {
+  if (!auth) return restCall(location.origin, path, { method, json, bytes });
   const token = await sessionToken();
   try {
-    return await restCall(location.origin, path, { method, json, token });
+    return await restCall(location.origin, path, { method, json, bytes, token });
   } catch (error) {
     // An account's token refused before it expired: its session may have ended elsewhere. A refresh
     // tells (and signs out if so); else the request goes again with the new token.
     if (error.code !== 'unauthorized' || !isAccount(currentSession())) throw error;
-    return restCall(location.origin, path, { method, json, token: await renewSession(token) });
+    return restCall(location.origin, path, { method, json, bytes, token: await renewSession(token) });
   }
 }
 
