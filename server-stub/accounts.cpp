@@ -155,6 +155,7 @@ void Accounts::register_account(RegisterRequest request, const std::optional<Cla
             return done(failure(ErrorCode::email_taken, "An account already has that email address: log in instead."));
           }
           store_.upsert_user(user_id, name, wall_clock_ms());
+          store_.rename_user(user_id, name);  // a guest's row keeps its name through upsert_user now
           const Session session = open_session(user_id, origin);
           send_link(user_id, email, "verify", origin);
           done(signed_in(201, user_id, session));

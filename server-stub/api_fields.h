@@ -1,10 +1,13 @@
-// What every REST route uses to read a request and answer it (api_routes.cpp, auth_routes.cpp): the
-// error body, the JSON body, typed optional fields and the core's text rules.
+// What every REST route uses to read a request and answer it (api_routes.cpp, auth_routes.cpp,
+// profile_routes.cpp): the error body, the JSON body, query parameters, typed optional fields and the
+// core's text rules.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 
@@ -72,6 +75,20 @@ inline ApiReply failure(ErrorCode code, std::string message, std::optional<long>
   ApiReply reply = failure(http_status(code), code, std::move(message));
   reply.retry_after_s = retry_after;
   return reply;
+}
+
+// A query parameter's raw value (no decoding: the values read this way are ids, digits, 1).
+inline std::optional<std::string> query_param(std::string_view target, std::string_view name) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return std::nullopt;
+  for (std::string_view query = target.substr(question + 1); !query.empty();) {
+    const std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (pair.substr(0, pair.find('=')) == name) {
+      return std::string(pair.find('=') == std::string_view::npos ? "" : pair.substr(pair.find('=') + 1));
+    }
+  }
+  return std::nullopt;
 }
 
 inline std::int64_t now_s() {

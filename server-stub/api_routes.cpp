@@ -21,6 +21,7 @@ using protocol::ErrorCode;
 using api::check;
 using api::failure;
 using api::now_s;
+using api::query_param;
 using api::read_field;
 
 constexpr std::int64_t kSessionLifetimeS = 30 * 24 * 3600;
@@ -87,8 +88,6 @@ std::optional<std::string> target_of(const json& body, ApiReply& problem) {
 
 void route(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
            ApiCallback done);
-std::optional<std::string> query_param(std::string_view target, std::string_view name);
-
 // /api/meetings (meetings.h): with a booking site's API key, except a meeting's /access, which the
 // meeting page asks with the passcode.
 void meeting_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
@@ -115,20 +114,6 @@ void meeting_route(ApiContext context, const http::request<http::string_body>& r
   if (method == http::verb::get) return done(context.meetings.status(*key, id));
   if (method == http::verb::delete_) return done(context.meetings.cancel(*key, id));
   done(failure(405, ErrorCode::bad_request, "Use GET or DELETE."));
-}
-
-// A query parameter's raw value (the recording routes' values need no decoding: ids, digits, 1).
-std::optional<std::string> query_param(std::string_view target, std::string_view name) {
-  const auto question = target.find('?');
-  if (question == std::string_view::npos) return std::nullopt;
-  for (std::string_view query = target.substr(question + 1); !query.empty();) {
-    const std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), pair.size() + 1));
-    if (pair.substr(0, pair.find('=')) == name) {
-      return std::string(pair.find('=') == std::string_view::npos ? "" : pair.substr(pair.find('=') + 1));
-    }
-  }
-  return std::nullopt;
 }
 
 // Who asks for recording `id`: the session in the Authorization header, or, for a <video> or <img>
@@ -222,6 +207,12 @@ std::optional<Claims> authenticate(const ApiContext& context, const http::reques
   return claims;
 }
 
+// A token limited to one room (`room`: a site's embed, a meeting's people) works for that room alone.
+std::optional<ApiReply> outside_its_room(const Claims& user, const std::string& path) {
+  if (!user.room || path == "/api/rooms/" + *user.room || path.starts_with("/api/rooms/" + *user.room + "/")) return std::nullopt;
+  return failure(403, ErrorCode::unauthorized, "This token is for room " + *user.room + " alone.");
+}
+
 void handle_api(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
                 ApiCallback done) {
   // A storage failure fails this request alone (its asynchronous continuations catch their own).
@@ -257,10 +248,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   }
   const auto user = authenticate(context, request);
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
-  // A token limited to one room (`room`: a site's embed, a meeting's people) works for that room alone.
-  if (user->room && path != "/api/rooms/" + *user->room && !path.starts_with("/api/rooms/" + *user->room + "/")) {
-    return done(failure(403, ErrorCode::unauthorized, "This token is for room " + *user->room + " alone."));
-  }
+  if (auto refused = outside_its_room(*user, path)) return done(*refused);
 
   if (path == "/api/user/rooms" && method == http::verb::get) return done(context.hub.user_rooms(*user));
   if (path == "/api/friends" && method == http::verb::get) return done(context.hub.friends(*user));

@@ -47,6 +47,9 @@ struct ApiContext {
 void handle_api(ApiContext context, const boost::beast::http::request<boost::beast::http::string_body>& request,
                 const std::string& address, ApiCallback done);
 
+// A refusal when `user`'s token is limited to one room and `path` is not that room's.
+std::optional<ApiReply> outside_its_room(const Claims& user, const std::string& path);
+
 // The authenticated user of a request with `Authorization: Bearer <jwt>`, or of a /ws upgrade with
 // `?token=<jwt>`; nothing when absent, forged, expired, or of a session that was logged out. An
 // account's claims carry its current display name (profiles.h), whatever name the token holds.

@@ -3,7 +3,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "recording_file.h"
 #include "tokens.h"
@@ -18,7 +17,7 @@ std::optional<std::string> picture_demuxer(std::string_view bytes) {
   return std::nullopt;
 }
 
-AvatarImage make_avatar(const std::string& upload, const std::string& scratch_dir) {
+AvatarImage make_avatar(const std::string& upload, const std::string& scratch_dir, const std::string& out) {
   namespace fs = std::filesystem;
   AvatarImage result;
   const auto demuxer = picture_demuxer(upload);
@@ -30,7 +29,7 @@ AvatarImage make_avatar(const std::string& upload, const std::string& scratch_di
   fs::create_directories(scratch_dir, ec);
   const std::string stem = (fs::path(scratch_dir) / ("avatar-" + random_token(9))).string();
   const std::string in = stem + ".upload";
-  const std::string out = stem + ".webp";
+  const std::string made = stem + ".webp";
   {
     std::ofstream file(in, std::ios::binary);
     file.write(upload.data(), static_cast<std::streamsize>(upload.size()));
@@ -40,19 +39,22 @@ AvatarImage make_avatar(const std::string& upload, const std::string& scratch_di
       return result;
     }
   }
+  // The middle square first, then scaled: a very long, thin picture never grows on its way down.
   const std::string side = std::to_string(kAvatarSide);
   const int status = run_program({"ffmpeg", "-nostdin", "-v", "error", "-y", "-timelimit", "10",
-                                  "-max_pixels", std::to_string(kMaxAvatarPixels), "-f", *demuxer, "-i", in,
+                                  "-max_pixels", std::to_string(kMaxAvatarPixels), "-f", *demuxer, "-i", "file:" + in,
                                   "-frames:v", "1", "-map", "0:v:0", "-map_metadata", "-1",
-                                  "-vf", "scale=" + side + ":" + side + ":force_original_aspect_ratio=increase,crop=" + side + ":" + side,
-                                  "-c:v", "libwebp", "-quality", "82", "-f", "webp", out});
-  if (status == 0) {
-    std::ifstream file(out, std::ios::binary);
-    result.webp.assign(std::istreambuf_iterator<char>(file), {});
-  }
-  if (result.webp.empty()) result.problem = "ffmpeg could not read it as a picture (exit " + std::to_string(status) + ")";
+                                  "-vf", "crop='min(iw,ih)':'min(iw,ih)',scale=" + side + ":" + side,
+                                  "-c:v", "libwebp", "-quality", "82", "-f", "webp", "file:" + made});
   fs::remove(in, ec);
-  fs::remove(out, ec);
+  if (status != 0 || fs::file_size(made, ec) == 0 || ec) {
+    result.problem = "ffmpeg could not read it as a picture (exit " + std::to_string(status) + ")";
+  } else {
+    fs::rename(made, out, ec);
+    result.ok = !ec;
+    if (ec) result.problem = "could not put the picture at " + out + ": " + ec.message();
+  }
+  fs::remove(made, ec);
   return result;
 }
 

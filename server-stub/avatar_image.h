@@ -30,11 +30,12 @@ inline constexpr int kAvatarSide = 256;
 std::optional<std::string> picture_demuxer(std::string_view bytes);
 
 struct AvatarImage {
-  std::string webp;     // the picture to serve, when it could be made
-  std::string problem;  // else why not, for the log
+  bool ok = false;
+  std::string problem;  // when not: why, for the log
 };
 
-// Makes the 256×256 WebP from an upload, using `scratch_dir` for its files (removed after).
-AvatarImage make_avatar(const std::string& upload, const std::string& scratch_dir);
+// Makes the 256×256 WebP from an upload and puts it at `out` whole (renamed into place), using
+// `scratch_dir` (on the same disk) for its files, removed after.
+AvatarImage make_avatar(const std::string& upload, const std::string& scratch_dir, const std::string& out);
 
 }  // namespace mehfil::server

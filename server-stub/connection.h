@@ -29,6 +29,8 @@ class Connection {
   virtual bool is_open() const = 0;
 
   const Claims& claims() const { return claims_; }
+  // The account was renamed (profiles.h): what this socket does from now on is under the new name.
+  void rename(std::string display_name) { claims_.name = std::move(display_name); }
   const std::string& user_id() const { return claims_.sub; }
   const std::string& address() const { return address_; }  // the peer's IP address, for per-address limits
   std::uint64_t id() const { return id_; }                  // for log lines: "c42"

@@ -178,7 +178,7 @@ void HttpPolicy::add_cors_headers(http::fields& fields, std::string_view origin)
 
 void HttpPolicy::add_preflight_headers(http::fields& fields, std::string_view origin) const {
   fields.set(http::field::access_control_allow_origin, origin);
-  fields.set(http::field::access_control_allow_methods, "GET, POST, PUT, DELETE, OPTIONS");
+  fields.set(http::field::access_control_allow_methods, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   fields.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
   fields.set(http::field::access_control_max_age, "600");
 }

@@ -152,7 +152,7 @@ void HttpSession<Stream>::api(Request&& request) {
     }
     http::response<http::string_body> response{http::status::no_content, version_};
     if (allowed) policy_.add_preflight_headers(response, origin);
-    response.set(http::field::allow, "GET, POST, PUT, DELETE, OPTIONS");
+    response.set(http::field::allow, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
     return write(std::move(response));
   }
   // A request from an origin not allowed is still answered, without CORS headers: the browser then
@@ -268,7 +268,7 @@ void HttpSession<Stream>::write_file(const ApiReply& reply) {
   }
   const auto headers = [&](auto& response, std::uint64_t length) {
     response.set(http::field::content_type, file.content_type);
-    response.set(http::field::cache_control, "private, no-store");
+    response.set(http::field::cache_control, file.cache_control);
     response.set(http::field::accept_ranges, "bytes");
     if (file.partial) {
       response.set(http::field::content_range, "bytes " + std::to_string(file.first) + "-" +
@@ -287,7 +287,7 @@ void HttpSession<Stream>::write_file(const ApiReply& reply) {
   if (!file.partial) {
     http::file_body::value_type body;
     body.open(file.path.c_str(), beast::file_mode::scan, ec);
-    if (ec) return write_error(404, "not_found", "The recording's file is missing.");
+    if (ec) return write_error(404, "not_found", "The file is missing.");
     http::response<http::file_body> response{std::piecewise_construct, std::make_tuple(std::move(body)),
                                              std::make_tuple(status, version_)};
     headers(response, length);
@@ -302,7 +302,7 @@ void HttpSession<Stream>::write_file(const ApiReply& reply) {
     if (n == 0) break;
     done += n;
   }
-  if (ec) return write_error(404, "not_found", "The recording's file is missing.");
+  if (ec) return write_error(404, "not_found", "The file is missing.");
   http::response<http::string_body> response{status, version_};
   headers(response, length);
   response.body() = std::move(bytes);

@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
                       });
     Meetings meetings(store, hub, *config, secret);
     Webhooks webhooks(store, io);
-    Profiles profiles(store, io, (std::filesystem::path(config->db_path).parent_path() / "avatars").string());
+    Profiles profiles(store, io, (std::filesystem::path(config->db_path).parent_path() / "avatars").string(),
+                      [&hub](const std::string& user_id, const std::string& name) { hub.rename_user(user_id, name); });
     hub.watch_meetings([&webhooks](const RoomEvent& event) { webhooks.room_event(event); });
     auto listener = std::make_shared<Listener>(io, ApiContext{hub, store, recordings, accounts, meetings, webhooks, profiles, secret}, *config, policy, limits,
                                                tls ? &*tls : nullptr);
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
     listener->run();
 
     boost::asio::steady_timer sweeper(io);
-    sweep_every(sweeper, {[&hub] { hub.sweep(); }, [&accounts] { accounts.sweep(); }, [&meetings] { meetings.sweep(); }},
+    sweep_every(sweeper, {[&hub] { hub.sweep(); }, [&accounts] { accounts.sweep(); }, [&meetings] { meetings.sweep(); },
+                          [&profiles] { profiles.sweep(); }},
                 config->sweep_every);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) { io.stop(); });

@@ -17,13 +17,14 @@ bool profile_route(ApiContext context, const http::request<http::string_body>& r
   const auto method = request.method();
   if (path.starts_with(kAvatars)) {
     if (method != http::verb::get && method != http::verb::head) return done(failure(405, ErrorCode::bad_request, "Use GET.")), true;
-    return done(context.profiles.avatar_file(path.substr(kAvatars.size()))), true;
+    const std::string_view target(request.target().data(), request.target().size());
+    return done(context.profiles.avatar_file(path.substr(kAvatars.size()), api::query_param(target, "v").value_or(""))), true;
   }
   if (path != "/api/profile" && !path.starts_with("/api/profile/")) return false;
 
   const auto user = authenticate(context, request);
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first.")), true;
-  if (user->room) return done(failure(403, ErrorCode::unauthorized, "This token is for room " + *user->room + " alone.")), true;
+  if (auto refused = outside_its_room(*user, path)) return done(*refused), true;
   Profiles& profiles = context.profiles;
   if (path == "/api/profile") {
     if (method != http::verb::patch) return done(failure(405, ErrorCode::bad_request, "Use PATCH.")), true;
@@ -40,7 +41,10 @@ bool profile_route(ApiContext context, const http::request<http::string_body>& r
     if (method == http::verb::delete_) return done(profiles.remove_avatar(*user)), true;
     return done(failure(405, ErrorCode::bad_request, "Use PUT with the picture, or DELETE.")), true;
   }
-  if (path == "/api/profile/history" && method == http::verb::get) return done(profiles.history(*user)), true;
+  if (path == "/api/profile/history") {
+    if (method != http::verb::get) return done(failure(405, ErrorCode::bad_request, "Use GET.")), true;
+    return done(profiles.history(*user)), true;
+  }
   return done(failure(404, ErrorCode::bad_request, "No such API endpoint.")), true;
 }
 

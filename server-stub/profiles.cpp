@@ -2,7 +2,6 @@
 #include "profiles.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include <boost/asio/post.hpp>
 
@@ -18,19 +17,6 @@ using api::failure;
 using nlohmann::json;
 using protocol::ErrorCode;
 namespace fs = std::filesystem;
-
-// Writes `bytes` to `path` whole or not at all: a reader never sees half a picture.
-bool write_whole(const std::string& path, const std::string& bytes) {
-  const std::string partial = path + ".part";
-  {
-    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!file) return false;
-  }
-  std::error_code ec;
-  fs::rename(partial, path, ec);
-  return !ec;
-}
 
 json visit_json(const RoomVisitRecord& v, std::int64_t now) {
   const bool in_room = v.last_joined_at && !v.left_at && v.is_active;
@@ -57,8 +43,17 @@ json avatar_url(const std::string& user_id, std::optional<std::int64_t> version)
   return "/api/avatars/" + user_id + "?v=" + std::to_string(*version);
 }
 
-Profiles::Profiles(Store& store, boost::asio::io_context& io, std::string avatar_dir)
-    : store_(store), io_(io), avatar_dir_(std::move(avatar_dir)), uploads_per_user_(kAvatarUploadsPerHour, std::chrono::hours(1)) {}
+Profiles::Profiles(Store& store, boost::asio::io_context& io, std::string avatar_dir,
+                   std::function<void(const std::string&, const std::string&)> renamed)
+    : store_(store),
+      io_(io),
+      avatar_dir_(std::move(avatar_dir)),
+      scratch_dir_((fs::path(avatar_dir_) / "tmp").string()),
+      renamed_(std::move(renamed)),
+      uploads_per_user_(kAvatarUploadsPerHour, std::chrono::hours(1)) {
+  std::error_code ec;
+  fs::remove_all(scratch_dir_, ec);  // what a stopped server left half made
+}
 
 Profiles::~Profiles() {
   *alive_ = false;
@@ -67,24 +62,24 @@ Profiles::~Profiles() {
 
 std::optional<ApiReply> Profiles::account_only(const Claims& user) {
   if (user.sid && store_.account_of(user.sub)) return std::nullopt;
-  return failure(403, ErrorCode::account_required, "Create an account to choose your name and picture here.");
+  return failure(ErrorCode::account_required, "Create an account to choose your name and picture here.");
 }
 
-std::string Profiles::avatar_path(const std::string& user_id) const {
-  return (fs::path(avatar_dir_) / (user_id + ".webp")).string();
+std::string Profiles::avatar_path(const std::string& user_id, std::int64_t version) const {
+  return (fs::path(avatar_dir_) / (user_id + "-" + std::to_string(version) + ".webp")).string();
 }
 
 ApiReply Profiles::rename(const Claims& user, const std::string& display_name) {
   if (auto refused = account_only(user)) return *refused;
   store_.rename_user(user.sub, display_name);
+  renamed_(user.sub, display_name);
   return {200, {{"display_name", display_name}}};
 }
 
 void Profiles::set_avatar(const Claims& user, std::string upload, ApiCallback done) {
   if (auto refused = account_only(user)) return done(*refused);
-  if (upload.empty()) return done(failure(400, ErrorCode::bad_image, "Send the picture as the request's body."));
   if (!picture_demuxer(upload)) {
-    return done(failure(400, ErrorCode::bad_image, "That is not a picture we can use: choose a PNG, JPEG, WebP or GIF."));
+    return done(failure(ErrorCode::bad_image, "That is not a picture we can use: choose a PNG, JPEG, WebP or GIF."));
   }
   if (auto wait = uploads_per_user_.take(user.sub, 1, KeyedBuckets::Clock::now())) {
     return done(failure(ErrorCode::rate_limited, "You changed your picture many times: try again later.", *wait));
@@ -94,37 +89,45 @@ void Profiles::set_avatar(const Claims& user, std::string upload, ApiCallback do
   }
   ++queued_;
   const std::string user_id = user.sub;
-  boost::asio::post(converter_, [this, user_id, upload = std::move(upload), done = std::move(done), alive = alive_]() mutable {
-    AvatarImage made = make_avatar(upload, avatar_dir_);
-    const bool saved = !made.webp.empty() && write_whole(avatar_path(user_id), made.webp);
-    boost::asio::post(io_, [this, user_id, made = std::move(made), saved, done = std::move(done), alive]() {
-      if (!*alive) return;
-      --queued_;
-      if (made.webp.empty()) {
-        spdlog::info("an avatar upload of {} was refused: {}", user_id, made.problem);
-        return done(failure(400, ErrorCode::bad_image, "That picture could not be read: choose another PNG, JPEG, WebP or GIF."));
-      }
-      if (!saved) {
-        spdlog::error("an avatar could not be saved under {}", avatar_dir_);
-        return done(failure(500, ErrorCode::internal, "The server could not keep your picture: nothing changed."));
-      }
-      try {
-        const std::int64_t version = wall_clock_ms();
-        store_.set_avatar_version(user_id, version);
-        done({200, {{"avatar_url", avatar_url(user_id, version)}}});
-      } catch (const StorageError& error) {
-        log::storage_failed("saving an avatar", error.what());
-        done(failure(500, ErrorCode::internal, "The server could not keep your picture: nothing changed."));
-      }
+  const std::int64_t version = wall_clock_ms();
+  boost::asio::post(converter_, [this, user_id, version, upload = std::move(upload), done = std::move(done), alive = alive_]() mutable {
+    AvatarImage made;
+    try {
+      made = make_avatar(upload, scratch_dir_, avatar_path(user_id, version));
+    } catch (const std::exception& error) {  // out of memory, a filesystem error: this picture alone fails
+      made.problem = error.what();
+    }
+    boost::asio::post(io_, [this, user_id, version, made = std::move(made), done = std::move(done), alive]() {
+      if (*alive) avatar_made(user_id, version, made, done);
     });
   });
 }
 
+void Profiles::avatar_made(const std::string& user_id, std::int64_t version, const AvatarImage& made, const ApiCallback& done) {
+  --queued_;
+  if (!made.ok) {
+    spdlog::info("an avatar upload of {} was refused: {}", user_id, made.problem);
+    return done(failure(ErrorCode::bad_image, "That picture could not be read: choose another PNG, JPEG, WebP or GIF."));
+  }
+  std::error_code ec;
+  try {
+    const auto before = store_.avatar_version(user_id);
+    store_.set_avatar_version(user_id, version);
+    if (before) fs::remove(avatar_path(user_id, *before), ec);
+    done({200, {{"avatar_url", avatar_url(user_id, version)}}});
+  } catch (const StorageError& error) {
+    log::storage_failed("saving an avatar", error.what());
+    fs::remove(avatar_path(user_id, version), ec);
+    done(failure(error.full() ? ErrorCode::storage_full : ErrorCode::internal, "The server could not keep your picture: nothing changed."));
+  }
+}
+
 ApiReply Profiles::remove_avatar(const Claims& user) {
   if (auto refused = account_only(user)) return *refused;
+  const auto before = store_.avatar_version(user.sub);
   store_.set_avatar_version(user.sub, std::nullopt);
   std::error_code ec;
-  fs::remove(avatar_path(user.sub), ec);
+  if (before) fs::remove(avatar_path(user.sub, *before), ec);
   return {200, {{"avatar_url", nullptr}}};
 }
 
@@ -135,16 +138,21 @@ ApiReply Profiles::history(const Claims& user) {
   return {200, {{"rooms", std::move(rooms)}}};
 }
 
-ApiReply Profiles::avatar_file(const std::string& user_id) {
-  const auto missing = [] { return failure(404, ErrorCode::not_found, "This person has no picture."); };
-  if (!protocol::is_id(user_id) || !store_.avatar_version(user_id)) return missing();
+ApiReply Profiles::avatar_file(const std::string& user_id, const std::string& version) {
+  const auto missing = [] { return failure(ErrorCode::not_found, "This person has no picture."); };
+  const auto current = protocol::is_id(user_id) ? store_.avatar_version(user_id) : std::nullopt;
+  if (!current) return missing();
   std::error_code ec;
-  const std::string path = avatar_path(user_id);
+  const std::string path = avatar_path(user_id, *current);
   const auto size = fs::file_size(path, ec);
   if (ec) return missing();
   ApiReply reply;
   reply.file = FileSlice{path, "image/webp", 0, size, size, false};
+  // The address of this very picture never shows another: browsers keep it. Any other asks again.
+  if (version == std::to_string(*current)) reply.file->cache_control = "public, max-age=31536000, immutable";
   return reply;
 }
+
+void Profiles::sweep() { uploads_per_user_.forget_idle(KeyedBuckets::Clock::now()); }
 
 }  // namespace mehfil::server

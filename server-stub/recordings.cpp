@@ -163,6 +163,9 @@ ApiReply Recordings::upload(const Claims& user, const std::string& recording_id,
   const authority::Chunk chunk{user.sub, upload.segment, upload.offset, static_cast<std::int64_t>(bytes.size()), upload.final};
   const authority::ChunkLimits limits{authority::kMaxChunkBytes, room_cap_bytes_,
                                       record && room_cap_bytes_ > 0 ? store_.room_recording_bytes(facts.room_code) : 0};
+  if (finishing_.count(recording_id)) {  // ffmpeg has its segments: as good as finished
+    return RoomHub::refusal({protocol::ErrorCode::recording_stopped, "This recording is finished: nothing more can be added.", std::nullopt});
+  }
   const auto decision = authority::check_chunk(facts, chunk, limits);
   if (const auto* no = std::get_if<authority::ChunkRefusal>(&decision)) {
     ApiReply reply = RoomHub::refusal(no->problem);

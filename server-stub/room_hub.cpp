@@ -328,7 +328,7 @@ void RoomHub::save_member(const LiveRoom& live, const authority::SaveMember& row
     p.user_id = m.user_id;
     p.display_name = m.display_name;
     p.peer_id = m.announced ? m.peer_id : "";  // only a peer the others know of is worth resuming
-    if (!row.left_at) p.joined_at = m.joined_at;
+    if (!row.left_at || p.joined_at == 0) p.joined_at = m.joined_at;  // a first write that is the leave: its join too
     p.left_at = row.left_at;
     p.is_host = row.is_host;
     p.is_cohost = m.is_cohost;

@@ -72,6 +72,7 @@ struct FileSlice {
   std::uint64_t length = 0;
   std::uint64_t total = 0;
   bool partial = false;
+  std::string cache_control = "private, no-store";  // an avatar's versioned address may be kept
 };
 
 struct ApiReply {
@@ -144,6 +145,10 @@ class RoomHub {
   // The account sessions were logged out (accounts.h): their sockets get error session_revoked and
   // are closed; a member among them leaves its room as a dropped socket does.
   void end_sessions(const std::string& user_id, const std::vector<std::string>& session_ids);
+
+  // An account took a new name (profiles.h): its open sockets act under it from now on (a room it
+  // is in shows the new name when it joins again).
+  void rename_user(const std::string& user_id, const std::string& display_name);
 
   // The sweeper: members past their grace leave, idle rooms expire.
   void sweep();

@@ -95,6 +95,10 @@ std::vector<std::shared_ptr<Connection>> RoomHub::sockets_of(const std::string& 
   return sockets;
 }
 
+void RoomHub::rename_user(const std::string& user_id, const std::string& display_name) {
+  for (const auto& connection : sockets_of(user_id)) connection->rename(display_name);
+}
+
 ApiReply RoomHub::friends(const Claims& user) {
   json list = json::array();
   for (const FriendRecord& f : store_.friends_of(user.sub)) {

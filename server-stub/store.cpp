@@ -355,10 +355,13 @@ std::string Store::secret(const std::string& preferred, const std::string& gener
   return generated;
 }
 
+// An account's name changes only through its profile (rename_user): a token or socket from before a
+// rename carries the old one, and must not write it back.
 void Store::upsert_user(const std::string& user_id, const std::string& display_name, std::int64_t now) {
   Statement(*this, "INSERT INTO users (user_id, display_name, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
-                 "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, "
-                 "last_seen_at = excluded.last_seen_at")
+                 "ON CONFLICT (user_id) DO UPDATE SET display_name = CASE WHEN EXISTS "
+                 "(SELECT 1 FROM accounts WHERE accounts.user_id = excluded.user_id) THEN display_name "
+                 "ELSE excluded.display_name END, last_seen_at = excluded.last_seen_at")
       .bind(user_id).bind(display_name).bind(now).bind(now)
       .run();
 }
@@ -400,13 +403,13 @@ void Store::update_room(const RoomRecord& r) {
 }
 
 int Store::rooms_created_since(const std::string& host_user_id, std::int64_t since) {
-  Statement query(*this, "SELECT COUNT(*) FROM rooms WHERE host_user_id = ? AND created_at >= ? AND call_between = ''");
+  Statement query(*this, "SELECT COUNT(*) FROM rooms WHERE created_by = ? AND created_at >= ? AND call_between = ''");
   query.bind(host_user_id).bind(since);
   return query.step() ? static_cast<int>(query.integer(0)) : 0;
 }
 
 std::optional<std::int64_t> Store::oldest_room_created_since(const std::string& host_user_id, std::int64_t since) {
-  Statement query(*this, "SELECT MIN(created_at) FROM rooms WHERE host_user_id = ? AND created_at >= ? AND call_between = ''");
+  Statement query(*this, "SELECT MIN(created_at) FROM rooms WHERE created_by = ? AND created_at >= ? AND call_between = ''");
   query.bind(host_user_id).bind(since);
   return query.step() ? query.optional_integer(0) : std::nullopt;
 }

@@ -25,10 +25,14 @@ export function spentTime(ms) {
   return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
 }
 
-// The account's picture as an element: the image, or its initial on the accent colour.
+// The account's picture as an element: the image, or its initial on the accent colour (also when
+// the picture is gone: removed on another device while this one still has its address).
 export function avatarOf(session, className = 'avatar') {
-  if (session?.avatar_url) return el('img', { className: `${className} avatar-image`, src: session.avatar_url, alt: '' });
-  return el('span', { className }, initials(session?.display_name));
+  const initial = () => el('span', { className }, initials(session?.display_name));
+  if (!session?.avatar_url) return initial();
+  const image = el('img', { className: `${className} avatar-image`, src: session.avatar_url, alt: '' });
+  image.addEventListener('error', () => image.replaceWith(initial()), { once: true });
+  return image;
 }
 
 function historyItem(room) {
@@ -78,6 +82,7 @@ export function mountProfileDialog() {
     try {
       const { rooms } = await api('GET', '/api/profile/history');
       list.replaceChildren(...rooms.map(historyItem));
+      empty.textContent = 'No rooms yet: rooms you make or join show here.';
       empty.hidden = rooms.length > 0;
     } catch (problem) {
       list.replaceChildren();
@@ -86,16 +91,18 @@ export function mountProfileDialog() {
     }
   }
 
-  // Runs a change, then renews the session so its name and picture are the new ones everywhere.
+  // Runs a change, then renews the session so its name and picture are the new ones everywhere (a
+  // session that ended meanwhile signs out: session.js says so).
   async function change(work, done) {
     error.textContent = '';
     try {
       await work();
-      await renewSession(currentSession()?.token);
-      toast(done);
     } catch (problem) {
       error.textContent = problem.message;
+      return;
     }
+    toast(done);
+    await renewSession(currentSession()?.token).catch(() => {});
   }
 
   nameForm.addEventListener('submit', (event) => {

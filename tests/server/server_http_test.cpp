@@ -206,7 +206,7 @@ TEST_CASE("A CORS preflight for /api is answered 204 for an allowed origin and 4
   if (allowed) {
     CHECK(answer.status == 204);
     CHECK(header(answer, "Access-Control-Allow-Origin") == origin);
-    CHECK(header(answer, "Access-Control-Allow-Methods") == "GET, POST, PUT, DELETE, OPTIONS");
+    CHECK(header(answer, "Access-Control-Allow-Methods") == "GET, POST, PUT, PATCH, DELETE, OPTIONS");
     CHECK(header(answer, "Access-Control-Allow-Headers") == "Authorization, Content-Type");
     CHECK(header(answer, "Access-Control-Max-Age") == "600");
     CHECK(header(answer, "Vary") == "Origin");

@@ -87,6 +87,7 @@ TEST_CASE("A new display name is what the account's other devices join rooms und
   const auto port = server.port();
   const Account ann = register_account(port, "ann@example.org", "Ann");
   const std::string phone = login(port, "ann@example.org");  // minted while she was still "Ann"
+  WsClient open_before(port, phone);  // the home page's socket, open through the rename
 
   const auto renamed = http(port, "PATCH", "/api/profile", json{{"display_name", "  Ann Lee  "}}, ann.token);
   REQUIRE(renamed.status == 200);
@@ -97,6 +98,11 @@ TEST_CASE("A new display name is what the account's other devices join rooms und
   const json joined = socket.join(code);
   REQUIRE(joined["type"] == "room:joined");
   CHECK(joined["self"]["display_name"] == "Ann Lee");  // was "Ann": the name in the phone's token
+  // The socket opened before the rename acts under the new name, and never writes the old one back.
+  const json joined_early = open_before.join(new_room(port, {ann.user_id, "Ann Lee", phone}));
+  REQUIRE(joined_early["type"] == "room:joined");
+  CHECK(joined_early["self"]["display_name"] == "Ann Lee");
+  CHECK(http(port, "GET", "/api/auth/me", std::nullopt, ann.token).body["display_name"] == "Ann Lee");
 
   for (const json& bad : {json{{"display_name", ""}}, json{{"display_name", std::string(65, 'x')}},
                           json{{"display_name", "Ann\u202Eeel"}}, json{{"display_name", 7}}, json::object()}) {
@@ -130,6 +136,7 @@ TEST_CASE("An uploaded picture is re-made as a 256x256 WebP without its metadata
   const auto served = http(port, "GET", url);  // no token: an <img> sends none
   REQUIRE(served.status == 200);
   CHECK(served.headers.at("Content-Type") == "image/webp");
+  CHECK(served.headers.at("Cache-Control") == "public, max-age=31536000, immutable");  // this version never changes
   CHECK(probed(served.raw) == "webp,256,256");
   CHECK(served.raw.size() < 40'000);
   CHECK(served.raw.find("GPS-51.5N") == std::string::npos);
@@ -139,6 +146,9 @@ TEST_CASE("An uploaded picture is re-made as a 256x256 WebP without its metadata
   REQUIRE(again.status == 200);
   CHECK(again.body["avatar_url"] != url);
   CHECK(probed(http(port, "GET", again.body["avatar_url"]).raw) == "webp,256,256");
+  const auto old_address = http(port, "GET", url);  // the picture of now, and not to be kept
+  CHECK(old_address.raw != served.raw);
+  CHECK(old_address.headers.at("Cache-Control") == "private, no-store");
 
   const auto removed = http(port, "DELETE", "/api/profile/avatar", std::nullopt, ann.token);
   CHECK(removed.status == 200);
