@@ -35,6 +35,22 @@ std::string server_binary() {
   return "build/native/bin/mehfil-server";
 }
 
+std::string shell_output(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    pclose(pipe);
+  }
+  return out;
+}
+
+std::filesystem::path scratch_path(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mehfil-server-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
 StartupRun run_server_until_exit(const std::string& flags) {
   const std::string command = server_binary() + " --port 0 --db /tmp/mehfil-refused-start-never-made.db " + flags + " 2>&1";
   StartupRun run;

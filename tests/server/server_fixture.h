@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,10 @@ class ServerProcess {
 
 // The path of the mehfil-server binary under test (MEHFIL_BIN_DIR, else build/native/bin).
 std::string server_binary();
+// What `command` (run by the shell) printed on stdout; its stderr goes where this process's goes.
+std::string shell_output(const std::string& command);
+// A path for a test's own files: in a folder of this test process's own under the temp directory.
+std::filesystem::path scratch_path(const std::string& name);
 
 // The server started with `flags` (a free port, a database path that is never made because it is
 // expected to refuse to start), run until it exits: what it printed (stdout and stderr) and its

@@ -3,7 +3,6 @@
 // that are not pictures refused with the old one kept, and the room history with its times.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -38,22 +37,6 @@ std::string login(unsigned short port, const std::string& email) {
 
 std::string code_of(const HttpResult& result) { return result.body["error"].value("code", ""); }
 
-std::string run(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buffer[4096];
-    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-    pclose(pipe);
-  }
-  return out;
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("mehfil-profile-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
-
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -61,16 +44,16 @@ std::string read_file(const fs::path& path) {
 
 // A picture made by ffmpeg: `extra` goes before the output (codec options, metadata).
 std::string picture(const std::string& name, const std::string& size, const std::string& extra = "") {
-  const fs::path path = scratch(name);
-  run("ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=" + size + " -frames:v 1 " + extra + " " + path.string());
+  const fs::path path = scratch_path(name);
+  shell_output("ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=" + size + " -frames:v 1 " + extra + " " + path.string());
   return read_file(path);
 }
 
 // ffprobe's codec, width and height of a picture's bytes: "webp,256,256".
 std::string probed(const std::string& bytes) {
-  const fs::path path = scratch("probe.bin");
+  const fs::path path = scratch_path("probe.bin");
   std::ofstream(path, std::ios::binary) << bytes;
-  std::string out = run("ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height "
+  std::string out = shell_output("ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height "
                         "-of csv=p=0 " + path.string());
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;

@@ -23,26 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string run(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buffer[4096];
-    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-    pclose(pipe);
-  }
-  return out;
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("mehfil-recording-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
-
 // `seconds` of a test picture with a tone, VP8 + Opus in WebM, streamed (no duration, no cues).
 std::string streamed_webm(int seconds) {
-  const fs::path path = scratch("streamed-" + std::to_string(seconds) + ".webm");
-  run("ffmpeg -nostdin -v error -f lavfi -i testsrc=size=320x240:rate=15 -f lavfi -i sine=frequency=440 -t " +
+  const fs::path path = scratch_path("streamed-" + std::to_string(seconds) + ".webm");
+  shell_output("ffmpeg -nostdin -v error -f lavfi -i testsrc=size=320x240:rate=15 -f lavfi -i sine=frequency=440 -t " +
       std::to_string(seconds) + " -c:v libvpx -b:v 200k -c:a libopus -f webm pipe:1 > " + path.string());
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -53,9 +37,9 @@ bool has_cues(const std::string& bytes) { return bytes.find("\x1C\x53\xBB\x6B") 
 
 // ffprobe's duration in seconds of a file's bytes, or "N/A".
 std::string probed_duration(const std::string& bytes) {
-  const fs::path path = scratch("probe.webm");
+  const fs::path path = scratch_path("probe.webm");
   std::ofstream(path, std::ios::binary) << bytes;
-  std::string out = run("ffprobe -v error -show_entries format=duration -of default=nw=1:nk=1 " + path.string());
+  std::string out = shell_output("ffprobe -v error -show_entries format=duration -of default=nw=1:nk=1 " + path.string());
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }
