@@ -29,6 +29,8 @@ export class CallStage {
         return layout;
       },
       createTile: (id) => toolTile(id) ?? this.#views.element(id) ?? document.createElement('div'),
+      // On a phone held upright, cameras from 9:16 to 16:9 fill the screen instead of 16:9 strips.
+      portraitShapes: { min_aspect: 9 / 16, max_aspect: 16 / 9 },
     });
     this.#pager = new Pager(element, showPage);
     this.#meters = new SpeakingMeters(onLevels);

@@ -3,7 +3,9 @@
 // moves elements. A tile that joins scales in, one that leaves scales out, the others glide to their
 // new rects (styles in tile-grid.css), and nothing is re-created, so a <video> never flickers. The
 // picture-in-picture tile of a 1:1 call can be dragged: it follows the pointer, and when let go the
-// engine places it in the corner nearest to where it was dropped (Input.pip_corner).
+// engine places it in the corner nearest to where it was dropped (Input.pip_corner). In a portrait
+// container (a phone held upright) the engine is given `portraitShapes`, an aspect range, so camera
+// tiles take the shape of the space they get and the video is cropped to fill them (object-fit: cover).
 //
 //   const grid = new TileGrid(container, { computeLayout, createTile: (id) => element });
 //   grid.update(tiles, { mode: 'auto' });   // tiles: [{id, kind, pinned, speaking, has_video, is_local}]
@@ -16,10 +18,13 @@ export class TileGrid {
   #tiles = [];
   #options = {};
   #pipCorner = 'bottom-right';
+  #portraitShapes;
   #resizeObserver;
   lastLayout = null;
 
-  constructor(container, { computeLayout, createTile }) {
+  // portraitShapes: {min_aspect, max_aspect} for a portrait container, or null (the aspect alone).
+  constructor(container, { computeLayout, createTile, portraitShapes = null }) {
+    this.#portraitShapes = portraitShapes;
     this.#container = container;
     this.#computeLayout = computeLayout;
     this.#createTile = createTile;
@@ -57,7 +62,8 @@ export class TileGrid {
     const width = this.#container.clientWidth - left - (parseFloat(style.paddingRight) || 0);
     const height = this.#container.clientHeight - top - (parseFloat(style.paddingBottom) || 0);
     if (width <= 0 || height <= 0) return this.lastLayout;
-    const layout = this.#computeLayout({ pip_corner: this.#pipCorner, ...this.#options, viewport: { width, height }, tiles: this.#tiles });
+    const shapes = height > width ? this.#portraitShapes : null;
+    const layout = this.#computeLayout({ pip_corner: this.#pipCorner, ...shapes, ...this.#options, viewport: { width, height }, tiles: this.#tiles });
     this.lastLayout = layout;
 
     const present = new Set();

@@ -67,6 +67,23 @@ test('three people join a room made through the REST API and each sees three pla
   await allVideosPlaying(phone, 4);
   const phoneLayout = await layout(phone);
   assert.ok(phoneLayout.columns <= 2, 'a phone shows at most two per row');
+  // Held upright, the cameras may take shapes from 9:16 to 16:9 to fill the stage (the engine's
+  // aspect range), cropped to fill their tiles; never less of the stage than 16:9 tiles would cover.
+  assertRectsMatchEngine(await settledTiles(phone, 4), 'phone');
+  const cover = await phone.evaluate(async () => {
+    const { computeLayout } = await import('/mehfil-core.mjs');
+    const debug = window.call[Symbol.for('mehfil.debug')]();
+    const { clientWidth: width, clientHeight: height } = debug.stage;
+    const share = (l) => l.tiles.filter((t) => t.visible).reduce((sum, t) => sum + t.width * t.height, 0) / (width * height);
+    const tilesIn = debug.layout.tiles.map((t) => ({ id: t.id }));
+    const fixed = computeLayout({ viewport: { width, height }, mode: 'auto', tiles: tilesIn });
+    return { shown: share(debug.layout), fixed: share(fixed), shapes: debug.layout.tiles.map((t) => t.width / t.height),
+      fits: [...debug.stage.querySelectorAll('.tile video')].map((v) => getComputedStyle(v).objectFit) };
+  });
+  console.log(`a 390x844 phone with 4 people: tiles cover ${(cover.shown * 100).toFixed(1)}% of the stage (16:9 tiles: ${(cover.fixed * 100).toFixed(1)}%)`);
+  assert.ok(cover.shown >= cover.fixed - 0.001, 'the range never covers less');
+  assert.ok(cover.shapes.every((a) => a >= 9 / 16 - 0.01 && a <= 16 / 9 + 0.01), `shapes ${cover.shapes}`);
+  assert.ok(cover.fits.every((fit) => fit === 'cover'), 'camera video is cropped to fill');
   await screenshot(phone, 'call-4-phone');
   await phone.evaluate(() => window.call.leave());
   await phone.context().close();

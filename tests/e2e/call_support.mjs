@@ -10,8 +10,8 @@ const callPage = readFile(fileURLToPath(new URL("./call-page.html", import.meta.
 
 // A page in its own browser context (its own fake camera and microphone) holding one call.
 // `prepare(page)` runs before anything loads: a test routes the page's socket there.
-export async function openCall(world, { room, name, token, ui = true, viewport = { width: 1280, height: 720 }, prepare }) {
-  const page = await newPage(world, { viewport, name });
+export async function openCall(world, { room, name, token, ui = true, viewport = { width: 1280, height: 720 }, colorScheme, prepare }) {
+  const page = await newPage(world, { viewport, name, colorScheme });
   await prepare?.(page);
   page.on('console', (message) => {
     if (message.type() === 'error') console.error(`[${name}]`, message.text());

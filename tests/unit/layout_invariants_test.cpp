@@ -22,6 +22,10 @@ Input generated_input(std::uint32_t seed) {
   input.viewport = {std::round(uniform(200, 7680)), std::round(uniform(200, 4320))};
   input.gap = chance(0.2) ? 0 : std::round(uniform(0, 24));
   input.aspect = chance(0.7) ? 1.7778 : uniform(0.5, 2.5);
+  if (chance(0.3)) {  // a range of shapes around the aspect
+    input.min_aspect = uniform(0.4, 1) * input.aspect;
+    input.max_aspect = chance(0.5) ? 0 : uniform(1, 1.6) * input.aspect;
+  }
   input.min_tile_width = chance(0.2) ? 0 : uniform(80, 400);
   input.mode = std::array{Mode::grid, Mode::spotlight, Mode::automatic}[rng() % 3];
   input.policy = chance(0.5) ? Policy::table : Policy::best_fit;
@@ -47,7 +51,8 @@ std::string replay(std::uint32_t seed, const Input& input) {
   }
   const char* modes[] = {"grid", "spotlight", "auto"};
   nlohmann::json json = {{"viewport", {{"width", input.viewport.width}, {"height", input.viewport.height}}},
-                         {"gap", input.gap}, {"aspect", input.aspect}, {"min_tile_width", input.min_tile_width},
+                         {"gap", input.gap}, {"aspect", input.aspect}, {"min_aspect", input.min_aspect},
+                         {"max_aspect", input.max_aspect}, {"min_tile_width", input.min_tile_width},
                          {"mode", modes[static_cast<int>(input.mode)]},
                          {"policy", input.policy == Policy::table ? "table" : "best-fit"},
                          {"page", input.page}, {"tiles", tiles}};

@@ -14,6 +14,8 @@ TEST_CASE("Every input field but viewport and tiles has a default") {
   CHECK(input.gap == 8);
   CHECK(input.aspect == Approx(1.7778));
   CHECK(input.min_tile_width == 160);
+  CHECK(input.min_aspect == 0);  // 0: the aspect
+  CHECK(input.max_aspect == 0);
   CHECK(input.mode == Mode::grid);
   CHECK(input.policy == Policy::table);
   CHECK(input.page == 0);
@@ -67,6 +69,8 @@ TEST_CASE("Bad input is a LayoutError that names what is wrong") {
       {R"({"viewport": {"width": 800, "height": 600}, "gap": 500, "tiles": []})", "gap must be smaller than a quarter"},
       {R"({"viewport": {"width": 800, "height": 600}, "aspect": 0, "tiles": []})", "aspect must be a number from 0.1 to 10"},
       {R"({"viewport": {"width": 800, "height": 600}, "min_tile_width": -3, "tiles": []})", "min_tile_width must be a number of at least 0"},
+      {R"({"viewport": {"width": 800, "height": 600}, "min_aspect": "tall", "tiles": []})", "min_aspect must be a number"},
+      {R"({"viewport": {"width": 800, "height": 600}, "min_aspect": 2, "max_aspect": 1, "tiles": []})", "min_aspect must not be above max_aspect"},
   }));
   CAPTURE(text);
   CHECK_THROWS_WITH(compute_from_json_text(text), Catch::Contains(message));

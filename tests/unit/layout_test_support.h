@@ -63,9 +63,15 @@ inline std::string broken_invariant(const Input& in, const Output& out) {
     if (t.id != in.tiles[i].id) return who + "not in input order";
     if (!(t.width > 0 && t.height > 0)) return who + "has no area";
     if (t.x < -eps || t.y < -eps || t.x + t.width > W + eps || t.y + t.height > H + eps) return who + "outside the viewport";
-    // A document on the stage fills the stage area; everything else keeps the aspect.
+    // A document on the stage fills the stage area; a camera (but in the filmstrip) takes a shape
+    // from the aspect range; everything else keeps the aspect.
     const bool fills = in.tiles[i].kind == TileKind::document && out.stage == t.id;
-    if (!fills && std::abs(t.width / t.height - in.aspect) / in.aspect > 0.005) return who + "lost its aspect";
+    const bool in_filmstrip = out.stage && out.stage != t.id && !out.pip;
+    const bool ranged = !in_filmstrip && (in.tiles[i].kind == TileKind::camera || (!out.stage && !out.pip));
+    const double low = ranged && in.min_aspect > 0 ? in.min_aspect : in.aspect;
+    const double high = ranged && in.max_aspect > 0 ? in.max_aspect : in.aspect;
+    const double shape = t.width / t.height;
+    if (!fills && (shape < low * 0.995 || shape > high * 1.005)) return who + "lost its aspect";
     if (t.page < 0 || t.page >= out.pages) return who + "on a page that does not exist";
     if (t.visible != (t.page == out.page)) return who + "visible on another page, or hidden on this one";
   }

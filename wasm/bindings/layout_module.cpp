@@ -24,11 +24,11 @@ namespace {
 using namespace mehfil::layout;
 
 // The flat formats; layout_module_post.js writes and reads the same offsets.
-constexpr std::size_t kHeaderNumbers = 11;  // present-mask, width, height, gap, aspect, min_tile_width, mode, policy, page, count, pip corner
+constexpr std::size_t kHeaderNumbers = 13;  // present-mask, width, height, gap, aspect, min_tile_width, mode, policy, page, count, pip corner, min_aspect, max_aspect
 constexpr std::size_t kTileNumbers = 6;     // kind, pinned, speaking, has_video, is_local, id byte length
 constexpr std::size_t kOutputHeader = 6;    // columns, rows, pages, page, stage index, pip index
 constexpr std::size_t kOutputTile = 6;      // x, y, width, height, visible, page
-enum PresentBit { kGap = 1, kAspect = 2, kMinTileWidth = 4, kMode = 8, kPolicy = 16, kPage = 32, kPipCorner = 64 };
+enum PresentBit { kGap = 1, kAspect = 2, kMinTileWidth = 4, kMode = 8, kPolicy = 16, kPage = 32, kPipCorner = 64, kMinAspect = 128, kMaxAspect = 256 };
 
 struct Exchange {
   std::vector<double> numbers;
@@ -68,6 +68,8 @@ std::uintptr_t compute_flat() {
   if (present & kPage) input.page = std::isfinite(n[8]) && n[8] >= 0 && n[8] <= 1e6 ? static_cast<int>(n[8]) : -1;
   const auto count = static_cast<std::size_t>(n[9]);
   if (present & kPipCorner) input.pip_corner = static_cast<Corner>(n[10]);
+  if (present & kMinAspect) input.min_aspect = n[11];
+  if (present & kMaxAspect) input.max_aspect = n[12];
   input.tiles.resize(count);
   std::size_t offset = 0;
   for (std::size_t i = 0; i < count; ++i) {

@@ -6,7 +6,7 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
 const engine = await createLayoutEngine(
   isNode ? { wasmBinary: (await import('node:fs')).readFileSync(wasmUrl) } : {});
 
-const HEADER = 11;
+const HEADER = 13;
 const PER_TILE = 6;
 const MODES = { grid: 0, spotlight: 1, auto: 2 };
 const POLICIES = { table: 0, 'best-fit': 1 };
@@ -23,9 +23,11 @@ const flag = (value) => (value === undefined ? -1 : value === true ? 1 : value =
 // The flat path; undefined when the input has a shape it can't carry (the JSON path then explains).
 function computeFlat(input) {
   if (!isObject(input) || !isObject(input.viewport) || !Array.isArray(input.tiles)) return undefined;
-  const { viewport, tiles, gap, aspect, min_tile_width: minTileWidth, mode, policy, page, pip_corner: pipCorner } = input;
+  const { viewport, tiles, gap, aspect, min_tile_width: minTileWidth, mode, policy, page, pip_corner: pipCorner,
+    min_aspect: minAspect, max_aspect: maxAspect } = input;
   if (typeof viewport.width !== 'number' || typeof viewport.height !== 'number') return undefined;
   if (!absentOr(gap, 'number') || !absentOr(aspect, 'number') || !absentOr(minTileWidth, 'number')) return undefined;
+  if (!absentOr(minAspect, 'number') || !absentOr(maxAspect, 'number')) return undefined;
   if ((mode !== undefined && !(mode in MODES)) || (policy !== undefined && !(policy in POLICIES))) return undefined;
   if (page !== undefined && !Number.isInteger(page)) return undefined;
   if (pipCorner !== undefined && !Object.hasOwn(CORNERS, pipCorner)) return undefined;
@@ -41,7 +43,8 @@ function computeFlat(input) {
   const bytes = engine.HEAPU8; // read after both reservations: memory may have grown
   const n = engine.HEAPF64;
   n[numbersAt] = (gap !== undefined) | ((aspect !== undefined) << 1) | ((minTileWidth !== undefined) << 2) |
-    ((mode !== undefined) << 3) | ((policy !== undefined) << 4) | ((page !== undefined) << 5) | ((pipCorner !== undefined) << 6);
+    ((mode !== undefined) << 3) | ((policy !== undefined) << 4) | ((page !== undefined) << 5) | ((pipCorner !== undefined) << 6) |
+    ((minAspect !== undefined) << 7) | ((maxAspect !== undefined) << 8);
   n[numbersAt + 1] = viewport.width;
   n[numbersAt + 2] = viewport.height;
   n[numbersAt + 3] = gap ?? 0;
@@ -52,6 +55,8 @@ function computeFlat(input) {
   n[numbersAt + 8] = page ?? 0;
   n[numbersAt + 9] = tiles.length;
   n[numbersAt + 10] = CORNERS[pipCorner] ?? 0;
+  n[numbersAt + 11] = minAspect ?? 0;
+  n[numbersAt + 12] = maxAspect ?? 0;
   let byteOffset = bytesAt;
   for (let i = 0; i < tiles.length; i++) {
     const tile = tiles[i];

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
+#include <utility>
 
 namespace mehfil::layout {
 namespace {
@@ -28,20 +29,35 @@ struct Grid {
 
 bool is_portrait(const Viewport& viewport) { return viewport.height > viewport.width; }
 
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
+// The shapes a camera tile may take: [min_aspect, max_aspect], each `aspect` when not given.
+struct AspectRange {
+  double low = 1;
+  double high = 1;
+  explicit AspectRange(const Input& input)
+      : low(input.min_aspect > 0 ? input.min_aspect : input.aspect),
+        high(input.max_aspect > 0 ? input.max_aspect : input.aspect) {}
+  double nearest(double aspect) const { return std::clamp(aspect, low, high); }
+};
 
-// The largest `aspect` tile of which `columns` x `rows` fit in `area` with `gap` between them.
-Size tile_size(Size area, int columns, int rows, double gap, double aspect) {
-  const double by_width = (area.width - (columns - 1) * gap) / columns;
-  const double by_height = (area.height - (rows - 1) * gap) / rows * aspect;
-  const double width = std::max(0.0, std::min(by_width, by_height));
-  return {width, width / aspect};
-}
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 // Size of the largest `aspect` rect that fits in `area`.
 Size fit(Size area, double aspect) {
-  const double width = std::min(area.width, area.height * aspect);
+  const double width = std::max(0.0, std::min(area.width, area.height * aspect));
   return {width, width / aspect};
+}
+
+// The largest rect that fits in `area` with a shape from `range`: the area's own, as near as allowed.
+Size fit(Size area, const AspectRange& range) {
+  return fit(area, area.height > 0 ? range.nearest(area.width / area.height) : range.high);
+}
+
+// The largest tile (of a shape from `range`) of which `columns` x `rows` fit in `area` with `gap`
+// between them: each cell's own shape, as near as the range allows.
+Size tile_size(Size area, int columns, int rows, double gap, const AspectRange& range) {
+  const Size cell{(area.width - (columns - 1) * gap) / columns, (area.height - (rows - 1) * gap) / rows};
+  if (cell.width <= 0 || cell.height <= 0) return {0, 0};
+  return fit(cell, range);
 }
 
 int table_columns(int count) {
@@ -52,7 +68,7 @@ int table_columns(int count) {
 class GridChooser {
  public:
   GridChooser(const Input& input, Size area)
-      : input_(input), area_(area), portrait_(is_portrait(input.viewport)) {
+      : input_(input), range_(input), area_(area), portrait_(is_portrait(input.viewport)) {
     // Columns narrower than min_tile_width can only lose to fewer columns, so best-fit never needs to
     // try more than fit across at that width. This keeps best-fit O(columns), not O(tiles).
     const double most = std::floor((area.width + input.gap) / (input.min_tile_width + input.gap));
@@ -70,7 +86,7 @@ class GridChooser {
       columns = best_fit_columns(count, count);
     }
     const int rows = ceil_div(count, columns);
-    return {columns, rows, tile_size(area_, columns, rows, input_.gap, input_.aspect)};
+    return {columns, rows, tile_size(area_, columns, rows, input_.gap, range_)};
   }
 
   // Most tiles one page can hold while they stay at least min_tile_width wide (at least one).
@@ -103,11 +119,11 @@ class GridChooser {
   int best_fit_columns(int count, int most_columns) const {
     const int limit = std::min({count, most_columns, widest_useful_columns_});
     int best = 1;
-    double best_width = -1;
+    double best_area = -1;
     for (int columns = 1; columns <= limit; ++columns) {
-      const double width = tile_size(area_, columns, ceil_div(count, columns), input_.gap, input_.aspect).width;
-      if (width > best_width) {  // strictly larger: ties keep fewer columns
-        best_width = width;
+      const Size tile = tile_size(area_, columns, ceil_div(count, columns), input_.gap, range_);
+      if (tile.width * tile.height > best_area) {  // strictly larger: ties keep fewer columns
+        best_area = tile.width * tile.height;
         best = columns;
       }
     }
@@ -115,6 +131,7 @@ class GridChooser {
   }
 
   const Input& input_;
+  AspectRange range_;
   Size area_;
   bool portrait_;
   int widest_useful_columns_;
@@ -167,9 +184,13 @@ void layout_stage(const Input& input, std::size_t stage_index, Output& out) {
   const double gap = input.gap;
   const int others = static_cast<int>(input.tiles.size()) - 1;
   out.stage = input.tiles[stage_index].id;
-  // A document (the whiteboard, the code editor) takes all the stage has; video keeps its aspect.
-  const bool fills = input.tiles[stage_index].kind == TileKind::document;
-  const auto stage_in = [&](Size area) { return fills ? area : fit(area, input.aspect); };
+  // A document (the whiteboard, the code editor) takes all the stage has; a camera the shape of the
+  // stage as far as the aspect range allows; a screen keeps its aspect.
+  const TileKind kind = input.tiles[stage_index].kind;
+  const AspectRange range(input);
+  const auto stage_in = [&](Size area) {
+    return kind == TileKind::document ? area : kind == TileKind::camera ? fit(area, range) : fit(area, input.aspect);
+  };
 
   if (others == 0) {
     const Size stage = stage_in({viewport.width, viewport.height});
@@ -225,14 +246,15 @@ void layout_stage(const Input& input, std::size_t stage_index, Output& out) {
   }
 }
 
-// One-to-one call: the remote tile fills the viewport, the local one sits in the corner asked for.
+// One-to-one call: the remote tile fills the viewport, the local one sits in the corner asked for,
+// the same shape as the remote one.
 void layout_picture_in_picture(const Input& input, std::size_t remote, std::size_t local, Output& out) {
   const Viewport& viewport = input.viewport;
-  const Size stage = fit({viewport.width, viewport.height}, input.aspect);
+  const Size stage = fit({viewport.width, viewport.height}, AspectRange(input));
   const double x = (viewport.width - stage.width) / 2;
   const double y = (viewport.height - stage.height) / 2;
   const double pip_width = stage.width / 4;
-  const double pip_height = pip_width / input.aspect;
+  const double pip_height = stage.height / 4;
   const double margin = std::min(input.gap, stage.height / 8);
   out.columns = 1;
   out.rows = 1;
@@ -282,6 +304,12 @@ std::string input_problem(const Input& input) {
   if (!(finite(input.aspect) && input.aspect >= kMinAspect && input.aspect <= kMaxAspect)) {
     return "aspect must be a number from 0.1 to 10";
   }
+  for (const auto& [name, value] : {std::pair{"min_aspect", input.min_aspect}, std::pair{"max_aspect", input.max_aspect}}) {
+    if (!(finite(value) && (value == 0 || (value >= kMinAspect && value <= kMaxAspect)))) {
+      return std::string(name) + " must be 0 (the aspect) or a number from 0.1 to 10";
+    }
+  }
+  if (AspectRange range(input); range.low > range.high) return "min_aspect must not be above max_aspect (each is the aspect when 0)";
   if (!(finite(input.min_tile_width) && input.min_tile_width >= 0)) return "min_tile_width must be a number of at least 0";
   if (input.page < 0) return "page must be at least 0";
   if (input.tiles.size() > kMaxTiles) return "tiles must hold at most 10000 tiles";

@@ -26,7 +26,11 @@
 //     page instead of shrinking further; every page uses the same grid, so flipping pages never
 //     resizes tiles.
 //  5. Placement. Tiles keep `aspect`, gaps between neighbours are exactly `gap`, the grid is centred
-//     and a partial last row is centred. Tiles are placed in join order, so when one joins or leaves
+//     and a partial last row is centred. With an aspect range (`min_aspect`, `max_aspect`), grid
+//     tiles, a camera on the stage and a 1:1 call's two pictures take the shape of the space they
+//     get, as far as the range allows, instead of `aspect`: on a portrait phone, cameras are cropped
+//     to fill the screen (the page shows video with object-fit: cover) rather than leave most of it
+//     empty. Screens keep `aspect` (nothing of a shared screen is cut off), and so does the filmstrip. Tiles are placed in join order, so when one joins or leaves
 //     the others keep their relative order.
 // A hidden tile (another page) still gets the rect it has on its own page.
 //
@@ -66,6 +70,9 @@ struct Input {
   Viewport viewport;
   double gap = 8;
   double aspect = 1.7778;  // width / height of every tile
+  // The range a camera tile's width / height may take; 0: `aspect` (the default, a fixed shape).
+  double min_aspect = 0;
+  double max_aspect = 0;
   double min_tile_width = 160;
   Mode mode = Mode::grid;
   Policy policy = Policy::table;

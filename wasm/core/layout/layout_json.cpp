@@ -94,6 +94,8 @@ std::string read_input(const json& object, Input& input) {
   read.number(*viewport, "height", "viewport.", input.viewport.height, true);
   read.number(object, "gap", "", input.gap);
   read.number(object, "aspect", "", input.aspect);
+  read.number(object, "min_aspect", "", input.min_aspect);
+  read.number(object, "max_aspect", "", input.max_aspect);
   read.number(object, "min_tile_width", "", input.min_tile_width);
   read.one_of(object, "mode", "", input.mode, kModes, "\"grid\", \"spotlight\" or \"auto\"");
   read.one_of(object, "policy", "", input.policy, kPolicies, "\"table\" or \"best-fit\"");
