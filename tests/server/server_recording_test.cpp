@@ -70,6 +70,12 @@ std::string join_and_record(WsClient& socket, const std::string& code) {
   return socket.receive_type("room:recording").value()["recording_id"];
 }
 
+// Stops the room's recording from `socket`; back once the room says it is off.
+void stop_recording(WsClient& socket) {
+  socket.send({{"type", "recording:stop"}});
+  REQUIRE(socket.receive_type("room:recording").value()["state"] == "off");
+}
+
 // On `socket`, in the room it joined: records one finished recording of `webm`. Its id.
 std::string record_one(WsClient& socket, unsigned short port, const User& who, const std::string& code, const std::string& webm) {
   socket.send({{"type", "recording:start"}});
@@ -223,8 +229,7 @@ TEST_CASE("A recorder still uploading after the stop is waited for, and its late
   const std::string webm = streamed_webm(4);
   const std::size_t third = webm.size() / 3;
   CHECK(put_chunk(port, ana, id, "s1", 0, webm.substr(0, third)).status == 200);
-  a.send({{"type", "recording:stop"}});
-  REQUIRE(a.receive_type("room:recording").value()["state"] == "off");
+  stop_recording(a);
   std::this_thread::sleep_for(std::chrono::seconds(6));
   CHECK(put_chunk(port, ana, id, "s1", third, webm.substr(third, third)).status == 200);
   std::this_thread::sleep_for(std::chrono::seconds(6));
@@ -245,8 +250,7 @@ TEST_CASE("A recording stopped before its first chunk arrived waits for that chu
   const std::string code = new_room(port, ana);
   WsClient a(port, ana.token);
   const std::string id = join_and_record(a, code);
-  a.send({{"type", "recording:stop"}});
-  REQUIRE(a.receive_type("room:recording").value()["state"] == "off");
+  stop_recording(a);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const std::string webm = streamed_webm(2);
   CHECK(put_chunk(port, ana, id, "s1", 0, webm, true).status == 200);
