@@ -167,6 +167,38 @@ TEST_CASE("Every actor, power and target gets the table's answer") {
       {member, P::clear_board, W::member, "not_host: Only the host or a co-host can clear the board."},
       {member, P::clear_board, W::cohost, "not_host: Only the host or a co-host can clear the board."},
       {member, P::clear_board, W::host, "not_host: Only the host or a co-host can clear the board."},
+      // mute_all
+      {host, P::mute_all, W::none, "allowed"},
+      {host, P::mute_all, W::self, "allowed"},
+      {host, P::mute_all, W::member, "allowed"},
+      {host, P::mute_all, W::cohost, "allowed"},
+      {host, P::mute_all, W::host, "allowed"},
+      {cohost, P::mute_all, W::none, "allowed"},
+      {cohost, P::mute_all, W::self, "allowed"},
+      {cohost, P::mute_all, W::member, "allowed"},
+      {cohost, P::mute_all, W::cohost, "allowed"},
+      {cohost, P::mute_all, W::host, "allowed"},
+      {member, P::mute_all, W::none, "not_host: Only the host or a co-host can mute everyone."},
+      {member, P::mute_all, W::self, "not_host: Only the host or a co-host can mute everyone."},
+      {member, P::mute_all, W::member, "not_host: Only the host or a co-host can mute everyone."},
+      {member, P::mute_all, W::cohost, "not_host: Only the host or a co-host can mute everyone."},
+      {member, P::mute_all, W::host, "not_host: Only the host or a co-host can mute everyone."},
+      // lower_hand
+      {host, P::lower_hand, W::none, "allowed"},
+      {host, P::lower_hand, W::self, "allowed"},
+      {host, P::lower_hand, W::member, "allowed"},
+      {host, P::lower_hand, W::cohost, "allowed"},
+      {host, P::lower_hand, W::host, "allowed"},
+      {cohost, P::lower_hand, W::none, "allowed"},
+      {cohost, P::lower_hand, W::self, "allowed"},
+      {cohost, P::lower_hand, W::member, "allowed"},
+      {cohost, P::lower_hand, W::cohost, "allowed"},
+      {cohost, P::lower_hand, W::host, "allowed"},
+      {member, P::lower_hand, W::none, "not_host: Only the host or a co-host can lower someone else's hand."},
+      {member, P::lower_hand, W::self, "not_host: Only the host or a co-host can lower someone else's hand."},
+      {member, P::lower_hand, W::member, "not_host: Only the host or a co-host can lower someone else's hand."},
+      {member, P::lower_hand, W::cohost, "not_host: Only the host or a co-host can lower someone else's hand."},
+      {member, P::lower_hand, W::host, "not_host: Only the host or a co-host can lower someone else's hand."},
   }));
   CAPTURE(role_name(actor), std::string(to_string(power)), static_cast<int>(whom));
   CHECK(outcome(actor, power, whom) == expected);
@@ -175,7 +207,7 @@ TEST_CASE("Every actor, power and target gets the table's answer") {
 TEST_CASE("A role with both flags is the host") {
   const Role both{true, true};
   for (const Power power : {Power::mute, Power::kick, Power::make_cohost, Power::transfer_host, Power::lock,
-                            Power::change_settings, Power::end_room, Power::clear_board}) {
+                            Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::lower_hand}) {
     CAPTURE(std::string(to_string(power)));
     for (const W whom : {W::none, W::self, W::member, W::cohost, W::host}) {
       CHECK(outcome(both, power, whom) == outcome(host, power, whom));
@@ -183,12 +215,13 @@ TEST_CASE("A role with both flags is the host") {
   }
 }
 
-TEST_CASE("Room-wide powers ignore a target, powers on someone are the four that name one") {
+TEST_CASE("Room-wide powers ignore a target, powers on someone are the five that name one") {
   CHECK(acts_on_someone(Power::mute));
   CHECK(acts_on_someone(Power::kick));
   CHECK(acts_on_someone(Power::make_cohost));
   CHECK(acts_on_someone(Power::transfer_host));
-  for (const Power power : {Power::lock, Power::change_settings, Power::end_room, Power::clear_board}) {
+  CHECK(acts_on_someone(Power::lower_hand));
+  for (const Power power : {Power::lock, Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all}) {
     CAPTURE(std::string(to_string(power)));
     CHECK_FALSE(acts_on_someone(power));
     CHECK(check_power(cohost, power, host, false) == check_power(cohost, power));
@@ -198,7 +231,7 @@ TEST_CASE("Room-wide powers ignore a target, powers on someone are the four that
 TEST_CASE("Powers have distinct spellings and every refusal is a sentence") {
   std::set<std::string> spellings;
   for (const Power power : {Power::mute, Power::kick, Power::make_cohost, Power::transfer_host, Power::lock,
-                            Power::change_settings, Power::end_room, Power::clear_board}) {
+                            Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::lower_hand}) {
     spellings.insert(std::string(to_string(power)));
     for (const Role actor : {host, cohost, member}) {
       for (const std::optional<Role> target : {std::optional<Role>{}, std::optional<Role>{member}, std::optional<Role>{cohost},
@@ -213,5 +246,5 @@ TEST_CASE("Powers have distinct spellings and every refusal is a sentence") {
       }
     }
   }
-  CHECK(spellings.size() == 8);
+  CHECK(spellings.size() == 10);
 }

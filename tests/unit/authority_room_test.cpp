@@ -743,3 +743,152 @@ TEST_CASE("A room that is no meeting never warns or ends on the clock") {
   CHECK(lines(room.rules.tick(kStart + 365LL * 24 * 3'600'000)).empty());
   CHECK(room.rules.phase() == Phase::active);
 }
+
+// ---------------------------------------------------------------------------------------------
+// hands, reactions, Mute all (gestures.h)
+
+namespace {
+
+std::optional<std::int64_t> hand_of(const RoomAuthority& rules, const std::string& user_id) {
+  return rules.member(user_id)->hand_raised_at;
+}
+
+// Who has a hand up, in the order the room shows them (the time each went up).
+std::vector<std::string> hands_in_order(const RoomAuthority& rules) {
+  std::vector<const Member*> up;
+  for (const Member& m : rules.members()) {
+    if (m.hand_raised_at) up.push_back(&m);
+  }
+  std::stable_sort(up.begin(), up.end(), [](const Member* a, const Member* b) { return *a->hand_raised_at < *b->hand_raised_at; });
+  std::vector<std::string> names;
+  for (const Member* m : up) names.push_back(m->user_id);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("A raised hand tells everyone once, in the order hands went up, and lowering one keeps the others' order") {
+  Room room;
+  for (const auto& [who, conn] : {std::pair{"ana", 1}, {"ben", 2}, {"cy", 3}, {"dan", 4}}) room.join(who, conn);
+  room.now += 1000;
+  CHECK(lines(room.send(4, "dan", cli::RaiseHand{true, std::nullopt})) ==
+        std::vector<std::string>{"c1 room:participant-updated", "c2 room:participant-updated", "c3 room:participant-updated",
+                                 "c4 room:participant-updated"});
+  CHECK(hand_of(room.rules, "dan") == room.now);
+  room.now += 1000;
+  room.send(2, "ben", cli::RaiseHand{true, std::nullopt});
+  room.now += 1000;
+  room.send(3, "cy", cli::RaiseHand{true, std::nullopt});
+  CHECK(hands_in_order(room.rules) == std::vector<std::string>{"dan", "ben", "cy"});
+  // Up again changes nothing and tells nobody: dan keeps his place in the queue.
+  room.now += 1000;
+  CHECK(lines(room.send(4, "dan", cli::RaiseHand{true, std::nullopt})).empty());
+  room.send(2, "ben", cli::RaiseHand{false, std::nullopt});
+  CHECK(hands_in_order(room.rules) == std::vector<std::string>{"dan", "cy"});
+  // What everyone hears carries the hand; a hand is never saved.
+  const Outcome down = room.send(4, "dan", cli::RaiseHand{false, std::nullopt});
+  CHECK_FALSE(has(down, "save dan"));
+  CHECK_FALSE(std::get<srv::ParticipantUpdated>(std::get<Deliver>(down.effects[0]).message).user.hand_raised_at);
+  CHECK(hands_in_order(room.rules) == std::vector<std::string>{"cy"});
+}
+
+TEST_CASE("The host and co-hosts lower anyone's hand, nobody raises someone else's, and a member lowers only their own") {
+  Room room;
+  for (const auto& [who, conn] : {std::pair{"ana", 1}, {"ben", 2}, {"cy", 3}}) room.join(who, conn);
+  room.send(3, "cy", cli::RaiseHand{true, std::nullopt});
+  room.send(1, "ana", cli::RaiseHand{true, std::nullopt});
+  const auto [actor, conn, target, raised, expected] = GENERATE(table<std::string, ConnId, std::string, bool, std::string>({
+      {"ben", 2, "cy", false, "not_host"},  // a member lowering someone else's
+      {"ben", 2, "cy", true, "bad_request"},
+      {"ana", 1, "cy", true, "bad_request"},  // not even the host raises a hand for someone
+      {"ana", 1, "zed", false, "not_in_room"},
+      {"ana", 1, "cy", false, "lowered"},
+      {"ben", 2, "ben", false, "lowered"},  // naming oneself is one's own hand
+  }));
+  CAPTURE(actor, target, raised);
+  if (expected == "lowered") REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  const Outcome outcome = room.send(conn, actor, cli::RaiseHand{raised, target});
+  if (expected != "lowered") {
+    REQUIRE(outcome.problem);
+    CHECK(mehfil::protocol::to_string(outcome.problem->code) == expected);
+    CHECK(outcome.effects.empty());
+    CHECK(hand_of(room.rules, "cy"));
+  } else {
+    CHECK_FALSE(outcome.problem);
+    if (target == "cy") CHECK_FALSE(hand_of(room.rules, "cy"));
+    // A co-host lowers even the host's hand: it only tidies the queue.
+    REQUIRE_FALSE(room.send(2, "ben", cli::RaiseHand{false, std::string("ana")}).problem);
+    CHECK_FALSE(hand_of(room.rules, "ana"));
+  }
+}
+
+TEST_CASE("Hands and reactions are rate-limited per member, with the seconds to wait, and the window slides") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  for (int i = 0; i < kReactionsPerWindow; ++i) {
+    room.now += 10;
+    const Outcome sent = room.send(2, "ben", cli::SendReaction{"\U0001F44F"});
+    REQUIRE_FALSE(sent.problem);
+    CHECK(lines(sent) == std::vector<std::string>{"c1 room:reaction", "c2 room:reaction"});  // the sender sees it too
+  }
+  const std::int64_t first = kStart + 10;
+  room.now += 10;
+  const Outcome flooded = room.send(2, "ben", cli::SendReaction{"\U0001F44F"});
+  REQUIRE(flooded.problem);
+  CHECK(flooded.problem->code == ErrorCode::rate_limited);
+  CHECK(flooded.problem->retry_after_s == static_cast<int>((first + kReactionWindowMs - room.now + 999) / 1000));
+  CHECK(flooded.effects.empty());
+  CHECK_FALSE(room.send(1, "ana", cli::SendReaction{"\U0001F389"}).problem);  // ana's budget is her own
+  room.now = first + kReactionWindowMs;  // the first one left the window: one more fits
+  CHECK_FALSE(room.send(2, "ben", cli::SendReaction{"\U0001F44F"}).problem);
+  CHECK(room.send(2, "ben", cli::SendReaction{"\U0001F44F"}).problem->code == ErrorCode::rate_limited);
+
+  for (int i = 0; i < kHandChangesPerWindow; ++i) REQUIRE_FALSE(room.send(2, "ben", cli::RaiseHand{i % 2 == 0, std::nullopt}).problem);
+  const Outcome hand = room.send(2, "ben", cli::RaiseHand{true, std::nullopt});
+  REQUIRE(hand.problem);
+  CHECK(hand.problem->code == ErrorCode::rate_limited);
+  CHECK_FALSE(hand_of(room.rules, "ben"));  // refused: nothing changed
+}
+
+TEST_CASE("A hand stays up through a dropped socket, comes back in room:joined, and goes with its owner") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.send(2, "ben", cli::RaiseHand{true, std::nullopt});
+  room.rules.socket_closed(2, room.now);
+  JoinRequest back;
+  back.actor = person("ben");
+  back.conn = 5;
+  back.resumed_peer = "p-ben";
+  const Outcome rejoined = room.rules.join(back, room.now + 1000);
+  const auto welcome = std::find_if(rejoined.effects.begin(), rejoined.effects.end(), [](const Effect& e) { return std::holds_alternative<Welcome>(e); });
+  REQUIRE(welcome != rejoined.effects.end());
+  CHECK(std::get<Welcome>(*welcome).joined.self.hand_raised_at == kStart);
+  room.send(5, "ben", cli::LeaveRoom{});
+  room.join("ben", 6);
+  CHECK_FALSE(hand_of(room.rules, "ben"));
+}
+
+TEST_CASE("Mute all mutes everyone whose microphone is on but the one who asks and the host, and members may not") {
+  Room room;
+  for (const auto& [who, conn] : {std::pair{"ana", 1}, {"ben", 2}, {"cy", 3}, {"dan", 4}}) {
+    room.join(who, conn);
+    room.send(conn, who, cli::MediaState{who != std::string("dan"), true, false});  // dan's microphone is off already
+  }
+  CHECK(room.send(3, "cy", cli::MuteAll{}).problem->message == "Only the host or a co-host can mute everyone.");
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  const Outcome muted = room.send(2, "ben", cli::MuteAll{});
+  REQUIRE_FALSE(muted.problem);
+  // Only cy is told to mute: ben asked, ana is the host, dan was muted already.
+  CHECK(lines(muted) == std::vector<std::string>{"c3 room:host-action", "save cy", "c1 room:participant-updated", "c2 room:participant-updated",
+                                                 "c3 room:participant-updated", "c4 room:participant-updated"});
+  CHECK(room.rules.member("ana")->audio);
+  CHECK(room.rules.member("ben")->audio);
+  CHECK_FALSE(room.rules.member("cy")->audio);
+  const Outcome by_host = room.send(1, "ana", cli::MuteAll{});
+  CHECK(has(by_host, "c2 room:host-action"));
+  CHECK_FALSE(room.rules.member("ben")->audio);
+  CHECK(room.rules.member("ana")->audio);
+  CHECK(lines(room.send(1, "ana", cli::MuteAll{})).empty());  // nobody left to mute
+}

@@ -19,7 +19,7 @@ inline const std::string kSdp =
     "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n";
 
 inline Participant amira() { return {"u_amira", "p-amira-1", "Amira", true, false, true, true, false}; }
-inline Participant jose() { return {"u_jose", "p-jose-1", "José Ñúñez 🎤", false, true, true, false, true}; }
+inline Participant jose() { return {"u_jose", "p-jose-1", "José Ñúñez 🎤", false, true, true, false, true, false, 1718000000456}; }
 
 inline server::ChatMessage chat_line() {
   return {"m42", "u_jose", "José", "salaam — ¿qué tal? \"quoted\" \\ and\nnewline", 1718000000123, "c-7f3a"};
@@ -61,6 +61,9 @@ inline std::vector<ClientMessage> every_client_message() {
       client::PauseRecording{},
       client::ResumeRecording{},
       client::StopRecording{},
+      client::RaiseHand{false, "u_jose"},
+      client::SendReaction{"\U0001F44F"},
+      client::MuteAll{},
       client::Ping{},
   };
 }
@@ -72,7 +75,7 @@ inline std::vector<ServerMessage> every_server_message() {
                                        {"turn:turn.example.org:3478?transport=udp", "1718086400:u_ana", "RiKLK0ylTtIZCla3PoY+/P/GysM="}}},
       server::IceServers{{{"turn:turn.example.org:3478?transport=udp", "1718172800:u_ana", "5Zl1bMS7Yq8e2S0y4iJbN2yJm3s="}}},
       server::Ack{RequestId{"req-1"}},
-      server::RoomJoined{{"u_amira", "p-amira-1", "Amira", true},
+      server::RoomJoined{{"u_amira", "p-amira-1", "Amira", true, 1718000000789},
                          {"Ab3kP9xz", "Friday standup", "u_amira", 10, false, settings, true},
                          {amira(), jose()},
                          "resume.token-abc"},
@@ -80,6 +83,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::ParticipantLeft{"Ab3kP9xz", "u_jose", "p-jose-1", 1},
       server::ParticipantUpdated{"Ab3kP9xz", jose()},
       server::HostAction{server::HostActionKind::kick, "u_jose", "u_amira"},
+      server::Reaction{"Ab3kP9xz", "u_jose", "p-jose-1", "\u2764\uFE0F"},
       server::HostAway{"Ab3kP9xz", "u_amira"},
       server::HostChanged{"Ab3kP9xz", "u_jose", "u_amira"},
       server::FriendUpdate{"u_jose", "José", true},

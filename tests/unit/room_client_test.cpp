@@ -566,3 +566,42 @@ TEST_CASE("A callee whose phone still rings gets a link but no tile, and no medi
   CHECK(first_of<HoldMedia>(out).held);
   CHECK(first_of<ApplyParticipants>(out).participants.empty());
 }
+
+TEST_CASE("Our hand goes up and down by message, follows what the server says of it, and others' hands are in the list") {
+  RoomClient room = in_room();
+  const auto sent = room.handle(RaiseHand{true}, 30);
+  REQUIRE(count_of<SendMessage>(sent) == 1);
+  CHECK(std::get<client::RaiseHand>(first_of<SendMessage>(sent).message) == client::RaiseHand{true, std::nullopt});
+  CHECK_FALSE(room.self().hand_raised_at);  // up once the server says so
+  auto me = person("5");
+  me.hand_raised_at = 40;
+  receive(room, server::ParticipantUpdated{"AbCdEf23", me});
+  CHECK(room.self().hand_raised_at == 40);
+  auto other = person("2");
+  other.hand_raised_at = 50;
+  const auto out = receive(room, server::ParticipantUpdated{"AbCdEf23", other});
+  CHECK(first_of<ApplyParticipants>(out).updated.at(0).hand_raised_at == 50);
+  // The host lowers it: a host intent naming them, sent as room:raise-hand.
+  RoomClient host = in_room("1", "u1");
+  receive(host, server::ParticipantUpdated{"AbCdEf23", other});
+  HostIntent lower;
+  lower.action = HostActionKind::lower_hand;
+  lower.target_user_id = "u2";
+  CHECK(std::get<client::RaiseHand>(first_of<SendMessage>(host.handle(lower, 60)).message) == client::RaiseHand{false, "u2"});
+  HostIntent all;
+  all.action = HostActionKind::mute_all;
+  CHECK(std::holds_alternative<client::MuteAll>(first_of<SendMessage>(host.handle(all, 60)).message));
+  CHECK(count_of<Rejected>(room.handle(all, 60)) == 1);  // not for a member
+}
+
+TEST_CASE("A reaction is sent only from the set and only in a room, and each one heard is shown") {
+  RoomClient before;
+  CHECK(count_of<Rejected>(before.handle(SendReaction{"\U0001F44D"}, 0)) == 1);
+  RoomClient room = in_room();
+  CHECK(count_of<Rejected>(room.handle(SendReaction{"<b>"}, 30)) == 1);
+  CHECK(count_of<SendMessage>(room.handle(SendReaction{"\U0001F389"}, 30)) == 1);
+  const auto out = receive(room, server::Reaction{"AbCdEf23", "u2", "p2", "\U0001F389"});
+  const auto shown = first_of<ShowReaction>(out);
+  CHECK(shown.peer_id == "p2");
+  CHECK(shown.emoji == "\U0001F389");
+}

@@ -77,11 +77,30 @@ TEST_CASE("Host actions offered follow the permission table for each role and ta
   CHECK(actions_on(me, target, self) == expected);
 }
 
-TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock and change settings") {
+TEST_CASE("Lower hand is offered on someone else's raised hand to the host and co-hosts only") {
+  protocol::Participant raised;
+  raised.user_id = "u2";
+  raised.hand_raised_at = 1000;
+  protocol::Participant host_raised = raised;
+  host_raised.is_host = true;
+  using K = HostActionKind;
+  using Ks = std::vector<K>;
+  const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
+  const auto [me, target, self, expected] = GENERATE_COPY(table<Role, protocol::Participant, bool, Ks>({
+      {as_host, raised, false, Ks{K::mute, K::kick, K::make_cohost, K::transfer, K::lower_hand}},
+      {as_cohost, raised, false, Ks{K::mute, K::kick, K::lower_hand}},
+      {as_cohost, host_raised, false, Ks{K::lower_hand}},  // the host's hand too: it only tidies the queue
+      {as_guest, raised, false, Ks{}},
+      {as_host, host_raised, true, Ks{K::mute}},  // one's own hand goes down with the hand button
+  }));
+  CHECK(actions_on(me, target, self) == expected);
+}
+
+TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock, change settings and mute all") {
   using K = HostActionKind;
   const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
-  CHECK(room_actions(as_host) == std::vector<K>{K::lock, K::settings, K::end});
-  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings});
+  CHECK(room_actions(as_host) == std::vector<K>{K::lock, K::settings, K::mute_all, K::end});
+  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings, K::mute_all});
   CHECK(room_actions(as_guest).empty());
   CHECK_FALSE(may_offer(as_cohost, K::transfer));
   CHECK_FALSE(may_offer(as_cohost, K::make_cohost));

@@ -114,7 +114,7 @@ std::optional<rm::SignalingState> signaling_state(std::string_view name) {
 }
 std::optional<rm::HostActionKind> host_action(std::string_view name) {
   using A = rm::HostActionKind;
-  for (A a : {A::mute, A::kick, A::make_cohost, A::transfer, A::lock, A::settings, A::end}) {
+  for (A a : {A::mute, A::kick, A::make_cohost, A::transfer, A::lock, A::settings, A::end, A::mute_all, A::lower_hand}) {
     if (rm::to_string(a) == name) return a;
   }
   return std::nullopt;
@@ -199,6 +199,10 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = intent;
   } else if (type == "claim-host") {
     event = rm::ClaimHost{};
+  } else if (type == "raise-hand") {
+    event = rm::RaiseHand{r.flag("raised")};
+  } else if (type == "react") {
+    event = rm::SendReaction{r.text("emoji")};
   } else if (type == "grow") {
     event = rm::GrowRoom{};
   } else if (type == "record") {
@@ -271,10 +275,12 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
 
 // --- writing --------------------------------------------------------------------------------------
 
+json hand_json(const std::optional<std::int64_t>& raised_at) { return raised_at ? json(*raised_at) : json(nullptr); }
+
 json participant_json(const proto::Participant& p) {
   return {{"user_id", p.user_id}, {"peer_id", p.peer_id},   {"display_name", p.display_name},
           {"is_host", p.is_host}, {"is_cohost", p.is_cohost}, {"audio", p.audio},
-          {"video", p.video},     {"screen", p.screen}};
+          {"video", p.video},     {"screen", p.screen},       {"hand_raised_at", hand_json(p.hand_raised_at)}};
 }
 
 // RTCIceServer objects for RTCConfiguration.iceServers.
@@ -344,6 +350,8 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "chat"}, {"message", chat_json(c.message)}};
         } else if constexpr (std::is_same_v<T, rm::MuteMicrophone>) {
           return {{"type", "mute-microphone"}};
+        } else if constexpr (std::is_same_v<T, rm::ShowReaction>) {
+          return {{"type", "reaction"}, {"user_id", c.user_id}, {"peer_id", c.peer_id}, {"emoji", c.emoji}};
         } else if constexpr (std::is_same_v<T, rm::Rejected>) {
           return {{"type", "rejected"}, {"reason", c.reason}};
         } else if constexpr (std::is_same_v<T, rm::CreatePeer>) {
@@ -484,7 +492,8 @@ std::string CallBridge::snapshot() const {
                                     : json{{"user_id", self.user_id},
                                            {"peer_id", self.peer_id},
                                            {"display_name", self.display_name},
-                                           {"is_host", self.is_host}}},
+                                           {"is_host", self.is_host},
+                                           {"hand_raised_at", hand_json(self.hand_raised_at)}}},
       {"room", room.room_code.empty() ? json(nullptr)
                                       : json{{"room_code", room.room_code},
                                              {"room_name", room.room_name},

@@ -8,6 +8,7 @@
 // Events in (JSON objects, snake_case, "type" first):
 //   preview | join {room_code, display_name, password?} | submit-password {password} | leave
 //   own-media {audio, video, screen} | host {action, target_user_id?, locked?, settings?} | grow
+//   raise-hand {raised} | react {emoji}
 //   invite {user_ids} | record {action: start | pause | resume | stop}
 //   chat {text, client_msg_id} | board-ops {ops} | board-cursor {x, y, laser}
 //   socket-opened | socket-closed {jitter} | tick
@@ -22,7 +23,7 @@
 //   open-socket | close-socket | toast {kind, detail} | screen {screen, code, message, by, reason}
 //   error {code, message} | participants {participants, joined, left, updated} (lists of participants)
 //   friend {user_id, relation} | board-ops {from, ops} | board-cursor {from, x, y, laser}
-//   chat {message} | mute-microphone | rejected {reason}
+//   chat {message} | mute-microphone | reaction {user_id, peer_id, emoji} | rejected {reason}
 //   create-peer {peer, polite, offers_first, ice_servers: [{urls, username?, credential?}]} | create-offer {peer, op} | create-answer {peer, op}
 //   set-local {peer, op, sdp_type, sdp} | set-remote {peer, op, sdp_type, sdp}
 //   add-ice {peer, op, candidate} | restart-ice {peer} | close-peer {peer}

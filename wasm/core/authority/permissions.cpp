@@ -24,6 +24,8 @@ std::string_view lacking(Power power) {
     case Power::change_settings: return "Only the host or a co-host can change the room's settings.";
     case Power::end_room: return "Only the host can end the room.";
     case Power::clear_board: return "Only the host or a co-host can clear the board.";
+    case Power::mute_all: return "Only the host or a co-host can mute everyone.";
+    case Power::lower_hand: return "Only the host or a co-host can lower someone else's hand.";
   }
   return "Only the host can do that.";
 }
@@ -40,12 +42,15 @@ std::string_view to_string(Power power) {
     case Power::change_settings: return "change_settings";
     case Power::end_room: return "end_room";
     case Power::clear_board: return "clear_board";
+    case Power::mute_all: return "mute_all";
+    case Power::lower_hand: return "lower_hand";
   }
   return "?";
 }
 
 bool acts_on_someone(Power power) {
-  return power == Power::mute || power == Power::kick || power == Power::make_cohost || power == Power::transfer_host;
+  return power == Power::mute || power == Power::kick || power == Power::make_cohost || power == Power::transfer_host ||
+         power == Power::lower_hand;
 }
 
 std::optional<Refusal> check_power(Role actor, Power power, std::optional<Role> target, bool target_is_self) {
@@ -70,10 +75,12 @@ std::optional<Refusal> check_power(Role actor, Power power, std::optional<Role> 
     case Power::transfer_host:
       if (target_is_self || whom.is_host) return nonsense("You are already the host.");
       return std::nullopt;
+    case Power::lower_hand:  // lowering a hand, even the host's, only tidies the queue
     case Power::lock:
     case Power::change_settings:
     case Power::end_room:
     case Power::clear_board:
+    case Power::mute_all:
       return std::nullopt;
   }
   return std::nullopt;

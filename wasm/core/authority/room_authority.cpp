@@ -71,7 +71,8 @@ Role RoomAuthority::role_of(const Actor& actor) const {
 
 protocol::Participant RoomAuthority::participant(const Member& m) const {
   const bool ringing = facts_.call_ringing && facts_.call_between.size() == 2 && m.user_id == facts_.call_between[1];
-  return {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host, m.is_cohost, m.audio, m.video, m.screen, ringing};
+  return {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host, m.is_cohost, m.audio, m.video, m.screen, ringing,
+          m.hand_raised_at};
 }
 
 int RoomAuthority::announced_count() const {
@@ -210,7 +211,7 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   save(m, out);
 
   srv::RoomJoined joined;
-  joined.self = {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host};
+  joined.self = {m.user_id, m.peer_id, m.display_name, role_of(m.user_id).is_host, m.hand_raised_at};
   joined.room = {facts_.room_code, facts_.room_name, facts_.host_user_id, facts_.max_participants, facts_.is_locked,
                  facts_.settings, !facts_.call_between.empty()};
   for (const Member& other : members_) {
@@ -433,6 +434,18 @@ void RoomAuthority::apply_power(const Actor& actor, Power power, const std::stri
       return end("ended_by_host", out);
     case Power::clear_board:
       return;  // the board's shell clears it; nothing to change here
+    case Power::mute_all:
+      for (Member& m : members_) {
+        const bool spared = m.user_id == actor.user_id || role_of(m.user_id).is_host || !m.announced;
+        if (spared || !m.audio) continue;
+        if (m.conn != 0) out.push_back(Deliver{{m.conn}, srv::HostAction{srv::HostActionKind::mute, m.user_id, actor.user_id}});
+        m.audio = false;
+        save(m, out);
+        broadcast(srv::ParticipantUpdated{facts_.room_code, participant(m)}, out);
+      }
+      return;
+    case Power::lower_hand:
+      return set_hand(*target, false, out);
   }
 }
 
@@ -458,6 +471,12 @@ Outcome RoomAuthority::delete_room(const Actor& actor, std::int64_t now) {
     end("deleted", outcome.effects);
   }
   return outcome;
+}
+
+void RoomAuthority::set_hand(Member& m, bool raised, std::vector<Effect>& out) {
+  if (raised == m.hand_raised_at.has_value()) return;  // up already, or down already: nothing to tell
+  m.hand_raised_at = raised ? std::optional<std::int64_t>(now_) : std::nullopt;
+  broadcast(srv::ParticipantUpdated{facts_.room_code, participant(m)}, out);
 }
 
 // "Become Host": anyone in the room may take it over while the host is away, so a dropped host does
@@ -591,6 +610,22 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           }
           broadcast(recording_state(), out);
           out.push_back(SaveRecording{r});
+        } else if constexpr (std::is_same_v<T, cli::RaiseHand>) {
+          if (m.target_user_id && *m.target_user_id != self->user_id) {
+            if (m.raised) return refuse(ErrorCode::bad_request, "You can raise only your own hand.");
+            return power(Power::lower_hand, *m.target_user_id);
+          }
+          if (auto limited = self->hand_changes.take(now, kHandChangesPerWindow, kHandWindowMs, "hand changes")) {
+            return void(outcome.problem = std::move(limited));
+          }
+          set_hand(*self, m.raised, out);
+        } else if constexpr (std::is_same_v<T, cli::SendReaction>) {
+          if (auto limited = self->reactions.take(now, kReactionsPerWindow, kReactionWindowMs, "reactions")) {
+            return void(outcome.problem = std::move(limited));
+          }
+          broadcast(srv::Reaction{facts_.room_code, self->user_id, self->peer_id, m.emoji}, out);
+        } else if constexpr (std::is_same_v<T, cli::MuteAll>) {
+          power(Power::mute_all);
         } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
           // "Add people": either of the two opens the call's room up; they host it from now on.
           if (hosted()) return refuse(ErrorCode::bad_request, "This room is open to more people already.");

@@ -43,6 +43,13 @@
 // when their place goes with nobody to take over, the recording stops. Another of the same (start
 // while recording, pause while paused...) is bad_request.
 //
+// Hands and reactions (gestures.h): a member raises and lowers their own hand (room:raise-hand),
+// and the host and co-hosts lower anyone's (Power::lower_hand); each change is
+// room:participant-updated to everyone, hand_raised_at giving the order hands went up. A reaction
+// (room:reaction) goes to everyone, the sender too, and is kept nowhere. "Mute all"
+// (room:mute-all, Power::mute_all) mutes everyone whose microphone is on but the one who asks and
+// the host: each hears room:host-action mute, everyone room:participant-updated.
+//
 // Invites (room:invite, "Invite from Friends List"): anyone in an open room may invite their
 // friends (the shell says which of the named people are), while the room is not locked and has a
 // free place; people already here are left out, and people the host removed may not be invited. An invited friend comes in without the password
@@ -57,6 +64,7 @@
 #include <vector>
 
 #include "authority/code_runs.h"
+#include "authority/gestures.h"
 #include "authority/permissions.h"
 #include "authority/problem.h"
 #include "protocol/messages.h"
@@ -127,6 +135,10 @@ struct Member {
   ConnId conn = 0;               // 0 while reserved (REST join) or dropped
   std::int64_t detached_at = 0;  // when the socket went (or the reservation was made)
   bool announced = false;        // the others were told (room:participant-joined)
+  // Raised hands and reactions (gestures.h): live only, never saved.
+  std::optional<std::int64_t> hand_raised_at;
+  UseWindow reactions;
+  UseWindow hand_changes;
 };
 
 // Who is asking: a user as their token names them.
@@ -269,6 +281,7 @@ class RoomAuthority {
   protocol::server::RecordingState recording_state() const;
   void apply_power(const Actor& actor, Power power, const std::string& target_user_id, std::vector<Effect>& out);
   void claim_host(Member& self, Outcome& outcome);
+  void set_hand(Member& member, bool raised, std::vector<Effect>& out);  // tells everyone when it changed
   void broadcast(protocol::ServerMessage message, std::vector<Effect>& out, const std::string& except_user = {}) const;
   void save(const Member& member, std::vector<Effect>& out, std::optional<std::int64_t> left_at = std::nullopt,
             bool kicked = false) const;

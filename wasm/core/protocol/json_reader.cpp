@@ -127,6 +127,11 @@ void JsonReader::integer(const char* name, std::optional<int>& out, std::int64_t
   integer(name, out.emplace(), min, max);
 }
 
+void JsonReader::integer(const char* name, std::optional<std::int64_t>& out, std::int64_t min, std::int64_t max) {
+  if (!find(name, false)) return;
+  integer(name, out.emplace(), min, max);
+}
+
 void JsonReader::choice(const char* name, server::HostActionKind& out) {
   json* value = find(name, true);
   if (!value) return;

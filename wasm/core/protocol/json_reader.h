@@ -40,6 +40,7 @@ class JsonReader {
   void integer(const char* name, int& out, std::int64_t min, std::int64_t max);
   void integer(const char* name, std::int64_t& out, std::int64_t min, std::int64_t max);
   void integer(const char* name, std::optional<int>& out, std::int64_t min, std::int64_t max);
+  void integer(const char* name, std::optional<std::int64_t>& out, std::int64_t min, std::int64_t max);
   void choice(const char* name, server::HostActionKind& out);
   void choice(const char* name, ErrorCode& out);
   void choice(const char* name, server::Presence& out);

@@ -34,6 +34,9 @@ class JsonWriter {
   void integer(const char* name, const std::optional<int>& value, std::int64_t, std::int64_t) {
     if (value) object_[name] = *value;
   }
+  void integer(const char* name, const std::optional<std::int64_t>& value, std::int64_t, std::int64_t) {
+    if (value) object_[name] = *value;
+  }
   void choice(const char* name, server::HostActionKind value) {
     object_[name] = value == server::HostActionKind::kick ? "kick" : "mute";
   }

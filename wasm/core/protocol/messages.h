@@ -84,6 +84,9 @@ struct Participant {
   // ready when they answer, but they are not "here" yet. Others keep them off the stage and send
   // them no media until this is false (room/room_client.h). On the wire only when true.
   bool ringing = false;
+  // When they raised their hand (ms since the epoch, the server's clock), or nothing: the room shows
+  // raised hands in this order. Kept with the live room only (authority/gestures.h).
+  std::optional<std::int64_t> hand_raised_at;
   friend bool operator==(const Participant&, const Participant&) = default;
 };
 
@@ -304,6 +307,27 @@ struct StopRecording {
   static constexpr std::string_view type_name = "recording:stop";
   friend bool operator==(const StopRecording&, const StopRecording&) = default;
 };
+// Raise or lower a hand (the H key): `raised` for our own. The host and co-hosts lower someone
+// else's by naming them (`raised` false). Everyone hears room:participant-updated.
+struct RaiseHand {
+  static constexpr std::string_view type_name = "room:raise-hand";
+  bool raised = false;
+  std::optional<std::string> target_user_id;  // someone else's hand, to lower it
+  friend bool operator==(const RaiseHand&, const RaiseHand&) = default;
+};
+// A reaction that floats over the sender's tile for everyone (kReactions, validation.h): relayed,
+// never stored.
+struct SendReaction {
+  static constexpr std::string_view type_name = "room:reaction";
+  std::string emoji;
+  friend bool operator==(const SendReaction&, const SendReaction&) = default;
+};
+// "Mute all": the host or a co-host mutes everyone whose microphone is on but themselves (and the
+// host, whom nobody else mutes). Each of them hears room:host-action mute.
+struct MuteAll {
+  static constexpr std::string_view type_name = "room:mute-all";
+  friend bool operator==(const MuteAll&, const MuteAll&) = default;
+};
 // "Add people": a 1:1 call's room opens up into an ordinary room, with both already inside.
 struct GrowRoom {
   static constexpr std::string_view type_name = "room:grow";
@@ -324,7 +348,8 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::CodeCursor, client::CodeRun, client::CodeOutput, client::CallRing,
                                    client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
                                    client::InviteFriends, client::DismissInvite, client::StartRecording,
-                                   client::PauseRecording, client::ResumeRecording, client::StopRecording, client::Ping>;
+                                   client::PauseRecording, client::ResumeRecording, client::StopRecording,
+                                   client::RaiseHand, client::SendReaction, client::MuteAll, client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -368,6 +393,7 @@ struct Self {
   std::string peer_id;
   std::string display_name;
   bool is_host = false;
+  std::optional<std::int64_t> hand_raised_at;  // our hand, still up after a rejoin
   friend bool operator==(const Self&, const Self&) = default;
 };
 struct Room {
@@ -430,6 +456,15 @@ struct ParticipantUpdated {
   friend bool operator==(const ParticipantUpdated&, const ParticipantUpdated&) = default;
 };
 enum class HostActionKind { mute, kick };  // "mute" | "kick"
+// Someone's reaction, to everyone in the room (the sender too): shown for a few seconds, then gone.
+struct Reaction {
+  static constexpr std::string_view type_name = "room:reaction";
+  std::string room_code;
+  std::string from_user_id;
+  std::string peer_id;
+  std::string emoji;  // one of kReactions
+  friend bool operator==(const Reaction&, const Reaction&) = default;
+};
 struct HostAction {
   static constexpr std::string_view type_name = "room:host-action";
   HostActionKind action = HostActionKind::mute;
@@ -683,7 +718,7 @@ struct ErrorReply {
 
 using ServerMessage =
     std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
-                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::HostAway,
+                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::HostAway,
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomEnding, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,

@@ -18,6 +18,7 @@
 // Nothing here allocates or throws.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -70,6 +71,10 @@ inline constexpr std::size_t kMaxFileNameChars = 64;
 inline constexpr std::size_t kMaxRunOutputChars = 16000;
 inline constexpr std::size_t kMaxRunOutputChunks = 256;
 
+// The reactions a room:reaction may carry, as the picker shows them: 👍 ❤️ 😂 👏 🎉 😮.
+inline constexpr std::array<std::string_view, 6> kReactions = {"\U0001F44D", "\u2764\uFE0F", "\U0001F602",
+                                                               "\U0001F44F", "\U0001F389", "\U0001F62E"};
+
 // Room codes: 8 characters from an alphabet without the look-alikes 0, O, 1, I and l, so a code
 // read aloud or copied by hand still works.
 inline constexpr std::size_t kRoomCodeLength = 8;
@@ -109,6 +114,7 @@ enum class TextRule {
                   // control or bidi override characters, no whitespace at either end
   program_output, // 0..kMaxRunOutputChars code points, no control or bidi override characters but
                   // tab and line breaks (a program's stdout or stderr, shown as text)
+  reaction,       // one of kReactions, exactly
 };
 
 struct TextProblem {

@@ -84,6 +84,7 @@ void fields(F& f, M& m) {
   f.flag("video", m.video);
   f.flag("screen", m.screen);
   f.flag_if("ringing", m.ringing);
+  f.integer("hand_raised_at", m.hand_raised_at, 0, kLatestTime);
 }
 
 template <class F, class M>
@@ -93,6 +94,7 @@ void fields(F& f, M& m) {
   f.text("peer_id", m.peer_id, TextRule::id);
   f.text("display_name", m.display_name, TextRule::display_name);
   f.flag("is_host", m.is_host);
+  f.integer("hand_raised_at", m.hand_raised_at, 0, kLatestTime);
 }
 
 template <class F, class M>
@@ -110,7 +112,7 @@ void fields(F& f, M& m) {
 // --- messages without fields ---
 
 template <class F, class M>
-  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::GrowRoom, client::Ping, server::Pong,
+  requires one_of<M, client::LeaveRoom, client::EndRoom, client::ClaimHost, client::GrowRoom, client::MuteAll, client::Ping, server::Pong,
                  client::PauseRecording, client::ResumeRecording, client::StopRecording>
 void fields(F&, M&) {}
 
@@ -135,6 +137,28 @@ template <class F, class M>
   requires one_of<M, client::HostMute, client::HostKick, client::HostTransfer, client::MakeCohost>
 void fields(F& f, M& m) {
   f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::RaiseHand>
+void fields(F& f, M& m) {
+  f.flag("raised", m.raised);
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::SendReaction>
+void fields(F& f, M& m) {
+  f.text("emoji", m.emoji, TextRule::reaction);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Reaction>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("from_user_id", m.from_user_id, TextRule::id);
+  f.text("peer_id", m.peer_id, TextRule::id);
+  f.text("emoji", m.emoji, TextRule::reaction);
 }
 
 template <class F, class M>

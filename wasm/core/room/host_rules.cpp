@@ -12,6 +12,8 @@ std::string_view to_string(HostActionKind action) {
     case HostActionKind::lock: return "lock";
     case HostActionKind::settings: return "settings";
     case HostActionKind::end: return "end";
+    case HostActionKind::mute_all: return "mute_all";
+    case HostActionKind::lower_hand: return "lower_hand";
   }
   return "?";
 }
@@ -25,6 +27,8 @@ authority::Power power_of(HostActionKind action) {
     case HostActionKind::lock: return authority::Power::lock;
     case HostActionKind::settings: return authority::Power::change_settings;
     case HostActionKind::end: return authority::Power::end_room;
+    case HostActionKind::mute_all: return authority::Power::mute_all;
+    case HostActionKind::lower_hand: return authority::Power::lower_hand;
   }
   return authority::Power::end_room;
 }
@@ -37,12 +41,15 @@ std::vector<HostActionKind> actions_on(Role me, const protocol::Participant& tar
   for (HostActionKind action : {HostActionKind::mute, HostActionKind::kick, HostActionKind::make_cohost, HostActionKind::transfer}) {
     if (!authority::check_power(me, power_of(action), whom, target_is_self)) actions.push_back(action);
   }
+  // Someone else's raised hand; one's own goes down with the hand button.
+  const bool lowers = target.hand_raised_at && !target_is_self;
+  if (lowers && !authority::check_power(me, authority::Power::lower_hand, whom, false)) actions.push_back(HostActionKind::lower_hand);
   return actions;
 }
 
 std::vector<HostActionKind> room_actions(Role me) {
   std::vector<HostActionKind> actions;
-  for (HostActionKind action : {HostActionKind::lock, HostActionKind::settings, HostActionKind::end}) {
+  for (HostActionKind action : {HostActionKind::lock, HostActionKind::settings, HostActionKind::mute_all, HostActionKind::end}) {
     if (may_offer(me, action)) actions.push_back(action);
   }
   return actions;

@@ -8,8 +8,10 @@
 //   kick          kick                       one participant
 //   make_cohost   make_cohost                one participant
 //   transfer      transfer_host              one participant
+//   lower_hand    lower_hand                 one participant whose hand is up (not our own)
 //   lock          lock                       the room
 //   settings      change_settings            the room
+//   mute_all      mute_all                   the room
 //   end           end_room                   the room
 //
 // What that gives (see the table in permissions.h): the host gets every action; a co-host mutes and
@@ -25,7 +27,7 @@
 
 namespace mehfil::room {
 
-enum class HostActionKind { mute, kick, make_cohost, transfer, lock, settings, end };
+enum class HostActionKind { mute, kick, make_cohost, transfer, lock, settings, end, mute_all, lower_hand };
 std::string_view to_string(HostActionKind action);
 authority::Power power_of(HostActionKind action);
 

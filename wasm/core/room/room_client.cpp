@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "protocol/validation.h"
 #include "room/bitrate.h"
 #include "room/reconnect_backoff.h"
 
@@ -376,12 +377,15 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (updated->user.peer_id == self_.peer_id) {
       self_is_cohost_ = updated->user.is_cohost;
       self_.is_host = updated->user.is_host;
+      self_.hand_raised_at = updated->user.hand_raised_at;
       return;
     }
     for (auto& p : participants_) {
       if (p.peer_id == updated->user.peer_id) p = updated->user;
     }
     apply_participants(out);
+  } else if (const auto* reaction = std::get_if<server::Reaction>(&message)) {
+    out.push_back(ShowReaction{reaction->from_user_id, reaction->peer_id, reaction->emoji});
   } else if (const auto* action = std::get_if<server::HostAction>(&message)) {
     if (action->target_user_id == self_.user_id) {
       if (action->action == protocol::server::HostActionKind::kick) {
@@ -450,13 +454,16 @@ void RoomClient::on_host_intent(const HostIntent& intent, Out& out) {
   switch (intent.action) {
     case HostActionKind::lock:
     case HostActionKind::settings:
+    case HostActionKind::mute_all:
     case HostActionKind::end: {
       if (!may_offer(me, intent.action)) return reject("only the host or a co-host may do that", out);
       if (intent.action == HostActionKind::lock) send(client::LockRoom{intent.locked}, out);
       if (intent.action == HostActionKind::settings) send(client::ChangeSettings{intent.settings}, out);
+      if (intent.action == HostActionKind::mute_all) send(client::MuteAll{}, out);
       if (intent.action == HostActionKind::end) send(client::EndRoom{}, out);
       return;
     }
+    case HostActionKind::lower_hand:
     case HostActionKind::mute:
     case HostActionKind::kick:
     case HostActionKind::make_cohost:
@@ -473,6 +480,7 @@ void RoomClient::on_host_intent(const HostIntent& intent, Out& out) {
       if (intent.action == HostActionKind::kick) send(client::HostKick{intent.target_user_id}, out);
       if (intent.action == HostActionKind::make_cohost) send(client::MakeCohost{intent.target_user_id}, out);
       if (intent.action == HostActionKind::transfer) send(client::HostTransfer{intent.target_user_id}, out);
+      if (intent.action == HostActionKind::lower_hand) send(client::RaiseHand{false, intent.target_user_id}, out);
       return;
     }
   }
@@ -560,6 +568,20 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("the room has a host", out);
     } else {
       send(client::ClaimHost{}, out);
+    }
+  } else if (const auto* hand = std::get_if<RaiseHand>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("a hand is raised in a room", out);
+    } else {
+      send(client::RaiseHand{hand->raised, std::nullopt}, out);
+    }
+  } else if (const auto* reaction = std::get_if<SendReaction>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("reactions are sent in a room", out);
+    } else if (auto bad = protocol::check_text(protocol::TextRule::reaction, reaction->emoji)) {
+      reject("the reaction " + std::string(bad->what), out);
+    } else {
+      send(client::SendReaction{reaction->emoji}, out);
     }
   } else if (std::holds_alternative<GrowRoom>(event)) {
     if ((state_ != RoomState::in_room && state_ != RoomState::waiting) || !room_.is_call) {

@@ -54,6 +54,9 @@
 //   in_room...       friend:update                           → (unchanged)      FriendChanged, ShowToast(friend_request | now_friends)
 //   in_room          room:host-action kick naming us         → kicked           close links, CloseSocket, ShowScreen(kicked, by)
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
+//   in_room          RaiseHand / SendReaction                → in_room          SendMessage(room:raise-hand / room:reaction)
+//   in_room...       room:reaction                           → (unchanged)      ShowReaction
+//   in_room...       room:participant-updated naming us      → (unchanged)      self() takes our role and hand
 //   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen(reason)
 //   in_room|waiting  error                                   → (unchanged)      ShowToast(refused), ReportError
 //   in_room          SendBoardOps / SendBoardCursor          → in_room          SendMessage(wb:ops / wb:cursor)
@@ -123,6 +126,12 @@ struct HostIntent {  // a host or co-host action from the UI
   protocol::RoomSettings settings;        // settings
 };
 struct ClaimHost {};  // "Become Host": only while the host is away
+struct RaiseHand {    // the hand button (or H): our own hand up or down
+  bool raised = false;
+};
+struct SendReaction {  // one of protocol::kReactions, over our tile for everyone
+  std::string emoji;
+};
 struct GrowRoom {};   // "Add people": a 1:1 call's room opens up into an ordinary room
 struct Record {  // the host's recording controls
   enum class Action { start, pause, resume, stop } action = Action::start;
@@ -177,7 +186,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, RaiseHand, SendReaction, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
                                SendBoardOps, SendBoardCursor, SendCodeUpdate, SendCodeCursor, SendCodeRun, SendCodeOutput, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
@@ -265,9 +274,15 @@ struct AppendChat {
   protocol::server::ChatMessage message;
 };
 struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
+// Someone's reaction (us too): float it over their tile for a few seconds.
+struct ShowReaction {
+  std::string user_id;
+  std::string peer_id;
+  std::string emoji;
+};
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
-                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, ShowReaction, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 
@@ -282,6 +297,7 @@ class RoomClient {
 
   RoomState state() const { return state_; }
   const std::string& room_code() const { return room_code_; }
+  // Who we are; self().hand_raised_at is our hand as the server last told it.
   const protocol::server::Self& self() const { return self_; }
   const protocol::server::Room& room() const { return room_; }
   // The room's recording as the server last told it (state "off" when none runs).
