@@ -28,13 +28,16 @@ json ws_message(rm::HostActionKind action, const std::string& target_user_id) {
     case rm::HostActionKind::settings:
       return {{"type", "room:settings"}, {"settings", {{"video", true}, {"audio", true}, {"screenshare", false}, {"chat", true}}}};
     case rm::HostActionKind::end: return {{"type", "room:end"}};
+    case rm::HostActionKind::mute_all: return {{"type", "room:mute-all"}};
+    case rm::HostActionKind::lower_hand: return {{"type", "room:raise-hand"}, {"raised", false}, {"target_user_id", target_user_id}};
   }
   return {};
 }
 
 bool on_someone(rm::HostActionKind action) {
   return action == rm::HostActionKind::mute || action == rm::HostActionKind::kick ||
-         action == rm::HostActionKind::make_cohost || action == rm::HostActionKind::transfer;
+         action == rm::HostActionKind::make_cohost || action == rm::HostActionKind::transfer ||
+         action == rm::HostActionKind::lower_hand;
 }
 
 }  // namespace
@@ -42,7 +45,7 @@ bool on_someone(rm::HostActionKind action) {
 TEST_CASE("Every role, action and target gets the same answer from the UI's list, the WebSocket and REST") {
   using K = rm::HostActionKind;
   const std::string role = GENERATE(as<std::string>{}, "host", "co-host", "member");
-  const K action = GENERATE(K::mute, K::kick, K::make_cohost, K::transfer, K::lock, K::settings, K::end);
+  const K action = GENERATE(K::mute, K::kick, K::make_cohost, K::transfer, K::lock, K::settings, K::end, K::mute_all, K::lower_hand);
   const std::string target = GENERATE(as<std::string>{}, "", "member", "co-host", "host");
   if (on_someone(action) == target.empty()) return;  // a room-wide action has no target, the others one
   if (role == "host" && target == "host") return;     // acting on oneself is another rule (leave, not kick)
@@ -69,6 +72,11 @@ TEST_CASE("Every role, action and target gets the same answer from the UI's list
   whom_card.user_id = whom.user_id;
   whom_card.is_host = target == "host";
   whom_card.is_cohost = target == "co-host";
+  if (action == K::lower_hand) {  // Lower hand is offered on a raised hand: raise it first
+    WsClient& whom_socket = target == "host" ? a : target == "co-host" ? k : d;
+    REQUIRE(answer_code(request(whom_socket, {{"type", "room:raise-hand"}, {"raised", true}}, "up")) == "ack");
+    whom_card.hand_raised_at = 1;
+  }
   const auto offered = on_someone(action) ? rm::actions_on(actor_role, whom_card, false) : rm::room_actions(actor_role);
   const bool ui_offers = std::find(offered.begin(), offered.end(), action) != offered.end();
 

@@ -21,7 +21,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // fifteen scenarios: 2250 seeds in all
+constexpr int kSeedsPerScenario = 150;      // sixteen scenarios: 2400 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -367,6 +367,39 @@ TEST_CASE("A co-host removes and mutes members but cannot remove the host or end
                   if (!muted || muted->audio) note(problems, 3, "was not muted");
                   for (int i = 0; i < world.client_count(); ++i) {
                     if (i != 2 && world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("Hands go up and down while sockets drop: everyone agrees with the room on each hand and on the order, and the host's lowering reaches all") {
+  run_scenario({16, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 8));
+                  world.add_clients(count);
+                  for (int i = 0; i < count; ++i) world.join(i, i * 200);
+                  const std::int64_t start = count * 200 + 1000;
+                  std::int64_t last = start;
+                  for (int i = 1; i < count; ++i) {
+                    const std::int64_t up = start + world.rng().between(0, 3000);
+                    world.act(i, RaiseHand{true}, up);
+                    if (world.rng().between(0, 2) == 0) world.drop_connection(i, up + world.rng().between(0, 400));
+                    if (world.rng().between(0, 3) == 0) world.act(i, RaiseHand{false}, up + world.rng().between(500, 2000));
+                    last = std::max(last, up + 2000);
+                  }
+                  // The host lowers client 1's hand, whether it is up yet or not.
+                  world.act(0, HostIntent{HostActionKind::lower_hand, world.client(1).user_id, false, {}}, last + 15'000);
+                  return last + 15'000;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* room = world.server().room(kRoomCode);
+                  if (const auto* one = room->member(world.client(1).user_id); one && one->hand_raised_at) note(problems, 1, "still has a hand up");
+                  // The order each client would show: by the time each went up, as the room has it.
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    for (const auto& p : world.client(i).room.participants()) {
+                      const auto* m = room->member(p.user_id);
+                      if (m && m->hand_raised_at != p.hand_raised_at) note(problems, i, "sees another hand for " + p.user_id);
+                    }
                   }
                   return problems;
                 }});

@@ -533,6 +533,7 @@ std::string SimWorld::check_settled() const {
     }
     if (c->room.room().host_user_id != room->facts().host_user_id) problem(who + " thinks the host is " + c->room.room().host_user_id);
     if (c->room.self().is_host != (c->user_id == room->facts().host_user_id)) problem(who + " is wrong about being host");
+    if (c->room.self().hand_raised_at != me->hand_raised_at) problem(who + " is wrong about its own hand");
     if (c->room.links().size() != expected.size()) {
       problem(who + " has " + std::to_string(c->room.links().size()) + " links for " + std::to_string(expected.size()) + " others");
     }

@@ -20,7 +20,8 @@
 //
 // check_settled() is the property the scenarios assert once the network has been quiet long enough:
 // every pair of present peers has exactly one connected link on both sides over the same session,
-// every client's participant list equals the relay's, and there are no ghosts on either side.
+// every client's participant list equals the relay's (raised hands too) and so does its own hand,
+// and there are no ghosts on either side.
 #pragma once
 
 #include <cstdint>
