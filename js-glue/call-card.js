@@ -6,7 +6,7 @@
 import { icon } from './call-ui-icons.js';
 import { el, textButton, initials } from './dom.js';
 
-// Mute, kick (asks to confirm) and make co-host, as far as the core's permission table allows this
+// Lower hand, mute, kick (asks to confirm) and make co-host, as far as the core's permission table allows this
 // user on that participant (a co-host gets none on the host); null when none. The server agrees.
 export function hostActions(participant, call) {
   const allowed = call.hostActionsOn(participant.user_id).on;
@@ -27,7 +27,9 @@ export function hostActions(participant, call) {
   mute.disabled = participant.audio === false;
   const cohost = textButton('Make Co-Host', () => call.makeCohost(participant.user_id), 'mf-button mf-button-small', 'shield');
   cohost.setAttribute('aria-label', `Make ${participant.display_name} a co-host`);
-  const shown = [['mute', mute], ['kick', kick], ['make_cohost', cohost]].filter(([action]) => allowed.includes(action));
+  const lower = textButton('Lower hand', () => call.lowerHand(participant.user_id), 'mf-button mf-button-small', 'hand');
+  lower.setAttribute('aria-label', `Lower ${participant.display_name}'s hand`);
+  const shown = [['lower_hand', lower], ['mute', mute], ['kick', kick], ['make_cohost', cohost]].filter(([action]) => allowed.includes(action));
   return shown.length ? el('div', { className: 'mf-host-actions' }, ...shown.map(([, button]) => button)) : null;
 }
 
@@ -67,7 +69,8 @@ export function createTileCard(participant, call) {
   const overlay = el('div', { className: 'mf-card-overlay' });
   const unreachable = el('div', { className: 'mf-card-unreachable', hidden: true, role: 'status' });
   const quality = el('span', { className: 'mf-card-quality', hidden: true }, el('i'), el('i'), el('i'));
-  element.append(videoSlot, avatar, connecting, unreachable, el('div', { className: 'mf-card-label' }, quality, roleIcon, name), states, overlay);
+  const hand = el('span', { className: 'mf-card-hand', hidden: true, title: 'Hand raised' }, icon('hand', { size: 18 }));
+  element.append(videoSlot, avatar, connecting, unreachable, hand, el('div', { className: 'mf-card-label' }, quality, roleIcon, name), states, overlay);
   let current = participant;
   let isConnecting = false;
   const update = (p) => {
@@ -88,7 +91,11 @@ export function createTileCard(participant, call) {
     avatar.firstChild.textContent = initials(p.display_name);
     videoSlot.hidden = camOff;
     connecting.hidden = !isConnecting || camOff;
-    const facts = [label, p.is_host ? 'host' : p.is_cohost ? 'co-host' : '', micOff ? 'microphone off' : '', camOff ? 'camera off' : '', p.speaking ? 'speaking' : '']
+    const raised = p.kind !== 'screen' && p.hand_raised_at != null;
+    hand.hidden = !raised;
+    element.classList.toggle('mf-hand-raised', raised);
+    const facts = [label, p.is_host ? 'host' : p.is_cohost ? 'co-host' : '', raised ? 'hand raised' : '', micOff ? 'microphone off' : '',
+      camOff ? 'camera off' : '', p.speaking ? 'speaking' : '']
       .filter(Boolean).join(', ');
     element.setAttribute('aria-label', facts);
     const remoteCamera = !p.is_local && p.kind !== 'screen';

@@ -8,6 +8,7 @@ import { TileGrid } from './tile-grid.js';
 import { TileViews } from './tile-views.js';
 import { Pager } from './pager.js';
 import { SpeakingMeters } from './speaking-meters.js';
+import { floatReaction } from './reactions.js';
 
 export class CallStage {
   #grid;
@@ -56,6 +57,8 @@ export class CallStage {
   }
   tileIds() { return this.#views.ids(); }
   setQuality(peerId, report) { this.#views.setQuality(peerId, report); }
+  // Someone's reaction over their camera's tile (a peer's camera tile is named by its peer id).
+  react(peerId, emoji) { floatReaction(this.#views.element(peerId), emoji); }
 
   // stage: RoomCore.stage(). people: peer id -> the public participant. streamOf(tile): its
   // MediaStream or null. linkOf(tile): the core's link state for a remote camera, else null.

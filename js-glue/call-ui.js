@@ -7,28 +7,16 @@
 //                                         setQuality(report), setUnreachable(reason)}
 // People's names and chat are set with textContent, never as HTML.
 import { icon } from './call-ui-icons.js';
-import { el, textButton, initials } from './dom.js';
+import { el, textButton, control, setIcon } from './dom.js';
 import { createConnectionPane } from './call-connection.js';
 import { devicePicker } from './device-picker.js';
-import { hostActions, createTileCard } from './call-card.js';
+import { createTileCard } from './call-card.js';
+import { peoplePanel } from './people-panel.js';
+import { gestureControls } from './call-gestures.js';
 import { inviteFriendsSection } from './invite-friends.js';
 
 export { createTileCard };
 
-// A round control button: an icon, an accessible name, and a pressed state for toggles.
-function control(name, label, onClick, iconName = name) {
-  const button = el('button', { type: 'button', className: `mf-control mf-control-${name}`, title: label });
-  button.dataset.control = name;
-  button.setAttribute('aria-label', label);
-  button.append(icon(iconName));
-  button.addEventListener('click', onClick);
-  return button;
-}
-
-function setIcon(button, name) {
-  const badge = button.querySelector('.mf-badge');
-  button.replaceChildren(icon(name), ...(badge ? [badge] : []));
-}
 
 // A short two-note chime for someone joining, from WebAudio: no sound file to fetch.
 function chime() {
@@ -71,6 +59,7 @@ export function mountCallUi({ root, call, stage }) {
   const offs = [];
   const on = (event, fn) => offs.push(call.on(event, fn));
   const names = new Map(); // user_id -> display name, so a leave can still be named
+  const hands = new Map(); // user_id -> hand_raised_at as last drawn, so a hand going up is told once
 
   // toasts
   const toasts = el('div', { className: 'mf-toasts', role: 'status' });
@@ -155,31 +144,7 @@ export function mountCallUi({ root, call, stage }) {
   };
   const chatPane = el('div', { className: 'mf-chat' }, chatEmpty, chatList, chatForm);
 
-  const peopleList = el('ul', { className: 'mf-people' });
-  function renderPeople() {
-    peopleList.replaceChildren(...call.participants().map((p) => {
-      const badges = [p.is_host ? 'host' : p.is_cohost ? 'co-host' : null, p.audio ? null : 'muted', p.video ? null : 'camera off']
-        .filter(Boolean).join(' · ');
-      const item = el('li', { className: 'mf-person' },
-        el('span', { className: 'mf-avatar mf-avatar-small', ariaHidden: 'true' }, initials(p.display_name)),
-        el('span', { className: 'mf-person-text' },
-          el('span', { className: 'mf-person-name' }, p.is_local ? `${p.display_name} (you)` : p.display_name),
-          el('span', { className: 'mf-person-badges' }, badges)),
-        el('span', { className: 'mf-person-icons' },
-          icon(p.audio ? 'mic' : 'mic-off', { size: 16 }), icon(p.video ? 'video' : 'video-off', { size: 16 })));
-      const actions = !p.is_local && hostActions(p, call);
-      if (actions) item.append(actions);
-      // A friend here can be rung 1:1; the page decides what that means for this room (ring-request).
-      if (!p.is_local && !call.room()?.is_call && call.friendRelation(p.user_id) === 'friends') {
-        item.append(el('span', { className: 'mf-person-calls' }, ...[['Call', 'phone', false], ['Video call', 'video', true]].map(([label, name, video]) => {
-          const button = textButton(label, () => call.emit('ring-request', { user_id: p.user_id, display_name: p.display_name, video }), 'mf-button mf-button-small', name);
-          button.title = `${label} ${p.display_name}`;
-          return button;
-        })));
-      }
-      return item;
-    }));
-  }
+  const peopleList = peoplePanel(call);
 
   const setting = (label, hint, onChange) => {
     const input = el('input', { type: 'checkbox' });
@@ -227,7 +192,7 @@ export function mountCallUi({ root, call, stage }) {
     panelKind = kind;
     panel.hidden = false;
     panelTitle.textContent = { chat: 'Chat', people: 'Participants', settings: 'Room settings', devices: 'Camera and microphone', connection: 'Connection info' }[kind];
-    panelBody.replaceChildren({ chat: chatPane, people: peopleList, settings: settingsPane, devices: devicesPane, connection: connectionPane.element }[kind]);
+    panelBody.replaceChildren({ chat: chatPane, people: peopleList.element, settings: settingsPane, devices: devicesPane, connection: connectionPane.element }[kind]);
     if (kind === 'connection') connectionPane.refresh();
     if (kind === 'devices') fillDevices();
     if (kind === 'chat') {
@@ -333,10 +298,14 @@ export function mountCallUi({ root, call, stage }) {
   // Full HD is a choice at the start: a recording keeps one size to the end.
   const recordFullHdItem = menuItem('Start recording in 1080p', 'record', () => call.startRecording({ height: 1080 }));
   const stopRecordItem = menuItem('Stop recording', 'stop', () => call.stopRecording());
+  // A phone's bar has no room for these two (call-ui.css hides their buttons there): the menu has them.
+  const screenItem = menuItem('Share your screen', 'screen', () => screen.click());
+  const codeItem = menuItem('Open the code editor', 'code', () => codeButton.click());
+  for (const item of [screenItem, codeItem]) item.classList.add('mf-menu-narrow');
   const sharingItems = [menuItem('Invite people', 'user-plus', () => openInvite()),
     menuItem('Copy room code', 'copy', copyCode), menuItem('Copy room link', 'link', copyLink)];
   const moreMenu = el('div', { className: 'mf-menu', role: 'menu', hidden: true },
-    ...sharingItems,
+    ...sharingItems, screenItem, codeItem,
     menuItem('Show participants', 'users', () => openPanel('people')),
     menuItem('Camera and microphone', 'video', () => openPanel('devices')),
     menuItem('Connection info', 'wifi', () => openPanel('connection')),
@@ -370,9 +339,10 @@ export function mountCallUi({ root, call, stage }) {
   const onOutside = (event) => { if (!event.composedPath().includes(moreMenu) && !event.composedPath().includes(more)) closeMore(); };
   root.addEventListener('pointerdown', onOutside);
 
+  const gestures = gestureControls(call, root);
   const bottom = el('nav', { className: 'mf-bottombar' },
     el('div', { className: 'mf-bar-group' }, mic, camera, screen),
-    el('div', { className: 'mf-bar-group' }, chat, board, codeButton, people, el('div', { className: 'mf-more-wrap' }, more, moreMenu)),
+    el('div', { className: 'mf-bar-group' }, gestures.hand, gestures.reactions, chat, board, codeButton, people, el('div', { className: 'mf-more-wrap' }, more, moreMenu)),
     el('div', { className: 'mf-bar-group' }, leave));
   bottom.setAttribute('aria-label', 'Call controls');
   const floatingInvite = control('invite', 'Invite people', () => openInvite(), 'user-plus');
@@ -404,7 +374,10 @@ export function mountCallUi({ root, call, stage }) {
   function refresh() {
     const info = call.room();
     const everyone = call.participants();
-    for (const p of everyone) names.set(p.user_id, p.display_name);
+    for (const p of everyone) {
+      names.set(p.user_id, p.display_name);
+      hands.set(p.user_id, p.hand_raised_at);
+    }
     title.textContent = info?.room_name ?? '';
     codeTag.textContent = info?.room_code ?? '';
     waitingCode.textContent = info?.room_code ?? '';
@@ -442,6 +415,9 @@ export function mountCallUi({ root, call, stage }) {
     board.setAttribute('aria-label', call.whiteboardOpen ? 'Close the whiteboard' : 'Open the whiteboard');
     codeButton.setAttribute('aria-pressed', String(!!call.codeEditorOpen));
     codeButton.setAttribute('aria-label', call.codeEditorOpen ? 'Close the code editor' : 'Open the code editor');
+    screenItem.hidden = screen.hidden;
+    screenItem.querySelector('span').textContent = screen.getAttribute('aria-label');
+    codeItem.querySelector('span').textContent = codeButton.getAttribute('aria-label');
     people.setAttribute('aria-pressed', String(panelKind === 'people'));
     badge.hidden = unread === 0;
     badge.textContent = String(unread);
@@ -456,7 +432,8 @@ export function mountCallUi({ root, call, stage }) {
     autoRecord.input.checked = !!info?.settings?.record_automatically;
     hostsRun.input.checked = !!info?.settings?.code_run_hosts_only;
     chatEmpty.hidden = chatList.children.length > 0;
-    if (panelKind === 'people') renderPeople();
+    gestures.refresh();
+    if (panelKind === 'people') peopleList.render();
     if (panelKind === 'settings' && !manager) closePanel();
   }
 
@@ -484,11 +461,15 @@ export function mountCallUi({ root, call, stage }) {
   on('error', ({ code, message }) => {
     if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host'].includes(code)) toast(message);
   });
+  on('participant-updated', (p) => {
+    if (!p.is_local && p.hand_raised_at != null && hands.get(p.user_id) == null) toast(`${p.display_name} raised their hand`);
+  });
   for (const event of ['participant-updated', 'media-change', 'whiteboard-change', 'code-editor-change', 'state-change', 'room-updated']) on(event, refresh);
   refresh();
   return {
     destroy() {
       for (const off of offs) off();
+      gestures.destroy();
       root.removeEventListener('pointerdown', onOutside);
       delete call.__confirm;
       shell.remove();

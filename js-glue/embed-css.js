@@ -17,6 +17,16 @@ export const BASE_CSS = `
 .mehfil-mic-off { position: absolute; right: 8px; bottom: 8px; background: #d9534f; color: #fff; border-radius: 50%;
   width: 24px; height: 24px; display: grid; place-items: center; font-size: 12px; }
 .mehfil-tile-body.mehfil-speaking { box-shadow: inset 0 0 0 3px #3cc3ad; }
+/* Reactions rise from the bottom of the sender's tile and fade (reactions.js). */
+.mf-reaction { position: absolute; left: calc(50% + var(--mf-reaction-x, 0%)); bottom: 12%; z-index: 3; pointer-events: none;
+  font-size: clamp(28px, 6vmin, 56px); line-height: 1; transform: translateX(-50%);
+  filter: drop-shadow(0 2px 6px rgb(0 0 0 / 0.45)); animation: mf-reaction-rise 3.6s ease-out forwards; }
+@keyframes mf-reaction-rise { 0% { opacity: 0; transform: translate(-50%, 30%) scale(0.6); } 12% { opacity: 1; transform: translate(-50%, 0) scale(1); }
+  75% { opacity: 1; } 100% { opacity: 0; transform: translate(-50%, -180%) scale(1.05); } }
+@media (prefers-reduced-motion: reduce) {
+  .mf-reaction { animation: mf-reaction-fade 3.6s linear forwards; }
+  @keyframes mf-reaction-fade { 0%, 80% { opacity: 1; } 100% { opacity: 0; } }
+}
 .mehfil-connecting { position: absolute; inset: 0; display: grid; place-items: center; color: #aab;
   background: linear-gradient(100deg, #2a2d33 30%, #353941 50%, #2a2d33 70%) 0 0 / 300% 100%;
   animation: mehfil-skeleton 1.4s linear infinite; }

@@ -14,7 +14,10 @@ export type CallState =
   | 'left' | 'kicked' | 'closed' | 'failed';
 
 // A host power by the name the core uses (wasm/core/room/host_rules.h).
-export type HostAction = 'mute' | 'kick' | 'make_cohost' | 'transfer' | 'lock' | 'settings' | 'end';
+export type HostAction = 'mute' | 'kick' | 'make_cohost' | 'transfer' | 'lock' | 'settings' | 'end' | 'mute_all' | 'lower_hand';
+
+// The reactions a room takes, in the picker's order (the core's set; anything else is refused).
+export type Reaction = '👍' | '❤️' | '😂' | '👏' | '🎉' | '😮';
 
 export interface Participant {
   user_id: string;
@@ -27,6 +30,7 @@ export interface Participant {
   screen: boolean;
   is_local: boolean;
   speaking: boolean;
+  hand_raised_at: number | null; // when they raised their hand (the server's clock, ms), or null
 }
 
 export interface ChatMessage {
@@ -136,6 +140,7 @@ export interface CallEvents {
   'participant-left': { user_id: string; peer_id: string };
   'participant-updated': Participant;
   'active-speaker-change': { user_id: string | null };
+  'reaction': { user_id: string; emoji: Reaction }; // floats over their tile; ours too
   'chat-message': ChatMessage;
   'kicked': { by: string };
   'room-closed': { reason: string };
@@ -225,6 +230,11 @@ export interface Call {
   kick(userId: string): void;
   makeCohost(userId: string): void;
   claimHost(): void; // "Become Host", only while room().host_away; 'error' otherwise
+  muteAll(): void;              // everyone whose microphone is on, but you (and the host)
+  lowerHand(userId: string): void;
+  // Raise or lower your hand (self().hand_raised_at), and react; both rate-limited ('error' rate_limited).
+  raiseHand(raised?: boolean): void;
+  react(emoji: Reaction): void;
   // Recording the room: the host and co-hosts only (mayRecord()); anyone else gets an 'error'. The
   // room's state is room().recording; everyone in the room gets the recording-* events.
   // height: 720 (1280×720, the default) or 1080 (1920×1080), kept to the recording's end.

@@ -257,7 +257,7 @@ class Call extends Emitter {
       user_id: self.user_id, peer_id: self.peer_id, display_name: self.display_name,
       is_host: !!this.#snapshot.role?.is_host, is_cohost: !!this.#snapshot.role?.is_cohost,
       audio: this.#media.sendsAudio, video: this.#media.sendsVideo, screen: !!this.#media.screen,
-      is_local: true, speaking: this.#speaking.has(self.peer_id),
+      is_local: true, speaking: this.#speaking.has(self.peer_id), hand_raised_at: self.hand_raised_at ?? null,
     };
   }
 
@@ -286,6 +286,11 @@ class Call extends Emitter {
   lockRoom(locked) { this.#host({ action: 'lock', locked: !!locked }); }
   updateSettings(settings) { this.#host({ action: 'settings', settings: { ...this.#snapshot?.room?.settings, ...settings } }); }
   endForAll() { this.#host({ action: 'end' }); }
+  muteAll() { this.#host({ action: 'mute_all' }); }
+  lowerHand(userId) { this.#host({ action: 'lower_hand', target_user_id: String(userId) }); }
+  // Our hand (self().hand_raised_at), and a reaction from the room's set (REACTIONS) over our tile.
+  raiseHand(raised = true) { this.#request({ type: 'raise-hand', raised: !!raised }); }
+  react(emoji) { this.#request({ type: 'react', emoji: String(emoji) }); }
 
   // The stage: pin a tile (a person's peer id, "<peer id>:screen", or "whiteboard") to hold it on the
   // stage, unpin, or look at another page of the grid. The core keeps them (room/stage.h).
@@ -368,6 +373,7 @@ class Call extends Emitter {
         this.#tools.command(c); break;
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
+      case 'reaction': this.#tiles.react(c.peer_id, c.emoji); this.emit('reaction', { user_id: c.user_id, emoji: c.emoji }); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
       case 'timer': this.#driver.schedule(c.key, c.at); break;
       default: if (!this.#peers.execute(c)) console.debug('mehfil: unknown command', c);
@@ -378,6 +384,7 @@ class Call extends Emitter {
   #afterCommands() {
     if (this.#destroyed) return;
     const roomBefore = JSON.stringify(this.#snapshot?.room ?? null);
+    const handBefore = this.#snapshot?.self?.hand_raised_at ?? null;
     this.#snapshot = this.#core.snapshot();
     this.#recorder.follow(this.#snapshot);
     const state = this.#snapshot.state;
@@ -388,6 +395,7 @@ class Call extends Emitter {
       this.emit('state-change', { state });
     }
     if (this.#snapshot.room && JSON.stringify(this.#snapshot.room) !== roomBefore) this.emit('room-updated', this.room());
+    if ((this.#snapshot.self?.hand_raised_at ?? null) !== handBefore) this.emit('participant-updated', this.self());
     this.#render();
   }
 

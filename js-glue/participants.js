@@ -5,6 +5,7 @@ export function publicParticipant(p, isLocal, speaking) {
   return {
     user_id: p.user_id, peer_id: p.peer_id, display_name: p.display_name, is_host: p.is_host, is_cohost: p.is_cohost,
     audio: p.audio, video: p.video, screen: p.screen, is_local: isLocal, speaking: speaking.has(p.peer_id),
+    hand_raised_at: p.hand_raised_at ?? null,
   };
 }
 
@@ -14,4 +15,9 @@ export function inStageOrder(stage, self, others, speaking) {
   const order = stage.tiles.filter((t) => t.content === 'camera').map((t) => t.peer_id);
   if (!order.length) return [...byPeer.values(), ...(self ? [self] : [])];
   return order.map((id) => (id === self?.peer_id ? self : byPeer.get(id))).filter(Boolean);
+}
+
+// Those with a hand up, in the order they raised it (the server's clock); ties keep the given order.
+export function raisedHands(people) {
+  return people.filter((p) => p.hand_raised_at != null).sort((a, b) => a.hand_raised_at - b.hand_raised_at);
 }

@@ -22,7 +22,7 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   // Chat: the guest writes markup; the host sees it as text, with an unread badge until opening.
   await guest.getByRole('button', { name: 'Open the chat' }).click();
   await guest.getByRole('textbox', { name: 'Message' }).fill('<b>hi</b> 🎉');
-  await guest.getByRole('button', { name: 'Send' }).click();
+  await guest.getByRole('button', { name: 'Send', exact: true }).click();
   await eventually(async () => (await host.locator('.mf-badge').textContent()) === '1', { what: 'the unread badge' });
   await host.getByRole('button', { name: 'Open the chat' }).click();
   const shown = host.locator('.mf-chat-text').last();
@@ -48,7 +48,7 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal(await guest.locator('.mf-people').getByRole('button', { name: /Mute Host|Remove Host/ }).count(), 0,
     'a co-host may not mute or remove the host');
   const offered = await guest.evaluate(() => window.call.hostActionsOn(window.call.participants().find((p) => p.is_host).user_id));
-  assert.deepEqual(offered, { on: [], room: ['lock', 'settings'] });
+  assert.deepEqual(offered, { on: [], room: ['lock', 'settings', 'mute_all'] });
 
   // Settings: only managers see it; locking reaches everyone.
   await host.getByRole('button', { name: 'Settings', exact: true }).click();

@@ -91,7 +91,7 @@ test('three, then five (six with MEHFIL_BIG_CALLS=1) people in a call through th
   await pages[2].emulateMedia({ colorScheme: 'dark' });
   await chrome(pages[2]).getByRole('button', { name: 'Open the chat' }).click();
   await chrome(pages[2]).getByRole('textbox', { name: 'Message' }).fill('Dinner at 8 🍲');
-  await chrome(pages[2]).getByRole('button', { name: 'Send' }).click();
+  await chrome(pages[2]).getByRole('button', { name: 'Send', exact: true }).click();
   await eventually(async () => (await chrome(pages[2]).locator('.mf-chat-text').count()) === 1, { timeout: 60000, what: 'the message in the chat' });
   await screenshot(pages[2], `site-call-${big}-dark-chat`);
   await pages[3].setViewportSize({ width: 390, height: 844 });

@@ -11,6 +11,7 @@
 #include <string>
 
 #include <emscripten/bind.h>
+#include <nlohmann/json.hpp>
 
 #include "lobby_bridge.h"
 #include "room_bridge.h"
@@ -112,10 +113,18 @@ std::string file_name_problem(const std::string& name) {
   return problem ? "A file name " + std::string(problem->what) + "." : std::string();
 }
 
+// The reactions a room takes (protocol::kReactions), in the picker's order, as a JSON array.
+std::string reactions() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const std::string_view emoji : mehfil::protocol::kReactions) list.push_back(std::string(emoji));
+  return list.dump();
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mehfil_room) {
   emscripten::function("fileNameProblem", &file_name_problem);
+  emscripten::function("reactions", &reactions);
   emscripten::function("roomCreate", &room_create);
   emscripten::function("roomDestroy", &room_destroy);
   emscripten::function("roomEvent", &room_event);

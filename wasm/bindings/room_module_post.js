@@ -1,5 +1,5 @@
 // Appended to mehfil-core.mjs after Emscripten's factory: instantiates the engine once (top-level
-// await) and exports `RoomCore` (one call's brain, by handle), `fileNameProblem` and `computeLayout`. At build time the
+// await) and exports `RoomCore` (one call's brain, by handle), `REACTIONS`, `fileNameProblem` and `computeLayout`. At build time the
 // layout module's flat-path code (layout_module_post.js, from `const HEADER` on) is appended after
 // this file, so both modules lay tiles out with the very same JS.
 const wasmUrl = new URL('mehfil-core.wasm', import.meta.url);
@@ -34,6 +34,9 @@ export class RoomCore {
     this.#handle = 0;
   }
 }
+
+/** The reactions a room takes (the core's set), in the picker's order: ['👍', '❤️', ...]. */
+export const REACTIONS = JSON.parse(engine.reactions());
 
 /** What is wrong with a code editor file's name, as a sentence, or null when it is good (the core's rule). */
 export function fileNameProblem(name) { return engine.fileNameProblem(String(name)) || null; }

@@ -1,0 +1,80 @@
+// Raise hand and reactions in the call's bottom bar: the hand button (and the H key anywhere in the
+// page but a text field) and the reaction picker. Whether they go through, and how often, is the
+// core's and the server's (authority/gestures.h); the set of reactions is the core's (REACTIONS).
+//   gestureControls(call, root) -> {hand, reactions, refresh(), destroy()}
+import { REACTIONS } from './mehfil-core.mjs';
+import { el, control } from './dom.js';
+
+// What a screen reader says for each, in the picker.
+const SPOKEN = { '👍': 'thumbs up', '❤️': 'heart', '😂': 'laughing', '👏': 'applause', '🎉': 'celebrate', '😮': 'surprised' };
+
+// A key press that means "H" to us, not a letter typed into something.
+function isHandKey(event) {
+  if (event.key !== 'h' && event.key !== 'H') return false;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return false;
+  const target = event.composedPath()[0];
+  return !(target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)));
+}
+
+export function gestureControls(call, root) {
+  const hand = control('hand', 'Raise your hand (H)', () => call.raiseHand(call.self()?.hand_raised_at == null));
+  const picker = el('div', { className: 'mf-reaction-picker', role: 'menu', hidden: true });
+  picker.setAttribute('aria-label', 'Reactions');
+  const react = control('react', 'Send a reaction', () => (picker.hidden ? open() : close()), 'smile');
+  react.setAttribute('aria-haspopup', 'menu');
+  react.setAttribute('aria-expanded', 'false');
+  for (const emoji of REACTIONS) {
+    const choice = el('button', { type: 'button', className: 'mf-reaction-choice', textContent: emoji, title: SPOKEN[emoji] ?? emoji });
+    choice.setAttribute('role', 'menuitem');
+    choice.setAttribute('aria-label', `React with ${SPOKEN[emoji] ?? emoji}`);
+    choice.addEventListener('click', () => call.react(emoji));  // the picker stays open for a burst
+    picker.append(choice);
+  }
+  function open() {
+    picker.hidden = false;
+    react.setAttribute('aria-expanded', 'true');
+    picker.firstChild?.focus();
+  }
+  function close(focusButton = false) {
+    if (picker.hidden) return;
+    picker.hidden = true;
+    react.setAttribute('aria-expanded', 'false');
+    if (focusButton) react.focus();
+  }
+  picker.addEventListener('keydown', (event) => {
+    const choices = [...picker.children];
+    const at = choices.indexOf(root.activeElement);
+    if (event.key === 'ArrowRight' || event.key === 'ArrowDown') choices[(at + 1) % choices.length].focus();
+    else if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') choices[(at - 1 + choices.length) % choices.length].focus();
+    else if (event.key === 'Escape' || event.key === 'Tab') return close(event.key === 'Escape');
+    else return;
+    event.preventDefault();
+  });
+  const onOutside = (event) => { if (!event.composedPath().includes(reactions)) close(); };
+  const onKey = (event) => {
+    if (!isHandKey(event) || call.state !== 'in_room') return;
+    event.preventDefault();
+    call.raiseHand(call.self()?.hand_raised_at == null);
+  };
+  root.addEventListener('pointerdown', onOutside);
+  window.addEventListener('keydown', onKey);
+  const reactions = el('div', { className: 'mf-more-wrap' }, react, picker);
+  return {
+    hand,
+    reactions,
+    refresh() {
+      const up = call.self()?.hand_raised_at != null;
+      hand.setAttribute('aria-pressed', String(up));
+      const label = up ? 'Lower your hand (H)' : 'Raise your hand (H)';
+      hand.setAttribute('aria-label', label);
+      hand.title = label;
+      const inRoom = call.state === 'in_room';
+      hand.disabled = react.disabled = !inRoom;
+      if (!inRoom) close();
+    },
+    destroy() {
+      root.removeEventListener('pointerdown', onOutside);
+      window.removeEventListener('keydown', onKey);
+    },
+  };
+}
