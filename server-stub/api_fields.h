@@ -39,6 +39,7 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::quota_exceeded: return 429;
     case ErrorCode::not_in_room:
     case ErrorCode::room_full:
+    case ErrorCode::waiting_room_full:
     case ErrorCode::room_locked:
     case ErrorCode::bad_offset:
     case ErrorCode::recording_stopped:
@@ -49,6 +50,7 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::wrong_password:
     case ErrorCode::unauthorized:
     case ErrorCode::kicked:
+    case ErrorCode::knock_denied:
     case ErrorCode::chat_disabled:
     case ErrorCode::screenshare_disabled:
     case ErrorCode::not_invited:

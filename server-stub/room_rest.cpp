@@ -90,7 +90,7 @@ ApiReply RoomHub::preview(const Claims& user, const std::string& room_code) {
   const authority::JoinRequest request{actor(user), 0, {}, std::nullopt, was_kicked(*live, user.sub), false, false,
                                             invited(room_code, user.sub)};
   const authority::Outcome verdict = live->rules.admission(request, now_ms());
-  body["admission"] = !verdict.problem ? "ok"
+  body["admission"] = !verdict.problem ? (verdict.knocks ? "knock" : "ok")
                       : verdict.problem->code == ErrorCode::wrong_password ? "password"
                                                                             : std::string(protocol::to_string(verdict.problem->code));
   return {200, std::move(body)};
@@ -101,9 +101,13 @@ void RoomHub::join(const Claims& user, const std::string& address, const std::st
   if (!live) return done(error({404, ErrorCode::room_not_found, "The room \"" + room_code + "\" doesn't exist or has expired."}));
   authority::JoinRequest request{actor(user), 0, "p" + random_token(9), std::nullopt, was_kicked(*live, user.sub),
                                  password.has_value(), false, invited(room_code, user.sub)};
+  // With the waiting room on, a REST join reserves nothing: it says "knock" (knocking is on a socket).
   const auto answer = [this](LiveRoom& in, const authority::Outcome& outcome) {
     ApiReply reply = reply_rest(in, outcome, {});
-    return reply.status == 200 ? ApiReply{200, room_json(in)} : reply;
+    if (reply.status != 200) return reply;
+    json body = room_json(in);
+    body["admission"] = outcome.knocks ? "knock" : "ok";
+    return ApiReply{200, std::move(body)};
   };
   const authority::Outcome outcome = live->rules.join(request, now_ms());
   if (!outcome.needs_password) return done(answer(*live, outcome));

@@ -358,7 +358,8 @@ json WsClient::join(const std::string& room_code, const std::optional<std::strin
     auto frame = receive(std::chrono::milliseconds(5000));
     if (!frame) break;
     if ((*frame)["type"] == "room:joined") peer_id = (*frame)["self"]["peer_id"];
-    if ((*frame)["type"] == "room:joined" || (*frame)["type"] == "error") {
+    // room:waiting answers it too: the room's waiting room holds the joiner at the door.
+    if ((*frame)["type"] == "room:joined" || (*frame)["type"] == "error" || (*frame)["type"] == "room:waiting") {
       answer = *frame;
       break;
     }

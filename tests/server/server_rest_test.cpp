@@ -41,7 +41,7 @@ TEST_CASE("Creating a room gives a code, a link and the defaults our users asked
   CHECK(created.body["link"] == "/room/" + code);
   CHECK(created.body["room_name"] == "Ana's Room");
   CHECK(created.body["max_participants"] == 5);
-  CHECK(created.body["settings"] == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", true}, {"record_automatically", false}, {"code_run_hosts_only", false}});
+  CHECK(created.body["settings"] == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", true}, {"record_automatically", false}, {"code_run_hosts_only", false}, {"waiting_room", false}});
   CHECK(created.body["expires_at"].get<std::int64_t>() > created.body["created_at"].get<std::int64_t>());
 
   SECTION("and bad options are refused") {
@@ -56,7 +56,7 @@ TEST_CASE("Creating a room gives a code, a link and the defaults our users asked
   SECTION("and settings may come in part, in the messages' shape: a flag left out stays on") {
     const auto made = http(server.port(), "POST", "/api/rooms/create", json{{"settings", {{"chat", false}}}}, ana.token);
     REQUIRE(made.status == 201);
-    CHECK(made.body["settings"] == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}, {"record_automatically", false}, {"code_run_hosts_only", false}});
+    CHECK(made.body["settings"] == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}, {"record_automatically", false}, {"code_run_hosts_only", false}, {"waiting_room", false}});
   }
 }
 

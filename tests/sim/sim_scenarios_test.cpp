@@ -21,7 +21,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // sixteen scenarios: 2400 seeds in all
+constexpr int kSeedsPerScenario = 150;      // seventeen scenarios: 2550 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -400,6 +400,46 @@ TEST_CASE("Hands go up and down while sockets drop: everyone agrees with the roo
                       const auto* m = room->member(p.user_id);
                       if (m && m->hand_raised_at != p.hand_raised_at) note(problems, i, "sees another hand for " + p.user_id);
                     }
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("The waiting room: knockers wait through dropped sockets, the host lets some in and turns one away, leaves, and the co-host lets the rest in") {
+  run_scenario({17, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(4, 8));
+                  world.add_clients(count);
+                  world.join(0, 0);  // the host
+                  world.join(1, 100);  // in before the door closes; made co-host below
+                  HostIntent on{HostActionKind::settings, {}, false, {}};
+                  on.settings.waiting_room = true;
+                  world.act(0, on, 2500);  // once both are surely in, whatever the network's latency
+                  world.act(0, HostIntent{HostActionKind::make_cohost, world.client(1).user_id, false, {}}, 2550);
+                  for (int i = 2; i < count; ++i) {
+                    const std::int64_t at = 4000 + world.rng().between(0, 1000);
+                    world.join(i, at);
+                    if (world.rng().between(0, 2) == 0) world.drop_connection(i, at + world.rng().between(100, 3000));
+                  }
+                  // The host lets client 2 in, turns client 3 away, and leaves; the co-host lets the rest in.
+                  world.act(0, HostIntent{HostActionKind::admit, world.client(2).user_id, false, {}}, 11'000);
+                  world.act(0, HostIntent{HostActionKind::deny, world.client(3).user_id, false, {}}, 11'100);
+                  world.leave(0, 12'000);
+                  world.act(1, HostIntent{HostActionKind::admit, {}, false, {}}, 15'000);
+                  return std::int64_t{15'000};
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto* room = world.server().room(kRoomCode);
+                  if (!room->knocking().empty()) problems += "someone still waits at the door\n";
+                  if (host_of(world) != 1) note(problems, 1, "is not the host after the host left");
+                  for (int i = 2; i < world.client_count(); ++i) {
+                    const auto& c = world.client(i);
+                    const bool denied = i == 3;
+                    if (denied && (c.room.state() != RoomState::failed || c.screens.empty() || c.screens.back() != Screen::knock_denied)) {
+                      note(problems, i, "was not turned away with knock_denied");
+                    }
+                    if (!denied && c.room.state() != RoomState::in_room) note(problems, i, "was not let in");
+                    if (std::count(c.screens.begin(), c.screens.end(), Screen::waiting_room) == 0) note(problems, i, "never saw the waiting room");
                   }
                   return problems;
                 }});

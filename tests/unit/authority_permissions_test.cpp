@@ -199,6 +199,22 @@ TEST_CASE("Every actor, power and target gets the table's answer") {
       {member, P::lower_hand, W::member, "not_host: Only the host or a co-host can lower someone else's hand."},
       {member, P::lower_hand, W::cohost, "not_host: Only the host or a co-host can lower someone else's hand."},
       {member, P::lower_hand, W::host, "not_host: Only the host or a co-host can lower someone else's hand."},
+      // admit
+      {host, P::admit, W::none, "allowed"},
+      {host, P::admit, W::self, "allowed"},
+      {host, P::admit, W::member, "allowed"},
+      {host, P::admit, W::cohost, "allowed"},
+      {host, P::admit, W::host, "allowed"},
+      {cohost, P::admit, W::none, "allowed"},
+      {cohost, P::admit, W::self, "allowed"},
+      {cohost, P::admit, W::member, "allowed"},
+      {cohost, P::admit, W::cohost, "allowed"},
+      {cohost, P::admit, W::host, "allowed"},
+      {member, P::admit, W::none, "not_host: Only the host or a co-host can let people in."},
+      {member, P::admit, W::self, "not_host: Only the host or a co-host can let people in."},
+      {member, P::admit, W::member, "not_host: Only the host or a co-host can let people in."},
+      {member, P::admit, W::cohost, "not_host: Only the host or a co-host can let people in."},
+      {member, P::admit, W::host, "not_host: Only the host or a co-host can let people in."},
   }));
   CAPTURE(role_name(actor), std::string(to_string(power)), static_cast<int>(whom));
   CHECK(outcome(actor, power, whom) == expected);
@@ -207,7 +223,7 @@ TEST_CASE("Every actor, power and target gets the table's answer") {
 TEST_CASE("A role with both flags is the host") {
   const Role both{true, true};
   for (const Power power : {Power::mute, Power::kick, Power::make_cohost, Power::transfer_host, Power::lock,
-                            Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::lower_hand}) {
+                            Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::lower_hand, Power::admit}) {
     CAPTURE(std::string(to_string(power)));
     for (const W whom : {W::none, W::self, W::member, W::cohost, W::host}) {
       CHECK(outcome(both, power, whom) == outcome(host, power, whom));
@@ -221,7 +237,7 @@ TEST_CASE("Room-wide powers ignore a target, powers on someone are the five that
   CHECK(acts_on_someone(Power::make_cohost));
   CHECK(acts_on_someone(Power::transfer_host));
   CHECK(acts_on_someone(Power::lower_hand));
-  for (const Power power : {Power::lock, Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all}) {
+  for (const Power power : {Power::lock, Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::admit}) {
     CAPTURE(std::string(to_string(power)));
     CHECK_FALSE(acts_on_someone(power));
     CHECK(check_power(cohost, power, host, false) == check_power(cohost, power));
@@ -231,7 +247,7 @@ TEST_CASE("Room-wide powers ignore a target, powers on someone are the five that
 TEST_CASE("Powers have distinct spellings and every refusal is a sentence") {
   std::set<std::string> spellings;
   for (const Power power : {Power::mute, Power::kick, Power::make_cohost, Power::transfer_host, Power::lock,
-                            Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::lower_hand}) {
+                            Power::change_settings, Power::end_room, Power::clear_board, Power::mute_all, Power::lower_hand, Power::admit}) {
     spellings.insert(std::string(to_string(power)));
     for (const Role actor : {host, cohost, member}) {
       for (const std::optional<Role> target : {std::optional<Role>{}, std::optional<Role>{member}, std::optional<Role>{cohost},
@@ -246,5 +262,5 @@ TEST_CASE("Powers have distinct spellings and every refusal is a sentence") {
       }
     }
   }
-  CHECK(spellings.size() == 10);
+  CHECK(spellings.size() == 11);
 }

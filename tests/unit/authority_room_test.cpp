@@ -892,3 +892,196 @@ TEST_CASE("Mute all mutes everyone whose microphone is on but the one who asks a
   CHECK(room.rules.member("ana")->audio);
   CHECK(lines(room.send(1, "ana", cli::MuteAll{})).empty());  // nobody left to mute
 }
+
+// ---------------------------------------------------------------------------------------------
+// the waiting room
+
+namespace {
+
+RoomFacts with_waiting_room(int max = 4) {
+  RoomFacts f = facts(max);
+  f.settings.waiting_room = true;
+  return f;
+}
+
+std::vector<std::string> queue_of(const RoomAuthority& rules) {
+  std::vector<std::string> ids;
+  for (const Knock& k : rules.knocking()) ids.push_back(k.user_id);
+  return ids;
+}
+
+// The room:knock the host's socket heard last in this outcome, as user ids.
+std::optional<std::vector<std::string>> knock_heard(const Outcome& outcome, ConnId host_conn) {
+  std::optional<std::vector<std::string>> heard;
+  for (const Effect& e : outcome.effects) {
+    const auto* d = std::get_if<Deliver>(&e);
+    if (!d || std::find(d->to.begin(), d->to.end(), host_conn) == d->to.end()) continue;
+    if (const auto* knock = std::get_if<srv::Knock>(&d->message)) {
+      heard.emplace();
+      for (const auto& k : knock->waiting) heard->push_back(k.user_id);
+    }
+  }
+  return heard;
+}
+
+}  // namespace
+
+TEST_CASE("With the waiting room on, a joiner knocks: they hear room:waiting, the hosts hear the queue, nobody else hears of them") {
+  Room room(with_waiting_room());
+  room.join("ana", 1);
+  const Outcome knocked = room.join("ben", 2);
+  CHECK(knocked.knocks);
+  CHECK(lines(knocked) == std::vector<std::string>{"bind c2", "c2 room:waiting", "c1 room:knock"});
+  CHECK(queue_of(room.rules) == std::vector<std::string>{"ben"});
+  CHECK_FALSE(room.rules.member("ben"));
+  CHECK(room.rules.announced_count() == 1);
+  room.now += 10;
+  CHECK(knock_heard(room.join("cy", 3), 1) == std::vector<std::string>{"ben", "cy"});
+  // A knocker is no member: room messages are refused.
+  CHECK(room.send(2, "ben", cli::ChatSend{"hi", "c1"}).problem->code == ErrorCode::not_in_room);
+  // Knocking again from the same tab changes nothing in the order.
+  room.join("ben", 2);
+  CHECK(queue_of(room.rules) == std::vector<std::string>{"ben", "cy"});
+}
+
+TEST_CASE("Admit lets one knocker in as a joiner, Admit all as many as fit, and Deny turns one away for a while") {
+  Room room(with_waiting_room(3));
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.join("cy", 3);
+  room.join("dan", 4);
+  CHECK(room.send(1, "ana", cli::Admit{std::string("zed")}).problem->code == ErrorCode::not_found);
+  const Outcome one = room.send(1, "ana", cli::Admit{std::string("cy")});
+  REQUIRE_FALSE(one.problem);
+  CHECK(has(one, "c3 room:joined"));
+  CHECK(knock_heard(one, 1) == std::vector<std::string>{"ben", "dan"});
+  CHECK(room.rules.member("cy")->announced);
+  // Three places: ana and cy are in, so Admit all lets ben in and dan waits.
+  const Outcome all = room.send(1, "ana", cli::Admit{std::nullopt});
+  REQUIRE_FALSE(all.problem);
+  CHECK(has(all, "c2 room:joined"));
+  CHECK(queue_of(room.rules) == std::vector<std::string>{"dan"});
+  CHECK(room.send(1, "ana", cli::Admit{std::string("dan")}).problem->code == ErrorCode::room_full);
+  // Deny: dan hears knock_denied and is let go; knocking again at once is rate_limited.
+  const Outcome denied = room.send(1, "ana", cli::Deny{"dan"});
+  CHECK(lines(denied) == std::vector<std::string>{"c4 error", "unbind c4", "c1 room:knock"});
+  CHECK(std::get<srv::ErrorReply>(std::get<Deliver>(denied.effects[0]).message).code == ErrorCode::knock_denied);
+  room.send(3, "cy", cli::LeaveRoom{});
+  const Outcome again = room.join("dan", 5);
+  CHECK(code_of(again) == "rate_limited");
+  CHECK(again.problem->retry_after_s == 30);
+  room.now += kKnockAgainMs;
+  CHECK(room.join("dan", 5).knocks);
+  // Someone let in before comes straight back after leaving (a reload), without knocking.
+  room.send(2, "ben", cli::LeaveRoom{});
+  CHECK(code_of(room.join("ben", 6)) == "admitted");
+  CHECK(room.rules.member("ben"));
+}
+
+TEST_CASE("Only the host and co-hosts answer the door, a co-host hears the knocks too, and a REST join reserves nothing") {
+  Room room(with_waiting_room());
+  room.join("ana", 1);
+  JoinRequest by_rest;
+  by_rest.actor = person("ben");
+  by_rest.fresh_peer_id = "p-ben";
+  const Outcome rest = room.rules.join(by_rest, room.now);
+  CHECK(rest.knocks);
+  CHECK(rest.effects.empty());
+  CHECK_FALSE(room.rules.member("ben"));
+  CHECK(room.rules.knocking().empty());
+  CHECK(room.join("cy", 3).knocks);
+  REQUIRE_FALSE(room.send(1, "ana", cli::Admit{std::string("cy")}).problem);
+  CHECK(room.send(3, "cy", cli::Admit{std::nullopt}).problem->code == ErrorCode::not_host);
+  CHECK(room.send(3, "cy", cli::Deny{"x"}).problem->code == ErrorCode::not_host);
+  REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"cy"}).problem);
+  const Outcome knock = room.join("dan", 4);
+  CHECK(knock_heard(knock, 3) == std::vector<std::string>{"dan"});  // the co-host hears it
+  CHECK(knock_heard(knock, 1) == std::vector<std::string>{"dan"});
+  CHECK_FALSE(room.send(3, "cy", cli::Deny{"dan"}).problem);
+  CHECK(room.rules.knocking().empty());
+}
+
+TEST_CASE("The door's rules: lock and password come first, the host and a site's host token never knock, a closed tab or leaving leaves the queue") {
+  RoomFacts f = with_waiting_room();
+  f.has_password = true;
+  Room room(f);
+  room.join("ana", 1);  // the host: no password, no knock
+  CHECK(room.rules.member("ana"));
+  CHECK(code_of(room.join("ben", 2)) == "wrong_password");  // no password given: asked first
+  JoinRequest with_password;
+  with_password.actor = person("ben");
+  with_password.conn = 2;
+  with_password.fresh_peer_id = "p-ben";
+  with_password.password_given = true;
+  CHECK(code_of(room.rules.join(with_password, room.now)) == "needs password");
+  with_password.password_checked = true;
+  CHECK(room.rules.join(with_password, room.now).knocks);
+  // A site's host token for this room comes straight in.
+  JoinRequest site;
+  site.actor = person("sy");
+  site.actor.token_room = "Room2345";
+  site.actor.token_says_host = true;
+  site.conn = 3;
+  site.password_checked = true;
+  site.fresh_peer_id = "p-sy";
+  CHECK(code_of(room.rules.join(site, room.now)) == "admitted");
+  CHECK(room.rules.member("sy"));
+  // The site's host hears the queue as a co-host would.
+  with_password.actor = person("cy");
+  with_password.conn = 4;
+  CHECK(knock_heard(room.rules.join(with_password, room.now), 3) == std::vector<std::string>{"ben", "cy"});
+  // ben closes the tab, cy leaves the door: the queue empties and the hosts hear it.
+  CHECK(knock_heard(room.rules.socket_closed(2, room.now), 1) == std::vector<std::string>{"cy"});
+  const Outcome left = room.send(4, "cy", cli::LeaveRoom{});
+  CHECK(has(left, "unbind c4"));
+  CHECK(knock_heard(left, 1) == std::vector<std::string>{});
+  // Locked: nobody new knocks.
+  room.send(1, "ana", cli::LockRoom{true});
+  with_password.actor = person("dan");
+  with_password.conn = 5;
+  CHECK(code_of(room.rules.join(with_password, room.now)) == "room_locked");
+}
+
+TEST_CASE("The host leaving hands the queue to the next host, turning the waiting room off lets everyone in, and the room's end tells the door") {
+  Room room(facts(6));
+  room.join("ana", 1);
+  room.join("ben", 2);  // in before the waiting room went on
+  mehfil::protocol::RoomSettings settings;
+  settings.waiting_room = true;
+  REQUIRE_FALSE(room.send(1, "ana", cli::ChangeSettings{settings}).problem);
+  CHECK(room.join("cy", 3).knocks);
+  // The host leaves: ben is host now and hears who waits.
+  const Outcome left = room.send(1, "ana", cli::LeaveRoom{});
+  CHECK(room.rules.facts().host_user_id == "ben");
+  CHECK(knock_heard(left, 2) == std::vector<std::string>{"cy"});
+  CHECK(room.join("dan", 4).knocks);
+  // The waiting room off: both come in, in the order they knocked.
+  settings.waiting_room = false;
+  const Outcome opened = room.send(2, "ben", cli::ChangeSettings{settings});
+  CHECK(has(opened, "c3 room:joined"));
+  CHECK(has(opened, "c4 room:joined"));
+  CHECK(room.rules.knocking().empty());
+  CHECK(room.rules.members().back().user_id == "dan");
+  // On again, someone knocks, and the host ends the room: the knocker hears it too.
+  settings.waiting_room = true;
+  room.send(2, "ben", cli::ChangeSettings{settings});
+  room.join("eve", 5);
+  const Outcome ended = room.send(2, "ben", cli::EndRoom{});
+  CHECK(has(ended, "c5 room:closed"));
+  CHECK(has(ended, "unbind c5"));
+  CHECK(room.rules.knocking().empty());
+}
+
+TEST_CASE("At most kMaxKnocking wait at the door, and the same person from a second tab keeps their place") {
+  Room room(with_waiting_room());
+  room.join("ana", 1);
+  for (std::size_t i = 0; i < kMaxKnocking; ++i) REQUIRE(room.join("k" + std::to_string(i), 100 + i).knocks);
+  CHECK(code_of(room.join("late", 999)) == "waiting_room_full");
+  // k0 again from another tab: still first, the old tab told joined_elsewhere.
+  const Outcome again = room.join("k0", 998);
+  CHECK(again.knocks);
+  CHECK(has(again, "c100 room:closed"));
+  CHECK(has(again, "unbind c100"));
+  CHECK(room.rules.knocking().front().conn == 998);
+  CHECK(room.rules.knocking().size() == kMaxKnocking);
+}

@@ -217,14 +217,14 @@ TEST_CASE("A room's settings outside a message have the shape messages carry the
   RoomSettings settings;
   settings.chat = false;
   const json written = settings_to_json(settings);
-  CHECK(written == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}, {"record_automatically", false}, {"code_run_hosts_only", false}});
+  CHECK(written == json{{"video", true}, {"audio", true}, {"screenshare", true}, {"chat", false}, {"record_automatically", false}, {"code_run_hosts_only", false}, {"waiting_room", false}});
   const auto changed = decode_client(json{{"type", "room:settings"}, {"settings", written}}.dump());
   REQUIRE(changed.ok());
   CHECK(std::get<client::ChangeSettings>(*changed.message).settings == settings);
 
   SECTION("a flag left out or null keeps its value, and unknown ones are ignored") {
     CHECK_FALSE(settings_from_json(json{{"screenshare", false}, {"audio", nullptr}, {"stickers", true}}, settings));
-    CHECK(settings_to_json(settings) == json{{"video", true}, {"audio", true}, {"screenshare", false}, {"chat", false}, {"record_automatically", false}, {"code_run_hosts_only", false}});
+    CHECK(settings_to_json(settings) == json{{"video", true}, {"audio", true}, {"screenshare", false}, {"chat", false}, {"record_automatically", false}, {"code_run_hosts_only", false}, {"waiting_room", false}});
   }
   SECTION("Record automatically is optional: off when left out, kept when given") {
     const auto without = decode_client(R"({"type":"room:settings","settings":{"video":true,"audio":true,"screenshare":true,"chat":true}})");

@@ -64,12 +64,14 @@ inline std::vector<ClientMessage> every_client_message() {
       client::RaiseHand{false, "u_jose"},
       client::SendReaction{"\U0001F44F"},
       client::MuteAll{},
+      client::Admit{"u_jose"},
+      client::Deny{"u_jose"},
       client::Ping{},
   };
 }
 
 inline std::vector<ServerMessage> every_server_message() {
-  const RoomSettings settings{true, true, true, false};
+  const RoomSettings settings{true, true, true, false, false, false, true};
   return {
       server::Hello{1, 1718000000000, {{"stun:stun.example.org:3478", std::nullopt, std::nullopt},
                                        {"turn:turn.example.org:3478?transport=udp", "1718086400:u_ana", "RiKLK0ylTtIZCla3PoY+/P/GysM="}}},
@@ -84,6 +86,8 @@ inline std::vector<ServerMessage> every_server_message() {
       server::ParticipantUpdated{"Ab3kP9xz", jose()},
       server::HostAction{server::HostActionKind::kick, "u_jose", "u_amira"},
       server::Reaction{"Ab3kP9xz", "u_jose", "p-jose-1", "\u2764\uFE0F"},
+      server::Waiting{"Ab3kP9xz", "Friday standup"},
+      server::Knock{"Ab3kP9xz", {{"u_jose", "José", 1718000000456}, {"u_ben", "Ben", 1718000000789}}},
       server::HostAway{"Ab3kP9xz", "u_amira"},
       server::HostChanged{"Ab3kP9xz", "u_jose", "u_amira"},
       server::FriendUpdate{"u_jose", "José", true},

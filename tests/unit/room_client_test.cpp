@@ -605,3 +605,61 @@ TEST_CASE("A reaction is sent only from the set and only in a room, and each one
   CHECK(shown.peer_id == "p2");
   CHECK(shown.emoji == "\U0001F389");
 }
+
+TEST_CASE("Knocking: room:waiting shows the waiting room, a deny ends on knock_denied, a closed socket knocks again, and being let in is a join") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  const auto waiting = receive(room, server::Waiting{"AbCdEf23", "Standup"}, 20);
+  CHECK(room.state() == RoomState::knocking);
+  CHECK(first_of<ShowScreen>(waiting).screen == Screen::waiting_room);
+  CHECK(first_of<ShowScreen>(waiting).detail.reason == "Standup");
+  SECTION("let in") {
+    receive(room, snapshot("5", {person("1", true)}), 30);
+    CHECK(room.state() == RoomState::in_room);
+    CHECK(room.links().size() == 1);
+  }
+  SECTION("turned away") {
+    const auto out = receive(room, server::ErrorReply{protocol::ErrorCode::knock_denied, "The host did not let you in.", std::nullopt}, 30);
+    CHECK(room.state() == RoomState::failed);
+    CHECK(first_of<ShowScreen>(out).screen == Screen::knock_denied);
+    CHECK(count_of<CloseSocket>(out) == 1);
+  }
+  SECTION("the socket drops: back to joining, and the next socket knocks again") {
+    room.handle(SocketClosed{0.5}, 30);
+    CHECK(room.state() == RoomState::joining);
+    room.handle(Tick{}, 60'000);
+    const auto again = room.handle(SocketOpened{}, 60'010);
+    CHECK(std::holds_alternative<client::JoinRoom>(first_of<SendMessage>(again).message));
+  }
+  SECTION("leaving the door") {
+    const auto out = room.handle(Leave{}, 30);
+    CHECK(std::holds_alternative<client::LeaveRoom>(first_of<SendMessage>(out).message));
+    CHECK(room.state() == RoomState::left);
+  }
+}
+
+TEST_CASE("The host hears the queue with who is new, admits one or all, denies one, and a member may not") {
+  RoomClient host = in_room("1", "u1");
+  const auto first = receive(host, server::Knock{"AbCdEf23", {{"u7", "Ann", 5}}});
+  CHECK(first_of<ApplyKnocks>(first).arrived.size() == 1);
+  const auto second = receive(host, server::Knock{"AbCdEf23", {{"u7", "Ann", 5}, {"u8", "Bo", 6}}});
+  REQUIRE(first_of<ApplyKnocks>(second).arrived.size() == 1);
+  CHECK(first_of<ApplyKnocks>(second).arrived[0].user_id == "u8");
+  CHECK(host.knocking().size() == 2);
+  HostIntent admit;
+  admit.action = HostActionKind::admit;
+  CHECK(std::get<client::Admit>(first_of<SendMessage>(host.handle(admit, 40)).message) == client::Admit{std::nullopt});
+  admit.target_user_id = "u7";
+  CHECK(std::get<client::Admit>(first_of<SendMessage>(host.handle(admit, 40)).message) == client::Admit{std::string("u7")});
+  HostIntent deny;
+  deny.action = HostActionKind::deny;
+  deny.target_user_id = "u8";
+  CHECK(std::get<client::Deny>(first_of<SendMessage>(host.handle(deny, 40)).message) == client::Deny{"u8"});
+  RoomClient member = in_room();
+  CHECK(count_of<Rejected>(member.handle(admit, 40)) == 1);
+  // Handing the room over: the old host shows no queue any more.
+  const auto handed = receive(host, server::HostChanged{"AbCdEf23", "u2", "u1"});
+  CHECK(first_of<ApplyKnocks>(handed).waiting.empty());
+  CHECK(host.knocking().empty());
+}

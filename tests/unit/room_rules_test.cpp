@@ -96,11 +96,11 @@ TEST_CASE("Lower hand is offered on someone else's raised hand to the host and c
   CHECK(actions_on(me, target, self) == expected);
 }
 
-TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock, change settings and mute all") {
+TEST_CASE("Room-wide actions: the host may end the room, a co-host may only lock, change settings, mute all and answer the door") {
   using K = HostActionKind;
   const Role as_host{true, false}, as_cohost{false, true}, as_guest{false, false};
-  CHECK(room_actions(as_host) == std::vector<K>{K::lock, K::settings, K::mute_all, K::end});
-  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings, K::mute_all});
+  CHECK(room_actions(as_host) == std::vector<K>{K::lock, K::settings, K::mute_all, K::admit, K::deny, K::end});
+  CHECK(room_actions(as_cohost) == std::vector<K>{K::lock, K::settings, K::mute_all, K::admit, K::deny});
   CHECK(room_actions(as_guest).empty());
   CHECK_FALSE(may_offer(as_cohost, K::transfer));
   CHECK_FALSE(may_offer(as_cohost, K::make_cohost));

@@ -114,7 +114,7 @@ std::optional<rm::SignalingState> signaling_state(std::string_view name) {
 }
 std::optional<rm::HostActionKind> host_action(std::string_view name) {
   using A = rm::HostActionKind;
-  for (A a : {A::mute, A::kick, A::make_cohost, A::transfer, A::lock, A::settings, A::end, A::mute_all, A::lower_hand}) {
+  for (A a : {A::mute, A::kick, A::make_cohost, A::transfer, A::lock, A::settings, A::end, A::mute_all, A::lower_hand, A::admit, A::deny}) {
     if (rm::to_string(a) == name) return a;
   }
   return std::nullopt;
@@ -295,6 +295,12 @@ json ice_servers_json(const std::vector<proto::IceServer>& servers) {
   return out;
 }
 
+json knockers_json(const std::vector<proto::server::Knocker>& knockers) {
+  json out = json::array();
+  for (const auto& k : knockers) out.push_back({{"user_id", k.user_id}, {"display_name", k.display_name}, {"knocked_at", k.knocked_at}});
+  return out;
+}
+
 json chat_json(const proto::server::ChatMessage& m) {
   return {{"id", m.id},     {"from_user_id", m.from_user_id}, {"display_name", m.display_name},
           {"text", m.text}, {"sent_at", m.sent_at},           {"client_msg_id", m.client_msg_id}};
@@ -350,6 +356,8 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "chat"}, {"message", chat_json(c.message)}};
         } else if constexpr (std::is_same_v<T, rm::MuteMicrophone>) {
           return {{"type", "mute-microphone"}};
+        } else if constexpr (std::is_same_v<T, rm::ApplyKnocks>) {
+          return {{"type", "knocks"}, {"waiting", knockers_json(c.waiting)}, {"arrived", knockers_json(c.arrived)}};
         } else if constexpr (std::is_same_v<T, rm::ShowReaction>) {
           return {{"type", "reaction"}, {"user_id", c.user_id}, {"peer_id", c.peer_id}, {"emoji", c.emoji}};
         } else if constexpr (std::is_same_v<T, rm::Rejected>) {
@@ -512,6 +520,7 @@ std::string CallBridge::snapshot() const {
       {"may_record", rm::may_record(client_.role())},
       {"records_here", client_.records_here()},  // this browser records the room (call-recorder.js)
       {"participants", std::move(participants)},
+      {"knocking", knockers_json(client_.knocking())},  // who waits at the door (the host and co-hosts hear it)
       {"links", std::move(links)},
       {"media", {{"state", rm::to_string(media_.state())},
                  {"message", rm::message_for(media_.state())},

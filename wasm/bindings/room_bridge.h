@@ -24,6 +24,7 @@
 //   error {code, message} | participants {participants, joined, left, updated} (lists of participants)
 //   friend {user_id, relation} | board-ops {from, ops} | board-cursor {from, x, y, laser}
 //   chat {message} | mute-microphone | reaction {user_id, peer_id, emoji} | rejected {reason}
+//   knocks {waiting, arrived} (lists of {user_id, display_name, knocked_at}: the waiting room)
 //   create-peer {peer, polite, offers_first, ice_servers: [{urls, username?, credential?}]} | create-offer {peer, op} | create-answer {peer, op}
 //   set-local {peer, op, sdp_type, sdp} | set-remote {peer, op, sdp_type, sdp}
 //   add-ice {peer, op, candidate} | restart-ice {peer} | close-peer {peer}

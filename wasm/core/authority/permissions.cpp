@@ -26,6 +26,7 @@ std::string_view lacking(Power power) {
     case Power::clear_board: return "Only the host or a co-host can clear the board.";
     case Power::mute_all: return "Only the host or a co-host can mute everyone.";
     case Power::lower_hand: return "Only the host or a co-host can lower someone else's hand.";
+    case Power::admit: return "Only the host or a co-host can let people in.";
   }
   return "Only the host can do that.";
 }
@@ -44,6 +45,7 @@ std::string_view to_string(Power power) {
     case Power::clear_board: return "clear_board";
     case Power::mute_all: return "mute_all";
     case Power::lower_hand: return "lower_hand";
+    case Power::admit: return "admit";
   }
   return "?";
 }
@@ -81,6 +83,7 @@ std::optional<Refusal> check_power(Role actor, Power power, std::optional<Role> 
     case Power::end_room:
     case Power::clear_board:
     case Power::mute_all:
+    case Power::admit:
       return std::nullopt;
   }
   return std::nullopt;

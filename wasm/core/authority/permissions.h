@@ -19,12 +19,14 @@
 //   clear_board      yes                                 yes                          -
 //   mute_all         yes (everyone but themselves)       yes (but themselves, host)   -
 //   lower_hand       anyone                              anyone                       -
+//   admit            yes                                 yes                          -
 //   end_room         yes                                 -                            -
 //
 // "clear_board" is erasing several other people's whiteboard elements in one wb:ops; erasing one
 // stroke of someone else's is ordinary teamwork and needs no power. "mute_all" mutes everyone whose
 // microphone is on, but the one who asks and (for a co-host) the host. "lower_hand" is lowering
-// someone else's raised hand; raising and lowering your own needs no power (gestures.h).
+// someone else's raised hand; raising and lowering your own needs no power (gestures.h). "admit" is
+// letting people in from the waiting room or turning them away (room_authority.h).
 //
 // Roles come in as plain flags; mapping a user to them is the caller's job. The server counts a user
 // whose token an embedding site minted with `role: "host"` for this room as a co-host. A Role with
@@ -51,9 +53,9 @@
 
 namespace mehfil::authority {
 
-enum class Power { mute, kick, make_cohost, transfer_host, lock, change_settings, end_room, clear_board, mute_all, lower_hand };
+enum class Power { mute, kick, make_cohost, transfer_host, lock, change_settings, end_room, clear_board, mute_all, lower_hand, admit };
 // "mute", "kick", "make_cohost", "transfer_host", "lock", "change_settings", "end_room", "clear_board",
-// "mute_all", "lower_hand".
+// "mute_all", "lower_hand", "admit".
 std::string_view to_string(Power power);
 // mute, kick, make_cohost, transfer_host and lower_hand act on one person; the rest on the whole room.
 bool acts_on_someone(Power power);

@@ -139,12 +139,26 @@ std::optional<Problem> RoomAuthority::admission_problem(const JoinRequest& reque
   if (facts_.is_locked && !request.resumed_peer && facts_.host_user_id != actor.user_id) {
     return problem(ErrorCode::room_locked, "The host has locked this room.");
   }
-  const auto taken = std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return !stale(m, now); });
+  const int taken = taken_places(now);
   if (taken >= facts_.max_participants) {
     return problem(ErrorCode::room_full, "This room is full (" + std::to_string(taken) + "/" +
                                              std::to_string(facts_.max_participants) + ").");
   }
   return std::nullopt;
+}
+
+int RoomAuthority::taken_places(std::int64_t now) const {
+  return static_cast<int>(std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return !stale(m, now); }));
+}
+
+// Who waits at the door instead of coming in (room_authority.h: the waiting room).
+bool RoomAuthority::must_knock(const JoinRequest& request, std::int64_t now) const {
+  if (!facts_.settings.waiting_room || !hosted()) return false;
+  const Actor& actor = request.actor;
+  if (facts_.host_user_id == actor.user_id || request.resumed_peer) return false;
+  if (actor.token_says_host && actor.token_room == facts_.room_code) return false;
+  if (const Member* place = member(actor.user_id); place && !stale(*place, now)) return false;
+  return std::find(admitted_.begin(), admitted_.end(), actor.user_id) == admitted_.end();
 }
 
 Outcome RoomAuthority::admission(const JoinRequest& request, std::int64_t now) const {
@@ -159,6 +173,22 @@ Outcome RoomAuthority::admission(const JoinRequest& request, std::int64_t now) c
     if (!request.password_given) outcome.problem = problem(ErrorCode::wrong_password, "This room needs a password.");
     else outcome.needs_password = true;
   }
+  if (outcome.problem || outcome.needs_password || !must_knock(request, now)) return outcome;
+  // The waiting room, once every other rule has let them through.
+  const std::string& user_id = request.actor.user_id;
+  for (const auto& [denied, at] : denied_) {
+    if (denied == user_id && now - at < kKnockAgainMs) {
+      outcome.problem = problem(ErrorCode::rate_limited, "The host did not let you in: wait before knocking again.");
+      outcome.problem->retry_after_s = static_cast<int>((at + kKnockAgainMs - now + 999) / 1000);
+      return outcome;
+    }
+  }
+  const bool waiting = std::any_of(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.user_id == user_id; });
+  if (!waiting && knocking_.size() >= kMaxKnocking) {
+    outcome.problem = problem(ErrorCode::waiting_room_full, "Too many people are waiting to come in: try again later.");
+    return outcome;
+  }
+  outcome.knocks = true;
   return outcome;
 }
 
@@ -173,8 +203,9 @@ Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
     for (const std::string& user_id : stale_ids) remove(user_id, false, outcome.effects);
   }
   Outcome verdict = admission(request, now);
-  if (verdict.problem || verdict.needs_password) {
+  if (verdict.problem || verdict.needs_password || verdict.knocks) {
     verdict.effects = std::move(outcome.effects);
+    if (verdict.knocks && request.conn != 0) knock(request, verdict.effects);
     return verdict;
   }
   const Actor& actor = request.actor;
@@ -190,6 +221,7 @@ Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
     m = &members_.back();
     if (request.conn == 0) save(*m, outcome.effects);
   }
+  m->site_host = actor.token_says_host && actor.token_room == facts_.room_code;
   if (request.conn != 0) welcome(request.conn, *m, outcome.effects);
   outcome.effects.push_back(SaveRoom{});
   return outcome;
@@ -236,6 +268,7 @@ void RoomAuthority::welcome(ConnId conn, Member& m, std::vector<Effect>& out) {
   }
   if (first_arrival) broadcast(srv::ParticipantJoined{facts_.room_code, participant(m), announced_count()}, out, m.user_id);
   if (!hosted()) return;  // a 1:1 call: nobody is host, nobody is told of one
+  tell_knocks(out, /*only_if_any=*/true);  // a host or co-host arriving finds who waits
   if (host_returns) {
     broadcast(srv::HostChanged{facts_.room_code, m.user_id, m.user_id}, out, m.user_id);
   } else if (const Member* host = member(facts_.host_user_id); host && host->announced && host->conn == 0) {
@@ -265,6 +298,7 @@ void RoomAuthority::remove(const std::string& user_id, bool kicked, std::vector<
     facts_.host_user_id = next->user_id;
     save(*next, out);
     broadcast(srv::HostChanged{facts_.room_code, next->user_id, gone.user_id}, out);
+    tell_knocks(out, /*only_if_any=*/true);  // the queue goes to the new host
   }
   recorder_gone(gone.user_id, true, out);
   if (auto abandoned = runs_.runner_gone(gone.peer_id)) broadcast(std::move(*abandoned), out);
@@ -298,6 +332,11 @@ void RoomAuthority::recorder_gone(const std::string& user_id, bool stop_if_nobod
 
 void RoomAuthority::end(const std::string& reason, std::vector<Effect>& out) {
   broadcast(srv::RoomClosed{facts_.room_code, reason}, out);
+  for (const Knock& k : knocking_) {  // those at the door hear it too
+    out.push_back(Deliver{{k.conn}, srv::RoomClosed{facts_.room_code, reason}});
+    out.push_back(Unbind{k.conn});
+  }
+  knocking_.clear();
   for (const Member& m : members_) {
     if (m.conn != 0) out.push_back(Unbind{m.conn});
     save(m, out, now_);
@@ -349,6 +388,12 @@ Outcome RoomAuthority::leave(const std::string& user_id, std::int64_t now) {
 Outcome RoomAuthority::socket_closed(ConnId conn, std::int64_t now) {
   now_ = now;
   Outcome outcome;
+  for (std::size_t i = 0; i < knocking_.size(); ++i) {
+    if (knocking_[i].conn == conn) {  // a knocker closed the tab: gone from the queue
+      drop_knock(i, outcome.effects);
+      return outcome;
+    }
+  }
   Member* m = const_cast<Member*>(member_on(conn));
   if (!m) return outcome;
   m->conn = 0;
@@ -417,14 +462,16 @@ void RoomAuthority::apply_power(const Actor& actor, Power power, const std::stri
     case Power::make_cohost:
       target->is_cohost = true;
       save(*target, out);
-      return broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*target)}, out);
+      broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*target)}, out);
+      return tell_knocks(out, /*only_if_any=*/true);
     case Power::transfer_host: {
       const std::string previous = facts_.host_user_id;
       facts_.host_user_id = target->user_id;
       out.push_back(SaveRoom{});
       save(*target, out);
       if (const Member* before = member(previous)) save(*before, out);
-      return broadcast(srv::HostChanged{facts_.room_code, target->user_id, previous}, out);
+      broadcast(srv::HostChanged{facts_.room_code, target->user_id, previous}, out);
+      return tell_knocks(out, /*only_if_any=*/true);
     }
     case Power::lock:
     case Power::change_settings:
@@ -446,6 +493,8 @@ void RoomAuthority::apply_power(const Actor& actor, Power power, const std::stri
       return;
     case Power::lower_hand:
       return set_hand(*target, false, out);
+    case Power::admit:
+      return;  // admit() and room:deny carry it out
   }
 }
 
@@ -502,6 +551,86 @@ void RoomAuthority::claim_host(Member& self, Outcome& outcome) {
   outcome.effects.push_back(SaveRoom{});
   save(self, outcome.effects);
   broadcast(srv::HostChanged{facts_.room_code, self.user_id, previous}, outcome.effects);
+  tell_knocks(outcome.effects, /*only_if_any=*/true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// the waiting room
+
+std::vector<ConnId> RoomAuthority::managers() const {
+  std::vector<ConnId> conns;
+  for (const Member& m : members_) {
+    const Role role = role_of(m.user_id);
+    if (m.conn != 0 && (role.is_host || role.is_cohost || m.site_host)) conns.push_back(m.conn);
+  }
+  return conns;
+}
+
+void RoomAuthority::tell_knocks(std::vector<Effect>& out, bool only_if_any) const {
+  if (only_if_any && knocking_.empty()) return;
+  srv::Knock knock{facts_.room_code, {}};
+  for (const Knock& k : knocking_) knock.waiting.push_back({k.user_id, k.display_name, k.knocked_at});
+  if (auto to = managers(); !to.empty()) out.push_back(Deliver{std::move(to), std::move(knock)});
+}
+
+void RoomAuthority::knock(const JoinRequest& request, std::vector<Effect>& out) {
+  const Actor& actor = request.actor;
+  auto it = std::find_if(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.user_id == actor.user_id; });
+  if (it == knocking_.end()) {
+    knocking_.push_back({actor.user_id, actor.display_name, request.fresh_peer_id, request.conn, now_});
+  } else if (it->conn != request.conn) {  // the same person from another tab: the newest waits, in the same place
+    out.push_back(Deliver{{it->conn}, srv::RoomClosed{facts_.room_code, "joined_elsewhere"}});
+    out.push_back(Unbind{it->conn});
+    it->conn = request.conn;
+  }
+  out.push_back(Bind{request.conn, {}});
+  out.push_back(Deliver{{request.conn}, srv::Waiting{facts_.room_code, facts_.room_name}});
+  tell_knocks(out);
+}
+
+void RoomAuthority::drop_knock(std::size_t index, std::vector<Effect>& out) {
+  knocking_.erase(knocking_.begin() + static_cast<std::ptrdiff_t>(index));
+  tell_knocks(out);
+}
+
+std::optional<Problem> RoomAuthority::admit(const std::optional<std::string>& user_id, std::vector<Effect>& out) {
+  const auto named = [&](const Knock& k) { return !user_id || k.user_id == *user_id; };
+  if (user_id && std::none_of(knocking_.begin(), knocking_.end(), named)) {
+    return problem(ErrorCode::not_found, "That person is not waiting to come in.");
+  }
+  bool any = false;
+  bool full = false;
+  for (std::size_t i = 0; i < knocking_.size();) {
+    if (!named(knocking_[i])) {
+      ++i;
+      continue;
+    }
+    if (taken_places(now_) >= facts_.max_participants) {
+      full = true;
+      break;
+    }
+    const Knock in = knocking_[i];
+    knocking_.erase(knocking_.begin() + static_cast<std::ptrdiff_t>(i));
+    admitted_.push_back(in.user_id);
+    Member fresh;
+    fresh.user_id = in.user_id;
+    fresh.peer_id = in.peer_id;
+    fresh.display_name = in.display_name;
+    fresh.joined_at = now_;
+    fresh.detached_at = now_;
+    members_.push_back(std::move(fresh));
+    welcome(in.conn, members_.back(), out);
+    any = true;
+  }
+  if (full && !any) {
+    return problem(ErrorCode::room_full, "This room is full (" + std::to_string(facts_.max_participants) + "/" +
+                                             std::to_string(facts_.max_participants) + "): nobody else can come in.");
+  }
+  if (any) {
+    out.push_back(SaveRoom{});
+    tell_knocks(out);
+  }
+  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,6 +641,13 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
   Outcome outcome;
   Member* self = const_cast<Member*>(member_on(conn));
   if (!self || self->user_id != actor.user_id) {
+    // A knocker may only go away from the door.
+    const auto at = std::find_if(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.conn == conn; });
+    if (at != knocking_.end() && std::holds_alternative<cli::LeaveRoom>(message)) {
+      outcome.effects.push_back(Unbind{conn});
+      drop_knock(static_cast<std::size_t>(at - knocking_.begin()), outcome.effects);
+      return outcome;
+    }
     outcome.problem = problem(ErrorCode::not_in_room, "Join a room first.");
     return outcome;
   }
@@ -585,8 +721,10 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           apply_power(actor, Power::lock, {}, out);
         } else if constexpr (std::is_same_v<T, cli::ChangeSettings>) {
           if (auto refused = power_problem(actor, Power::change_settings, {})) return void(outcome.problem = std::move(refused));
+          const bool door_opens = facts_.settings.waiting_room && !m.settings.waiting_room;
           facts_.settings = m.settings;
           apply_power(actor, Power::change_settings, {}, out);
+          if (door_opens) admit(std::nullopt, out);  // the waiting room is off: everyone who fits comes in
         } else if constexpr (std::is_same_v<T, cli::EndRoom>) {
           power(Power::end_room);
         } else if constexpr (std::is_same_v<T, cli::StartRecording> || std::is_same_v<T, cli::PauseRecording> ||
@@ -626,6 +764,18 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           broadcast(srv::Reaction{facts_.room_code, self->user_id, self->peer_id, m.emoji}, out);
         } else if constexpr (std::is_same_v<T, cli::MuteAll>) {
           power(Power::mute_all);
+        } else if constexpr (std::is_same_v<T, cli::Admit>) {
+          if (auto refused = power_problem(actor, Power::admit, {})) return void(outcome.problem = std::move(refused));
+          outcome.problem = admit(m.target_user_id, out);
+        } else if constexpr (std::is_same_v<T, cli::Deny>) {
+          if (auto refused = power_problem(actor, Power::admit, {})) return void(outcome.problem = std::move(refused));
+          const auto at = std::find_if(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.user_id == m.target_user_id; });
+          if (at == knocking_.end()) return refuse(ErrorCode::not_found, "That person is not waiting to come in.");
+          out.push_back(Deliver{{at->conn}, srv::ErrorReply{ErrorCode::knock_denied, "The host did not let you in.", std::nullopt}});
+          out.push_back(Unbind{at->conn});
+          std::erase_if(denied_, [&](const auto& d) { return d.first == at->user_id; });
+          denied_.emplace_back(at->user_id, now);
+          drop_knock(static_cast<std::size_t>(at - knocking_.begin()), out);
         } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
           // "Add people": either of the two opens the call's room up; they host it from now on.
           if (hosted()) return refuse(ErrorCode::bad_request, "This room is open to more people already.");
@@ -681,8 +831,7 @@ Outcome RoomAuthority::invite(ConnId conn, const Actor& actor, const cli::Invite
     send.to_user_ids.push_back(invitee.user_id);
   }
   if (send.to_user_ids.empty()) return refuse(ErrorCode::bad_request, "Everyone you chose is here already.");
-  const auto taken = std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return !stale(m, now); });
-  if (taken >= facts_.max_participants) return refuse(ErrorCode::room_full, "This room is full: nobody else can come in.");
+  if (taken_places(now) >= facts_.max_participants) return refuse(ErrorCode::room_full, "This room is full: nobody else can come in.");
   srv::InvitesSent told;
   for (const std::string& user_id : send.to_user_ids) told.friends.push_back({user_id});
   outcome.effects.push_back(std::move(send));

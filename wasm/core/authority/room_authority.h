@@ -43,6 +43,19 @@
 // when their place goes with nobody to take over, the recording stops. Another of the same (start
 // while recording, pause while paused...) is bad_request.
 //
+// The waiting room (settings.waiting_room): a joiner who passed every other check (closed, kicked,
+// lock, full, password: those come first) knocks instead of coming in, unless they are the host, a
+// site's host token for this room, someone with a place here already (a reload, a resume), or
+// someone let in before. A knocker is on a socket but no member: they hear room:waiting, and every
+// host and co-host here hears room:knock with the whole queue whenever it changes (and on arriving,
+// or on becoming one, while someone waits: the host leaving hands the queue to the next). Power::admit
+// lets one in (room:admit {target_user_id}) or everyone who fits (room:admit without one), each
+// welcomed like any joiner; room:deny turns one away with the error knock_denied, and they may not
+// knock again for kKnockAgainMs (rate_limited). A knocker whose socket closes, or who leaves, is gone
+// from the queue; a room's end tells them room:closed; turning the waiting room off lets everyone
+// who fits in. At most kMaxKnocking wait (waiting_room_full). A REST join that would knock reserves
+// nothing (Outcome::knocks): knocking is on a socket.
+//
 // Hands and reactions (gestures.h): a member raises and lowers their own hand (room:raise-hand),
 // and the host and co-hosts lower anyone's (Power::lower_hand); each change is
 // room:participant-updated to everyone, hand_raised_at giving the order hands went up. A reaction
@@ -75,6 +88,8 @@ using ConnId = std::uint64_t;  // 0 is "no socket"
 
 // How long places are kept; the server's --resume-grace-ms and --reservation-ms default to these.
 inline constexpr int kGrownRoomSize = 10;  // a 1:1 call's room after "Add people"
+inline constexpr std::size_t kMaxKnocking = 50;         // people waiting at one room's door
+inline constexpr std::int64_t kKnockAgainMs = 30'000;   // after a deny, before the same person knocks again
 
 struct Timing {
   std::int64_t resume_grace_ms = 30'000;
@@ -135,6 +150,7 @@ struct Member {
   ConnId conn = 0;               // 0 while reserved (REST join) or dropped
   std::int64_t detached_at = 0;  // when the socket went (or the reservation was made)
   bool announced = false;        // the others were told (room:participant-joined)
+  bool site_host = false;        // came with a site's host token for this room: a co-host's powers
   // Raised hands and reactions (gestures.h): live only, never saved.
   std::optional<std::int64_t> hand_raised_at;
   UseWindow reactions;
@@ -190,6 +206,16 @@ struct Outcome {
   std::optional<Problem> problem;
   std::vector<Effect> effects;
   bool needs_password = false;  // join: admitted once the shell has checked the password
+  bool knocks = false;          // join: this person waits for a host to let them in (the waiting room)
+};
+
+// Someone at the door of a room with the waiting room on: on a socket, not a member yet.
+struct Knock {
+  std::string user_id;
+  std::string display_name;
+  std::string peer_id;  // theirs once let in
+  ConnId conn = 0;
+  std::int64_t knocked_at = 0;
 };
 
 // What the store knows about the people a room:invite names.
@@ -257,6 +283,7 @@ class RoomAuthority {
 
   const RoomFacts& facts() const { return facts_; }
   const std::vector<Member>& members() const { return members_; }  // join order
+  const std::vector<Knock>& knocking() const { return knocking_; }  // the waiting room, in knock order
   const Member* member(const std::string& user_id) const;
   // The member on this socket, if that socket is theirs now.
   const Member* member_on(ConnId conn) const;
@@ -282,6 +309,15 @@ class RoomAuthority {
   void apply_power(const Actor& actor, Power power, const std::string& target_user_id, std::vector<Effect>& out);
   void claim_host(Member& self, Outcome& outcome);
   void set_hand(Member& member, bool raised, std::vector<Effect>& out);  // tells everyone when it changed
+  bool must_knock(const JoinRequest& request, std::int64_t now) const;
+  void knock(const JoinRequest& request, std::vector<Effect>& out);
+  // Lets the knocker(s) in: one named, or with no name everyone who fits; a problem when the one
+  // named is not waiting or the room is full.
+  std::optional<Problem> admit(const std::optional<std::string>& user_id, std::vector<Effect>& out);
+  void drop_knock(std::size_t index, std::vector<Effect>& out);  // gone from the queue (closed, left)
+  std::vector<ConnId> managers() const;                          // host and co-hosts on a socket
+  void tell_knocks(std::vector<Effect>& out, bool only_if_any = false) const;
+  int taken_places(std::int64_t now) const;
   void broadcast(protocol::ServerMessage message, std::vector<Effect>& out, const std::string& except_user = {}) const;
   void save(const Member& member, std::vector<Effect>& out, std::optional<std::int64_t> left_at = std::nullopt,
             bool kicked = false) const;
@@ -290,6 +326,9 @@ class RoomAuthority {
   Timing timing_;
   std::vector<Member> members_;
   CodeRuns runs_;  // running the room's code (code_runs.h)
+  std::vector<Knock> knocking_;                        // the waiting room, in knock order
+  std::vector<std::string> admitted_;                  // let in from it once: a reload does not knock again
+  std::vector<std::pair<std::string, std::int64_t>> denied_;  // turned away, and when
   std::int64_t now_ = 0;  // the time of the event being handled
 };
 

@@ -44,6 +44,8 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::meeting_not_open, "meeting_not_open"},
     {ErrorCode::account_required, "account_required"},
     {ErrorCode::bad_image, "bad_image"},
+    {ErrorCode::knock_denied, "knock_denied"},
+    {ErrorCode::waiting_room_full, "waiting_room_full"},
 };
 
 }  // namespace

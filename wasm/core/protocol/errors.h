@@ -59,6 +59,8 @@ enum class ErrorCode {
   meeting_not_open, // a booked meeting's room before its window opens (retry_after says when it does)
   account_required, // a guest asked for what only an account has (a profile's name and picture)
   bad_image,        // an avatar upload that is not a PNG, JPEG, WebP or GIF we could read
+  knock_denied,     // the room's host (or a co-host) did not let this knocker in from the waiting room
+  waiting_room_full,  // too many people are waiting to be let in already
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

@@ -32,7 +32,8 @@ using RequestId = std::variant<std::int64_t, std::string>;
 
 // What a room allows; the host changes it with room:settings. This is the one shape of a room's
 // settings, {"screenshare": bool, "chat": bool, "video": bool, "audio": bool, "record_automatically":
-// bool (optional, false when left out), "code_run_hosts_only": bool (the same)}, wherever they appear:
+// bool (optional, false when left out), "code_run_hosts_only" and "waiting_room": bool (the same)},
+// wherever they appear:
 // in room:settings, room:joined and room:settings-changed; in the REST API (create's `settings`,
 // which may leave flags out, and every room it answers with); in the server's store; and in the
 // embed API (mehfil.d.ts: RoomInfo.settings, updateSettings). codec.h reads and writes it outside a
@@ -50,6 +51,7 @@ struct RoomSettings {
   bool chat = true;
   bool record_automatically = false;  // the host's arrival starts a recording (authority/room_authority.h)
   bool code_run_hosts_only = false;   // only the host and co-hosts may run the room's code (authority/code_runs.h)
+  bool waiting_room = false;          // joiners knock and wait until a host or co-host lets them in (room_authority.h)
   friend bool operator==(const RoomSettings&, const RoomSettings&) = default;
 };
 
@@ -322,6 +324,18 @@ struct SendReaction {
   std::string emoji;
   friend bool operator==(const SendReaction&, const SendReaction&) = default;
 };
+// The waiting room: let in (admit) or turn away (deny) someone who knocked (room:knock lists them).
+// room:admit without a target lets in everyone waiting, as far as the room has places.
+struct Admit {
+  static constexpr std::string_view type_name = "room:admit";
+  std::optional<std::string> target_user_id;
+  friend bool operator==(const Admit&, const Admit&) = default;
+};
+struct Deny {
+  static constexpr std::string_view type_name = "room:deny";
+  std::string target_user_id;
+  friend bool operator==(const Deny&, const Deny&) = default;
+};
 // "Mute all": the host or a co-host mutes everyone whose microphone is on but themselves (and the
 // host, whom nobody else mutes). Each of them hears room:host-action mute.
 struct MuteAll {
@@ -349,7 +363,8 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::CallAccept, client::CallReject, client::CallCancel, client::GrowRoom,
                                    client::InviteFriends, client::DismissInvite, client::StartRecording,
                                    client::PauseRecording, client::ResumeRecording, client::StopRecording,
-                                   client::RaiseHand, client::SendReaction, client::MuteAll, client::Ping>;
+                                   client::RaiseHand, client::SendReaction, client::MuteAll, client::Admit, client::Deny,
+                                   client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -456,6 +471,29 @@ struct ParticipantUpdated {
   friend bool operator==(const ParticipantUpdated&, const ParticipantUpdated&) = default;
 };
 enum class HostActionKind { mute, kick };  // "mute" | "kick"
+// To a joiner of a room with the waiting room on: you knocked; wait until a host lets you in
+// (room:joined), turns you away (error knock_denied) or the room ends (room:closed).
+struct Waiting {
+  static constexpr std::string_view type_name = "room:waiting";
+  std::string room_code;
+  std::string room_name;
+  friend bool operator==(const Waiting&, const Waiting&) = default;
+};
+// One person at the door: who, and since when (ms since the epoch, the server's clock).
+struct Knocker {
+  std::string user_id;
+  std::string display_name;
+  std::int64_t knocked_at = 0;
+  friend bool operator==(const Knocker&, const Knocker&) = default;
+};
+// To the host and co-hosts: everyone waiting now, in the order they knocked, whenever that changes
+// (and to a host or co-host who arrives while someone waits). An empty list: nobody waits.
+struct Knock {
+  static constexpr std::string_view type_name = "room:knock";
+  std::string room_code;
+  std::vector<Knocker> waiting;
+  friend bool operator==(const Knock&, const Knock&) = default;
+};
 // Someone's reaction, to everyone in the room (the sender too): shown for a few seconds, then gone.
 struct Reaction {
   static constexpr std::string_view type_name = "room:reaction";
@@ -718,7 +756,7 @@ struct ErrorReply {
 
 using ServerMessage =
     std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
-                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::HostAway,
+                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::Waiting, server::Knock, server::HostAway,
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomEnding, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,

@@ -35,6 +35,7 @@ void fields(F& f, M& m) {
   f.flag("chat", m.chat);
   f.flag_or("record_automatically", m.record_automatically, false);
   f.flag_or("code_run_hosts_only", m.code_run_hosts_only, false);
+  f.flag_or("waiting_room", m.waiting_room, false);
 }
 
 template <class F, class M>
@@ -144,6 +145,40 @@ template <class F, class M>
 void fields(F& f, M& m) {
   f.flag("raised", m.raised);
   f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::Admit>
+void fields(F& f, M& m) {
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, client::Deny>
+void fields(F& f, M& m) {
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Waiting>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("room_name", m.room_name, TextRule::room_name);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Knocker>
+void fields(F& f, M& m) {
+  f.text("user_id", m.user_id, TextRule::id);
+  f.text("display_name", m.display_name, TextRule::display_name);
+  f.integer("knocked_at", m.knocked_at, 0, kLatestTime);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Knock>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.objects("waiting", m.waiting, kRoomSize);
 }
 
 template <class F, class M>

@@ -14,6 +14,8 @@ std::string_view to_string(HostActionKind action) {
     case HostActionKind::end: return "end";
     case HostActionKind::mute_all: return "mute_all";
     case HostActionKind::lower_hand: return "lower_hand";
+    case HostActionKind::admit: return "admit";
+    case HostActionKind::deny: return "deny";
   }
   return "?";
 }
@@ -29,6 +31,8 @@ authority::Power power_of(HostActionKind action) {
     case HostActionKind::end: return authority::Power::end_room;
     case HostActionKind::mute_all: return authority::Power::mute_all;
     case HostActionKind::lower_hand: return authority::Power::lower_hand;
+    case HostActionKind::admit:
+    case HostActionKind::deny: return authority::Power::admit;
   }
   return authority::Power::end_room;
 }
@@ -49,7 +53,8 @@ std::vector<HostActionKind> actions_on(Role me, const protocol::Participant& tar
 
 std::vector<HostActionKind> room_actions(Role me) {
   std::vector<HostActionKind> actions;
-  for (HostActionKind action : {HostActionKind::lock, HostActionKind::settings, HostActionKind::mute_all, HostActionKind::end}) {
+  for (HostActionKind action : {HostActionKind::lock, HostActionKind::settings, HostActionKind::mute_all, HostActionKind::admit,
+                                HostActionKind::deny, HostActionKind::end}) {
     if (may_offer(me, action)) actions.push_back(action);
   }
   return actions;

@@ -12,6 +12,7 @@
 //   lock          lock                       the room
 //   settings      change_settings            the room
 //   mute_all      mute_all                   the room
+//   admit, deny   admit                      someone at the door (the waiting room), or everyone there (admit)
 //   end           end_room                   the room
 //
 // What that gives (see the table in permissions.h): the host gets every action; a co-host mutes and
@@ -27,7 +28,7 @@
 
 namespace mehfil::room {
 
-enum class HostActionKind { mute, kick, make_cohost, transfer, lock, settings, end, mute_all, lower_hand };
+enum class HostActionKind { mute, kick, make_cohost, transfer, lock, settings, end, mute_all, lower_hand, admit, deny };
 std::string_view to_string(HostActionKind action);
 authority::Power power_of(HostActionKind action);
 

@@ -21,6 +21,7 @@ std::string_view to_string(RoomState state) {
     case RoomState::previewing: return "previewing";
     case RoomState::joining: return "joining";
     case RoomState::password_needed: return "password_needed";
+    case RoomState::knocking: return "knocking";
     case RoomState::waiting: return "waiting";
     case RoomState::in_room: return "in_room";
     case RoomState::reconnecting: return "reconnecting";
@@ -160,9 +161,17 @@ void RoomClient::hold_media(Out& out) {
   }
 }
 
+// The door is the host's and co-hosts' business: someone who is neither (any more) shows no queue.
+void RoomClient::forget_knocks_unless_managing(Out& out) {
+  if (knocking_.empty() || self_.is_host || self_is_cohost_) return;
+  knocking_.clear();
+  out.push_back(ApplyKnocks{});
+}
+
 void RoomClient::end(RoomState state, std::optional<ShowScreen> screen, Out& out) {
   close_all_links(out);
   participants_.clear();
+  knocking_.clear();
   if (socket_open_ || socket_opening_) out.push_back(CloseSocket{});
   socket_open_ = socket_opening_ = false;
   reconnect_at_.reset();
@@ -241,7 +250,8 @@ void RoomClient::on_socket_closed(const SocketClosed& closed, std::int64_t now_m
     state_ = RoomState::reconnecting;
     out.push_back(ShowToast{Toast::reconnecting, {}});
     schedule_reconnect(closed.jitter, now_ms, out);
-  } else if (state_ == RoomState::joining || state_ == RoomState::reconnecting) {
+  } else if (state_ == RoomState::joining || state_ == RoomState::reconnecting || state_ == RoomState::knocking) {
+    if (state_ == RoomState::knocking) state_ = RoomState::joining;  // the door forgets a closed socket: knock again
     schedule_reconnect(closed.jitter, now_ms, out);
   }
 }
@@ -267,7 +277,7 @@ void RoomClient::enter_room(std::int64_t now_ms, Out& out) {
 
 void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms, Out& out) {
   if (state_ != RoomState::joining && state_ != RoomState::reconnecting && state_ != RoomState::in_room &&
-      state_ != RoomState::waiting) {
+      state_ != RoomState::waiting && state_ != RoomState::knocking) {
     return;  // a late answer to a join we gave up on
   }
   host_away_ = false;  // a fresh picture of the room: the server says room:host-away again if so
@@ -278,6 +288,11 @@ void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms
   }
   self_ = joined.self;
   room_ = joined.room;
+  // The queue comes again after room:joined if anyone still waits (a rejoin, a new host).
+  if (!knocking_.empty()) {
+    knocking_.clear();
+    out.push_back(ApplyKnocks{});
+  }
   // The recording as it is now: one that stopped while we were away is gone, one that runs goes on
   // (its recorder records through the reconnect).
   take_recording(joined.recording.value_or(server::RecordingState{room_.room_code, {}, "off", {}, 0}), out);
@@ -303,7 +318,7 @@ void RoomClient::on_joined(const server::RoomJoined& joined, std::int64_t now_ms
 }
 
 void RoomClient::on_error(const server::ErrorReply& error, Out& out) {
-  if (state_ == RoomState::joining || state_ == RoomState::reconnecting) {
+  if (state_ == RoomState::joining || state_ == RoomState::reconnecting || state_ == RoomState::knocking) {
     const auto screen = screen_for_join_error(error.code);
     if (error.code == protocol::ErrorCode::wrong_password) {
       close_all_links(out);
@@ -343,7 +358,15 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
   }
   if (const auto* joined = std::get_if<server::RoomJoined>(&message)) return on_joined(*joined, now_ms, out);
   if (const auto* error = std::get_if<server::ErrorReply>(&message)) return on_error(*error, out);
-  if (!in_room_like()) return;  // late messages for a room we are no longer in
+  if (const auto* door = std::get_if<server::Waiting>(&message)) {
+    if (state_ != RoomState::joining) return;
+    state_ = RoomState::knocking;
+    return out.push_back(ShowScreen{Screen::waiting_room, {{}, {}, {}, door->room_name}});
+  }
+  if (const auto* closed = std::get_if<server::RoomClosed>(&message); closed && state_ == RoomState::knocking) {
+    return end(RoomState::closed, ShowScreen{screen_for_room_closed(closed->reason), {{}, {}, {}, closed->reason}}, out);
+  }
+  if (!in_room_like()) return;  // late messages for a room we are no longer in (or not yet in: knocking)
 
   auto to_link = [&](const std::string& from, PeerEvent event) {
     if (state_ != RoomState::in_room) return;
@@ -378,12 +401,20 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
       self_is_cohost_ = updated->user.is_cohost;
       self_.is_host = updated->user.is_host;
       self_.hand_raised_at = updated->user.hand_raised_at;
-      return;
+      return forget_knocks_unless_managing(out);
     }
     for (auto& p : participants_) {
       if (p.peer_id == updated->user.peer_id) p = updated->user;
     }
     apply_participants(out);
+  } else if (const auto* knock = std::get_if<server::Knock>(&message)) {
+    ApplyKnocks apply{knock->waiting, {}};
+    for (const auto& k : knock->waiting) {
+      const bool known = std::any_of(knocking_.begin(), knocking_.end(), [&](const auto& was) { return was.user_id == k.user_id; });
+      if (!known) apply.arrived.push_back(k);
+    }
+    knocking_ = knock->waiting;
+    out.push_back(std::move(apply));
   } else if (const auto* reaction = std::get_if<server::Reaction>(&message)) {
     out.push_back(ShowReaction{reaction->from_user_id, reaction->peer_id, reaction->emoji});
   } else if (const auto* action = std::get_if<server::HostAction>(&message)) {
@@ -411,6 +442,7 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     if (self_.is_host && !was_host) out.push_back(ShowToast{Toast::you_are_host, {}});
     if (state_ == RoomState::waiting && !host->host_user_id.empty()) enter_room(now_ms, out);
     apply_participants(out);
+    forget_knocks_unless_managing(out);
   } else if (const auto* recording = std::get_if<server::RecordingState>(&message)) {
     take_recording(*recording, out);
   } else if (const auto* sent = std::get_if<server::InvitesSent>(&message)) {
@@ -455,8 +487,13 @@ void RoomClient::on_host_intent(const HostIntent& intent, Out& out) {
     case HostActionKind::lock:
     case HostActionKind::settings:
     case HostActionKind::mute_all:
+    case HostActionKind::admit:
+    case HostActionKind::deny:
     case HostActionKind::end: {
       if (!may_offer(me, intent.action)) return reject("only the host or a co-host may do that", out);
+      const auto& t = intent.target_user_id;
+      if (intent.action == HostActionKind::admit) send(client::Admit{t.empty() ? std::nullopt : std::optional<std::string>(t)}, out);
+      if (intent.action == HostActionKind::deny) send(client::Deny{t}, out);
       if (intent.action == HostActionKind::lock) send(client::LockRoom{intent.locked}, out);
       if (intent.action == HostActionKind::settings) send(client::ChangeSettings{intent.settings}, out);
       if (intent.action == HostActionKind::mute_all) send(client::MuteAll{}, out);
@@ -539,8 +576,8 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       }
     }
   } else if (std::holds_alternative<Leave>(event)) {
-    if (in_room_like() || state_ == RoomState::joining || state_ == RoomState::password_needed) {
-      if (state_ == RoomState::in_room || state_ == RoomState::waiting) send(client::LeaveRoom{}, out);
+    if (in_room_like() || state_ == RoomState::joining || state_ == RoomState::password_needed || state_ == RoomState::knocking) {
+      if (state_ == RoomState::in_room || state_ == RoomState::waiting || state_ == RoomState::knocking) send(client::LeaveRoom{}, out);
       end(RoomState::left, std::nullopt, out);
     } else {
       reject("leave outside a room", out);

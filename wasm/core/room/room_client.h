@@ -26,6 +26,13 @@
 //   joining          error room_not_found|full|locked|expired → failed         ShowScreen(code, message), CloseSocket
 //   joining          error without a screen (not rate_limited) → failed        ReportError, CloseSocket
 //   password_needed  SubmitPassword                          → joining          SendMessage(room:join) or OpenSocket
+//   joining          room:waiting (the waiting room)         → knocking         ShowScreen(waiting_room, reason = the room's name)
+//   knocking         room:joined (let in)                    → in_room          as any join
+//   knocking         error knock_denied                      → failed           ShowScreen(knock_denied), CloseSocket
+//   knocking         SocketClosed                            → joining          ScheduleTimer(backoff): it knocks again
+//   knocking         Leave                                   → left             SendMessage(room:leave), CloseSocket
+//   in_room          room:knock (the host, a co-host)        → in_room          ApplyKnocks{waiting, arrived}
+//   in_room          HostIntent admit / deny                 → in_room          SendMessage(room:admit / room:deny)
 //   waiting          room:host-changed                       → in_room          links
 //   in_room|waiting  SocketClosed                            → reconnecting     ShowToast, ScheduleTimer(backoff)
 //   reconnecting     Tick past the backoff                   → reconnecting     OpenSocket
@@ -93,7 +100,7 @@
 
 namespace mehfil::room {
 
-enum class RoomState { idle, previewing, joining, password_needed, waiting, in_room, reconnecting, left, kicked, closed, failed };
+enum class RoomState { idle, previewing, joining, password_needed, knocking, waiting, in_room, reconnecting, left, kicked, closed, failed };
 std::string_view to_string(RoomState state);
 
 // ---------------------------------------------------------------------------------------------
@@ -121,7 +128,7 @@ struct SetOwnMedia {  // what this user now sends
 };
 struct HostIntent {  // a host or co-host action from the UI
   HostActionKind action = HostActionKind::mute;
-  std::string target_user_id;             // mute, kick, make_cohost, transfer
+  std::string target_user_id;             // mute, kick, make_cohost, transfer, lower_hand, deny; admit (empty: all)
   bool locked = false;                    // lock
   protocol::RoomSettings settings;        // settings
 };
@@ -274,6 +281,12 @@ struct AppendChat {
   protocol::server::ChatMessage message;
 };
 struct MuteMicrophone {};  // the host muted us: turn the local microphone track off
+// Who waits at the door of our room (for the host and co-hosts), in knock order, and who of them is
+// new since the last list (for a knock card and a sound).
+struct ApplyKnocks {
+  std::vector<protocol::server::Knocker> waiting;
+  std::vector<protocol::server::Knocker> arrived;
+};
 // Someone's reaction (us too): float it over their tile for a few seconds.
 struct ShowReaction {
   std::string user_id;
@@ -282,7 +295,7 @@ struct ShowReaction {
 };
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
-                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, ShowReaction, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, ShowReaction, ApplyKnocks, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 
@@ -312,6 +325,8 @@ class RoomClient {
   // What this user last said they send (SetOwnMedia).
   const SetOwnMedia& own_media() const { return own_media_; }
   const std::map<std::string, PeerLink>& links() const { return links_; }
+  // Who waits at the door, as the server last told us (the host and co-hosts hear it).
+  const std::vector<protocol::server::Knocker>& knocking() const { return knocking_; }
   const PeerLink* link(const std::string& peer_id) const;
   Role role() const { return {self_.is_host, self_is_cohost_}; }
   // The host's connection dropped and nobody has taken over yet: the UI offers "Become Host".
@@ -337,6 +352,7 @@ class RoomClient {
   void close_link(const std::string& peer_id, Out& out);
   void close_all_links(Out& out);
   void end(RoomState state, std::optional<ShowScreen> screen, Out& out);
+  void forget_knocks_unless_managing(Out& out);
   void apply_participants(Out& out);
   void hold_media(Out& out);
   void take_recording(const protocol::server::RecordingState& recording, Out& out);  // room:recording, or room:joined's  // HoldMedia for each link whose peer started or stopped ringing
@@ -367,6 +383,7 @@ class RoomClient {
   bool own_ice_servers_ = false;                  // the join named its own: hello's are not used
   bool relay_only_ = false;                       // Join::relay_only
   std::set<std::string> chat_seen_;
+  std::vector<protocol::server::Knocker> knocking_;
   bool socket_open_ = false;
   std::int64_t last_heard_ms_ = 0;  // the last frame from the server on this socket
   std::int64_t last_ping_ms_ = 0;

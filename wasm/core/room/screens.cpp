@@ -15,6 +15,8 @@ std::string_view to_string(Screen screen) {
     case Screen::expired: return "expired";
     case Screen::left: return "left";
     case Screen::connection_lost: return "connection_lost";
+    case Screen::waiting_room: return "waiting_room";
+    case Screen::knock_denied: return "knock_denied";
   }
   return "?";
 }
@@ -28,6 +30,8 @@ std::optional<Screen> screen_for_join_error(protocol::ErrorCode code) {
     case ErrorCode::room_locked: return Screen::room_locked;
     case ErrorCode::expired: return Screen::expired;
     case ErrorCode::kicked: return Screen::kicked;
+    case ErrorCode::knock_denied: return Screen::knock_denied;
+    case ErrorCode::waiting_room_full: return Screen::room_full;
     default: return std::nullopt;
   }
 }

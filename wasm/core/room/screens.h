@@ -9,6 +9,9 @@
 //   room_locked       room_locked       failed
 //   expired           expired           failed
 //   kicked            kicked            failed (joining a room the host removed us from)
+//   knock_denied      knock_denied      failed (the host did not let us in from the waiting room)
+//   waiting_room_full room_full         failed
+//   (room:waiting)    waiting_room      knocking (until room:joined, knock_denied or room:closed)
 //   (host kicked us)  kicked            kicked
 //   (room:closed)     room_closed, or expired when the reason is "expired"   closed
 //   (gave up reconnecting, reconnect_backoff.h)   connection_lost   failed (Reconnect tries again)
@@ -22,7 +25,8 @@
 
 namespace mehfil::room {
 
-enum class Screen { preview, password, room_not_found, room_full, room_locked, kicked, room_closed, expired, left, connection_lost };
+enum class Screen { preview, password, room_not_found, room_full, room_locked, kicked, room_closed, expired, left, connection_lost,
+                    waiting_room, knock_denied };
 std::string_view to_string(Screen screen);
 
 // The screen an error answering room:join leads to, or nothing when it is only a toast.
