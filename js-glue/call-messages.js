@@ -11,9 +11,14 @@ export const SCREEN_MESSAGES = {
   expired: 'This room has expired.',
   left: 'You left the room.',
   connection_lost: 'We could not reach the room for a while. Check your connection, then reconnect.',
+  waiting_room: 'The host will let you in soon.',
+  knock_denied: 'The host did not let you in.',
 };
 
-const TITLES = { kicked: 'Removed from the room', room_closed: 'Room closed', connection_lost: 'Connection lost' };
+const TITLES = {
+  kicked: 'Removed from the room', room_closed: 'Room closed', connection_lost: 'Connection lost',
+  waiting_room: 'Waiting for the host to let you in', knock_denied: 'Not let in',
+};
 
 // Fills `overlay` with the screen's title and message; connection_lost also offers Reconnect / Leave.
 export function showPlainScreen(overlay, { screen, message, reconnect, leave }) {

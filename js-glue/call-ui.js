@@ -13,6 +13,7 @@ import { devicePicker } from './device-picker.js';
 import { createTileCard } from './call-card.js';
 import { peoplePanel } from './people-panel.js';
 import { gestureControls } from './call-gestures.js';
+import { doorCard } from './door-card.js';
 import { inviteFriendsSection } from './invite-friends.js';
 
 export { createTileCard };
@@ -102,7 +103,9 @@ export function mountCallUi({ root, call, stage }) {
   const noticeText = el('span', { className: 'mf-notice-text' });
   const noticeActions = el('div', { className: 'mf-notice-actions' });
   const notice = el('div', { className: 'mf-notice', hidden: true, role: 'alert' }, el('span', { className: 'mf-spinner' }), noticeText, noticeActions);
-  const main = el('main', { className: 'mf-main' }, stage, waiting, notice);
+  // Who knocks at the door (the host and co-hosts): a card over the stage, a sound, a badge on People.
+  const door = doorCard(call, { onArrive: (arrived) => { chime(); toast(`${arrived.map((k) => k.display_name).join(', ')} ${arrived.length === 1 ? 'is' : 'are'} waiting to join`); } });
+  const main = el('main', { className: 'mf-main' }, stage, waiting, notice, door.element);
 
   // side panel: chat, people, settings
   const panelTitle = el('h2', { id: 'mf-panel-title' });
@@ -160,11 +163,12 @@ export function mountCallUi({ root, call, stage }) {
   const screenOn = setting('Screen sharing', 'Everyone can share a screen', (screenshare) => call.updateSettings({ screenshare }));
   const autoRecord = setting('Record automatically', 'Recording starts when the host joins', (on) => call.updateSettings({ record_automatically: on }));
   const hostsRun = setting('Only hosts run code', 'Everyone can still edit', (on) => call.updateSettings({ code_run_hosts_only: on }));
+  const waitingRoom = setting('Waiting room', 'You let each person in', (on) => call.updateSettings({ waiting_room: on }));
   const endButton = textButton('End room for all', () => confirmAsk({
     title: 'End the room for everyone?', text: 'Everyone will be disconnected and the code will stop working.',
     ok: 'End room', run: () => call.endForAll(),
   }), 'mf-button mf-button-danger', 'leave');
-  const settingsPane = el('div', { className: 'mf-settings' }, lock.row, chatOn.row, screenOn.row, autoRecord.row, hostsRun.row, endButton);
+  const settingsPane = el('div', { className: 'mf-settings' }, lock.row, waitingRoom.row, chatOn.row, screenOn.row, autoRecord.row, hostsRun.row, endButton);
 
   // Camera and microphone, for everyone: the call switches the track under every connection.
   const picker = (kind) => devicePicker(kind, {
@@ -274,6 +278,8 @@ export function mountCallUi({ root, call, stage }) {
     else call.openCodeEditor();
   });
   const people = control('users', 'Participants', () => togglePanel('people'));
+  const waitingBadge = el('span', { className: 'mf-badge', hidden: true });
+  people.append(waitingBadge);
   const more = control('more', 'More options', () => (moreMenu.hidden ? openMore() : closeMore()));
   more.setAttribute('aria-haspopup', 'menu');
   more.setAttribute('aria-expanded', 'false');
@@ -431,6 +437,11 @@ export function mountCallUi({ root, call, stage }) {
     screenOn.input.checked = info?.settings?.screenshare !== false;
     autoRecord.input.checked = !!info?.settings?.record_automatically;
     hostsRun.input.checked = !!info?.settings?.code_run_hosts_only;
+    waitingRoom.input.checked = !!info?.settings?.waiting_room;
+    const knocking = call.waitingRoom().length;
+    waitingBadge.hidden = knocking === 0;
+    waitingBadge.textContent = String(knocking);
+    people.title = knocking ? `Participants (${knocking} waiting)` : 'Participants';
     chatEmpty.hidden = chatList.children.length > 0;
     gestures.refresh();
     if (panelKind === 'people') peopleList.render();
@@ -460,6 +471,10 @@ export function mountCallUi({ root, call, stage }) {
   on('toast', ({ text }) => text && toast(text));
   on('error', ({ code, message }) => {
     if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host'].includes(code)) toast(message);
+  });
+  on('knock', (knock) => {
+    door.update(knock);
+    refresh();
   });
   on('participant-updated', (p) => {
     if (!p.is_local && p.hand_raised_at != null && hands.get(p.user_id) == null) toast(`${p.display_name} raised their hand`);

@@ -8,9 +8,9 @@
 import { mehfilError } from './emitter.js';
 import { SCREEN_MESSAGES } from './call-messages.js';
 
-// Screens that are no error: the preview, the password prompt (its own error), and two that have
-// their own events (kicked, room-closed).
-const NOT_ERRORS = new Set(['preview', 'password', 'kicked', 'room_closed']);
+// Screens that are no error: the preview, the password prompt (its own error), the waiting room
+// (join() goes on waiting), and two that have their own events (kicked, room-closed).
+const NOT_ERRORS = new Set(['preview', 'password', 'waiting_room', 'kicked', 'room_closed']);
 
 export class JoinOutcome {
   #waiters = [];

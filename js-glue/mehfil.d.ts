@@ -10,11 +10,15 @@
 // (the same events are re-dispatched as CustomEvents with the payload in `detail`).
 
 export type CallState =
-  | 'idle' | 'previewing' | 'joining' | 'password_needed' | 'waiting' | 'in_room' | 'reconnecting'
+  | 'idle' | 'previewing' | 'joining' | 'password_needed' | 'knocking' | 'waiting' | 'in_room' | 'reconnecting'
   | 'left' | 'kicked' | 'closed' | 'failed';
 
 // A host power by the name the core uses (wasm/core/room/host_rules.h).
-export type HostAction = 'mute' | 'kick' | 'make_cohost' | 'transfer' | 'lock' | 'settings' | 'end' | 'mute_all' | 'lower_hand';
+export type HostAction = 'mute' | 'kick' | 'make_cohost' | 'transfer' | 'lock' | 'settings' | 'end' | 'mute_all' | 'lower_hand'
+  | 'admit' | 'deny';
+
+// Someone at the door of a room with the waiting room on.
+export interface Knocker { user_id: string; display_name: string; knocked_at: number }
 
 // The reactions a room takes, in the picker's order (the core's set; anything else is refused).
 export type Reaction = '👍' | '❤️' | '😂' | '👏' | '🎉' | '😮';
@@ -51,6 +55,7 @@ export interface RoomSettings {
   audio: boolean;       // carried for older clients; nothing enforces it (true unless set)
   record_automatically?: boolean; // the host's arrival starts a recording (false unless set)
   code_run_hosts_only?: boolean;  // only the host and co-hosts may run the code editor's files (false unless set)
+  waiting_room?: boolean;         // joiners knock and wait until the host or a co-host lets them in (false unless set)
 }
 
 export interface RoomInfo {
@@ -141,6 +146,8 @@ export interface CallEvents {
   'participant-updated': Participant;
   'active-speaker-change': { user_id: string | null };
   'reaction': { user_id: string; emoji: Reaction }; // floats over their tile; ours too
+  // The host and co-hosts: who waits at the door now, and who of them is new.
+  'knock': { waiting: Knocker[]; arrived: Knocker[] };
   'chat-message': ChatMessage;
   'kicked': { by: string };
   'room-closed': { reason: string };
@@ -231,6 +238,12 @@ export interface Call {
   makeCohost(userId: string): void;
   claimHost(): void; // "Become Host", only while room().host_away; 'error' otherwise
   muteAll(): void;              // everyone whose microphone is on, but you (and the host)
+  // The waiting room (settings.waiting_room): a joiner's call is in state 'knocking' and join() waits
+  // until a host lets them in; a turned-away one rejects with 'knock_denied'. The host and co-hosts:
+  waitingRoom(): Knocker[];
+  admit(userId: string): void;
+  admitAll(): void;              // as many as the room has places for
+  deny(userId: string): void;
   lowerHand(userId: string): void;
   // Raise or lower your hand (self().hand_raised_at), and react; both rate-limited ('error' rate_limited).
   raiseHand(raised?: boolean): void;

@@ -38,7 +38,7 @@ import { roomRecordings } from './recordings.js';
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
 const END_STATES = new Set(['left', 'kicked', 'closed', 'failed']);
-const ACTIVE_STATES = new Set(['joining', 'password_needed', 'waiting', 'in_room', 'reconnecting']);
+const ACTIVE_STATES = new Set(['joining', 'password_needed', 'knocking', 'waiting', 'in_room', 'reconnecting']);
 
 class Call extends Emitter {
   #options;
@@ -76,6 +76,7 @@ class Call extends Emitter {
   #mediaReady = null;
   #snapshot = null;
   #participants = []; // the others, as the core last applied them, in join order
+  #knocking = [];     // who waits at the door (the host and co-hosts hear it), in knock order
   #chat = [];
   #speaking = new Set(); // peer ids, the core's verdict
   #activeSpeaker = null;
@@ -287,6 +288,11 @@ class Call extends Emitter {
   updateSettings(settings) { this.#host({ action: 'settings', settings: { ...this.#snapshot?.room?.settings, ...settings } }); }
   endForAll() { this.#host({ action: 'end' }); }
   muteAll() { this.#host({ action: 'mute_all' }); }
+  // The waiting room's door, for the host and co-hosts: who waits, and letting them in or not.
+  waitingRoom() { return this.#knocking.map((k) => ({ ...k })); }
+  admit(userId) { this.#host({ action: 'admit', target_user_id: String(userId) }); }
+  admitAll() { this.#host({ action: 'admit' }); }
+  deny(userId) { this.#host({ action: 'deny', target_user_id: String(userId) }); }
   lowerHand(userId) { this.#host({ action: 'lower_hand', target_user_id: String(userId) }); }
   // Our hand (self().hand_raised_at), and a reaction from the room's set (REACTIONS) over our tile.
   raiseHand(raised = true) { this.#request({ type: 'raise-hand', raised: !!raised }); }
@@ -374,6 +380,7 @@ class Call extends Emitter {
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'reaction': this.#tiles.react(c.peer_id, c.emoji); this.emit('reaction', { user_id: c.user_id, emoji: c.emoji }); break;
+      case 'knocks': this.#knocking = c.waiting; this.emit('knock', { waiting: this.waitingRoom(), arrived: c.arrived }); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;
       case 'timer': this.#driver.schedule(c.key, c.at); break;
       default: if (!this.#peers.execute(c)) console.debug('mehfil: unknown command', c);
@@ -404,7 +411,7 @@ class Call extends Emitter {
       if (!this.#marks.joined) this.#marks.joined = now();
       this.#frame.banner.hidden = true;
       this.#frame.overlay.hidden = true;
-      if (previous === 'joining' || previous === 'password_needed') {
+      if (previous === 'joining' || previous === 'password_needed' || previous === 'knocking') {
         this.#friends.load().then((loaded) => loaded && this.#render());
         this.#announceMedia();
         this.emit('joined', { self: this.self(), room: this.room() });

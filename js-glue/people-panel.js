@@ -1,4 +1,5 @@
-// The participants panel of the call UI: raised hands first, in the order they went up, then
+// The participants panel of the call UI: for the host and co-hosts who waits at the door (the
+// waiting room), then raised hands, in the order they went up, then
 // everyone in the stage's order, each with their role, microphone and camera, the host powers the
 // core allows on them (call-card.js hostActions: mute, remove, make co-host, lower hand), and Call /
 // Video call for a friend. Mute all heads it for those whose role holds it. Everything shown is
@@ -8,6 +9,7 @@ import { icon } from './call-ui-icons.js';
 import { el, textButton, initials } from './dom.js';
 import { hostActions } from './call-card.js';
 import { raisedHands } from './participants.js';
+import { waitingSection } from './door-card.js';
 
 function person(p, call, queuePlace) {
   const badges = [p.is_host ? 'host' : p.is_cohost ? 'co-host' : null, p.audio ? null : 'muted', p.video ? null : 'camera off']
@@ -44,11 +46,13 @@ export function peoplePanel(call) {
   const everyoneHead = el('h3', { className: 'mf-people-head' });
   const everyone = el('ul', { className: 'mf-people' });
   everyone.setAttribute('aria-label', 'Everyone here');
+  const door = waitingSection(call);
   const element = el('div', { className: 'mf-people-panel' },
-    el('div', { className: 'mf-row mf-people-tools' }, muteAll), handsHead, hands, everyoneHead, everyone);
+    el('div', { className: 'mf-row mf-people-tools' }, muteAll), door.element, handsHead, hands, everyoneHead, everyone);
   return {
     element,
     render() {
+      door.render();
       const people = call.participants();
       const raised = raisedHands(people);
       const place = new Map(raised.map((p, i) => [p.peer_id, i + 1]));

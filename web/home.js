@@ -84,7 +84,8 @@ createForm.addEventListener('submit', async (event) => {
       is_public: form.visibility.value === 'public',
       max_participants: Number(form.max_participants.value),
       password: usePassword ? form.password.value : undefined,
-      settings: { screenshare: form.screenshare.checked, chat: form.chat.checked, record_automatically: form.record_automatically.checked },
+      settings: { screenshare: form.screenshare.checked, chat: form.chat.checked, record_automatically: form.record_automatically.checked,
+        waiting_room: form.waiting_room.checked },
     });
     createDialog.close();
     createForm.reset();

@@ -100,6 +100,18 @@ function showProblem(error, room) {
         message: 'It opens a few minutes before its start. Open the link you were sent: it waits and lets you in.', calm: true,
         actions: [button('Try Again', () => location.reload(), true), link('Go Home', '/')],
       }));
+    case 'knock_denied':
+      return show(errorScreen('knock_denied', {
+        title: 'The host didn’t let you in',
+        message: 'You can knock again in a little while, or ask the host for another way in.', calm: true,
+        actions: [button('Knock again', () => location.reload()), link('Go Home', '/', true)],
+      }));
+    case 'waiting_room_full':
+      return show(errorScreen('room_full', {
+        title: 'Too many people are waiting',
+        message: 'The host has a long queue at the door right now. Try again in a few minutes.',
+        actions: [button('Try Again', () => location.reload(), true), link('Go Home', '/')],
+      }));
     case 'kicked':
       return show(errorScreen('kicked', {
         title: 'You were removed from this room',
@@ -327,6 +339,23 @@ async function enterCall(session, room, { password, audio, video, stream }) {
   });
   let joined = false;
   call.on('joined', () => { joined = true; });
+  // The waiting room: the call waits at the door behind this screen until a host lets us in.
+  call.on('state-change', ({ state }) => {
+    if (state === 'knocking') {
+      callHost.hidden = true;
+      document.body.classList.remove('in-call');
+      show(errorScreen('waiting_room', {
+        title: 'Waiting for the host to let you in',
+        message: `You asked to join “${room.room_name}”. Stay on this page: you will be let in as soon as the host answers.`,
+        calm: true, extra: el('div', { className: 'spinner', role: 'status', ariaLabel: 'Waiting' }),
+        actions: [button('Leave', () => call.leave())],
+      }));
+    } else if (state === 'in_room' && callHost.hidden) {
+      main.replaceChildren();
+      callHost.hidden = false;
+      document.body.classList.add('in-call');
+    }
+  });
   call.on('state-change', ({ state }) => {
     if (state === 'failed' && joined) {  // the core gave up reconnecting mid-call
       leaveCall(document.createElement('div'));
