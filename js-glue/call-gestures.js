@@ -8,24 +8,28 @@ import { el, control } from './dom.js';
 // What a screen reader says for each, in the picker.
 const SPOKEN = { '👍': 'thumbs up', '❤️': 'heart', '😂': 'laughing', '👏': 'applause', '🎉': 'celebrate', '😮': 'surprised' };
 
-// A key press that means "H" to us, not a letter typed into something.
-function isHandKey(event) {
+// A key press that means "H" to this call, not a letter typed into something: not in a text field,
+// the code editor or the whiteboard (its text tool reads keys on its canvas), not taken by someone
+// else already, and aimed at this call or at nothing in particular (a page may hold several calls).
+function isHandKey(event, root) {
   if (event.key !== 'h' && event.key !== 'H') return false;
-  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return false;
-  const target = event.composedPath()[0];
-  return !(target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)));
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || event.defaultPrevented) return false;
+  const path = event.composedPath();
+  const target = path[0];
+  if (!(target === document.body || target === document.documentElement || path.includes(root))) return false;
+  return !(target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|CANVAS)$/.test(target.tagName)));
 }
 
 export function gestureControls(call, root) {
-  const hand = control('hand', 'Raise your hand (H)', () => call.raiseHand(call.self()?.hand_raised_at == null));
-  const picker = el('div', { className: 'mf-reaction-picker', role: 'menu', hidden: true });
+  // One name; aria-pressed says whether it is up.
+  const hand = control('hand', 'Raise hand (H)', () => call.raiseHand(call.self()?.hand_raised_at == null));
+  // A toolbar of buttons that stays open, so a burst of applause is a few clicks.
+  const picker = el('div', { className: 'mf-reaction-picker', role: 'toolbar', hidden: true });
   picker.setAttribute('aria-label', 'Reactions');
   const react = control('react', 'Send a reaction', () => (picker.hidden ? open() : close()), 'smile');
-  react.setAttribute('aria-haspopup', 'menu');
   react.setAttribute('aria-expanded', 'false');
   for (const emoji of REACTIONS) {
     const choice = el('button', { type: 'button', className: 'mf-reaction-choice', textContent: emoji, title: SPOKEN[emoji] ?? emoji });
-    choice.setAttribute('role', 'menuitem');
     choice.setAttribute('aria-label', `React with ${SPOKEN[emoji] ?? emoji}`);
     choice.addEventListener('click', () => call.react(emoji));  // the picker stays open for a burst
     picker.append(choice);
@@ -46,13 +50,15 @@ export function gestureControls(call, root) {
     const at = choices.indexOf(root.activeElement);
     if (event.key === 'ArrowRight' || event.key === 'ArrowDown') choices[(at + 1) % choices.length].focus();
     else if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') choices[(at - 1 + choices.length) % choices.length].focus();
+    else if (event.key === 'Home') choices[0].focus();
+    else if (event.key === 'End') choices[choices.length - 1].focus();
     else if (event.key === 'Escape' || event.key === 'Tab') return close(event.key === 'Escape');
     else return;
     event.preventDefault();
   });
   const onOutside = (event) => { if (!event.composedPath().includes(reactions)) close(); };
   const onKey = (event) => {
-    if (!isHandKey(event) || call.state !== 'in_room') return;
+    if (!isHandKey(event, root) || call.state !== 'in_room') return;
     event.preventDefault();
     call.raiseHand(call.self()?.hand_raised_at == null);
   };
@@ -65,9 +71,7 @@ export function gestureControls(call, root) {
     refresh() {
       const up = call.self()?.hand_raised_at != null;
       hand.setAttribute('aria-pressed', String(up));
-      const label = up ? 'Lower your hand (H)' : 'Raise your hand (H)';
-      hand.setAttribute('aria-label', label);
-      hand.title = label;
+      hand.title = up ? 'Lower your hand (H)' : 'Raise your hand (H)';
       const inRoom = call.state === 'in_room';
       hand.disabled = react.disabled = !inRoom;
       if (!inRoom) close();

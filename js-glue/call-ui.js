@@ -318,7 +318,8 @@ export function mountCallUi({ root, call, stage }) {
     settingsItem, recordItem, recordFullHdItem, stopRecordItem,
     menuItem('Leave room', 'leave', () => call.leave()));
   moreMenu.setAttribute('aria-label', 'More options');
-  const items = () => [...moreMenu.querySelectorAll('[role="menuitem"]')].filter((i) => !i.hidden);
+  // The ones shown: hidden ones, and the phone-only ones on a wide call (hidden by call-ui.css), are skipped.
+  const items = () => [...moreMenu.querySelectorAll('[role="menuitem"]')].filter((i) => !i.hidden && i.getClientRects().length > 0);
   function openMore() {
     moreMenu.hidden = false;
     shell.classList.add('mf-menu-open');

@@ -295,8 +295,9 @@ class Call extends Emitter {
   deny(userId) { this.#host({ action: 'deny', target_user_id: String(userId) }); }
   lowerHand(userId) { this.#host({ action: 'lower_hand', target_user_id: String(userId) }); }
   // Our hand (self().hand_raised_at), and a reaction from the room's set (REACTIONS) over our tile.
-  raiseHand(raised = true) { this.#request({ type: 'raise-hand', raised: !!raised }); }
-  react(emoji) { this.#request({ type: 'react', emoji: String(emoji) }); }
+  raiseHand(raised = true) { this.#request({ type: 'raise-hand', raised: !!raised }, this.#notInRoom('raise your hand')); }
+  react(emoji) { this.#request({ type: 'react', emoji: String(emoji) }, this.#notInRoom('react')); }
+  #notInRoom(what) { return this.#state === 'in_room' ? undefined : `You can ${what} once you are in the room.`; }
 
   // The stage: pin a tile (a person's peer id, "<peer id>:screen", or "whiteboard") to hold it on the
   // stage, unpin, or look at another page of the grid. The core keeps them (room/stage.h).

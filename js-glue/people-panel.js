@@ -14,8 +14,8 @@ import { waitingSection } from './door-card.js';
 function person(p, call, queuePlace) {
   const badges = [p.is_host ? 'host' : p.is_cohost ? 'co-host' : null, p.audio ? null : 'muted', p.video ? null : 'camera off']
     .filter(Boolean).join(' · ');
-  const hand = queuePlace ? el('span', { className: 'mf-person-hand', title: `Hand raised (${queuePlace})` }, icon('hand', { size: 16 }), String(queuePlace)) : null;
-  hand?.setAttribute('aria-label', `Hand raised, ${queuePlace} in line`);
+  const hand = queuePlace ? el('span', { className: 'mf-person-hand', title: `Hand raised (${queuePlace})` },
+    el('span', { className: 'mf-visually-hidden' }, 'Hand raised, in line: '), icon('hand', { size: 16 }), String(queuePlace)) : null;
   const item = el('li', { className: `mf-person${queuePlace ? ' mf-person-raised' : ''}` },
     el('span', { className: 'mf-avatar mf-avatar-small', ariaHidden: 'true' }, initials(p.display_name)),
     el('span', { className: 'mf-person-text' },
@@ -57,7 +57,6 @@ export function peoplePanel(call) {
       const raised = raisedHands(people);
       const place = new Map(raised.map((p, i) => [p.peer_id, i + 1]));
       muteAll.parentElement.hidden = !call.hostActionsOn(call.self()?.user_id).room.includes('mute_all');
-      muteAll.disabled = !people.some((p) => !p.is_local && p.audio && !p.is_host);
       handsHead.hidden = hands.hidden = raised.length === 0;
       handsHead.textContent = `Raised hands · ${raised.length}`;
       hands.replaceChildren(...raised.map((p) => person(p, call, place.get(p.peer_id))));

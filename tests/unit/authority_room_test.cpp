@@ -780,9 +780,13 @@ TEST_CASE("A raised hand tells everyone once, in the order hands went up, and lo
   room.now += 1000;
   room.send(3, "cy", cli::RaiseHand{true, std::nullopt});
   CHECK(hands_in_order(room.rules) == std::vector<std::string>{"dan", "ben", "cy"});
-  // Up again changes nothing and tells nobody: dan keeps his place in the queue.
+  // Up again changes nothing, tells nobody and uses none of the budget: dan keeps his place.
   room.now += 1000;
-  CHECK(lines(room.send(4, "dan", cli::RaiseHand{true, std::nullopt})).empty());
+  for (int i = 0; i < 2 * kHandChangesPerWindow; ++i) {
+    const Outcome again = room.send(4, "dan", cli::RaiseHand{true, std::nullopt});
+    REQUIRE_FALSE(again.problem);
+    CHECK(lines(again).empty());
+  }
   room.send(2, "ben", cli::RaiseHand{false, std::nullopt});
   CHECK(hands_in_order(room.rules) == std::vector<std::string>{"dan", "cy"});
   // What everyone hears carries the hand; a hand is never saved.
@@ -803,23 +807,40 @@ TEST_CASE("The host and co-hosts lower anyone's hand, nobody raises someone else
       {"ana", 1, "cy", true, "bad_request"},  // not even the host raises a hand for someone
       {"ana", 1, "zed", false, "not_in_room"},
       {"ana", 1, "cy", false, "lowered"},
-      {"ben", 2, "ben", false, "lowered"},  // naming oneself is one's own hand
+      {"ben", 2, "ben", false, "own"},  // naming oneself is one's own hand, power or not
   }));
   CAPTURE(actor, target, raised);
-  if (expected == "lowered") REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
+  if (expected == "own") {
+    REQUIRE_FALSE(room.send(2, "ben", cli::RaiseHand{true, std::nullopt}).problem);
+    REQUIRE(hand_of(room.rules, "ben"));
+  }
   const Outcome outcome = room.send(conn, actor, cli::RaiseHand{raised, target});
-  if (expected != "lowered") {
+  if (expected == "own") {
+    CHECK_FALSE(outcome.problem);
+    CHECK_FALSE(hand_of(room.rules, "ben"));
+  } else if (expected != "lowered") {
     REQUIRE(outcome.problem);
     CHECK(mehfil::protocol::to_string(outcome.problem->code) == expected);
     CHECK(outcome.effects.empty());
     CHECK(hand_of(room.rules, "cy"));
   } else {
     CHECK_FALSE(outcome.problem);
-    if (target == "cy") CHECK_FALSE(hand_of(room.rules, "cy"));
+    CHECK_FALSE(hand_of(room.rules, "cy"));
     // A co-host lowers even the host's hand: it only tidies the queue.
+    REQUIRE_FALSE(room.send(1, "ana", cli::MakeCohost{"ben"}).problem);
     REQUIRE_FALSE(room.send(2, "ben", cli::RaiseHand{false, std::string("ana")}).problem);
     CHECK_FALSE(hand_of(room.rules, "ana"));
   }
+}
+
+TEST_CASE("Two hands raised in the same millisecond still go up in an order every page agrees on") {
+  Room room;
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.send(2, "ben", cli::RaiseHand{true, std::nullopt});
+  room.send(1, "ana", cli::RaiseHand{true, std::nullopt});
+  CHECK(*hand_of(room.rules, "ben") < *hand_of(room.rules, "ana"));
+  CHECK(hands_in_order(room.rules) == std::vector<std::string>{"ben", "ana"});
 }
 
 TEST_CASE("Hands and reactions are rate-limited per member, with the seconds to wait, and the window slides") {

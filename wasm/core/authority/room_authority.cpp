@@ -451,14 +451,10 @@ void RoomAuthority::apply_power(const Actor& actor, Power power, const std::stri
   Member* target = acts_on_someone(power) ? find(target_user_id) : nullptr;
   switch (power) {
     case Power::mute:
-    case Power::kick: {
-      const auto kind = power == Power::mute ? srv::HostActionKind::mute : srv::HostActionKind::kick;
-      if (target->conn != 0) out.push_back(Deliver{{target->conn}, srv::HostAction{kind, target_user_id, actor.user_id}});
-      if (power == Power::kick) return remove(target_user_id, true, out);
-      target->audio = false;
-      save(*target, out);
-      return broadcast(srv::ParticipantUpdated{facts_.room_code, participant(*target)}, out);
-    }
+      return mute_member(*target, actor, out);
+    case Power::kick:
+      if (target->conn != 0) out.push_back(Deliver{{target->conn}, srv::HostAction{srv::HostActionKind::kick, target_user_id, actor.user_id}});
+      return remove(target_user_id, true, out);
     case Power::make_cohost:
       target->is_cohost = true;
       save(*target, out);
@@ -482,13 +478,10 @@ void RoomAuthority::apply_power(const Actor& actor, Power power, const std::stri
     case Power::clear_board:
       return;  // the board's shell clears it; nothing to change here
     case Power::mute_all:
+      // Everyone the mute power reaches, but the one who asks, and only microphones that are on.
       for (Member& m : members_) {
-        const bool spared = m.user_id == actor.user_id || role_of(m.user_id).is_host || !m.announced;
-        if (spared || !m.audio) continue;
-        if (m.conn != 0) out.push_back(Deliver{{m.conn}, srv::HostAction{srv::HostActionKind::mute, m.user_id, actor.user_id}});
-        m.audio = false;
-        save(m, out);
-        broadcast(srv::ParticipantUpdated{facts_.room_code, participant(m)}, out);
+        const bool reached = !check_power(role_of(actor), Power::mute, role_of(m.user_id), false);
+        if (m.user_id != actor.user_id && m.announced && m.audio && reached) mute_member(m, actor, out);
       }
       return;
     case Power::lower_hand:
@@ -524,7 +517,15 @@ Outcome RoomAuthority::delete_room(const Actor& actor, std::int64_t now) {
 
 void RoomAuthority::set_hand(Member& m, bool raised, std::vector<Effect>& out) {
   if (raised == m.hand_raised_at.has_value()) return;  // up already, or down already: nothing to tell
-  m.hand_raised_at = raised ? std::optional<std::int64_t>(now_) : std::nullopt;
+  if (raised) last_hand_at_ = std::max(now_, last_hand_at_ + 1);  // two hands in one millisecond still have an order
+  m.hand_raised_at = raised ? std::optional<std::int64_t>(last_hand_at_) : std::nullopt;
+  broadcast(srv::ParticipantUpdated{facts_.room_code, participant(m)}, out);
+}
+
+void RoomAuthority::mute_member(Member& m, const Actor& by, std::vector<Effect>& out) {
+  if (m.conn != 0) out.push_back(Deliver{{m.conn}, srv::HostAction{srv::HostActionKind::mute, m.user_id, by.user_id}});
+  m.audio = false;
+  save(m, out);
   broadcast(srv::ParticipantUpdated{facts_.room_code, participant(m)}, out);
 }
 
@@ -753,6 +754,7 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
             if (m.raised) return refuse(ErrorCode::bad_request, "You can raise only your own hand.");
             return power(Power::lower_hand, *m.target_user_id);
           }
+          if (m.raised == self->hand_raised_at.has_value()) return;  // as it is already: nothing to count or tell
           if (auto limited = self->hand_changes.take(now, kHandChangesPerWindow, kHandWindowMs, "hand changes")) {
             return void(outcome.problem = std::move(limited));
           }

@@ -309,6 +309,7 @@ class RoomAuthority {
   void apply_power(const Actor& actor, Power power, const std::string& target_user_id, std::vector<Effect>& out);
   void claim_host(Member& self, Outcome& outcome);
   void set_hand(Member& member, bool raised, std::vector<Effect>& out);  // tells everyone when it changed
+  void mute_member(Member& member, const Actor& by, std::vector<Effect>& out);
   bool must_knock(const JoinRequest& request, std::int64_t now) const;
   void knock(const JoinRequest& request, std::vector<Effect>& out);
   // Lets the knocker(s) in: one named, or with no name everyone who fits; a problem when the one
@@ -329,6 +330,7 @@ class RoomAuthority {
   std::vector<Knock> knocking_;                        // the waiting room, in knock order
   std::vector<std::string> admitted_;                  // let in from it once: a reload does not knock again
   std::vector<std::pair<std::string, std::int64_t>> denied_;  // turned away, and when
+  std::int64_t last_hand_at_ = 0;  // hands go up at distinct times, so every page orders them alike
   std::int64_t now_ = 0;  // the time of the event being handled
 };
 
