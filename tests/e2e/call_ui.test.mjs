@@ -23,12 +23,12 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   await guest.getByRole('button', { name: 'Open the chat' }).click();
   await guest.getByRole('textbox', { name: 'Message' }).fill('<b>hi</b> 🎉');
   await guest.getByRole('button', { name: 'Send', exact: true }).click();
-  await eventually(async () => (await host.locator('.mf-badge').textContent()) === '1', { what: 'the unread badge' });
+  await eventually(async () => (await host.locator('.mf-control-chat .mf-badge').textContent()) === '1', { what: 'the unread badge' });
   await host.getByRole('button', { name: 'Open the chat' }).click();
   const shown = host.locator('.mf-chat-text').last();
   assert.equal(await shown.textContent(), '<b>hi</b> 🎉');
   assert.equal(await host.locator('.mf-chat-text b').count(), 0, 'no HTML from a chat message');
-  assert.equal(await host.locator('.mf-badge').isHidden(), true);
+  assert.equal(await host.locator('.mf-control-chat .mf-badge').isHidden(), true);
   await screenshot(host, 'call-chat');
 
   // Participants: the host sees Mute / Kick / Make Co-Host for Bela and makes her a co-host.
@@ -48,7 +48,7 @@ test('chat, the participants panel, settings and invite work from the call UI', 
   assert.equal(await guest.locator('.mf-people').getByRole('button', { name: /Mute Host|Remove Host/ }).count(), 0,
     'a co-host may not mute or remove the host');
   const offered = await guest.evaluate(() => window.call.hostActionsOn(window.call.participants().find((p) => p.is_host).user_id));
-  assert.deepEqual(offered, { on: [], room: ['lock', 'settings', 'mute_all'] });
+  assert.deepEqual(offered, { on: [], room: ['lock', 'settings', 'mute_all', 'admit', 'deny'] });
 
   // Settings: only managers see it; locking reaches everyone.
   await host.getByRole('button', { name: 'Settings', exact: true }).click();
