@@ -48,7 +48,8 @@ void create_room(ApiContext context, const Claims& user, const json& body, ApiCa
   std::optional<std::string> name, password;
   std::optional<bool> is_public;
   std::optional<std::int64_t> max;
-  for (auto problem : {read_field(body, "room_name", name), read_field(body, "password", password),
+  std::optional<std::string> topic;
+  for (auto problem : {read_field(body, "room_name", name), read_field(body, "topic", topic), read_field(body, "password", password),
                        read_field(body, "is_public", is_public), read_field(body, "max_participants", max)}) {
     if (problem) return done(*problem);
   }
@@ -56,6 +57,11 @@ void create_room(ApiContext context, const Claims& user, const json& body, ApiCa
     const std::string trimmed(protocol::trim_whitespace(*name));
     if (auto problem = check(protocol::TextRule::room_name, trimmed, "room_name")) return done(*problem);
     request.room_name = trimmed;
+  }
+  if (topic) {
+    const std::string trimmed(protocol::trim_whitespace(*topic));
+    if (auto problem = check(protocol::TextRule::room_name, trimmed, "topic")) return done(*problem);
+    request.topic = trimmed;
   }
   if (password && !password->empty()) {
     if (auto problem = check(protocol::TextRule::password, *password, "password")) return done(*problem);
@@ -88,6 +94,25 @@ std::optional<std::string> target_of(const json& body, ApiReply& problem) {
 
 void route(ApiContext context, const http::request<http::string_body>& request, const std::string& address,
            ApiCallback done);
+
+// GET /api/rooms?offset=&limit=&version=: the Live rooms list, a page at a time.
+ApiReply public_rooms(ApiContext context, const http::request<http::string_body>& request, std::string_view target) {
+  if (request.method() != http::verb::get) return failure(405, ErrorCode::bad_request, "Use GET.");
+  const auto number = [&](std::string_view name, std::int64_t fallback, std::int64_t most) -> std::optional<std::int64_t> {
+    const auto text = query_param(target, name);
+    if (!text) return fallback;
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error != std::errc() || end != text->data() + text->size() || value < 0 || value > most) return std::nullopt;
+    return value;
+  };
+  const auto offset = number("offset", 0, 1'000'000);
+  const auto limit = number("limit", 20, 50);
+  if (!offset || !limit || *limit == 0) return failure(400, ErrorCode::bad_request, "offset must be 0 or more, limit 1 to 50.");
+  const auto version = query_param(target, "version");
+  return context.hub.public_rooms(static_cast<std::size_t>(*offset), static_cast<std::size_t>(*limit), version);
+}
+
 // /api/meetings (meetings.h): with a booking site's API key, except a meeting's /access, which the
 // meeting page asks with the passcode.
 void meeting_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
@@ -246,6 +271,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     return create_session(context, fields, address, std::move(done));
   }
+  if (path == "/api/rooms") return done(public_rooms(context, request, target));  // anyone may look
   const auto user = authenticate(context, request);
   if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
   if (auto refused = outside_its_room(*user, path)) return done(*refused);

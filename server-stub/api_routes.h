@@ -6,7 +6,8 @@
 //   /api/auth/...: accounts and their sessions, auth_routes.h
 //   /api/meetings/...: booking sites' meetings, with an API key, meetings.h
 //   /api/profile/... and /api/avatars/...: the name, picture and room history, profile_routes.h
-//   POST   /api/rooms/create            {room_name?, is_public?, max_participants?, password?, settings?}
+//   GET    /api/rooms?offset=&limit=&version=                 (anyone) -> the Live rooms list
+//   POST   /api/rooms/create            {room_name?, topic?, is_public?, max_participants?, password?, settings?}
 //                                                                          -> 201 room
 //   GET    /api/rooms/:code                                               -> the preview
 //   POST   /api/rooms/:code/join        {password?}                       -> room

@@ -290,6 +290,7 @@ json RoomHub::room_json(const LiveRoom& live) const {
           {"host_user_id", facts.host_user_id},
           {"host_name", host_name},
           {"is_public", r.is_public},
+          {"topic", r.topic},
           {"is_locked", facts.is_locked},
           {"is_active", facts.is_active},
           {"has_password", facts.has_password},

@@ -99,6 +99,7 @@ struct RoomEvent {
 
 struct CreateRoomRequest {
   std::string room_name;
+  std::string topic;
   bool is_public = false;
   int max_participants = 5;
   std::optional<std::string> password;
@@ -127,6 +128,9 @@ class RoomHub {
   ApiReply host_action(const Claims& user, const std::string& room_code, protocol::server::HostActionKind action,
                        const std::string& target_user_id);
   ApiReply user_rooms(const Claims& user);
+  // The public rooms people are in now (the home page's Live rooms), most people first, `limit`
+  // from `offset`; with the `version` of the last answer, only {unchanged, version} if nothing moved.
+  ApiReply public_rooms(std::size_t offset, std::size_t limit, const std::optional<std::string>& version) const;
   // Add Friend: a request to someone in a call with you right now; a request back (or accept) makes
   // you friends. friends() lists friends and requests both ways.
   ApiReply request_friend(const Claims& user, const std::string& target_user_id);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include <boost/asio/post.hpp>
 
@@ -44,6 +45,7 @@ void RoomHub::create_room(const Claims& user, CreateRoomRequest request, ApiCall
     r.expires_at = r.created_at + std::chrono::duration_cast<std::chrono::milliseconds>(config_.room_idle_lifetime).count();
     r.max_participants = request.max_participants;
     r.is_public = request.is_public;
+    r.topic = request.topic;
     r.password_hash = std::move(password_hash);
     r.settings_json = protocol::settings_to_json(request.settings).dump();
     if (request.meeting) {
@@ -125,6 +127,36 @@ void RoomHub::join(const Claims& user, const std::string& address, const std::st
                      done(error(storage_problem(failure, "joining a room")));
                    }
                  });
+}
+
+ApiReply RoomHub::public_rooms(std::size_t offset, std::size_t limit, const std::optional<std::string>& version) const {
+  std::vector<const LiveRoom*> listed;
+  for (const auto& [code, live] : rooms_) {
+    if (live.rules.listed_publicly(live.record.is_public)) listed.push_back(&live);
+  }
+  std::sort(listed.begin(), listed.end(), [](const LiveRoom* a, const LiveRoom* b) {
+    const int people_a = a->rules.announced_count(), people_b = b->rules.announced_count();
+    if (people_a != people_b) return people_a > people_b;  // the liveliest first
+    return a->record.created_at > b->record.created_at;    // then the newest
+  });
+  json rooms = json::array();
+  for (const LiveRoom* live : listed) {
+    json entry = room_json(*live);
+    entry["participant_count"] = live->rules.announced_count();  // who is in, not who has a seat held
+    rooms.push_back({{"room_code", entry["room_code"]}, {"room_name", entry["room_name"]}, {"topic", entry["topic"]},
+                     {"host_name", entry["host_name"]}, {"participant_count", entry["participant_count"]},
+                     {"max_participants", entry["max_participants"]}, {"has_password", entry["has_password"]},
+                     {"is_locked", entry["is_locked"]}, {"waiting_room", live->rules.facts().settings.waiting_room},
+                     {"link", entry["link"]}});
+  }
+  // The list's fingerprint: a page that polls with it gets a short answer while nothing changes.
+  const std::string fingerprint = std::to_string(std::hash<std::string>{}(rooms.dump()));
+  if (version && *version == fingerprint) return {200, {{"unchanged", true}, {"version", fingerprint}}};
+  json page = json::array();
+  for (std::size_t i = offset; i < rooms.size() && page.size() < limit; ++i) page.push_back(rooms[i]);
+  json body{{"rooms", std::move(page)}, {"total", rooms.size()}, {"version", fingerprint}};
+  if (offset + limit < rooms.size()) body["next_offset"] = offset + limit;
+  return {200, std::move(body)};
 }
 
 ApiReply RoomHub::leave(const Claims& user, const std::string& room_code) {

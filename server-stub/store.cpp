@@ -238,12 +238,16 @@ constexpr const char* kMigrations[] = {
     UPDATE room_participants SET first_joined_at = joined_at,
       time_in_room_ms = CASE WHEN left_at IS NULL THEN 0 ELSE MAX(0, left_at - joined_at) END;
     )sql",
+    // Public rooms are listed with what they are about (GET /api/rooms): a line the maker writes.
+    R"sql(
+    ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
     "room_code, room_name, host_user_id, created_at, expires_at, max_participants, current_participants, "
     "is_active, is_public, is_locked, password_hash, settings, closed_reason, call_between, meeting_opens_at, "
-    "meeting_ends_at";
+    "meeting_ends_at, topic";
 
 std::string joined(const std::vector<std::string>& ids) {
   std::string text;
@@ -271,6 +275,7 @@ RoomRecord read_room(const Row& row) {
   for (std::string user_id; between >> user_id;) room.call_between.push_back(user_id);
   room.meeting_opens_at = row.optional_integer(14);
   room.meeting_ends_at = row.optional_integer(15);
+  room.topic = row.text(16);
   return room;
 }
 
@@ -376,12 +381,12 @@ std::optional<std::string> Store::user_name(const std::string& user_id) {
 bool Store::insert_room(const RoomRecord& r) {
   return Statement(*this, "INSERT INTO rooms (room_code, room_name, host_user_id, created_by, created_at, expires_at, "
                         "max_participants, current_participants, is_active, is_public, is_locked, password_hash, settings, "
-                        "closed_reason, call_between, meeting_opens_at, meeting_ends_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        "closed_reason, call_between, meeting_opens_at, meeting_ends_at, topic) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(r.room_code).bind(r.room_name).bind(r.host_user_id).bind(r.host_user_id).bind(r.created_at).bind(r.expires_at)
       .bind(r.max_participants).bind(r.current_participants).bind(r.is_active).bind(r.is_public).bind(r.is_locked)
       .bind(r.password_hash).bind(r.settings_json).bind(r.closed_reason).bind(joined(r.call_between))
-      .bind(r.meeting_opens_at).bind(r.meeting_ends_at)
+      .bind(r.meeting_opens_at).bind(r.meeting_ends_at).bind(r.topic)
       .run();
 }
 
@@ -426,7 +431,8 @@ std::vector<RoomRecord> Store::rooms_hosted_by(const std::string& user_id) {
 std::vector<RoomRecord> Store::rooms_joined_by(const std::string& user_id) {
   Statement query(*this, "SELECT r.room_code, r.room_name, r.host_user_id, r.created_at, r.expires_at, "
                        "r.max_participants, r.current_participants, r.is_active, r.is_public, r.is_locked, "
-                       "r.password_hash, r.settings, r.closed_reason, r.call_between "
+                       "r.password_hash, r.settings, r.closed_reason, r.call_between, r.meeting_opens_at, "
+                       "r.meeting_ends_at, r.topic "
                        "FROM rooms r JOIN room_participants p ON p.room_code = r.room_code "
                        "WHERE p.user_id = ? AND r.host_user_id != ? AND p.is_kicked = 0 AND r.call_between = '' "
                        "ORDER BY p.joined_at DESC LIMIT 100");

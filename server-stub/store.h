@@ -54,6 +54,7 @@ struct RoomRecord {
   std::vector<std::string> call_between;  // a 1:1 call's room: its two people (not in room lists)
   std::optional<std::int64_t> meeting_opens_at;  // a booked meeting's room (meetings.h): its window
   std::optional<std::int64_t> meeting_ends_at;
+  std::string topic;               // what a public room is about, for the Live rooms list (may be empty)
 };
 
 struct ParticipantRecord {

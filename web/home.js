@@ -12,6 +12,7 @@ import { recordingItem } from './recording-items.js';
 import { mountAuthDialog } from './auth-dialog.js';
 import { mountAccountMenu } from './account-menu.js';
 import { isAccount } from './session.js';
+import { mountLiveRooms } from './live-rooms.js';
 
 const $ = (id) => document.getElementById(id);
 hydrateIcons();
@@ -81,6 +82,7 @@ createForm.addEventListener('submit', async (event) => {
     showSessionName();
     const room = await api('POST', '/api/rooms/create', {
       room_name: form.room_name.value.trim() || undefined,
+      topic: form.topic.value.trim() || undefined,
       is_public: form.visibility.value === 'public',
       max_participants: Number(form.max_participants.value),
       password: usePassword ? form.password.value : undefined,
@@ -423,4 +425,5 @@ if (['create', 'join', 'signin'].some((name) => params.has(name))) history.repla
 // Friends' presence changes, a call ended, or an invite came or went while the list is open: it is
 // read again.
 startCalls({ onChange: () => { if (roomsDialog.open) loadRooms(); } });
+mountLiveRooms($('live-rooms'));
 document.body.dataset.ready = 'true';

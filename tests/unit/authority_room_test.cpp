@@ -1106,3 +1106,32 @@ TEST_CASE("At most kMaxKnocking wait at the door, and the same person from a sec
   CHECK(room.rules.knocking().front().conn == 998);
   CHECK(room.rules.knocking().size() == kMaxKnocking);
 }
+
+TEST_CASE("A room is listed publicly only while it is public, open and someone is in it, and never a call's or a meeting's") {
+  Room room;
+  CHECK_FALSE(room.rules.listed_publicly(true));  // nobody in it yet
+  room.join("ana", 1);
+  CHECK(room.rules.listed_publicly(true));
+  CHECK_FALSE(room.rules.listed_publicly(false));  // private rooms never
+  JoinRequest held;
+  held.actor = person("ben");
+  held.fresh_peer_id = "p-ben";
+  room.rules.join(held, room.now);  // a REST reservation is nobody in the room
+  room.send(1, "ana", cli::LeaveRoom{});
+  CHECK_FALSE(room.rules.listed_publicly(true));
+  room.join("cy", 3);
+  CHECK(room.rules.listed_publicly(true));
+  room.rules.expire(room.now);  // the room ends
+  CHECK_FALSE(room.rules.listed_publicly(true));
+
+  RoomFacts call = facts();
+  call.call_between = {"ana", "ben"};
+  Room call_room(call);
+  call_room.join("ana", 1);
+  CHECK_FALSE(call_room.rules.listed_publicly(true));
+  RoomFacts meeting = facts();
+  meeting.meeting = MeetingTimes{0, kStart + 3'600'000};
+  Room meeting_room(meeting);
+  meeting_room.join("ana", 1);
+  CHECK_FALSE(meeting_room.rules.listed_publicly(true));
+}

@@ -79,6 +79,10 @@ int RoomAuthority::announced_count() const {
   return static_cast<int>(std::count_if(members_.begin(), members_.end(), [](const Member& m) { return m.announced; }));
 }
 
+bool RoomAuthority::listed_publicly(bool is_public) const {
+  return is_public && facts_.is_active && hosted() && !facts_.meeting && announced_count() > 0;
+}
+
 Phase RoomAuthority::phase() const {
   if (!facts_.is_active) return facts_.closed_reason == "expired" ? Phase::expired : Phase::ended;
   return announced_count() > 0 ? Phase::active : Phase::waiting;

@@ -292,6 +292,9 @@ class RoomAuthority {
   protocol::Participant participant(const Member& member) const;
   int announced_count() const;
   Phase phase() const;
+  // Whether this room shows in the public Live rooms list (GET /api/rooms): made public by its maker
+  // (`is_public`, the store's), open, someone in it, and neither a 1:1 call's room nor a booked meeting's.
+  bool listed_publicly(bool is_public) const;
 
  private:
   Member* find(const std::string& user_id);
