@@ -443,6 +443,7 @@ export function mountCallUi({ root, call, stage }) {
     waitingBadge.hidden = knocking === 0;
     waitingBadge.textContent = String(knocking);
     people.title = knocking ? `Participants (${knocking} waiting)` : 'Participants';
+    people.setAttribute('aria-label', people.title);
     chatEmpty.hidden = chatList.children.length > 0;
     gestures.refresh();
     if (panelKind === 'people') peopleList.render();

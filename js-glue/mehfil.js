@@ -422,6 +422,8 @@ class Call extends Emitter {
       this.#links.heartbeat({ tick: () => this.#driver.feed({ type: 'tick' }), sample: () => this.#sampleLinks(), links: () => this.#peers.size });
       if (state === 'in_room') this.#tools.rejoined();
     }
+    // At the door the core still watches its socket (pings), so the ticks go on.
+    if (state === 'knocking') this.#links.heartbeat({ tick: () => this.#driver.feed({ type: 'tick' }), sample: () => {}, links: () => 0 });
     this.#join.state(state);
     if (state === 'reconnecting') {
       this.#frame.banner.textContent = 'Connection lost. Trying to reconnect…';

@@ -382,9 +382,10 @@ void RoomHub::sweep() {
     buckets->forget_idle(steady_now);
   }
   board_rules_.forget_idle(now);
-  // Inactive rooms with nobody in them need not stay in memory.
+  // Rooms with nobody in them, and nobody waiting at their door, need not stay in memory.
   for (auto it = rooms_.begin(); it != rooms_.end();) {
-    it = it->second.rules.members().empty() ? rooms_.erase(it) : std::next(it);
+    const bool idle = it->second.rules.members().empty() && it->second.rules.knocking().empty();
+    it = idle ? rooms_.erase(it) : std::next(it);
   }
 }
 

@@ -174,7 +174,7 @@ srv::Presence RoomHub::presence_now(const std::string& user_id) const {
   for (auto [it, end] = online_.equal_range(user_id); it != end; ++it) {
     if (const auto connection = it->second.lock()) {
       ++where.sockets;
-      where.in_room = where.in_room || !connection->room_code.empty();
+      where.in_room = where.in_room || !connection->peer_id.empty();  // in it, not waiting at its door
     }
   }
   where.in_connected_call = calls_.connected_call_of(user_id).has_value();

@@ -8,6 +8,7 @@ import { icon } from './call-ui-icons.js';
 
 const POLL_MS = 1000;
 const PAGE = 12;
+const MOST = 50;  // the server's largest page
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -18,7 +19,7 @@ function el(tag, props = {}, ...children) {
 function card(room) {
   const full = room.participant_count >= room.max_participants;
   const join = full
-    ? el('span', { className: 'btn btn-secondary btn-small live-full', ariaDisabled: 'true' }, 'Full')
+    ? el('span', { className: 'btn btn-secondary btn-small live-full' }, 'Full')
     : el('a', { className: 'btn btn-primary btn-small', href: `/room/${room.room_code}` }, 'Join');
   if (!full) join.setAttribute('aria-label', `Join ${room.room_name}`);
   const marks = [room.has_password ? el('span', { className: 'live-mark', title: 'Needs a password' }, icon('lock', { size: 14 }), 'Password') : null,
@@ -48,7 +49,7 @@ export function mountLiveRooms(section) {
     section.hidden = body.total === 0;
     count.textContent = `${body.total} live now`;
     list.replaceChildren(...body.rooms.map(card));
-    more.hidden = body.next_offset === undefined;
+    more.hidden = body.next_offset === undefined || limit >= MOST;
   };
   async function poll() {
     timer = null;
@@ -60,7 +61,7 @@ export function mountLiveRooms(section) {
     timer = setTimeout(poll, POLL_MS);
   }
   more.addEventListener('click', () => {
-    limit += PAGE;
+    limit = Math.min(MOST, limit + PAGE);
     version = null;  // a longer page is a different answer
     clearTimeout(timer);
     poll();

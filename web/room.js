@@ -251,6 +251,9 @@ async function prejoin(session, room, { passwordProblem = '' } = {}) {
         // Told before joining, as the room's rules promise (authority/room_authority.h).
         room.recording && room.recording !== 'off'
           ? el('li', { className: 'recording-notice', role: 'note' }, icon('record', { size: 18 }), 'This room is being recorded')
+          : null,
+        room.admission === 'knock'
+          ? el('li', { role: 'note' }, icon('door', { size: 18 }), 'The host lets each person in: you will wait at the door')
           : null),
       nameField,
       password ? el('label', { className: 'field' }, el('span', {}, 'Room password'), password) : null,
@@ -414,7 +417,7 @@ async function start() {
   if (room.is_active === false) return showClosed();
   // The server's rules say whether this person may come in: a stranger meets "full" before the
   // camera opens, while someone who has a place already (after a reload) goes straight back in.
-  if (['room_full', 'room_locked', 'kicked'].includes(room.admission)) return showProblem({ code: room.admission }, room);
+  if (['room_full', 'room_locked', 'kicked', 'waiting_room_full'].includes(room.admission)) return showProblem({ code: room.admission }, room);
   return prejoin(session, room);
 }
 

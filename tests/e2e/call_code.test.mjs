@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
-import { openCall, join } from './call_support.mjs';
+import { openCall, join, pressCallControl } from './call_support.mjs';
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
@@ -20,7 +20,7 @@ const leave = (...pages) => Promise.all(pages.map((page) => page.context().close
 const textOf = (page) => page.evaluate(() => window.call.codeEditor()?.view?.state.doc.toString() ?? null);
 
 async function openEditor(page) {
-  await page.getByRole('button', { name: 'Open the code editor' }).click();
+  await pressCallControl(page, 'Open the code editor');
   await eventually(() => page.evaluate(() => window.call.codeEditor() !== null), { what: 'the code editor to load' });
 }
 

@@ -100,3 +100,12 @@ export async function allVideosPlaying(page, count, { timeout = 30000 } = {}) {
     return advancing && second.length === count ? second : false;
   }, { timeout, what: `${count} playing tiles` });
 }
+
+// Presses one of the call's bar buttons by name; on a phone, where the bar leaves some out (screen
+// sharing, the code editor), the same item in the More menu.
+export async function pressCallControl(page, name) {
+  const button = page.getByRole('button', { name, exact: true });
+  if (await button.isVisible()) return button.click();
+  await page.getByRole('button', { name: 'More options' }).click();
+  await page.getByRole('menuitem', { name, exact: true }).click();
+}

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, createRoom, eventually, screenshot } from './support.mjs';
-import { openCall, join } from './call_support.mjs';
+import { openCall, join, pressCallControl } from './call_support.mjs';
 import { readFile } from 'node:fs/promises';
 
 const { unzipSync, strFromU8 } = await import('../../code-editor/node_modules/fflate/esm/index.mjs');
@@ -15,7 +15,7 @@ let room;
 const world = setUp({ chromium: { webrtc: true }, prepare: async () => { room = await createRoom(world, { hostName: 'Host' }); } });
 
 async function openEditor(page) {
-  await page.getByRole('button', { name: 'Open the code editor' }).click();
+  await pressCallControl(page, 'Open the code editor');
   await eventually(() => page.evaluate(() => window.call.codeEditor() !== null), { what: 'the code editor to load' });
 }
 

@@ -2,7 +2,9 @@
 // tab and a host's departure, and a flood of knockers (authority/room_authority.h is the rule).
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "server_abuse_helpers.h"
 #include "server_fixture.h"
@@ -109,4 +111,35 @@ TEST_CASE("A flood of knockers stops at the queue's size with waiting_room_full,
   const HttpResult room = http(server.port(), "GET", "/api/rooms/" + code, std::nullopt, ana.token);
   CHECK(room.body["participant_count"] == room.body["max_participants"]);
   CHECK(next_queue(a).size() == 50 - (room.body["max_participants"].get<std::size_t>() - 1));
+}
+
+TEST_CASE("People knocking before the host arrives are kept through the server's sweeps and the host finds them at the door") {
+  ServerProcess server({"--sweep-ms", "100"});
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana, kWaitingRoom);
+  WsClient b(server.port(), ben.token);
+  REQUIRE(b.join(code)["type"] == "room:waiting");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several sweeps of rooms nobody is in
+  WsClient a(server.port(), ana.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  CHECK(next_queue(a) == std::vector<std::string>{ben.user_id});
+  REQUIRE(answer_code(request(a, {{"type", "room:admit"}, {"target_user_id", ben.user_id}}, "in")) == "ack");
+  CHECK(b.receive_type("room:joined"));
+}
+
+TEST_CASE("Leaving the door and knocking again at once is refused, and knocking twice on one socket rings no bell") {
+  ServerProcess server;
+  const User ana = new_user(server.port(), "Ana"), ben = new_user(server.port(), "Ben");
+  const std::string code = new_room(server.port(), ana, kWaitingRoom);
+  WsClient a(server.port(), ana.token), b(server.port(), ben.token);
+  REQUIRE(a.join(code)["type"] == "room:joined");
+  REQUIRE(b.join(code)["type"] == "room:waiting");
+  REQUIRE(next_queue(a) == std::vector<std::string>{ben.user_id});
+  REQUIRE(b.join(code)["type"] == "room:waiting");  // again on the same socket
+  CHECK_FALSE(a.receive_type("room:knock", std::chrono::milliseconds(400)));
+  REQUIRE(answer_code(request(b, {{"type", "room:leave"}}, "away")) == "ack");
+  CHECK(next_queue(a).empty());
+  const json again = b.join(code);
+  CHECK(again["code"] == "rate_limited");
+  CHECK(again["retry_after"].get<int>() <= 5);
 }

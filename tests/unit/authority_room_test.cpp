@@ -1135,3 +1135,40 @@ TEST_CASE("A room is listed publicly only while it is public, open and someone i
   meeting_room.join("ana", 1);
   CHECK_FALSE(meeting_room.rules.listed_publicly(true));
 }
+
+TEST_CASE("Someone at the door who comes in another way leaves the queue, and is never admitted twice") {
+  Room room(with_waiting_room());
+  room.join("ana", 1);
+  CHECK(room.join("ben", 2).knocks);
+  JoinRequest resumed;  // ben's other tab, with a resume token from an earlier stay
+  resumed.actor = person("ben");
+  resumed.conn = 3;
+  resumed.resumed_peer = "p-ben-old";
+  const Outcome in = room.rules.join(resumed, room.now);
+  CHECK(has(in, "c2 room:closed"));
+  CHECK(has(in, "unbind c2"));
+  CHECK(room.rules.knocking().empty());
+  CHECK(knock_heard(in, 1) == std::vector<std::string>{});
+  CHECK(room.send(1, "ana", cli::Admit{std::string("ben")}).problem->code == ErrorCode::not_found);
+  CHECK(std::count_if(room.rules.members().begin(), room.rules.members().end(), [](const Member& m) { return m.user_id == "ben"; }) == 1);
+}
+
+TEST_CASE("Turning the waiting room off in a locked room lets nobody in, and a site's host token is a co-host who hears the door") {
+  Room room(with_waiting_room());
+  room.join("ana", 1);
+  room.join("ben", 2);
+  room.send(1, "ana", cli::LockRoom{true});
+  mehfil::protocol::RoomSettings open;
+  const Outcome off = room.send(1, "ana", cli::ChangeSettings{open});
+  CHECK_FALSE(has(off, "c2 room:joined"));
+  CHECK(queue_of(room.rules) == std::vector<std::string>{"ben"});  // still for the host to answer
+  room.send(1, "ana", cli::LockRoom{false});
+  JoinRequest site;
+  site.actor = person("sy");
+  site.actor.token_room = "Room2345";
+  site.actor.token_says_host = true;
+  site.conn = 3;
+  site.fresh_peer_id = "p-sy";
+  CHECK(has(room.rules.join(site, room.now), "c3 room:knock"));
+  CHECK(room.rules.member("sy")->is_cohost);
+}

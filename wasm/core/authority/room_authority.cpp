@@ -80,7 +80,7 @@ int RoomAuthority::announced_count() const {
 }
 
 bool RoomAuthority::listed_publicly(bool is_public) const {
-  return is_public && facts_.is_active && hosted() && !facts_.meeting && announced_count() > 0;
+  return is_public && facts_.is_active && !facts_.is_locked && hosted() && !facts_.meeting && announced_count() > 0;
 }
 
 Phase RoomAuthority::phase() const {
@@ -180,10 +180,10 @@ Outcome RoomAuthority::admission(const JoinRequest& request, std::int64_t now) c
   if (outcome.problem || outcome.needs_password || !must_knock(request, now)) return outcome;
   // The waiting room, once every other rule has let them through.
   const std::string& user_id = request.actor.user_id;
-  for (const auto& [denied, at] : denied_) {
-    if (denied == user_id && now - at < kKnockAgainMs) {
-      outcome.problem = problem(ErrorCode::rate_limited, "The host did not let you in: wait before knocking again.");
-      outcome.problem->retry_after_s = static_cast<int>((at + kKnockAgainMs - now + 999) / 1000);
+  for (const auto& [closed_to, until] : door_closed_) {
+    if (closed_to == user_id && now < until) {
+      outcome.problem = problem(ErrorCode::rate_limited, "Wait a moment before knocking again.");
+      outcome.problem->retry_after_s = static_cast<int>((until - now + 999) / 1000);
       return outcome;
     }
   }
@@ -225,7 +225,17 @@ Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
     m = &members_.back();
     if (request.conn == 0) save(*m, outcome.effects);
   }
-  m->site_host = actor.token_says_host && actor.token_room == facts_.room_code;
+  // A site's host token for this room is a co-host here, shown as one (its page then answers the door).
+  if (actor.token_says_host && actor.token_room == facts_.room_code && !role_of(m->user_id).is_host) m->is_cohost = true;
+  // Come in another way (a second tab with a resume token): no longer at the door.
+  if (const auto at = std::find_if(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.user_id == m->user_id; });
+      at != knocking_.end()) {
+    if (at->conn != request.conn) {
+      outcome.effects.push_back(Deliver{{at->conn}, srv::RoomClosed{facts_.room_code, "joined_elsewhere"}});
+      outcome.effects.push_back(Unbind{at->conn});
+    }
+    drop_knock(static_cast<std::size_t>(at - knocking_.begin()), outcome.effects);
+  }
   if (request.conn != 0) welcome(request.conn, *m, outcome.effects);
   outcome.effects.push_back(SaveRoom{});
   return outcome;
@@ -566,7 +576,7 @@ std::vector<ConnId> RoomAuthority::managers() const {
   std::vector<ConnId> conns;
   for (const Member& m : members_) {
     const Role role = role_of(m.user_id);
-    if (m.conn != 0 && (role.is_host || role.is_cohost || m.site_host)) conns.push_back(m.conn);
+    if (m.conn != 0 && (role.is_host || role.is_cohost)) conns.push_back(m.conn);
   }
   return conns;
 }
@@ -587,10 +597,18 @@ void RoomAuthority::knock(const JoinRequest& request, std::vector<Effect>& out) 
     out.push_back(Deliver{{it->conn}, srv::RoomClosed{facts_.room_code, "joined_elsewhere"}});
     out.push_back(Unbind{it->conn});
     it->conn = request.conn;
+  } else {  // knocking again on the same socket: the hosts know already
+    out.push_back(Deliver{{request.conn}, srv::Waiting{facts_.room_code, facts_.room_name}});
+    return;
   }
   out.push_back(Bind{request.conn, {}});
   out.push_back(Deliver{{request.conn}, srv::Waiting{facts_.room_code, facts_.room_name}});
   tell_knocks(out);
+}
+
+void RoomAuthority::close_door_to(const std::string& user_id, std::int64_t until) {
+  std::erase_if(door_closed_, [&](const auto& entry) { return entry.first == user_id || entry.second <= now_; });
+  door_closed_.emplace_back(user_id, until);
 }
 
 void RoomAuthority::drop_knock(std::size_t index, std::vector<Effect>& out) {
@@ -616,6 +634,8 @@ std::optional<Problem> RoomAuthority::admit(const std::optional<std::string>& us
     }
     const Knock in = knocking_[i];
     knocking_.erase(knocking_.begin() + static_cast<std::ptrdiff_t>(i));
+    if (member(in.user_id)) continue;  // came in another way meanwhile
+    if (admitted_.size() >= kMaxAdmitted) admitted_.erase(admitted_.begin());
     admitted_.push_back(in.user_id);
     Member fresh;
     fresh.user_id = in.user_id;
@@ -650,6 +670,7 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
     const auto at = std::find_if(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.conn == conn; });
     if (at != knocking_.end() && std::holds_alternative<cli::LeaveRoom>(message)) {
       outcome.effects.push_back(Unbind{conn});
+      close_door_to(at->user_id, now + kKnockAfterLeavingMs);  // leaving and knocking in a loop rings no bell
       drop_knock(static_cast<std::size_t>(at - knocking_.begin()), outcome.effects);
       return outcome;
     }
@@ -729,7 +750,7 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           const bool door_opens = facts_.settings.waiting_room && !m.settings.waiting_room;
           facts_.settings = m.settings;
           apply_power(actor, Power::change_settings, {}, out);
-          if (door_opens) admit(std::nullopt, out);  // the waiting room is off: everyone who fits comes in
+          if (door_opens && !facts_.is_locked) admit(std::nullopt, out);  // the door is open: everyone who fits comes in
         } else if constexpr (std::is_same_v<T, cli::EndRoom>) {
           power(Power::end_room);
         } else if constexpr (std::is_same_v<T, cli::StartRecording> || std::is_same_v<T, cli::PauseRecording> ||
@@ -779,9 +800,9 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           if (at == knocking_.end()) return refuse(ErrorCode::not_found, "That person is not waiting to come in.");
           out.push_back(Deliver{{at->conn}, srv::ErrorReply{ErrorCode::knock_denied, "The host did not let you in.", std::nullopt}});
           out.push_back(Unbind{at->conn});
-          std::erase_if(denied_, [&](const auto& d) { return d.first == at->user_id; });
-          denied_.emplace_back(at->user_id, now);
+          const std::string denied = at->user_id;
           drop_knock(static_cast<std::size_t>(at - knocking_.begin()), out);
+          close_door_to(denied, now + kKnockAgainMs);
         } else if constexpr (std::is_same_v<T, cli::GrowRoom>) {
           // "Add people": either of the two opens the call's room up; they host it from now on.
           if (hosted()) return refuse(ErrorCode::bad_request, "This room is open to more people already.");

@@ -48,13 +48,18 @@
 // site's host token for this room, someone with a place here already (a reload, a resume), or
 // someone let in before. A knocker is on a socket but no member: they hear room:waiting, and every
 // host and co-host here hears room:knock with the whole queue whenever it changes (and on arriving,
-// or on becoming one, while someone waits: the host leaving hands the queue to the next). Power::admit
+// or on becoming one, while someone waits: the host leaving hands the queue to the next; a site's
+// host token makes its member a co-host, so its page answers the door too). Power::admit
 // lets one in (room:admit {target_user_id}) or everyone who fits (room:admit without one), each
 // welcomed like any joiner; room:deny turns one away with the error knock_denied, and they may not
 // knock again for kKnockAgainMs (rate_limited). A knocker whose socket closes, or who leaves, is gone
-// from the queue; a room's end tells them room:closed; turning the waiting room off lets everyone
-// who fits in. At most kMaxKnocking wait (waiting_room_full). A REST join that would knock reserves
-// nothing (Outcome::knocks): knocking is on a socket.
+// from the queue; one who leaves may knock again after kKnockAfterLeavingMs, so leaving and knocking
+// in a loop cannot ring the hosts' bell (a closed socket may knock again at once: that is a
+// reconnect); knocking again on the same socket tells nobody. A room's end tells
+// the door room:closed; turning the waiting room off lets everyone who fits in unless the room is
+// locked (the rest stay for the hosts to answer). Someone who comes in another way (a second tab
+// with a resume token) leaves the queue. At most kMaxKnocking wait (waiting_room_full). A REST join
+// that would knock reserves nothing (Outcome::knocks): knocking is on a socket.
 //
 // Hands and reactions (gestures.h): a member raises and lowers their own hand (room:raise-hand),
 // and the host and co-hosts lower anyone's (Power::lower_hand); each change is
@@ -90,6 +95,8 @@ using ConnId = std::uint64_t;  // 0 is "no socket"
 inline constexpr int kGrownRoomSize = 10;  // a 1:1 call's room after "Add people"
 inline constexpr std::size_t kMaxKnocking = 50;         // people waiting at one room's door
 inline constexpr std::int64_t kKnockAgainMs = 30'000;   // after a deny, before the same person knocks again
+inline constexpr std::int64_t kKnockAfterLeavingMs = 5'000;  // after leaving the door
+inline constexpr std::size_t kMaxAdmitted = 1000;       // people remembered as let in (the oldest are forgotten)
 
 struct Timing {
   std::int64_t resume_grace_ms = 30'000;
@@ -150,7 +157,6 @@ struct Member {
   ConnId conn = 0;               // 0 while reserved (REST join) or dropped
   std::int64_t detached_at = 0;  // when the socket went (or the reservation was made)
   bool announced = false;        // the others were told (room:participant-joined)
-  bool site_host = false;        // came with a site's host token for this room: a co-host's powers
   // Raised hands and reactions (gestures.h): live only, never saved.
   std::optional<std::int64_t> hand_raised_at;
   UseWindow reactions;
@@ -293,7 +299,8 @@ class RoomAuthority {
   int announced_count() const;
   Phase phase() const;
   // Whether this room shows in the public Live rooms list (GET /api/rooms): made public by its maker
-  // (`is_public`, the store's), open, someone in it, and neither a 1:1 call's room nor a booked meeting's.
+  // (`is_public`, the store's), open and not locked, someone in it, and neither a 1:1 call's room nor
+  // a booked meeting's.
   bool listed_publicly(bool is_public) const;
 
  private:
@@ -332,7 +339,8 @@ class RoomAuthority {
   CodeRuns runs_;  // running the room's code (code_runs.h)
   std::vector<Knock> knocking_;                        // the waiting room, in knock order
   std::vector<std::string> admitted_;                  // let in from it once: a reload does not knock again
-  std::vector<std::pair<std::string, std::int64_t>> denied_;  // turned away, and when
+  std::vector<std::pair<std::string, std::int64_t>> door_closed_;  // who may not knock until when (denied, left)
+  void close_door_to(const std::string& user_id, std::int64_t until);
   std::int64_t last_hand_at_ = 0;  // hands go up at distinct times, so every page orders them alike
   std::int64_t now_ = 0;  // the time of the event being handled
 };

@@ -528,7 +528,8 @@ void RoomClient::on_host_intent(const HostIntent& intent, Out& out) {
 // heard nothing for kSilentSocketMs is closed and reconnected, instead of waiting for the server's
 // own idle drop while offers and ICE restarts go nowhere.
 void RoomClient::watch_socket(std::int64_t now_ms, Out& out) {
-  if (!socket_open_ || (state_ != RoomState::in_room && state_ != RoomState::waiting)) return;
+  // At the door too: a knocker whose socket died silently would wait for nobody.
+  if (!socket_open_ || (state_ != RoomState::in_room && state_ != RoomState::waiting && state_ != RoomState::knocking)) return;
   if (now_ms - last_heard_ms_ >= kSilentSocketMs) {
     out.push_back(CloseSocket{});
     on_socket_closed(SocketClosed{0.5}, now_ms, out);  // the midpoint of the backoff's jitter
