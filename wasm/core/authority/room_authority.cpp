@@ -226,7 +226,7 @@ Outcome RoomAuthority::join(const JoinRequest& request, std::int64_t now) {
     if (request.conn == 0) save(*m, outcome.effects);
   }
   // A site's host token for this room is a co-host here, shown as one (its page then answers the door).
-  if (actor.token_says_host && actor.token_room == facts_.room_code && !role_of(m->user_id).is_host) m->is_cohost = true;
+  if (hosted() && actor.token_says_host && actor.token_room == facts_.room_code && !role_of(m->user_id).is_host) m->is_cohost = true;
   // Come in another way (a second tab with a resume token): no longer at the door.
   if (const auto at = std::find_if(knocking_.begin(), knocking_.end(), [&](const Knock& k) { return k.user_id == m->user_id; });
       at != knocking_.end()) {
