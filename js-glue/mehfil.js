@@ -5,7 +5,7 @@
 // speaks, which tiles exist, the pin and the page, who records), and this file carries its commands
 // out and reports what happened as events. The carrying is split by job: core-driver.js, join-outcome.js,
 // room-socket.js, peer-connections.js, local-media.js, call-stage.js (tiles at the layout engine's
-// rects), link-stats.js, call-recorder.js. Browser objects live in maps keyed by the core's ids.
+// rects), link-stats.js, call-recorder.js, speaker-verdict.js. Browser objects live in maps keyed by the core's ids.
 //
 //   const call = Mehfil.create(element, { server, room, displayName });
 //   call.on('participant-joined', (p) => ...); await call.join();
@@ -34,6 +34,7 @@ import { onInvite } from './invites.js';
 import { ringHere } from './ring-here.js';
 import { CallRecorder } from './call-recorder.js';
 import { roomRecordings } from './recordings.js';
+import { SpeakerVerdict } from './speaker-verdict.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -78,8 +79,14 @@ class Call extends Emitter {
   #participants = []; // the others, as the core last applied them, in join order
   #knocking = [];     // who waits at the door (the host and co-hosts hear it), in knock order
   #chat = [];
-  #speaking = new Set(); // peer ids, the core's verdict
-  #activeSpeaker = null;
+  #speakers = new SpeakerVerdict(this.#core, {
+    changed: () => this.#render(),
+    activeChanged: (peerId) => {
+      const self = this.#snapshot?.self;
+      const userId = peerId === self?.peer_id ? self?.user_id : this.#participants.find((p) => p.peer_id === peerId)?.user_id;
+      this.emit('active-speaker-change', { user_id: userId ?? null });
+    },
+  });
   #lastRejection = null;
   #marks = {};
   #tools = new SharedTools({
@@ -108,7 +115,7 @@ class Call extends Emitter {
       toolTile: (id) => this.#tools.tile(id),
       onLayout: (layout) => this.emit('layout', layout),
       onFirstFrame: (at) => { if (!this.#marks.frame) this.#marks.frame = at; },
-      onLevels: (levels) => this.#heard(levels),
+      onLevels: (levels) => { if (!this.#destroyed) this.#speakers.heard(levels, now()); },
       showPage: (page) => this.showPage(page),
     });
     this.#uiReady = this.#frame.mount(this, this.#options.ui !== false, () => this.#destroyed);
@@ -249,7 +256,7 @@ class Call extends Emitter {
   }
 
   // Everyone in the room, self included, in the stage's order (those who were here before us first).
-  participants() { return inStageOrder(this.#core.stage(), this.self(), this.#participants, this.#speaking); }
+  participants() { return inStageOrder(this.#core.stage(), this.self(), this.#participants, this.#speakers.speaking); }
 
   self() {
     const self = this.#snapshot?.self;
@@ -258,7 +265,7 @@ class Call extends Emitter {
       user_id: self.user_id, peer_id: self.peer_id, display_name: self.display_name,
       is_host: !!this.#snapshot.role?.is_host, is_cohost: !!this.#snapshot.role?.is_cohost,
       audio: this.#media.sendsAudio, video: this.#media.sendsVideo, screen: !!this.#media.screen,
-      is_local: true, speaking: this.#speaking.has(self.peer_id), hand_raised_at: self.hand_raised_at ?? null,
+      is_local: true, speaking: this.#speakers.speaking.has(self.peer_id), hand_raised_at: self.hand_raised_at ?? null,
     };
   }
 
@@ -478,8 +485,8 @@ class Call extends Emitter {
   // The core names who came, went and changed (the first list after joining names nobody).
   #applyParticipants({ participants, joined, left, updated }) {
     this.#participants = participants;
-    for (const p of joined) this.emit('participant-joined', publicParticipant(p, false, this.#speaking));
-    for (const p of updated) this.emit('participant-updated', publicParticipant(p, false, this.#speaking));
+    for (const p of joined) this.emit('participant-joined', publicParticipant(p, false, this.#speakers.speaking));
+    for (const p of updated) this.emit('participant-updated', publicParticipant(p, false, this.#speakers.speaking));
     for (const p of left) this.emit('participant-left', { user_id: p.user_id, peer_id: p.peer_id });
   }
 
@@ -520,29 +527,13 @@ class Call extends Emitter {
     const stage = this.#core.stage();
     this.#tiles.draw({
       stage,
-      people: new Map(inStageOrder(stage, this.self(), this.#participants, this.#speaking).map((p) => [p.peer_id, p])),
+      people: new Map(inStageOrder(stage, this.self(), this.#participants, this.#speakers.speaking).map((p) => [p.peer_id, p])),
       streamOf: (tile) => (tile.is_local ? (tile.content === 'screen' ? this.#media.screen : this.#media.camera)
         : this.#peers.remoteStreams(tile.peer_id)[tile.content === 'screen' ? 'screen' : 'camera']),
       linkOf: (tile) => (tile.is_local || tile.content !== 'camera' ? null : this.#snapshot?.links?.[tile.peer_id]),
       relation: (userId) => this.#friends.relation(userId),
       powersOn: (userId) => this.hostActionsOn(userId).on,
     });
-  }
-
-  // The levels measured → the core's verdict: who is speaking, who is the active speaker.
-  #heard(levels) {
-    if (this.#destroyed) return;
-    const verdict = this.#core.speaking(levels, now());
-    const speaking = new Set(verdict.speaking);
-    const changed = speaking.size !== this.#speaking.size || [...speaking].some((id) => !this.#speaking.has(id));
-    this.#speaking = speaking;
-    if (changed) this.#render();
-    if (verdict.active !== this.#activeSpeaker) {
-      this.#activeSpeaker = verdict.active;
-      const self = this.#snapshot?.self;
-      const userId = verdict.active === self?.peer_id ? self?.user_id : this.#participants.find((p) => p.peer_id === verdict.active)?.user_id;
-      this.emit('active-speaker-change', { user_id: userId ?? null });
-    }
   }
 }
 
