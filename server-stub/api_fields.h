@@ -31,10 +31,13 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::run_unsupported:
     case ErrorCode::weak_password:
     case ErrorCode::invalid_link:
-    case ErrorCode::bad_image: return 400;
+    case ErrorCode::bad_image:
+    case ErrorCode::not_reportable: return 400;
     case ErrorCode::invalid_credentials:
     case ErrorCode::session_revoked: return 401;
     case ErrorCode::too_large: return 413;
+    case ErrorCode::file_type_not_allowed:
+    case ErrorCode::file_type_mismatch: return 415;
     case ErrorCode::rate_limited:
     case ErrorCode::quota_exceeded: return 429;
     case ErrorCode::not_in_room:
@@ -91,6 +94,30 @@ inline std::optional<std::string> query_param(std::string_view target, std::stri
     }
   }
   return std::nullopt;
+}
+
+// A query value's percent-escapes decoded ('+' stays '+': the client sends encodeURIComponent's
+// form); nothing when an escape is broken. What it decodes to is checked by the field's rule after.
+inline std::optional<std::string> percent_decoded(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = hex(text[i + 1]), low = hex(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
 }
 
 inline std::int64_t now_s() {

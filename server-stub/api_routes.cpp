@@ -6,6 +6,7 @@
 
 #include "api_fields.h"
 #include "auth_routes.h"
+#include "chat_files.h"
 #include "profile_routes.h"
 #include "log.h"
 #include "protocol/codec.h"
@@ -173,6 +174,37 @@ ApiReply code_state_route(ApiContext context, const http::request<http::string_b
   return context.hub.compact_code(*user, code, count, request.body());
 }
 
+// /api/rooms/:code/files[/:file_id[/thumbnail]] (chat_files.h). An upload's body is the file's
+// bytes, its Content-Type the type it claims, and its name and draft id come in the query.
+void chat_file_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
+                     const std::string& path, ApiCallback done) {
+  const auto user = authenticate(context, request);
+  if (!user) return done(failure(401, ErrorCode::unauthorized, "Sign in first: POST /api/session, then send its token."));
+  if (auto refused = outside_its_room(*user, path)) return done(*refused);
+  const std::string rest = path.substr(std::string_view("/api/rooms/").size());
+  const std::string code = rest.substr(0, rest.find('/'));
+  if (!protocol::is_room_code(code)) return done(failure(404, ErrorCode::room_not_found, "No such room."));
+  const std::string after = rest.substr(code.size() + std::string_view("/files").size());  // "", "/ID" or "/ID/thumbnail"
+  const auto method = request.method();
+  if (after.empty()) {
+    if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
+    ChatFileUpload upload;
+    const auto name = api::percent_decoded(query_param(target, "name").value_or(""));
+    if (!name) return done(failure(400, ErrorCode::bad_request, "name must be the file's name, percent-encoded."));
+    upload.name = *name;
+    upload.client_msg_id = query_param(target, "client_msg_id").value_or("");
+    if (!protocol::is_id(upload.client_msg_id)) return done(failure(400, ErrorCode::bad_request, "client_msg_id must be an id."));
+    upload.claimed_type = std::string(request[http::field::content_type]);
+    upload.bytes = request.body();
+    return context.hub.share_file(*user, code, std::move(upload), std::move(done));
+  }
+  if (method != http::verb::get && method != http::verb::head) return done(failure(405, ErrorCode::bad_request, "Use GET."));
+  const std::string file_id = after.substr(1, after.find('/', 1) - 1);
+  const std::string action = after.size() > file_id.size() + 1 ? after.substr(file_id.size() + 2) : "";
+  if (!action.empty() && action != "thumbnail") return done(failure(404, ErrorCode::bad_request, "No such API endpoint."));
+  done(context.hub.chat_file(*user, code, file_id, action == "thumbnail"));
+}
+
 // /api/recordings/:id[/chunks|/poster] (recordings.h). The chunk's body is bytes, not JSON.
 ApiReply recording_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
                          const std::string& rest) {
@@ -261,6 +293,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
   if (path.rfind(kRecordings, 0) == 0) return done(recording_route(context, request, target, path.substr(kRecordings.size())));
   if (path.ends_with("/code-state") && path.rfind("/api/rooms/", 0) == 0) return done(code_state_route(context, request, target, path));
   if (profile_route(context, request, path, done)) return;
+  if (path.starts_with("/api/rooms/") && is_chat_file_path(path)) return chat_file_route(context, request, target, path, done);
   auto body = api::body_object(request);
   if (auto* bad = std::get_if<ApiReply>(&body)) return done(*bad);
   const json& fields = std::get<json>(body);

@@ -8,6 +8,7 @@
 
 #include "http_policy.h"
 #include "server_config.h"
+#include "authority/chat_files.h"
 
 namespace mehfil::server {
 namespace {
@@ -49,6 +50,8 @@ constexpr const char* kUsage =
     "  --code-bytes-per-room N [8388608]  --code-updates-per-room N [20000] (the code editor's updates)\n"
     "  --code-compact-after N [500]       stored code updates that make the room ask a member for a compaction\n"
     "  --recording-retention-days N [0: kept until deleted]  --recording-bytes-per-room N [2147483648] (0: no cap)\n"
+    "  --chat-file-max-bytes N [26214400]  --chat-file-bytes-per-room N [524288000] (0: no cap)\n"
+    "  --chat-file-types LIST [image,pdf,text,office,archive] (the groups of files chat takes; empty: none)\n"
     "Test knobs, in milliseconds: --handshake-timeout-ms, --idle-ping-ms, --idle-drop-ms, --resume-grace-ms,\n"
     "  --reservation-ms,"
     "  --sweep-ms, --ice-refresh-ms (TURN credentials re-issued; default half of --turn-ttl); and --room-lifetime-hours.\n";
@@ -143,6 +146,17 @@ std::optional<ServerConfig> parse_flags(int argc, char** argv) {
     else if (flag == "--board-erase-others-per-minute") ok = number(value, 1, 1000000, n), config.board_erase_others_per_minute = static_cast<int>(n);
     else if (flag == "--recording-retention-days") ok = number(value, 0, 100000, n), config.recording_retention_days = static_cast<int>(n);
     else if (flag == "--recording-bytes-per-room") ok = number(value, 0, 1LL << 50, n), config.recording_bytes_per_room = n;
+    else if (flag == "--chat-file-max-bytes") ok = number(value, 1, 1LL << 32, n), config.chat_file_max_bytes = n;
+    else if (flag == "--chat-file-bytes-per-room") ok = number(value, 0, 1LL << 50, n), config.chat_file_bytes_per_room = n;
+    else if (flag == "--chat-file-types") {
+      config.chat_file_types.clear();
+      for (std::string_view list = value; !list.empty();) {
+        const std::string_view group = list.substr(0, list.find(','));
+        ok = ok && authority::is_chat_file_group(group);
+        config.chat_file_types.emplace_back(group);
+        list.remove_prefix(std::min(list.size(), group.size() + 1));
+      }
+    }
     else if (flag == "--board-version-step") ok = number(value, 1, 1LL << 40, n), config.board_version_step = n;
     else if (flag == "--handshake-timeout-ms") ok = number(value, 1, 3600000, n), config.handshake_timeout = std::chrono::milliseconds(n);
     else if (flag == "--idle-ping-ms") ok = number(value, 1, 3600000, n), config.idle_ping_after = std::chrono::milliseconds(n);

@@ -162,7 +162,9 @@ void HttpPolicy::add_security_headers(http::fields& fields, std::string_view hos
     csp += "; frame-ancestors " + frame_ancestors_;
     fields.set("Content-Security-Policy", csp);
   } else {
-    fields.set("Content-Security-Policy", "frame-ancestors " + frame_ancestors_);
+    // A response with a policy of its own (a chat file's sandbox) keeps it, framed like the rest.
+    const std::string own(fields["Content-Security-Policy"]);
+    fields.set("Content-Security-Policy", (own.empty() ? "" : own + "; ") + "frame-ancestors " + frame_ancestors_);
   }
   fields.set("Referrer-Policy", "no-referrer");
   fields.set("X-Content-Type-Options", "nosniff");

@@ -7,6 +7,7 @@
 
 #include "authority/recording_rules.h"
 #include "avatar_image.h"
+#include "chat_files.h"
 #include "static_files.h"
 #include "websocket_session.h"
 
@@ -60,7 +61,8 @@ void HttpSession<Stream>::read() {
 }
 
 // The header is in: only a recording's chunk (recording_rules.h), a compacted code state
-// (code_rules.h) and an avatar picture (avatar_image.h) may be bigger than max_body_bytes.
+// (code_rules.h), an avatar picture (avatar_image.h) and a file shared in chat (chat_files.h) may
+// be bigger than max_body_bytes.
 template <class Stream>
 void HttpSession<Stream>::on_header(beast::error_code header_ec) {
   if (header_ec) return on_read(header_ec);
@@ -72,7 +74,9 @@ void HttpSession<Stream>::on_header(beast::error_code header_ec) {
       put && (path.starts_with("/api/recordings/") || (path.starts_with("/api/rooms/") && path.ends_with("/code-state")))
           ? std::max<std::uint64_t>(config_.max_body_bytes, authority::kMaxChunkBytes)
       : put && path == "/api/profile/avatar" ? std::max<std::uint64_t>(config_.max_body_bytes, kMaxAvatarUploadBytes)
-                                             : config_.max_body_bytes;
+      : head.method() == http::verb::post && is_chat_file_path(path)
+          ? std::max<std::uint64_t>(config_.max_body_bytes, static_cast<std::uint64_t>(config_.chat_file_max_bytes))
+          : config_.max_body_bytes;
   parser_->body_limit(limit);  // a chunked body is held to it as it comes
   if (const auto length = parser_->content_length(); length && *length > limit) return on_read(http::error::body_limit);
   http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -270,6 +274,11 @@ void HttpSession<Stream>::write_file(const ApiReply& reply) {
     response.set(http::field::content_type, file.content_type);
     response.set(http::field::cache_control, file.cache_control);
     response.set(http::field::accept_ranges, "bytes");
+    if (!file.disposition.empty()) {
+      response.set(http::field::content_disposition, file.disposition);
+      // Opened on its own (a new tab), it runs nothing and reaches nothing, whatever it holds.
+      response.set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'");
+    }
     if (file.partial) {
       response.set(http::field::content_range, "bytes " + std::to_string(file.first) + "-" +
                                                    std::to_string(file.first + length - 1) + "/" + std::to_string(file.total));

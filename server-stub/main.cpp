@@ -27,6 +27,7 @@
 #include "meetings.h"
 #include "webhooks.h"
 #include "keys_cli.h"
+#include "chat_files.h"
 #include "recordings.h"
 #include "room_hub.h"
 #include "server_config.h"
@@ -107,7 +108,10 @@ int main(int argc, char** argv) {
     // Recordings sit beside the database: data/recordings/.
     Recordings recordings(store, io, (std::filesystem::path(config->db_path).parent_path() / "recordings").string(),
                           config->recording_retention_days, config->recording_bytes_per_room, secret);
-    RoomHub hub(store, *config, io, hashing, recordings, secret);
+    // Files shared in chat too: data/chat-files/.
+    ChatFiles chat_files(store, io, (std::filesystem::path(config->db_path).parent_path() / "chat-files").string(),
+                         {config->chat_file_max_bytes, config->chat_file_types, config->chat_file_bytes_per_room, 0});
+    RoomHub hub(store, *config, io, hashing, recordings, chat_files, secret);
     Mailer mailer(config->smtp_url, config->mail_from);
     if (!mailer.configured()) spdlog::warn("no --smtp-url: accounts work unverified, and no email (verification, password reset) can be sent");
     Accounts accounts(store, *config, io, hashing, mailer, secret,

@@ -106,9 +106,9 @@ const std::vector<Frame>& RoomHub::chat_pages(LiveRoom& live) {
     try {
       for (const ChatRecord& c : store_.recent_chat(live.record.room_code, kChatHistory)) {
         // Stored before the text rules refused control characters: every client would refuse it.
-        if (protocol::check_text(protocol::TextRule::chat_text, c.text)) continue;
+        if (protocol::check_text(c.file ? protocol::TextRule::chat_caption : protocol::TextRule::chat_text, c.text)) continue;
         pages->push_back(std::make_shared<const std::string>(
-            protocol::encode(srv::ChatMessage{c.id, c.from_user_id, c.display_name, c.text, c.sent_at, c.client_msg_id})));
+            protocol::encode(srv::ChatMessage{c.id, c.from_user_id, c.display_name, c.text, c.sent_at, c.client_msg_id, c.file})));
       }
     } catch (const StorageError& error) {
       log::storage_failed("reading chat history", error.what());

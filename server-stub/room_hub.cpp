@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "api_fields.h"
+#include "chat_files.h"
 #include "log.h"
 #include "passwords.h"
 #include "protocol/codec.h"
@@ -34,12 +35,13 @@ protocol::RoomSettings parse_settings(const std::string& text) {
 }  // namespace
 
 RoomHub::RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io,
-                 boost::asio::thread_pool& hashing, Recordings& recordings, std::string secret)
+                 boost::asio::thread_pool& hashing, Recordings& recordings, ChatFiles& files, std::string secret)
     : store_(store),
       config_(config),
       io_(io),
       hashing_(hashing),
       recordings_(recordings),
+      files_(files),
       secret_(std::move(secret)),
       password_attempts_(config.password_attempts_per_room_per_address, std::chrono::minutes(10)),
       guest_sessions_(config.guest_sessions_per_address_per_minute, std::chrono::minutes(1)),
@@ -318,7 +320,10 @@ void RoomHub::save_room(LiveRoom& live, bool touched) {
     if (r.meeting_ends_at) r.expires_at = std::max(r.expires_at, *r.meeting_ends_at + 3'600'000);  // not before its end
   }
   keep(facts.is_active ? "updating a room" : "closing a room", [&] { store_.update_room(r); });
-  if (!facts.is_active) withdraw_invites(r.room_code);
+  if (!facts.is_active) {
+    withdraw_invites(r.room_code);
+    keep("removing an ended room's files", [&] { files_.remove_room(r.room_code); });
+  }
 }
 void RoomHub::save_member(const LiveRoom& live, const authority::SaveMember& row) {
   const authority::Member& m = row.member;
@@ -374,7 +379,9 @@ void RoomHub::sweep() {
       apply(it->second, it->second.rules.expire(now));
       rooms_.erase(it);
     }
+    keep("removing an expired room's files", [&] { files_.remove_room(code); });
   }
+  files_.sweep();
   carry_out(calls_.tick(now), nullptr, std::nullopt);
   keep("deleting old recordings", [&] { recordings_.sweep(now); });
   const auto steady_now = std::chrono::steady_clock::now();

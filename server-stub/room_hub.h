@@ -73,6 +73,7 @@ struct FileSlice {
   std::uint64_t total = 0;
   bool partial = false;
   std::string cache_control = "private, no-store";  // an avatar's versioned address may be kept
+  std::string disposition;  // Content-Disposition, when set: a chat file's (chat_files.h)
 };
 
 struct ApiReply {
@@ -84,6 +85,8 @@ struct ApiReply {
 using ApiCallback = std::function<void(ApiReply)>;
 
 class Recordings;
+class ChatFiles;
+struct ChatFileUpload;
 
 // What happened in a booked meeting's room, for the site's webhooks (webhooks.h): someone came in
 // for the first time or left, or the room ended. Told after the store has it.
@@ -112,7 +115,7 @@ struct CreateRoomRequest {
 class RoomHub {
  public:
   RoomHub(Store& store, const ServerConfig& config, boost::asio::io_context& io, boost::asio::thread_pool& hashing,
-          Recordings& recordings, std::string secret);
+          Recordings& recordings, ChatFiles& files, std::string secret);
 
   // REST (api_routes.cpp parses and validates the requests, then calls these).
   void create_room(const Claims& user, CreateRoomRequest request, ApiCallback done);
@@ -140,6 +143,10 @@ class RoomHub {
   // PUT /api/rooms/CODE/code-state?upto=N: the code's whole state (raw Yjs bytes) from the member the
   // room asked (code:compact), replacing the first `upto` stored updates (room_code.cpp).
   ApiReply compact_code(const Claims& user, const std::string& room_code, std::size_t upto, std::string_view state);
+  // Files in chat (room_files.cpp, chat_files.h): a member shares one, which the room then hears as
+  // a chat:message carrying it ({message_id, file}); a member fetches one (or a picture's thumbnail).
+  void share_file(const Claims& user, const std::string& room_code, ChatFileUpload upload, ApiCallback done);
+  ApiReply chat_file(const Claims& user, const std::string& room_code, const std::string& file_id, bool thumbnail);
 
   // WebSocket.
   void connected(const std::shared_ptr<Connection>& connection);
@@ -271,6 +278,7 @@ class RoomHub {
   boost::asio::io_context& io_;
   boost::asio::thread_pool& hashing_;
   Recordings& recordings_;  // what the rooms' recordings keep on disk (recordings.h)
+  ChatFiles& files_;        // the files shared in the rooms' chats (chat_files.h)
   std::string secret_;
   std::map<std::string, LiveRoom> rooms_;
   void refresh_ice_credentials(std::int64_t now);

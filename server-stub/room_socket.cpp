@@ -107,7 +107,7 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
                                                   : authority::Outcome{authority::Problem{ErrorCode::not_in_room, "Join a room first."}};
           if (allowed.problem) return reply_error(connection, allowed.problem->code, allowed.problem->message, id);
           if (auto problem = take_write_bytes(self->user_id, m.text.size())) return reply_problem(connection, *problem, id);
-          ChatRecord chat{"m" + random_token(9), live->record.room_code, self->user_id, self->display_name, m.text, now_ms(), m.client_msg_id};
+          ChatRecord chat{"m" + random_token(9), live->record.room_code, self->user_id, self->display_name, m.text, now_ms(), m.client_msg_id, std::nullopt};
           try {
             store_.insert_chat(chat, config_.chat_messages_per_room);
           } catch (const StorageError& error) {
@@ -115,7 +115,7 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
           }
           live->chat_pages.reset();
           apply(*live, live->rules.tell_everyone(
-                           srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id}));
+                           srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id, std::nullopt}));
           ack();
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);

@@ -75,6 +75,11 @@ struct ServerConfig {
   // per room (0: no cap); a chunk past the cap is quota_exceeded.
   int recording_retention_days = 0;
   std::int64_t recording_bytes_per_room = 2LL * 1024 * 1024 * 1024;
+  // Files in chat (chat_files.h): at most this big each, of these groups (authority/chat_files.h),
+  // and at most this many bytes per room (0: no cap).
+  std::int64_t chat_file_max_bytes = 25LL * 1024 * 1024;
+  std::vector<std::string> chat_file_types{"image", "pdf", "text", "office", "archive"};
+  std::int64_t chat_file_bytes_per_room = 500LL * 1024 * 1024;
   std::chrono::milliseconds sweep_every{60000};
   std::optional<std::chrono::milliseconds> ice_refresh;  // re-issue TURN credentials this often; default: half the TTL
   int io_threads = 1;  // the room state lives on one strand; see server.cpp

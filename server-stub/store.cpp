@@ -242,6 +242,23 @@ constexpr const char* kMigrations[] = {
     R"sql(
     ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';
     )sql",
+    // Files shared in chat (chat_files.h): one row each, the bytes under the data directory; the chat
+    // message that carries one names it. Both go when the room ends.
+    R"sql(
+    CREATE TABLE chat_files (
+      file_id TEXT PRIMARY KEY,
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      uploader_user_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      is_image INTEGER NOT NULL,
+      size INTEGER NOT NULL,
+      width INTEGER NOT NULL DEFAULT 0,
+      height INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL);
+    CREATE INDEX chat_files_by_room ON chat_files (room_code);
+    ALTER TABLE chat_messages ADD COLUMN file_id TEXT;
+    )sql",
 };
 
 constexpr const char* kRoomColumns =
@@ -521,10 +538,18 @@ void Store::save_whiteboard_elements(const std::string& room_code,
 
 void Store::insert_chat(const ChatRecord& c, int keep_newest) {
   transaction([&] {
-    Statement(*this, "INSERT INTO chat_messages (id, room_code, from_user_id, display_name, text, sent_at, client_msg_id) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    if (c.file) {
+      const auto& f = *c.file;
+      Statement(*this, "INSERT INTO chat_files (file_id, room_code, uploader_user_id, name, content_type, is_image, size, "
+                     "width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .bind(f.file_id).bind(c.room_code).bind(c.from_user_id).bind(f.name).bind(f.content_type).bind(f.image ? 1 : 0)
+          .bind(f.size).bind(f.width).bind(f.height).bind(c.sent_at)
+          .run();
+    }
+    Statement(*this, "INSERT INTO chat_messages (id, room_code, from_user_id, display_name, text, sent_at, client_msg_id, file_id) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(c.id).bind(c.room_code).bind(c.from_user_id).bind(c.display_name).bind(c.text).bind(c.sent_at)
-        .bind(c.client_msg_id)
+        .bind(c.client_msg_id).bind(c.file ? std::optional<std::string>(c.file->file_id) : std::nullopt)
         .run();
     // rowids grow with every insert, so "older than the keep_newest-th newest row" is one range.
     Statement(*this, "DELETE FROM chat_messages WHERE room_code = ? AND rowid <= (SELECT rowid FROM chat_messages "
@@ -535,14 +560,21 @@ void Store::insert_chat(const ChatRecord& c, int keep_newest) {
 }
 
 std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit) {
-  Statement query(*this, "SELECT id, room_code, from_user_id, display_name, text, sent_at, client_msg_id FROM "
-                       "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) "
-                       "ORDER BY sent_at ASC, row ASC");
+  // A message whose file is gone (never, while the room is open) is left out rather than shown empty.
+  Statement query(*this, "SELECT m.id, m.room_code, m.from_user_id, m.display_name, m.text, m.sent_at, m.client_msg_id, "
+                       "m.file_id, f.name, f.size, f.content_type, f.is_image, f.width, f.height FROM "
+                       "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) m "
+                       "LEFT JOIN chat_files f ON f.file_id = m.file_id "
+                       "WHERE m.file_id IS NULL OR f.file_id IS NOT NULL ORDER BY m.sent_at ASC, m.row ASC");
   query.bind(room_code).bind(limit);
   std::vector<ChatRecord> messages;
   while (query.step()) {
-    messages.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5),
-                        query.text(6)});
+    ChatRecord m{query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), query.text(6), std::nullopt};
+    if (query.optional_text(7)) {
+      m.file = protocol::server::ChatFile{query.text(7), query.text(8), query.integer(9), query.text(10), query.integer(11) != 0,
+                                          static_cast<int>(query.integer(12)), static_cast<int>(query.integer(13))};
+    }
+    messages.push_back(std::move(m));
   }
   return messages;
 }

@@ -21,6 +21,7 @@
 
 #include "authority/call_rules.h"
 #include "authority/recording_rules.h"
+#include "protocol/messages.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -78,6 +79,7 @@ struct ChatRecord {
   std::string text;
   std::int64_t sent_at = 0;
   std::string client_msg_id;
+  std::optional<protocol::server::ChatFile> file;  // a file shared in the chat (chat_files.h)
 };
 
 struct FriendRecord {
@@ -333,8 +335,15 @@ class Store {
   void resume_sending_deliveries();  // "sending" when the server stopped: pending again
 
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
+  // A message with a file stores the file's row with it (the bytes are already on disk).
   void insert_chat(const ChatRecord& chat, int keep_newest);
   std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);
+
+  // Files shared in chat (chat_files.h; store_chat_files.cpp).
+  std::optional<protocol::server::ChatFile> find_chat_file(const std::string& room_code, const std::string& file_id);
+  std::int64_t room_chat_file_bytes(const std::string& room_code);
+  void delete_chat_files(const std::string& room_code);
+  std::vector<std::string> closed_rooms_with_chat_files();  // files a crash left behind
 
   bool healthy() const { return healthy_; }
 

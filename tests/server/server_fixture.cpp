@@ -232,8 +232,8 @@ std::optional<HttpResult> http_exchange(unsigned short port, const std::string& 
 }
 
 HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
-                         const std::string& body, const std::string& token) {
-  return send_request(port, method, target, body, token, {});
+                         const std::string& body, const std::string& token, const std::map<std::string, std::string>& extra_headers) {
+  return send_request(port, method, target, body, token, extra_headers);
 }
 
 HttpResult http(unsigned short port, const std::string& method, const std::string& target, const std::optional<json>& body,

@@ -93,7 +93,8 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
 // fail; status 0 and an empty object when nothing answers (the server is gone).
 HttpResult healthz(unsigned short port);
 HttpResult http_raw_body(unsigned short port, const std::string& method, const std::string& target,
-                         const std::string& body, const std::string& token);
+                         const std::string& body, const std::string& token,
+                         const std::map<std::string, std::string>& extra_headers = {});
 // `request` written to 127.0.0.1:port byte for byte on a fresh connection (any method, any Host, or
 // none), and the answer; nothing when none arrives within `within` or the connection fails.
 std::optional<HttpResult> http_exchange(unsigned short port, const std::string& request,

@@ -1172,3 +1172,23 @@ TEST_CASE("Turning the waiting room off in a locked room lets nobody in, and a s
   CHECK(has(room.rules.join(site, room.now), "c3 room:knock"));
   CHECK(room.rules.member("sy")->is_cohost);
 }
+
+TEST_CASE("Only someone in the room shares a file in its chat, and only while chat is on; only someone in it fetches one") {
+  Room room;
+  REQUIRE(code_of(room.join("ana", 1)) == "admitted");
+  CHECK_FALSE(room.rules.may_share_file("ana"));
+  CHECK_FALSE(room.rules.may_fetch_file("ana"));
+  CHECK(room.rules.may_share_file("ben")->code == ErrorCode::not_in_room);
+  CHECK(room.rules.may_fetch_file("ben")->code == ErrorCode::not_member);
+  REQUIRE(code_of(room.join("ben", 0)) == "admitted");  // a REST join's reservation is no one in the room yet
+  CHECK(room.rules.may_share_file("ben")->code == ErrorCode::not_in_room);
+
+  mehfil::protocol::client::ChangeSettings off;
+  off.settings.chat = false;
+  REQUIRE_FALSE(room.send(1, "ana", off).problem);
+  CHECK(room.rules.may_share_file("ana")->code == ErrorCode::chat_disabled);
+  CHECK_FALSE(room.rules.may_fetch_file("ana"));  // what was shared stays theirs to open
+
+  REQUIRE_FALSE(room.rules.leave("ana", room.now).problem);
+  CHECK(room.rules.may_fetch_file("ana")->code == ErrorCode::not_member);
+}

@@ -302,8 +302,14 @@ json knockers_json(const std::vector<proto::server::Knocker>& knockers) {
 }
 
 json chat_json(const proto::server::ChatMessage& m) {
-  return {{"id", m.id},     {"from_user_id", m.from_user_id}, {"display_name", m.display_name},
-          {"text", m.text}, {"sent_at", m.sent_at},           {"client_msg_id", m.client_msg_id}};
+  json out = {{"id", m.id},     {"from_user_id", m.from_user_id}, {"display_name", m.display_name},
+              {"text", m.text}, {"sent_at", m.sent_at},           {"client_msg_id", m.client_msg_id}};
+  if (m.file) {
+    out["file"] = {{"file_id", m.file->file_id}, {"name", m.file->name},   {"size", m.file->size},
+                   {"content_type", m.file->content_type}, {"image", m.file->image},
+                   {"width", m.file->width},     {"height", m.file->height}};
+  }
+  return out;
 }
 
 json command_json(const rm::RoomCommand& command) {

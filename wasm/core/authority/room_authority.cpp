@@ -83,6 +83,19 @@ bool RoomAuthority::listed_publicly(bool is_public) const {
   return is_public && facts_.is_active && !facts_.is_locked && hosted() && !facts_.meeting && announced_count() > 0;
 }
 
+std::optional<Problem> RoomAuthority::may_share_file(const std::string& user_id) const {
+  const Member* m = member(user_id);
+  if (!facts_.is_active || !m || !m->announced) return Problem{ErrorCode::not_in_room, "Join the room to share a file in its chat.", std::nullopt};
+  if (!facts_.settings.chat) return Problem{ErrorCode::chat_disabled, "The host has turned chat off.", std::nullopt};
+  return std::nullopt;
+}
+
+std::optional<Problem> RoomAuthority::may_fetch_file(const std::string& user_id) const {
+  const Member* m = member(user_id);
+  if (!facts_.is_active || !m || !m->announced) return Problem{ErrorCode::not_member, "Files in a room's chat are for the people in the room.", std::nullopt};
+  return std::nullopt;
+}
+
 Phase RoomAuthority::phase() const {
   if (!facts_.is_active) return facts_.closed_reason == "expired" ? Phase::expired : Phase::ended;
   return announced_count() > 0 ? Phase::active : Phase::waiting;

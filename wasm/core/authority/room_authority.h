@@ -302,6 +302,11 @@ class RoomAuthority {
   // (`is_public`, the store's), open and not locked, someone in it, and neither a 1:1 call's room nor
   // a booked meeting's.
   bool listed_publicly(bool is_public) const;
+  // Files in chat (chat_files.h): `user_id` may share one now when they are in the room and chat is
+  // on (not_in_room, chat_disabled), and may fetch the room's files while they are in it
+  // (not_member): a file is for the people in the room, like the chat it came in.
+  std::optional<Problem> may_share_file(const std::string& user_id) const;
+  std::optional<Problem> may_fetch_file(const std::string& user_id) const;
 
  private:
   Member* find(const std::string& user_id);

@@ -46,6 +46,9 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::bad_image, "bad_image"},
     {ErrorCode::knock_denied, "knock_denied"},
     {ErrorCode::waiting_room_full, "waiting_room_full"},
+    {ErrorCode::file_type_not_allowed, "file_type_not_allowed"},
+    {ErrorCode::file_type_mismatch, "file_type_mismatch"},
+    {ErrorCode::not_reportable, "not_reportable"},
 };
 
 }  // namespace

@@ -61,6 +61,9 @@ enum class ErrorCode {
   bad_image,        // an avatar upload that is not a PNG, JPEG, WebP or GIF we could read
   knock_denied,     // the room's host (or a co-host) did not let this knocker in from the waiting room
   waiting_room_full,  // too many people are waiting to be let in already
+  file_type_not_allowed,  // a chat file of a type the server does not take (a program, a web page, or a group it leaves out)
+  file_type_mismatch,     // a chat file whose bytes are not the type it claims (a PNG named .pdf)
+  not_reportable,         // a report about someone who is not in the room (or about oneself)
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

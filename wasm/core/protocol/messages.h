@@ -391,6 +391,19 @@ struct Ack {
   friend bool operator==(const Ack&, const Ack&) = default;
 };
 
+// A file shared in the chat (authority/chat_files.h): the room's members fetch it over REST,
+// GET /api/rooms/:code/files/:file_id (and /thumbnail for an image), with their session.
+struct ChatFile {
+  std::string file_id;
+  std::string name;
+  std::int64_t size = 0;      // bytes served: for an image, the picture the server made
+  std::string content_type;   // what it is served as
+  bool image = false;         // shown inline as a thumbnail; anything else is a download
+  int width = 0;              // an image's, in pixels (0 otherwise)
+  int height = 0;
+  friend bool operator==(const ChatFile&, const ChatFile&) = default;
+};
+// A chat line; one that carries a file may have no text.
 struct ChatMessage {
   static constexpr std::string_view type_name = "chat:message";
   std::string id;
@@ -399,6 +412,7 @@ struct ChatMessage {
   std::string text;
   std::int64_t sent_at = 0;
   std::string client_msg_id;
+  std::optional<ChatFile> file;
   friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
 };
 

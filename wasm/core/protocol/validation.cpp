@@ -151,10 +151,12 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       if (!is_base64(text)) return bad("must be base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)");
       return std::nullopt;
     }
-    case TextRule::file_name: {
+    case TextRule::file_name:
+    case TextRule::upload_name: {
       const std::size_t length = code_points_or_invalid(text, valid);
       if (!valid) return bad("must be valid UTF-8");
-      if (length == 0 || length > kMaxFileNameChars) return bad("must be 1 to 64 characters");
+      if (rule == TextRule::file_name && (length == 0 || length > kMaxFileNameChars)) return bad("must be 1 to 64 characters");
+      if (rule == TextRule::upload_name && (length == 0 || length > kMaxUploadNameChars)) return bad("must be 1 to 200 characters");
       if (trim_whitespace(text).size() != text.size()) return bad("must not start or end with a space");
       if (text == "." || text == "..") return bad("must name a file, not a folder");
       if (text.find_first_of("/\\:*?\"<>|") != std::string_view::npos) return bad("must not contain / \\ : * ? \" < > or |");
@@ -186,7 +188,17 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       if (has_forbidden_characters(name, /*line_breaks_allowed=*/false)) return bad(kForbiddenCharacters);
       return std::nullopt;
     }
-    case TextRule::chat_text: {
+    case TextRule::content_type: {
+      const bool one_slash = std::count(text.begin(), text.end(), '/') == 1 && text.front() != '/' && text.back() != '/';
+      if (text.size() < 3 || text.size() > 127 || !one_slash ||
+          text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.+-/") != std::string_view::npos) {
+        return bad("must be a media type such as image/webp");
+      }
+      return std::nullopt;
+    }
+    case TextRule::chat_text:
+    case TextRule::chat_caption: {
+      if (text.empty() && rule == TextRule::chat_caption) return std::nullopt;
       if (text.empty()) return bad("must not be empty");
       const std::size_t length = code_points_or_invalid(text, valid);
       if (!valid) return bad("must be valid UTF-8");

@@ -66,6 +66,7 @@ inline constexpr std::size_t kMaxCodeUpdatesPerFrame = 512;  // a joiner's histo
 inline constexpr std::size_t kMaxCodeStateChars = 3 * 1024 * 1024;
 // A file in the code editor is named like a file on a disk, without the parts that make it a path.
 inline constexpr std::size_t kMaxFileNameChars = 64;
+inline constexpr std::size_t kMaxUploadNameChars = 200;  // a chat file's name
 // What one run of the room's code may show everyone (code:output): at most this many characters
 // over at most kMaxRunOutputChunks pieces (stdout and stderr as they interleaved).
 inline constexpr std::size_t kMaxRunOutputChars = 16000;
@@ -97,6 +98,7 @@ enum class TextRule {
   room_code,      // is_room_code
   display_name,   // 1..64 code points after trimming, no control or bidi override characters
   chat_text,      // 1..4000 code points, no control or bidi override characters but tab and line breaks
+  chat_caption,   // chat_text, or empty: a message that carries a file
   sdp,            // 1..64 KiB
   candidate,      // 0..1 KiB (empty means end of candidates)
   sdp_mid,        // 0..64 bytes
@@ -112,6 +114,8 @@ enum class TextRule {
   code_state,     // the same alphabet, 4..kMaxCodeStateChars: a stored update in a joiner's history
   file_name,      // 1..64 code points, not blank, not "." or "..", none of / \\ : * ? " < > |, no
                   // control or bidi override characters, no whitespace at either end
+  content_type,   // a media type as served: 3..127 bytes of a-z 0-9 and . + - /, one /
+  upload_name,    // a chat file's name: as file_name, but 1..kMaxUploadNameChars code points
   program_output, // 0..kMaxRunOutputChars code points, no control or bidi override characters but
                   // tab and line breaks (a program's stdout or stderr, shown as text)
   reaction,       // one of kReactions, exactly

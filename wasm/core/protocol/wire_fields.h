@@ -58,6 +58,18 @@ void result_fields(F& f, M& m) {
 
 
 template <class F, class M>
+  requires one_of<M, server::ChatFile>
+void fields(F& f, M& m) {
+  f.text("file_id", m.file_id, TextRule::id);
+  f.text("name", m.name, TextRule::upload_name);
+  f.integer("size", m.size, 1, kLatestTime);
+  f.text("content_type", m.content_type, TextRule::content_type);
+  f.flag("image", m.image);
+  f.integer("width", m.width, 0, 100000);
+  f.integer("height", m.height, 0, 100000);
+}
+
+template <class F, class M>
   requires one_of<M, IceCandidate>
 void fields(F& f, M& m) {
   f.text("candidate", m.candidate, TextRule::candidate);
@@ -425,10 +437,11 @@ void fields(F& f, M& m) {
 template <class F, class M>
   requires one_of<M, server::ChatMessage>
 void fields(F& f, M& m) {
+  f.object("file", m.file);  // first: a message with a file may have no text
   f.text("id", m.id, TextRule::id);
   f.text("from_user_id", m.from_user_id, TextRule::id);
   f.text("display_name", m.display_name, TextRule::display_name);
-  f.text("text", m.text, TextRule::chat_text);
+  f.text("text", m.text, m.file ? TextRule::chat_caption : TextRule::chat_text);
   f.integer("sent_at", m.sent_at, 0, kLatestTime);
   f.text("client_msg_id", m.client_msg_id, TextRule::id);
 }
