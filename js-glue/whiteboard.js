@@ -70,6 +70,7 @@ export async function mountWhiteboard(container, { author, isHost = false, send,
     canvas,
     destroy() {
       toolbar.destroy();
+      module.setKeyboardFocus(false);
       resizeObserver.disconnect();
       module.stop();
       frame.remove();

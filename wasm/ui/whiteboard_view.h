@@ -81,8 +81,12 @@ class WhiteboardView {
   void redo();
   void clear();  // hosts only: nothing for the others (the server would refuse it anyway)
   ToolState tool_state() const;
-  // A key went down (GLFW key code), queued for the next frame; see tools.h for what it does.
-  void press_key(const KeyPress& press) { keys_.push_back(press); }
+  // A key went down (GLFW key code), queued for the next frame; see tools.h for what it does. Keys
+  // pressed while the board has no focus are dropped at once (GLFW hears the whole page's keys, also
+  // after the board has stopped drawing frames).
+  void press_key(const KeyPress& press) {
+    if (keyboard_focus_ && keys_.size() < 64) keys_.push_back(press);
+  }
   void set_keyboard_focus(bool focused) { keyboard_focus_ = focused; }
   bool typing() const { return typing_; }  // the text box is open and has the keyboard
   // Enter was pressed since the last frame. Dear ImGui 1.86 keeps no queue of key events, so a press
