@@ -111,6 +111,8 @@ test('a "p" typed into the board\'s text box is text, and keys typed outside the
   await page.mouse.click(box.x + 300, box.y + 500);
   await page.waitForFunction(() => window.mehfilBoard.typing());
   await page.keyboard.type('pop art');
+  await page.waitForTimeout(200);
+  console.log(await screenshot(page, 'whiteboard-text-entry'));  // the text box, in the board's font
   await page.keyboard.press('Enter');
   await eventually(async () => (await svgOf(page)).includes('>pop art</text>'), { what: 'the text to be on the board' });
   assert.equal(await toolOf(page), 'text', 'typing p, o and a picked no tool');
