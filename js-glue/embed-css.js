@@ -93,9 +93,8 @@ export const BASE_CSS = `
   .mehfil-code-output-title, .mehfil-code-quiet { color: #a7afbb; }
   .mehfil-code-stderr, .mehfil-code-error { color: #ff8a80; }
 }
-.mehfil-whiteboard-host .whiteboard { position: relative; width: 100%; height: 100%; }
-.mehfil-whiteboard-host .whiteboard-canvas { display: block; width: 100%; height: 100%; touch-action: none; }
-.mehfil-whiteboard-host .whiteboard-exports { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; z-index: 1; }
-.mehfil-whiteboard-host .whiteboard-exports button { padding: 4px 10px; border-radius: 6px; border: 1px solid #ccd;
-  background: #fff; color: #223; cursor: pointer; font: inherit; }
+/* The board's toolbar (whiteboard-toolbar.css) across the top of its tile, the canvas under it. */
+.mehfil-whiteboard-host .whiteboard { display: flex; flex-direction: column; width: 100%; height: 100%; }
+.mehfil-whiteboard-host .wb-bar { border-width: 0 0 1px; border-radius: 0; }
+.mehfil-whiteboard-host .whiteboard-canvas { display: block; flex: 1; width: 100%; min-height: 0; touch-action: none; }
 `;

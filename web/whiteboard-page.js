@@ -25,6 +25,7 @@ socket.addEventListener('message', async (event) => {
       sendCursor: (cursor) => socket.send(JSON.stringify({ type: 'wb:cursor', ...cursor })),
     });
     for (const ops of pending.splice(0)) board.receive(ops);
+    board.canvas.focus({ preventScroll: true });  // the board is the page: its shortcuts work at once
     status.textContent = 'Connected';
     document.body.dataset.connected = 'true';
     window.mehfilBoard = board;  // for tests and the curious

@@ -95,7 +95,7 @@ test('a board with every tool, as a person sees it', async () => {
   assert.match(svg, /<ellipse /);
   assert.match(svg, /<polygon /);
   await screenshot(page, 'whiteboard-every-tool');
-  // On a phone the toolbar wraps into rows instead of running off the board's right edge.
+  // On a phone the toolbar keeps one row that scrolls sideways instead of running off the board's right edge.
   await page.setViewportSize({ width: 390, height: 760 });
   await page.waitForTimeout(300);
   await screenshot(page, 'whiteboard-phone');

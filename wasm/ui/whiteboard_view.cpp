@@ -1,4 +1,4 @@
-// The whiteboard's canvas and toolbar (whiteboard_view.h).
+// The whiteboard's canvas: pointer, keys, the text box and the drawing (whiteboard_view.h).
 #include "whiteboard_view.h"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "board_font.h"
 #include "whiteboard/element_json.h"
 #include "whiteboard/hit_test.h"
 #include "whiteboard/stroke_smoothing.h"
@@ -20,23 +21,13 @@ using whiteboard::ElementKind;
 
 constexpr double kBatchEveryMs = 33;
 
-struct ToolButton {
-  Tool tool;
-  const char* label;
-  const char* tip;
-};
-constexpr ToolButton kTools[] = {
-    {Tool::pen, "Pen", "Draw freehand (P)"},         {Tool::eraser, "Eraser", "Erase what you touch (E)"},
-    {Tool::line, "Line", "Straight line (L)"},       {Tool::arrow, "Arrow", "Arrow (A)"},
-    {Tool::rectangle, "Box", "Rectangle (R)"},       {Tool::ellipse, "Ellipse", "Ellipse (O)"},
-    {Tool::text, "Text", "Text (T)"},                {Tool::select, "Select", "Select and move (V)"},
-    {Tool::pan, "Pan", "Move around; the wheel zooms (H)"},
-    {Tool::laser, "Laser", "Point at something for everyone, without drawing"},
-};
 constexpr double kCursorEveryMs = 50;
 constexpr double kCursorFadeMs = 2000;
 constexpr std::size_t kLaserTrail = 24;
-constexpr std::uint32_t kColours[] = {0x1e1e1eff, 0xe03131ff, 0x2f9e44ff, 0x1971c2ff, 0xf08c00ff, 0x9c36b5ff};
+constexpr float kMinWidth = 1, kMaxWidth = 24;
+
+// A filled shape's inside: its stroke's colour, see-through.
+std::uint32_t fill_of(std::uint32_t stroke) { return (stroke & 0xffffff00u) | 0x55u; }
 
 ImU32 imgui_colour(std::uint32_t rgba) {
   return IM_COL32(rgba >> 24, (rgba >> 16) & 0xff, (rgba >> 8) & 0xff, rgba & 0xff);
@@ -55,7 +46,43 @@ ElementKind kind_of(Tool tool) {
 }  // namespace
 
 WhiteboardView::WhiteboardView(std::string author, bool is_host, std::uint32_t seed)
-    : editor_(std::move(author)), is_host_(is_host), random_state_(seed ? seed : 0x9e3779b9u) {}
+    : editor_(std::move(author)), is_host_(is_host), random_state_(seed ? seed : 0x9e3779b9u) {
+  style_.fill = fill_of(style_.stroke);
+}
+
+void WhiteboardView::set_colour(std::uint32_t rgba) {
+  style_.stroke = rgba | 0xffu;  // opaque: the fill is the see-through one
+  style_.fill = fill_of(style_.stroke);
+}
+void WhiteboardView::set_width(float width) {
+  if (width == width) style_.width = std::clamp(width, kMinWidth, kMaxWidth);  // NaN is ignored
+}
+void WhiteboardView::set_filled(bool filled) { style_.filled = filled; }
+void WhiteboardView::undo() { emit(editor_.undo(board_, nonce())); }
+void WhiteboardView::redo() { emit(editor_.redo(board_, nonce())); }
+void WhiteboardView::clear() {
+  if (is_host_) emit(editor_.clear(board_, nonce()));
+}
+
+ToolState WhiteboardView::tool_state() const {
+  return {tool_, style_.stroke, style_.width, style_.filled, editor_.can_undo(), editor_.can_redo()};
+}
+
+// The keys pressed since the last frame, while the board has the keyboard and no text is typed into
+// it (the text box takes every key then, "p" included).
+void WhiteboardView::shortcuts() {
+  const std::vector<KeyPress> keys = std::exchange(keys_, {});
+  if (!keyboard_focus_ || text_open_ || ImGui::GetIO().WantTextInput) return;
+  for (const KeyPress& press : keys) {
+    const KeyCommand command = command_for(press);
+    switch (command.kind) {
+      case KeyCommand::Kind::tool: tool_ = command.tool; break;
+      case KeyCommand::Kind::undo: undo(); break;
+      case KeyCommand::Kind::redo: redo(); break;
+      case KeyCommand::Kind::none: break;
+    }
+  }
+}
 
 // xorshift32 from the seed JS handed over: the nonces only need to differ between replicas.
 std::uint32_t WhiteboardView::nonce() {
@@ -145,61 +172,9 @@ Element WhiteboardView::shape_preview() const {
   return preview;
 }
 
-void WhiteboardView::toolbar() {
-  ImGui::SetNextWindowPos(ImVec2(8, 8), ImGuiCond_Always);
-  ImGui::Begin("Whiteboard tools", nullptr,
-               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
-                   ImGuiWindowFlags_NoSavedSettings);
-  // On a phone the row of tools is wider than the board: a button that would cross the right edge
-  // starts a new row instead (ImGui's wrapping idiom), so every tool stays on screen.
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float right_edge = ImGui::GetIO().DisplaySize.x - 8 - style.WindowPadding.x;
-  const auto same_line_if_fits = [&](float next_width) {
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + next_width <= right_edge) ImGui::SameLine();
-  };
-  const auto button_width = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
-  for (std::size_t i = 0; i < std::size(kTools); ++i) {
-    const ToolButton& button = kTools[i];
-    const bool active = tool_ == button.tool;
-    if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::Button(button.label)) tool_ = button.tool;
-    if (active) ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", button.tip);
-    if (i + 1 < std::size(kTools)) same_line_if_fits(button_width(kTools[i + 1].label));
-  }
-  for (std::size_t i = 0; i < std::size(kColours); ++i) {
-    ImGui::PushID(static_cast<int>(i));
-    const std::uint32_t c = kColours[i];
-    const ImVec4 colour(static_cast<float>(c >> 24) / 255.f, static_cast<float>((c >> 16) & 0xff) / 255.f,
-                        static_cast<float>((c >> 8) & 0xff) / 255.f, 1.f);
-    if (ImGui::ColorButton("colour", colour, ImGuiColorEditFlags_NoTooltip, ImVec2(20, 20))) style_.stroke = c;
-    ImGui::PopID();
-    if (i + 1 < std::size(kColours)) ImGui::SameLine();
-  }
-  constexpr float kWidthSlider = 90;
-  same_line_if_fits(kWidthSlider + style.ItemInnerSpacing.x + ImGui::CalcTextSize("width").x);
-  ImGui::SetNextItemWidth(kWidthSlider);
-  ImGui::SliderFloat("width", &style_.width, 1.f, 24.f, "%.0f");
-  same_line_if_fits(ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize("fill").x);
-  ImGui::Checkbox("fill", &style_.filled);
-  style_.fill = (style_.stroke & 0xffffff00u) | 0x55u;
-  if (ImGui::Button("Undo") || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z)) && !ImGui::GetIO().KeyShift)) {
-    emit(editor_.undo(board_, nonce()));
-  }
-  ImGui::SameLine();
-  if (ImGui::Button("Redo") || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y)))) {
-    emit(editor_.redo(board_, nonce()));
-  }
-  if (is_host_) {
-    ImGui::SameLine();
-    if (ImGui::Button("Clear")) emit(editor_.clear(board_, nonce()));
-  }
-  ImGui::End();
-}
-
 void WhiteboardView::pointer(glm::vec2 canvas_size) {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.WantCaptureMouse && !pressing_) return;  // over the toolbar
+  if (io.WantCaptureMouse && !pressing_) return;  // over the text box
   const glm::vec2 screen(io.MousePos.x, io.MousePos.y);
   const bool inside = screen.x >= 0 && screen.y >= 0 && screen.x < canvas_size.x && screen.y < canvas_size.y;
   const glm::vec2 world = camera_.to_world(screen);
@@ -271,18 +246,19 @@ void WhiteboardView::draw_texts() {
   for (const Element* e : board_.ordered()) {
     if (e->kind != ElementKind::text || e->points.empty()) continue;
     const glm::vec2 at = camera_.to_screen(e->points.front());
-    draw->AddText(ImGui::GetFont(), e->font_size * camera_.zoom, ImVec2(at.x, at.y), imgui_colour(e->style.stroke),
-                  e->text.c_str());
+    const TextDraw text = board_text(e->font_size * camera_.zoom);
+    draw->AddText(text.font, text.size, ImVec2(at.x, at.y + text.dy), imgui_colour(e->style.stroke), e->text.c_str());
   }
 }
 
 void WhiteboardView::frame(double now_ms, glm::vec2 canvas_size) {
   if (!renderer_) renderer_.emplace();
-  toolbar();
+  shortcuts();
   pointer(canvas_size);
 
   typing_ = false;
-  if (ImGui::BeginPopup("text-entry")) {
+  text_open_ = ImGui::BeginPopup("text-entry");
+  if (text_open_) {
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool entered = ImGui::InputText("##text", text_buffer_, sizeof text_buffer_, ImGuiInputTextFlags_EnterReturnsTrue);
     typing_ = ImGui::IsItemActive();  // the focus lands a frame after the box opens

@@ -1,12 +1,18 @@
 // WhiteboardView: the shared whiteboard on a canvas, drawn from C++. It owns this user's replica of
-// the board (whiteboard/board.h), the tools and the camera; Dear ImGui draws the toolbar and the
-// texts, BoardRenderer the strokes and shapes. Remote ops come in through receive(); local ops
-// leave through take_outgoing(), batched no more often than every 33 ms so a fast pen does not
-// flood the room.
+// the board (whiteboard/board.h), the tool state (tool, colour, width, fill) and the camera;
+// BoardRenderer draws the strokes and shapes, Dear ImGui the texts (board_font.h), the cursors and
+// the text-entry box. Remote ops come in through receive(); local ops leave through
+// take_outgoing(), batched no more often than every 33 ms so a fast pen does not flood the room.
 //
 // Tools: pen (streamlined and simplified on release), eraser (hit-testing under the pointer), line,
 // arrow, rectangle, ellipse, text, select and move, pan (and the wheel zooms at the pointer), and a
-// laser pointer that, like everyone's cursor, is shown to the others and never stored; undo/redo of one's own actions; clear (offered to hosts only); colours and widths.
+// laser pointer that, like everyone's cursor, is shown to the others and never stored; undo/redo of
+// one's own actions; clear (offered to hosts only); colours, widths and fill.
+//
+// The toolbar is the page's (js-glue/whiteboard-toolbar.js, real buttons with names): it sets the
+// state through the setters here and shows what tool_state() says. The keyboard shortcuts are
+// decided here alone (tools.h): keys come in through press_key() and count only while the board
+// has the keyboard focus (set_keyboard_focus, told by the page) and no text is being typed into it.
 #pragma once
 
 #include <cstdint>
@@ -19,13 +25,23 @@
 #include <nlohmann/json.hpp>
 
 #include "board_renderer.h"
+#include "tools.h"
 #include "whiteboard/board.h"
 #include "whiteboard/camera.h"
 #include "whiteboard/geometry.h"
 
 namespace mehfil::ui {
 
-enum class Tool { pen, eraser, line, arrow, rectangle, ellipse, text, select, pan, laser };
+// What the page's toolbar shows.
+struct ToolState {
+  Tool tool = Tool::pen;
+  std::uint32_t colour = 0;  // RGBA
+  float width = 0;
+  bool filled = false;
+  bool can_undo = false;
+  bool can_redo = false;
+  bool operator==(const ToolState&) const = default;
+};
 
 // Where this user's pointer is, for the others (wb:cursor): transient, never stored.
 struct CursorUpdate {
@@ -40,7 +56,7 @@ class WhiteboardView {
 
   // Remote ops (wb:ops.ops). Returns how many were malformed (and ignored).
   int receive(const nlohmann::json& ops);
-  // One frame: reads ImGui's input, draws the toolbar, the board and the texts. Needs a GL context
+  // One frame: reads ImGui's input and the keys pressed since the last frame, draws the board and the texts. Needs a GL context
   // and an ImGui frame begun.
   void frame(double now_ms, glm::vec2 canvas_size);
   // The ops made since the last batch, as a JSON array text, once 33 ms have passed since then.
@@ -56,9 +72,22 @@ class WhiteboardView {
   bool wants_png() { return std::exchange(png_requested_, false); }
   void set_host(bool is_host) { is_host_ = is_host; }
   const whiteboard::Board& board() const { return board_; }
-  // For tests and embedders: choose a tool and a colour without clicking the toolbar.
+  // The tool state, set by the page's toolbar (and by tests and embedders).
   void select_tool(Tool tool) { tool_ = tool; }
-  void set_colour(std::uint32_t rgba) { style_.stroke = rgba; }
+  void set_colour(std::uint32_t rgba);
+  void set_width(float width);
+  void set_filled(bool filled);
+  void undo();
+  void redo();
+  void clear();  // hosts only: nothing for the others (the server would refuse it anyway)
+  ToolState tool_state() const;
+  // A key went down (GLFW key code), queued for the next frame; see tools.h for what it does. Keys
+  // pressed while the board has no focus are dropped at once (GLFW hears the whole page's keys, also
+  // after the board has stopped drawing frames).
+  void press_key(const KeyPress& press) {
+    if (keyboard_focus_ && keys_.size() < 64) keys_.push_back(press);
+  }
+  void set_keyboard_focus(bool focused) { keyboard_focus_ = focused; }
   bool typing() const { return typing_; }  // the text box is open and has the keyboard
   // Enter was pressed since the last frame. Dear ImGui 1.86 keeps no queue of key events, so a press
   // and release within one frame (a slow machine, a fast typist) would otherwise be lost.
@@ -68,7 +97,7 @@ class WhiteboardView {
   std::uint32_t nonce();
   void emit(const whiteboard::Element& op) { outgoing_.push_back(op); }
   void emit(const std::vector<whiteboard::Element>& ops) { outgoing_.insert(outgoing_.end(), ops.begin(), ops.end()); }
-  void toolbar();
+  void shortcuts();
   void pointer(glm::vec2 canvas_size);
   void draw_texts();
   whiteboard::Element shape_preview() const;
@@ -87,7 +116,10 @@ class WhiteboardView {
   std::optional<std::string> moving_;
   glm::vec2 moved_{0, 0};
   bool typing_ = false;
+  bool text_open_ = false;  // the text-entry box is open (it takes the keyboard a frame later)
   bool enter_pressed_ = false;
+  bool keyboard_focus_ = false;
+  std::vector<KeyPress> keys_;
   glm::vec2 text_at_{0, 0};
   char text_buffer_[512] = {};
   struct RemoteCursor {

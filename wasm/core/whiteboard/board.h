@@ -51,6 +51,8 @@ class BoardEditor {
   // Undo or redo this user's last action; nothing when there is none.
   std::vector<Element> undo(Board& board, std::uint32_t nonce);
   std::vector<Element> redo(Board& board, std::uint32_t nonce);
+  bool can_undo() const { return !undo_.empty(); }
+  bool can_redo() const { return !redo_.empty(); }
 
  private:
   struct Change {

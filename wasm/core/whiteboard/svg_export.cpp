@@ -96,7 +96,7 @@ std::string export_svg(const Board& board) {
         break;
       case ElementKind::text:
         svg += "<text x=\"" + number(a.x) + "\" y=\"" + number(a.y + e->font_size) + "\" font-size=\"" + number(e->font_size) +
-               "\" font-family=\"sans-serif\"" + colour(e->style.stroke, "fill") + ">" + escaped(e->text) + "</text>\n";
+               "\" font-family=\"DejaVu Sans, Verdana, sans-serif\"" + colour(e->style.stroke, "fill") + ">" + escaped(e->text) + "</text>\n";
         break;
     }
   }
