@@ -12,6 +12,7 @@ import { createConnectionPane } from './call-connection.js';
 import { devicePicker } from './device-picker.js';
 import { createTileCard } from './call-card.js';
 import { peoplePanel } from './people-panel.js';
+import { chatPanel } from './chat-panel.js';
 import { gestureControls } from './call-gestures.js';
 import { doorCard } from './door-card.js';
 import { inviteFriendsSection } from './invite-friends.js';
@@ -118,34 +119,7 @@ export function mountCallUi({ root, call, stage }) {
   let panelKind = null;
   let unread = 0;
 
-  const chatList = el('ol', { className: 'mf-chat-list', role: 'log' });
-  chatList.setAttribute('aria-label', 'Messages');
-  const chatInput = el('input', { className: 'mf-chat-input', maxLength: 4000, placeholder: 'Say something…', autocomplete: 'off' });
-  chatInput.setAttribute('aria-label', 'Message');
-  const emojiRow = el('div', { className: 'mf-emoji-row' }, ...['👍', '😂', '🎉', '❤️', '👋', '🙏'].map((emoji) => {
-    const b = textButton(emoji, () => { chatInput.value += emoji; chatInput.focus(); }, 'mf-emoji');
-    b.setAttribute('aria-label', `Add ${emoji}`);
-    return b;
-  }));
-  const send = el('button', { type: 'submit', className: 'mf-button mf-button-primary mf-send' }, icon('send', { size: 18 }));
-  send.setAttribute('aria-label', 'Send');
-  const chatForm = el('form', { className: 'mf-chat-form' }, emojiRow, el('div', { className: 'mf-chat-row' }, chatInput, send));
-  chatForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const text = chatInput.value.trim();
-    if (!text) return;
-    call.sendChat(text);
-    chatInput.value = '';
-  });
-  const chatEmpty = el('p', { className: 'mf-empty' }, 'No messages yet. Say hello!');
-  const chatMessage = (m) => {
-    const self = m.from_user_id === call.self()?.user_id;
-    const time = new Date(m.sent_at || Date.now()).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    return el('li', { className: `mf-chat-message${self ? ' mf-chat-mine' : ''}` },
-      el('span', { className: 'mf-chat-meta' }, el('span', { className: 'mf-chat-from' }, self ? 'You' : m.display_name), ` · ${time}`),
-      el('span', { className: 'mf-chat-text' }, m.text));
-  };
-  const chatPane = el('div', { className: 'mf-chat' }, chatEmpty, chatList, chatForm);
+  const chatPane = chatPanel(call, { toast });
 
   const peopleList = peoplePanel(call);
 
@@ -196,12 +170,12 @@ export function mountCallUi({ root, call, stage }) {
     panelKind = kind;
     panel.hidden = false;
     panelTitle.textContent = { chat: 'Chat', people: 'Participants', settings: 'Room settings', devices: 'Camera and microphone', connection: 'Connection info' }[kind];
-    panelBody.replaceChildren({ chat: chatPane, people: peopleList.element, settings: settingsPane, devices: devicesPane, connection: connectionPane.element }[kind]);
+    panelBody.replaceChildren({ chat: chatPane.element, people: peopleList.element, settings: settingsPane, devices: devicesPane, connection: connectionPane.element }[kind]);
     if (kind === 'connection') connectionPane.refresh();
     if (kind === 'devices') fillDevices();
     if (kind === 'chat') {
       unread = 0;
-      chatInput.focus();
+      chatPane.input.focus();
     } else {
       panelClose.focus();
     }
@@ -444,14 +418,14 @@ export function mountCallUi({ root, call, stage }) {
     waitingBadge.textContent = String(knocking);
     people.title = knocking ? `Participants (${knocking} waiting)` : 'Participants';
     people.setAttribute('aria-label', people.title);
-    chatEmpty.hidden = chatList.children.length > 0;
+    chatPane.empty.hidden = chatPane.count > 0;
     gestures.refresh();
     if (panelKind === 'people') peopleList.render();
     if (panelKind === 'settings' && !manager) closePanel();
   }
 
   on('joined', () => {
-    chatList.replaceChildren(...call.chat().map(chatMessage));
+    chatPane.render();
     refresh();
   });
   on('participant-joined', (p) => {
@@ -465,8 +439,7 @@ export function mountCallUi({ root, call, stage }) {
     refresh();
   });
   on('chat-message', (m) => {
-    chatList.append(chatMessage(m));
-    chatList.lastChild.scrollIntoView?.({ block: 'end' });
+    chatPane.append(m);
     if (panelKind !== 'chat') unread += 1;
     refresh();
   });

@@ -44,6 +44,18 @@ export interface ChatMessage {
   text: string;      // plain text: render with textContent, never as HTML
   sent_at: number;   // ms since the epoch
   client_msg_id: string;
+  file?: ChatFile;   // a file shared in the chat: its message may have no text
+}
+
+// A file shared in a room's chat (POST /api/rooms/:code/files). Only the room's members may fetch it.
+export interface ChatFile {
+  file_id: string;
+  name: string;
+  size: number;          // bytes served (a picture: the WebP the server made of it)
+  content_type: string;
+  image: boolean;        // a picture, shown inline with a thumbnail; anything else is a download
+  width: number;         // a picture's, in pixels; 0 otherwise
+  height: number;
 }
 
 // A room's settings, in the one shape the messages, the REST API and the server's store share
@@ -227,6 +239,11 @@ export interface Call {
   room(): RoomInfo | null;
   chat(): ChatMessage[];
   sendChat(text: string): void;
+  // Shares a file in the chat: resolves once the server kept it (the room then hears a message
+  // carrying it); rejects with the server's code (file_type_mismatch, too_large, rate_limited...).
+  shareFile(file: File, options?: { onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<{ message_id: string; file: ChatFile }>;
+  // A blob: URL of a chat file, or of a picture's thumbnail, fetched with this session.
+  chatFileUrl(fileId: string, options?: { thumbnail?: boolean }): Promise<string>;
   // Host and co-host powers (the server decides; these reject with a MehfilError if not allowed).
   canManage(): boolean;
   // What this user may do to that user and to the room, as the permission table says; the buttons to offer.

@@ -35,6 +35,7 @@ import { ringHere } from './ring-here.js';
 import { CallRecorder } from './call-recorder.js';
 import { roomRecordings } from './recordings.js';
 import { SpeakerVerdict } from './speaker-verdict.js';
+import { uploadChatFile, chatFileUrl, forgetChatFiles } from './chat-files.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -282,6 +283,14 @@ class Call extends Emitter {
     if (body) this.#driver.feed({ type: 'chat', text: body, client_msg_id: randomId() });
   }
 
+  shareFile(file, { onProgress, signal } = {}) {
+    return uploadChatFile({ server: this.#options.server, token: this.#token, roomCode: this.room()?.room_code ?? '', file,
+      clientMsgId: randomId(), onProgress, signal });
+  }
+  chatFileUrl(fileId, { thumbnail = false } = {}) {
+    return chatFileUrl({ server: this.#options.server, token: this.#token, roomCode: this.room()?.room_code ?? '', fileId, thumbnail });
+  }
+
   canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
   // Whether the room lets this user start a screen share (the core's rule; the server enforces it).
   mayShareScreen() { return this.#snapshot?.may_share_screen !== false; }
@@ -438,6 +447,7 @@ class Call extends Emitter {
     }
     if (END_STATES.has(state)) {
       this.#links.stopHeartbeat();
+      forgetChatFiles();
       this.#frame.banner.hidden = true;
       // Gave up reconnecting: the camera stays open for Reconnect; leave() or destroy() closes it.
       if (state !== 'left' && this.#join.screenName !== 'connection_lost') this.#stopLocalMedia();

@@ -61,7 +61,8 @@ constexpr unsigned http_status(ErrorCode code) {
     case ErrorCode::not_member:
     case ErrorCode::not_recorder:
     case ErrorCode::run_hosts_only:
-    case ErrorCode::account_required: return 403;
+    case ErrorCode::account_required:
+    case ErrorCode::not_admin: return 403;
     case ErrorCode::room_not_found:
     case ErrorCode::not_found:
     case ErrorCode::user_offline: return 404;

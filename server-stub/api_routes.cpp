@@ -8,6 +8,7 @@
 #include "auth_routes.h"
 #include "chat_files.h"
 #include "profile_routes.h"
+#include "reports.h"
 #include "log.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
@@ -128,7 +129,7 @@ void meeting_route(ApiContext context, const http::request<http::string_body>& r
     return done(context.meetings.access(id, query_param(target, "passcode").value_or(""), address));
   }
   const auto key = context.meetings.key_of(request[http::field::authorization]);
-  if (!key) return done(failure(401, ErrorCode::unauthorized, "Send your site's API key: Authorization: Bearer mk_…"));
+  if (!key || key->is_admin) return done(failure(401, ErrorCode::unauthorized, "Send your site's API key: Authorization: Bearer mk_…"));
   if (id.empty()) {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     auto parsed = parse_meeting_request(fields, api::now_s() * 1000);
@@ -140,6 +141,30 @@ void meeting_route(ApiContext context, const http::request<http::string_body>& r
   if (method == http::verb::get) return done(context.meetings.status(*key, id));
   if (method == http::verb::delete_) return done(context.meetings.cancel(*key, id));
   done(failure(405, ErrorCode::bad_request, "Use GET or DELETE."));
+}
+
+// /api/admin/... (reports.h): with an operator's key (mehfil-server keys create --admin) only.
+ApiReply admin_route(ApiContext context, const http::request<http::string_body>& request, std::string_view target,
+                     const std::string& path, const json& fields) {
+  const auto authorization = request[http::field::authorization];
+  if (!authorization.starts_with("Bearer ")) return failure(401, ErrorCode::unauthorized, "Send an admin key: Authorization: Bearer mk_…");
+  const auto key = context.meetings.key_of(authorization);
+  if (!key || !key->is_admin) {
+    return failure(ErrorCode::not_admin, "This needs an operator's admin key (mehfil-server keys create --admin).");
+  }
+  constexpr std::string_view kReports = "/api/admin/reports";
+  if (path == kReports) {
+    if (request.method() != http::verb::get) return failure(405, ErrorCode::bad_request, "Use GET.");
+    return list_reports(context.store, query_param(target, "all") == "1");
+  }
+  if (path.starts_with(std::string(kReports) + "/") && path.ends_with("/resolve")) {
+    if (request.method() != http::verb::post) return failure(405, ErrorCode::bad_request, "Use POST.");
+    const std::string id = path.substr(kReports.size() + 1, path.size() - kReports.size() - 1 - std::string_view("/resolve").size());
+    std::optional<std::string> note;
+    if (auto problem = read_field(fields, "note", note)) return *problem;
+    return resolve_report(context.store, id, note.value_or(""));
+  }
+  return failure(404, ErrorCode::bad_request, "No such API endpoint.");
 }
 
 // Who asks for recording `id`: the session in the Authorization header, or, for a <video> or <img>
@@ -300,6 +325,7 @@ void route(ApiContext context, const http::request<http::string_body>& request, 
 
   if (auth_route(context, request, path, fields, address, done)) return;
   if (path == "/api/meetings" || path.starts_with("/api/meetings/")) return meeting_route(context, request, target, path, fields, address, done);
+  if (path.starts_with("/api/admin/")) return done(admin_route(context, request, target, path, fields));
   if (path == "/api/session") {
     if (method != http::verb::post) return done(failure(405, ErrorCode::bad_request, "Use POST."));
     return create_session(context, fields, address, std::move(done));

@@ -42,10 +42,12 @@ std::string content_disposition(bool inline_, const std::string& name) {
   return std::string(inline_ ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
-// "holiday.jpg" served as the WebP the server made: "holiday.webp".
+// "holiday.jpg" kept as the WebP the server made: "holiday.webp" (its own name if that would be
+// too long a name).
 std::string picture_name(const std::string& name) {
   const auto dot = name.rfind('.');
-  return (dot == std::string::npos || dot == 0 ? name : name.substr(0, dot)) + ".webp";
+  std::string made = (dot == std::string::npos || dot == 0 ? name : name.substr(0, dot)) + ".webp";
+  return protocol::check_text(protocol::TextRule::upload_name, made) ? name : made;
 }
 
 bool write_whole(const std::string& path, const std::string& bytes) {
@@ -108,6 +110,7 @@ void ChatFiles::keep(const std::string& user_id, const std::string& room_code, C
       if (file.image) {
         const ChatImage made = make_chat_image(bytes, scratch_dir_, path, path + ".thumb");
         if (made.ok) {
+          file.name = picture_name(file.name);
           file.content_type = "image/webp";
           file.size = made.size;
           file.width = made.width;
@@ -152,7 +155,7 @@ ApiReply ChatFiles::serve(const std::string& room_code, const std::string& file_
   // A file never changes under its id: the member's browser may keep it (it is theirs alone).
   reply.file->cache_control = "private, max-age=86400, immutable";
   // Only the pictures the server made are shown inline; every other file is a download.
-  reply.file->disposition = content_disposition(file->image, file->image ? picture_name(file->name) : file->name);
+  reply.file->disposition = content_disposition(file->image, file->name);
   return reply;
 }
 

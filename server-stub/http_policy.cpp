@@ -141,7 +141,10 @@ bool HttpPolicy::origin_allowed(std::string_view origin) const {
 }
 
 void HttpPolicy::add_security_headers(http::fields& fields, std::string_view host, bool site_csp) const {
-  if (site_csp) {
+  // A response with a policy of its own (a chat file's sandbox, chat_files.h) keeps it, framed like the rest.
+  if (const std::string own(fields["Content-Security-Policy"]); !own.empty()) {
+    fields.set("Content-Security-Policy", own + "; frame-ancestors " + frame_ancestors_);
+  } else if (site_csp) {
     // What the site's pages need, and no more:
     //   script-src: only our own files; 'wasm-unsafe-eval' compiles the wasm modules. 'unsafe-eval'
     //     is there because mehfil-whiteboard.mjs and mehfil-layout.mjs are linked without
@@ -162,9 +165,7 @@ void HttpPolicy::add_security_headers(http::fields& fields, std::string_view hos
     csp += "; frame-ancestors " + frame_ancestors_;
     fields.set("Content-Security-Policy", csp);
   } else {
-    // A response with a policy of its own (a chat file's sandbox) keeps it, framed like the rest.
-    const std::string own(fields["Content-Security-Policy"]);
-    fields.set("Content-Security-Policy", (own.empty() ? "" : own + "; ") + "frame-ancestors " + frame_ancestors_);
+    fields.set("Content-Security-Policy", "frame-ancestors " + frame_ancestors_);
   }
   fields.set("Referrer-Policy", "no-referrer");
   fields.set("X-Content-Type-Options", "nosniff");

@@ -18,11 +18,12 @@ namespace mehfil::server {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: mehfil-server keys create --name NAME [--webhook-url URL] [--db FILE]\n"
+    "usage: mehfil-server keys create --name NAME [--webhook-url URL] [--admin] [--db FILE]\n"
     "       mehfil-server keys list [--db FILE]\n"
     "       mehfil-server keys revoke KEY_ID [--db FILE]\n"
     "  --db FILE         the server's database (default data/mehfil.db)\n"
-    "  --webhook-url URL where the site hears of its meetings (http:// or https://)\n";
+    "  --webhook-url URL where the site hears of its meetings (http:// or https://)\n"
+    "  --admin           an operator's key for /api/admin (reports), not a booking site's\n";
 
 int usage(const char* problem) {
   std::fprintf(stderr, "mehfil-server keys: %s\n%s", problem, kUsage);
@@ -45,12 +46,14 @@ int run_keys_command(int argc, char** argv) {
   const std::string_view verb = argv[1];
   std::string db = "data/mehfil.db", name, key_id;
   std::optional<std::string> webhook;
+  bool admin = false;
   for (int i = 2; i < argc; ++i) {
     const std::string_view flag = argv[i];
     const bool has_value = i + 1 < argc;
     if (flag == "--db" && has_value) db = argv[++i];
     else if (flag == "--name" && has_value) name = argv[++i];
     else if (flag == "--webhook-url" && has_value) webhook = argv[++i];
+    else if (flag == "--admin") admin = true;
     else if (verb == "revoke" && key_id.empty() && !flag.starts_with("--")) key_id = flag;
     else return usage(("unknown or incomplete " + std::string(flag)).c_str());
   }
@@ -63,7 +66,7 @@ int run_keys_command(int argc, char** argv) {
       }
       if (const auto parent = std::filesystem::path(db).parent_path(); !parent.empty()) std::filesystem::create_directories(parent);
       Store store(db);
-      const NewApiKey made = create_api_key(store, name, webhook);
+      const NewApiKey made = create_api_key(store, name, webhook, admin);
       std::printf("key id: %s\napi key (shown once; send it as Authorization: Bearer …): %s\n"
                   "webhook signing secret (HMAC-SHA256 of each webhook body): %s\n",
                   made.key_id.c_str(), made.api_key.c_str(), made.webhook_secret.c_str());
@@ -73,7 +76,8 @@ int run_keys_command(int argc, char** argv) {
     Store store(db);
     if (verb == "list") {
       for (const ApiKeyRecord& key : store.api_keys()) {
-        std::printf("%s  %-24s  made %s%s%s\n", key.key_id.c_str(), key.name.c_str(), date_of(key.created_at).c_str(),
+        std::printf("%s  %-24s  made %s%s%s%s\n", key.key_id.c_str(), key.name.c_str(), date_of(key.created_at).c_str(),
+                    key.is_admin ? "  admin" : "",
                     key.revoked_at ? ("  revoked " + date_of(*key.revoked_at)).c_str() : "",
                     key.webhook_url ? ("  webhook " + *key.webhook_url).c_str() : "");
       }

@@ -27,6 +27,7 @@
 #include "meetings.h"
 #include "webhooks.h"
 #include "keys_cli.h"
+#include "reports_cli.h"
 #include "chat_files.h"
 #include "recordings.h"
 #include "room_hub.h"
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   using namespace mehfil::server;
   // `mehfil-server keys …`: an operator's command on the database, not the server (keys_cli.h).
   if (argc > 1 && std::string_view(argv[1]) == "keys") return run_keys_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "reports") return run_reports_command(argc - 1, argv + 1);
   auto config = parse_flags(argc, argv);
   if (!config) return argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
   mehfil::server::log::init(config->log_level);

@@ -125,7 +125,7 @@ std::variant<MeetingRequest, std::string> parse_meeting_request(const json& body
   return request;
 }
 
-NewApiKey create_api_key(Store& store, const std::string& name, const std::optional<std::string>& webhook_url) {
+NewApiKey create_api_key(Store& store, const std::string& name, const std::optional<std::string>& webhook_url, bool admin) {
   unsigned char id_bytes[4];
   randombytes_buf(id_bytes, sizeof id_bytes);
   char id_hex[sizeof id_bytes * 2 + 1];
@@ -135,7 +135,7 @@ NewApiKey create_api_key(Store& store, const std::string& name, const std::optio
   const std::string secret = random_token(32);
   made.api_key = "mk_" + made.key_id + "_" + secret;
   made.webhook_secret = "whsec_" + random_token(32);
-  store.insert_api_key({made.key_id, name, secret_hash(secret), webhook_url, made.webhook_secret, wall_clock_ms(), std::nullopt});
+  store.insert_api_key({made.key_id, name, secret_hash(secret), webhook_url, made.webhook_secret, wall_clock_ms(), std::nullopt, admin});
   return made;
 }
 

@@ -66,7 +66,8 @@ struct NewApiKey {
   std::string api_key;
   std::string webhook_secret;
 };
-NewApiKey create_api_key(Store& store, const std::string& name, const std::optional<std::string>& webhook_url);
+// `admin`: an operator's key for /api/admin (reports.h) instead of a booking site's.
+NewApiKey create_api_key(Store& store, const std::string& name, const std::optional<std::string>& webhook_url, bool admin = false);
 
 class Meetings {
  public:

@@ -13,6 +13,7 @@
 #include "protocol/codec.h"
 #include "protocol/validation.h"
 #include "recordings.h"
+#include "reports.h"
 #include "room_codes.h"
 #include "tokens.h"
 #include "wall_clock.h"
@@ -164,6 +165,8 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
             send_invites(live, e);
           } else if constexpr (std::is_same_v<T, authority::SaveRecording>) {
             recordings_.saved(live.record.room_code, e.recording);
+          } else if constexpr (std::is_same_v<T, authority::SaveReport>) {
+            keep("saving a report", [&] { store_.insert_report(report_record(store_, live.record.room_code, e, now_ms())); });
           } else {
             static_assert(std::is_same_v<T, authority::SaveRoom>);
             save_room(live, e.touched);

@@ -259,6 +259,26 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX chat_files_by_room ON chat_files (room_code);
     ALTER TABLE chat_messages ADD COLUMN file_id TEXT;
     )sql",
+    // Reports of people in rooms (reports.h), kept for the operator with the chat lines before them;
+    // and the operator's own API keys, which read them (is_admin).
+    R"sql(
+    CREATE TABLE reports (
+      report_id TEXT PRIMARY KEY,
+      room_code TEXT NOT NULL REFERENCES rooms (room_code),
+      reporter_user_id TEXT NOT NULL,
+      reporter_name TEXT NOT NULL,
+      target_user_id TEXT NOT NULL,
+      target_name TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      note TEXT NOT NULL,
+      message_id TEXT,
+      context TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      resolved_at INTEGER,
+      resolution TEXT NOT NULL DEFAULT '');
+    CREATE INDEX reports_open ON reports (resolved_at, created_at);
+    ALTER TABLE api_keys ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 constexpr const char* kRoomColumns =

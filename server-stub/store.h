@@ -151,6 +151,25 @@ struct ApiKeyRecord {
   std::string webhook_secret;  // signs webhook bodies (HMAC-SHA256); the site has a copy
   std::int64_t created_at = 0;
   std::optional<std::int64_t> revoked_at;
+  bool is_admin = false;  // an operator's key for /api/admin (reports), not a booking site's
+};
+
+// A report of someone in a room (authority SaveReport), with the room's last chat lines when it was
+// made (`context_json`: [{from_user_id, display_name, text, sent_at}]), until an operator resolves it.
+struct ReportRecord {
+  std::string report_id;
+  std::string room_code;
+  std::string reporter_user_id;
+  std::string reporter_name;
+  std::string target_user_id;
+  std::string target_name;
+  std::string reason;
+  std::string note;
+  std::optional<std::string> message_id;
+  std::string context_json;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> resolved_at;
+  std::string resolution;  // the operator's note
 };
 
 // A meeting a booking site made: its room, its passcode and times, and the people it named
@@ -338,6 +357,11 @@ class Store {
   // A message with a file stores the file's row with it (the bytes are already on disk).
   void insert_chat(const ChatRecord& chat, int keep_newest);
   std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);
+
+  // Reports (reports.h; store_reports.cpp): newest first, the open ones only unless `all`.
+  void insert_report(const ReportRecord& report);
+  std::vector<ReportRecord> reports(bool all, int limit);
+  bool resolve_report(const std::string& report_id, const std::string& resolution, std::int64_t now);
 
   // Files shared in chat (chat_files.h; store_chat_files.cpp).
   std::optional<protocol::server::ChatFile> find_chat_file(const std::string& room_code, const std::string& file_id);

@@ -6,7 +6,7 @@
 namespace mehfil::server {
 namespace {
 
-constexpr const char* kKeyColumns = "key_id, name, secret_hash, webhook_url, webhook_secret, created_at, revoked_at";
+constexpr const char* kKeyColumns = "key_id, name, secret_hash, webhook_url, webhook_secret, created_at, revoked_at, is_admin";
 constexpr const char* kMeetingColumns =
     "meeting_id, key_id, room_code, title, passcode, scheduled_start, scheduled_end, host_user_id, people, "
     "cancelled_at, created_at";
@@ -24,7 +24,8 @@ DeliveryRecord read_delivery(const Row& row) {
 
 template <typename Row>
 ApiKeyRecord read_key(const Row& row) {
-  return {row.text(0), row.text(1), row.text(2), row.optional_text(3), row.text(4), row.integer(5), row.optional_integer(6)};
+  return {row.text(0), row.text(1), row.text(2), row.optional_text(3), row.text(4), row.integer(5), row.optional_integer(6),
+          row.integer(7) != 0};
 }
 
 template <typename Row>
@@ -37,9 +38,9 @@ MeetingRecord read_meeting(const Row& row) {
 }  // namespace
 
 void Store::insert_api_key(const ApiKeyRecord& k) {
-  Statement(*this, (std::string("INSERT INTO api_keys (") + kKeyColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)").c_str())
+  Statement(*this, (std::string("INSERT INTO api_keys (") + kKeyColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)").c_str())
       .bind(k.key_id).bind(k.name).bind(k.secret_hash).bind(k.webhook_url).bind(k.webhook_secret).bind(k.created_at)
-      .bind(k.revoked_at)
+      .bind(k.revoked_at).bind(k.is_admin ? 1 : 0)
       .run();
 }
 

@@ -84,7 +84,7 @@ TEST_CASE("A picture shared in chat is re-made as a WebP without its metadata, t
   const json file = shared.body["file"];
   CHECK(file["image"] == true);
   CHECK(file["content_type"] == "image/webp");
-  CHECK(file["name"] == "Holiday photo.jpg");
+  CHECK(file["name"] == "Holiday photo.webp");  // what it is now
   CHECK(file["width"] == 1200);
   CHECK(file["height"] == 800);
 

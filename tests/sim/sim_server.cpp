@@ -115,9 +115,10 @@ void SimServer::apply(const std::string& code, const authority::Outcome& outcome
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             if (e.kicked) stored_[code].kicked.insert(e.member.user_id);
           } else {
-            // Nothing to keep in memory (the simulation sends no invites and uploads no recordings).
+            // Nothing to keep in memory (the simulation sends no invites, uploads no recordings and
+            // keeps no reports).
             static_assert(std::is_same_v<T, authority::SaveRoom> || std::is_same_v<T, authority::SendInvites> ||
-                          std::is_same_v<T, authority::SaveRecording>);
+                          std::is_same_v<T, authority::SaveRecording> || std::is_same_v<T, authority::SaveReport>);
           }
         },
         effect);

@@ -1173,7 +1173,7 @@ TEST_CASE("Turning the waiting room off in a locked room lets nobody in, and a s
   CHECK(room.rules.member("sy")->is_cohost);
 }
 
-TEST_CASE("Only someone in the room shares a file in its chat, and only while chat is on; only someone in it fetches one") {
+TEST_CASE("Only someone in the room shares a file in its chat, and only while chat is on, and only someone in it fetches one") {
   Room room;
   REQUIRE(code_of(room.join("ana", 1)) == "admitted");
   CHECK_FALSE(room.rules.may_share_file("ana"));

@@ -256,3 +256,22 @@ TEST_CASE("A ring says whether it is a video call, and one that leaves it out is
   REQUIRE(incoming.ok());
   CHECK(std::get<server::CallIncoming>(*incoming.message).video);
 }
+
+TEST_CASE("A chat message may have no text only when it carries a file, whose fields follow their rules") {
+  server::ChatMessage shared = chat_line();
+  shared.text = "";
+  shared.file = server::ChatFile{"fA1b2C3", "Week 1 notes.pdf", 5321, "application/pdf", false, 0, 0};
+  const auto decoded = decode_server(encode(shared));
+  REQUIRE(decoded.ok());
+  CHECK(*decoded.message == ServerMessage{shared});
+
+  json without_file = json::parse(encode(shared));
+  without_file.erase("file");
+  CHECK(decode_server(without_file.dump()).error.message == "chat:message.text must not be empty");
+  json bad_name = json::parse(encode(shared));
+  bad_name["file"]["name"] = "../secret.pdf";
+  CHECK_FALSE(decode_server(bad_name.dump()).ok());
+  json bad_type = json::parse(encode(shared));
+  bad_type["file"]["content_type"] = "text/html; charset=utf-8";
+  CHECK_FALSE(decode_server(bad_type.dump()).ok());
+}

@@ -66,6 +66,7 @@ inline std::vector<ClientMessage> every_client_message() {
       client::MuteAll{},
       client::Admit{"u_jose"},
       client::Deny{"u_jose"},
+      client::Report{"u_jose", "spam", "Posted the same link \u00d7 20", "m-17"},
       client::Ping{},
   };
 }
@@ -86,6 +87,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::ParticipantUpdated{"Ab3kP9xz", jose()},
       server::HostAction{server::HostActionKind::kick, "u_jose", "u_amira"},
       server::Reaction{"Ab3kP9xz", "u_jose", "p-jose-1", "\u2764\uFE0F"},
+      server::Reported{"Ab3kP9xz", "u_jose", "José", "harassment"},
       server::Waiting{"Ab3kP9xz", "Friday standup"},
       server::Knock{"Ab3kP9xz", {{"u_jose", "José", 1718000000456}, {"u_ben", "Ben", 1718000000789}}},
       server::HostAway{"Ab3kP9xz", "u_amira"},

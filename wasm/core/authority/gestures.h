@@ -7,6 +7,7 @@
 //   what        at most                      refused with
 //   reaction    kReactionsPerWindow a window   rate_limited, retry_after_s until the oldest leaves it
 //   hand        kHandChangesPerWindow a window rate_limited, the same
+//   report      kReportsPerWindow a window     rate_limited, the same
 //
 // A window slides: it holds the times of the last uses, not a count reset on the minute, so a burst
 // just before a boundary does not double up.
@@ -24,6 +25,9 @@ inline constexpr int kReactionsPerWindow = 8;
 inline constexpr std::int64_t kReactionWindowMs = 5'000;
 inline constexpr int kHandChangesPerWindow = 6;
 inline constexpr std::int64_t kHandWindowMs = 10'000;
+// Reports (room:report) are stored for the operator and ring the hosts: a handful per member.
+inline constexpr int kReportsPerWindow = 5;
+inline constexpr std::int64_t kReportWindowMs = 10 * 60'000;
 
 // The times of one member's last uses of one thing.
 class UseWindow {

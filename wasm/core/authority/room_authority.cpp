@@ -802,6 +802,23 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
             return void(outcome.problem = std::move(limited));
           }
           broadcast(srv::Reaction{facts_.room_code, self->user_id, self->peer_id, m.emoji}, out);
+        } else if constexpr (std::is_same_v<T, cli::Report>) {
+          const Member* target = member(m.target_user_id);
+          if (!target || !target->announced || target->user_id == self->user_id) {
+            return void(outcome.problem = Problem{ErrorCode::not_reportable, "Only someone else who is in the room can be reported.", std::nullopt});
+          }
+          if (auto limited = self->reports.take(now, kReportsPerWindow, kReportWindowMs, "reports")) {
+            return void(outcome.problem = std::move(limited));
+          }
+          out.push_back(SaveReport{self->user_id, self->display_name, target->user_id, target->display_name, m.reason,
+                                   m.note.value_or(""), m.message_id});
+          std::vector<ConnId> hosts;
+          for (const ConnId conn : managers()) {
+            if (conn != target->conn) hosts.push_back(conn);
+          }
+          if (!hosts.empty()) {
+            out.push_back(Deliver{std::move(hosts), srv::Reported{facts_.room_code, target->user_id, target->display_name, m.reason}});
+          }
         } else if constexpr (std::is_same_v<T, cli::MuteAll>) {
           power(Power::mute_all);
         } else if constexpr (std::is_same_v<T, cli::Admit>) {

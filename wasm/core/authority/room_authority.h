@@ -68,6 +68,11 @@
 // (room:mute-all, Power::mute_all) mutes everyone whose microphone is on but the one who asks and
 // the host: each hears room:host-action mute, everyone room:participant-updated.
 //
+// Reports (room:report): any member may report another member who is here now (not_reportable for
+// anyone else, or oneself), kReportsPerWindow at most (gestures.h); the shell stores it (SaveReport)
+// and the hosts and co-hosts here, but the one reported, hear room:reported without the reporter's
+// name.
+//
 // Invites (room:invite, "Invite from Friends List"): anyone in an open room may invite their
 // friends (the shell says which of the named people are), while the room is not locked and has a
 // free place; people already here are left out, and people the host removed may not be invited. An invited friend comes in without the password
@@ -161,6 +166,7 @@ struct Member {
   std::optional<std::int64_t> hand_raised_at;
   UseWindow reactions;
   UseWindow hand_changes;
+  UseWindow reports;
 };
 
 // Who is asking: a user as their token names them.
@@ -206,7 +212,18 @@ struct SendInvites {
 struct SaveRecording {
   Recording recording;
 };
-using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom, SendInvites, SaveRecording>;
+// A report of a member by another (room:report): the shell stores it with the room's last chat
+// lines for the operator (mehfil-server reports, GET /api/admin/reports).
+struct SaveReport {
+  std::string reporter_user_id;
+  std::string reporter_name;
+  std::string target_user_id;
+  std::string target_name;
+  std::string reason;
+  std::string note;
+  std::optional<std::string> message_id;
+};
+using Effect = std::variant<Deliver, Welcome, Bind, Unbind, SaveMember, SaveRoom, SendInvites, SaveRecording, SaveReport>;
 
 struct Outcome {
   std::optional<Problem> problem;

@@ -49,6 +49,7 @@ constexpr std::pair<ErrorCode, std::string_view> kSpellings[] = {
     {ErrorCode::file_type_not_allowed, "file_type_not_allowed"},
     {ErrorCode::file_type_mismatch, "file_type_mismatch"},
     {ErrorCode::not_reportable, "not_reportable"},
+    {ErrorCode::not_admin, "not_admin"},
 };
 
 }  // namespace

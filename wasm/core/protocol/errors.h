@@ -64,6 +64,7 @@ enum class ErrorCode {
   file_type_not_allowed,  // a chat file of a type the server does not take (a program, a web page, or a group it leaves out)
   file_type_mismatch,     // a chat file whose bytes are not the type it claims (a PNG named .pdf)
   not_reportable,         // a report about someone who is not in the room (or about oneself)
+  not_admin,              // /api/admin without an operator's admin key
 };
 
 // "bad_request", "unknown_type", ... exactly as on the wire.

@@ -324,6 +324,17 @@ struct SendReaction {
   std::string emoji;
   friend bool operator==(const SendReaction&, const SendReaction&) = default;
 };
+// A report of someone in the room (a card's or a chat message's Report): why (kReportReasons), a
+// note, and the chat message it is about, if any. Stored with the last chat lines for the server's
+// operator (authority/reports.h); the room's hosts hear room:reported, without the reporter's name.
+struct Report {
+  static constexpr std::string_view type_name = "room:report";
+  std::string target_user_id;
+  std::string reason;
+  std::optional<std::string> note;        // what happened, in the reporter's words
+  std::optional<std::string> message_id;  // the chat message reported, if any
+  friend bool operator==(const Report&, const Report&) = default;
+};
 // The waiting room: let in (admit) or turn away (deny) someone who knocked (room:knock lists them).
 // room:admit without a target lets in everyone waiting, as far as the room has places.
 struct Admit {
@@ -364,7 +375,7 @@ using ClientMessage = std::variant<client::JoinRoom, client::LeaveRoom, client::
                                    client::InviteFriends, client::DismissInvite, client::StartRecording,
                                    client::PauseRecording, client::ResumeRecording, client::StopRecording,
                                    client::RaiseHand, client::SendReaction, client::MuteAll, client::Admit, client::Deny,
-                                   client::Ping>;
+                                   client::Report, client::Ping>;
 
 // ---------------------------------------------------------------------------------------------
 // server → client
@@ -507,6 +518,15 @@ struct Knock {
   std::string room_code;
   std::vector<Knocker> waiting;
   friend bool operator==(const Knock&, const Knock&) = default;
+};
+// To the room's hosts and co-hosts: someone here was reported (who reported is not said).
+struct Reported {
+  static constexpr std::string_view type_name = "room:reported";
+  std::string room_code;
+  std::string target_user_id;
+  std::string target_name;
+  std::string reason;
+  friend bool operator==(const Reported&, const Reported&) = default;
 };
 // Someone's reaction, to everyone in the room (the sender too): shown for a few seconds, then gone.
 struct Reaction {
@@ -770,7 +790,7 @@ struct ErrorReply {
 
 using ServerMessage =
     std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
-                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::Waiting, server::Knock, server::HostAway,
+                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::Reported, server::Waiting, server::Knock, server::HostAway,
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomEnding, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,

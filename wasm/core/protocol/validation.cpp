@@ -188,6 +188,18 @@ std::optional<TextProblem> check_text(TextRule rule, std::string_view text) {
       if (has_forbidden_characters(name, /*line_breaks_allowed=*/false)) return bad(kForbiddenCharacters);
       return std::nullopt;
     }
+    case TextRule::report_reason:
+      if (std::find(kReportReasons.begin(), kReportReasons.end(), text) == kReportReasons.end()) {
+        return bad("must be harassment, hate, sexual, spam or other");
+      }
+      return std::nullopt;
+    case TextRule::report_note: {
+      const std::size_t length = code_points_or_invalid(text, valid);
+      if (!valid) return bad("must be valid UTF-8");
+      if (length > kMaxReportNoteChars) return bad("must be at most 500 characters");
+      if (has_forbidden_characters(text, /*line_breaks_allowed=*/true)) return bad(kForbiddenCharacters);
+      return std::nullopt;
+    }
     case TextRule::content_type: {
       const bool one_slash = std::count(text.begin(), text.end(), '/') == 1 && text.front() != '/' && text.back() != '/';
       if (text.size() < 3 || text.size() > 127 || !one_slash ||

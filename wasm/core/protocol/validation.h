@@ -73,6 +73,9 @@ inline constexpr std::size_t kMaxRunOutputChars = 16000;
 inline constexpr std::size_t kMaxRunOutputChunks = 256;
 
 // The reactions a room:reaction may carry, as the picker shows them: 👍 ❤️ 😂 👏 🎉 😮.
+// Why someone is reported (room:report): the words the report dialog offers.
+inline constexpr std::array<std::string_view, 5> kReportReasons = {"harassment", "hate", "sexual", "spam", "other"};
+inline constexpr std::size_t kMaxReportNoteChars = 500;
 inline constexpr std::array<std::string_view, 6> kReactions = {"\U0001F44D", "\u2764\uFE0F", "\U0001F602",
                                                                "\U0001F44F", "\U0001F389", "\U0001F62E"};
 
@@ -119,6 +122,8 @@ enum class TextRule {
   program_output, // 0..kMaxRunOutputChars code points, no control or bidi override characters but
                   // tab and line breaks (a program's stdout or stderr, shown as text)
   reaction,       // one of kReactions, exactly
+  report_reason,  // one of kReportReasons, exactly
+  report_note,    // 0..kMaxReportNoteChars code points, no control or bidi override characters but line breaks
 };
 
 struct TextProblem {

@@ -200,6 +200,24 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, client::Report>
+void fields(F& f, M& m) {
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+  f.text("reason", m.reason, TextRule::report_reason);
+  f.text("note", m.note, TextRule::report_note);
+  f.text("message_id", m.message_id, TextRule::id);
+}
+
+template <class F, class M>
+  requires one_of<M, server::Reported>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+  f.text("target_name", m.target_name, TextRule::display_name);
+  f.text("reason", m.reason, TextRule::report_reason);
+}
+
+template <class F, class M>
   requires one_of<M, server::Reaction>
 void fields(F& f, M& m) {
   f.text("room_code", m.room_code, TextRule::room_code);
