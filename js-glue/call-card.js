@@ -1,6 +1,7 @@
 // A person's card in the call grid (createTileCard): their video slot, name, role, mic and camera
 // states, the link's quality bars, "Connecting…" and "Can't connect", and the hover actions (Add
-// Friend, and the host powers the core allows: hostActions, also used by the participants list).
+// Friend, the host powers the core allows: hostActions, also used by the participants list, and
+// Report).
 // Rendered by mehfil.js inside the call's shadow root; it shows, the core decides. Every card offers
 // Pin / Unpin.
 import { icon } from './call-ui-icons.js';
@@ -46,6 +47,13 @@ function friendButton(participant, call) {
   }, 'mf-button mf-button-small mf-friend', relation === 'friends' ? 'check' : 'user-plus');
   button.setAttribute('aria-label', relation ? `${label}: ${participant.display_name}` : `Add ${participant.display_name} as a friend`);
   button.disabled = relation === 'friends' || relation === 'outgoing';
+  return button;
+}
+
+// Report, on everyone else's card: the call UI's dialog asks why (report-dialog.js).
+function reportButton(participant, call) {
+  const button = textButton('Report', () => call.__report?.(participant), 'mf-button mf-button-small mf-report-button', 'flag');
+  button.setAttribute('aria-label', `Report ${participant.display_name}`);
   return button;
 }
 
@@ -101,7 +109,7 @@ export function createTileCard(participant, call) {
     const remoteCamera = !p.is_local && p.kind !== 'screen';
     element.classList.toggle('mf-pinned', !!p.pinned);
     overlay.replaceChildren(...(p.tile_id ? [pinButton(p, label, call)] : []), ...(remoteCamera ? [friendButton(p, call)] : []),
-      ...(remoteCamera ? [hostActions(p, call)].filter(Boolean) : []));
+      ...(remoteCamera ? [hostActions(p, call)].filter(Boolean) : []), ...(remoteCamera && call.__report ? [reportButton(p, call)] : []));
   };
   update(participant);
   return {

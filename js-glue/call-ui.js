@@ -13,6 +13,7 @@ import { devicePicker } from './device-picker.js';
 import { createTileCard } from './call-card.js';
 import { peoplePanel } from './people-panel.js';
 import { chatPanel } from './chat-panel.js';
+import { reportDialog } from './report-dialog.js';
 import { gestureControls } from './call-gestures.js';
 import { doorCard } from './door-card.js';
 import { inviteFriendsSection } from './invite-friends.js';
@@ -232,6 +233,8 @@ export function mountCallUi({ root, call, stage }) {
     okButton.focus();
   }
   call.__confirm = confirmAsk; // cards use the same dialog (createTileCard gets only the call)
+  const reporting = reportDialog(call, { toast });
+  call.__report = reporting.open;  // a card's and a chat message's Report
 
   // bottom bar
   const mic = control('mic', 'Turn the microphone off', () => call.setLocalAudio(!(call.self()?.audio ?? true)));
@@ -330,7 +333,7 @@ export function mountCallUi({ root, call, stage }) {
   floatingInvite.classList.add('mf-floating-invite');
 
   const shell = el('div', { className: 'mf-shell' }, top, el('div', { className: 'mf-body' }, main, panel), bottom,
-    floatingInvite, inviteDialog, confirmDialog, toasts);
+    floatingInvite, inviteDialog, confirmDialog, reporting.element, toasts);
   root.append(shell);
 
   // Connection trouble and a missing host, as a bar over the stage: media may still be flowing.
@@ -444,8 +447,10 @@ export function mountCallUi({ root, call, stage }) {
     refresh();
   });
   on('toast', ({ text }) => text && toast(text));
+  const reasonWords = { harassment: 'harassment', hate: 'hate speech', sexual: 'sexual or violent content', spam: 'spam', other: 'something else' };
+  on('reported', ({ display_name: name, reason }) => toast(`${name} was reported for ${reasonWords[reason] ?? reason}`));
   on('error', ({ code, message }) => {
-    if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host'].includes(code)) toast(message);
+    if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host', 'not_reportable'].includes(code)) toast(message);
   });
   on('knock', (knock) => {
     door.update(knock);
@@ -462,6 +467,7 @@ export function mountCallUi({ root, call, stage }) {
       gestures.destroy();
       root.removeEventListener('pointerdown', onOutside);
       delete call.__confirm;
+      delete call.__report;
       shell.remove();
     },
   };

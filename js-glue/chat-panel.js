@@ -108,6 +108,12 @@ export function chatPanel(call, { toast }) {
       el('span', { className: 'mf-chat-meta' }, el('span', { className: 'mf-chat-from' }, self ? 'You' : m.display_name), ` · ${time}`));
     if (m.text) item.append(el('span', { className: 'mf-chat-text' }, m.text));
     if (m.file) item.append(fileView(call, m.file, toast));
+    if (!self && call.__report) {
+      const report = el('button', { type: 'button', className: 'mf-chat-report', title: 'Report this message' }, icon('flag', { size: 14 }));
+      report.setAttribute('aria-label', `Report this message from ${m.display_name}`);
+      report.addEventListener('click', () => call.__report({ user_id: m.from_user_id, display_name: m.display_name, message_id: m.id }));
+      item.append(report);
+    }
     return item;
   }
 

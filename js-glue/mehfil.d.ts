@@ -158,6 +158,7 @@ export interface CallEvents {
   'participant-updated': Participant;
   'active-speaker-change': { user_id: string | null };
   'reaction': { user_id: string; emoji: Reaction }; // floats over their tile; ours too
+  'reported': { user_id: string; display_name: string; reason: string }; // hosts and co-hosts: someone here was reported
   // The host and co-hosts: who waits at the door now, and who of them is new.
   'knock': { waiting: Knocker[]; arrived: Knocker[] };
   'chat-message': ChatMessage;
@@ -244,6 +245,10 @@ export interface Call {
   shareFile(file: File, options?: { onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<{ message_id: string; file: ChatFile }>;
   // A blob: URL of a chat file, or of a picture's thumbnail, fetched with this session.
   chatFileUrl(fileId: string, options?: { thumbnail?: boolean }): Promise<string>;
+  // Reports someone here to the server's operator, with the recent chat; the room's hosts are told,
+  // not by whom. Returns the core's reason when it refused at once (else null; the server may still
+  // answer with an 'error' event: not_reportable, rate_limited).
+  report(userId: string, options?: { reason?: 'harassment' | 'hate' | 'sexual' | 'spam' | 'other'; note?: string; messageId?: string }): string | null;
   // Host and co-host powers (the server decides; these reject with a MehfilError if not allowed).
   canManage(): boolean;
   // What this user may do to that user and to the room, as the permission table says; the buttons to offer.

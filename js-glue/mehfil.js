@@ -313,6 +313,11 @@ class Call extends Emitter {
   // Our hand (self().hand_raised_at), and a reaction from the room's set (REACTIONS) over our tile.
   raiseHand(raised = true) { this.#request({ type: 'raise-hand', raised: !!raised }, this.#notInRoom('raise your hand')); }
   react(emoji) { this.#request({ type: 'react', emoji: String(emoji) }, this.#notInRoom('react')); }
+  // Reports someone here to the server's operator (reason: one of the core's REPORT_REASONS).
+  report(userId, { reason = 'other', note = '', messageId } = {}) {
+    return this.#request({ type: 'report', target_user_id: String(userId), reason: String(reason), note: String(note),
+      ...(messageId ? { message_id: String(messageId) } : {}) }, this.#notInRoom('report someone'));
+  }
   #notInRoom(what) { return this.#state === 'in_room' ? undefined : `You can ${what} once you are in the room.`; }
 
   // The stage: pin a tile (a person's peer id, "<peer id>:screen", or "whiteboard") to hold it on the
@@ -396,6 +401,7 @@ class Call extends Emitter {
         this.#tools.command(c); break;
       case 'chat': this.#appendChat(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
+      case 'reported': this.emit('reported', { user_id: c.user_id, display_name: c.display_name, reason: c.reason }); break;
       case 'reaction': this.#tiles.react(c.peer_id, c.emoji); this.emit('reaction', { user_id: c.user_id, emoji: c.emoji }); break;
       case 'knocks': this.#knocking = c.waiting; this.emit('knock', { waiting: this.waitingRoom(), arrived: c.arrived }); break;
       case 'rejected': console.debug('mehfil: the core refused:', c.reason); this.#lastRejection = c.reason; break;

@@ -203,6 +203,8 @@ std::variant<rm::RoomEvent, std::string> read_event(const json& e) {
     event = rm::RaiseHand{r.flag("raised")};
   } else if (type == "react") {
     event = rm::SendReaction{r.text("emoji")};
+  } else if (type == "report") {
+    event = rm::ReportMember{r.text("target_user_id"), r.text("reason"), r.optional_text("note").value_or(""), r.optional_text("message_id")};
   } else if (type == "grow") {
     event = rm::GrowRoom{};
   } else if (type == "record") {
@@ -364,6 +366,8 @@ json command_json(const rm::RoomCommand& command) {
           return {{"type", "mute-microphone"}};
         } else if constexpr (std::is_same_v<T, rm::ApplyKnocks>) {
           return {{"type", "knocks"}, {"waiting", knockers_json(c.waiting)}, {"arrived", knockers_json(c.arrived)}};
+        } else if constexpr (std::is_same_v<T, rm::ShowReported>) {
+          return {{"type", "reported"}, {"user_id", c.target_user_id}, {"display_name", c.target_name}, {"reason", c.reason}};
         } else if constexpr (std::is_same_v<T, rm::ShowReaction>) {
           return {{"type", "reaction"}, {"user_id", c.user_id}, {"peer_id", c.peer_id}, {"emoji", c.emoji}};
         } else if constexpr (std::is_same_v<T, rm::Rejected>) {

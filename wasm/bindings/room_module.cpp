@@ -120,11 +120,19 @@ std::string reactions() {
   return list.dump();
 }
 
+// Why someone may be reported (protocol::kReportReasons), in the dialog's order, as a JSON array.
+std::string report_reasons() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const std::string_view reason : mehfil::protocol::kReportReasons) list.push_back(std::string(reason));
+  return list.dump();
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mehfil_room) {
   emscripten::function("fileNameProblem", &file_name_problem);
   emscripten::function("reactions", &reactions);
+  emscripten::function("reportReasons", &report_reasons);
   emscripten::function("roomCreate", &room_create);
   emscripten::function("roomDestroy", &room_destroy);
   emscripten::function("roomEvent", &room_event);

@@ -1,5 +1,5 @@
 // Appended to mehfil-core.mjs after Emscripten's factory: instantiates the engine once (top-level
-// await) and exports `RoomCore` (one call's brain, by handle), `REACTIONS`, `fileNameProblem` and `computeLayout`. At build time the
+// await) and exports `RoomCore` (one call's brain, by handle), `REACTIONS`, `REPORT_REASONS`, `fileNameProblem` and `computeLayout`. At build time the
 // layout module's flat-path code (layout_module_post.js, from `const HEADER` on) is appended after
 // this file, so both modules lay tiles out with the very same JS.
 const wasmUrl = new URL('mehfil-core.wasm', import.meta.url);
@@ -37,6 +37,7 @@ export class RoomCore {
 
 /** The reactions a room takes (the core's set), in the picker's order: ['👍', '❤️', ...]. */
 export const REACTIONS = JSON.parse(engine.reactions());
+export const REPORT_REASONS = JSON.parse(engine.reportReasons());
 
 /** What is wrong with a code editor file's name, as a sentence, or null when it is good (the core's rule). */
 export function fileNameProblem(name) { return engine.fileNameProblem(String(name)) || null; }

@@ -417,6 +417,8 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     out.push_back(std::move(apply));
   } else if (const auto* reaction = std::get_if<server::Reaction>(&message)) {
     out.push_back(ShowReaction{reaction->from_user_id, reaction->peer_id, reaction->emoji});
+  } else if (const auto* reported = std::get_if<server::Reported>(&message)) {
+    out.push_back(ShowReported{reported->target_user_id, reported->target_name, reported->reason});
   } else if (const auto* action = std::get_if<server::HostAction>(&message)) {
     if (action->target_user_id == self_.user_id) {
       if (action->action == protocol::server::HostActionKind::kick) {
@@ -620,6 +622,20 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("the reaction " + std::string(bad->what), out);
     } else {
       send(client::SendReaction{reaction->emoji}, out);
+    }
+  } else if (const auto* report = std::get_if<ReportMember>(&event)) {
+    if (state_ != RoomState::in_room || !socket_open_) {
+      reject("people are reported from a room", out);
+    } else if (report->target_user_id == self_.user_id) {
+      reject("you can't report yourself", out);
+    } else if (auto bad = protocol::check_text(protocol::TextRule::report_reason, report->reason)) {
+      reject("the reason " + std::string(bad->what), out);
+    } else if (auto long_note = protocol::check_text(protocol::TextRule::report_note, report->note)) {
+      reject("the note " + std::string(long_note->what), out);
+    } else {
+      send(client::Report{report->target_user_id, report->reason,
+                          report->note.empty() ? std::nullopt : std::optional<std::string>(report->note), report->message_id},
+           out);
     }
   } else if (std::holds_alternative<GrowRoom>(event)) {
     if ((state_ != RoomState::in_room && state_ != RoomState::waiting) || !room_.is_call) {

@@ -63,6 +63,8 @@
 //   in_room          room:host-action mute naming us         → in_room          MuteMicrophone, ShowToast
 //   in_room          RaiseHand / SendReaction                → in_room          SendMessage(room:raise-hand / room:reaction)
 //   in_room...       room:reaction                           → (unchanged)      ShowReaction
+//   in_room          ReportMember                            → in_room          SendMessage(room:report)
+//   in_room...       room:reported (hosts)                   → (unchanged)      ShowReported
 //   in_room...       room:participant-updated naming us      → (unchanged)      self() takes our role and hand
 //   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen(reason)
 //   in_room|waiting  error                                   → (unchanged)      ShowToast(refused), ReportError
@@ -139,6 +141,13 @@ struct RaiseHand {    // the hand button (or H): our own hand up or down
 struct SendReaction {  // one of protocol::kReactions, over our tile for everyone
   std::string emoji;
 };
+// "Report" on a card or a chat message: someone else here, why (protocol::kReportReasons), a note.
+struct ReportMember {
+  std::string target_user_id;
+  std::string reason;
+  std::string note;
+  std::optional<std::string> message_id;
+};
 struct GrowRoom {};   // "Add people": a 1:1 call's room opens up into an ordinary room
 struct Record {  // the host's recording controls
   enum class Action { start, pause, resume, stop } action = Action::start;
@@ -193,7 +202,7 @@ struct PeerEventReceived {
   PeerEvent event;
 };
 
-using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, RaiseHand, SendReaction, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
+using RoomEvent = std::variant<StartPreview, Join, SubmitPassword, Leave, SetOwnMedia, HostIntent, ClaimHost, RaiseHand, SendReaction, ReportMember, GrowRoom, InviteFriends, Record, Reconnect, SendChat,
                                SendBoardOps, SendBoardCursor, SendCodeUpdate, SendCodeCursor, SendCodeRun, SendCodeOutput, SocketOpened, SocketClosed, ServerMessageReceived, PeerEventReceived, Tick>;
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +296,12 @@ struct ApplyKnocks {
   std::vector<protocol::server::Knocker> waiting;
   std::vector<protocol::server::Knocker> arrived;
 };
+// To a host or co-host: someone here was reported (room:reported; the reporter is not named).
+struct ShowReported {
+  std::string target_user_id;
+  std::string target_name;
+  std::string reason;
+};
 // Someone's reaction (us too): float it over their tile for a few seconds.
 struct ShowReaction {
   std::string user_id;
@@ -295,7 +310,7 @@ struct ShowReaction {
 };
 
 using RoomCommand = std::variant<SendMessage, OpenSocket, CloseSocket, ShowToast, ShowScreen, ReportError, ApplyParticipants,
-                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, ShowReaction, ApplyKnocks, Rejected, CreatePeer, CreateOffer, CreateAnswer,
+                                 FriendChanged, BoardOps, BoardCursor, CodeUpdates, CodeCursor, CodeRunStarted, CodeRunEnded, CompactCode, AppendChat, MuteMicrophone, ShowReaction, ShowReported, ApplyKnocks, Rejected, CreatePeer, CreateOffer, CreateAnswer,
                                  SetLocalDescription, SetRemoteDescription, AddIceCandidate, RestartIce, UseRelayOnly,
                                  SetIceServers, ClosePeer, SetSendCap, HoldMedia, ScheduleTimer>;
 
