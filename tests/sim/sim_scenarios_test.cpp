@@ -21,7 +21,7 @@ using namespace mehfil::room;
 namespace {
 
 constexpr std::int64_t kSettleMs = 60'000;  // quiet time before the property is checked
-constexpr int kSeedsPerScenario = 150;      // seventeen scenarios: 2550 seeds in all
+constexpr int kSeedsPerScenario = 150;      // eighteen scenarios: 2700 seeds in all
 
 // Sets up the scenario's actions; returns when its last disturbance happens. The check is for
 // anything the scenario promises beyond the common property ("" when it holds).
@@ -552,6 +552,45 @@ TEST_CASE("The host's REST reservation runs out before the host's socket comes: 
                   }
                   for (int i = 0; i < world.client_count(); ++i) {
                     if (world.client(i).room.state() != RoomState::in_room) note(problems, i, "is not in the room");
+                  }
+                  return problems;
+                }});
+}
+
+TEST_CASE("Reports made while sockets drop: each one of someone here is kept and reaches the host, never the one reported or anyone else, and a flood is cut off") {
+  run_scenario({18, [](SimWorld& world) {
+                  const int count = static_cast<int>(world.rng().between(3, 7));
+                  world.add_clients(count);
+                  for (int i = 0; i < count; ++i) world.join(i, i * 200);
+                  const std::int64_t start = count * 200 + 2000;
+                  std::int64_t last = start;
+                  const std::string reasons[] = {"harassment", "spam", "other"};
+                  for (int n = 0; n < count * 3; ++n) {
+                    const int from = static_cast<int>(world.rng().between(1, count - 1));  // the host (0) never drops
+                    const int about = static_cast<int>(world.rng().between(0, count - 1));  // themselves now and then
+                    const std::int64_t at = start + world.rng().between(0, 6000);
+                    world.act(from, ReportMember{world.client(about).user_id, reasons[world.rng().between(0, 2)], "", std::nullopt}, at);
+                    if (world.rng().between(0, 4) == 0) world.drop_connection(from, at + world.rng().between(0, 300));
+                    last = std::max(last, at);
+                  }
+                  return last + 15'000;
+                },
+                [](const SimWorld& world) {
+                  std::string problems;
+                  const auto reports = world.server().reports(kRoomCode);
+                  std::map<std::string, int> by_reporter;
+                  std::size_t of_others_than_host = 0;
+                  for (const auto& report : reports) {
+                    if (report.reporter_user_id == report.target_user_id) note(problems, 0, "a report of oneself was kept");
+                    if (++by_reporter[report.reporter_user_id] > mehfil::authority::kReportsPerWindow) note(problems, 0, "a flood was kept");
+                    if (report.target_user_id != world.client(0).user_id) ++of_others_than_host;
+                  }
+                  if (world.client(0).reported.size() != of_others_than_host) {
+                    note(problems, 0, "heard " + std::to_string(world.client(0).reported.size()) + " reports of " +
+                                          std::to_string(of_others_than_host));
+                  }
+                  for (int i = 1; i < world.client_count(); ++i) {
+                    if (!world.client(i).reported.empty()) note(problems, i, "a member who is no host heard of a report");
                   }
                   return problems;
                 }});

@@ -52,6 +52,11 @@ const authority::RoomAuthority* SimServer::room(const std::string& code) const {
   return found == rooms_.end() ? nullptr : &found->second;
 }
 
+std::vector<authority::SaveReport> SimServer::reports(const std::string& code) const {
+  const auto it = stored_.find(code);
+  return it == stored_.end() ? std::vector<authority::SaveReport>{} : it->second.reports;
+}
+
 const whiteboard::Board* SimServer::board(const std::string& code) const {
   const auto found = stored_.find(code);
   return found == stored_.end() ? nullptr : &found->second.board;
@@ -114,11 +119,12 @@ void SimServer::apply(const std::string& code, const authority::Outcome& outcome
             if (auto s = sockets_.find(socket_of(e.conn)); s != sockets_.end()) s->second.room_code.clear();
           } else if constexpr (std::is_same_v<T, authority::SaveMember>) {
             if (e.kicked) stored_[code].kicked.insert(e.member.user_id);
+          } else if constexpr (std::is_same_v<T, authority::SaveReport>) {
+            stored_[code].reports.push_back(e);
           } else {
-            // Nothing to keep in memory (the simulation sends no invites, uploads no recordings and
-            // keeps no reports).
+            // Nothing to keep in memory (the simulation sends no invites and uploads no recordings).
             static_assert(std::is_same_v<T, authority::SaveRoom> || std::is_same_v<T, authority::SendInvites> ||
-                          std::is_same_v<T, authority::SaveRecording> || std::is_same_v<T, authority::SaveReport>);
+                          std::is_same_v<T, authority::SaveRecording>);
           }
         },
         effect);

@@ -48,6 +48,8 @@ class SimServer {
 
   const authority::RoomAuthority* room(const std::string& code) const;
   const whiteboard::Board* board(const std::string& code) const;
+  // The reports the room's rules had stored (the real server keeps them in SQLite).
+  std::vector<authority::SaveReport> reports(const std::string& code) const;
   // The simulation's socket number of a member, or -1 while they have none.
   static int conn_of(const authority::Member& member) { return socket_of(member.conn); }
   int bad_frames() const { return bad_frames_; }
@@ -68,6 +70,7 @@ class SimServer {
     std::vector<protocol::server::ChatMessage> chat;
     whiteboard::Board board;
     std::size_t board_bytes = 0;
+    std::vector<authority::SaveReport> reports;
   };
   // The rules' names for sockets are ours plus one, since 0 means "none".
   static authority::ConnId id_of(int conn) { return static_cast<authority::ConnId>(conn) + 1; }

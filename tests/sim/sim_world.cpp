@@ -398,6 +398,8 @@ void SimWorld::execute(int client, RoomCommand command) {
   } else if (auto* toast = std::get_if<ShowToast>(&command)) {
     c.toasts.push_back(toast->kind);
     if (toast->kind == Toast::refused) c.refusals.push_back(toast->detail);
+  } else if (auto* reported = std::get_if<ShowReported>(&command)) {
+    c.reported.push_back(*reported);
   } else if (auto* screen = std::get_if<ShowScreen>(&command)) {
     c.screens.push_back(screen->screen);
   } else if (std::holds_alternative<Rejected>(command)) {

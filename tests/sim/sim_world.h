@@ -53,6 +53,7 @@ struct SimClient {
   std::vector<room::Toast> toasts;
   std::vector<room::Screen> screens;
   std::vector<std::string> refusals;  // the server's words in each "refused" toast
+  std::vector<room::ShowReported> reported;  // room:reported, as a host or co-host heard it
   whiteboard::Board board;            // this client's replica of the room's whiteboard
   whiteboard::BoardEditor editor{""};  // made with the client's user id
   std::set<std::string> board_from;   // who the wb:ops it heard came from ("server": the history)
