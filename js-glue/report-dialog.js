@@ -35,7 +35,7 @@ export function reportDialog(call, { toast }) {
       if (!refused) toast(`Report sent. ${name} won't be told who reported them.`);
     }, 'mf-button mf-button-danger', 'flag');
     element.replaceChildren(el('div', { className: 'mf-modal-card' }, heading,
-      el('p', { className: 'mf-muted' }, 'The room\'s moderators see the report with the recent chat. The hosts are told, but not by whom.'),
+      el('p', { className: 'mf-muted' }, 'The site\'s moderators see the report with the recent chat. The room\'s hosts are told, but not by whom.'),
       reasons, note,
       el('div', { className: 'mf-row mf-row-end' }, textButton('Cancel', () => element.close(), 'mf-button mf-button-ghost'), send)));
     element.showModal();

@@ -17,6 +17,19 @@ std::optional<std::string> picture_demuxer(std::string_view bytes) {
   return std::nullopt;
 }
 
+std::optional<std::string> scratch_upload(const std::string& upload, const std::string& scratch_dir, const std::string& prefix) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(scratch_dir, ec);
+  const std::string stem = (fs::path(scratch_dir) / (prefix + random_token(9))).string();
+  std::ofstream file(stem + ".upload", std::ios::binary);
+  file.write(upload.data(), static_cast<std::streamsize>(upload.size()));
+  file.close();
+  if (file) return stem;
+  fs::remove(stem + ".upload", ec);
+  return std::nullopt;
+}
+
 AvatarImage make_avatar(const std::string& upload, const std::string& scratch_dir, const std::string& out) {
   namespace fs = std::filesystem;
   AvatarImage result;
@@ -26,19 +39,13 @@ AvatarImage make_avatar(const std::string& upload, const std::string& scratch_di
     return result;
   }
   std::error_code ec;
-  fs::create_directories(scratch_dir, ec);
-  const std::string stem = (fs::path(scratch_dir) / ("avatar-" + random_token(9))).string();
-  const std::string in = stem + ".upload";
-  const std::string made = stem + ".webp";
-  {
-    std::ofstream file(in, std::ios::binary);
-    file.write(upload.data(), static_cast<std::streamsize>(upload.size()));
-    if (!file) {
-      result.problem = "could not write the upload to " + scratch_dir;
-      fs::remove(in, ec);
-      return result;
-    }
+  const auto stem = scratch_upload(upload, scratch_dir, "avatar-");
+  if (!stem) {
+    result.problem = "could not write the upload to " + scratch_dir;
+    return result;
   }
+  const std::string in = *stem + ".upload";
+  const std::string made = *stem + ".webp";
   // The middle square first, then scaled: a very long, thin picture never grows on its way down.
   const std::string side = std::to_string(kAvatarSide);
   const int status = run_program({"ffmpeg", "-nostdin", "-v", "error", "-y", "-timelimit", "10",

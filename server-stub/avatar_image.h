@@ -29,6 +29,10 @@ inline constexpr int kAvatarSide = 256;
 // "gif"; nothing for anything else (SVG, HEIC, a video, text).
 std::optional<std::string> picture_demuxer(std::string_view bytes);
 
+// Puts an upload in `scratch_dir` (made if missing) for ffmpeg to read: the file's path without its
+// ".upload" ending (a stem for what is made from it), or nothing when it could not be written.
+std::optional<std::string> scratch_upload(const std::string& upload, const std::string& scratch_dir, const std::string& prefix);
+
 struct AvatarImage {
   bool ok = false;
   std::string problem;  // when not: why, for the log

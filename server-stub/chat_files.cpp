@@ -42,14 +42,6 @@ std::string content_disposition(bool inline_, const std::string& name) {
   return std::string(inline_ ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
-// "holiday.jpg" kept as the WebP the server made: "holiday.webp" (its own name if that would be
-// too long a name).
-std::string picture_name(const std::string& name) {
-  const auto dot = name.rfind('.');
-  std::string made = (dot == std::string::npos || dot == 0 ? name : name.substr(0, dot)) + ".webp";
-  return protocol::check_text(protocol::TextRule::upload_name, made) ? name : made;
-}
-
 bool write_whole(const std::string& path, const std::string& bytes) {
   const std::string partial = path + ".partial";
   {
@@ -88,30 +80,34 @@ std::string ChatFiles::room_dir(const std::string& room_code) const { return dir
 void ChatFiles::keep(const std::string& user_id, const std::string& room_code, ChatFileUpload upload,
                      std::function<void(ChatFileKept)> done) {
   authority::ChatFilePolicy policy = policy_;
-  if (policy.room_cap_bytes > 0) policy.room_used_bytes = store_.room_chat_file_bytes(room_code);
+  // Files still on their way count too: four at once must not each fit in the same room left.
+  if (policy.room_cap_bytes > 0) policy.room_used_bytes = store_.room_chat_file_bytes(room_code) + incoming_bytes_[room_code];
   const auto checked = authority::check_chat_file({upload.name, upload.claimed_type, upload.bytes}, policy);
   if (const auto* refused = std::get_if<authority::Problem>(&checked)) return done(*refused);
   const authority::ChatFileType type = std::get<authority::ChatFileType>(checked);
-  if (auto wait = uploads_per_user_.take(user_id, 1, KeyedBuckets::Clock::now())) {
+  if (auto wait = uploads_per_user_.take(user_id, 1, KeyedBuckets::Clock::now())) {  // kChatFilesPerMinute
     return done(problem(ErrorCode::rate_limited, "You shared many files in a short time: wait a moment.", *wait));
   }
   if (queued_ >= kMaxQueuedChatFiles) {
     return done(problem(ErrorCode::rate_limited, "The server is busy with other files: try again in a moment.", 2));
   }
   ++queued_;
+  const auto size = static_cast<std::int64_t>(upload.bytes.size());
+  incoming_bytes_[room_code] += size;
   ChatFile file{"f" + random_token(12), upload.name, static_cast<std::int64_t>(upload.bytes.size()),
                 std::string(type.content_type), type.image, 0, 0};
   std::error_code ec;
   fs::create_directories(room_dir(room_code), ec);
   const std::string path = room_dir(room_code) + "/" + file.file_id;
-  boost::asio::post(writer_, [this, file, path, bytes = std::move(upload.bytes), done = std::move(done), alive = alive_]() mutable {
+  boost::asio::post(writer_, [this, room_code, size, file, path, bytes = std::move(upload.bytes), done = std::move(done),
+                              alive = alive_]() mutable {
     ChatFileKept kept = file;
     try {
       if (file.image) {
         const ChatImage made = make_chat_image(bytes, scratch_dir_, path, path + ".thumb");
         if (made.ok) {
-          file.name = picture_name(file.name);
-          file.content_type = "image/webp";
+          file.name = authority::served_picture_name(file.name);
+          file.content_type = std::string(authority::kChatPictureType);
           file.size = made.size;
           file.width = made.width;
           file.height = made.height;
@@ -128,9 +124,10 @@ void ChatFiles::keep(const std::string& user_id, const std::string& room_code, C
       spdlog::error("could not keep a chat file: {}", error.what());
       kept = problem(ErrorCode::internal, "The server could not keep the file.");
     }
-    boost::asio::post(io_, [this, kept = std::move(kept), done = std::move(done), alive]() {
+    boost::asio::post(io_, [this, room_code, size, kept = std::move(kept), done = std::move(done), alive]() {
       if (!*alive) return;
       --queued_;
+      if ((incoming_bytes_[room_code] -= size) <= 0) incoming_bytes_.erase(room_code);
       done(kept);
     });
   });
@@ -159,10 +156,11 @@ ApiReply ChatFiles::serve(const std::string& room_code, const std::string& file_
   return reply;
 }
 
+// The folder first: the rows are what the start-up sweep finds ended rooms' files by.
 void ChatFiles::remove_room(const std::string& room_code) {
-  store_.delete_chat_files(room_code);
   std::error_code ec;
   fs::remove_all(room_dir(room_code), ec);
+  store_.delete_chat_files(room_code);
 }
 
 void ChatFiles::sweep() { uploads_per_user_.forget_idle(KeyedBuckets::Clock::now()); }

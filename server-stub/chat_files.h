@@ -17,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,8 +34,7 @@
 
 namespace mehfil::server {
 
-inline constexpr int kChatFilesPerUserPerMinute = 20;
-inline constexpr int kMaxQueuedChatFiles = 4;
+inline constexpr int kMaxQueuedChatFiles = 4;  // being written or made; more is rate_limited (busy)
 
 // "/api/rooms/<code>/files" and the paths under it: api_routes.cpp routes them, and
 // http_session.cpp lets an upload there be as big as a chat file may be.
@@ -84,8 +84,9 @@ class ChatFiles {
   std::string directory_;
   std::string scratch_dir_;
   authority::ChatFilePolicy policy_;
-  KeyedBuckets uploads_per_user_{kChatFilesPerUserPerMinute, std::chrono::seconds(60)};
+  KeyedBuckets uploads_per_user_{authority::kChatFilesPerMinute, std::chrono::seconds(60)};
   int queued_ = 0;
+  std::map<std::string, std::int64_t> incoming_bytes_;  // per room: uploads on the worker, not stored yet
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::thread_pool writer_{1};  // last: joined before the rest goes
 };

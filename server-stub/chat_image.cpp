@@ -3,11 +3,9 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 
 #include "avatar_image.h"
 #include "recording_file.h"
-#include "tokens.h"
 
 namespace mehfil::server {
 namespace {
@@ -41,23 +39,17 @@ ChatImage make_chat_image(const std::string& upload, const std::string& scratch_
     return result;
   }
   std::error_code ec;
-  fs::create_directories(scratch_dir, ec);
-  const std::string stem = (fs::path(scratch_dir) / ("chat-" + random_token(9))).string();
-  const std::string in = stem + ".upload", made = stem + ".webp", made_thumb = stem + ".thumb.webp";
+  const auto stem = scratch_upload(upload, scratch_dir, "chat-");
+  if (!stem) {
+    result.problem = "could not write the upload to " + scratch_dir;
+    return result;
+  }
+  const std::string in = *stem + ".upload", made = *stem + ".webp", made_thumb = *stem + ".thumb.webp";
   const auto clean = [&] {
     fs::remove(in, ec);
     fs::remove(made, ec);
     fs::remove(made_thumb, ec);
   };
-  {
-    std::ofstream file(in, std::ios::binary);
-    file.write(upload.data(), static_cast<std::streamsize>(upload.size()));
-    if (!file) {
-      result.problem = "could not write the upload to " + scratch_dir;
-      clean();
-      return result;
-    }
-  }
   const int status = run_program({"ffmpeg", "-nostdin", "-v", "error", "-y", "-timelimit", "20",
                                   "-max_pixels", std::to_string(kMaxAvatarPixels), "-f", *demuxer, "-i", "file:" + in,
                                   "-filter_complex", "[0:v:0]split=2[a][b];[a]" + fit(kChatImageSide) + "[big];[b]" + fit(kChatThumbSide) + "[small]",

@@ -4,7 +4,6 @@
 #include <sodium.h>
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,14 +29,6 @@ int usage(const char* problem) {
   return 2;
 }
 
-std::string date_of(std::int64_t ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
-  return text;
-}
 
 }  // namespace
 
@@ -76,9 +67,9 @@ int run_keys_command(int argc, char** argv) {
     Store store(db);
     if (verb == "list") {
       for (const ApiKeyRecord& key : store.api_keys()) {
-        std::printf("%s  %-24s  made %s%s%s%s\n", key.key_id.c_str(), key.name.c_str(), date_of(key.created_at).c_str(),
+        std::printf("%s  %-24s  made %s%s%s%s\n", key.key_id.c_str(), key.name.c_str(), utc_minute(key.created_at).c_str(),
                     key.is_admin ? "  admin" : "",
-                    key.revoked_at ? ("  revoked " + date_of(*key.revoked_at)).c_str() : "",
+                    key.revoked_at ? ("  revoked " + utc_minute(*key.revoked_at)).c_str() : "",
                     key.webhook_url ? ("  webhook " + *key.webhook_url).c_str() : "");
       }
       return 0;

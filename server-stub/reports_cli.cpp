@@ -2,13 +2,13 @@
 #include "reports_cli.h"
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 #include "reports.h"
 #include "store.h"
+#include "wall_clock.h"
 
 namespace mehfil::server {
 namespace {
@@ -25,20 +25,12 @@ int usage(const char* problem) {
   return 2;
 }
 
-std::string time_of(std::int64_t ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
-  return text;
-}
 
 // One report, then the chat lines before it, indented.
 void print(const ReportRecord& r) {
-  std::printf("%s  %s  room %s  %s reported %s (%s) for %s%s\n", r.report_id.c_str(), time_of(r.created_at).c_str(),
+  std::printf("%s  %s  room %s  %s reported %s (%s) for %s%s\n", r.report_id.c_str(), utc_minute(r.created_at).c_str(),
               r.room_code.c_str(), r.reporter_name.c_str(), r.target_name.c_str(), r.target_user_id.c_str(), r.reason.c_str(),
-              r.resolved_at ? ("  resolved " + time_of(*r.resolved_at)).c_str() : "");
+              r.resolved_at ? ("  resolved " + utc_minute(*r.resolved_at)).c_str() : "");
   if (!r.note.empty()) std::printf("    note: %s\n", r.note.c_str());
   const auto context = nlohmann::json::parse(r.context_json, nullptr, false);
   if (!context.is_array()) return;

@@ -166,6 +166,7 @@ void RoomHub::apply(LiveRoom& live, std::span<const authority::Effect> effects) 
           } else if constexpr (std::is_same_v<T, authority::SaveRecording>) {
             recordings_.saved(live.record.room_code, e.recording);
           } else if constexpr (std::is_same_v<T, authority::SaveReport>) {
+            // room_socket.cpp stores a report before anyone is told, and takes it out of the effects.
             keep("saving a report", [&] { store_.insert_report(report_record(store_, live.record.room_code, e, now_ms())); });
           } else {
             static_assert(std::is_same_v<T, authority::SaveRoom>);

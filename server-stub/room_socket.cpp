@@ -9,6 +9,7 @@
 #include "log.h"
 #include "protocol/codec.h"
 #include "protocol/validation.h"
+#include "reports.h"
 #include "tokens.h"
 
 namespace mehfil::server {
@@ -117,6 +118,23 @@ void RoomHub::dispatch(const std::shared_ptr<Connection>& connection, const prot
           apply(*live, live->rules.tell_everyone(
                            srv::ChatMessage{chat.id, chat.from_user_id, chat.display_name, chat.text, chat.sent_at, chat.client_msg_id, std::nullopt}));
           ack();
+        } else if constexpr (std::is_same_v<T, cli::Report>) {
+          // The rules say whether it may be made; it is stored before the hosts hear of it, so a
+          // report that could not be kept is an error to its sender and nobody is told.
+          if (!live) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
+          authority::Outcome outcome = live->rules.message(connection->id(), actor(connection->claims()), message, now_ms());
+          if (outcome.problem) return reply_error(connection, outcome.problem->code, outcome.problem->message, id, outcome.problem->retry_after_s);
+          for (const authority::Effect& effect : outcome.effects) {
+            if (const auto* report = std::get_if<authority::SaveReport>(&effect)) {
+              try {
+                store_.insert_report(report_record(store_, live->record.room_code, *report, now_ms()));
+              } catch (const StorageError& error) {
+                return reply_problem(connection, storage_problem(error, "saving a report"), id);
+              }
+            }
+          }
+          std::erase_if(outcome.effects, [](const authority::Effect& e) { return std::holds_alternative<authority::SaveReport>(e); });
+          reply_ws(connection, *live, outcome, id);
         } else if constexpr (std::is_same_v<T, cli::WhiteboardOps>) {
           if (!live || !self) return reply_error(connection, ErrorCode::not_in_room, "Join a room first.", id);
           whiteboard_ops(connection, *live, m.ops, id);

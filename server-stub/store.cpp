@@ -580,7 +580,8 @@ void Store::insert_chat(const ChatRecord& c, int keep_newest) {
 }
 
 std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit) {
-  // A message whose file is gone (never, while the room is open) is left out rather than shown empty.
+  // A message whose file row is gone is left out (a room's files go when it ends, and its messages
+  // are then emptied: delete_chat_files).
   Statement query(*this, "SELECT m.id, m.room_code, m.from_user_id, m.display_name, m.text, m.sent_at, m.client_msg_id, "
                        "m.file_id, f.name, f.size, f.content_type, f.is_image, f.width, f.height FROM "
                        "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) m "

@@ -31,9 +31,13 @@ test('a card\'s and a chat message\'s Report reach the admin list with the chat,
   await dialog.getByText('Spam or scams').click();
   await dialog.getByRole('textbox', { name: 'What happened' }).fill('Posting the same link to everyone');
   await screenshot(bela, 'report-dialog-desktop-dark');
+  const hostHeard = host.evaluate(() => new Promise((resolve) => { window.call.once('reported', resolve); }));
   await dialog.getByRole('button', { name: 'Send report' }).click();
-  await eventually(async () => (await toasts(host)).some((t) => t.includes('Cyrus was reported for spam')), { what: 'the host\'s toast' });
-  assert.ok(!(await toasts(host)).some((t) => t.includes('Bela')), 'the host is not told who reported');
+  await eventually(async () => (await toasts(host)).includes('Cyrus was reported for spam'), { what: 'the host\'s toast' });
+  // What the host's page heard names who was reported and why, and nothing about who reported.
+  const heard = await hostHeard;
+  assert.deepEqual(Object.keys(heard).sort(), ['display_name', 'reason', 'user_id']);
+  assert.equal(heard.display_name, 'Cyrus');
   await eventually(async () => (await toasts(bela)).some((t) => t.startsWith('Report sent')), { what: 'Bela\'s confirmation' });
 
   // From the chat, on the message itself.

@@ -4,25 +4,13 @@
 // every tool used.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, newPage, createRoom, screenshot, eventually } from './support.mjs';
+import { setUp, createRoom, screenshot, eventually } from './support.mjs';
+import { openBoard, drag } from './whiteboard_support.mjs';
 
 let room;
 const world = setUp({ chromium: { webgl: true }, prepare: async () => { room = (await createRoom(world, { room_name: 'Sketches' })).code; } });
 
-async function openBoard(name, viewport = { width: 1000, height: 700 }) {
-  const page = await newPage(world, { viewport, name });
-  await page.goto(`${world.server.url}/whiteboard.html?room=${room}&name=${name}`);
-  await page.waitForFunction(() => window.mehfilBoard !== undefined, null, { timeout: 20000 });
-  return page;
-}
-
-async function drag(page, points) {
-  const box = await page.locator('canvas.whiteboard-canvas').boundingBox();
-  await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
-  await page.mouse.down();
-  for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
-  await page.mouse.up();
-}
+const openBoardAs = (name, viewport = { width: 1000, height: 700 }) => openBoard(world, room, name, { viewport });
 
 const wave = (x0, y0) => Array.from({ length: 12 }, (_, i) => [x0 + i * 25, y0 + Math.sin(i / 2) * 40]);
 const svgOf = (page) => page.evaluate(() => window.mehfilBoard.exportSvg());
@@ -39,8 +27,8 @@ async function settle(pages) {
 }
 
 test('two pages drawing at once converge, a late joiner and a restarted server see the same board', async () => {
-  const ana = await openBoard('Ana');
-  const ben = await openBoard('Ben');
+  const ana = await openBoardAs('Ana');
+  const ben = await openBoardAs('Ben');
   await Promise.all([drag(ana, wave(250, 150)), drag(ben, wave(250, 350))]);
   await ben.evaluate(() => window.mehfilBoard.selectTool('rectangle'));
   await Promise.all([drag(ana, wave(300, 500)), drag(ben, [[600, 100], [800, 250]])]);
@@ -57,18 +45,18 @@ test('two pages drawing at once converge, a late joiner and a restarted server s
   await ana.waitForFunction(() => window.mehfilBoard.remoteCursors() > 0);
   assert.equal(await svgOf(ana), svg, 'the laser left nothing on the board');
 
-  const late = await openBoard('Cy');
+  const late = await openBoardAs('Cy');
   assert.ok(await settle([ana, late]));
   assert.equal(await svgOf(late), svg);
 
   await world.server.restart();
-  const after = await openBoard('Dee');
+  const after = await openBoardAs('Dee');
   assert.ok(await settle([after]));
   assert.equal(await svgOf(after), svg);
 });
 
 test('a board with every tool, as a person sees it', async () => {
-  const page = await openBoard('Painter', { width: 1280, height: 720 });
+  const page = await openBoardAs('Painter', { width: 1280, height: 720 });
   const use = async (tool, points) => {
     await page.evaluate((name) => window.mehfilBoard.selectTool(name), tool);
     await drag(page, points);

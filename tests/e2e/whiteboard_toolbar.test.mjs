@@ -4,25 +4,13 @@
 // as people see it on a desktop and a phone, light and dark (screenshots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, newPage, createRoom, screenshot, eventually } from './support.mjs';
+import { setUp, createRoom, screenshot, eventually } from './support.mjs';
+import { openBoard, drag } from './whiteboard_support.mjs';
 
 let room;
 const world = setUp({ chromium: { webgl: true }, prepare: async () => { room = (await createRoom(world, { room_name: 'Toolbar' })).code; } });
 
-async function openBoard(name, { viewport = { width: 1280, height: 800 }, colorScheme = 'light' } = {}) {
-  const page = await newPage(world, { viewport, name, colorScheme });
-  await page.goto(`${world.server.url}/whiteboard.html?room=${room}&name=${name}`);
-  await page.waitForFunction(() => window.mehfilBoard !== undefined, null, { timeout: 20000 });
-  return page;
-}
-
-async function drag(page, points) {
-  const box = await page.locator('canvas.whiteboard-canvas').boundingBox();
-  await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
-  await page.mouse.down();
-  for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
-  await page.mouse.up();
-}
+const openBoardAs = (name, options) => openBoard(world, room, name, options);
 
 const wave = (x0, y0) => Array.from({ length: 10 }, (_, i) => [x0 + i * 25, y0 + Math.sin(i / 2) * 30]);
 const svgOf = (page) => page.evaluate(() => window.mehfilBoard.exportSvg());
@@ -31,7 +19,7 @@ const pressed = (page, name) => page.getByRole('button', { name, exact: true }).
 const count = (svg, pattern) => (svg.match(pattern) ?? []).length;
 
 test('every button of the toolbar has a name, and the tools\' tooltips name their shortcuts', async () => {
-  const page = await openBoard('Namer');
+  const page = await openBoardAs('Namer');
   const toolbar = page.getByRole('toolbar', { name: 'Whiteboard tools' });
   for (const name of ['Pen (P)', 'Eraser (E)', 'Line (L)', 'Arrow (A)', 'Rectangle (R)', 'Ellipse (O)', 'Text (T)',
     'Select and move (V)', 'Pan (the wheel zooms)', 'Laser pointer (seen by everyone, never drawn)',
@@ -55,7 +43,7 @@ test('every button of the toolbar has a name, and the tools\' tooltips name thei
 });
 
 test('a key picks its tool and the bar shows it pressed, a swatch colours the next stroke, and Ctrl+Z and Ctrl+Shift+Z undo and redo it', async () => {
-  const page = await openBoard('Keys');
+  const page = await openBoardAs('Keys');
   await page.locator('canvas.whiteboard-canvas').focus();
   for (const [key, tool, name] of [['r', 'rectangle', 'Rectangle (R)'], ['o', 'ellipse', 'Ellipse (O)'], ['a', 'arrow', 'Arrow (A)'],
     ['l', 'line', 'Line (L)'], ['e', 'eraser', 'Eraser (E)'], ['v', 'select', 'Select and move (V)'], ['t', 'text', 'Text (T)'], ['p', 'pen', 'Pen (P)']]) {
@@ -105,7 +93,7 @@ test('a key picks its tool and the bar shows it pressed, a swatch colours the ne
 });
 
 test('a "p" typed into the board\'s text box is text, and keys typed outside the board pick no tool', async () => {
-  const page = await openBoard('Typist');
+  const page = await openBoardAs('Typist');
   await page.getByRole('button', { name: 'Text (T)' }).click();
   const box = await page.locator('canvas.whiteboard-canvas').boundingBox();
   await page.mouse.click(box.x + 300, box.y + 500);
@@ -134,7 +122,7 @@ test('a "p" typed into the board\'s text box is text, and keys typed outside the
 });
 
 test('the toolbar as people see it: desktop and phone, light and dark', async () => {
-  const painter = await openBoard('Painter');
+  const painter = await openBoardAs('Painter');
   const use = async (tool, points) => {
     await painter.evaluate((name) => window.mehfilBoard.selectTool(name), tool);
     await drag(painter, points);
@@ -160,13 +148,13 @@ test('the toolbar as people see it: desktop and phone, light and dark', async ()
   await painter.waitForTimeout(300);
   console.log(await screenshot(painter, 'whiteboard-toolbar-desktop-light'));
 
-  const dark = await openBoard('Night', { colorScheme: 'dark' });
+  const dark = await openBoardAs('Night', { colorScheme: 'dark' });
   await eventually(async () => (await svgOf(dark)) === (await svgOf(painter)), { what: 'the dark page to show the same board' });
   await dark.waitForTimeout(300);
   console.log(await screenshot(dark, 'whiteboard-toolbar-desktop-dark'));
 
   for (const colorScheme of ['light', 'dark']) {
-    const phone = await openBoard(`Phone-${colorScheme}`, { viewport: { width: 390, height: 844 }, colorScheme });
+    const phone = await openBoardAs(`Phone-${colorScheme}`, { viewport: { width: 390, height: 844 }, colorScheme });
     await eventually(async () => (await svgOf(phone)) === (await svgOf(painter)), { what: 'the phone to show the same board' });
     // Targets a finger can hit, the bar one row high, and nothing wider than the screen.
     const sizes = await phone.locator('.wb-bar button:visible').evaluateAll((buttons) => buttons.map((b) => [b.getBoundingClientRect().width, b.getBoundingClientRect().height]));

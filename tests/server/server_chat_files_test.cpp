@@ -17,25 +17,8 @@ namespace fs = std::filesystem;
 
 std::string code_of(const HttpResult& result) { return result.body["error"].value("code", ""); }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
-std::string picture(const std::string& name, const std::string& size, const std::string& extra = "") {
-  const fs::path path = scratch_path(name);
-  shell_output("ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=" + size + " -frames:v 1 " + extra + " " + path.string());
-  return read_file(path);
-}
 
-std::string probed(const std::string& bytes) {
-  const fs::path path = scratch_path("probe.bin");
-  std::ofstream(path, std::ios::binary) << bytes;
-  std::string out = shell_output("ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height -of csv=p=0 " +
-                                 path.string());
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 // POST /api/rooms/CODE/files with `bytes`; `name` goes as it is (already percent-encoded).
 HttpResult share(unsigned short port, const User& user, const std::string& code, const std::string& name,
@@ -160,6 +143,7 @@ TEST_CASE("Documents are served as downloads under their name, and a file that i
       {"a Windows program", "setup.pdf", "application/pdf", std::string("MZ\x90\0\x03\0\0\0", 8), "file_type_not_allowed"},
       {"a shell script as text", "run.txt", "text/plain", "#!/bin/sh\nrm -rf ~\n", "file_type_not_allowed"},
       {"a web page as text", "page.txt", "text/plain", "  <html><script>alert(1)</script></html>", "file_type_not_allowed"},
+      {"a web page's name on text", "invoice.html", "text/plain", "Hi <script>alert(1)</script>", "file_type_not_allowed"},
       {"an SVG", "logo.svg", "image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'/>", "file_type_not_allowed"},
       {"a type the chat does not take", "song.mp3", "audio/mpeg", "ID3\x03", "file_type_not_allowed"},
       {"a name with a path", "..%2F..%2Fetc%2Fpasswd.txt", "text/plain", "root", "bad_request"},

@@ -241,6 +241,26 @@ HttpResult http(unsigned short port, const std::string& method, const std::strin
   return send_request(port, method, target, body ? body->dump() : "", token, extra_headers);
 }
 
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string picture(const std::string& name, const std::string& size, const std::string& extra) {
+  const std::filesystem::path path = scratch_path(name);
+  shell_output("ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=" + size + " -frames:v 1 " + extra + " " + path.string());
+  return read_file(path);
+}
+
+std::string probed(const std::string& bytes) {
+  const std::filesystem::path path = scratch_path("probe.bin");
+  std::ofstream(path, std::ios::binary) << bytes;
+  std::string out = shell_output("ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height -of csv=p=0 " +
+                                 path.string());
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
 User new_user(unsigned short port, const std::string& name) {
   const auto result = http(port, "POST", "/api/session", json{{"display_name", name}});
   if (result.status != 201) throw std::runtime_error("session failed: " + result.body.dump());

@@ -63,6 +63,12 @@ std::string server_binary();
 std::string shell_output(const std::string& command);
 // A path for a test's own files: in a folder of this test process's own under the temp directory.
 std::filesystem::path scratch_path(const std::string& name);
+std::string read_file(const std::filesystem::path& path);
+// A picture made by ffmpeg's test pattern at `size` ("1200x800"), its kind from `name`'s ending;
+// `extra` goes before the output (codec options, metadata).
+std::string picture(const std::string& name, const std::string& size, const std::string& extra = "");
+// ffprobe's codec, width and height of a picture's bytes: "webp,256,256".
+std::string probed(const std::string& bytes);
 
 // The server started with `flags` (a free port, a database path that is never made because it is
 // expected to refuse to start), run until it exits: what it printed (stdout and stderr) and its

@@ -37,27 +37,8 @@ std::string login(unsigned short port, const std::string& email) {
 
 std::string code_of(const HttpResult& result) { return result.body["error"].value("code", ""); }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
-// A picture made by ffmpeg: `extra` goes before the output (codec options, metadata).
-std::string picture(const std::string& name, const std::string& size, const std::string& extra = "") {
-  const fs::path path = scratch_path(name);
-  shell_output("ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=" + size + " -frames:v 1 " + extra + " " + path.string());
-  return read_file(path);
-}
 
-// ffprobe's codec, width and height of a picture's bytes: "webp,256,256".
-std::string probed(const std::string& bytes) {
-  const fs::path path = scratch_path("probe.bin");
-  std::ofstream(path, std::ios::binary) << bytes;
-  std::string out = shell_output("ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height "
-                        "-of csv=p=0 " + path.string());
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 HttpResult put_avatar(unsigned short port, const std::string& token, const std::string& bytes) {
   return http_raw_body(port, "PUT", "/api/profile/avatar", bytes, token);

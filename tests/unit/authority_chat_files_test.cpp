@@ -46,16 +46,22 @@ TEST_CASE("A file's kind is read from its first bytes") {
   CHECK(sniff_file(bytes) == kind);
 }
 
-TEST_CASE("The chat takes a file whose bytes are the type it claims, or its name says when it claims none") {
+TEST_CASE("The chat takes a file whose name, claimed type and bytes all say the same") {
   const auto [what, name, type, bytes, expected] = GENERATE_COPY(table<std::string, std::string, std::string, std::string, std::string>({
       {"a PNG", "cat.png", "image/png", kPng, "image/png"},
       {"a claimed type in any case, with parameters", "cat.png", "Image/PNG; x=1", kPng, "image/png"},
       {"a PDF with no type claimed", "Report.PDF", "", kPdf, "application/pdf"},
       {"a Word file sent as bytes", "essay.docx", "application/octet-stream", kZip, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
       {"CSV", "prices.csv", "text/csv", "a,b\n1,2\n", "text/csv"},
+      {"CSV as Windows with Excel claims it", "prices.csv", "application/vnd.ms-excel", "a,b\n1,2\n", "text/csv"},
+      {"a zip as Windows claims it", "photos.zip", "application/x-zip-compressed", kZip, "application/zip"},
+      {"a web page named .html, claiming to be text", "invoice.html", "text/plain", "Hi <script>alert(1)</script>", "file_type_not_allowed"},
+      {"a Java program claiming to be a zip", "tool.jar", "application/zip", kZip, "file_type_not_allowed"},
+      {"a PDF named .txt", "notes.txt", "application/pdf", kPdf, "file_type_mismatch"},
+      {"a PDF named .pdf, claiming to be text", "notes.pdf", "text/plain", kPdf, "file_type_mismatch"},
       {"a PNG named as a PDF", "cat.pdf", "application/pdf", kPng, "file_type_mismatch"},
       {"text claiming to be a JPEG", "cat.jpg", "image/jpeg", "hello", "file_type_mismatch"},
-      {"a zip claiming to be text", "a.txt", "text/plain", kZip, "file_type_mismatch"},
+      {"a zip named as text", "a.txt", "text/plain", kZip, "file_type_mismatch"},
       {"a program claiming to be a PDF", "x.pdf", "application/pdf", std::string("MZ\x90\0", 4), "file_type_not_allowed"},
       {"HTML claiming to be text", "x.txt", "text/plain", "<html>", "file_type_not_allowed"},
       {"HTML as HTML", "x.html", "text/html", "<html>", "file_type_not_allowed"},
@@ -93,4 +99,11 @@ TEST_CASE("The server's groups, its size cap and the room's cap bound what the c
   CHECK(is_chat_file_group("office"));
   CHECK_FALSE(is_chat_file_group("video"));
   for (const ChatFileType& type : chat_file_types()) CHECK(is_chat_file_group(type.group));
+}
+
+TEST_CASE("A picture is kept under the name of what the server made of it") {
+  CHECK(served_picture_name("Holiday photo.JPG") == "Holiday photo.webp");
+  CHECK(served_picture_name("cat.tar.png") == "cat.tar.webp");
+  const std::string longest(199, 'a');
+  CHECK(served_picture_name(longest + ".png") == longest + ".png");  // .webp would make it too long a name
 }

@@ -53,6 +53,8 @@ std::vector<std::string> lines(const Outcome& outcome) {
             out.push_back("invite " + to + " from " + e.from_user_id);
           } else if constexpr (std::is_same_v<T, SaveRecording>) {
             out.push_back("recording " + e.recording.state + " by " + e.recording.recorder_user_id);
+          } else if constexpr (std::is_same_v<T, SaveReport>) {
+            out.push_back("report " + e.target_user_id + " by " + e.reporter_user_id);
           } else {
             out.push_back("save room");
           }
@@ -1191,4 +1193,30 @@ TEST_CASE("Only someone in the room shares a file in its chat, and only while ch
 
   REQUIRE_FALSE(room.rules.leave("ana", room.now).problem);
   CHECK(room.rules.may_fetch_file("ana")->code == ErrorCode::not_member);
+}
+
+TEST_CASE("A member reports someone else here: it is saved and the hosts but the one reported hear of it, without the reporter; five in ten minutes, kept through leaving") {
+  Room room;
+  for (const auto& [who, conn] : {std::pair{"ana", 1}, {"ben", 2}, {"cy", 3}}) REQUIRE(code_of(room.join(who, conn)) == "admitted");
+  mehfil::protocol::client::MakeCohost cohost{"ben"};
+  REQUIRE_FALSE(room.send(1, "ana", cohost).problem);
+  const mehfil::protocol::client::Report about_ben{"ben", "spam", "the same link", "m1"};
+  const Outcome reported = room.send(3, "cy", about_ben);
+  REQUIRE_FALSE(reported.problem);
+  CHECK(lines(reported) == std::vector<std::string>{"report ben by cy", "c1 room:reported"});  // ben is a co-host, but the one reported
+  const auto* told = std::get_if<Deliver>(&reported.effects[1]);
+  REQUIRE(told);
+  CHECK(std::get<mehfil::protocol::server::Reported>(told->message) ==
+        mehfil::protocol::server::Reported{"Room2345", "ben", "ben name", "spam"});
+
+  CHECK(code_of(room.send(3, "cy", mehfil::protocol::client::Report{"cy", "spam", {}, {}})) == "not_reportable");
+  CHECK(code_of(room.send(3, "cy", mehfil::protocol::client::Report{"dee", "spam", {}, {}})) == "not_reportable");
+  for (int i = 0; i < 3; ++i) REQUIRE_FALSE(room.send(3, "cy", about_ben).problem);
+  REQUIRE_FALSE(room.rules.leave("cy", room.now).problem);
+  room.now += 60'000;
+  REQUIRE(code_of(room.join("cy", 4)) == "admitted");
+  REQUIRE_FALSE(room.send(4, "cy", about_ben).problem);  // the fifth
+  CHECK(code_of(room.send(4, "cy", about_ben)) == "rate_limited");
+  room.now += mehfil::authority::kReportWindowMs;
+  CHECK_FALSE(room.send(4, "cy", about_ben).problem);
 }

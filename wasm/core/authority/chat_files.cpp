@@ -13,20 +13,20 @@ using protocol::ErrorCode;
 
 constexpr std::array<ChatFileType, 15> kChatFileTypes{{
     {"image/png", "png", FileKind::png, "image", true},
-    {"image/jpeg", "jpg jpeg", FileKind::jpeg, "image", true},
+    {"image/jpeg", "jpg jpeg", FileKind::jpeg, "image", true, "image/jpg image/pjpeg"},
     {"image/webp", "webp", FileKind::webp, "image", true},
     {"image/gif", "gif", FileKind::gif, "image", true},
-    {"application/pdf", "pdf", FileKind::pdf, "pdf"},
+    {"application/pdf", "pdf", FileKind::pdf, "pdf", false, "application/x-pdf"},
     {"text/plain", "txt log", FileKind::text, "text"},
-    {"text/csv", "csv", FileKind::text, "text"},
-    {"text/markdown", "md markdown", FileKind::text, "text"},
+    {"text/csv", "csv", FileKind::text, "text", false, "application/vnd.ms-excel application/csv text/x-csv"},
+    {"text/markdown", "md markdown", FileKind::text, "text", false, "text/x-markdown"},
     {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", FileKind::zip, "office"},
     {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", FileKind::zip, "office"},
     {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx", FileKind::zip, "office"},
     {"application/vnd.oasis.opendocument.text", "odt", FileKind::zip, "office"},
     {"application/vnd.oasis.opendocument.spreadsheet", "ods", FileKind::zip, "office"},
     {"application/vnd.oasis.opendocument.presentation", "odp", FileKind::zip, "office"},
-    {"application/zip", "zip", FileKind::zip, "archive"},
+    {"application/zip", "zip", FileKind::zip, "archive", false, "application/x-zip-compressed application/x-zip"},
 }};
 
 std::string lowercase(std::string_view text) {
@@ -42,31 +42,31 @@ std::string media_type(std::string_view claimed) {
   return lowercase(type);
 }
 
-bool has_extension(const ChatFileType& type, std::string_view extension) {
-  for (std::string_view list = type.extensions; !list.empty();) {
+// Whether `word` is one of the space-separated words of `list`.
+bool listed(std::string_view list, std::string_view word) {
+  while (!list.empty()) {
     const std::string_view one = list.substr(0, list.find(' '));
-    if (one == extension) return true;
+    if (one == word) return true;
     list.remove_prefix(std::min(list.size(), one.size() + 1));
   }
   return false;
 }
 
-// The type the upload claims: its Content-Type, or its name's extension when the browser sent none.
-const ChatFileType* claimed_type(std::string_view name, std::string_view claimed) {
-  const std::string type = media_type(claimed);
-  if (!type.empty() && type != "application/octet-stream") {
-    for (const ChatFileType& t : kChatFileTypes) {
-      if (t.content_type == type) return &t;
-    }
-    return nullptr;
-  }
+// The type a file's name says it is: its extension's.
+const ChatFileType* type_of_name(std::string_view name) {
   const auto dot = name.rfind('.');
   if (dot == std::string_view::npos) return nullptr;
   const std::string extension = lowercase(name.substr(dot + 1));
   for (const ChatFileType& t : kChatFileTypes) {
-    if (has_extension(t, extension)) return &t;
+    if (listed(t.extensions, extension)) return &t;
   }
   return nullptr;
+}
+
+// Whether the browser's Content-Type agrees with the name's type (saying nothing agrees).
+bool claim_agrees(const ChatFileType& type, std::string_view claimed) {
+  const std::string said = media_type(claimed);
+  return said.empty() || said == "application/octet-stream" || said == type.content_type || listed(type.aliases, said);
 }
 
 Problem refused(ErrorCode code, std::string message) { return Problem{code, std::move(message), std::nullopt}; }
@@ -97,6 +97,12 @@ FileKind sniff_file(std::string_view b) {
 
 std::span<const ChatFileType> chat_file_types() { return kChatFileTypes; }
 
+std::string served_picture_name(std::string_view name) {
+  const auto dot = name.rfind('.');
+  std::string made = std::string(dot == std::string_view::npos || dot == 0 ? name : name.substr(0, dot)) + ".webp";
+  return protocol::check_text(protocol::TextRule::upload_name, made) ? std::string(name) : made;
+}
+
 bool is_chat_file_group(std::string_view group) {
   return std::any_of(kChatFileTypes.begin(), kChatFileTypes.end(), [&](const ChatFileType& t) { return t.group == group; });
 }
@@ -114,12 +120,16 @@ std::variant<ChatFileType, Problem> check_chat_file(const ChatFileOffer& offer, 
   if (kind == FileKind::program || kind == FileKind::markup) {
     return refused(ErrorCode::file_type_not_allowed, "Programs and web pages can't be shared in chat.");
   }
-  const ChatFileType* type = claimed_type(offer.name, offer.claimed_type);
+  const ChatFileType* type = type_of_name(offer.name);
   if (!type || std::find(policy.allowed_groups.begin(), policy.allowed_groups.end(), type->group) == policy.allowed_groups.end()) {
     return refused(ErrorCode::file_type_not_allowed, "This kind of file can't be shared in chat here.");
   }
+  if (!claim_agrees(*type, offer.claimed_type)) {
+    return refused(ErrorCode::file_type_mismatch, "The file's name says " + std::string(type->content_type) + " but its type says " +
+                                                      media_type(offer.claimed_type) + ".");
+  }
   if (type->kind != kind) {
-    return refused(ErrorCode::file_type_mismatch, "The file's contents are not " + std::string(type->content_type) + " as its type says.");
+    return refused(ErrorCode::file_type_mismatch, "The file's contents are not " + std::string(type->content_type) + " as its name says.");
   }
   if (policy.room_cap_bytes > 0 && policy.room_used_bytes + size > policy.room_cap_bytes) {
     return refused(ErrorCode::quota_exceeded, "This room's files are full: nothing more can be shared in it.");

@@ -807,7 +807,8 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           if (!target || !target->announced || target->user_id == self->user_id) {
             return void(outcome.problem = Problem{ErrorCode::not_reportable, "Only someone else who is in the room can be reported.", std::nullopt});
           }
-          if (auto limited = self->reports.take(now, kReportsPerWindow, kReportWindowMs, "reports")) {
+          if (report_windows_.size() >= 1000 && !report_windows_.count(self->user_id)) report_windows_.clear();  // bounded
+          if (auto limited = report_windows_[self->user_id].take(now, kReportsPerWindow, kReportWindowMs, "reports")) {
             return void(outcome.problem = std::move(limited));
           }
           out.push_back(SaveReport{self->user_id, self->display_name, target->user_id, target->display_name, m.reason,

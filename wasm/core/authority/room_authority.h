@@ -81,6 +81,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -166,7 +167,6 @@ struct Member {
   std::optional<std::int64_t> hand_raised_at;
   UseWindow reactions;
   UseWindow hand_changes;
-  UseWindow reports;
 };
 
 // Who is asking: a user as their token names them.
@@ -361,6 +361,8 @@ class RoomAuthority {
   CodeRuns runs_;  // running the room's code (code_runs.h)
   std::vector<Knock> knocking_;                        // the waiting room, in knock order
   std::vector<std::string> admitted_;                  // let in from it once: a reload does not knock again
+  // Each reporter's last reports, by user id: leaving and coming back does not start the budget over.
+  std::map<std::string, UseWindow> report_windows_;
   std::vector<std::pair<std::string, std::int64_t>> door_closed_;  // who may not knock until when (denied, left)
   void close_door_to(const std::string& user_id, std::int64_t until);
   std::int64_t last_hand_at_ = 0;  // hands go up at distinct times, so every page orders them alike

@@ -326,7 +326,7 @@ struct SendReaction {
 };
 // A report of someone in the room (a card's or a chat message's Report): why (kReportReasons), a
 // note, and the chat message it is about, if any. Stored with the last chat lines for the server's
-// operator (authority/reports.h); the room's hosts hear room:reported, without the reporter's name.
+// operator (server-stub/reports.h); the room's hosts hear room:reported, without the reporter's name.
 struct Report {
   static constexpr std::string_view type_name = "room:report";
   std::string target_user_id;

@@ -628,6 +628,8 @@ std::vector<RoomCommand> RoomClient::handle(const RoomEvent& event, std::int64_t
       reject("people are reported from a room", out);
     } else if (report->target_user_id == self_.user_id) {
       reject("you can't report yourself", out);
+    } else if (!protocol::is_id(report->target_user_id) || (report->message_id && !protocol::is_id(*report->message_id))) {
+      reject("a report names a person and a message by their ids", out);
     } else if (auto bad = protocol::check_text(protocol::TextRule::report_reason, report->reason)) {
       reject("the reason " + std::string(bad->what), out);
     } else if (auto long_note = protocol::check_text(protocol::TextRule::report_note, report->note)) {
