@@ -76,7 +76,7 @@ export function whiteboardToolbar(module, { isHost = false, onExport }) {
   let filled = false;
   const fill = button('wb-button', 'Fill shapes', icon('wb-fill'), act(() => module.setFilled(!filled)));
   const undo = button('wb-button', 'Undo (Ctrl+Z)', icon('undo'), act(() => module.undo()));
-  const redo = button('wb-button', 'Redo (Ctrl+Shift+Z)', icon('redo'), act(() => module.redo()));
+  const redo = button('wb-button', 'Redo (Ctrl+Shift+Z or Ctrl+Y)', icon('redo'), act(() => module.redo()));
   const clear = button('wb-button wb-danger', 'Clear the board for everyone', icon('trash'), act(() => module.clear()));
   clear.hidden = !isHost;
 

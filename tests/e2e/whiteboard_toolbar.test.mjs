@@ -24,7 +24,7 @@ test('every button of the toolbar has a name, and the tools\' tooltips name thei
   for (const name of ['Pen (P)', 'Eraser (E)', 'Line (L)', 'Arrow (A)', 'Rectangle (R)', 'Ellipse (O)', 'Text (T)',
     'Select and move (V)', 'Pan (the wheel zooms)', 'Laser pointer (seen by everyone, never drawn)',
     'Colour: black', 'Colour: red', 'Colour: blue', 'Width: thin', 'Width: extra thick', 'Fill shapes',
-    'Undo (Ctrl+Z)', 'Redo (Ctrl+Shift+Z)', 'Export the board']) {
+    'Undo (Ctrl+Z)', 'Redo (Ctrl+Shift+Z or Ctrl+Y)', 'Export the board']) {
     const button = toolbar.getByRole('button', { name, exact: true });
     assert.equal(await button.count(), 1, `one button named "${name}"`);
     assert.equal(await button.getAttribute('title'), name, `"${name}" has it as its tooltip`);
@@ -77,7 +77,7 @@ test('a key picks its tool and the bar shows it pressed, a swatch colours the ne
   await page.keyboard.press('Control+z');
   await eventually(async () => count(await svgOf(page), red) === 0, { what: 'Ctrl+Z to undo the red stroke' });
   assert.equal(count(await svgOf(page), /<rect /g), 1, 'the rectangle stays');
-  await eventually(async () => !(await page.getByRole('button', { name: 'Redo (Ctrl+Shift+Z)' }).isDisabled()), { what: 'redo to be offered' });
+  await eventually(async () => !(await page.getByRole('button', { name: 'Redo (Ctrl+Shift+Z or Ctrl+Y)' }).isDisabled()), { what: 'redo to be offered' });
   await page.keyboard.press('Control+Shift+Z');
   await eventually(async () => count(await svgOf(page), red) === 1, { what: 'Ctrl+Shift+Z to redo it' });
   await page.keyboard.press('Control+z');
@@ -87,7 +87,7 @@ test('a key picks its tool and the bar shows it pressed, a swatch colours the ne
   // And the bar's buttons.
   await page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click();
   await eventually(async () => count(await svgOf(page), red) === 0, { what: 'the Undo button to undo it' });
-  await page.getByRole('button', { name: 'Redo (Ctrl+Shift+Z)' }).click();
+  await page.getByRole('button', { name: 'Redo (Ctrl+Shift+Z or Ctrl+Y)' }).click();
   await eventually(async () => count(await svgOf(page), red) === 1, { what: 'the Redo button to redo it' });
   await page.context().close();
 });

@@ -1,6 +1,8 @@
 // The board's text font at a few sizes (board_font.h).
 #include "board_font.h"
 
+#include <string_view>
+
 #include <imgui.h>
 
 namespace mehfil::ui {
@@ -16,7 +18,9 @@ constexpr ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0
 }  // namespace
 
 bool load_board_font(std::string ttf) {
-  if (ttf.empty()) return false;
+  // A TrueType file starts with 0x00010000 or "true": anything else (a proxy's HTML page answering
+  // the font's address) would stop ImGui at an assertion, so the built-in font stays.
+  if (!(ttf.starts_with(std::string_view("\0\1\0\0", 4)) || ttf.starts_with("true"))) return false;
   ttf_bytes = std::move(ttf);
   ImGuiIO& io = ImGui::GetIO();
   for (std::size_t i = 0; i < std::size(kBakes); ++i) {
