@@ -65,18 +65,24 @@ test('hands go up in order and the host lowers one, a reaction reaches the other
   // A reaction: Bela claps; it floats over her tile on the host's and Cyrus's pages.
   const heard = (page) => page.evaluate(() => new Promise((resolve) => window.call.on('reaction', resolve)));
   const hostHeard = heard(host);
+  // Watched from before the click, and read at once: a reaction is gone after 3.6 s, which a busy
+  // machine's checks and screenshots could outlast.
+  const floating = host.locator('.tile .mf-reaction').first();
+  const hostSaw = floating.waitFor({ timeout: 15000 }).then(async () => {
+    const seen = await floating.evaluate((node) => ({ text: node.textContent, peer: node.closest('.tile')?.dataset.peer }));
+    await screenshot(host, 'reaction-desktop');
+    return seen;
+  });
+  const cyrusSaw = cyrus.locator('.tile .mf-reaction').first().waitFor({ timeout: 15000 }).then(() => screenshot(cyrus, 'reaction-phone'));
   await bela.getByRole('button', { name: 'Send a reaction' }).click();
   await screenshot(bela, 'reaction-picker-desktop-dark');
   await bela.getByRole('button', { name: 'React with applause' }).click();
   assert.equal((await hostHeard).emoji, '👏');
-  const floating = host.locator('.tile .mf-reaction').first();
-  await floating.waitFor({ timeout: 5000 });
-  assert.equal(await floating.textContent(), '👏');
+  const seen = await hostSaw;
+  assert.equal(seen.text, '👏');
   const belaPeer = await host.evaluate(() => window.call.participants().find((p) => p.display_name === 'Bela').peer_id);
-  assert.equal(await floating.evaluate((node) => node.closest('.tile').dataset.peer), belaPeer, 'the reaction floats over the sender\'s tile');
-  await screenshot(host, 'reaction-desktop');
-  await cyrus.locator('.tile .mf-reaction').first().waitFor({ timeout: 5000 });
-  await screenshot(cyrus, 'reaction-phone');
+  assert.equal(seen.peer, belaPeer, 'the reaction floats over the sender\'s tile');
+  await cyrusSaw;
 
   // Mute all: everyone's microphone but the host's goes off.
   for (const page of [bela, cyrus]) assert.equal(await page.evaluate(() => window.call.self().audio), true);
