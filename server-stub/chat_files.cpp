@@ -81,7 +81,10 @@ void ChatFiles::keep(const std::string& user_id, const std::string& room_code, C
                      std::function<void(ChatFileKept)> done) {
   authority::ChatFilePolicy policy = policy_;
   // Files still on their way count too: four at once must not each fit in the same room left.
-  if (policy.room_cap_bytes > 0) policy.room_used_bytes = store_.room_chat_file_bytes(room_code) + incoming_bytes_[room_code];
+  if (policy.room_cap_bytes > 0) {
+    const auto incoming = incoming_bytes_.find(room_code);
+    policy.room_used_bytes = store_.room_chat_file_bytes(room_code) + (incoming == incoming_bytes_.end() ? 0 : incoming->second);
+  }
   const auto checked = authority::check_chat_file({upload.name, upload.claimed_type, upload.bytes}, policy);
   if (const auto* refused = std::get_if<authority::Problem>(&checked)) return done(*refused);
   const authority::ChatFileType type = std::get<authority::ChatFileType>(checked);
