@@ -1195,7 +1195,7 @@ TEST_CASE("Only someone in the room shares a file in its chat, and only while ch
   CHECK(room.rules.may_fetch_file("ana")->code == ErrorCode::not_member);
 }
 
-TEST_CASE("A member reports someone else here: it is saved and the hosts but the one reported hear of it, without the reporter; five in ten minutes, kept through leaving") {
+TEST_CASE("A member reports someone else here: it is saved and the hosts but the one reported hear of it, without the reporter, five in ten minutes, kept through leaving") {
   Room room;
   for (const auto& [who, conn] : {std::pair{"ana", 1}, {"ben", 2}, {"cy", 3}}) REQUIRE(code_of(room.join(who, conn)) == "admitted");
   mehfil::protocol::client::MakeCohost cohost{"ben"};
