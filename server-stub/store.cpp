@@ -1,5 +1,5 @@
 // SQLite storage for the server (store.h): the schema and its migrations, users, rooms, members, the
-// whiteboard and chat. People outside rooms (friends, the call history, invites) are store_people.cpp.
+// whiteboard. The chat is store_chat.cpp; people outside rooms (friends, the call history, invites) are store_people.cpp.
 #include "store.h"
 
 #include <sqlite3.h>
@@ -554,50 +554,6 @@ void Store::save_whiteboard_elements(const std::string& room_code,
           .run();
     }
   });
-}
-
-void Store::insert_chat(const ChatRecord& c, int keep_newest) {
-  transaction([&] {
-    if (c.file) {
-      const auto& f = *c.file;
-      Statement(*this, "INSERT INTO chat_files (file_id, room_code, uploader_user_id, name, content_type, is_image, size, "
-                     "width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .bind(f.file_id).bind(c.room_code).bind(c.from_user_id).bind(f.name).bind(f.content_type).bind(f.image ? 1 : 0)
-          .bind(f.size).bind(f.width).bind(f.height).bind(c.sent_at)
-          .run();
-    }
-    Statement(*this, "INSERT INTO chat_messages (id, room_code, from_user_id, display_name, text, sent_at, client_msg_id, file_id) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(c.id).bind(c.room_code).bind(c.from_user_id).bind(c.display_name).bind(c.text).bind(c.sent_at)
-        .bind(c.client_msg_id).bind(c.file ? std::optional<std::string>(c.file->file_id) : std::nullopt)
-        .run();
-    // rowids grow with every insert, so "older than the keep_newest-th newest row" is one range.
-    Statement(*this, "DELETE FROM chat_messages WHERE room_code = ? AND rowid <= (SELECT rowid FROM chat_messages "
-                   "WHERE room_code = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)")
-        .bind(c.room_code).bind(c.room_code).bind(keep_newest)
-        .run();
-  });
-}
-
-std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit) {
-  // A message whose file row is gone is left out (a room's files go when it ends, and its messages
-  // are then emptied: delete_chat_files).
-  Statement query(*this, "SELECT m.id, m.room_code, m.from_user_id, m.display_name, m.text, m.sent_at, m.client_msg_id, "
-                       "m.file_id, f.name, f.size, f.content_type, f.is_image, f.width, f.height FROM "
-                       "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) m "
-                       "LEFT JOIN chat_files f ON f.file_id = m.file_id "
-                       "WHERE m.file_id IS NULL OR f.file_id IS NOT NULL ORDER BY m.sent_at ASC, m.row ASC");
-  query.bind(room_code).bind(limit);
-  std::vector<ChatRecord> messages;
-  while (query.step()) {
-    ChatRecord m{query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), query.text(6), std::nullopt};
-    if (query.optional_text(7)) {
-      m.file = protocol::server::ChatFile{query.text(7), query.text(8), query.integer(9), query.text(10), query.integer(11) != 0,
-                                          static_cast<int>(query.integer(12)), static_cast<int>(query.integer(13))};
-    }
-    messages.push_back(std::move(m));
-  }
-  return messages;
 }
 
 }  // namespace mehfil::server

@@ -363,7 +363,7 @@ class Store {
   std::vector<ReportRecord> reports(bool all, int limit);
   bool resolve_report(const std::string& report_id, const std::string& resolution, std::int64_t now);
 
-  // Files shared in chat (chat_files.h; store_chat_files.cpp).
+  // Files shared in chat (chat_files.h; store_chat.cpp).
   std::optional<protocol::server::ChatFile> find_chat_file(const std::string& room_code, const std::string& file_id);
   std::int64_t room_chat_file_bytes(const std::string& room_code);
   void delete_chat_files(const std::string& room_code);
