@@ -47,9 +47,7 @@ export class RoomRecorder {
 
   start() {
     if (this.#recorder) return;
-    this.#draw();
-    // A timer, not requestAnimationFrame: the recording goes on while the tab is in the background.
-    this.#timer = setInterval(() => this.#draw(), 1000 / this.#fps);
+    this.#drawAndSchedule();
     const context = new AudioContext();
     this.#audio = { context, destination: context.createMediaStreamDestination(), sources: new Map() };
     this.#mixAudio();
@@ -70,7 +68,8 @@ export class RoomRecorder {
   // Resolves once the last chunk was handed out.
   async stop() {
     if (!this.#recorder) return;
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
+    this.#timer = null;
     if (this.#recorder.state !== 'inactive') this.#recorder.stop();
     await this.#stopped;
     for (const track of this.#recorder.stream.getTracks()) track.stop();
@@ -93,6 +92,17 @@ export class RoomRecorder {
       node.connect(destination);
       sources.set(track, node);
     }
+  }
+
+  // A timer, not requestAnimationFrame: the recording goes on while the tab is in the background.
+  // A frame that took more than half its time (a machine whose browser draws video in software)
+  // leaves the page as long again before the next one: the file gets fewer frames, and the page
+  // keeps half its main thread for the call and the uploads, without which the recording is lost.
+  #drawAndSchedule() {
+    const started = performance.now();
+    this.#draw();
+    const spent = performance.now() - started;
+    this.#timer = setTimeout(() => { if (this.#timer !== null) this.#drawAndSchedule(); }, Math.max(1000 / this.#fps - spent, spent));
   }
 
   #draw() {

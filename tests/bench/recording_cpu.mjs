@@ -41,6 +41,9 @@ const { startServer, launchChromium, createRoom, eventually } = await import('..
 const { lightCall, join, allVideosPlaying } = await import('../e2e/call_support.mjs');
 
 const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+// Each step with the seconds since the start: a run that stalls says where.
+const began = performance.now();
+const step = (what) => console.log(`[${((performance.now() - began) / 1000).toFixed(1)} s] ${what}`);
 
 // Starts the recording from the host's page and waits until the room records. The request goes
 // once more if nothing happened in 10 s (a busy host's socket may have been reconnecting); a page
@@ -130,12 +133,15 @@ try {
   for (const [i, name] of PEOPLE.entries()) {
     pages.push(await (i === 0 ? lightCall(hostWorld, room.code, name, 0, room.hostToken) : lightCall(othersWorld, room.code, name, i * 60)));
   }
+  step('six pages open');
   for (const page of pages) {
     const state = await join(page);
     if (state !== 'in_room') throw new Error(`a page joined as ${state}`);
   }
+  step('everyone joined');
   const host = pages[0];
   await allVideosPlaying(host, PEOPLE.length, { timeout: 60000 });
+  step('the host sees every video play');
   await wait(quick ? 2000 : 5000); // the calls' encoders settle on their bitrates
   const cdp = await host.context().newCDPSession(host);
   await cdp.send('Performance.enable');
@@ -147,18 +153,21 @@ try {
 
   // recording: the host's page records the room, measured from the moment it records
   await startRecording(host);
+  step('recording');
   const started = Date.now();
   before = await sample(cdp);
   await wait(windowMs);
   recording = since(before, await sample(cdp));
   await host.evaluate(() => window.call.stopRecording());
   const recordedFor = (Date.now() - started) / 1000;
+  step('stopped');
 
   // the finished file: its video frames against its duration at 30 fps
   const finished = await eventually(async () => {
     const [newest] = await host.evaluate(() => window.call.recordings());
     return newest && (newest.state === 'ready' || newest.state === 'failed') ? newest : false;
   }, { timeout: 60000, what: 'the recording to be finished' });
+  step(`the server says the recording is ${finished.state}`);
   if (finished.state === 'failed') throw Object.assign(new Error('the server could not finish the recording (its log says why)'), { lost: true });
   const response = await fetch(finished.url);
   if (response.status !== 200) throw new Error(`downloading the recording: HTTP ${response.status}`);
@@ -172,9 +181,17 @@ try {
 } catch (error) {
   failure = error;
 } finally {
-  for (const { browser } of [hostBrowser, othersBrowser]) {
-    for (const context of browser.contexts()) await context.close().catch(() => {});
-    await browser.close();
+  // A Chromium too busy to close in 20 s is killed: the figures are taken, and a stuck close must
+  // not turn a result into a timeout.
+  for (const { browser, pid } of [hostBrowser, othersBrowser]) {
+    const closed = (async () => {
+      for (const context of browser.contexts()) await context.close().catch(() => {});
+      await browser.close();
+    })();
+    if (!await Promise.race([closed.then(() => true), wait(20000).then(() => false)])) {
+      step(`a Chromium did not close in 20 s: killed`);
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
+    }
   }
   await server.close();
   rmSync(scratch, { recursive: true, force: true });
