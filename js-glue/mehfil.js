@@ -26,8 +26,8 @@ import { Emitter, mehfilError } from './emitter.js';
 import { guestSession, restCall } from './rest-client.js';
 import { CallFrame } from './call-frame.js';
 import { roomElement } from './mehfil-element.js';
-import { CoreDriver, now, randomId } from './core-driver.js';
-import { inStageOrder, publicParticipant } from './participants.js';
+import { CoreDriver, now } from './core-driver.js';
+import { connectionRows, inStageOrder, publicParticipant, publicRoom, publicSelf } from './participants.js';
 import { JoinOutcome } from './join-outcome.js';
 import { ring, onIncomingCall } from './ring.js';
 import { onInvite } from './invites.js';
@@ -35,7 +35,7 @@ import { ringHere } from './ring-here.js';
 import { CallRecorder } from './call-recorder.js';
 import { roomRecordings } from './recordings.js';
 import { SpeakerVerdict } from './speaker-verdict.js';
-import { uploadChatFile, chatFileUrl, forgetChatFiles } from './chat-files.js';
+import { CallChat } from './call-chat.js';
 
 const VERSION = '0.1.0';
 const DEBUG = Symbol.for('mehfil.debug');
@@ -79,7 +79,10 @@ class Call extends Emitter {
   #snapshot = null;
   #participants = []; // the others, as the core last applied them, in join order
   #knocking = [];     // who waits at the door (the host and co-hosts hear it), in knock order
-  #chat = [];
+  #chat = new CallChat({
+    feed: (event) => this.#driver.feed(event), server: () => this.#options.server, token: () => this.#token,
+    roomCode: () => this.room()?.room_code ?? '', emit: (name, detail) => this.emit(name, detail),
+  });
   #speakers = new SpeakerVerdict(this.#core, {
     changed: () => this.#render(),
     activeChanged: (peerId) => {
@@ -241,13 +244,7 @@ class Call extends Emitter {
 
   // Per person in the call: how the link to them is doing (the core's LinkReport), for the
   // "Connection info" panel. Also sent as the `connection-stats` event every 2 s.
-  connectionStats() {
-    return this.#participants.map((p) => ({
-      user_id: p.user_id, peer_id: p.peer_id, display_name: p.display_name,
-      link_state: this.#snapshot?.links?.[p.peer_id]?.state ?? null,
-      ...this.#links.report(p.peer_id),
-    }));
-  }
+  connectionStats() { return connectionRows(this.#participants, this.#snapshot, this.#links); }
 
   async #sampleLinks() {
     const reports = await this.#links.refresh(this.#peers, this.#core, now);
@@ -259,37 +256,13 @@ class Call extends Emitter {
   // Everyone in the room, self included, in the stage's order (those who were here before us first).
   participants() { return inStageOrder(this.#core.stage(), this.self(), this.#participants, this.#speakers.speaking); }
 
-  self() {
-    const self = this.#snapshot?.self;
-    if (!self) return null;
-    return {
-      user_id: self.user_id, peer_id: self.peer_id, display_name: self.display_name,
-      is_host: !!this.#snapshot.role?.is_host, is_cohost: !!this.#snapshot.role?.is_cohost,
-      audio: this.#media.sendsAudio, video: this.#media.sendsVideo, screen: !!this.#media.screen,
-      is_local: true, speaking: this.#speakers.speaking.has(self.peer_id), hand_raised_at: self.hand_raised_at ?? null,
-    };
-  }
+  self() { return publicSelf(this.#snapshot, this.#media, this.#speakers.speaking); }
+  room() { return publicRoom(this.#snapshot, this.#options.server); }
 
-  room() {
-    const room = this.#snapshot?.room;
-    if (!room) return null;
-    return { ...room, settings: { ...room.settings }, link: new URL(`/room/${room.room_code}`, this.#options.server).href };
-  }
-
-  chat() { return this.#chat.map((m) => ({ ...m })); }
-
-  sendChat(text) {
-    const body = String(text ?? '').trim();
-    if (body) this.#driver.feed({ type: 'chat', text: body, client_msg_id: randomId() });
-  }
-
-  shareFile(file, { onProgress, signal } = {}) {
-    return uploadChatFile({ server: this.#options.server, token: this.#token, roomCode: this.room()?.room_code ?? '', file,
-      clientMsgId: randomId(), onProgress, signal });
-  }
-  chatFileUrl(fileId, { thumbnail = false } = {}) {
-    return chatFileUrl({ server: this.#options.server, token: this.#token, roomCode: this.room()?.room_code ?? '', fileId, thumbnail });
-  }
+  chat() { return this.#chat.list(); }
+  sendChat(text) { this.#chat.send(text); }
+  shareFile(file, options) { return this.#chat.shareFile(file, options); }
+  chatFileUrl(fileId, options) { return this.#chat.fileUrl(fileId, options); }
 
   canManage() { return !!(this.#snapshot?.role?.is_host || this.#snapshot?.role?.is_cohost); }
   // Whether the room lets this user start a screen share (the core's rule; the server enforces it).
@@ -399,7 +372,7 @@ class Call extends Emitter {
       case 'friend': this.#friends.set(c.user_id, c.relation); break;
       case 'board-ops': case 'board-cursor': case 'code-update': case 'code-cursor': case 'code-running': case 'code-output': case 'code-compact':
         this.#tools.command(c); break;
-      case 'chat': this.#appendChat(c.message); break;
+      case 'chat': this.#chat.append(c.message); break;
       case 'mute-microphone': this.setLocalAudio(false); break;
       case 'reported': this.emit('reported', { user_id: c.user_id, display_name: c.display_name, reason: c.reason }); break;
       case 'reaction': this.#tiles.react(c.peer_id, c.emoji); this.emit('reaction', { user_id: c.user_id, emoji: c.emoji }); break;
@@ -453,7 +426,7 @@ class Call extends Emitter {
     }
     if (END_STATES.has(state)) {
       this.#links.stopHeartbeat();
-      forgetChatFiles();
+      this.#chat.ended();
       this.#frame.banner.hidden = true;
       // Gave up reconnecting: the camera stays open for Reconnect; leave() or destroy() closes it.
       if (state !== 'left' && this.#join.screenName !== 'connection_lost') this.#stopLocalMedia();
@@ -496,7 +469,7 @@ class Call extends Emitter {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // participants, chat
+  // participants
 
   // The core names who came, went and changed (the first list after joining names nobody).
   #applyParticipants({ participants, joined, left, updated }) {
@@ -504,12 +477,6 @@ class Call extends Emitter {
     for (const p of joined) this.emit('participant-joined', publicParticipant(p, false, this.#speakers.speaking));
     for (const p of updated) this.emit('participant-updated', publicParticipant(p, false, this.#speakers.speaking));
     for (const p of left) this.emit('participant-left', { user_id: p.user_id, peer_id: p.peer_id });
-  }
-
-  #appendChat(message) {
-    this.#chat.push(message);
-    if (this.#chat.length > 500) this.#chat.shift();
-    this.emit('chat-message', { ...message });
   }
 
   // ---------------------------------------------------------------------------------------------
