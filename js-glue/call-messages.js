@@ -51,6 +51,7 @@ export function toastText(kind, detail, nameOf) {
     case 'friend_sent': return `Friend request sent to ${nameOf(detail) || 'them'}`;
     case 'now_friends': return `You and ${detail} are now friends`;
     case 'recording': return { recording: 'This call is being recorded.', paused: 'Recording paused.', off: 'Recording stopped.' }[detail] ?? '';
+    case 'report_sent': return `Report sent. ${nameOf(detail) || 'They'} won't be told who reported them.`;
     case 'invites_sent': return detail === '1' ? 'Invite sent' : `Invites sent to ${detail} friends`;
     case 'room_ending': {
       const minutes = Math.max(1, Math.round((Number(detail) - Date.now()) / 60_000));

@@ -233,7 +233,7 @@ export function mountCallUi({ root, call, stage }) {
     okButton.focus();
   }
   call.__confirm = confirmAsk; // cards use the same dialog (createTileCard gets only the call)
-  const reporting = reportDialog(call, { toast });
+  const reporting = reportDialog(call);
   call.__report = reporting.open;  // a card's and a chat message's Report
 
   // bottom bar
@@ -450,7 +450,7 @@ export function mountCallUi({ root, call, stage }) {
   const reasonWords = { harassment: 'harassment', hate: 'hate speech', sexual: 'sexual or violent content', spam: 'spam', other: 'something else' };
   on('reported', ({ display_name: name, reason }) => toast(`${name} was reported for ${reasonWords[reason] ?? reason}`));
   on('error', ({ code, message }) => {
-    if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host', 'not_reportable'].includes(code)) toast(message);
+    if (['camera_denied', 'microphone_denied', 'not_allowed', 'rate_limited', 'not_host', 'not_reportable', 'storage_full', 'internal'].includes(code)) toast(message);
   });
   on('knock', (knock) => {
     door.update(knock);

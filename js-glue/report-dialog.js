@@ -1,9 +1,10 @@
 // "Report" on a person's card or a chat message: a dialog asking why (the core's REPORT_REASONS,
 // in words) and what happened, then room:report through the core. The server stores it for its
 // operator with the chat before it, and tells the room's hosts without saying who reported
-// (authority/room_authority.h); whether the report is taken is the server's answer (an 'error'
-// event when not: not_reportable, rate_limited).
-//   reportDialog(call, {toast}) -> {element, open({user_id, display_name, message_id?})}
+// (authority/room_authority.h). Whether the report was taken is the server's answer: "Report sent"
+// is the core's toast on room:report-taken, and a refusal is an 'error' event (not_reportable,
+// rate_limited), both shown by call-ui.js.
+//   reportDialog(call) -> {element, open({user_id, display_name, message_id?})}
 import { REPORT_REASONS } from './mehfil-core.mjs';
 import { el, textButton } from './dom.js';
 
@@ -15,7 +16,7 @@ const REASON_WORDS = {
   other: 'Something else',
 };
 
-export function reportDialog(call, { toast }) {
+export function reportDialog(call) {
   const element = el('dialog', { className: 'mf-dialog mf-report' });
   element.setAttribute('aria-label', 'Report');
   element.addEventListener('click', (event) => { if (event.target === element) element.close(); });
@@ -31,8 +32,7 @@ export function reportDialog(call, { toast }) {
     const send = textButton('Send report', () => {
       const reason = reasons.querySelector('input:checked')?.value ?? 'other';
       element.close();
-      const refused = call.report(userId, { reason, note: note.value.trim(), messageId });
-      if (!refused) toast(`Report sent. ${name} won't be told who reported them.`);
+      call.report(userId, { reason, note: note.value.trim(), messageId });
     }, 'mf-button mf-button-danger', 'flag');
     element.replaceChildren(el('div', { className: 'mf-modal-card' }, heading,
       el('p', { className: 'mf-muted' }, 'The site\'s moderators see the report with the recent chat. The room\'s hosts are told, but not by whom.'),

@@ -67,6 +67,23 @@ test('a card\'s and a chat message\'s Report reach the admin list with the chat,
   assert.equal(fromChat.context.find((line) => line.message_id === fromChat.message_id)?.text, 'cheap followers at example.org, DM me');
   await assert.rejects(restCall(world.server.url, '/api/admin/reports', { token: room.hostToken }), { code: 'not_admin' });
 
+  // "Report sent" is the server's answer: three more are each said once they are kept, and a sixth
+  // in ten minutes is refused (rate_limited) and never said to be sent.
+  const belasAnswers = await bela.evaluate(async () => {
+    const seen = [];
+    window.call.on('toast', ({ kind }) => { if (kind === 'report_sent') seen.push('sent'); });
+    window.call.on('error', ({ code }) => seen.push(code));
+    const cyrusId = window.call.participants().find((p) => p.display_name === 'Cyrus').user_id;
+    const settle = () => new Promise((resolve) => { setTimeout(resolve, 400); });
+    for (let i = 0; i < 4; ++i) {
+      window.call.report(cyrusId, { reason: 'spam' });
+      await settle();
+    }
+    await settle();
+    return seen;
+  });
+  assert.deepEqual(belasAnswers, ['sent', 'sent', 'sent', 'rate_limited']);
+
   // The one reported heard nothing; on a phone, someone else's Report is on the card too.
   assert.ok(!(await toasts(cyrus)).some((t) => t.includes('reported')), 'Cyrus is not told');
   await card(cyrus, 'Bela').click();

@@ -2,6 +2,7 @@
 // report is stored with the chat before it, the hosts hear of it without the reporter's name, and
 // the operator lists and resolves it with an admin key and on the command line; reports of people
 // not here, of oneself, with a made-up reason, and too many, are refused; no admin key, no list.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -32,13 +33,14 @@ std::string make_key(const std::string& db, const std::string& name, bool admin)
   return secret.size() > 1 ? secret[1].str() : "";
 }
 
-// The answer to a request with an id: "ack" or the error's code.
-std::string answer(WsClient& socket, json message, const std::string& id) {
+// The answer to a request with an id: "ack" or the error's code. `before`: the frames that came first.
+std::string answer(WsClient& socket, json message, const std::string& id, std::vector<json>* before = nullptr) {
   message["id"] = id;
   socket.send(message);
   for (int i = 0; i < 20; ++i) {
     const auto frame = socket.receive();
     if (!frame) return "timeout";
+    if (before) before->push_back(*frame);
     if ((*frame)["type"] == "ack" && (*frame).value("id", "") == id) return "ack";
     if ((*frame)["type"] == "error" && (*frame).value("ref", "") == id) return (*frame)["code"].get<std::string>();
   }
@@ -47,7 +49,7 @@ std::string answer(WsClient& socket, json message, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("A report is stored with the chat before it, the hosts hear of it without the reporter's name, and the operator lists and resolves it") {
+TEST_CASE("A report is stored with the chat before it, the hosts hear of it without the reporter's name, the reporter hears it was kept, and the operator lists and resolves it") {
   ServerProcess server;
   const auto port = server.port();
   const User ann = new_user(port, "Ann"), bob = new_user(port, "Bob"), cy = new_user(port, "Cy"), dee = new_user(port, "Dee");
@@ -62,7 +64,12 @@ TEST_CASE("A report is stored with the chat before it, the hosts hear of it with
 
   const json report = {{"type", "room:report"}, {"target_user_id", bob.user_id}, {"reason", "spam"},
                        {"note", "the same link again"}, {"message_id", message_id}};
-  REQUIRE(answer(cy_socket, report, "r1") == "ack");
+  std::vector<json> to_cy;
+  REQUIRE(answer(cy_socket, report, "r1", &to_cy) == "ack");
+  // The reporter hears that it was kept (the page says "Report sent" only then).
+  const auto taken = std::find_if(to_cy.begin(), to_cy.end(), [](const json& f) { return f["type"] == "room:report-taken"; });
+  REQUIRE(taken != to_cy.end());
+  CHECK((*taken)["target_user_id"] == bob.user_id);
   const auto told = ann_socket.receive_type("room:reported");
   REQUIRE(told);
   CHECK((*told)["target_user_id"] == bob.user_id);
@@ -74,7 +81,9 @@ TEST_CASE("A report is stored with the chat before it, the hosts hear of it with
 
   // Refused, and nothing stored: someone not here, oneself, a made-up reason, a long note.
   REQUIRE(dee_socket.join(new_room(port, dee))["type"] == "room:joined");
-  CHECK(answer(cy_socket, {{"type", "room:report"}, {"target_user_id", dee.user_id}, {"reason", "spam"}}, "r2") == "not_reportable");
+  to_cy.clear();
+  CHECK(answer(cy_socket, {{"type", "room:report"}, {"target_user_id", dee.user_id}, {"reason", "spam"}}, "r2", &to_cy) == "not_reportable");
+  CHECK(std::none_of(to_cy.begin(), to_cy.end(), [](const json& f) { return f["type"] == "room:report-taken"; }));
   CHECK(answer(cy_socket, {{"type", "room:report"}, {"target_user_id", cy.user_id}, {"reason", "spam"}}, "r3") == "not_reportable");
   CHECK(answer(cy_socket, {{"type", "room:report"}, {"target_user_id", bob.user_id}, {"reason", "rude"}}, "r4") == "bad_request");
   CHECK(answer(cy_socket, {{"type", "room:report"}, {"target_user_id", bob.user_id}, {"reason", "other"}, {"note", std::string(501, 'x')}},

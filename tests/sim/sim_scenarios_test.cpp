@@ -557,7 +557,7 @@ TEST_CASE("The host's REST reservation runs out before the host's socket comes: 
                 }});
 }
 
-TEST_CASE("Reports made while sockets drop: each one of someone here is kept and reaches the host, never the one reported or anyone else, and a flood is cut off") {
+TEST_CASE("Reports made while sockets drop: each one of someone here is kept and reaches the host, never the one reported or anyone else, a flood is cut off, and Report sent is said only of a kept one") {
   run_scenario({18, [](SimWorld& world) {
                   const int count = static_cast<int>(world.rng().between(3, 7));
                   world.add_clients(count);
@@ -592,6 +592,15 @@ TEST_CASE("Reports made while sockets drop: each one of someone here is kept and
                   for (int i = 1; i < world.client_count(); ++i) {
                     if (!world.client(i).reported.empty()) note(problems, i, "a member who is no host heard of a report");
                   }
+                  // room:report-taken comes only for a kept report (a socket that dropped may lose it).
+                  std::size_t said = 0;
+                  for (int i = 0; i < world.client_count(); ++i) {
+                    const auto& toasts = world.client(i).toasts;
+                    const auto sent = static_cast<int>(std::count(toasts.begin(), toasts.end(), Toast::report_sent));
+                    said += static_cast<std::size_t>(sent);
+                    if (sent > by_reporter[world.client(i).user_id]) note(problems, i, "told Report sent of a report not kept");
+                  }
+                  if (!reports.empty() && said == 0) note(problems, 0, "nobody was told Report sent");
                   return problems;
                 }});
 }

@@ -1195,7 +1195,7 @@ TEST_CASE("Only someone in the room shares a file in its chat, and only while ch
   CHECK(room.rules.may_fetch_file("ana")->code == ErrorCode::not_member);
 }
 
-TEST_CASE("A member reports someone else here: it is saved and the hosts but the one reported hear of it, without the reporter, five in ten minutes, kept through leaving") {
+TEST_CASE("A member reports someone else here: it is saved, the hosts but the one reported hear of it without the reporter, the reporter hears it was taken, five in ten minutes, kept through leaving") {
   Room room;
   for (const auto& [who, conn] : {std::pair{"ana", 1}, {"ben", 2}, {"cy", 3}}) REQUIRE(code_of(room.join(who, conn)) == "admitted");
   mehfil::protocol::client::MakeCohost cohost{"ben"};
@@ -1203,11 +1203,14 @@ TEST_CASE("A member reports someone else here: it is saved and the hosts but the
   const mehfil::protocol::client::Report about_ben{"ben", "spam", "the same link", "m1"};
   const Outcome reported = room.send(3, "cy", about_ben);
   REQUIRE_FALSE(reported.problem);
-  CHECK(lines(reported) == std::vector<std::string>{"report ben by cy", "c1 room:reported"});  // ben is a co-host, but the one reported
+  // ben is a co-host, but the one reported; cy hears only that the report was taken
+  CHECK(lines(reported) == std::vector<std::string>{"report ben by cy", "c1 room:reported", "c3 room:report-taken"});
   const auto* told = std::get_if<Deliver>(&reported.effects[1]);
   REQUIRE(told);
   CHECK(std::get<mehfil::protocol::server::Reported>(told->message) ==
         mehfil::protocol::server::Reported{"Room2345", "ben", "ben name", "spam"});
+  CHECK(std::get<mehfil::protocol::server::ReportTaken>(std::get<Deliver>(reported.effects[2]).message) ==
+        mehfil::protocol::server::ReportTaken{"Room2345", "ben"});
 
   CHECK(code_of(room.send(3, "cy", mehfil::protocol::client::Report{"cy", "spam", {}, {}})) == "not_reportable");
   CHECK(code_of(room.send(3, "cy", mehfil::protocol::client::Report{"dee", "spam", {}, {}})) == "not_reportable");

@@ -88,6 +88,7 @@ inline std::vector<ServerMessage> every_server_message() {
       server::HostAction{server::HostActionKind::kick, "u_jose", "u_amira"},
       server::Reaction{"Ab3kP9xz", "u_jose", "p-jose-1", "\u2764\uFE0F"},
       server::Reported{"Ab3kP9xz", "u_jose", "José", "harassment"},
+      server::ReportTaken{"Ab3kP9xz", "u_jose"},
       server::Waiting{"Ab3kP9xz", "Friday standup"},
       server::Knock{"Ab3kP9xz", {{"u_jose", "José", 1718000000456}, {"u_ben", "Ben", 1718000000789}}},
       server::HostAway{"Ab3kP9xz", "u_amira"},

@@ -471,6 +471,23 @@ TEST_CASE("Send Invites in an open room sends room:invite, and room:invites-sent
   CHECK(first_of<ShowToast>(told).detail == "2");
 }
 
+TEST_CASE("Report sends room:report, and only room:report-taken says it was sent, as a toast naming who was reported") {
+  RoomClient room;
+  room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);
+  room.handle(SocketOpened{}, 10);
+  receive(room, snapshot("5", {person("1")}), 20);
+  REQUIRE(room.state() == RoomState::in_room);
+  const auto out = room.handle(ReportMember{"u1", "spam", "the same link", std::nullopt}, 30);
+  const auto sent = std::get<client::Report>(first_of<SendMessage>(out).message);
+  CHECK(sent.target_user_id == "u1");
+  CHECK(sent.reason == "spam");
+  CHECK(count_of<ShowToast>(out) == 0);  // nothing is said before the server answers
+  CHECK(count_of<Rejected>(room.handle(ReportMember{"u5", "spam", "", std::nullopt}, 35)) == 1);  // ourselves
+  const auto told = receive(room, server::ReportTaken{"AbCdEf23", "u1"}, 40);
+  CHECK(first_of<ShowToast>(told).kind == Toast::report_sent);
+  CHECK(first_of<ShowToast>(told).detail == "u1");
+}
+
 TEST_CASE("A 1:1 call's room invites nobody until Add people opens it up") {
   RoomClient room;
   room.handle(Join{"AbCdEf23", "User 5", std::nullopt}, 0);

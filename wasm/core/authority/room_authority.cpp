@@ -814,12 +814,13 @@ Outcome RoomAuthority::message(ConnId conn, const Actor& actor, const protocol::
           out.push_back(SaveReport{self->user_id, self->display_name, target->user_id, target->display_name, m.reason,
                                    m.note.value_or(""), m.message_id});
           std::vector<ConnId> hosts;
-          for (const ConnId conn : managers()) {
-            if (conn != target->conn) hosts.push_back(conn);
+          for (const ConnId manager : managers()) {
+            if (manager != target->conn) hosts.push_back(manager);
           }
           if (!hosts.empty()) {
             out.push_back(Deliver{std::move(hosts), srv::Reported{facts_.room_code, target->user_id, target->display_name, m.reason}});
           }
+          out.push_back(Deliver{{self->conn}, srv::ReportTaken{facts_.room_code, target->user_id}});
         } else if constexpr (std::is_same_v<T, cli::MuteAll>) {
           power(Power::mute_all);
         } else if constexpr (std::is_same_v<T, cli::Admit>) {

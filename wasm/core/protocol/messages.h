@@ -528,6 +528,14 @@ struct Reported {
   std::string reason;
   friend bool operator==(const Reported&, const Reported&) = default;
 };
+// To the one who reported: the report was kept (the room's hosts were told). Only then does the page
+// say "Report sent"; a refused report gets an error instead.
+struct ReportTaken {
+  static constexpr std::string_view type_name = "room:report-taken";
+  std::string room_code;
+  std::string target_user_id;
+  friend bool operator==(const ReportTaken&, const ReportTaken&) = default;
+};
 // Someone's reaction, to everyone in the room (the sender too): shown for a few seconds, then gone.
 struct Reaction {
   static constexpr std::string_view type_name = "room:reaction";
@@ -790,7 +798,7 @@ struct ErrorReply {
 
 using ServerMessage =
     std::variant<server::Hello, server::IceServers, server::Ack, server::RoomJoined, server::ParticipantJoined,
-                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::Reported, server::Waiting, server::Knock, server::HostAway,
+                 server::ParticipantLeft, server::ParticipantUpdated, server::HostAction, server::Reaction, server::Reported, server::ReportTaken, server::Waiting, server::Knock, server::HostAway,
                  server::HostChanged, server::FriendUpdate, server::FriendPresence,
                  server::SettingsChanged, server::RoomEnding, server::RoomClosed, server::SignalOffer, server::SignalAnswer,
                  server::SignalIce, server::ChatMessage, server::WhiteboardOps, server::WhiteboardCursor, server::CodeUpdates,

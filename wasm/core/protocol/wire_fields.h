@@ -218,6 +218,13 @@ void fields(F& f, M& m) {
 }
 
 template <class F, class M>
+  requires one_of<M, server::ReportTaken>
+void fields(F& f, M& m) {
+  f.text("room_code", m.room_code, TextRule::room_code);
+  f.text("target_user_id", m.target_user_id, TextRule::id);
+}
+
+template <class F, class M>
   requires one_of<M, server::Reaction>
 void fields(F& f, M& m) {
   f.text("room_code", m.room_code, TextRule::room_code);

@@ -44,6 +44,7 @@ std::string_view to_string(Toast toast) {
     case Toast::friend_request: return "friend_request";
     case Toast::now_friends: return "now_friends";
     case Toast::invites_sent: return "invites_sent";
+    case Toast::report_sent: return "report_sent";
     case Toast::recording: return "recording";
     case Toast::room_ending: return "room_ending";
   }
@@ -419,6 +420,8 @@ void RoomClient::on_server(const protocol::ServerMessage& message, std::int64_t 
     out.push_back(ShowReaction{reaction->from_user_id, reaction->peer_id, reaction->emoji});
   } else if (const auto* reported = std::get_if<server::Reported>(&message)) {
     out.push_back(ShowReported{reported->target_user_id, reported->target_name, reported->reason});
+  } else if (const auto* taken = std::get_if<server::ReportTaken>(&message)) {
+    out.push_back(ShowToast{Toast::report_sent, taken->target_user_id});
   } else if (const auto* action = std::get_if<server::HostAction>(&message)) {
     if (action->target_user_id == self_.user_id) {
       if (action->action == protocol::server::HostActionKind::kick) {

@@ -65,6 +65,7 @@
 //   in_room...       room:reaction                           → (unchanged)      ShowReaction
 //   in_room          ReportMember                            → in_room          SendMessage(room:report)
 //   in_room...       room:reported (hosts)                   → (unchanged)      ShowReported
+//   in_room...       room:report-taken (the reporter)        → (unchanged)      ShowToast(report_sent, their user id)
 //   in_room...       room:participant-updated naming us      → (unchanged)      self() takes our role and hand
 //   in_room...       room:closed                             → closed           close links, CloseSocket, ShowScreen(reason)
 //   in_room|waiting  error                                   → (unchanged)      ShowToast(refused), ReportError
@@ -213,6 +214,7 @@ struct CloseSocket {};
 enum class Toast { you_are_host, host_muted_you, participant_removed, reconnecting, reconnected, refused,
                    friend_request, now_friends,  // detail = their display name
                    invites_sent,                 // detail = how many friends were invited
+                   report_sent,                  // detail = the user id of the one reported
                    recording,                    // detail = "recording", "paused" or "off"
                    room_ending };                // detail = when it ends, ms since the epoch
 std::string_view to_string(Toast toast);
