@@ -76,10 +76,15 @@ test('a picture and a PDF shared in chat reach the other page, download from the
   await new Promise((done) => setTimeout(done, 500));
   assert.equal(await messagesWithFiles(bela).count(), 2);
 
+  // On a phone the open chat covers the stage, and the floating Invite button goes with it (it sat
+  // over Send); closing the chat brings it back.
+  assert.equal(await bela.locator('.mf-floating-invite').isVisible(), false);
   await screenshot(host, 'chat-files-desktop');
   await screenshot(bela, 'chat-files-phone-dark');
   await host.emulateMedia({ colorScheme: 'dark' });
   await bela.emulateMedia({ colorScheme: 'light' });
   await screenshot(host, 'chat-files-desktop-dark');
   await screenshot(bela, 'chat-files-phone');
+  await pressCallControl(bela, 'Close the chat');
+  assert.equal(await bela.locator('.mf-floating-invite').isVisible(), true);
 });
