@@ -14,7 +14,7 @@ using protocol::ErrorCode;
 
 ReportRecord report_record(Store& store, const std::string& room_code, const authority::SaveReport& r, std::int64_t now) {
   json context = json::array();
-  for (const ChatRecord& line : store.recent_chat(room_code, kReportContextLines)) {
+  for (const ChatRecord& line : store.recent_chat(room_code, kReportContextLines, r.message_id)) {
     json entry = {{"message_id", line.id}, {"from_user_id", line.from_user_id}, {"display_name", line.display_name},
                   {"text", line.text}, {"sent_at", line.sent_at}};
     if (line.file) entry["file"] = line.file->name;

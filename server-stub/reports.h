@@ -1,9 +1,9 @@
 // Reports: what people in rooms report of each other, kept for the server's operator.
 //
 // A member reports another from their card or a chat message (room:report; the room's rule is
-// RoomAuthority's, which also tells the hosts). The server stores each report with the room's last
-// kReportContextLines chat lines, so whoever reads it later sees what was said, and the operator
-// lists and resolves them:
+// RoomAuthority's, which also tells the hosts). The server stores each report with
+// kReportContextLines chat lines: those up to the reported message however far back it is, else the
+// room's last ones, so whoever reads it later sees what was said. The operator lists and resolves them:
 //
 //   mehfil-server reports list [--all] [--db FILE]          (reports_cli.h)
 //   mehfil-server reports resolve REPORT_ID [--note TEXT] [--db FILE]

@@ -356,7 +356,7 @@ class Store {
   // Adds a message and prunes the room's oldest beyond `keep_newest`, in one transaction.
   // A message with a file stores the file's row with it (the bytes are already on disk).
   void insert_chat(const ChatRecord& chat, int keep_newest);
-  std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit);
+  std::vector<ChatRecord> recent_chat(const std::string& room_code, int limit, const std::optional<std::string>& up_to = std::nullopt);
 
   // Reports (reports.h; store_reports.cpp): newest first, the open ones only unless `all`.
   void insert_report(const ReportRecord& report);

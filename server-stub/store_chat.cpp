@@ -29,15 +29,19 @@ void Store::insert_chat(const ChatRecord& c, int keep_newest) {
   });
 }
 
-std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit) {
+std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int limit, const std::optional<std::string>& up_to) {
   // A message whose file row is gone is left out (a room's files go when it ends, and its messages
-  // are then emptied: delete_chat_files).
+  // are then emptied: delete_chat_files). `up_to` names the last line wanted (a reported message,
+  // however far back); one this room does not hold (pruned) is as if none were named.
   Statement query(*this, "SELECT m.id, m.room_code, m.from_user_id, m.display_name, m.text, m.sent_at, m.client_msg_id, "
                        "m.file_id, f.name, f.size, f.content_type, f.is_image, f.width, f.height FROM "
-                       "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?) m "
+                       "(SELECT rowid AS row, * FROM chat_messages WHERE room_code = ?1 AND (?3 IS NULL "
+                       "  OR NOT EXISTS (SELECT 1 FROM chat_messages WHERE id = ?3 AND room_code = ?1) "
+                       "  OR (sent_at, rowid) <= (SELECT sent_at, rowid FROM chat_messages WHERE id = ?3 AND room_code = ?1)) "
+                       " ORDER BY sent_at DESC, rowid DESC LIMIT ?2) m "
                        "LEFT JOIN chat_files f ON f.file_id = m.file_id "
                        "WHERE m.file_id IS NULL OR f.file_id IS NOT NULL ORDER BY m.sent_at ASC, m.row ASC");
-  query.bind(room_code).bind(limit);
+  query.bind(room_code).bind(limit).bind(up_to);
   std::vector<ChatRecord> messages;
   while (query.step()) {
     ChatRecord m{query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), query.text(6), std::nullopt};

@@ -37,7 +37,7 @@ std::string make_key(const std::string& db, const std::string& name, bool admin)
 std::string answer(WsClient& socket, json message, const std::string& id, std::vector<json>* before = nullptr) {
   message["id"] = id;
   socket.send(message);
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 100; ++i) {  // what the room said meanwhile comes first
     const auto frame = socket.receive();
     if (!frame) return "timeout";
     if (before) before->push_back(*frame);
@@ -133,4 +133,38 @@ TEST_CASE("A report is stored with the chat before it, the hosts hear of it with
   CHECK(run("reports resolve " + other + " --note done --db " + server.db_path()).find("resolved " + other) != std::string::npos);
   CHECK(http(port, "GET", "/api/admin/reports", std::nullopt, admin).body["reports"].size() == 3);
   CHECK(run("reports resolve nosuch --db " + server.db_path()).find("no open report") != std::string::npos);
+}
+
+TEST_CASE("A report of a message far back in the chat is kept with the lines up to it, not the newest ones") {
+  ServerProcess server;
+  const auto port = server.port();
+  const User ann = new_user(port, "Ann"), bob = new_user(port, "Bob"), cy = new_user(port, "Cy");
+  const std::string code = new_room(port, ann);
+  WsClient ann_socket(port, ann.token), bob_socket(port, bob.token), cy_socket(port, cy.token);
+  for (WsClient* socket : {&ann_socket, &bob_socket, &cy_socket}) REQUIRE(socket->join(code)["type"] == "room:joined");
+
+  REQUIRE(answer(bob_socket, {{"type", "chat:send"}, {"text", "before it"}, {"client_msg_id", "b0"}}, "b0") == "ack");
+  REQUIRE(answer(bob_socket, {{"type", "chat:send"}, {"text", "the rude one"}, {"client_msg_id", "b1"}}, "b1") == "ack");
+  std::string rude_id;
+  for (int i = 0; i < 4 && rude_id.empty(); ++i) {
+    const auto said = cy_socket.receive_type("chat:message");
+    REQUIRE(said);
+    if ((*said)["text"] == "the rude one") rude_id = (*said)["id"];
+  }
+  REQUIRE_FALSE(rude_id.empty());
+  for (int i = 0; i < 25; ++i) {  // more than the 20 lines a report keeps
+    REQUIRE(answer(ann_socket, {{"type", "chat:send"}, {"text", "later " + std::to_string(i)}, {"client_msg_id", "a" + std::to_string(i)}},
+                   "a" + std::to_string(i)) == "ack");
+  }
+  REQUIRE(answer(cy_socket, {{"type", "room:report"}, {"target_user_id", bob.user_id}, {"reason", "harassment"}, {"message_id", rude_id}}, "r") ==
+          "ack");
+
+  const std::string admin = make_key(server.db_path(), "Moderation", true);
+  const auto listed = http(port, "GET", "/api/admin/reports", std::nullopt, admin);
+  REQUIRE(listed.body["reports"].size() == 1);
+  const json context = listed.body["reports"][0]["context"];
+  REQUIRE(context.size() == 2);  // all there was up to it
+  CHECK(context[0]["text"] == "before it");
+  CHECK(context[1]["message_id"] == rude_id);
+  CHECK(context[1]["text"] == "the rude one");
 }
