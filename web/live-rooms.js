@@ -36,10 +36,38 @@ function card(room) {
   return item;
 }
 
+// Puts `rooms` in the list in the server's order, keeping the item of each room that did not change
+// (drawn: room code -> {key, item}). A list rebuilt whole every second would take the keyboard's
+// focus off the Join link a user is on; a room that changed is redrawn, with the focus moved to it.
+function redraw(list, drawn, rooms) {
+  const focused = document.activeElement;
+  let refocus = null;
+  const items = rooms.map((room) => {
+    const key = JSON.stringify(room);
+    const old = drawn.get(room.room_code);
+    if (old?.key === key) return old.item;
+    const item = card(room);
+    if (old?.item.contains(focused)) refocus = item;
+    old?.item.remove();
+    drawn.set(room.room_code, { key, item });
+    return item;
+  });
+  const shown = new Set(items);
+  for (const [code, { item }] of drawn) {
+    if (!shown.has(item)) {
+      item.remove();
+      drawn.delete(code);
+    }
+  }
+  items.forEach((item, i) => { if (list.children[i] !== item) list.insertBefore(item, list.children[i] ?? null); });
+  (refocus?.querySelector('a, .btn') ?? refocus)?.focus();
+}
+
 export function mountLiveRooms(section) {
   const list = section.querySelector('.live-list');
   const more = section.querySelector('.live-more');
   const count = section.querySelector('.live-total');
+  const drawn = new Map();
   let version = null;
   let limit = PAGE;
   let timer = null;
@@ -48,7 +76,7 @@ export function mountLiveRooms(section) {
     version = body.version;
     section.hidden = body.total === 0;
     count.textContent = `${body.total} live now`;
-    list.replaceChildren(...body.rooms.map(card));
+    redraw(list, drawn, body.rooms);
     more.hidden = body.next_offset === undefined || limit >= MOST;
   };
   async function poll() {
