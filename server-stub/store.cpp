@@ -1,5 +1,6 @@
-// SQLite storage for the server (store.h): the schema and its migrations, users, rooms, members, the
-// whiteboard. The chat is store_chat.cpp; people outside rooms (friends, the call history, invites) are store_people.cpp.
+// SQLite storage for the server (store.h): the schema and its migrations, users, rooms, members. The
+// whiteboard is store_whiteboard.cpp, the chat store_chat.cpp; people outside rooms (friends, the
+// call history, invites) are store_people.cpp.
 #include "store.h"
 
 #include <sqlite3.h>
@@ -534,26 +535,6 @@ void Store::upsert_participant(const ParticipantRecord& p) {
       .bind(p.room_code).bind(p.user_id).bind(p.display_name).bind(p.joined_at).bind(p.left_at).bind(p.is_host)
       .bind(p.is_cohost).bind(p.is_muted).bind(p.is_kicked).bind(p.peer_id)
       .run();
-}
-
-std::vector<std::string> Store::whiteboard(const std::string& room_code) {
-  Statement query(*this, "SELECT body FROM whiteboard_elements WHERE room_code = ? ORDER BY element_id");
-  query.bind(room_code);
-  std::vector<std::string> bodies;
-  while (query.step()) bodies.push_back(query.text(0));
-  return bodies;
-}
-
-void Store::save_whiteboard_elements(const std::string& room_code,
-                                     const std::vector<std::pair<std::string, std::string>>& id_and_json) {
-  transaction([&] {  // one batch of ops, one transaction: all of it or none of it
-    for (const auto& [id, body] : id_and_json) {
-      Statement(*this, "INSERT INTO whiteboard_elements (room_code, element_id, body) VALUES (?, ?, ?) "
-                     "ON CONFLICT (room_code, element_id) DO UPDATE SET body = excluded.body")
-          .bind(room_code).bind(id).bind(body)
-          .run();
-    }
-  });
 }
 
 }  // namespace mehfil::server
