@@ -5,6 +5,18 @@
 #include "store_statement.h"
 
 namespace mehfil::server {
+namespace {
+
+// A shared file's columns, read from `first` on: file_id, name, size, content_type, is_image, width,
+// height. (A template: Store::Statement is Store's own, and only deduced here.)
+template <class Row>
+protocol::server::ChatFile chat_file_at(const Row& query, int first) {
+  return protocol::server::ChatFile{query.text(first), query.text(first + 1), query.integer(first + 2), query.text(first + 3),
+                                    query.integer(first + 4) != 0, static_cast<int>(query.integer(first + 5)),
+                                    static_cast<int>(query.integer(first + 6))};
+}
+
+}  // namespace
 
 void Store::insert_chat(const ChatRecord& c, int keep_newest) {
   transaction([&] {
@@ -45,10 +57,7 @@ std::vector<ChatRecord> Store::recent_chat(const std::string& room_code, int lim
   std::vector<ChatRecord> messages;
   while (query.step()) {
     ChatRecord m{query.text(0), query.text(1), query.text(2), query.text(3), query.text(4), query.integer(5), query.text(6), std::nullopt};
-    if (query.optional_text(7)) {
-      m.file = protocol::server::ChatFile{query.text(7), query.text(8), query.integer(9), query.text(10), query.integer(11) != 0,
-                                          static_cast<int>(query.integer(12)), static_cast<int>(query.integer(13))};
-    }
+    if (query.optional_text(7)) m.file = chat_file_at(query, 7);
     messages.push_back(std::move(m));
   }
   return messages;
@@ -59,8 +68,7 @@ std::optional<protocol::server::ChatFile> Store::find_chat_file(const std::strin
                          "WHERE room_code = ? AND file_id = ?");
   query.bind(room_code).bind(file_id);
   if (!query.step()) return std::nullopt;
-  return protocol::server::ChatFile{query.text(0), query.text(1), query.integer(2), query.text(3), query.integer(4) != 0,
-                                    static_cast<int>(query.integer(5)), static_cast<int>(query.integer(6))};
+  return chat_file_at(query, 0);
 }
 
 std::int64_t Store::room_chat_file_bytes(const std::string& room_code) {
